@@ -1,0 +1,33 @@
+/** Configuration from environment variables, parsed once at start with clear messages. */
+import path from 'node:path';
+import { z } from 'zod';
+
+const Env = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	/** Loopback by default until roles and invite links land (see README). */
+	HOST: z.string().min(1).default('127.0.0.1'),
+	DATA_DIR: z.string().min(1).default('./data'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	/** Seed the demo room when the data dir has no rooms. */
+	SEED_DEMO: z.enum(['true', 'false']).default('true'),
+	SNAPSHOT_EVERY: z.coerce.number().int().min(10).default(500)
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+	const parsed = Env.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	const c = parsed.data;
+	return {
+		port: c.PORT,
+		host: c.HOST,
+		dataDir: path.resolve(c.DATA_DIR),
+		logLevel: c.LOG_LEVEL,
+		seedDemo: c.SEED_DEMO === 'true',
+		snapshotEvery: c.SNAPSHOT_EVERY
+	};
+}

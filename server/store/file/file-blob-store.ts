@@ -1,0 +1,131 @@
+/**
+ * Embedded blob store: content-addressed files under one directory.
+ *
+ * Layout: `<dir>/<id[0..2]>/<id>` holds the bytes and `<dir>/<id[0..2]>/<id>.json` holds
+ * `{"contentType":"...","size":n}`, where `id` is the sha256 of the bytes in lowercase hex. The two-character
+ * fan-out keeps directories small. Both files are written to a temp name, fsync'd and renamed; the
+ * metadata is renamed (and its directory fsync'd) before the bytes, so a blob that exists always has its
+ * metadata. The same bytes stored twice keep the first content type.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BlobStore } from '../port.ts';
+
+const BLOB_ID = /^[0-9a-f]{64}$/;
+
+/** Throws unless `id` is a sha256 hex digest, so no caller-chosen string ever becomes a path. */
+function assertBlobId(id: string): void {
+	if (typeof id !== 'string' || !BLOB_ID.test(id)) {
+		throw new Error(`Invalid blob id ${JSON.stringify(id)}: expected 64 lowercase hex characters (sha256)`);
+	}
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+function isMissing(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+	const handle = await open(dir, 'r');
+	try {
+		await handle.sync();
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Writes `bytes` to `path` via a unique temp file (concurrent puts of the same blob must not collide). */
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+	const tmp = `${path}.${randomUUID()}.tmp`;
+	try {
+		const handle = await open(tmp, 'w');
+		try {
+			await handle.writeFile(bytes);
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		await rename(tmp, path);
+	} catch (error) {
+		await rm(tmp, { force: true });
+		throw error;
+	}
+}
+
+function parseMeta(text: string): { contentType: string } | null {
+	try {
+		const parsed: unknown = JSON.parse(text);
+		if (typeof parsed === 'object' && parsed !== null && 'contentType' in parsed && typeof parsed.contentType === 'string') {
+			return { contentType: parsed.contentType };
+		}
+	} catch {
+		// Reported by the caller.
+	}
+	return null;
+}
+
+class FileBlobStore implements BlobStore {
+	constructor(private readonly dir: string) {}
+
+	private paths(id: string): { shard: string; data: string; meta: string } {
+		const shard = join(this.dir, id.slice(0, 2));
+		return { shard, data: join(shard, id), meta: join(shard, `${id}.json`) };
+	}
+
+	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
+		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
+		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
+		const id = sha256Hex(bytes);
+		const result = { id, size: bytes.byteLength };
+		if (await this.has(id)) return result;
+		const { shard, data, meta } = this.paths(id);
+		await mkdir(shard, { recursive: true });
+		await fsyncDir(this.dir);
+		await writeDurably(meta, Buffer.from(`${JSON.stringify({ contentType, size: bytes.byteLength })}\n`, 'utf8'));
+		await fsyncDir(shard);
+		await writeDurably(data, bytes);
+		await fsyncDir(shard);
+		return result;
+	}
+
+	async get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
+		assertBlobId(id);
+		const { data, meta } = this.paths(id);
+		let bytes: Buffer;
+		try {
+			bytes = await readFile(data);
+		} catch (error) {
+			if (isMissing(error)) return null;
+			throw error;
+		}
+		// Catches bit rot or a hand-edited file before we serve it as if it were the original.
+		if (sha256Hex(bytes) !== id) throw new Error(`Blob ${id} is corrupt: its bytes no longer match its id (${data})`);
+		const parsed = parseMeta(await readFile(meta, 'utf8'));
+		if (!parsed) throw new Error(`Blob ${id} has unreadable metadata (${meta})`);
+		return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentType: parsed.contentType };
+	}
+
+	async has(id: string): Promise<boolean> {
+		assertBlobId(id);
+		try {
+			await access(this.paths(id).data);
+			return true;
+		} catch (error) {
+			if (isMissing(error)) return false;
+			throw error;
+		}
+	}
+}
+
+/**
+ * Opens (creating if needed) a content-addressed blob store in `dir`. Blob ids are sha256 hex; any other id
+ * is rejected before the file system is touched.
+ */
+export async function openFileBlobStore(dir: string): Promise<BlobStore> {
+	await mkdir(dir, { recursive: true });
+	return new FileBlobStore(dir);
+}

@@ -1,0 +1,206 @@
+/**
+ * The browser's copy of one room: joins, applies broadcast events through the same `evolve` as the
+ * server, catches up by version after any disconnection, and keeps an outbox of commands that were
+ * not acknowledged yet, resending them with the same commandId (the server applies each once).
+ */
+import { createContext } from 'svelte';
+import { evolveAll, type Command, type RecordedEvent, type RoomState } from '$lib/domain';
+import { RETRYABLE_CODES, type CommandResult, type JoinResult, type RoomEventsMessage } from '$lib/protocol';
+import { newId, type RoomSocket } from './socket';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface OutboxEntry {
+	commandId: string;
+	command: Command;
+	sentAt: number;
+	settle: (result: CommandResult) => void;
+}
+
+const ACK_TIMEOUT_MS = 10_000;
+const JOIN_RETRY_MS = 2_000;
+
+export class RoomStore {
+	/** The room as every screen computes it; null until the first join answers. */
+	state = $state.raw<RoomState | null>(null);
+	connection = $state<ConnectionState>('connecting');
+	/** When this client last heard from the room (ms since epoch): the data's age on screen. */
+	syncedAt = $state<number | null>(null);
+	/** Commands sent but not yet acknowledged, oldest first. */
+	outbox = $state.raw<OutboxEntry[]>([]);
+	/** Events applied by the last update, for a brief highlight of what changed. */
+	lastApplied = $state.raw<RecordedEvent[]>([]);
+	/** Who the server says we are. */
+	actor = $state<{ id: string; name: string; role: string } | null>(null);
+	error = $state<string | null>(null);
+
+	readonly roomId: string;
+	#socket: RoomSocket;
+	#epoch: string | null = null;
+	#joined = false;
+	#joining = false;
+	#buffer: RecordedEvent[] = [];
+	#build: string | null = null;
+	#retryTimer: ReturnType<typeof setTimeout> | undefined;
+	#onNewBuild: (() => void) | undefined;
+
+	constructor(roomId: string, socket: RoomSocket, options: { onNewBuild?: () => void } = {}) {
+		this.roomId = roomId;
+		this.#socket = socket;
+		this.#onNewBuild = options.onNewBuild;
+	}
+
+	get version(): number {
+		return this.state?.version ?? 0;
+	}
+
+	/** Starts listening and joining; returns the function that stops it all. */
+	start(): () => void {
+		const s = this.#socket;
+		const onConnect = () => this.#join();
+		const onDisconnect = () => {
+			this.#joined = false;
+			this.connection = 'reconnecting';
+		};
+		const onEvents = (m: RoomEventsMessage) => this.#receive(m);
+		const onStale = (m: { roomId: string }) => m.roomId === this.roomId && this.#join();
+		const onHello = (m: { build: string; actor: { id: string; name: string; role: string } }) => {
+			this.actor = m.actor;
+			if (this.#build && m.build !== this.#build && m.build !== 'dev') this.#onNewBuild?.();
+			this.#build = m.build;
+		};
+		s.on('connect', onConnect);
+		s.on('disconnect', onDisconnect);
+		s.on('room:events', onEvents);
+		s.on('room:stale', onStale);
+		s.on('server:hello', onHello);
+		if (s.connected) this.#join();
+		return () => {
+			clearTimeout(this.#retryTimer);
+			s.off('connect', onConnect);
+			s.off('disconnect', onDisconnect);
+			s.off('room:events', onEvents);
+			s.off('room:stale', onStale);
+			s.off('server:hello', onHello);
+			if (s.connected) s.emit('room:leave', { roomId: this.roomId });
+		};
+	}
+
+	/**
+	 * Sends a command. It stays in the outbox until acknowledged and is resent with the same commandId
+	 * after a reconnect, so it takes effect exactly once. Resolves with the server's answer.
+	 */
+	send(command: Command): Promise<CommandResult> {
+		return new Promise((settle) => {
+			const entry: OutboxEntry = { commandId: newId('c'), command, sentAt: Date.now(), settle };
+			this.outbox = [...this.outbox, entry];
+			if (this.#joined) this.#transmit(entry);
+		});
+	}
+
+	#transmit(entry: OutboxEntry): void {
+		this.#socket
+			.timeout(ACK_TIMEOUT_MS)
+			.emit('command', { roomId: this.roomId, commandId: entry.commandId, command: entry.command }, (err, result) => {
+				// A lost ack keeps the entry: the next join resends it, and the server answers once.
+				if (err || (!result.ok && RETRYABLE_CODES.has(result.code))) {
+					if (!err && !result.ok) this.error = result.message;
+					return;
+				}
+				this.outbox = this.outbox.filter((e) => e !== entry);
+				if (!result.ok) this.error = result.message;
+				entry.settle(result);
+			});
+	}
+
+	#join(): void {
+		if (this.#joining) return;
+		this.#joining = true;
+		this.#joined = false;
+		clearTimeout(this.#retryTimer);
+		const since = this.state && this.#epoch ? { version: this.state.version, epoch: this.#epoch } : undefined;
+		this.#socket.timeout(ACK_TIMEOUT_MS).emit('room:join', { roomId: this.roomId, since }, (err, result) => {
+			this.#joining = false;
+			if (err) return this.#retryJoin();
+			this.#joined = this.#accept(result);
+			if (!this.#joined) return;
+			this.connection = 'live';
+			this.syncedAt = Date.now();
+			for (const entry of this.outbox) this.#transmit(entry);
+		});
+	}
+
+	#retryJoin(): void {
+		clearTimeout(this.#retryTimer);
+		if (this.#socket.connected) this.#retryTimer = setTimeout(() => this.#join(), JOIN_RETRY_MS);
+	}
+
+	#accept(result: JoinResult): boolean {
+		if (!result.ok) {
+			this.error = result.message;
+			if (result.code === 'unknown_room') this.connection = 'offline';
+			else this.#retryJoin();
+			return false;
+		}
+		if (result.mode === 'snapshot') {
+			this.#epoch = result.epoch;
+			this.state = result.state;
+			this.lastApplied = [];
+		} else {
+			this.#epoch = result.epoch;
+			this.#apply(result.events);
+		}
+		// Events broadcast while the join was in flight: keep only what follows.
+		const buffered = this.#buffer;
+		this.#buffer = [];
+		this.#apply(buffered);
+		this.error = null;
+		return true;
+	}
+
+	#receive(message: RoomEventsMessage): void {
+		if (message.roomId !== this.roomId) return;
+		if (!this.#joined) {
+			this.#buffer.push(...message.events);
+			return;
+		}
+		if (message.epoch !== this.#epoch) {
+			// History was rewritten (restore from backup): start over from a snapshot.
+			this.state = null;
+			this.#epoch = null;
+			return this.#join();
+		}
+		this.#apply(message.events);
+		this.syncedAt = Date.now();
+	}
+
+	/** Applies events in order; a gap means something was missed, so catch up from our version. */
+	#apply(events: readonly RecordedEvent[]): void {
+		if (!this.state) return;
+		const fresh: RecordedEvent[] = [];
+		let expected = this.state.version + 1;
+		for (const e of events) {
+			if (e.v < expected) continue;
+			if (e.v > expected) {
+				this.#commit(fresh);
+				return this.#join();
+			}
+			fresh.push(e);
+			expected++;
+		}
+		this.#commit(fresh);
+	}
+
+	#commit(events: RecordedEvent[]): void {
+		if (!events.length || !this.state) return;
+		this.state = evolveAll(this.state, events);
+		this.lastApplied = events;
+	}
+}
+
+const [getRoomStore, setRoomStoreContext] = createContext<RoomStore>();
+
+/** Hands a room store to every component below. */
+export const setRoomStore = setRoomStoreContext;
+/** The room store set by an ancestor (a room page). */
+export const useRoomStore = getRoomStore;

@@ -1,0 +1,55 @@
+/** The browser's one typed socket. Websocket transport only, so several instances need no sticky sessions. */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '$lib/protocol';
+
+export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const CLIENT_ID_KEY = 'customer-room:client-id';
+const NAME_KEY = 'customer-room:name';
+
+/** A stable id for this browser, so the log can tell people apart across reconnects. */
+export function clientId(): string {
+	try {
+		let id = localStorage.getItem(CLIENT_ID_KEY);
+		if (!id) {
+			id = newId('b');
+			localStorage.setItem(CLIENT_ID_KEY, id);
+		}
+		return id;
+	} catch {
+		return newId('b');
+	}
+}
+
+export function displayName(): string {
+	try {
+		return localStorage.getItem(NAME_KEY) ?? '';
+	} catch {
+		return '';
+	}
+}
+
+export function rememberDisplayName(name: string): void {
+	try {
+		localStorage.setItem(NAME_KEY, name);
+	} catch {
+		// Private mode: the name lasts for this page only.
+	}
+}
+
+/** A random id for commands and new entities (crypto-strong where available, for older TV browsers too). */
+export function newId(prefix = ''): string {
+	const bytes = new Uint8Array(12);
+	crypto.getRandomValues(bytes);
+	const body = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+	return prefix ? `${prefix}-${body}` : body;
+}
+
+export function connectSocket(name: string): RoomSocket {
+	return io({
+		transports: ['websocket'],
+		auth: { name: name || undefined, clientId: clientId() },
+		reconnectionDelay: 500,
+		reconnectionDelayMax: 5_000
+	});
+}

@@ -1,0 +1,241 @@
+/**
+ * Commands: intents sent by people, named `entity.verb`. Every command is a strict zod object (unknown
+ * keys are rejected) discriminated by `type`. New entities carry a client-made id, so a retried command
+ * names the same entity and `decide` stays pure.
+ */
+import { z } from 'zod';
+import {
+	ArtifactKind,
+	Department,
+	DisplayMode,
+	Id,
+	IsoDate,
+	KpiDirection,
+	KpiPoint,
+	LIMITS,
+	LongText,
+	Maturity,
+	Name,
+	Period,
+	RoomSettings,
+	Scale,
+	Segment,
+	SpotlightTarget,
+	SurveyKind,
+	TeamLinks,
+	TeamMember,
+	TeamStatus,
+	TeamUpdateKind,
+	Text,
+	Url,
+	Verbatim
+} from './model';
+
+const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+	z.strictObject({ type: z.literal(type), ...shape });
+
+const Departments = z.array(Department).max(LIMITS.departments);
+const ShortText = z.string().trim().max(200);
+const Score = z.number().min(0).max(10).nullable();
+
+const TouchpointFields = {
+	stageId: Id,
+	name: Name,
+	channel: z.string().trim().max(60),
+	momentOfTruth: z.boolean(),
+	departments: Departments,
+	importance: Score,
+	performance: Score,
+	internalScore: Score
+};
+
+const ArtifactFields = {
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	kind: ArtifactKind,
+	title: Name,
+	caption: Text,
+	blobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+	url: Url.nullable(),
+	transcript: LongText,
+	currentAsOf: IsoDate.nullable(),
+	sensitive: z.boolean(),
+	replacedBy: Id.nullable()
+};
+
+const ComplaintFields = {
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	name: Name,
+	departments: Departments
+};
+
+const KpiFields = {
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	name: Name,
+	unit: z.string().trim().max(20),
+	direction: KpiDirection,
+	target: z.number().finite().nullable(),
+	warning: z.number().finite().min(0),
+	source: z.string().trim().max(120),
+	department: Department.nullable()
+};
+
+const SurveyFields = {
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	question: z.string().trim().min(1).max(300)
+};
+
+const TeamFields = {
+	name: Name,
+	problem: Text,
+	stageId: Id,
+	links: TeamLinks,
+	members: z.array(TeamMember).max(LIMITS.members),
+	sponsor: z.string().trim().max(120),
+	dueDate: IsoDate.nullable(),
+	baseline: ShortText,
+	target: ShortText
+};
+
+const DisplayFields = {
+	name: Name,
+	location: z.string().trim().max(120),
+	mode: DisplayMode,
+	rotation: z.strictObject({
+		stageIds: z.array(Id).max(50),
+		intervalSec: z.int().min(5).max(3600)
+	})
+};
+
+const patchOf = <S extends z.ZodRawShape>(shape: S) =>
+	z
+		.strictObject(shape)
+		.partial()
+		.refine((p) => Object.keys(p).length > 0, 'a patch must change something');
+
+/** Patch schemas, shared with the matching `*.updated` events so the two can never drift. */
+export const RoomPatch = patchOf({
+	name: Name,
+	organisation: z.string().trim().max(120),
+	departments: Departments.min(2),
+	settings: RoomSettings
+});
+export const StagePatch = patchOf({ name: Name, customerGoal: Text });
+export const TouchpointPatch = patchOf(TouchpointFields);
+export const ArtifactPatch = patchOf(ArtifactFields);
+export const ComplaintPatch = patchOf(ComplaintFields);
+export const KpiPatch = patchOf(KpiFields);
+export const SurveyPatch = patchOf(SurveyFields);
+export const TeamPatch = patchOf(TeamFields);
+export const DisplayPatch = patchOf(DisplayFields);
+
+export const Command = z.discriminatedUnion('type', [
+	cmd('room.create', {
+		name: Name,
+		organisation: z.string().trim().max(120),
+		departments: Departments.min(2).optional()
+	}),
+	cmd('room.configure', {
+		patch: RoomPatch
+	}),
+
+	cmd('stage.add', {
+		stageId: Id,
+		name: Name,
+		customerGoal: Text,
+		/** Column position; appended at the end when omitted. */
+		index: z.int().min(0).max(1000).optional()
+	}),
+	cmd('stage.update', { stageId: Id, patch: StagePatch }),
+	cmd('stage.move', { stageId: Id, index: z.int().min(0).max(1000) }),
+	cmd('stage.remove', { stageId: Id }),
+
+	cmd('touchpoint.add', { touchpointId: Id, ...TouchpointFields }),
+	cmd('touchpoint.update', { touchpointId: Id, patch: TouchpointPatch }),
+	cmd('touchpoint.assess', { touchpointId: Id, maturity: Maturity, evidence: Text }),
+	cmd('touchpoint.remove', { touchpointId: Id }),
+
+	cmd('artifact.add', { artifactId: Id, ...ArtifactFields }),
+	cmd('artifact.update', { artifactId: Id, patch: ArtifactPatch }),
+	cmd('artifact.remove', { artifactId: Id }),
+
+	cmd('complaint.define', { categoryId: Id, ...ComplaintFields }),
+	cmd('complaint.update', { categoryId: Id, patch: ComplaintPatch }),
+	/** Sets the count of a month (an import or a correction), optionally for one segment only. */
+	cmd('complaint.count', {
+		categoryId: Id,
+		period: Period,
+		count: z.int().min(0).max(1_000_000_000),
+		segment: Segment.nullable().optional()
+	}),
+	cmd('complaint.quote', { categoryId: Id, verbatim: Verbatim }),
+	cmd('complaint.remove', { categoryId: Id }),
+
+	cmd('kpi.define', { kpiId: Id, ...KpiFields }),
+	cmd('kpi.update', { kpiId: Id, patch: KpiPatch }),
+	/** Adds or replaces points by date. */
+	cmd('kpi.record', { kpiId: Id, points: z.array(KpiPoint).min(1).max(LIMITS.kpiPoints) }),
+	cmd('kpi.remove', { kpiId: Id }),
+
+	cmd('survey.define', {
+		surveyId: Id,
+		kind: SurveyKind,
+		/** Defaults by kind: NPS 0-10, CSAT 1-5 (or 1-7), CES 1-7. */
+		scale: Scale.optional(),
+		...SurveyFields
+	}),
+	cmd('survey.update', { surveyId: Id, patch: SurveyPatch }),
+	/** Sets a month's response distribution (counts per scale point), optionally for one segment. */
+	cmd('survey.record', {
+		surveyId: Id,
+		period: Period,
+		counts: z.array(z.int().min(0).max(1_000_000_000)).min(2).max(11),
+		segment: Segment.nullable().optional()
+	}),
+	cmd('survey.quote', { surveyId: Id, verbatim: Verbatim }),
+	cmd('survey.remove', { surveyId: Id }),
+
+	cmd('team.charter', { teamId: Id, ...TeamFields }),
+	cmd('team.update', { teamId: Id, patch: TeamPatch }),
+	cmd('team.setStatus', { teamId: Id, status: TeamStatus, note: z.string().trim().max(500) }),
+	cmd('team.post', {
+		teamId: Id,
+		updateId: Id,
+		kind: TeamUpdateKind,
+		text: z.string().trim().min(1).max(2000)
+	}),
+
+	cmd('win.mark', {
+		winId: Id,
+		teamId: Id.nullable(),
+		stageId: Id,
+		headline: Name,
+		before: z.string().trim().max(120),
+		after: z.string().trim().max(120)
+	}),
+	cmd('win.retract', { winId: Id }),
+
+	cmd('session.start', { sessionId: Id, title: Name, agenda: z.array(Id).max(50) }),
+	cmd('session.focus', { stageId: Id.nullable() }),
+	/** Starts (or restarts) the countdown; null stops it. */
+	cmd('session.setTimer', { durationSec: z.int().min(1).max(86_400).nullable() }),
+	cmd('session.attend', { name: Name }),
+	cmd('session.decide', { decisionId: Id, text: z.string().trim().min(1).max(1000) }),
+	cmd('session.end', {}),
+
+	cmd('spotlight.set', { target: SpotlightTarget }),
+	cmd('spotlight.clear', {}),
+
+	cmd('display.register', { displayId: Id, ...DisplayFields }),
+	cmd('display.update', { displayId: Id, patch: DisplayPatch }),
+	cmd('display.remove', { displayId: Id })
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/** Every command type, for role tables and tests. */
+export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];

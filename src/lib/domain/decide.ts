@@ -1,0 +1,559 @@
+/**
+ * `decide(state, command, context)`: the rules. Pure: it reads the state and the context (who, when)
+ * and returns the events that record what happened, or a domain error saying why not.
+ */
+import type { Command, CommandOf, CommandType } from './commands';
+import type { DomainEvent } from './events';
+import {
+	DEFAULT_DEPARTMENTS,
+	OPEN_TEAM_STATUSES,
+	assertNever,
+	defaultScale,
+	type FixTeam,
+	type RoomState,
+	type TeamMember
+} from './model';
+
+export type Role = 'facilitator' | 'contributor' | 'viewer';
+
+export interface DecideContext {
+	roomId: string;
+	actor: { id: string; name: string; role: Role };
+	/** ISO timestamp of the decision; events carry it so replay never reads a clock. */
+	now: string;
+}
+
+/** Domain error codes: a subset of the protocol's closed list. */
+export type DomainErrorCode = 'not_found' | 'conflict' | 'rule_violation' | 'forbidden';
+export interface DomainError {
+	code: DomainErrorCode;
+	message: string;
+}
+export type DecideResult = { ok: true; events: DomainEvent[] } | { ok: false; error: DomainError };
+
+/** Commands a contributor may send; a facilitator may send every command, a viewer none. */
+const CONTRIBUTOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
+	'stage.add',
+	'stage.update',
+	'stage.move',
+	'touchpoint.add',
+	'touchpoint.update',
+	'touchpoint.assess',
+	'artifact.add',
+	'artifact.update',
+	'artifact.remove',
+	'complaint.define',
+	'complaint.update',
+	'complaint.count',
+	'complaint.quote',
+	'kpi.define',
+	'kpi.update',
+	'kpi.record',
+	'survey.define',
+	'survey.update',
+	'survey.record',
+	'survey.quote',
+	'team.update',
+	'team.setStatus',
+	'team.post'
+]);
+
+/** Whether a role may send a command type at all (the room state may still refuse it). */
+export function mayIssue(role: Role, type: CommandType): boolean {
+	switch (role) {
+		case 'facilitator':
+			return true;
+		case 'contributor':
+			return CONTRIBUTOR_COMMANDS.has(type);
+		case 'viewer':
+			return false;
+		default:
+			return assertNever(role);
+	}
+}
+
+const fail = (code: DomainErrorCode, message: string): DecideResult => ({
+	ok: false,
+	error: { code, message }
+});
+const emit = (...events: DomainEvent[]): DecideResult => ({ ok: true, events });
+
+/** Decides what a command does to a room. */
+export function decide(state: RoomState, command: Command, ctx: DecideContext): DecideResult {
+	if (!mayIssue(ctx.actor.role, command.type)) {
+		return fail('forbidden', `A ${ctx.actor.role} cannot ${describe(command.type)}.`);
+	}
+	if (command.type === 'room.create') return decideCreate(state, command, ctx);
+	if (!state.meta) return fail('not_found', 'This room does not exist yet.');
+	return decideInRoom(state, command, ctx);
+}
+
+function describe(type: CommandType): string {
+	const [entity, verb] = type.split('.');
+	return `${verb} ${entity === 'complaint' ? 'complaint categories' : `${entity}s`}`;
+}
+
+function decideCreate(state: RoomState, c: CommandOf<'room.create'>, ctx: DecideContext): DecideResult {
+	if (state.meta) return fail('conflict', 'This room already exists.');
+	return emit({
+		type: 'room.created',
+		meta: {
+			id: ctx.roomId,
+			name: c.name,
+			organisation: c.organisation,
+			departments: c.departments ?? [...DEFAULT_DEPARTMENTS],
+			settings: { corridorHidesVerbatims: true, theme: 'dark' },
+			createdAt: ctx.now
+		}
+	});
+}
+
+/** Checks that references point at existing things, and a touchpoint at the same stage. */
+function checkPlacement(
+	s: RoomState,
+	stageId: string | undefined,
+	touchpointId: string | null | undefined
+): DecideResult | null {
+	if (stageId !== undefined && !s.stages[stageId]) return fail('not_found', `No stage ${stageId}.`);
+	if (touchpointId) {
+		const tp = s.touchpoints[touchpointId];
+		if (!tp) return fail('not_found', `No touchpoint ${touchpointId}.`);
+		if (stageId !== undefined && tp.stageId !== stageId) {
+			return fail('rule_violation', `Touchpoint "${tp.name}" belongs to another stage.`);
+		}
+	}
+	return null;
+}
+
+/** A fix team must span at least two departments: broken experiences cross silos. */
+function checkTeamMembers(members: readonly TeamMember[]): DecideResult | null {
+	const departments = new Set(members.map((m) => m.department.toLowerCase()));
+	if (departments.size < 2) {
+		return fail(
+			'rule_violation',
+			'A fix team must span at least two departments: broken experiences cross silos. Add a member from another department.'
+		);
+	}
+	return null;
+}
+
+function checkTeamLinks(s: RoomState, links: FixTeam['links']): DecideResult | null {
+	const missing = [
+		...links.touchpoints.filter((id) => !s.touchpoints[id]),
+		...links.complaints.filter((id) => !s.complaints[id]),
+		...links.kpis.filter((id) => !s.kpis[id]),
+		...links.surveys.filter((id) => !s.surveys[id])
+	];
+	return missing.length ? fail('not_found', `Linked items not found: ${missing.join(', ')}.`) : null;
+}
+
+function stageItemCount(s: RoomState, stageId: string): number {
+	const inStage = (x: { stageId: string }) => x.stageId === stageId;
+	return (
+		Object.values(s.touchpoints).filter(inStage).length +
+		Object.values(s.artifacts).filter(inStage).length +
+		Object.values(s.complaints).filter(inStage).length +
+		Object.values(s.kpis).filter(inStage).length +
+		Object.values(s.surveys).filter(inStage).length +
+		Object.values(s.teams).filter(inStage).length
+	);
+}
+
+function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResult {
+	const by = ctx.actor.name;
+	switch (c.type) {
+		case 'room.create':
+			return fail('conflict', 'This room already exists.');
+		case 'room.configure':
+			return emit({ type: 'room.configured', patch: c.patch });
+
+		case 'stage.add': {
+			if (s.stages[c.stageId]) return fail('conflict', `Stage ${c.stageId} already exists.`);
+			const index = Math.min(c.index ?? s.stageOrder.length, s.stageOrder.length);
+			const stage = { id: c.stageId, name: c.name, customerGoal: c.customerGoal };
+			return emit({ type: 'stage.added', stage, index });
+		}
+		case 'stage.update':
+			return (
+				checkPlacement(s, c.stageId, null) ??
+				emit({ type: 'stage.updated', stageId: c.stageId, patch: c.patch })
+			);
+		case 'stage.move': {
+			const missing = checkPlacement(s, c.stageId, null);
+			if (missing) return missing;
+			const index = Math.min(c.index, s.stageOrder.length - 1);
+			return emit({ type: 'stage.moved', stageId: c.stageId, index });
+		}
+		case 'stage.remove': {
+			const missing = checkPlacement(s, c.stageId, null);
+			if (missing) return missing;
+			const count = stageItemCount(s, c.stageId);
+			if (count > 0) {
+				return fail(
+					'conflict',
+					`This stage still holds ${count} items. Move or remove them first, so nothing is lost.`
+				);
+			}
+			return emit({ type: 'stage.removed', stageId: c.stageId });
+		}
+
+		case 'touchpoint.add': {
+			if (s.touchpoints[c.touchpointId]) return fail('conflict', 'That touchpoint already exists.');
+			const bad = checkPlacement(s, c.stageId, null);
+			if (bad) return bad;
+			const { type: _type, touchpointId, ...fields } = c;
+			return emit({
+				type: 'touchpoint.added',
+				touchpoint: { id: touchpointId, ...fields, maturity: 'unassessed', history: [] }
+			});
+		}
+		case 'touchpoint.update': {
+			if (!s.touchpoints[c.touchpointId]) return fail('not_found', 'No such touchpoint.');
+			const bad = checkPlacement(s, c.patch.stageId, null);
+			return bad ?? emit({ type: 'touchpoint.updated', touchpointId: c.touchpointId, patch: c.patch });
+		}
+		case 'touchpoint.assess': {
+			const tp = s.touchpoints[c.touchpointId];
+			if (!tp) return fail('not_found', 'No such touchpoint.');
+			if (tp.maturity === c.maturity) {
+				return fail('conflict', `"${tp.name}" is already ${c.maturity}.`);
+			}
+			return emit({
+				type: 'touchpoint.assessed',
+				touchpointId: tp.id,
+				change: { from: tp.maturity, to: c.maturity, by, at: ctx.now, evidence: c.evidence }
+			});
+		}
+		case 'touchpoint.remove':
+			if (!s.touchpoints[c.touchpointId]) return fail('not_found', 'No such touchpoint.');
+			return emit({ type: 'touchpoint.removed', touchpointId: c.touchpointId });
+
+		case 'artifact.add': {
+			if (s.artifacts[c.artifactId]) return fail('conflict', 'That artifact already exists.');
+			if (!c.blobId && !c.url && c.kind !== 'note') {
+				return fail('rule_violation', 'An artifact needs an uploaded file or a link (only notes need neither).');
+			}
+			const bad = checkPlacement(s, c.stageId, c.touchpointId);
+			if (bad) return bad;
+			const { type: _type, artifactId, ...fields } = c;
+			return emit({ type: 'artifact.added', artifact: { id: artifactId, ...fields } });
+		}
+		case 'artifact.update': {
+			const artifact = s.artifacts[c.artifactId];
+			if (!artifact) return fail('not_found', 'No such artifact.');
+			const bad = checkPlacement(
+				s,
+				c.patch.stageId ?? artifact.stageId,
+				c.patch.touchpointId === undefined ? artifact.touchpointId : c.patch.touchpointId
+			);
+			if (bad) return bad;
+			if (c.patch.replacedBy && !s.artifacts[c.patch.replacedBy]) {
+				return fail('not_found', 'The replacing artifact does not exist.');
+			}
+			return emit({ type: 'artifact.updated', artifactId: c.artifactId, patch: c.patch });
+		}
+		case 'artifact.remove':
+			if (!s.artifacts[c.artifactId]) return fail('not_found', 'No such artifact.');
+			return emit({ type: 'artifact.removed', artifactId: c.artifactId });
+
+		case 'complaint.define': {
+			if (s.complaints[c.categoryId]) return fail('conflict', 'That complaint category already exists.');
+			const bad = checkPlacement(s, c.stageId, c.touchpointId);
+			if (bad) return bad;
+			const { type: _type, categoryId, ...fields } = c;
+			return emit({
+				type: 'complaint.defined',
+				category: { id: categoryId, ...fields, counts: {}, bySegment: {}, verbatims: [] }
+			});
+		}
+		case 'complaint.update': {
+			const category = s.complaints[c.categoryId];
+			if (!category) return fail('not_found', 'No such complaint category.');
+			const bad = checkPlacement(
+				s,
+				c.patch.stageId ?? category.stageId,
+				c.patch.touchpointId === undefined ? category.touchpointId : c.patch.touchpointId
+			);
+			return bad ?? emit({ type: 'complaint.updated', categoryId: c.categoryId, patch: c.patch });
+		}
+		case 'complaint.count':
+			if (!s.complaints[c.categoryId]) return fail('not_found', 'No such complaint category.');
+			return emit({
+				type: 'complaint.counted',
+				categoryId: c.categoryId,
+				period: c.period,
+				count: c.count,
+				segment: c.segment ?? null
+			});
+		case 'complaint.quote': {
+			const category = s.complaints[c.categoryId];
+			if (!category) return fail('not_found', 'No such complaint category.');
+			if (category.verbatims.some((v) => v.id === c.verbatim.id)) {
+				return fail('conflict', 'That verbatim is already on the board.');
+			}
+			return emit({ type: 'complaint.quoted', categoryId: c.categoryId, verbatim: c.verbatim });
+		}
+		case 'complaint.remove':
+			if (!s.complaints[c.categoryId]) return fail('not_found', 'No such complaint category.');
+			return emit({ type: 'complaint.removed', categoryId: c.categoryId });
+
+		case 'kpi.define': {
+			if (s.kpis[c.kpiId]) return fail('conflict', 'That KPI already exists.');
+			const bad = checkPlacement(s, c.stageId, c.touchpointId);
+			if (bad) return bad;
+			const { type: _type, kpiId, ...fields } = c;
+			return emit({ type: 'kpi.defined', kpi: { id: kpiId, ...fields, points: [] } });
+		}
+		case 'kpi.update': {
+			const kpi = s.kpis[c.kpiId];
+			if (!kpi) return fail('not_found', 'No such KPI.');
+			const bad = checkPlacement(
+				s,
+				c.patch.stageId ?? kpi.stageId,
+				c.patch.touchpointId === undefined ? kpi.touchpointId : c.patch.touchpointId
+			);
+			return bad ?? emit({ type: 'kpi.updated', kpiId: c.kpiId, patch: c.patch });
+		}
+		case 'kpi.record':
+			if (!s.kpis[c.kpiId]) return fail('not_found', 'No such KPI.');
+			return emit({ type: 'kpi.recorded', kpiId: c.kpiId, points: c.points });
+		case 'kpi.remove':
+			if (!s.kpis[c.kpiId]) return fail('not_found', 'No such KPI.');
+			return emit({ type: 'kpi.removed', kpiId: c.kpiId });
+
+		case 'survey.define': {
+			if (s.surveys[c.surveyId]) return fail('conflict', 'That survey already exists.');
+			const bad = checkPlacement(s, c.stageId, c.touchpointId);
+			if (bad) return bad;
+			const scale = c.scale ?? defaultScale(c.kind);
+			if (c.kind === 'nps' && (scale.min !== 0 || scale.max !== 10)) {
+				return fail('rule_violation', 'NPS is always asked on a 0-10 scale.');
+			}
+			if (c.kind === 'csat' && (scale.min !== 1 || (scale.max !== 5 && scale.max !== 7))) {
+				return fail('rule_violation', 'CSAT uses a 1-5 or 1-7 scale.');
+			}
+			if (c.kind === 'ces' && (scale.min !== 1 || scale.max !== 7)) {
+				return fail('rule_violation', 'CES uses a 1-7 agreement scale.');
+			}
+			return emit({
+				type: 'survey.defined',
+				survey: {
+					id: c.surveyId,
+					stageId: c.stageId,
+					touchpointId: c.touchpointId,
+					kind: c.kind,
+					question: c.question,
+					scale,
+					responses: {},
+					bySegment: {},
+					verbatims: []
+				}
+			});
+		}
+		case 'survey.update': {
+			const survey = s.surveys[c.surveyId];
+			if (!survey) return fail('not_found', 'No such survey.');
+			const bad = checkPlacement(
+				s,
+				c.patch.stageId ?? survey.stageId,
+				c.patch.touchpointId === undefined ? survey.touchpointId : c.patch.touchpointId
+			);
+			return bad ?? emit({ type: 'survey.updated', surveyId: c.surveyId, patch: c.patch });
+		}
+		case 'survey.record': {
+			const survey = s.surveys[c.surveyId];
+			if (!survey) return fail('not_found', 'No such survey.');
+			const points = survey.scale.max - survey.scale.min + 1;
+			if (c.counts.length !== points) {
+				return fail(
+					'rule_violation',
+					`This survey's scale has ${points} points (${survey.scale.min}-${survey.scale.max}); got ${c.counts.length} counts.`
+				);
+			}
+			return emit({
+				type: 'survey.recorded',
+				surveyId: c.surveyId,
+				period: c.period,
+				counts: c.counts,
+				segment: c.segment ?? null
+			});
+		}
+		case 'survey.quote': {
+			const survey = s.surveys[c.surveyId];
+			if (!survey) return fail('not_found', 'No such survey.');
+			if (survey.verbatims.some((v) => v.id === c.verbatim.id)) {
+				return fail('conflict', 'That verbatim is already on the board.');
+			}
+			return emit({ type: 'survey.quoted', surveyId: c.surveyId, verbatim: c.verbatim });
+		}
+		case 'survey.remove':
+			if (!s.surveys[c.surveyId]) return fail('not_found', 'No such survey.');
+			return emit({ type: 'survey.removed', surveyId: c.surveyId });
+
+		case 'team.charter': {
+			if (s.teams[c.teamId]) return fail('conflict', 'That team already exists.');
+			const bad =
+				checkPlacement(s, c.stageId, null) ?? checkTeamMembers(c.members) ?? checkTeamLinks(s, c.links);
+			if (bad) return bad;
+			const { type: _type, teamId, ...fields } = c;
+			return emit({
+				type: 'team.chartered',
+				team: {
+					id: teamId,
+					...fields,
+					status: 'chartered',
+					updates: [],
+					charteredAt: ctx.now,
+					charteredBy: by,
+					sessionId: s.session && !s.session.endedAt ? s.session.id : null
+				}
+			});
+		}
+		case 'team.update': {
+			if (!s.teams[c.teamId]) return fail('not_found', 'No such team.');
+			const p = c.patch;
+			const bad =
+				checkPlacement(s, p.stageId, null) ??
+				(p.members ? checkTeamMembers(p.members) : null) ??
+				(p.links ? checkTeamLinks(s, p.links) : null);
+			return bad ?? emit({ type: 'team.updated', teamId: c.teamId, patch: p });
+		}
+		case 'team.setStatus': {
+			const team = s.teams[c.teamId];
+			if (!team) return fail('not_found', 'No such team.');
+			if (team.status === c.status) return fail('conflict', `The team is already ${c.status}.`);
+			return emit({
+				type: 'team.statusChanged',
+				teamId: team.id,
+				from: team.status,
+				to: c.status,
+				note: c.note,
+				by,
+				at: ctx.now
+			});
+		}
+		case 'team.post': {
+			const team = s.teams[c.teamId];
+			if (!team) return fail('not_found', 'No such team.');
+			if (team.updates.some((u) => u.id === c.updateId)) return fail('conflict', 'Already posted.');
+			return emit({
+				type: 'team.posted',
+				teamId: team.id,
+				update: { id: c.updateId, kind: c.kind, text: c.text, author: by, at: ctx.now }
+			});
+		}
+
+		case 'win.mark': {
+			if (s.wins[c.winId]) return fail('conflict', 'That win is already marked.');
+			const bad = checkPlacement(s, c.stageId, null);
+			if (bad) return bad;
+			const team = c.teamId ? s.teams[c.teamId] : null;
+			if (c.teamId && !team) return fail('not_found', 'No such team.');
+			const { type: _type, winId, ...fields } = c;
+			const events: DomainEvent[] = [
+				{ type: 'win.marked', win: { id: winId, ...fields, at: ctx.now, by } }
+			];
+			if (team && team.status !== 'won') {
+				events.push({
+					type: 'team.statusChanged',
+					teamId: team.id,
+					from: team.status,
+					to: 'won',
+					note: c.headline,
+					by,
+					at: ctx.now
+				});
+			}
+			return emit(...events);
+		}
+		case 'win.retract':
+			if (!s.wins[c.winId]) return fail('not_found', 'No such win.');
+			return emit({ type: 'win.retracted', winId: c.winId });
+
+		case 'session.start': {
+			if (s.session && !s.session.endedAt) {
+				return fail('conflict', 'A session is already running. End it before starting the next one.');
+			}
+			const unknown = c.agenda.filter((id) => !s.stages[id]);
+			if (unknown.length) return fail('not_found', `Unknown stages on the agenda: ${unknown.join(', ')}.`);
+			const openTeams = Object.values(s.teams)
+				.filter((t) => OPEN_TEAM_STATUSES.includes(t.status))
+				.map((t) => t.id);
+			return emit({
+				type: 'session.started',
+				session: {
+					id: c.sessionId,
+					title: c.title,
+					agenda: c.agenda,
+					currentStageId: c.agenda[0] ?? null,
+					timer: null,
+					attendees: [by],
+					decisions: [],
+					startedAt: ctx.now,
+					endedAt: null,
+					openTeamsAtStart: openTeams,
+					chartered: [],
+					wins: []
+				}
+			});
+		}
+		case 'session.focus':
+			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
+			return checkPlacement(s, c.stageId ?? undefined, null) ?? emit({ type: 'session.focused', stageId: c.stageId });
+		case 'session.setTimer': {
+			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
+			const timer =
+				c.durationSec === null
+					? null
+					: {
+							durationSec: c.durationSec,
+							endsAt: new Date(Date.parse(ctx.now) + c.durationSec * 1000).toISOString()
+						};
+			return emit({ type: 'session.timerSet', timer });
+		}
+		case 'session.attend':
+			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
+			if (s.session.attendees.includes(c.name)) return fail('conflict', `${c.name} is already on the list.`);
+			return emit({ type: 'session.attended', name: c.name });
+		case 'session.decide':
+			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
+			return emit({ type: 'session.decided', decision: { id: c.decisionId, text: c.text, at: ctx.now } });
+		case 'session.end':
+			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
+			return emit({ type: 'session.ended', at: ctx.now });
+
+		case 'spotlight.set': {
+			const { kind, id } = c.target;
+			const exists = {
+				stage: s.stages,
+				touchpoint: s.touchpoints,
+				team: s.teams,
+				win: s.wins,
+				artifact: s.artifacts,
+				kpi: s.kpis,
+				survey: s.surveys,
+				complaint: s.complaints
+			}[kind][id];
+			if (!exists) return fail('not_found', `Nothing to spotlight: no ${kind} ${id}.`);
+			return emit({ type: 'spotlight.set', spotlight: { target: c.target, by, at: ctx.now } });
+		}
+		case 'spotlight.clear':
+			if (!s.spotlight) return fail('conflict', 'Nothing is in the spotlight.');
+			return emit({ type: 'spotlight.cleared' });
+
+		case 'display.register': {
+			if (s.displays[c.displayId]) return fail('conflict', 'That display is already registered.');
+			const { type: _type, displayId, ...fields } = c;
+			return emit({ type: 'display.registered', display: { id: displayId, ...fields } });
+		}
+		case 'display.update':
+			if (!s.displays[c.displayId]) return fail('not_found', 'No such display.');
+			return emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch });
+		case 'display.remove':
+			if (!s.displays[c.displayId]) return fail('not_found', 'No such display.');
+			return emit({ type: 'display.removed', displayId: c.displayId });
+
+		default:
+			return assertNever(c);
+	}
+}

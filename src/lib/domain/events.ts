@@ -1,0 +1,137 @@
+/**
+ * Events: facts in the past tense, produced by `decide` and folded by `evolve`. An event carries
+ * everything `evolve` needs (times, authors, derived values), so replay never depends on the clock.
+ */
+import { z } from 'zod';
+import {
+	ArtifactPatch,
+	ComplaintPatch,
+	DisplayPatch,
+	KpiPatch,
+	RoomPatch,
+	StagePatch,
+	SurveyPatch,
+	TeamPatch,
+	TouchpointPatch
+} from './commands';
+import {
+	Artifact,
+	ComplaintCategory,
+	Display,
+	FixTeam,
+	Id,
+	Kpi,
+	KpiPoint,
+	MaturityChange,
+	Name,
+	Period,
+	RoomMeta,
+	Segment,
+	Session,
+	SessionTimer,
+	Spotlight,
+	Stage,
+	Survey,
+	TeamStatus,
+	TeamUpdate,
+	Timestamp,
+	Touchpoint,
+	Verbatim,
+	Win,
+	Decision
+} from './model';
+
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+	z.strictObject({ type: z.literal(type), ...shape });
+
+export const DomainEvent = z.discriminatedUnion('type', [
+	ev('room.created', { meta: RoomMeta }),
+	ev('room.configured', { patch: RoomPatch }),
+
+	ev('stage.added', { stage: Stage, index: z.int().min(0) }),
+	ev('stage.updated', { stageId: Id, patch: StagePatch }),
+	ev('stage.moved', { stageId: Id, index: z.int().min(0) }),
+	ev('stage.removed', { stageId: Id }),
+
+	ev('touchpoint.added', { touchpoint: Touchpoint }),
+	ev('touchpoint.updated', { touchpointId: Id, patch: TouchpointPatch }),
+	ev('touchpoint.assessed', { touchpointId: Id, change: MaturityChange }),
+	ev('touchpoint.removed', { touchpointId: Id }),
+
+	ev('artifact.added', { artifact: Artifact }),
+	ev('artifact.updated', { artifactId: Id, patch: ArtifactPatch }),
+	ev('artifact.removed', { artifactId: Id }),
+
+	ev('complaint.defined', { category: ComplaintCategory }),
+	ev('complaint.updated', { categoryId: Id, patch: ComplaintPatch }),
+	ev('complaint.counted', {
+		categoryId: Id,
+		period: Period,
+		count: z.int().min(0),
+		segment: Segment.nullable()
+	}),
+	ev('complaint.quoted', { categoryId: Id, verbatim: Verbatim }),
+	ev('complaint.removed', { categoryId: Id }),
+
+	ev('kpi.defined', { kpi: Kpi }),
+	ev('kpi.updated', { kpiId: Id, patch: KpiPatch }),
+	ev('kpi.recorded', { kpiId: Id, points: z.array(KpiPoint) }),
+	ev('kpi.removed', { kpiId: Id }),
+
+	ev('survey.defined', { survey: Survey }),
+	ev('survey.updated', { surveyId: Id, patch: SurveyPatch }),
+	ev('survey.recorded', {
+		surveyId: Id,
+		period: Period,
+		counts: z.array(z.int().min(0)),
+		segment: Segment.nullable()
+	}),
+	ev('survey.quoted', { surveyId: Id, verbatim: Verbatim }),
+	ev('survey.removed', { surveyId: Id }),
+
+	ev('team.chartered', { team: FixTeam }),
+	ev('team.updated', { teamId: Id, patch: TeamPatch }),
+	ev('team.statusChanged', {
+		teamId: Id,
+		from: TeamStatus,
+		to: TeamStatus,
+		note: z.string(),
+		by: Name,
+		at: Timestamp
+	}),
+	ev('team.posted', { teamId: Id, update: TeamUpdate }),
+
+	ev('win.marked', { win: Win }),
+	ev('win.retracted', { winId: Id }),
+
+	ev('session.started', { session: Session }),
+	ev('session.focused', { stageId: Id.nullable() }),
+	ev('session.timerSet', { timer: SessionTimer.nullable() }),
+	ev('session.attended', { name: Name }),
+	ev('session.decided', { decision: Decision }),
+	ev('session.ended', { at: Timestamp }),
+
+	ev('spotlight.set', { spotlight: Spotlight }),
+	ev('spotlight.cleared', {}),
+
+	ev('display.registered', { display: Display }),
+	ev('display.updated', { displayId: Id, patch: DisplayPatch }),
+	ev('display.removed', { displayId: Id })
+]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+export type EventType = DomainEvent['type'];
+export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+
+/** Who did something, as the log records it. */
+export const EventActor = z.object({ id: z.string().max(64), name: z.string().max(120) });
+export type EventActor = z.infer<typeof EventActor>;
+
+/** An event as numbered and stamped by the engine: what travels to clients and sits in the log. */
+export const RecordedEvent = z.object({
+	v: z.int().min(1),
+	commandId: z.string().max(64),
+	at: Timestamp,
+	actor: EventActor,
+	event: DomainEvent
+});
+export type RecordedEvent = z.infer<typeof RecordedEvent>;

@@ -1,0 +1,261 @@
+/**
+ * `evolve(state, recorded)`: folds one event into the room state. Pure and immutable: the result shares
+ * every untouched part with the input, so a Svelte `$state.raw` swap re-renders only what changed.
+ * Server and browser run this same function, so every screen computes the same state.
+ */
+import type { RecordedEvent } from './events';
+import {
+	LIMITS,
+	assertNever,
+	type KpiPoint,
+	type PeriodCounts,
+	type PeriodDistributions,
+	type RoomState,
+	type Verbatim
+} from './model';
+
+type Entities = Omit<
+	RoomState,
+	'version' | 'meta' | 'stageOrder' | 'session' | 'pastSessions' | 'spotlight'
+>;
+
+/** Replaces (or removes, with `undefined`) one entry of an entity record. */
+function put<K extends keyof Entities>(
+	state: RoomState,
+	key: K,
+	id: string,
+	value: Entities[K][string] | undefined
+): RoomState {
+	const next = { ...state[key] } as Entities[K];
+	if (value === undefined) delete next[id];
+	else next[id] = value;
+	return { ...state, [key]: next };
+}
+
+/** Applies `fn` to an existing entity; an unknown id leaves the state as it is. */
+function change<K extends keyof Entities>(
+	state: RoomState,
+	key: K,
+	id: string,
+	fn: (current: Entities[K][string]) => Entities[K][string]
+): RoomState {
+	const current = state[key][id] as Entities[K][string] | undefined;
+	return current === undefined ? state : put(state, key, id, fn(current));
+}
+
+const newestFirst = (list: readonly Verbatim[], v: Verbatim): Verbatim[] =>
+	[v, ...list.filter((x) => x.id !== v.id)]
+		.sort((a, b) => b.date.localeCompare(a.date))
+		.slice(0, LIMITS.verbatims);
+
+function mergePoints(existing: readonly KpiPoint[], incoming: readonly KpiPoint[]): KpiPoint[] {
+	const byDate = new Map(existing.map((p) => [p.date, p]));
+	for (const p of incoming) byDate.set(p.date, p);
+	return [...byDate.values()]
+		.sort((a, b) => a.date.localeCompare(b.date))
+		.slice(-LIMITS.kpiPoints);
+}
+
+function setPeriod<T>(
+	all: Record<string, T>,
+	bySegment: Record<string, Record<string, T>>,
+	period: string,
+	value: T,
+	segment: string | null
+): { all: Record<string, T>; bySegment: Record<string, Record<string, T>> } {
+	if (segment === null) return { all: { ...all, [period]: value }, bySegment };
+	return {
+		all,
+		bySegment: { ...bySegment, [segment]: { ...bySegment[segment], [period]: value } }
+	};
+}
+
+const without = (ids: readonly string[], id: string) => ids.filter((x) => x !== id);
+
+/** Removes a deleted item from every team that links it, so no link dangles. */
+function unlink(
+	state: RoomState,
+	kind: 'touchpoints' | 'complaints' | 'kpis' | 'surveys',
+	id: string
+): RoomState {
+	let teams = state.teams;
+	for (const team of Object.values(state.teams)) {
+		if (team.links[kind].includes(id)) {
+			teams = { ...teams, [team.id]: { ...team, links: { ...team.links, [kind]: without(team.links[kind], id) } } };
+		}
+	}
+	return teams === state.teams ? state : { ...state, teams };
+}
+
+function moveTo(order: readonly string[], id: string, index: number): string[] {
+	const rest = without(order, id);
+	rest.splice(Math.min(index, rest.length), 0, id);
+	return rest;
+}
+
+/** Folds one recorded event into the state and advances the version to the event's. */
+export function evolve(state: RoomState, recorded: RecordedEvent): RoomState {
+	return { ...apply(state, recorded), version: recorded.v };
+}
+
+/** Folds a run of events; the caller guarantees they follow `state.version` without gaps. */
+export function evolveAll(state: RoomState, events: readonly RecordedEvent[]): RoomState {
+	return events.reduce(evolve, state);
+}
+
+function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
+	switch (e.type) {
+		case 'room.created':
+			return { ...s, meta: e.meta };
+		case 'room.configured':
+			return s.meta ? { ...s, meta: { ...s.meta, ...e.patch } } : s;
+
+		case 'stage.added':
+			return { ...put(s, 'stages', e.stage.id, e.stage), stageOrder: moveTo(s.stageOrder, e.stage.id, e.index) };
+		case 'stage.updated':
+			return change(s, 'stages', e.stageId, (st) => ({ ...st, ...e.patch }));
+		case 'stage.moved':
+			return { ...s, stageOrder: moveTo(s.stageOrder, e.stageId, e.index) };
+		case 'stage.removed':
+			return { ...put(s, 'stages', e.stageId, undefined), stageOrder: without(s.stageOrder, e.stageId) };
+
+		case 'touchpoint.added':
+			return put(s, 'touchpoints', e.touchpoint.id, e.touchpoint);
+		case 'touchpoint.updated':
+			return change(s, 'touchpoints', e.touchpointId, (tp) => ({ ...tp, ...e.patch }));
+		case 'touchpoint.assessed':
+			return change(s, 'touchpoints', e.touchpointId, (tp) => ({
+				...tp,
+				maturity: e.change.to,
+				history: [e.change, ...tp.history].slice(0, LIMITS.maturityHistory)
+			}));
+		case 'touchpoint.removed': {
+			let next = unlink(put(s, 'touchpoints', e.touchpointId, undefined), 'touchpoints', e.touchpointId);
+			// Items that hung under the touchpoint stay on their stage rather than vanish.
+			for (const key of ['artifacts', 'complaints', 'kpis', 'surveys'] as const) {
+				for (const item of Object.values(next[key])) {
+					if (item.touchpointId === e.touchpointId) {
+						next = change(next, key, item.id, (x) => ({ ...x, touchpointId: null }));
+					}
+				}
+			}
+			return next;
+		}
+
+		case 'artifact.added':
+			return put(s, 'artifacts', e.artifact.id, e.artifact);
+		case 'artifact.updated':
+			return change(s, 'artifacts', e.artifactId, (a) => ({ ...a, ...e.patch }));
+		case 'artifact.removed': {
+			let next = put(s, 'artifacts', e.artifactId, undefined);
+			for (const a of Object.values(next.artifacts)) {
+				if (a.replacedBy === e.artifactId) next = change(next, 'artifacts', a.id, (x) => ({ ...x, replacedBy: null }));
+			}
+			return next;
+		}
+
+		case 'complaint.defined':
+			return put(s, 'complaints', e.category.id, e.category);
+		case 'complaint.updated':
+			return change(s, 'complaints', e.categoryId, (c) => ({ ...c, ...e.patch }));
+		case 'complaint.counted':
+			return change(s, 'complaints', e.categoryId, (c) => {
+				const { all, bySegment } = setPeriod<number>(c.counts, c.bySegment, e.period, e.count, e.segment);
+				return { ...c, counts: all as PeriodCounts, bySegment };
+			});
+		case 'complaint.quoted':
+			return change(s, 'complaints', e.categoryId, (c) => ({ ...c, verbatims: newestFirst(c.verbatims, e.verbatim) }));
+		case 'complaint.removed':
+			return unlink(put(s, 'complaints', e.categoryId, undefined), 'complaints', e.categoryId);
+
+		case 'kpi.defined':
+			return put(s, 'kpis', e.kpi.id, e.kpi);
+		case 'kpi.updated':
+			return change(s, 'kpis', e.kpiId, (k) => ({ ...k, ...e.patch }));
+		case 'kpi.recorded':
+			return change(s, 'kpis', e.kpiId, (k) => ({ ...k, points: mergePoints(k.points, e.points) }));
+		case 'kpi.removed':
+			return unlink(put(s, 'kpis', e.kpiId, undefined), 'kpis', e.kpiId);
+
+		case 'survey.defined':
+			return put(s, 'surveys', e.survey.id, e.survey);
+		case 'survey.updated':
+			return change(s, 'surveys', e.surveyId, (sv) => ({ ...sv, ...e.patch }));
+		case 'survey.recorded':
+			return change(s, 'surveys', e.surveyId, (sv) => {
+				const { all, bySegment } = setPeriod<number[]>(sv.responses, sv.bySegment, e.period, e.counts, e.segment);
+				return { ...sv, responses: all as PeriodDistributions, bySegment };
+			});
+		case 'survey.quoted':
+			return change(s, 'surveys', e.surveyId, (sv) => ({ ...sv, verbatims: newestFirst(sv.verbatims, e.verbatim) }));
+		case 'survey.removed':
+			return unlink(put(s, 'surveys', e.surveyId, undefined), 'surveys', e.surveyId);
+
+		case 'team.chartered': {
+			const next = put(s, 'teams', e.team.id, e.team);
+			const session = s.session && s.session.id === e.team.sessionId
+				? { ...s.session, chartered: [...s.session.chartered, e.team.id] }
+				: s.session;
+			return { ...next, session };
+		}
+		case 'team.updated':
+			return change(s, 'teams', e.teamId, (t) => ({ ...t, ...e.patch }));
+		case 'team.statusChanged':
+			return change(s, 'teams', e.teamId, (t) => ({ ...t, status: e.to }));
+		case 'team.posted':
+			return change(s, 'teams', e.teamId, (t) => ({
+				...t,
+				updates: [e.update, ...t.updates].slice(0, LIMITS.teamUpdates)
+			}));
+
+		case 'win.marked': {
+			const next = put(s, 'wins', e.win.id, e.win);
+			const session =
+				s.session && !s.session.endedAt ? { ...s.session, wins: [...s.session.wins, e.win.id] } : s.session;
+			return { ...next, session };
+		}
+		case 'win.retracted': {
+			const next = put(s, 'wins', e.winId, undefined);
+			const session = s.session ? { ...s.session, wins: without(s.session.wins, e.winId) } : s.session;
+			const spotlight = s.spotlight?.target.kind === 'win' && s.spotlight.target.id === e.winId ? null : s.spotlight;
+			return { ...next, session, spotlight };
+		}
+
+		case 'session.started': {
+			// A session left running is archived when the next one starts, so history is kept.
+			const pastSessions = s.session
+				? [s.session, ...s.pastSessions].slice(0, LIMITS.pastSessions)
+				: s.pastSessions;
+			return { ...s, session: e.session, pastSessions };
+		}
+		case 'session.focused':
+			return s.session ? { ...s, session: { ...s.session, currentStageId: e.stageId } } : s;
+		case 'session.timerSet':
+			return s.session ? { ...s, session: { ...s.session, timer: e.timer } } : s;
+		case 'session.attended':
+			return s.session
+				? { ...s, session: { ...s.session, attendees: [...s.session.attendees, e.name].slice(0, LIMITS.attendees) } }
+				: s;
+		case 'session.decided':
+			return s.session
+				? { ...s, session: { ...s.session, decisions: [...s.session.decisions, e.decision].slice(-LIMITS.decisions) } }
+				: s;
+		case 'session.ended':
+			return s.session ? { ...s, session: { ...s.session, endedAt: e.at, timer: null } } : s;
+
+		case 'spotlight.set':
+			return { ...s, spotlight: e.spotlight };
+		case 'spotlight.cleared':
+			return { ...s, spotlight: null };
+
+		case 'display.registered':
+			return put(s, 'displays', e.display.id, e.display);
+		case 'display.updated':
+			return change(s, 'displays', e.displayId, (d) => ({ ...d, ...e.patch }));
+		case 'display.removed':
+			return put(s, 'displays', e.displayId, undefined);
+
+		default:
+			return assertNever(e);
+	}
+}

@@ -1,0 +1,395 @@
+/**
+ * The Customer Room model (DESIGN.md section 3) as zod schemas. The schemas are the source of truth:
+ * every type is `z.infer` of one. Pure: no I/O, no Svelte, nothing of ours imported.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Primitives, with length caps so nothing a client sends can grow without bound.
+// ---------------------------------------------------------------------------------------------
+
+/** Ids are client-made (so a retried command names the same entity) and filesystem/URL safe. */
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, - or _');
+export type Id = z.infer<typeof Id>;
+
+const trimmed = (max: number) => z.string().trim().max(max);
+/** A short required label: a name, a title, a headline. */
+export const Name = trimmed(120).min(1, 'must not be empty');
+/** A sentence or a paragraph. */
+export const Text = trimmed(2000);
+/** A call transcript or a long document excerpt. */
+export const LongText = z.string().max(50_000);
+export const Department = trimmed(60).min(1);
+export const Segment = trimmed(60).min(1);
+/** A month: the period for counts and survey distributions. */
+export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'periods are months, YYYY-MM');
+export type Period = z.infer<typeof Period>;
+export const IsoDate = z.iso.date();
+export const Timestamp = z.iso.datetime({ offset: true });
+export const Url = z
+	.string()
+	.max(2000)
+	.regex(/^(https?:\/\/|\/)/, 'links start with http://, https:// or /');
+const Count = z.int().min(0).max(1_000_000_000);
+const Score = z.number().min(0).max(10);
+
+export const DEFAULT_DEPARTMENTS = [
+	'Marketing',
+	'Sales',
+	'Operations',
+	'Customer Service',
+	'Product',
+	'IT',
+	'Finance/Billing',
+	'HR',
+	'Legal'
+] as const;
+
+/** Caps on lists that grow with use; the oldest entries fall off (raw data lives in import blobs). */
+export const LIMITS = {
+	verbatims: 50,
+	kpiPoints: 400,
+	teamUpdates: 200,
+	maturityHistory: 50,
+	pastSessions: 24,
+	decisions: 200,
+	attendees: 200,
+	departments: 30,
+	members: 40,
+	links: 60
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Entities
+// ---------------------------------------------------------------------------------------------
+
+export const Maturity = z.enum(['unassessed', 'broken', 'reliable', 'differentiating']);
+export type Maturity = z.infer<typeof Maturity>;
+export const MATURITY_LADDER: readonly Maturity[] = Maturity.options;
+
+export const Stage = z.object({
+	id: Id,
+	name: Name,
+	/** The stage in the customer's own words: "I want to open an account without a branch visit". */
+	customerGoal: Text
+});
+export type Stage = z.infer<typeof Stage>;
+
+export const MaturityChange = z.object({
+	from: Maturity,
+	to: Maturity,
+	by: Name,
+	at: Timestamp,
+	evidence: Text
+});
+export type MaturityChange = z.infer<typeof MaturityChange>;
+
+export const Touchpoint = z.object({
+	id: Id,
+	stageId: Id,
+	name: Name,
+	channel: trimmed(60),
+	momentOfTruth: z.boolean(),
+	maturity: Maturity,
+	history: z.array(MaturityChange),
+	departments: z.array(Department).max(LIMITS.departments),
+	/** Customer view: how much this touchpoint matters, and how well it performs (0-10). */
+	importance: Score.nullable(),
+	performance: Score.nullable(),
+	/** How well we think we do (0-10); the gap to `performance` is the blind spot. */
+	internalScore: Score.nullable()
+});
+export type Touchpoint = z.infer<typeof Touchpoint>;
+
+export const ArtifactKind = z.enum(['image', 'document', 'audio', 'video', 'link', 'note']);
+export type ArtifactKind = z.infer<typeof ArtifactKind>;
+
+export const Artifact = z.object({
+	id: Id,
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	kind: ArtifactKind,
+	title: Name,
+	caption: Text,
+	/** Content id (sha256) in the blob store, for uploaded files. */
+	blobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+	/** A link, or a path under /static for shipped demo images. */
+	url: Url.nullable(),
+	transcript: LongText,
+	currentAsOf: IsoDate.nullable(),
+	/** Sensitive artifacts never show on corridor screens. */
+	sensitive: z.boolean(),
+	replacedBy: Id.nullable()
+});
+export type Artifact = z.infer<typeof Artifact>;
+
+export const Verbatim = z.object({
+	id: Id,
+	text: trimmed(1000).min(1),
+	date: IsoDate,
+	channel: trimmed(60),
+	segment: Segment.nullable()
+});
+export type Verbatim = z.infer<typeof Verbatim>;
+
+/** Counts per month; `bySegment` repeats them per customer segment so the board can filter. */
+export const PeriodCounts = z.record(Period, Count);
+export type PeriodCounts = z.infer<typeof PeriodCounts>;
+
+export const ComplaintCategory = z.object({
+	id: Id,
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	name: Name,
+	departments: z.array(Department).max(LIMITS.departments),
+	counts: PeriodCounts,
+	bySegment: z.record(Segment, PeriodCounts),
+	/** Newest first, capped at LIMITS.verbatims. */
+	verbatims: z.array(Verbatim)
+});
+export type ComplaintCategory = z.infer<typeof ComplaintCategory>;
+
+export const KpiDirection = z.enum(['higher', 'lower']);
+export const KpiPoint = z.object({ date: IsoDate, value: z.number().finite() });
+export type KpiPoint = z.infer<typeof KpiPoint>;
+
+export const Kpi = z.object({
+	id: Id,
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	name: Name,
+	unit: trimmed(20),
+	direction: KpiDirection,
+	target: z.number().finite().nullable(),
+	/** Width of the amber band beyond the target, in the KPI's unit. */
+	warning: z.number().finite().min(0),
+	/** Sorted by date, one per date, capped at LIMITS.kpiPoints (oldest fall off). */
+	points: z.array(KpiPoint),
+	source: trimmed(120),
+	department: Department.nullable()
+});
+export type Kpi = z.infer<typeof Kpi>;
+
+export const SurveyKind = z.enum(['nps', 'csat', 'ces', 'custom']);
+export type SurveyKind = z.infer<typeof SurveyKind>;
+export const Scale = z
+	.object({ min: z.int().min(0).max(1), max: z.int().min(2).max(10) })
+	.refine((s) => s.max > s.min, 'scale max must exceed min');
+export type Scale = z.infer<typeof Scale>;
+
+/** Per month, the raw distribution: counts[i] responses scored scale.min + i. Never only a score. */
+export const PeriodDistributions = z.record(Period, z.array(Count).max(11));
+export type PeriodDistributions = z.infer<typeof PeriodDistributions>;
+
+export const Survey = z.object({
+	id: Id,
+	stageId: Id,
+	touchpointId: Id.nullable(),
+	kind: SurveyKind,
+	question: trimmed(300).min(1),
+	scale: Scale,
+	responses: PeriodDistributions,
+	bySegment: z.record(Segment, PeriodDistributions),
+	verbatims: z.array(Verbatim)
+});
+export type Survey = z.infer<typeof Survey>;
+
+export const TeamStatus = z.enum([
+	'chartered',
+	'investigating',
+	'fixing',
+	'verifying',
+	'won',
+	'stalled',
+	'disbanded'
+]);
+export type TeamStatus = z.infer<typeof TeamStatus>;
+export const OPEN_TEAM_STATUSES: readonly TeamStatus[] = [
+	'chartered',
+	'investigating',
+	'fixing',
+	'verifying',
+	'stalled'
+];
+
+export const TeamMember = z.object({ name: Name, department: Department });
+export type TeamMember = z.infer<typeof TeamMember>;
+
+export const TeamLinks = z.object({
+	touchpoints: z.array(Id).max(LIMITS.links),
+	complaints: z.array(Id).max(LIMITS.links),
+	kpis: z.array(Id).max(LIMITS.links),
+	surveys: z.array(Id).max(LIMITS.links)
+});
+export type TeamLinks = z.infer<typeof TeamLinks>;
+
+export const TeamUpdateKind = z.enum(['finding', 'recommendation', 'result', 'blocker', 'note']);
+export type TeamUpdateKind = z.infer<typeof TeamUpdateKind>;
+export const TeamUpdate = z.object({
+	id: Id,
+	kind: TeamUpdateKind,
+	text: trimmed(2000).min(1),
+	author: Name,
+	at: Timestamp
+});
+export type TeamUpdate = z.infer<typeof TeamUpdate>;
+
+export const FixTeam = z.object({
+	id: Id,
+	name: Name,
+	problem: Text,
+	stageId: Id,
+	links: TeamLinks,
+	members: z.array(TeamMember).max(LIMITS.members),
+	sponsor: trimmed(120),
+	status: TeamStatus,
+	dueDate: IsoDate.nullable(),
+	baseline: trimmed(200),
+	target: trimmed(200),
+	/** Newest first, capped at LIMITS.teamUpdates. */
+	updates: z.array(TeamUpdate),
+	charteredAt: Timestamp,
+	charteredBy: Name,
+	/** The session it was chartered in, if any. */
+	sessionId: Id.nullable()
+});
+export type FixTeam = z.infer<typeof FixTeam>;
+
+export const Win = z.object({
+	id: Id,
+	teamId: Id.nullable(),
+	stageId: Id,
+	headline: Name,
+	before: trimmed(120),
+	after: trimmed(120),
+	at: Timestamp,
+	by: Name
+});
+export type Win = z.infer<typeof Win>;
+
+export const Decision = z.object({ id: Id, text: trimmed(1000).min(1), at: Timestamp });
+export type Decision = z.infer<typeof Decision>;
+
+export const SessionTimer = z.object({
+	/** When the timer reaches zero; walls count down locally from this. */
+	endsAt: Timestamp,
+	durationSec: z.int().min(1).max(86_400)
+});
+
+export const Session = z.object({
+	id: Id,
+	title: Name,
+	agenda: z.array(Id).max(50),
+	currentStageId: Id.nullable(),
+	timer: SessionTimer.nullable(),
+	attendees: z.array(Name).max(LIMITS.attendees),
+	decisions: z.array(Decision),
+	startedAt: Timestamp,
+	endedAt: Timestamp.nullable(),
+	/** Teams still open when the session started: the session opens with them. */
+	openTeamsAtStart: z.array(Id),
+	chartered: z.array(Id),
+	wins: z.array(Id)
+});
+export type Session = z.infer<typeof Session>;
+
+export const SpotlightTarget = z.object({
+	kind: z.enum(['stage', 'touchpoint', 'team', 'win', 'artifact', 'kpi', 'survey', 'complaint']),
+	id: Id
+});
+export type SpotlightTarget = z.infer<typeof SpotlightTarget>;
+export const Spotlight = z.object({ target: SpotlightTarget, by: Name, at: Timestamp });
+export type Spotlight = z.infer<typeof Spotlight>;
+
+export const DisplayMode = z.enum(['room', 'corridor']);
+export const Display = z.object({
+	id: Id,
+	name: Name,
+	location: trimmed(120),
+	mode: DisplayMode,
+	/** Stages to rotate through (empty: the whole board), seconds per stage. */
+	rotation: z.object({ stageIds: z.array(Id).max(50), intervalSec: z.int().min(5).max(3600) })
+});
+export type Display = z.infer<typeof Display>;
+
+export const RoomSettings = z.object({
+	/** Corridor screens hide sensitive artifacts and verbatims. */
+	corridorHidesVerbatims: z.boolean(),
+	theme: z.enum(['dark', 'light'])
+});
+export type RoomSettings = z.infer<typeof RoomSettings>;
+
+export const RoomMeta = z.object({
+	id: Id,
+	name: Name,
+	organisation: trimmed(120),
+	departments: z.array(Department).min(2).max(LIMITS.departments),
+	settings: RoomSettings,
+	createdAt: Timestamp
+});
+export type RoomMeta = z.infer<typeof RoomMeta>;
+
+/**
+ * The whole state of one room. Entities are records keyed by id (JSON friendly, cheap lookups);
+ * `stageOrder` gives the left-to-right order of the columns.
+ */
+export const RoomState = z.object({
+	version: z.int().min(0),
+	meta: RoomMeta.nullable(),
+	stageOrder: z.array(Id),
+	stages: z.record(Id, Stage),
+	touchpoints: z.record(Id, Touchpoint),
+	artifacts: z.record(Id, Artifact),
+	complaints: z.record(Id, ComplaintCategory),
+	kpis: z.record(Id, Kpi),
+	surveys: z.record(Id, Survey),
+	teams: z.record(Id, FixTeam),
+	wins: z.record(Id, Win),
+	session: Session.nullable(),
+	pastSessions: z.array(Session),
+	spotlight: Spotlight.nullable(),
+	displays: z.record(Id, Display)
+});
+export type RoomState = z.infer<typeof RoomState>;
+
+/** The state of a room before its first event. */
+export function emptyRoom(): RoomState {
+	return {
+		version: 0,
+		meta: null,
+		stageOrder: [],
+		stages: {},
+		touchpoints: {},
+		artifacts: {},
+		complaints: {},
+		kpis: {},
+		surveys: {},
+		teams: {},
+		wins: {},
+		session: null,
+		pastSessions: [],
+		spotlight: null,
+		displays: {}
+	};
+}
+
+/** The scale a survey kind implies; `custom` and CSAT may choose (CSAT 1-5 or 1-7). */
+export function defaultScale(kind: SurveyKind): Scale {
+	switch (kind) {
+		case 'nps':
+			return { min: 0, max: 10 };
+		case 'csat':
+			return { min: 1, max: 5 };
+		case 'ces':
+			return { min: 1, max: 7 };
+		case 'custom':
+			return { min: 1, max: 5 };
+		default:
+			return assertNever(kind);
+	}
+}
+
+/** Compile-time exhaustiveness check for switches over unions. */
+export function assertNever(value: never): never {
+	throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,146 @@
+/**
+ * The wire contract between browsers and the server (socket.io). Zod schemas first, types derived;
+ * both `Server` and the client `Socket` are generic over the event maps below, so neither side can
+ * drift from the other.
+ *
+ * Flow:
+ *   client --room:join {roomId, since?}--> server  ack: events since `since`, or a snapshot
+ *   client --command {roomId, commandId, command}--> server  ack: {ok, version} | {ok:false, code}
+ *   server --room:events {roomId, epoch, events}--> every client in the room, after the append committed
+ */
+import { z } from 'zod';
+import { Command, Id, RecordedEvent, RoomState } from '../domain';
+
+/** Hard caps applied before any parsing (socket.io's maxHttpBufferSize) and by the schemas. */
+export const WIRE_LIMITS = {
+	/** Largest socket message the server accepts, in bytes. */
+	maxMessageBytes: 1_000_000,
+	/** Most events sent in one catch-up answer; a client further behind gets a snapshot. */
+	maxCatchUpEvents: 2_000
+} as const;
+
+/** The closed list of error codes a client can receive. */
+export const ErrorCode = z.enum([
+	/** The payload did not match the schema; `issues` says where. Not retryable as is. */
+	'invalid_payload',
+	/** No room with that id. */
+	'unknown_room',
+	/** The command names something that does not exist. */
+	'not_found',
+	/** The command conflicts with the current state (already exists, already in that status). */
+	'conflict',
+	/** The command breaks a rule of the method (e.g. a fix team from one department). */
+	'rule_violation',
+	/** The sender's role may not do this. */
+	'forbidden',
+	/** The sender has not joined the room, or is not signed in. */
+	'unauthenticated',
+	/** Too many commands too fast; retry later. */
+	'rate_limited',
+	/** The store is unreachable or busy; nothing was applied; retry with the same commandId. */
+	'unavailable',
+	/** A bug on our side; nothing was applied. */
+	'internal'
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Codes after which resending the same command (same commandId) may succeed. */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['unavailable', 'rate_limited', 'internal']);
+
+/** The failure half of every acknowledgement. Example: `{ ok: false, code: 'forbidden', message: 'A viewer cannot…' }` */
+export interface ErrorResult {
+	ok: false;
+	code: ErrorCode;
+	message: string;
+	/** For invalid_payload: where the payload went wrong. */
+	issues?: Array<{ path: string; message: string }>;
+}
+
+/** A room's position in its history. `epoch` changes only when history is rewritten (restore). */
+export const Position = z.strictObject({ version: z.int().min(0), epoch: z.string().max(64) });
+export type Position = z.infer<typeof Position>;
+
+/** client -> server: join a room, optionally from a known position. Example: `{ roomId: 'demo', since: { version: 120, epoch: 'k2…' } }` */
+export const JoinRequest = z.strictObject({ roomId: Id, since: Position.optional() });
+export type JoinRequest = z.infer<typeof JoinRequest>;
+
+/**
+ * server -> client, the answer to a join: the events after `since` when the log still has them
+ * (and the epoch matches), else the whole state at a version.
+ */
+export type JoinResult =
+	| { ok: true; mode: 'events'; roomId: string; epoch: string; events: RecordedEvent[] }
+	| { ok: true; mode: 'snapshot'; roomId: string; epoch: string; state: RoomState }
+	| ErrorResult;
+
+/** client -> server: one command. Example: `{ roomId: 'demo', commandId: 'c-1f…', command: { type: 'team.post', … } }` */
+export const CommandRequest = z.strictObject({
+	roomId: Id,
+	/** Made by the client, reused on every retry: the server applies a commandId at most once. */
+	commandId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'commandIds are 8-64 letters, digits, - or _'),
+	command: Command
+});
+export type CommandRequest = z.infer<typeof CommandRequest>;
+
+/** server -> client, the answer to a command. `duplicate` is true when it had been applied before. */
+export type CommandResult = { ok: true; version: number; duplicate: boolean } | ErrorResult;
+
+/** server -> clients in a room: events in order, right after they were committed. */
+export interface RoomEventsMessage {
+	roomId: string;
+	epoch: string;
+	events: RecordedEvent[];
+}
+
+/** Sent on connect: the build the server runs, so a wall can reload itself after a deploy. */
+export interface HelloMessage {
+	build: string;
+	actor: { id: string; name: string; role: 'facilitator' | 'contributor' | 'viewer' };
+}
+
+/** What a client may put in the socket handshake `auth` (never in a query string). */
+export const HandshakeAuth = z.object({
+	name: z.string().trim().max(60).optional(),
+	clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional()
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+export interface ClientToServerEvents {
+	'room:join': (request: JoinRequest, ack: (result: JoinResult) => void) => void;
+	'room:leave': (request: { roomId: string }) => void;
+	command: (request: CommandRequest, ack: (result: CommandResult) => void) => void;
+}
+
+export interface ServerToClientEvents {
+	'server:hello': (message: HelloMessage) => void;
+	'room:events': (message: RoomEventsMessage) => void;
+	/** Something may have been missed (e.g. a fan-out outage): pull from your version. */
+	'room:stale': (message: { roomId: string }) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+export interface SocketData {
+	actor: HelloMessage['actor'];
+}
+
+/** Turns zod issues into the short, path-based form sent to clients. */
+export function toIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+	return error.issues.slice(0, 20).map((i) => ({
+		path: i.path.map(String).join('.') || '(root)',
+		message: i.message
+	}));
+}
+
+/** The error the server answers when a payload does not parse. */
+export function invalidPayload(error: z.ZodError): ErrorResult {
+	const issues = toIssues(error);
+	const first = issues[0];
+	return {
+		ok: false,
+		code: 'invalid_payload',
+		message: first ? `Invalid ${first.path}: ${first.message}` : 'Invalid payload.',
+		issues
+	};
+}

@@ -1,0 +1,138 @@
+/**
+ * Builds the real application (composition root, file store in a temp dir) on port 0, and real
+ * socket.io clients that speak the typed protocol.
+ */
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { canonicalJson, type Command, type RoomState } from '../../src/lib/domain';
+import type {
+	ClientToServerEvents,
+	CommandResult,
+	JoinResult,
+	RoomEventsMessage,
+	ServerToClientEvents
+} from '../../src/lib/protocol';
+import { createApplication } from '../../server/app';
+import { openFileEventStore } from '../../server/store/file/file-event-store';
+import { tempDir } from './temp-dir';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const silentLog = { info() {}, warn() {}, error() {} };
+
+/** Starts the app on a random port with an embedded store in a fresh temp dir. */
+export async function startTestServer(options: { dataDir?: string; snapshotEvery?: number } = {}) {
+	const tmp = options.dataDir ? null : await tempDir();
+	const dataDir = options.dataDir ?? tmp!.dir;
+	const store = await openFileEventStore({ dataDir });
+	const app = createApplication({ store, log: silentLog, build: 'test', snapshotEvery: options.snapshotEvery });
+	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+	const { port } = app.httpServer.address() as AddressInfo;
+	const url = `http://127.0.0.1:${port}`;
+	const sockets: TestSocket[] = [];
+	return {
+		app,
+		url,
+		port,
+		dataDir,
+		/** A connected client (websocket only, like the browser). */
+		async client(name = 'Tester'): Promise<TestSocket> {
+			const socket: TestSocket = connect(url, { transports: ['websocket'], auth: { name }, forceNew: true, reconnection: false });
+			sockets.push(socket);
+			await new Promise<void>((resolve, reject) => {
+				socket.once('connect', () => resolve());
+				socket.once('connect_error', reject);
+			});
+			return socket;
+		},
+		async close() {
+			for (const s of sockets) s.disconnect();
+			await new Promise<void>((resolve) => app.httpServer.close(() => resolve()));
+			await app.close();
+			await tmp?.cleanup();
+		}
+	};
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+let counter = 0;
+/** A valid, unique commandId. */
+export const commandId = () => `test-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export function send(socket: TestSocket, roomId: string, command: Command, id = commandId()): Promise<CommandResult> {
+	return socket.timeout(10_000).emitWithAck('command', { roomId, commandId: id, command });
+}
+
+export function join(socket: TestSocket, roomId: string, since?: { version: number; epoch: string }): Promise<JoinResult> {
+	return socket.timeout(10_000).emitWithAck('room:join', { roomId, since });
+}
+
+/** Collects every room:events message a socket receives. */
+export function recordEvents(socket: TestSocket): RoomEventsMessage[] {
+	const seen: RoomEventsMessage[] = [];
+	socket.on('room:events', (m) => seen.push(m));
+	return seen;
+}
+
+/** Resolves with the first broadcast that satisfies `predicate`. */
+export function nextEvents(
+	socket: TestSocket,
+	predicate: (m: RoomEventsMessage) => boolean = () => true,
+	timeoutMs = 5_000
+): Promise<RoomEventsMessage> {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no matching room:events in time')), timeoutMs);
+		const handler = (m: RoomEventsMessage) => {
+			if (!predicate(m)) return;
+			clearTimeout(timer);
+			socket.off('room:events', handler);
+			resolve(m);
+		};
+		socket.on('room:events', handler);
+	});
+}
+
+/** sha256 of the canonical JSON of a state: equal states, equal hashes. */
+export function stateHash(state: RoomState): string {
+	return createHash('sha256').update(canonicalJson(state)).digest('hex');
+}
+
+/** Creates a small room with one stage, touchpoint and complaint category, ready for commands. */
+export async function createRoom(socket: TestSocket, roomId: string): Promise<void> {
+	const steps: Command[] = [
+		{ type: 'room.create', name: `Room ${roomId}`, organisation: 'Test Org' },
+		{ type: 'stage.add', stageId: 'apply', name: 'Apply', customerGoal: 'I want to open an account quickly' },
+		{
+			type: 'touchpoint.add',
+			touchpointId: 'form',
+			stageId: 'apply',
+			name: 'Online form',
+			channel: 'Web',
+			momentOfTruth: true,
+			departments: ['Product', 'IT'],
+			importance: 9,
+			performance: 4,
+			internalScore: 7
+		},
+		{ type: 'complaint.define', categoryId: 'cant-open', stageId: 'apply', touchpointId: null, name: "Can't open account", departments: ['Operations'] }
+	];
+	for (const command of steps) {
+		const result = await send(socket, roomId, command);
+		if (!result.ok) throw new Error(`${command.type}: ${result.message}`);
+		if (command.type === 'room.create') {
+			const joined = await join(socket, roomId);
+			if (!joined.ok) throw new Error(joined.message);
+		}
+	}
+}
+
+/** A quote command with a fresh verbatim id: an easy command to send many of. */
+export function quote(text: string, n: number): Command {
+	return {
+		type: 'complaint.quote',
+		categoryId: 'cant-open',
+		verbatim: { id: `v-${n}-${counter++}`, text, date: '2026-11-01', channel: 'Web', segment: null }
+	};
+}
