@@ -16,6 +16,10 @@ async function main(): Promise<void> {
 	const config = loadConfig();
 	const log = createLogger(config.logLevel);
 
+	const store = await openFileEventStore({
+		dataDir: config.dataDir,
+		log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
+	});
 	const handlerPath = path.join(root, 'build', 'handler.js');
 	if (!existsSync(handlerPath)) {
 		throw new Error('No build found. Run `npm run build` first (or `npm start`, which builds).');
@@ -25,10 +29,6 @@ async function main(): Promise<void> {
 	};
 	const build = readBuildVersion();
 
-	const store = await openFileEventStore({
-		dataDir: config.dataDir,
-		log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
-	});
 	const app = createApplication({ store, log, build, pages: handler, snapshotEvery: config.snapshotEvery });
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { openFileEventStore } from '../../server/store/file/file-event-store.ts';
+import { openFileEventStore } from '../../server/store/file/file-event-store';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const ACKS_BEFORE_KILL = 300;

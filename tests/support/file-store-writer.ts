@@ -3,8 +3,8 @@
  * per room, saving a snapshot now and then, and prints `ACK <commandId> <to>` once an append has resolved
  * (is durable). The commandId is `<room>.<run>.<n>`. Usage: file-store-writer.ts <dataDir> <run>
  */
-import { openFileEventStore, type FileEventStore } from '../../server/store/file/file-event-store.ts';
-import type { AppendResult, NewEvent } from '../../server/store/port.ts';
+import { openFileEventStore, type FileEventStore } from '../../server/store/file/file-event-store';
+import type { AppendResult, NewEvent } from '../../server/store/port';
 
 const IN_FLIGHT_PER_ROOM = 8;
 const SNAPSHOT_EVERY = 97;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFileBlobStore } from '../../server/store/file/file-blob-store.ts';
+import { openFileBlobStore } from '../../server/store/file/file-blob-store';
 
 let dir: string;
 

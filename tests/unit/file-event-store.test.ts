@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFile, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openFileEventStore, type FileEventStore, type FileEventStoreOptions } from '../../server/store/file/file-event-store.ts';
-import type { NewEvent } from '../../server/store/port.ts';
+import { openFileEventStore, type FileEventStore, type FileEventStoreOptions } from '../../server/store/file/file-event-store';
+import type { NewEvent } from '../../server/store/port';
 
 const ROOM = 'room-1';
 const FIRST_SEGMENT = 'log-000000000001.jsonl';

@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BlobStore } from '../port.ts';
+import type { BlobStore } from '../port';
 
 const BLOB_ID = /^[0-9a-f]{64}$/;
 

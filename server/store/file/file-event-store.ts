@@ -29,7 +29,7 @@ import type {
 	RoomHead,
 	Snapshot,
 	StoredEvent
-} from '../port.ts';
+} from '../port';
 
 /** Where the store reports things an operator may want to know (a cut-off torn line, a stale lock). */
 export interface FileStoreLog {

@@ -1,0 +1,191 @@
+/**
+ * What the board shows for a stage, computed from the room state with the domain's metrics:
+ * the stage's items in display order, complaint and KPI summaries, survey headlines and stage health.
+ * Pure functions, so every screen (laptop board now, the wall later) reads the same numbers.
+ */
+import {
+	assertNever,
+	type Artifact,
+	type ComplaintCategory,
+	type FixTeam,
+	type Kpi,
+	type RoomState,
+	type Survey,
+	type Touchpoint,
+	type Win
+} from '$lib/domain';
+import {
+	ces,
+	csat,
+	customScore,
+	kpiStatus,
+	nps,
+	stageHealth,
+	trend,
+	xmr,
+	type KpiStatus,
+	type StageHealthResult,
+	type Trend
+} from '$lib/domain/metrics';
+import { latestPeriod, nextPeriod, previousPeriod } from '$lib/client/format';
+
+export interface StageItems {
+	touchpoints: Touchpoint[];
+	artifacts: Artifact[];
+	complaints: ComplaintSummary[];
+	kpis: KpiSummary[];
+	surveys: Survey[];
+	teams: FixTeam[];
+	wins: Win[];
+}
+
+export interface ComplaintSummary {
+	category: ComplaintCategory;
+	period: string;
+	count: number;
+	previousPeriod: string;
+	previous: number;
+	trend: Trend;
+	/** The latest month is a signal on the XmR chart of the last 12 months (not a wiggle). */
+	signal: 'high' | 'low' | null;
+}
+
+export interface KpiSummary {
+	kpi: Kpi;
+	latest: { date: string; value: number } | null;
+	status: KpiStatus;
+	trend: Trend;
+	signal: 'high' | 'low' | null;
+	/** The signal points the bad way for this KPI's direction. */
+	adverseSignal: boolean;
+}
+
+const SERIES_MONTHS = 12;
+
+/** Months from `from` to `to`, inclusive, in order. */
+function monthsBetween(from: string, to: string): string[] {
+	const out: string[] = [];
+	for (let p = from; p <= to && out.length < 600; p = nextPeriod(p)) out.push(p);
+	return out;
+}
+
+/** The latest month with a complaint count anywhere in the room: the month complaints are compared on. */
+export function latestComplaintPeriod(state: RoomState): string | null {
+	let latest: string | null = null;
+	for (const c of Object.values(state.complaints)) {
+		const p = latestPeriod(c.counts);
+		if (p !== null && (latest === null || p > latest)) latest = p;
+	}
+	return latest;
+}
+
+/** The monthly counts of a category over (at most) the last 12 months ending at `period`; missing months count 0. */
+export function complaintSeries(category: ComplaintCategory, period: string): number[] {
+	const periods = Object.keys(category.counts).filter((p) => p <= period).sort();
+	const first = periods[0];
+	if (first === undefined) return [];
+	let start = period;
+	for (let i = 1; i < SERIES_MONTHS && start > first; i++) start = previousPeriod(start);
+	return monthsBetween(start, period).map((p) => category.counts[p] ?? 0);
+}
+
+export function summarizeComplaint(category: ComplaintCategory, period: string): ComplaintSummary {
+	const prevPeriod = previousPeriod(period);
+	const count = category.counts[period] ?? 0;
+	const previous = category.counts[prevPeriod] ?? 0;
+	return {
+		category,
+		period,
+		count,
+		previousPeriod: prevPeriod,
+		previous,
+		trend: trend([previous, count]),
+		signal: xmr(complaintSeries(category, period)).latestSignal
+	};
+}
+
+export function summarizeKpi(kpi: Kpi): KpiSummary {
+	const values = kpi.points.map((p) => p.value);
+	const latest = kpi.points[kpi.points.length - 1] ?? null;
+	const status = latest
+		? kpiStatus({ value: latest.value, target: kpi.target, direction: kpi.direction, warning: kpi.warning })
+		: 'none';
+	const signal = xmr(values.slice(-SERIES_MONTHS * 2)).latestSignal;
+	return {
+		kpi,
+		latest,
+		status,
+		trend: trend(values),
+		signal,
+		adverseSignal: signal !== null && signal === (kpi.direction === 'higher' ? 'low' : 'high')
+	};
+}
+
+/** The headline a survey card leads with for one distribution, on its own scale; null when it cannot be computed. */
+export function surveyHeadline(survey: Survey, counts: readonly number[]): number | null {
+	try {
+		switch (survey.kind) {
+			case 'nps':
+				return nps(counts).score;
+			case 'csat':
+				return survey.scale.max === 5 || survey.scale.max === 7
+					? csat(counts, survey.scale.max).topBox
+					: customScore(counts, survey.scale.min, survey.scale.max).topBox;
+			case 'ces':
+				return ces(counts).easyShare;
+			case 'custom':
+				return customScore(counts, survey.scale.min, survey.scale.max).mean;
+			default:
+				return assertNever(survey.kind);
+		}
+	} catch {
+		return null;
+	}
+}
+
+/** Whether the latest month of a survey's headline is a signal on the low (bad) side. */
+export function surveyAdverseSignal(survey: Survey): boolean {
+	const periods = Object.keys(survey.responses).sort().slice(-SERIES_MONTHS);
+	const series: number[] = [];
+	for (const p of periods) {
+		const value = surveyHeadline(survey, survey.responses[p] ?? []);
+		if (value !== null) series.push(value);
+	}
+	return xmr(series).latestSignal === 'low';
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+/** Everything under one stage column, in display order (moments of truth lead; most complaints first). */
+export function stageItems(state: RoomState, stageId: string, complaintPeriod: string | null): StageItems {
+	const ofStage = <T extends { stageId: string }>(record: Record<string, T>) =>
+		Object.values(record).filter((x) => x.stageId === stageId);
+
+	const touchpoints = ofStage(state.touchpoints).sort(
+		(a, b) => Number(b.momentOfTruth) - Number(a.momentOfTruth) || byName(a, b)
+	);
+	const complaints = complaintPeriod
+		? ofStage(state.complaints)
+				.map((c) => summarizeComplaint(c, complaintPeriod))
+				.sort((a, b) => b.count - a.count || byName(a.category, b.category))
+		: [];
+	return {
+		touchpoints,
+		artifacts: ofStage(state.artifacts).filter((a) => a.replacedBy === null),
+		complaints,
+		kpis: ofStage(state.kpis).map(summarizeKpi),
+		surveys: ofStage(state.surveys),
+		teams: ofStage(state.teams).filter((t) => t.status !== 'disbanded'),
+		wins: ofStage(state.wins).sort((a, b) => b.at.localeCompare(a.at))
+	};
+}
+
+/** Stage health from the domain rule: maturity (moments of truth weigh more), red KPIs, adverse signals. */
+export function healthOf(items: StageItems): StageHealthResult {
+	const redKpis = items.kpis.filter((k) => k.status === 'red').length;
+	const signals =
+		items.kpis.filter((k) => k.adverseSignal).length +
+		items.complaints.filter((c) => c.signal === 'high').length +
+		items.surveys.filter(surveyAdverseSignal).length;
+	return stageHealth({ touchpoints: items.touchpoints, redKpis, signals });
+}

@@ -1,0 +1,2 @@
+// Every page is a live socket view: render in the browser only.
+export const ssr = false;
