@@ -56,3 +56,16 @@ export function startServerProcess(dataDir: string, env: Record<string, string> 
 		});
 	});
 }
+
+/** A port that was free a moment ago, so a restarted server can come back on the same address. */
+export async function freePort(): Promise<number> {
+	const { createServer } = await import('node:net');
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}

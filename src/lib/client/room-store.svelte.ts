@@ -69,6 +69,11 @@ export class RoomStore {
 			if (this.#build && m.build !== this.#build && m.build !== 'dev') this.#onNewBuild?.();
 			this.#build = m.build;
 		};
+		// The server pings every few seconds: a quiet room that is still connected is still current.
+		const onPing = () => {
+			if (this.#joined) this.syncedAt = Date.now();
+		};
+		s.io.on('ping', onPing);
 		s.on('connect', onConnect);
 		s.on('disconnect', onDisconnect);
 		s.on('room:events', onEvents);
@@ -77,6 +82,7 @@ export class RoomStore {
 		if (s.connected) this.#join();
 		return () => {
 			clearTimeout(this.#retryTimer);
+			s.io.off('ping', onPing);
 			s.off('connect', onConnect);
 			s.off('disconnect', onDisconnect);
 			s.off('room:events', onEvents);

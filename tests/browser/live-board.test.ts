@@ -1,0 +1,120 @@
+import type { Browser, Page } from 'playwright-core';
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join, type TestSocket } from '../support/test-server';
+import { launchChromium } from '../support/browser';
+import { freePort, startServerProcess, type ServerProcess } from '../support/server-process';
+import { tempDir } from '../support/temp-dir';
+
+let server: ServerProcess;
+let browser: Browser;
+let cleanup: () => Promise<void>;
+let dataDir: string;
+let port: number;
+
+beforeAll(async () => {
+	const tmp = await tempDir();
+	cleanup = tmp.cleanup;
+	dataDir = tmp.dir;
+	port = await freePort();
+	server = await startServerProcess(dataDir, { SEED_DEMO: 'true', PORT: String(port) });
+	browser = await launchChromium();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	server?.child.kill('SIGKILL');
+	await server?.exited;
+	await cleanup?.();
+});
+
+/** A page in its own browser context (its own client id), signed in with a display name. */
+async function openBoard(name: string): Promise<Page> {
+	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+	await context.addInitScript((n) => localStorage.setItem('customer-room:name', n), name);
+	const page = await context.newPage();
+	await page.goto(`${server.url}/rooms/demo`);
+	await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 15_000 });
+	return page;
+}
+
+describe('the board in Chromium', () => {
+	it('lists the demo room on the home page and links to it', async () => {
+		const page = await (await browser.newContext()).newPage();
+		await page.goto(server.url);
+		const link = page.getByRole('link', { name: /Northwind Bank/ });
+		await expect(link.first().getAttribute('href')).resolves.toBe('/rooms/demo');
+		await page.context().close();
+	});
+
+	it('shows a change made in one page in another page, live', async () => {
+		const alice = await openBoard('Alice');
+		const bob = await openBoard('Bob');
+		expect(await alice.locator('[data-testid="stage-column"]').count()).toBe(7);
+
+		// Alice assesses an unassessed touchpoint as broken.
+		const target = alice.locator('[data-testid^="touchpoint-"][data-maturity="unassessed"]').first();
+		const testId = (await target.getAttribute('data-testid'))!;
+		await target.locator('summary', { hasText: 'Assess' }).click();
+		await target.getByLabel('Maturity').selectOption('broken');
+		await target.getByLabel('Evidence').fill('Mystery shop: 3 of 5 calls dropped');
+		await target.getByRole('button', { name: 'Save assessment' }).click();
+
+		// Bob sees it without reloading, with Alice named as the author.
+		const onBob = bob.locator(`[data-testid="${testId}"]`);
+		await expect.poll(() => onBob.getAttribute('data-maturity'), { timeout: 5_000 }).toBe('broken');
+		await expect.poll(() => onBob.textContent(), { timeout: 5_000 }).toContain('Alice');
+
+		// Bob adds a verbatim; Alice sees it as the newest one.
+		const category = bob.locator('[data-testid^="complaint-"]').first();
+		const categoryId = (await category.getAttribute('data-testid'))!;
+		await category.locator('summary').first().click();
+		await category.getByLabel("The customer's words").fill('I waited 40 minutes and nobody called back.');
+		await category.getByRole('button', { name: 'Add verbatim' }).click();
+		const newest = alice.locator(`[data-testid="${categoryId}"] [data-testid="newest-verbatim"]`);
+		await expect.poll(() => newest.textContent(), { timeout: 5_000 }).toContain('nobody called back');
+
+		const versions = await Promise.all([alice, bob].map((p) => p.locator('[data-testid="board"]').getAttribute('data-version')));
+		expect(versions[0]).toBe(versions[1]);
+		await alice.context().close();
+		await bob.context().close();
+	});
+
+	it('keeps a change made while the server is down, sends it once on return, and catches up', async () => {
+		const alice = await openBoard('Alice');
+		const bob = await openBoard('Bob');
+		server.child.kill('SIGKILL');
+		await server.exited;
+		await expect
+			.poll(() => alice.locator('[data-testid="connection-status"]').getAttribute('data-state'), { timeout: 10_000 })
+			.toBe('reconnecting');
+
+		// Made offline: it waits in the outbox, shown as pending.
+		const category = alice.locator('[data-testid^="complaint-"]').nth(1);
+		const categoryId = (await category.getAttribute('data-testid'))!;
+		await category.locator('summary').first().click();
+		await category.getByLabel("The customer's words").fill('Made while the server was down.');
+		await category.getByRole('button', { name: 'Add verbatim' }).click();
+		await expect.poll(() => alice.locator('[data-testid="pending-count"]').textContent()).toContain('1');
+
+		server = await startServerProcess(dataDir, { SEED_DEMO: 'true', PORT: String(port) });
+		for (const page of [alice, bob]) {
+			const newest = page.locator(`[data-testid="${categoryId}"] [data-testid="newest-verbatim"]`);
+			await expect.poll(() => newest.textContent(), { timeout: 15_000 }).toContain('Made while the server was down');
+			await expect
+				.poll(() => page.locator('[data-testid="connection-status"]').getAttribute('data-state'), { timeout: 10_000 })
+				.toBe('live');
+		}
+		await expect.poll(() => alice.locator('[data-testid="pending-count"]').count()).toBe(0);
+		// Applied exactly once, though the page may have sent it more than once.
+		const reader: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+		const joined = await join(reader, 'demo');
+		reader.disconnect();
+		if (!joined.ok || joined.mode !== 'snapshot') throw new Error('expected a snapshot');
+		const id = categoryId.replace(/^complaint-/, '');
+		const copies = joined.state.complaints[id]!.verbatims.filter((v) => v.text === 'Made while the server was down.');
+		expect(copies).toHaveLength(1);
+		await alice.context().close();
+		await bob.context().close();
+	});
+});
