@@ -22,10 +22,12 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export const silentLog = { info() {}, warn() {}, error() {} };
 
 /** Starts the app on a random port with an embedded store in a fresh temp dir. */
-export async function startTestServer(options: { dataDir?: string; snapshotEvery?: number } = {}) {
+export async function startTestServer(
+	options: { dataDir?: string; snapshotEvery?: number; snapshotRetainEvents?: number } = {}
+) {
 	const tmp = options.dataDir ? null : await tempDir();
 	const dataDir = options.dataDir ?? tmp!.dir;
-	const store = await openFileEventStore({ dataDir });
+	const store = await openFileEventStore({ dataDir, snapshotRetainEvents: options.snapshotRetainEvents });
 	const app = createApplication({ store, log: silentLog, build: 'test', snapshotEvery: options.snapshotEvery });
 	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
 	const { port } = app.httpServer.address() as AddressInfo;
