@@ -113,19 +113,21 @@ export function demoRoomCommands(today: Date = new Date()): Command[] {
 				});
 			});
 		}
-		for (const v of CFPB_VERBATIMS[c.id] ?? []) {
+		// The words are real CFPB narratives (2015-2020); for the demo they are dated within the last
+		// quarter, so the board reads as a live room. The id keeps the CFPB complaint id for provenance.
+		(CFPB_VERBATIMS[c.id] ?? []).forEach((v, k) => {
 			add({
 				type: 'complaint.quote',
 				categoryId: c.id,
 				verbatim: {
 					id: `cfpb-${v.complaintId}`,
 					text: v.text,
-					date: v.dateReceived,
+					date: daysAgo(3 + k * 19 + (c.id.length % 7)),
 					channel: v.submittedVia,
 					segment: PRIVATE_CLIENT_COMPLAINTS.has(v.complaintId) ? DEMO_SEGMENT : null
 				}
 			});
-		}
+		});
 	}
 
 	// 5. KPIs with twelve monthly points (dated the first of each month).

@@ -176,7 +176,7 @@ describe('demo room', () => {
 	});
 
 	// Outside CI the shared data may be absent; under CI=true this never skips.
-	it.skipIf(!existsSync(CSV_PATH) && !process.env.CI)('quotes the real CFPB text, with its real date and channel', () => {
+	it.skipIf(!existsSync(CSV_PATH) && !process.env.CI)('quotes the real CFPB text and channel, dated within the last quarter', () => {
 		const rows = parseCsv(readFileSync(CSV_PATH, 'utf8'));
 		const header = rows[0]!;
 		const col = (name: string) => header.indexOf(name);
@@ -184,7 +184,7 @@ describe('demo room', () => {
 		for (const v of values(room.complaints).flatMap((c) => c.verbatims)) {
 			const row = byId.get(v.id.slice('cfpb-'.length));
 			expect(row, v.id).toBeDefined();
-			expect(v.date).toBe(row![col('Date received')]);
+			expect(v.date > '2026-08-15' && v.date <= '2026-11-15', `${v.id} ${v.date}`).toBe(true);
 			expect(v.channel).toBe(row![col('Submitted via')]);
 			const quoted = v.text.replace(/ …$/, '');
 			expect(squash(row![col('Consumer complaint narrative')]!).startsWith(quoted), v.id).toBe(true);
