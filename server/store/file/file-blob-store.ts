@@ -7,10 +7,11 @@
  * metadata is renamed (and its directory fsync'd) before the bytes, so a blob that exists always has its
  * metadata. The same bytes stored twice keep the first content type.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../port';
+import { fsyncDir, isMissing, readIfExists, writeDurably } from './durable-fs';
 
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
@@ -23,37 +24,6 @@ function assertBlobId(id: string): void {
 
 function sha256Hex(bytes: Uint8Array): string {
 	return createHash('sha256').update(bytes).digest('hex');
-}
-
-function isMissing(error: unknown): boolean {
-	return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-	const handle = await open(dir, 'r');
-	try {
-		await handle.sync();
-	} finally {
-		await handle.close();
-	}
-}
-
-/** Writes `bytes` to `path` via a unique temp file (concurrent puts of the same blob must not collide). */
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
-	const tmp = `${path}.${randomUUID()}.tmp`;
-	try {
-		const handle = await open(tmp, 'w');
-		try {
-			await handle.writeFile(bytes);
-			await handle.sync();
-		} finally {
-			await handle.close();
-		}
-		await rename(tmp, path);
-	} catch (error) {
-		await rm(tmp, { force: true });
-		throw error;
-	}
 }
 
 function parseMeta(text: string): { contentType: string } | null {
@@ -95,13 +65,8 @@ class FileBlobStore implements BlobStore {
 	async get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
 		assertBlobId(id);
 		const { data, meta } = this.paths(id);
-		let bytes: Buffer;
-		try {
-			bytes = await readFile(data);
-		} catch (error) {
-			if (isMissing(error)) return null;
-			throw error;
-		}
+		const bytes = await readIfExists(data);
+		if (bytes === null) return null;
 		// Catches bit rot or a hand-edited file before we serve it as if it were the original.
 		if (sha256Hex(bytes) !== id) throw new Error(`Blob ${id} is corrupt: its bytes no longer match its id (${data})`);
 		const parsed = parseMeta(await readFile(meta, 'utf8'));
