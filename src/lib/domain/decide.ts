@@ -6,9 +6,11 @@ import type { Command, CommandOf, CommandType } from './commands';
 import type { DomainEvent } from './events';
 import {
 	DEFAULT_DEPARTMENTS,
+	LIMITS,
 	OPEN_TEAM_STATUSES,
 	assertNever,
 	defaultScale,
+	own,
 	type FixTeam,
 	type RoomState,
 	type TeamMember
@@ -95,6 +97,8 @@ function describe(type: CommandType): string {
 
 function decideCreate(state: RoomState, c: CommandOf<'room.create'>, ctx: DecideContext): DecideResult {
 	if (state.meta) return fail('conflict', 'This room already exists.');
+	const repeated = repeatedDepartment(c.departments ?? []);
+	if (repeated) return fail('rule_violation', `The department "${repeated}" is listed twice.`);
 	return emit({
 		type: 'room.created',
 		meta: {
@@ -114,15 +118,31 @@ function checkPlacement(
 	stageId: string | undefined,
 	touchpointId: string | null | undefined
 ): DecideResult | null {
-	if (stageId !== undefined && !s.stages[stageId]) return fail('not_found', `No stage ${stageId}.`);
+	if (stageId !== undefined && !own(s.stages, stageId)) return fail('not_found', `No stage ${stageId}.`);
 	if (touchpointId) {
-		const tp = s.touchpoints[touchpointId];
+		const tp = own(s.touchpoints, touchpointId);
 		if (!tp) return fail('not_found', `No touchpoint ${touchpointId}.`);
 		if (stageId !== undefined && tp.stageId !== stageId) {
 			return fail('rule_violation', `Touchpoint "${tp.name}" belongs to another stage.`);
 		}
 	}
 	return null;
+}
+
+/** The first department named twice (ignoring case), if any. */
+function repeatedDepartment(departments: readonly string[]): string | null {
+	const seen = new Set<string>();
+	for (const d of departments) {
+		const key = d.toLowerCase();
+		if (seen.has(key)) return d;
+		seen.add(key);
+	}
+	return null;
+}
+
+function checkRotation(s: RoomState, stageIds: readonly string[] | undefined): DecideResult | null {
+	const unknown = (stageIds ?? []).filter((id) => !own(s.stages, id));
+	return unknown.length ? fail('not_found', `Unknown stages in the rotation: ${unknown.join(', ')}.`) : null;
 }
 
 /** A fix team must span at least two departments: broken experiences cross silos. */
@@ -139,10 +159,10 @@ function checkTeamMembers(members: readonly TeamMember[]): DecideResult | null {
 
 function checkTeamLinks(s: RoomState, links: FixTeam['links']): DecideResult | null {
 	const missing = [
-		...links.touchpoints.filter((id) => !s.touchpoints[id]),
-		...links.complaints.filter((id) => !s.complaints[id]),
-		...links.kpis.filter((id) => !s.kpis[id]),
-		...links.surveys.filter((id) => !s.surveys[id])
+		...links.touchpoints.filter((id) => !own(s.touchpoints, id)),
+		...links.complaints.filter((id) => !own(s.complaints, id)),
+		...links.kpis.filter((id) => !own(s.kpis, id)),
+		...links.surveys.filter((id) => !own(s.surveys, id))
 	];
 	return missing.length ? fail('not_found', `Linked items not found: ${missing.join(', ')}.`) : null;
 }
@@ -155,7 +175,8 @@ function stageItemCount(s: RoomState, stageId: string): number {
 		Object.values(s.complaints).filter(inStage).length +
 		Object.values(s.kpis).filter(inStage).length +
 		Object.values(s.surveys).filter(inStage).length +
-		Object.values(s.teams).filter(inStage).length
+		Object.values(s.teams).filter(inStage).length +
+		Object.values(s.wins).filter(inStage).length
 	);
 }
 
@@ -164,11 +185,14 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 	switch (c.type) {
 		case 'room.create':
 			return fail('conflict', 'This room already exists.');
-		case 'room.configure':
+		case 'room.configure': {
+			const repeated = repeatedDepartment(c.patch.departments ?? []);
+			if (repeated) return fail('rule_violation', `The department "${repeated}" is listed twice.`);
 			return emit({ type: 'room.configured', patch: c.patch });
+		}
 
 		case 'stage.add': {
-			if (s.stages[c.stageId]) return fail('conflict', `Stage ${c.stageId} already exists.`);
+			if (own(s.stages, c.stageId)) return fail('conflict', `Stage ${c.stageId} already exists.`);
 			const index = Math.min(c.index ?? s.stageOrder.length, s.stageOrder.length);
 			const stage = { id: c.stageId, name: c.name, customerGoal: c.customerGoal };
 			return emit({ type: 'stage.added', stage, index });
@@ -198,7 +222,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		}
 
 		case 'touchpoint.add': {
-			if (s.touchpoints[c.touchpointId]) return fail('conflict', 'That touchpoint already exists.');
+			if (own(s.touchpoints, c.touchpointId)) return fail('conflict', 'That touchpoint already exists.');
 			const bad = checkPlacement(s, c.stageId, null);
 			if (bad) return bad;
 			const { type: _type, touchpointId, ...fields } = c;
@@ -208,12 +232,12 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			});
 		}
 		case 'touchpoint.update': {
-			if (!s.touchpoints[c.touchpointId]) return fail('not_found', 'No such touchpoint.');
+			if (!own(s.touchpoints, c.touchpointId)) return fail('not_found', 'No such touchpoint.');
 			const bad = checkPlacement(s, c.patch.stageId, null);
 			return bad ?? emit({ type: 'touchpoint.updated', touchpointId: c.touchpointId, patch: c.patch });
 		}
 		case 'touchpoint.assess': {
-			const tp = s.touchpoints[c.touchpointId];
+			const tp = own(s.touchpoints, c.touchpointId);
 			if (!tp) return fail('not_found', 'No such touchpoint.');
 			if (tp.maturity === c.maturity) {
 				return fail('conflict', `"${tp.name}" is already ${c.maturity}.`);
@@ -225,21 +249,24 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			});
 		}
 		case 'touchpoint.remove':
-			if (!s.touchpoints[c.touchpointId]) return fail('not_found', 'No such touchpoint.');
+			if (!own(s.touchpoints, c.touchpointId)) return fail('not_found', 'No such touchpoint.');
 			return emit({ type: 'touchpoint.removed', touchpointId: c.touchpointId });
 
 		case 'artifact.add': {
-			if (s.artifacts[c.artifactId]) return fail('conflict', 'That artifact already exists.');
+			if (own(s.artifacts, c.artifactId)) return fail('conflict', 'That artifact already exists.');
 			if (!c.blobId && !c.url && c.kind !== 'note') {
 				return fail('rule_violation', 'An artifact needs an uploaded file or a link (only notes need neither).');
 			}
 			const bad = checkPlacement(s, c.stageId, c.touchpointId);
 			if (bad) return bad;
+			if (c.replacedBy && !own(s.artifacts, c.replacedBy)) {
+				return fail('not_found', 'The replacing artifact does not exist.');
+			}
 			const { type: _type, artifactId, ...fields } = c;
 			return emit({ type: 'artifact.added', artifact: { id: artifactId, ...fields } });
 		}
 		case 'artifact.update': {
-			const artifact = s.artifacts[c.artifactId];
+			const artifact = own(s.artifacts, c.artifactId);
 			if (!artifact) return fail('not_found', 'No such artifact.');
 			const bad = checkPlacement(
 				s,
@@ -247,17 +274,21 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 				c.patch.touchpointId === undefined ? artifact.touchpointId : c.patch.touchpointId
 			);
 			if (bad) return bad;
-			if (c.patch.replacedBy && !s.artifacts[c.patch.replacedBy]) {
+			if (c.patch.replacedBy && !own(s.artifacts, c.patch.replacedBy)) {
 				return fail('not_found', 'The replacing artifact does not exist.');
+			}
+			const next = { ...artifact, ...c.patch };
+			if (!next.blobId && !next.url && next.kind !== 'note') {
+				return fail('rule_violation', 'An artifact needs an uploaded file or a link (only notes need neither).');
 			}
 			return emit({ type: 'artifact.updated', artifactId: c.artifactId, patch: c.patch });
 		}
 		case 'artifact.remove':
-			if (!s.artifacts[c.artifactId]) return fail('not_found', 'No such artifact.');
+			if (!own(s.artifacts, c.artifactId)) return fail('not_found', 'No such artifact.');
 			return emit({ type: 'artifact.removed', artifactId: c.artifactId });
 
 		case 'complaint.define': {
-			if (s.complaints[c.categoryId]) return fail('conflict', 'That complaint category already exists.');
+			if (own(s.complaints, c.categoryId)) return fail('conflict', 'That complaint category already exists.');
 			const bad = checkPlacement(s, c.stageId, c.touchpointId);
 			if (bad) return bad;
 			const { type: _type, categoryId, ...fields } = c;
@@ -267,7 +298,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			});
 		}
 		case 'complaint.update': {
-			const category = s.complaints[c.categoryId];
+			const category = own(s.complaints, c.categoryId);
 			if (!category) return fail('not_found', 'No such complaint category.');
 			const bad = checkPlacement(
 				s,
@@ -277,7 +308,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return bad ?? emit({ type: 'complaint.updated', categoryId: c.categoryId, patch: c.patch });
 		}
 		case 'complaint.count':
-			if (!s.complaints[c.categoryId]) return fail('not_found', 'No such complaint category.');
+			if (!own(s.complaints, c.categoryId)) return fail('not_found', 'No such complaint category.');
 			return emit({
 				type: 'complaint.counted',
 				categoryId: c.categoryId,
@@ -286,7 +317,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 				segment: c.segment ?? null
 			});
 		case 'complaint.quote': {
-			const category = s.complaints[c.categoryId];
+			const category = own(s.complaints, c.categoryId);
 			if (!category) return fail('not_found', 'No such complaint category.');
 			if (category.verbatims.some((v) => v.id === c.verbatim.id)) {
 				return fail('conflict', 'That verbatim is already on the board.');
@@ -294,18 +325,18 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return emit({ type: 'complaint.quoted', categoryId: c.categoryId, verbatim: c.verbatim });
 		}
 		case 'complaint.remove':
-			if (!s.complaints[c.categoryId]) return fail('not_found', 'No such complaint category.');
+			if (!own(s.complaints, c.categoryId)) return fail('not_found', 'No such complaint category.');
 			return emit({ type: 'complaint.removed', categoryId: c.categoryId });
 
 		case 'kpi.define': {
-			if (s.kpis[c.kpiId]) return fail('conflict', 'That KPI already exists.');
+			if (own(s.kpis, c.kpiId)) return fail('conflict', 'That KPI already exists.');
 			const bad = checkPlacement(s, c.stageId, c.touchpointId);
 			if (bad) return bad;
 			const { type: _type, kpiId, ...fields } = c;
 			return emit({ type: 'kpi.defined', kpi: { id: kpiId, ...fields, points: [] } });
 		}
 		case 'kpi.update': {
-			const kpi = s.kpis[c.kpiId];
+			const kpi = own(s.kpis, c.kpiId);
 			if (!kpi) return fail('not_found', 'No such KPI.');
 			const bad = checkPlacement(
 				s,
@@ -315,14 +346,14 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return bad ?? emit({ type: 'kpi.updated', kpiId: c.kpiId, patch: c.patch });
 		}
 		case 'kpi.record':
-			if (!s.kpis[c.kpiId]) return fail('not_found', 'No such KPI.');
+			if (!own(s.kpis, c.kpiId)) return fail('not_found', 'No such KPI.');
 			return emit({ type: 'kpi.recorded', kpiId: c.kpiId, points: c.points });
 		case 'kpi.remove':
-			if (!s.kpis[c.kpiId]) return fail('not_found', 'No such KPI.');
+			if (!own(s.kpis, c.kpiId)) return fail('not_found', 'No such KPI.');
 			return emit({ type: 'kpi.removed', kpiId: c.kpiId });
 
 		case 'survey.define': {
-			if (s.surveys[c.surveyId]) return fail('conflict', 'That survey already exists.');
+			if (own(s.surveys, c.surveyId)) return fail('conflict', 'That survey already exists.');
 			const bad = checkPlacement(s, c.stageId, c.touchpointId);
 			if (bad) return bad;
 			const scale = c.scale ?? defaultScale(c.kind);
@@ -351,7 +382,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			});
 		}
 		case 'survey.update': {
-			const survey = s.surveys[c.surveyId];
+			const survey = own(s.surveys, c.surveyId);
 			if (!survey) return fail('not_found', 'No such survey.');
 			const bad = checkPlacement(
 				s,
@@ -361,7 +392,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return bad ?? emit({ type: 'survey.updated', surveyId: c.surveyId, patch: c.patch });
 		}
 		case 'survey.record': {
-			const survey = s.surveys[c.surveyId];
+			const survey = own(s.surveys, c.surveyId);
 			if (!survey) return fail('not_found', 'No such survey.');
 			const points = survey.scale.max - survey.scale.min + 1;
 			if (c.counts.length !== points) {
@@ -379,7 +410,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			});
 		}
 		case 'survey.quote': {
-			const survey = s.surveys[c.surveyId];
+			const survey = own(s.surveys, c.surveyId);
 			if (!survey) return fail('not_found', 'No such survey.');
 			if (survey.verbatims.some((v) => v.id === c.verbatim.id)) {
 				return fail('conflict', 'That verbatim is already on the board.');
@@ -387,11 +418,11 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return emit({ type: 'survey.quoted', surveyId: c.surveyId, verbatim: c.verbatim });
 		}
 		case 'survey.remove':
-			if (!s.surveys[c.surveyId]) return fail('not_found', 'No such survey.');
+			if (!own(s.surveys, c.surveyId)) return fail('not_found', 'No such survey.');
 			return emit({ type: 'survey.removed', surveyId: c.surveyId });
 
 		case 'team.charter': {
-			if (s.teams[c.teamId]) return fail('conflict', 'That team already exists.');
+			if (own(s.teams, c.teamId)) return fail('conflict', 'That team already exists.');
 			const bad =
 				checkPlacement(s, c.stageId, null) ?? checkTeamMembers(c.members) ?? checkTeamLinks(s, c.links);
 			if (bad) return bad;
@@ -410,7 +441,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			});
 		}
 		case 'team.update': {
-			if (!s.teams[c.teamId]) return fail('not_found', 'No such team.');
+			if (!own(s.teams, c.teamId)) return fail('not_found', 'No such team.');
 			const p = c.patch;
 			const bad =
 				checkPlacement(s, p.stageId, null) ??
@@ -419,7 +450,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return bad ?? emit({ type: 'team.updated', teamId: c.teamId, patch: p });
 		}
 		case 'team.setStatus': {
-			const team = s.teams[c.teamId];
+			const team = own(s.teams, c.teamId);
 			if (!team) return fail('not_found', 'No such team.');
 			if (team.status === c.status) return fail('conflict', `The team is already ${c.status}.`);
 			return emit({
@@ -433,7 +464,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			});
 		}
 		case 'team.post': {
-			const team = s.teams[c.teamId];
+			const team = own(s.teams, c.teamId);
 			if (!team) return fail('not_found', 'No such team.');
 			if (team.updates.some((u) => u.id === c.updateId)) return fail('conflict', 'Already posted.');
 			return emit({
@@ -444,10 +475,10 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		}
 
 		case 'win.mark': {
-			if (s.wins[c.winId]) return fail('conflict', 'That win is already marked.');
+			if (own(s.wins, c.winId)) return fail('conflict', 'That win is already marked.');
 			const bad = checkPlacement(s, c.stageId, null);
 			if (bad) return bad;
-			const team = c.teamId ? s.teams[c.teamId] : null;
+			const team = c.teamId ? own(s.teams, c.teamId) : null;
 			if (c.teamId && !team) return fail('not_found', 'No such team.');
 			const { type: _type, winId, ...fields } = c;
 			const events: DomainEvent[] = [
@@ -467,14 +498,14 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return emit(...events);
 		}
 		case 'win.retract':
-			if (!s.wins[c.winId]) return fail('not_found', 'No such win.');
+			if (!own(s.wins, c.winId)) return fail('not_found', 'No such win.');
 			return emit({ type: 'win.retracted', winId: c.winId });
 
 		case 'session.start': {
 			if (s.session && !s.session.endedAt) {
 				return fail('conflict', 'A session is already running. End it before starting the next one.');
 			}
-			const unknown = c.agenda.filter((id) => !s.stages[id]);
+			const unknown = c.agenda.filter((id) => !own(s.stages, id));
 			if (unknown.length) return fail('not_found', `Unknown stages on the agenda: ${unknown.join(', ')}.`);
 			const openTeams = Object.values(s.teams)
 				.filter((t) => OPEN_TEAM_STATUSES.includes(t.status))
@@ -514,9 +545,13 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		case 'session.attend':
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			if (s.session.attendees.includes(c.name)) return fail('conflict', `${c.name} is already on the list.`);
+			if (s.session.attendees.length >= LIMITS.attendees) {
+				return fail('rule_violation', `A session lists at most ${LIMITS.attendees} attendees.`);
+			}
 			return emit({ type: 'session.attended', name: c.name });
 		case 'session.decide':
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
+			if (s.session.decisions.some((d) => d.id === c.decisionId)) return fail('conflict', 'That decision is already recorded.');
 			return emit({ type: 'session.decided', decision: { id: c.decisionId, text: c.text, at: ctx.now } });
 		case 'session.end':
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
@@ -524,7 +559,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 
 		case 'spotlight.set': {
 			const { kind, id } = c.target;
-			const exists = {
+			const records: Record<string, object> = {
 				stage: s.stages,
 				touchpoint: s.touchpoints,
 				team: s.teams,
@@ -533,7 +568,8 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 				kpi: s.kpis,
 				survey: s.surveys,
 				complaint: s.complaints
-			}[kind][id];
+			}[kind];
+			const exists = own(records, id);
 			if (!exists) return fail('not_found', `Nothing to spotlight: no ${kind} ${id}.`);
 			return emit({ type: 'spotlight.set', spotlight: { target: c.target, by, at: ctx.now } });
 		}
@@ -542,15 +578,17 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return emit({ type: 'spotlight.cleared' });
 
 		case 'display.register': {
-			if (s.displays[c.displayId]) return fail('conflict', 'That display is already registered.');
+			if (own(s.displays, c.displayId)) return fail('conflict', 'That display is already registered.');
+			const badRotation = checkRotation(s, c.rotation.stageIds);
+			if (badRotation) return badRotation;
 			const { type: _type, displayId, ...fields } = c;
 			return emit({ type: 'display.registered', display: { id: displayId, ...fields } });
 		}
 		case 'display.update':
-			if (!s.displays[c.displayId]) return fail('not_found', 'No such display.');
-			return emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch });
+			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
+			return checkRotation(s, c.patch.rotation?.stageIds) ?? emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch });
 		case 'display.remove':
-			if (!s.displays[c.displayId]) return fail('not_found', 'No such display.');
+			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
 			return emit({ type: 'display.removed', displayId: c.displayId });
 
 		default:

@@ -7,6 +7,7 @@ import type { RecordedEvent } from './events';
 import {
 	LIMITS,
 	assertNever,
+	own,
 	type KpiPoint,
 	type PeriodCounts,
 	type PeriodDistributions,
@@ -39,7 +40,7 @@ function change<K extends keyof Entities>(
 	id: string,
 	fn: (current: Entities[K][string]) => Entities[K][string]
 ): RoomState {
-	const current = state[key][id] as Entities[K][string] | undefined;
+	const current = own<unknown>(state[key], id) as Entities[K][string] | undefined;
 	return current === undefined ? state : put(state, key, id, fn(current));
 }
 
@@ -95,7 +96,56 @@ function moveTo(order: readonly string[], id: string, index: number): string[] {
 
 /** Folds one recorded event into the state and advances the version to the event's. */
 export function evolve(state: RoomState, recorded: RecordedEvent): RoomState {
-	return { ...apply(state, recorded), version: recorded.v };
+	return { ...releaseVanishedSpotlight(apply(state, recorded)), version: recorded.v };
+}
+
+/** The spotlight never points at something that was removed: the walls fall back to the board. */
+function releaseVanishedSpotlight(state: RoomState): RoomState {
+	if (!state.spotlight) return state;
+	const { kind, id } = state.spotlight.target;
+	const records: Readonly<Record<string, object>> = {
+		stage: state.stages,
+		touchpoint: state.touchpoints,
+		team: state.teams,
+		win: state.wins,
+		artifact: state.artifacts,
+		kpi: state.kpis,
+		survey: state.surveys,
+		complaint: state.complaints
+	}[kind];
+	return own(records, id) ? state : { ...state, spotlight: null };
+}
+
+/** A touchpoint that moves to another stage takes what hangs under it along. */
+function moveHangingItems(state: RoomState, touchpointId: string, stageId: string): RoomState {
+	let next = state;
+	for (const key of ['artifacts', 'complaints', 'kpis', 'surveys'] as const) {
+		for (const item of Object.values(next[key])) {
+			if (item.touchpointId === touchpointId && item.stageId !== stageId) {
+				next = change(next, key, item.id, (x) => ({ ...x, stageId }));
+			}
+		}
+	}
+	return next;
+}
+
+/** A removed stage leaves no session agenda, focus or display rotation pointing at it. */
+function forgetStage(state: RoomState, stageId: string): RoomState {
+	let next = state;
+	if (state.session) {
+		const agenda = without(state.session.agenda, stageId);
+		const currentStageId = state.session.currentStageId === stageId ? null : state.session.currentStageId;
+		next = { ...next, session: { ...state.session, agenda, currentStageId } };
+	}
+	for (const display of Object.values(state.displays)) {
+		if (display.rotation.stageIds.includes(stageId)) {
+			next = change(next, 'displays', display.id, (d) => ({
+				...d,
+				rotation: { ...d.rotation, stageIds: without(d.rotation.stageIds, stageId) }
+			}));
+		}
+	}
+	return next;
 }
 
 /** Folds a run of events; the caller guarantees they follow `state.version` without gaps. */
@@ -117,12 +167,17 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'stage.moved':
 			return { ...s, stageOrder: moveTo(s.stageOrder, e.stageId, e.index) };
 		case 'stage.removed':
-			return { ...put(s, 'stages', e.stageId, undefined), stageOrder: without(s.stageOrder, e.stageId) };
+			return forgetStage(
+				{ ...put(s, 'stages', e.stageId, undefined), stageOrder: without(s.stageOrder, e.stageId) },
+				e.stageId
+			);
 
 		case 'touchpoint.added':
 			return put(s, 'touchpoints', e.touchpoint.id, e.touchpoint);
-		case 'touchpoint.updated':
-			return change(s, 'touchpoints', e.touchpointId, (tp) => ({ ...tp, ...e.patch }));
+		case 'touchpoint.updated': {
+			const next = change(s, 'touchpoints', e.touchpointId, (tp) => ({ ...tp, ...e.patch }));
+			return e.patch.stageId ? moveHangingItems(next, e.touchpointId, e.patch.stageId) : next;
+		}
 		case 'touchpoint.assessed':
 			return change(s, 'touchpoints', e.touchpointId, (tp) => ({
 				...tp,
@@ -217,8 +272,7 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'win.retracted': {
 			const next = put(s, 'wins', e.winId, undefined);
 			const session = s.session ? { ...s.session, wins: without(s.session.wins, e.winId) } : s.session;
-			const spotlight = s.spotlight?.target.kind === 'win' && s.spotlight.target.id === e.winId ? null : s.spotlight;
-			return { ...next, session, spotlight };
+			return { ...next, session };
 		}
 
 		case 'session.started': {

@@ -9,7 +9,11 @@ import { z } from 'zod';
 // ---------------------------------------------------------------------------------------------
 
 /** Ids are client-made (so a retried command names the same entity) and filesystem/URL safe. */
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, - or _');
+export const Id = z
+	.string()
+	.regex(/^[A-Za-z0-9_-]{1,64}$/, 'ids are 1-64 letters, digits, - or _')
+	// As an object key, "__proto__" would set a prototype instead of naming a thing.
+	.refine((id) => id !== '__proto__', 'this id is reserved');
 export type Id = z.infer<typeof Id>;
 
 const trimmed = (max: number) => z.string().trim().max(max);
@@ -387,6 +391,11 @@ export function defaultScale(kind: SurveyKind): Scale {
 		default:
 			return assertNever(kind);
 	}
+}
+
+/** The entity with this id, if the record has it as its own (never a prototype member like "constructor"). */
+export function own<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
+	return Object.hasOwn(record, id) ? record[id] : undefined;
 }
 
 /** Compile-time exhaustiveness check for switches over unions. */
