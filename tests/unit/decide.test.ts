@@ -617,7 +617,7 @@ describe('fixed bugs', () => {
 		expect(refusal(s, command('session.decide', { decisionId: 'd1', text: 'Something else.' })).code).toBe('conflict');
 	});
 
-	it(`BUG: an attendee beyond the ${LIMITS.attendees} cap is refused rather than accepted and silently dropped`, () => {
+	it(`an attendee beyond the ${LIMITS.attendees} cap is refused rather than accepted and silently dropped`, () => {
 		let s = apply(buildRoom().state, command('session.start'));
 		for (let i = 1; i < LIMITS.attendees; i++) s = apply(s, command('session.attend', { name: `Person ${i}` }));
 		expect(s.session!.attendees).toHaveLength(LIMITS.attendees);
