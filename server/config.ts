@@ -10,7 +10,13 @@ const Env = z.object({
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Seed the demo room when the data dir has no rooms. */
 	SEED_DEMO: z.enum(['true', 'false']).default('true'),
-	SNAPSHOT_EVERY: z.coerce.number().int().min(10).default(500)
+	SNAPSHOT_EVERY: z.coerce.number().int().min(10).default(500),
+	/** Redis mode: several instances share one Redis (log, snapshots, blobs, fan-out). */
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'REDIS_URL starts with redis:// or rediss://')
+		.optional()
+		.or(z.literal('').transform(() => undefined))
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -28,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		dataDir: path.resolve(c.DATA_DIR),
 		logLevel: c.LOG_LEVEL,
 		seedDemo: c.SEED_DEMO === 'true',
-		snapshotEvery: c.SNAPSHOT_EVERY
+		snapshotEvery: c.SNAPSHOT_EVERY,
+		redisUrl: c.REDIS_URL
 	};
 }

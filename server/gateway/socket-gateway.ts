@@ -4,7 +4,7 @@
  * throw into socket.io.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import {
 	CommandRequest,
 	HandshakeAuth,
@@ -20,11 +20,11 @@ import {
 import { z } from 'zod';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
 
-export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+import { roomChannel, type AppServer } from './channels';
+import { createPresence } from './presence';
 
-/** The socket.io room that carries one customer room's broadcasts. */
-export const roomChannel = (roomId: string) => `room:${roomId}`;
+export { roomChannel, type AppServer };
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** The engine's only way out: one emit to everyone in the room, after the append committed. */
 export function socketBroadcaster(io: AppServer): Broadcaster {
@@ -43,9 +43,18 @@ const notJoined = (roomId: string): ErrorResult => ({
 	message: `Join room "${roomId}" before sending commands to it.`
 });
 
+export interface GatewayDeps {
+	engine: RoomEngine;
+	log: EngineLogger;
+	build: string;
+	/** Whether the store can save right now; sent to each client on connect. */
+	storeStatus: () => 'ok' | 'unavailable';
+}
+
 /** Wires the handlers of every connection. */
-export function attachGateway(io: AppServer, deps: { engine: RoomEngine; log: EngineLogger; build: string }) {
+export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	const { engine, log, build } = deps;
+	const presence = createPresence(io, log);
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
@@ -56,11 +65,18 @@ export function attachGateway(io: AppServer, deps: { engine: RoomEngine; log: En
 			name,
 			role: 'facilitator'
 		};
+		socket.data.kind = (auth.success && auth.data.kind) || 'person';
 		next();
 	});
 
 	io.on('connection', (socket: AppSocket) => {
 		socket.emit('server:hello', { build, actor: socket.data.actor });
+		socket.emit('server:status', { store: deps.storeStatus() });
+		socket.on('disconnecting', () => {
+			for (const channel of socket.rooms) {
+				if (channel.startsWith('room:')) presence.changed(channel.slice('room:'.length));
+			}
+		});
 
 		socket.on('room:join', (raw: unknown, ack: unknown) =>
 			guarded(socket, 'room:join', ack, async (reply) => {
@@ -72,13 +88,16 @@ export function attachGateway(io: AppServer, deps: { engine: RoomEngine; log: En
 				await socket.join(roomChannel(roomId));
 				const result = await engine.join(roomId, since);
 				if (!result.ok) await socket.leave(roomChannel(roomId));
+				else presence.changed(roomId);
 				reply(result);
 			})
 		);
 
 		socket.on('room:leave', (raw: unknown) => {
 			const parsed = LeaveRequest.safeParse(raw);
-			if (parsed.success) void socket.leave(roomChannel(parsed.data.roomId));
+			if (!parsed.success) return;
+			void socket.leave(roomChannel(parsed.data.roomId));
+			presence.changed(parsed.data.roomId);
 		});
 
 		socket.on('command', (raw: unknown, ack: unknown) =>
@@ -119,4 +138,6 @@ export function attachGateway(io: AppServer, deps: { engine: RoomEngine; log: En
 			reply({ ok: false, code: 'internal', message: 'Something went wrong on the server. Nothing was applied.' });
 		});
 	}
+
+	return { presence };
 }

@@ -5,7 +5,14 @@
  */
 import { createContext } from 'svelte';
 import { evolveAll, type Command, type RecordedEvent, type RoomState } from '$lib/domain';
-import { RETRYABLE_CODES, type CommandResult, type JoinResult, type RoomEventsMessage } from '$lib/protocol';
+import {
+	RETRYABLE_CODES,
+	type CommandResult,
+	type JoinResult,
+	type PresenceMessage,
+	type RoomEventsMessage,
+	type ServerStatusMessage
+} from '$lib/protocol';
 import { newId, type RoomSocket } from './socket';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -33,6 +40,8 @@ export class RoomStore {
 	/** Who the server says we are. */
 	actor = $state<{ id: string; name: string; role: string } | null>(null);
 	error = $state<string | null>(null);
+	/** Who else is connected to this room (people and screens), across every server instance. */
+	presence = $state.raw<PresenceMessage['people']>([]);
 
 	readonly roomId: string;
 	#socket: RoomSocket;
@@ -64,6 +73,15 @@ export class RoomStore {
 		};
 		const onEvents = (m: RoomEventsMessage) => this.#receive(m);
 		const onStale = (m: { roomId: string }) => m.roomId === this.roomId && this.#join();
+		const onPresence = (m: PresenceMessage) => {
+			if (m.roomId === this.roomId) this.presence = m.people;
+		};
+		// The server cannot save (its store is down): keep showing the last state, say so, and
+		// catch up when it is back (the server then sends room:stale).
+		const onStatus = (m: ServerStatusMessage) => {
+			if (m.store === 'unavailable' && s.connected) this.connection = 'reconnecting';
+			else if (m.store === 'ok' && this.#joined) this.connection = 'live';
+		};
 		const onHello = (m: { build: string; actor: { id: string; name: string; role: string } }) => {
 			this.actor = m.actor;
 			if (this.#build && m.build !== this.#build && m.build !== 'dev') this.#onNewBuild?.();
@@ -79,6 +97,8 @@ export class RoomStore {
 		s.on('room:events', onEvents);
 		s.on('room:stale', onStale);
 		s.on('server:hello', onHello);
+		s.on('room:presence', onPresence);
+		s.on('server:status', onStatus);
 		if (s.connected) this.#join();
 		return () => {
 			clearTimeout(this.#retryTimer);
@@ -88,6 +108,8 @@ export class RoomStore {
 			s.off('room:events', onEvents);
 			s.off('room:stale', onStale);
 			s.off('server:hello', onHello);
+			s.off('room:presence', onPresence);
+			s.off('server:status', onStatus);
 			if (s.connected) s.emit('room:leave', { roomId: this.roomId });
 		};
 	}

@@ -45,10 +45,11 @@ export function newId(prefix = ''): string {
 	return prefix ? `${prefix}-${body}` : body;
 }
 
-export function connectSocket(name: string): RoomSocket {
+/** Connects to the server this page came from. `kind` tells presence a wall screen from a person. */
+export function connectSocket(name: string, kind: 'screen' | 'person' = 'person'): RoomSocket {
 	return io({
 		transports: ['websocket'],
-		auth: { name: name || undefined, clientId: clientId() },
+		auth: { name: name || undefined, clientId: clientId(), kind },
 		reconnectionDelay: 500,
 		reconnectionDelayMax: 5_000
 	});

@@ -101,9 +101,22 @@ export interface HelloMessage {
 /** What a client may put in the socket handshake `auth` (never in a query string). */
 export const HandshakeAuth = z.object({
 	name: z.string().trim().max(60).optional(),
-	clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional()
+	clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+	/** A wall (TV or big screen) or a person's app; presence lists them apart. */
+	kind: z.enum(['screen', 'person']).optional()
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+/** Who is connected to a room, across every instance. Example: `{ roomId: 'demo', people: [{ name: 'Dana', kind: 'person', … }] }` */
+export interface PresenceMessage {
+	roomId: string;
+	people: Array<{ id: string; name: string; role: HelloMessage['actor']['role']; kind: 'screen' | 'person' }>;
+}
+
+/** Whether the server can currently save commands (Redis mode: whether Redis answers). */
+export interface ServerStatusMessage {
+	store: 'ok' | 'unavailable';
+}
 
 export interface ClientToServerEvents {
 	'room:join': (request: JoinRequest, ack: (result: JoinResult) => void) => void;
@@ -116,6 +129,10 @@ export interface ServerToClientEvents {
 	'room:events': (message: RoomEventsMessage) => void;
 	/** Something may have been missed (e.g. a fan-out outage): pull from your version. */
 	'room:stale': (message: { roomId: string }) => void;
+	/** Sent to a room whenever someone joins or leaves it. */
+	'room:presence': (message: PresenceMessage) => void;
+	/** Sent on connect and whenever the store becomes unavailable or available again. */
+	'server:status': (message: ServerStatusMessage) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -123,6 +140,7 @@ export interface InterServerEvents {}
 
 export interface SocketData {
 	actor: HelloMessage['actor'];
+	kind: 'screen' | 'person';
 }
 
 /** Turns zod issues into the short, path-based form sent to clients. */

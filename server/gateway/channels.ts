@@ -1,0 +1,28 @@
+/** socket.io channel names and the typed server, shared by the gateway's parts. */
+import type { Server } from 'socket.io';
+import type {
+	ClientToServerEvents,
+	InterServerEvents,
+	ServerToClientEvents,
+	SocketData
+} from '../../src/lib/protocol';
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+const PREFIX = 'room:';
+
+/** The socket.io room that carries one customer room's broadcasts. */
+export const roomChannel = (roomId: string) => `${PREFIX}${roomId}`;
+
+/** Every customer room that has a socket on this instance. */
+export function localRoomIds(io: AppServer): string[] {
+	return [...io.of('/').adapter.rooms.keys()].filter((k) => k.startsWith(PREFIX)).map((k) => k.slice(PREFIX.length));
+}
+
+/**
+ * Tells this instance's clients to pull from their version: after a fan-out outage (Redis subscriber
+ * reconnected, store back) they may have missed broadcasts. Catch-up by version makes this safe.
+ */
+export function announceStale(io: AppServer): void {
+	for (const roomId of localRoomIds(io)) io.local.to(roomChannel(roomId)).emit('room:stale', { roomId });
+}
