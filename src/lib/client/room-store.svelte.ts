@@ -22,10 +22,15 @@ export interface OutboxEntry {
 	command: Command;
 	sentAt: number;
 	settle: (result: CommandResult) => void;
+	/** Sent and not yet answered; not sent again until it is. */
+	inFlight: boolean;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
 const JOIN_RETRY_MS = 2_000;
+/** Backoff for commands answered "retry later" (store briefly down, rate limited). */
+const RESEND_MIN_MS = 500;
+const RESEND_MAX_MS = 10_000;
 
 export class RoomStore {
 	/** The room as every screen computes it; null until the first join answers. */
@@ -51,6 +56,8 @@ export class RoomStore {
 	#buffer: RecordedEvent[] = [];
 	#build: string | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
+	#resendTimer: ReturnType<typeof setTimeout> | undefined;
+	#resendDelay = RESEND_MIN_MS;
 	#onNewBuild: (() => void) | undefined;
 
 	constructor(roomId: string, socket: RoomSocket, options: { onNewBuild?: () => void } = {}) {
@@ -69,6 +76,8 @@ export class RoomStore {
 		const onConnect = () => this.#join();
 		const onDisconnect = () => {
 			this.#joined = false;
+			// Answers to what was in flight will not come on this connection: resend after the rejoin.
+			for (const entry of this.outbox) entry.inFlight = false;
 			this.connection = 'reconnecting';
 		};
 		const onEvents = (m: RoomEventsMessage) => this.#receive(m);
@@ -102,6 +111,7 @@ export class RoomStore {
 		if (s.connected) this.#join();
 		return () => {
 			clearTimeout(this.#retryTimer);
+			clearTimeout(this.#resendTimer);
 			s.io.off('ping', onPing);
 			s.off('connect', onConnect);
 			s.off('disconnect', onDisconnect);
@@ -120,25 +130,39 @@ export class RoomStore {
 	 */
 	send(command: Command): Promise<CommandResult> {
 		return new Promise((settle) => {
-			const entry: OutboxEntry = { commandId: newId('c'), command, sentAt: Date.now(), settle };
+			const entry: OutboxEntry = { commandId: newId('c'), command, sentAt: Date.now(), settle, inFlight: false };
 			this.outbox = [...this.outbox, entry];
 			if (this.#joined) this.#transmit(entry);
 		});
 	}
 
 	#transmit(entry: OutboxEntry): void {
+		if (entry.inFlight) return;
+		entry.inFlight = true;
 		this.#socket
 			.timeout(ACK_TIMEOUT_MS)
 			.emit('command', { roomId: this.roomId, commandId: entry.commandId, command: entry.command }, (err, result) => {
-				// A lost ack keeps the entry: the next join resends it, and the server answers once.
+				entry.inFlight = false;
+				// A lost ack or a "retry later" keeps the entry: it is sent again with the same commandId,
+				// and the server applies it once.
 				if (err || (!result.ok && RETRYABLE_CODES.has(result.code))) {
 					if (!err && !result.ok) this.error = result.message;
-					return;
+					return this.#scheduleResend();
 				}
+				this.#resendDelay = RESEND_MIN_MS;
 				this.outbox = this.outbox.filter((e) => e !== entry);
 				if (!result.ok) this.error = result.message;
 				entry.settle(result);
 			});
+	}
+
+	#scheduleResend(): void {
+		if (this.#resendTimer !== undefined) return;
+		this.#resendTimer = setTimeout(() => {
+			this.#resendTimer = undefined;
+			if (this.#joined) for (const entry of this.outbox) this.#transmit(entry);
+		}, this.#resendDelay);
+		this.#resendDelay = Math.min(this.#resendDelay * 2, RESEND_MAX_MS);
 	}
 
 	#join(): void {
