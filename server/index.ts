@@ -9,6 +9,7 @@ import { loadConfig } from './config';
 import { createLogger } from './log';
 import { seedDemoRoomIfEmpty } from './seed/seed';
 import { openFileEventStore } from './store/file/file-event-store';
+import { openRedisBackend } from './redis-backend';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,10 +17,13 @@ async function main(): Promise<void> {
 	const config = loadConfig();
 	const log = createLogger(config.logLevel);
 
-	const store = await openFileEventStore({
-		dataDir: config.dataDir,
-		log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
-	});
+	const backend = config.redisUrl ? await openRedisBackend(config.redisUrl, log) : null;
+	const store =
+		backend?.store ??
+		(await openFileEventStore({
+			dataDir: config.dataDir,
+			log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
+		}));
 	const handlerPath = path.join(root, 'build', 'handler.js');
 	if (!existsSync(handlerPath)) {
 		throw new Error('No build found. Run `npm run build` first (or `npm start`, which builds).');
@@ -29,13 +33,21 @@ async function main(): Promise<void> {
 	};
 	const build = readBuildVersion();
 
-	const app = createApplication({ store, log, build, pages: handler, snapshotEvery: config.snapshotEvery });
+	const app = createApplication({
+		store,
+		log,
+		build,
+		pages: handler,
+		snapshotEvery: config.snapshotEvery,
+		fanout: backend?.fanout
+	});
+	backend?.onStatus((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);
 
 	app.httpServer.listen(config.port, config.host, () => {
 		const address = app.httpServer.address();
 		const port = typeof address === 'object' && address ? address.port : config.port;
-		log.info({ port, host: config.host, store: 'embedded' }, `Customer Room on http://${displayHost(config.host)}:${port}`);
+		log.info({ port, host: config.host, store: backend ? 'redis' : 'embedded' }, `Customer Room on http://${displayHost(config.host)}:${port}`);
 		// Test harnesses read this line to learn the port when PORT=0.
 		if (process.env.CUSTOMER_ROOM_ANNOUNCE) process.stdout.write(`LISTENING ${port}\n`);
 	});
@@ -47,6 +59,7 @@ async function main(): Promise<void> {
 		log.info({ signal }, 'shutting down');
 		app.httpServer.close();
 		await app.close();
+		await backend?.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop('SIGINT'));
