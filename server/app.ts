@@ -11,12 +11,14 @@ import { createRoomEngine, type EngineLogger } from './engine/room-engine';
 import { announceStale } from './gateway/channels';
 import { attachGateway, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
 import { createApiHandler } from './http/api';
-import type { EventStore } from './store/port';
+import type { BlobStore, EventStore } from './store/port';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export interface ApplicationDeps {
 	store: EventStore;
+	/** Uploaded files (artifacts, import originals), content-addressed. */
+	blobs?: BlobStore;
 	log: EngineLogger;
 	/** Identifies the deployed build; walls reload when it changes. */
 	build?: string;
@@ -49,7 +51,7 @@ export function createApplication(deps: ApplicationDeps) {
 		snapshotEvery: deps.snapshotEvery
 	});
 	const gateway = attachGateway(io, { engine, log: deps.log, build, storeStatus: () => storeStatus });
-	const handleApi = createApiHandler({ engine, build });
+	const handleApi = createApiHandler({ engine, build, blobs: deps.blobs });
 
 	function route(req: IncomingMessage, res: ServerResponse): void {
 		handleApi(req, res)

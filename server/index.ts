@@ -8,6 +8,7 @@ import { createApplication } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './log';
 import { seedDemoRoomIfEmpty } from './seed/seed';
+import { openFileBlobStore } from './store/file/file-blob-store';
 import { openFileEventStore } from './store/file/file-event-store';
 import { openRedisBackend } from './redis-backend';
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
 			dataDir: config.dataDir,
 			log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
 		}));
+	const blobs = backend?.blobs ?? (await openFileBlobStore(path.join(config.dataDir, 'blobs')));
 	const handlerPath = path.join(root, 'build', 'handler.js');
 	if (!existsSync(handlerPath)) {
 		throw new Error('No build found. Run `npm run build` first (or `npm start`, which builds).');
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
 
 	const app = createApplication({
 		store,
+		blobs,
 		log,
 		build,
 		pages: handler,

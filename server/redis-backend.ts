@@ -5,6 +5,7 @@
  */
 import type { EngineLogger } from './engine/room-engine';
 import { createRedisClient, waitForRedisReady } from './store/redis/redis-client';
+import { openRedisBlobStore } from './store/redis/redis-blob-store';
 import { openRedisEventStore } from './store/redis/redis-event-store';
 
 const READY_TIMEOUT_MS = 10_000;
@@ -24,6 +25,7 @@ export async function openRedisBackend(url: string, log: EngineLogger) {
 
 	return {
 		store,
+		blobs: openRedisBlobStore(commands),
 		fanout: { pub, sub },
 		/**
 		 * `status` follows the command connection (can commands be saved?); `stale` fires when the

@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRedisBlobStore } from '../../server/store/redis/redis-blob-store';
 import { openRedisEventStore } from '../../server/store/redis/redis-event-store';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { roomClient, waitForConvergence, waitUntil, type RoomClient } from '../support/room-clients';
@@ -89,6 +90,22 @@ describe('Redis mode: several instances serving one room', () => {
 		const ids = await loggedCommandIds('multi');
 		expect(ids).toHaveLength(top);
 		expect(new Set(ids).size).toBe(ids.length); // every command here makes one event: no id twice
+	});
+
+	it('serves a stored file from every instance', async () => {
+		const client = new Redis(redis.url);
+		cleanups.push(() => void client.disconnect());
+		await openRedisEventStore({ redis: client });
+		const bytes = new TextEncoder().encode('%PDF-1.4 welcome letter');
+		const { id } = await openRedisBlobStore(client).put(bytes, 'application/pdf');
+		for (const instance of instances) {
+			const res = await fetch(`${instance.url}/api/blobs/${id}`);
+			expect(res.status).toBe(200);
+			expect(res.headers.get('content-type')).toBe('application/pdf');
+			expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
+		}
+		expect((await fetch(`${instances[0]!.url}/api/blobs/${'0'.repeat(64)}`)).status).toBe(404);
+		expect((await fetch(`${instances[0]!.url}/api/blobs/../../etc/passwd`)).status).toBe(404);
 	});
 
 	it('shows who is connected, across instances, with screens apart from people', async () => {
