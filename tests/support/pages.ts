@@ -1,0 +1,27 @@
+/**
+ * Opens product pages in Chromium as a given person and role. Every browser test goes through here, so
+ * how a browser gets its access (invite link, cookie) is decided in one place.
+ */
+import type { Browser, Page } from 'playwright-core';
+
+export type Role = 'facilitator' | 'contributor' | 'viewer';
+
+export interface OpenOptions {
+	/** Display name stored before the page loads (skips the name prompt). */
+	name?: string;
+	role?: Role;
+	viewport?: { width: number; height: number };
+	/** Wait for this selector before returning (default: the page's live connection status, when it has one). */
+	waitFor?: string | null;
+}
+
+/** A page in its own browser context (its own client id and storage), signed in as `role`. */
+export async function openPage(browser: Browser, baseUrl: string, path: string, options: OpenOptions = {}): Promise<Page> {
+	const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
+	if (options.name) await context.addInitScript((n) => localStorage.setItem('customer-room:name', n), options.name);
+	const page = await context.newPage();
+	await page.goto(`${baseUrl}${path}`);
+	const waitFor = options.waitFor === undefined ? '[data-testid="connection-status"][data-state="live"]' : options.waitFor;
+	if (waitFor) await page.locator(waitFor).first().waitFor({ timeout: 15_000 });
+	return page;
+}
