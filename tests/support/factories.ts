@@ -180,6 +180,9 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'session.decide': { type: 'session.decide', decisionId: 'dec-new', text: 'Fund the fee-clarity team.' },
 	'session.end': { type: 'session.end' },
 
+	'call.play': { type: 'call.play', artifactId: 'call-1', positionSec: 0 },
+	'call.pause': { type: 'call.pause', positionSec: 12.5 },
+	'call.stop': { type: 'call.stop' },
 	'spotlight.set': { type: 'spotlight.set', target: { kind: 'stage', id: 'stage-1' } },
 	'spotlight.clear': { type: 'spotlight.clear' },
 
@@ -372,7 +375,7 @@ export function buildRoom(shape: RoomShape = {}): BuiltRoom {
 
 /** A room with one of everything, where every command example refers to something that exists. */
 export function furnishedRoom(): BuiltRoom {
-	return buildRoom({
+	const built = buildRoom({
 		stages: 2,
 		touchpointsPerStage: 1,
 		artifactsPerStage: 1,
@@ -383,4 +386,12 @@ export function furnishedRoom(): BuiltRoom {
 		wins: 1,
 		displays: 1
 	});
+	const call = command('artifact.add', {
+		artifactId: 'call-1',
+		kind: 'audio',
+		title: 'Recorded call: card declined abroad',
+		url: '/demo/calls/card-declined.ogg',
+		transcript: 'CUSTOMER: My card was declined at the hotel.\nAGENT: I am sorry, let me look.'
+	});
+	return { ...built, state: apply(built.state, call), commands: [...built.commands, call] };
 }

@@ -67,6 +67,9 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'session.attend': false,
 	'session.decide': false,
 	'session.end': false,
+	'call.play': false,
+	'call.pause': false,
+	'call.stop': false,
 	'spotlight.set': false,
 	'spotlight.clear': false,
 	'display.register': false,
@@ -81,6 +84,7 @@ function roomReadyFor(type: CommandType) {
 	let state = furnishedRoom().state;
 	if (type.startsWith('session.') && type !== 'session.start') state = apply(state, command('session.start'));
 	if (type === 'spotlight.clear') state = apply(state, command('spotlight.set'));
+	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
 	return state;
 }
 

@@ -435,6 +435,16 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		case 'spotlight.clear':
 			return { type };
 
+		case 'call.play': {
+			const calls = Object.values(state.artifacts).filter((a) => a.kind === 'audio' || a.kind === 'video');
+			const artifactId = calls.length && r.chance(0.8) ? r.pick(calls).id : r.pick(pools.artifacts);
+			return { type, artifactId, positionSec: r.int(600) };
+		}
+		case 'call.pause':
+			return { type, positionSec: r.int(600) };
+		case 'call.stop':
+			return { type };
+
 		case 'display.register':
 			return {
 				type,

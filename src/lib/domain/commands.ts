@@ -226,6 +226,11 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('session.decide', { decisionId: Id, text: z.string().trim().min(1).max(1000) }),
 	cmd('session.end', {}),
 
+	/** Plays (or resumes, or seeks) a recorded call from `positionSec`; every wall follows its transcript. */
+	cmd('call.play', { artifactId: Id, positionSec: z.number().min(0).max(86_400) }),
+	cmd('call.pause', { positionSec: z.number().min(0).max(86_400) }),
+	cmd('call.stop', {}),
+
 	cmd('spotlight.set', { target: SpotlightTarget }),
 	cmd('spotlight.clear', {}),
 

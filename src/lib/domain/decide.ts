@@ -557,6 +557,21 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			return emit({ type: 'session.ended', at: ctx.now });
 
+		case 'call.play': {
+			const artifact = own(s.artifacts, c.artifactId);
+			if (!artifact) return fail('not_found', 'No such recording.');
+			if (artifact.kind !== 'audio' && artifact.kind !== 'video') {
+				return fail('rule_violation', `"${artifact.title}" is not a recorded call.`);
+			}
+			return emit({ type: 'call.played', artifactId: artifact.id, positionSec: c.positionSec, at: ctx.now });
+		}
+		case 'call.pause':
+			if (!s.nowPlaying) return fail('conflict', 'No call is playing.');
+			return emit({ type: 'call.paused', positionSec: c.positionSec, at: ctx.now });
+		case 'call.stop':
+			if (!s.nowPlaying) return fail('conflict', 'No call is playing.');
+			return emit({ type: 'call.stopped' });
+
 		case 'spotlight.set': {
 			const { kind, id } = c.target;
 			const records: Record<string, object> = {

@@ -111,6 +111,10 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('session.decided', { decision: Decision }),
 	ev('session.ended', { at: Timestamp }),
 
+	ev('call.played', { artifactId: Id, positionSec: z.number().min(0), at: Timestamp }),
+	ev('call.paused', { positionSec: z.number().min(0), at: Timestamp }),
+	ev('call.stopped', {}),
+
 	ev('spotlight.set', { spotlight: Spotlight }),
 	ev('spotlight.cleared', {}),
 

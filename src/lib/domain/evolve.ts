@@ -17,7 +17,7 @@ import {
 
 type Entities = Omit<
 	RoomState,
-	'version' | 'meta' | 'stageOrder' | 'session' | 'pastSessions' | 'spotlight'
+	'version' | 'meta' | 'stageOrder' | 'session' | 'pastSessions' | 'spotlight' | 'nowPlaying'
 >;
 
 /** Replaces (or removes, with `undefined`) one entry of an entity record. */
@@ -203,6 +203,7 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return change(s, 'artifacts', e.artifactId, (a) => ({ ...a, ...e.patch }));
 		case 'artifact.removed': {
 			let next = put(s, 'artifacts', e.artifactId, undefined);
+			if (s.nowPlaying?.artifactId === e.artifactId) next = { ...next, nowPlaying: null };
 			for (const a of Object.values(next.artifacts)) {
 				if (a.replacedBy === e.artifactId) next = change(next, 'artifacts', a.id, (x) => ({ ...x, replacedBy: null }));
 			}
@@ -296,6 +297,13 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 				: s;
 		case 'session.ended':
 			return s.session ? { ...s, session: { ...s.session, endedAt: e.at, timer: null } } : s;
+
+		case 'call.played':
+			return { ...s, nowPlaying: { artifactId: e.artifactId, positionSec: e.positionSec, since: e.at } };
+		case 'call.paused':
+			return s.nowPlaying ? { ...s, nowPlaying: { ...s.nowPlaying, positionSec: e.positionSec, since: null } } : s;
+		case 'call.stopped':
+			return { ...s, nowPlaying: null };
 
 		case 'spotlight.set':
 			return { ...s, spotlight: e.spotlight };

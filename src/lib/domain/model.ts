@@ -305,6 +305,17 @@ export type SpotlightTarget = z.infer<typeof SpotlightTarget>;
 export const Spotlight = z.object({ target: SpotlightTarget, by: Name, at: Timestamp });
 export type Spotlight = z.infer<typeof Spotlight>;
 
+/**
+ * A recorded customer call playing through the facilitator's machine. Walls show its transcript large,
+ * following along: position now = positionSec + (now - since) while playing (since is null when paused).
+ */
+export const NowPlaying = z.object({
+	artifactId: Id,
+	positionSec: z.number().min(0).max(86_400),
+	since: Timestamp.nullable()
+});
+export type NowPlaying = z.infer<typeof NowPlaying>;
+
 export const DisplayMode = z.enum(['room', 'corridor']);
 export const Display = z.object({
 	id: Id,
@@ -352,6 +363,7 @@ export const RoomState = z.object({
 	session: Session.nullable(),
 	pastSessions: z.array(Session),
 	spotlight: Spotlight.nullable(),
+	nowPlaying: NowPlaying.nullable(),
 	displays: z.record(Id, Display)
 });
 export type RoomState = z.infer<typeof RoomState>;
@@ -373,6 +385,7 @@ export function emptyRoom(): RoomState {
 		session: null,
 		pastSessions: [],
 		spotlight: null,
+		nowPlaying: null,
 		displays: {}
 	};
 }
