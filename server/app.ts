@@ -5,12 +5,16 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
-import { WIRE_LIMITS } from '../src/lib/protocol';
-import { createRoomEngine, type EngineLogger } from './engine/room-engine';
+import { WIRE_LIMITS, type RoomEventsMessage } from '../src/lib/protocol';
+import type { AccessService } from './access/access-service';
+import { createRoomEngine, type Broadcaster, type EngineLogger } from './engine/room-engine';
 import { announceStale } from './gateway/channels';
-import { attachGateway, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
+import { attachGateway, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
+import { createAccessApi } from './http/access-api';
 import { createApiHandler } from './http/api';
+import { isAllowedOrigin } from './http/origin';
 import type { BlobStore, EventStore } from './store/port';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -29,14 +33,30 @@ export interface ApplicationDeps {
 	snapshotEvery?: number;
 	/** Redis mode: publish and subscribe connections for fan-out across instances. */
 	fanout?: { pub: Redis; sub: Redis };
+	access: AccessService;
+	/** Rate limits (per client address for HTTP attempts, per connection for commands); Redis-backed in Redis mode. */
+	limiters?: { attempts: RateLimiterAbstract; commands: RateLimiterAbstract };
+	/** Other origins allowed to open sockets and post (e.g. behind a proxy with another host name). */
+	allowedOrigins?: readonly string[];
+	/** Enables the admin API (Bearer token): creating rooms, sessions for scripts. */
+	adminToken?: string;
 }
+
+/** Attempts at joining or pairing: 20 a minute per address. */
+export const memoryAttemptsLimiter = () => new RateLimiterMemory({ points: 20, duration: 60 });
+/** Commands per connection in any 5 seconds: by default 200, far above what a person clicks. */
+export const memoryCommandLimiter = (points = 200) => new RateLimiterMemory({ points, duration: 5 });
 
 /** Builds the app. Call `httpServer.listen()` to serve, `close()` to stop. */
 export function createApplication(deps: ApplicationDeps) {
 	const build = deps.build ?? 'dev';
 	const httpServer = deps.httpServer ?? createServer((req, res) => route(req, res));
+	const allowedOrigins = deps.allowedOrigins ?? [];
+	const limiters = deps.limiters ?? { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter() };
 	const io: AppServer = new Server(httpServer, {
 		maxHttpBufferSize: WIRE_LIMITS.maxMessageBytes,
+		// A browser on another site must not open a socket with our cookie.
+		allowRequest: (req, callback) => callback(null, isAllowedOrigin(req, allowedOrigins)),
 		// No connection-state recovery: catch-up by version is ours (DESIGN.md section 5).
 		serveClient: false,
 		pingInterval: 10_000,
@@ -46,12 +66,50 @@ export function createApplication(deps: ApplicationDeps) {
 	let storeStatus: 'ok' | 'unavailable' = 'ok';
 	const engine = createRoomEngine({
 		store: deps.store,
-		broadcaster: socketBroadcaster(io),
+		broadcaster: withUnpairing(socketBroadcaster(io)),
 		log: deps.log,
 		snapshotEvery: deps.snapshotEvery
 	});
-	const gateway = attachGateway(io, { engine, log: deps.log, build, storeStatus: () => storeStatus });
-	const handleApi = createApiHandler({ engine, build, blobs: deps.blobs });
+	const gateway = attachGateway(io, {
+		engine,
+		log: deps.log,
+		build,
+		storeStatus: () => storeStatus,
+		access: deps.access,
+		commandLimiter: limiters.commands
+	});
+	const handleAccess = createAccessApi({
+		access: deps.access,
+		engine,
+		limiter: limiters.attempts,
+		allowedOrigins,
+		adminToken: deps.adminToken,
+		onRevoked: revokeSession
+	});
+	const handleApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess });
+
+	/** Closes a session's connections on every instance, telling them why first. */
+	function revokeSession(sessionId: string): void {
+		io.in(sessionChannel(sessionId)).emit('access:revoked', { reason: 'This screen was removed from the room.' });
+		// Give the message a moment to leave before the sockets close.
+		setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), 200);
+	}
+
+	/** When a display is removed from a room, the TV's session ends with it. */
+	function withUnpairing(inner: Broadcaster): Broadcaster {
+		return {
+			publish(message: RoomEventsMessage) {
+				inner.publish(message);
+				for (const { event } of message.events) {
+					if (event.type !== 'display.removed') continue;
+					deps.access
+						.revokeDisplay(message.roomId, event.displayId)
+						.then((sessionId) => sessionId && revokeSession(sessionId))
+						.catch((error: unknown) => deps.log.warn({ roomId: message.roomId, err: String(error) }, 'unpairing failed'));
+				}
+			}
+		};
+	}
 
 	function route(req: IncomingMessage, res: ServerResponse): void {
 		handleApi(req, res)
@@ -68,6 +126,7 @@ export function createApplication(deps: ApplicationDeps) {
 		io,
 		engine,
 		handleApi,
+		access: deps.access,
 		/**
 		 * Tells this instance's clients whether commands can be saved. On recovery they also pull what
 		 * they may have missed, so every client converges without a manual step.

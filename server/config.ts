@@ -11,6 +11,12 @@ const Env = z.object({
 	/** Seed the demo room when the data dir has no rooms. */
 	SEED_DEMO: z.enum(['true', 'false']).default('true'),
 	SNAPSHOT_EVERY: z.coerce.number().int().min(10).default(500),
+	/** Most commands one connection may send in any 5 seconds. */
+	COMMAND_RATE_LIMIT: z.coerce.number().int().min(1).default(200),
+	/** Comma-separated origins, besides the server's own host, allowed to open sockets and post. */
+	ALLOWED_ORIGINS: z.string().default(''),
+	/** Enables the admin API (create rooms, mint sessions for scripts): send it as a Bearer token. */
+	ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN needs at least 24 characters').optional().or(z.literal('').transform(() => undefined)),
 	/** Redis mode: several instances share one Redis (log, snapshots, blobs, fan-out). */
 	REDIS_URL: z
 		.string()
@@ -35,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		logLevel: c.LOG_LEVEL,
 		seedDemo: c.SEED_DEMO === 'true',
 		snapshotEvery: c.SNAPSHOT_EVERY,
-		redisUrl: c.REDIS_URL
+		redisUrl: c.REDIS_URL,
+		allowedOrigins: c.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+		adminToken: c.ADMIN_TOKEN,
+		commandRateLimit: c.COMMAND_RATE_LIMIT
 	};
 }

@@ -7,10 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createApplication } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './log';
+import { DEMO_ROOM_ID } from './seed/demo-room';
 import { seedDemoRoomIfEmpty } from './seed/seed';
-import { openFileBlobStore } from './store/file/file-blob-store';
-import { openFileEventStore } from './store/file/file-event-store';
-import { openRedisBackend } from './redis-backend';
+import { openBackends } from './backends';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,14 +17,7 @@ async function main(): Promise<void> {
 	const config = loadConfig();
 	const log = createLogger(config.logLevel);
 
-	const backend = config.redisUrl ? await openRedisBackend(config.redisUrl, log) : null;
-	const store =
-		backend?.store ??
-		(await openFileEventStore({
-			dataDir: config.dataDir,
-			log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
-		}));
-	const blobs = backend?.blobs ?? (await openFileBlobStore(path.join(config.dataDir, 'blobs')));
+	const backend = await openBackends(config, log);
 	const handlerPath = path.join(root, 'build', 'handler.js');
 	if (!existsSync(handlerPath)) {
 		throw new Error('No build found. Run `npm run build` first (or `npm start`, which builds).');
@@ -36,21 +28,30 @@ async function main(): Promise<void> {
 	const build = readBuildVersion();
 
 	const app = createApplication({
-		store,
-		blobs,
+		...backend.deps,
 		log,
 		build,
 		pages: handler,
 		snapshotEvery: config.snapshotEvery,
-		fanout: backend?.fanout
+		allowedOrigins: config.allowedOrigins,
+		adminToken: config.adminToken
 	});
-	backend?.onStatus((status) => app.setStoreStatus(status), () => app.announceStale());
+	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);
+
+	// Like a notebook server's token URL: a fresh facilitator link for the demo room on every start
+	// (the previous one stops working). Printed for the operator, never written to the log.
+	const demoLink = config.seedDemo && (await app.engine.state(DEMO_ROOM_ID)) ? await backend.deps.access.rotateInvite(DEMO_ROOM_ID, 'facilitator') : null;
 
 	app.httpServer.listen(config.port, config.host, () => {
 		const address = app.httpServer.address();
 		const port = typeof address === 'object' && address ? address.port : config.port;
-		log.info({ port, host: config.host, store: backend ? 'redis' : 'embedded' }, `Customer Room on http://${displayHost(config.host)}:${port}`);
+		if (demoLink) {
+			process.stdout.write(
+				`\n  Customer Room is running. Open the demo room as its facilitator:\n\n    http://${displayHost(config.host)}:${port}/join#${demoLink}\n\n  (keep this link private; it changes on every start)\n\n`
+			);
+		}
+		log.info({ port, host: config.host, store: backend.kind }, `Customer Room on http://${displayHost(config.host)}:${port}`);
 		// Test harnesses read this line to learn the port when PORT=0.
 		if (process.env.CUSTOMER_ROOM_ANNOUNCE) process.stdout.write(`LISTENING ${port}\n`);
 	});
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
 		log.info({ signal }, 'shutting down');
 		app.httpServer.close();
 		await app.close();
-		await backend?.close();
+		await backend.close();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop('SIGINT'));

@@ -25,6 +25,7 @@ export async function openRedisBackend(url: string, log: EngineLogger) {
 
 	return {
 		store,
+		commandClient: commands,
 		blobs: openRedisBlobStore(commands),
 		fanout: { pub, sub },
 		/**

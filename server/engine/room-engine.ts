@@ -14,7 +14,7 @@ import {
 	type RecordedEvent,
 	type RoomState
 } from '../../src/lib/domain';
-import type { CommandResult, JoinResult, Position, RoomEventsMessage } from '../../src/lib/protocol';
+import type { CommandResult, JoinAnswer, Position, RoomEventsMessage } from '../../src/lib/protocol';
 import { WIRE_LIMITS } from '../../src/lib/protocol';
 import { StoreUnavailableError, type EventStore, type StoredEvent } from '../store/port';
 
@@ -319,7 +319,7 @@ export function createRoomEngine(options: EngineOptions) {
 		},
 
 		/** What a (re)joining client needs: events after its position, or the whole state. */
-		async join(roomId: string, since?: Position): Promise<JoinResult> {
+		async join(roomId: string, since?: Position): Promise<JoinAnswer> {
 			try {
 				if (!(await store.head(roomId))) {
 					return { ok: false, code: 'unknown_room', message: `There is no room "${roomId}".` };

@@ -17,8 +17,9 @@ export function createPresence(io: AppServer, log: EngineLogger) {
 		const sockets = await io.in(roomChannel(roomId)).fetchSockets();
 		const people = new Map<string, PresenceMessage['people'][number]>();
 		for (const s of sockets) {
-			const { actor, kind } = s.data;
-			if (actor) people.set(actor.id, { id: actor.id, name: actor.name, role: actor.role, kind: kind ?? 'person' });
+			const { actor, kind, grants } = s.data;
+			const role = grants && Object.hasOwn(grants, roomId) ? grants[roomId]! : null;
+			if (actor && role) people.set(actor.id, { id: actor.id, name: actor.name, role, kind: kind ?? 'person' });
 		}
 		return { roomId, people: [...people.values()].sort((a, b) => a.name.localeCompare(b.name)) };
 	}

@@ -4,6 +4,7 @@
  * throw into socket.io.
  */
 import { randomUUID } from 'node:crypto';
+import { parse as parseCookie } from 'cookie';
 import type { Socket } from 'socket.io';
 import {
 	CommandRequest,
@@ -18,12 +19,19 @@ import {
 	type SocketData
 } from '../../src/lib/protocol';
 import { z } from 'zod';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AccessService } from '../access/access-service';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
 
 import { roomChannel, type AppServer } from './channels';
 import { createPresence } from './presence';
 
 export { roomChannel, type AppServer };
+
+/** The cookie that carries a browser's session token (httpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'cr_session';
+/** The socket.io room of one session, so revoking it can close its connections on every instance. */
+export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** The engine's only way out: one emit to everyone in the room, after the append committed. */
@@ -43,12 +51,20 @@ const notJoined = (roomId: string): ErrorResult => ({
 	message: `Join room "${roomId}" before sending commands to it.`
 });
 
+const noAccess = (roomId: string): ErrorResult => ({
+	ok: false,
+	code: 'unauthenticated',
+	message: `You have no access to room "${roomId}". Open the invite link you were given, or ask the facilitator for one.`
+});
+
 export interface GatewayDeps {
 	engine: RoomEngine;
 	log: EngineLogger;
 	build: string;
 	/** Whether the store can save right now; sent to each client on connect. */
 	storeStatus: () => 'ok' | 'unavailable';
+	access: AccessService;
+	commandLimiter: RateLimiterAbstract;
 }
 
 /** Wires the handlers of every connection. */
@@ -58,19 +74,28 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
-		const name = (auth.success && auth.data.name) || 'Guest';
-		// Until invite links and roles land, everyone on this (loopback-bound) server facilitates.
-		socket.data.actor = {
-			id: (auth.success && auth.data.clientId) || randomUUID(),
-			name,
-			role: 'facilitator'
-		};
-		socket.data.kind = (auth.success && auth.data.kind) || 'person';
-		next();
+		const cookies = parseCookie(socket.request.headers.cookie ?? '');
+		const token = (auth.success && auth.data.token) || cookies[SESSION_COOKIE] || null;
+		deps.access
+			.session(token)
+			.then((session) => {
+				// A connection without a session may connect (to be told what to do) but joins nothing.
+				socket.data.sessionId = session?.id ?? null;
+				socket.data.grants = Object.fromEntries(Object.entries(session?.grants ?? {}).map(([room, g]) => [room, g.role]));
+				// A wall page says it is a screen even when a person's session opened it.
+				socket.data.kind = (auth.success && auth.data.kind) || session?.kind || 'person';
+				socket.data.actor = {
+					id: session?.id ?? (auth.success ? auth.data.clientId : undefined) ?? randomUUID(),
+					name: (session?.kind === 'screen' ? session.name : auth.success && auth.data.name) || session?.name || 'Guest'
+				};
+				next();
+			})
+			.catch(() => next(new Error('The server could not check your access just now; retrying.')));
 	});
 
 	io.on('connection', (socket: AppSocket) => {
-		socket.emit('server:hello', { build, actor: socket.data.actor });
+		socket.emit('server:hello', { build, actor: socket.data.actor, signedIn: socket.data.sessionId !== null });
+		if (socket.data.sessionId) void socket.join(sessionChannel(socket.data.sessionId));
 		socket.emit('server:status', { store: deps.storeStatus() });
 		socket.on('disconnecting', () => {
 			for (const channel of socket.rooms) {
@@ -83,13 +108,18 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				const parsed = JoinRequest.safeParse(raw);
 				if (!parsed.success) return reply(invalidPayload(parsed.error));
 				const { roomId, since } = parsed.data;
+				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
+				if (!role) return reply(noAccess(roomId));
 				// Join the channel first, so nothing committed after the read below can be missed;
 				// the client drops what it already has by version.
 				await socket.join(roomChannel(roomId));
 				const result = await engine.join(roomId, since);
-				if (!result.ok) await socket.leave(roomChannel(roomId));
-				else presence.changed(roomId);
-				reply(result);
+				if (!result.ok) {
+					await socket.leave(roomChannel(roomId));
+					return reply(result);
+				}
+				presence.changed(roomId);
+				reply({ ...result, role });
 			})
 		);
 
@@ -105,10 +135,16 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				const parsed = CommandRequest.safeParse(raw);
 				if (!parsed.success) return reply(invalidPayload(parsed.error));
 				const { roomId, commandId, command } = parsed.data;
-				if (command.type !== 'room.create' && !socket.rooms.has(roomChannel(roomId))) {
-					return reply(notJoined(roomId));
-				}
-				reply(await engine.execute(roomId, commandId, command, socket.data.actor));
+				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
+				if (!role) return reply(noAccess(roomId));
+				// Creating a room is the one command sent before joining it (there is nothing to join yet).
+				if (command.type !== 'room.create' && !socket.rooms.has(roomChannel(roomId))) return reply(notJoined(roomId));
+				const allowed = await deps.commandLimiter.consume(socket.id).then(
+					() => true,
+					() => false
+				);
+				if (!allowed) return reply({ ok: false, code: 'rate_limited', message: 'Too many changes at once; they will be retried.' });
+				reply(await engine.execute(roomId, commandId, command, { ...socket.data.actor, role }));
 			})
 		);
 	});

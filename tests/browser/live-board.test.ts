@@ -3,7 +3,8 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join, type TestSocket } from '../support/test-server';
 import { launchChromium } from '../support/browser';
-import { freePort, startServerProcess, type ServerProcess } from '../support/server-process';
+import { openPage } from '../support/pages';
+import { freePort, sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
 
 let server: ServerProcess;
@@ -29,19 +30,11 @@ afterAll(async () => {
 });
 
 /** A page in its own browser context (its own client id), signed in with a display name. */
-async function openBoard(name: string): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-	await context.addInitScript((n) => localStorage.setItem('customer-room:name', n), name);
-	const page = await context.newPage();
-	await page.goto(`${server.url}/rooms/demo`);
-	await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout: 15_000 });
-	return page;
-}
+const openBoard = (name: string): Promise<Page> => openPage(browser, server.url, '/rooms/demo', { name, role: 'contributor' });
 
 describe('the board in Chromium', () => {
 	it('lists the demo room on the home page and links to it', async () => {
-		const page = await (await browser.newContext()).newPage();
-		await page.goto(server.url);
+		const page = await openPage(browser, server.url, '/', { roomId: 'demo', waitFor: '[data-testid="rooms"]' });
 		const link = page.getByRole('link', { name: /Northwind Bank/ });
 		await expect(link.first().getAttribute('href')).resolves.toBe('/rooms/demo');
 		await page.context().close();
@@ -107,7 +100,9 @@ describe('the board in Chromium', () => {
 		}
 		await expect.poll(() => alice.locator('[data-testid="pending-count"]').count()).toBe(0);
 		// Applied exactly once, though the page may have sent it more than once.
-		const reader: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+		const token = await sessionToken(server.url, 'demo', 'viewer');
+		const reader: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+		await new Promise((resolve) => reader.once('connect', () => resolve(null)));
 		const joined = await join(reader, 'demo');
 		reader.disconnect();
 		if (!joined.ok || joined.mode !== 'snapshot') throw new Error('expected a snapshot');

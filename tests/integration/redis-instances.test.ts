@@ -9,7 +9,7 @@ import { openRedisBlobStore } from '../../server/store/redis/redis-blob-store';
 import { openRedisEventStore } from '../../server/store/redis/redis-event-store';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { roomClient, waitForConvergence, waitUntil, type RoomClient } from '../support/room-clients';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { startBalancer } from '../support/tcp-balancer';
 import { tempDir } from '../support/temp-dir';
 import { createRoom, quote, send, type TestSocket } from '../support/test-server';
@@ -22,7 +22,7 @@ const cleanups: Array<() => Promise<void> | void> = [];
 async function startInstance(): Promise<ServerProcess> {
 	const { dir, cleanup } = await tempDir();
 	cleanups.push(cleanup);
-	const instance = await startServerProcess(dir, { REDIS_URL: redis.url, SEED_DEMO: 'false' });
+	const instance = await startServerProcess(dir, { REDIS_URL: redis.url, SEED_DEMO: 'false', COMMAND_RATE_LIMIT: '100000' });
 	alive.add(instance);
 	void instance.exited.then(() => alive.delete(instance));
 	cleanups.push(async () => {
@@ -32,8 +32,12 @@ async function startInstance(): Promise<ServerProcess> {
 	return instance;
 }
 
-async function socketTo(url: string): Promise<TestSocket> {
-	const socket: TestSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+/** A facilitator session token for a room (minted through an instance's admin API; shared via Redis). */
+const tokenFor = (roomId: string, name = 'Tester') => sessionToken(instances[0]!.url, roomId, 'facilitator', name);
+
+async function socketTo(url: string, roomId: string): Promise<TestSocket> {
+	const token = await tokenFor(roomId);
+	const socket: TestSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
 	cleanups.push(() => void socket.disconnect());
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
@@ -42,9 +46,10 @@ async function socketTo(url: string): Promise<TestSocket> {
 	return socket;
 }
 
-function clients(urls: string[], roomId: string, perUrl: number): RoomClient[] {
+async function clients(urls: string[], roomId: string, perUrl: number): Promise<RoomClient[]> {
+	const token = await tokenFor(roomId);
 	const list = urls.flatMap((url, i) =>
-		Array.from({ length: perUrl }, (_, k) => roomClient(url, roomId, `i${i}-c${k}`))
+		Array.from({ length: perUrl }, (_, k) => roomClient(url, roomId, token, `i${i}-c${k}`))
 	);
 	for (const c of list) cleanups.push(() => c.close());
 	return list;
@@ -75,9 +80,9 @@ afterAll(async () => {
 
 describe('Redis mode: several instances serving one room', () => {
 	it('converges 300 concurrent commands sent through all three instances, each applied once', async () => {
-		const admin = await socketTo(instances[0]!.url);
+		const admin = await socketTo(instances[0]!.url, 'multi');
 		await createRoom(admin, 'multi');
-		const list = clients(instances.map((i) => i.url), 'multi', 2);
+		const list = await clients(instances.map((i) => i.url), 'multi', 2);
 		await waitUntil(() => list.every((c) => c.store.connection === 'live'), 'every client live');
 
 		const results = await Promise.all(
@@ -109,11 +114,12 @@ describe('Redis mode: several instances serving one room', () => {
 	});
 
 	it('shows who is connected, across instances, with screens apart from people', async () => {
-		const admin = await socketTo(instances[1]!.url);
+		const admin = await socketTo(instances[1]!.url, 'presence');
 		await createRoom(admin, 'presence');
-		const facilitator = roomClient(instances[0]!.url, 'presence', 'Facilitator Fay');
-		const wall = roomClient(instances[1]!.url, 'presence', 'Lobby TV', 'screen');
-		const member = roomClient(instances[2]!.url, 'presence', 'Member Max');
+		const token = await tokenFor('presence');
+		const facilitator = roomClient(instances[0]!.url, 'presence', token, 'Facilitator Fay');
+		const wall = roomClient(instances[1]!.url, 'presence', await tokenFor('presence', 'Lobby TV'), 'Lobby TV', 'screen');
+		const member = roomClient(instances[2]!.url, 'presence', await tokenFor('presence', 'Member Max'), 'Member Max');
 		cleanups.push(() => facilitator.close(), () => wall.close(), () => member.close());
 		await waitUntil(
 			() => ['Lobby TV', 'Member Max', 'Facilitator Fay'].every((n) => facilitator.store.presence.some((p) => p.name === n)),
@@ -128,9 +134,9 @@ describe('Redis mode: several instances serving one room', () => {
 	it('survives SIGKILL of one instance mid-stream: its clients move to another and converge', async () => {
 		const balancer = await startBalancer(() => [...alive].map((i) => i.port));
 		cleanups.push(() => balancer.close());
-		const admin = await socketTo(instances[0]!.url);
+		const admin = await socketTo(instances[0]!.url, 'failover');
 		await createRoom(admin, 'failover');
-		const list = clients([`http://127.0.0.1:${balancer.port}`], 'failover', 6);
+		const list = await clients([`http://127.0.0.1:${balancer.port}`], 'failover', 6);
 		await waitUntil(() => list.every((c) => c.store.connection === 'live'), 'every client live');
 
 		const victim = instances[1]!;
@@ -160,9 +166,9 @@ describe('Redis mode: several instances serving one room', () => {
 	});
 
 	it('fails fast while Redis is down, shows it, and converges after Redis restarts', async () => {
-		const admin = await socketTo(instances[0]!.url);
+		const admin = await socketTo(instances[0]!.url, 'outage');
 		await createRoom(admin, 'outage');
-		const list = clients(instances.map((i) => i.url), 'outage', 1);
+		const list = await clients(instances.map((i) => i.url), 'outage', 1);
 		await waitUntil(() => list.every((c) => c.store.connection === 'live'), 'every client live');
 		const before = list.map((c) => c.store.send(quote('before the outage', 1)));
 		const beforeResults = await Promise.all(before);

@@ -2,7 +2,7 @@ import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
 import { commandId, createRoom, join, quote, send, type TestSocket } from '../support/test-server';
 
@@ -11,8 +11,9 @@ afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
 });
 
-async function client(server: ServerProcess): Promise<TestSocket> {
-	const socket: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+async function client(server: ServerProcess, roomId: string): Promise<TestSocket> {
+	const token = await sessionToken(server.url, roomId, 'facilitator');
+	const socket: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
 	cleanups.push(async () => void socket.disconnect());
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
@@ -22,7 +23,8 @@ async function client(server: ServerProcess): Promise<TestSocket> {
 }
 
 async function start(dataDir: string): Promise<ServerProcess> {
-	const server = await startServerProcess(dataDir);
+	// A stress stream from one connection: lift the per-connection rate limit.
+	const server = await startServerProcess(dataDir, { COMMAND_RATE_LIMIT: '100000' });
 	cleanups.push(async () => {
 		server.child.kill('SIGKILL');
 		await server.exited;
@@ -41,7 +43,7 @@ describe('the server process on the embedded store', () => {
 		const { dir, cleanup } = await tempDir();
 		cleanups.push(cleanup);
 		const first = await start(dir);
-		const alice = await client(first);
+		const alice = await client(first, 'durable');
 		await createRoom(alice, 'durable');
 
 		// Pipeline commands (several in flight) and kill the server right after the 300th ack.
@@ -70,7 +72,7 @@ describe('the server process on the embedded store', () => {
 		await first.exited;
 
 		const second = await start(dir);
-		const bob = await client(second);
+		const bob = await client(second, 'durable');
 		const joined = await join(bob, 'durable');
 		if (!joined.ok || joined.mode !== 'snapshot') throw new Error('expected a snapshot');
 		const maxAcked = Math.max(...acked.map((a) => a.version));
@@ -89,7 +91,7 @@ describe('the server process on the embedded store', () => {
 		const { dir, cleanup } = await tempDir();
 		cleanups.push(cleanup);
 		const first = await start(dir);
-		const alice = await client(first);
+		const alice = await client(first, 'torn');
 		await createRoom(alice, 'torn');
 		expect(await send(alice, 'torn', quote('kept', 1))).toMatchObject({ ok: true });
 		first.child.kill('SIGKILL');
@@ -97,7 +99,7 @@ describe('the server process on the embedded store', () => {
 		await appendFile(await logFile(dir, 'torn'), '{"c":"0badc0de","e":{"v":99,"commandId":"half-writ');
 
 		const second = await start(dir);
-		const bob = await client(second);
+		const bob = await client(second, 'torn');
 		const joined = await join(bob, 'torn');
 		if (!joined.ok || joined.mode !== 'snapshot') throw new Error('expected a snapshot');
 		expect(joined.state.complaints['cant-open']!.verbatims.map((v) => v.text)).toEqual(['kept']);
@@ -108,7 +110,7 @@ describe('the server process on the embedded store', () => {
 		const { dir, cleanup } = await tempDir();
 		cleanups.push(cleanup);
 		const first = await start(dir);
-		const alice = await client(first);
+		const alice = await client(first, 'corrupt');
 		await createRoom(alice, 'corrupt');
 		for (let i = 0; i < 5; i++) await send(alice, 'corrupt', quote(`q${i}`, i));
 		first.child.kill('SIGKILL');

@@ -3,6 +3,7 @@
  * how a browser gets its access (invite link, cookie) is decided in one place.
  */
 import type { Browser, Page } from 'playwright-core';
+import { sessionToken } from './server-process';
 
 export type Role = 'facilitator' | 'contributor' | 'viewer';
 
@@ -13,11 +14,21 @@ export interface OpenOptions {
 	viewport?: { width: number; height: number };
 	/** Wait for this selector before returning (default: the page's live connection status, when it has one). */
 	waitFor?: string | null;
+	/** The room the role applies to (default: the id in `/rooms/<id>`, else "demo"). */
+	roomId?: string;
+	/** No session at all: a stranger without an invite. */
+	anonymous?: boolean;
 }
 
 /** A page in its own browser context (its own client id and storage), signed in as `role`. */
 export async function openPage(browser: Browser, baseUrl: string, path: string, options: OpenOptions = {}): Promise<Page> {
 	const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
+	if (!options.anonymous) {
+		const roomId = options.roomId ?? /^\/rooms\/([^/?#]+)/.exec(path)?.[1] ?? 'demo';
+		const token = await sessionToken(baseUrl, roomId, options.role ?? 'facilitator', options.name ?? 'Tester');
+		// What redeeming an invite link leaves behind: the httpOnly session cookie.
+		await context.addCookies([{ name: 'cr_session', value: token, url: baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+	}
 	if (options.name) await context.addInitScript((n) => localStorage.setItem('customer-room:name', n), options.name);
 	const page = await context.newPage();
 	await page.goto(`${baseUrl}${path}`);

@@ -17,11 +17,17 @@ export interface RoomClient {
 let clients = 0;
 
 /** A RoomStore joined to `roomId` on the server at `url` (reconnecting by itself, like a browser). */
-export function roomClient(url: string, roomId: string, name = `client-${++clients}`, kind: 'screen' | 'person' = 'person'): RoomClient {
+export function roomClient(
+	url: string,
+	roomId: string,
+	token: string,
+	name = `client-${++clients}`,
+	kind: 'screen' | 'person' = 'person'
+): RoomClient {
 	const socket: RoomSocket = io(url, {
 		transports: ['websocket'],
 		forceNew: true,
-		auth: { name, kind, clientId: `test-${process.pid}-${++clients}-client` },
+		auth: { name, kind, token, clientId: `test-${process.pid}-${++clients}-client` },
 		reconnectionDelay: 100,
 		reconnectionDelayMax: 500
 	});

@@ -8,6 +8,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** The admin token every test server gets, so tests can create rooms and sessions over HTTP. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/** A session token with `role` in `roomId` (which may not exist yet), from a test server's admin API. */
+export async function sessionToken(baseUrl: string, roomId: string, role: 'facilitator' | 'contributor' | 'viewer', name = 'Tester'): Promise<string> {
+	const res = await fetch(`${baseUrl}/api/admin/rooms/${roomId}/sessions`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ role, name })
+	});
+	if (!res.ok) throw new Error(`admin session: ${res.status} ${await res.text()}`);
+	return ((await res.json()) as { token: string }).token;
+}
+
 export interface ServerProcess {
 	child: ChildProcess;
 	port: number;
@@ -29,6 +43,7 @@ export function startServerProcess(dataDir: string, env: Record<string, string> 
 			SEED_DEMO: 'false',
 			LOG_LEVEL: 'warn',
 			CUSTOMER_ROOM_ANNOUNCE: '1',
+			ADMIN_TOKEN: TEST_ADMIN_TOKEN,
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -13,34 +13,63 @@ import type {
 	RoomEventsMessage,
 	ServerToClientEvents
 } from '../../src/lib/protocol';
-import { createApplication } from '../../server/app';
+import { createApplication, memoryAttemptsLimiter, memoryCommandLimiter } from '../../server/app';
+import { createAccessService, type Role } from '../../server/access/access-service';
+import { openFileKv } from '../../server/access/file-kv';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
 import { tempDir } from './temp-dir';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Room ids the socket tests use; `client(name, role)` grants that role in each of them. */
+export const TEST_ROOMS = [
+	'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'no-such-room', 'fuzz', 'fuzz2', 'compact', 'durable', 'torn', 'corrupt',
+	'multi', 'failover', 'outage', 'presence', 'x'
+];
+
 export const silentLog = { info() {}, warn() {}, error() {} };
 
 /** Starts the app on a random port with an embedded store in a fresh temp dir. */
 export async function startTestServer(
-	options: { dataDir?: string; snapshotEvery?: number; snapshotRetainEvents?: number } = {}
+	options: { dataDir?: string; snapshotEvery?: number; snapshotRetainEvents?: number; commandRateLimit?: number } = {}
 ) {
 	const tmp = options.dataDir ? null : await tempDir();
 	const dataDir = options.dataDir ?? tmp!.dir;
 	const store = await openFileEventStore({ dataDir, snapshotRetainEvents: options.snapshotRetainEvents });
-	const app = createApplication({ store, log: silentLog, build: 'test', snapshotEvery: options.snapshotEvery });
+	const access = createAccessService(await openFileKv(dataDir));
+	const app = createApplication({
+		store,
+		access,
+		log: silentLog,
+		build: 'test',
+		snapshotEvery: options.snapshotEvery,
+		limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(options.commandRateLimit ?? 100_000) }
+	});
 	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
 	const { port } = app.httpServer.address() as AddressInfo;
 	const url = `http://127.0.0.1:${port}`;
 	const sockets: TestSocket[] = [];
+	/** A session token; a bare role means "this role in every room" (via a wildcard-free grant list built lazily). */
+	async function tokenFor(name: string, grants: Record<string, Role> | Role): Promise<string> {
+		const table = typeof grants === 'string' ? Object.fromEntries(TEST_ROOMS.map((r) => [r, grants])) : grants;
+		const [first, ...rest] = Object.entries(table);
+		const token = await access.grantDirectly(first?.[0] ?? 'none', first?.[1] ?? 'viewer', name);
+		for (const [roomId, role] of rest) await access.addGrant(token, roomId, role);
+		return token;
+	}
 	return {
 		app,
 		url,
 		port,
 		dataDir,
-		/** A connected client (websocket only, like the browser). */
-		async client(name = 'Tester'): Promise<TestSocket> {
-			const socket: TestSocket = connect(url, { transports: ['websocket'], auth: { name }, forceNew: true, reconnection: false });
+		access,
+		/**
+		 * A connected client (websocket only, like the browser) with a session that has `role` in the
+		 * given rooms (by default a facilitator everywhere the tests use: any room id it names later).
+		 */
+		async client(name = 'Tester', grants: Record<string, Role> | Role = 'facilitator'): Promise<TestSocket> {
+			const token = await tokenFor(name, grants);
+			const socket: TestSocket = connect(url, { transports: ['websocket'], auth: { name, token }, forceNew: true, reconnection: false });
 			sockets.push(socket);
 			await new Promise<void>((resolve, reject) => {
 				socket.once('connect', () => resolve());

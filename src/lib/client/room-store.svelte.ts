@@ -8,6 +8,8 @@ import { evolveAll, type Command, type RecordedEvent, type RoomState } from '$li
 import {
 	RETRYABLE_CODES,
 	type CommandResult,
+	type HelloMessage,
+	type Role,
 	type JoinResult,
 	type PresenceMessage,
 	type RoomEventsMessage,
@@ -43,7 +45,11 @@ export class RoomStore {
 	/** Events applied by the last update, for a brief highlight of what changed. */
 	lastApplied = $state.raw<RecordedEvent[]>([]);
 	/** Who the server says we are. */
-	actor = $state<{ id: string; name: string; role: string } | null>(null);
+	actor = $state<{ id: string; name: string } | null>(null);
+	/** What this person may do in this room, as the server said on joining. */
+	role = $state<Role | null>(null);
+	/** The server refused this connection access to the room (no invite redeemed, or revoked). */
+	denied = $state(false);
 	error = $state<string | null>(null);
 	/** Who else is connected to this room (people and screens), across every server instance. */
 	presence = $state.raw<PresenceMessage['people']>([]);
@@ -91,7 +97,7 @@ export class RoomStore {
 			if (m.store === 'unavailable' && s.connected) this.connection = 'reconnecting';
 			else if (m.store === 'ok' && this.#joined) this.connection = 'live';
 		};
-		const onHello = (m: { build: string; actor: { id: string; name: string; role: string } }) => {
+		const onHello = (m: HelloMessage) => {
 			this.actor = m.actor;
 			if (this.#build && m.build !== this.#build && m.build !== 'dev') this.#onNewBuild?.();
 			this.#build = m.build;
@@ -190,10 +196,15 @@ export class RoomStore {
 	#accept(result: JoinResult): boolean {
 		if (!result.ok) {
 			this.error = result.message;
-			if (result.code === 'unknown_room') this.connection = 'offline';
-			else this.#retryJoin();
+			// No such room, or no access to it: retrying will not help until the person does something.
+			if (result.code === 'unknown_room' || result.code === 'unauthenticated' || result.code === 'forbidden') {
+				this.connection = 'offline';
+				this.denied = result.code !== 'unknown_room';
+			} else this.#retryJoin();
 			return false;
 		}
+		this.role = result.role;
+		this.denied = false;
 		if (result.mode === 'snapshot') {
 			this.#epoch = result.epoch;
 			this.state = result.state;

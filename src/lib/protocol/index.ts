@@ -68,10 +68,15 @@ export type JoinRequest = z.infer<typeof JoinRequest>;
  * server -> client, the answer to a join: the events after `since` when the log still has them
  * (and the epoch matches), else the whole state at a version.
  */
-export type JoinResult =
+export type JoinAnswer =
 	| { ok: true; mode: 'events'; roomId: string; epoch: string; events: RecordedEvent[] }
 	| { ok: true; mode: 'snapshot'; roomId: string; epoch: string; state: RoomState }
 	| ErrorResult;
+/** The join answer as the client gets it: with the role it has in the room. */
+export type JoinResult = (Extract<JoinAnswer, { ok: true }> & { role: Role }) | ErrorResult;
+
+/** What a member may do in a room: facilitator (everything), contributor (content, team work), viewer (read). */
+export type Role = 'facilitator' | 'contributor' | 'viewer';
 
 /** client -> server: one command. Example: `{ roomId: 'demo', commandId: 'c-1f…', command: { type: 'team.post', … } }` */
 export const CommandRequest = z.strictObject({
@@ -95,7 +100,9 @@ export interface RoomEventsMessage {
 /** Sent on connect: the build the server runs, so a wall can reload itself after a deploy. */
 export interface HelloMessage {
 	build: string;
-	actor: { id: string; name: string; role: 'facilitator' | 'contributor' | 'viewer' };
+	actor: { id: string; name: string };
+	/** Whether the connection carries a session (an invite was redeemed, or a TV was paired). */
+	signedIn: boolean;
 }
 
 /** What a client may put in the socket handshake `auth` (never in a query string). */
@@ -103,14 +110,16 @@ export const HandshakeAuth = z.object({
 	name: z.string().trim().max(60).optional(),
 	clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
 	/** A wall (TV or big screen) or a person's app; presence lists them apart. */
-	kind: z.enum(['screen', 'person']).optional()
+	kind: z.enum(['screen', 'person']).optional(),
+	/** A session token, for clients without cookies (scripts, tests). Browsers use the httpOnly cookie. */
+	token: z.string().max(100).optional()
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
 /** Who is connected to a room, across every instance. Example: `{ roomId: 'demo', people: [{ name: 'Dana', kind: 'person', … }] }` */
 export interface PresenceMessage {
 	roomId: string;
-	people: Array<{ id: string; name: string; role: HelloMessage['actor']['role']; kind: 'screen' | 'person' }>;
+	people: Array<{ id: string; name: string; role: Role; kind: 'screen' | 'person' }>;
 }
 
 /** Whether the server can currently save commands (Redis mode: whether Redis answers). */
@@ -131,6 +140,8 @@ export interface ServerToClientEvents {
 	'room:stale': (message: { roomId: string }) => void;
 	/** Sent to a room whenever someone joins or leaves it. */
 	'room:presence': (message: PresenceMessage) => void;
+	/** This connection's access ended (its display was unpaired, its session revoked). */
+	'access:revoked': (message: { reason: string }) => void;
 	/** Sent on connect and whenever the store becomes unavailable or available again. */
 	'server:status': (message: ServerStatusMessage) => void;
 }
@@ -141,6 +152,10 @@ export interface InterServerEvents {}
 export interface SocketData {
 	actor: HelloMessage['actor'];
 	kind: 'screen' | 'person';
+	/** The session's id (not its token), or null for a connection without access. */
+	sessionId: string | null;
+	/** Role per room, from the session, read when the connection opened. */
+	grants: Record<string, Role>;
 }
 
 /** Turns zod issues into the short, path-based form sent to clients. */

@@ -64,6 +64,9 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'session.ended':
 		case 'spotlight.set':
 		case 'spotlight.cleared':
+		case 'call.played':
+		case 'call.paused':
+		case 'call.stopped':
 		case 'display.registered':
 		case 'display.updated':
 		case 'display.removed':

@@ -1,0 +1,11 @@
+/**
+ * A small key-value port for access data (invites, sessions, pairing codes): JSON values, optional
+ * expiry. Embedded: one JSON file in the data dir; Redis mode: plain keys under `access:`, shared by
+ * every instance. Access data never enters the room's event log, which every viewer receives.
+ */
+export interface KvStore {
+	get<T>(key: string): Promise<T | null>;
+	/** Stores `value`; with `ttlMs` it disappears after that long. */
+	set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+	delete(key: string): Promise<void>;
+}

@@ -1,0 +1,57 @@
+/**
+ * Opens what the app stands on, for production and `vite dev` alike: the event and blob stores, access
+ * data and rate limits, embedded in DATA_DIR by default, or shared in Redis when REDIS_URL is set.
+ */
+import path from 'node:path';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { createAccessService } from './access/access-service';
+import { openFileKv } from './access/file-kv';
+import { openRedisKv } from './access/redis-kv';
+import { memoryAttemptsLimiter, memoryCommandLimiter, type ApplicationDeps } from './app';
+import type { Config } from './config';
+import type { EngineLogger } from './engine/room-engine';
+import { openRedisBackend } from './redis-backend';
+import { openFileBlobStore } from './store/file/file-blob-store';
+import { openFileEventStore } from './store/file/file-event-store';
+
+export async function openBackends(config: Config, log: EngineLogger) {
+	if (config.redisUrl) {
+		const redis = await openRedisBackend(config.redisUrl, log);
+		const limiter = (keyPrefix: string, points: number, duration: number) =>
+			new RateLimiterRedis({
+				storeClient: redis.commandClient,
+				keyPrefix,
+				points,
+				duration,
+				// While Redis is away, limit per instance rather than fail open or closed.
+				insuranceLimiter: new RateLimiterMemory({ points, duration })
+			});
+		return {
+			deps: {
+				store: redis.store,
+				blobs: redis.blobs,
+				fanout: redis.fanout,
+				access: createAccessService(openRedisKv(redis.commandClient)),
+				limiters: { attempts: limiter('rl:attempts', 20, 60), commands: limiter('rl:commands', config.commandRateLimit, 5) }
+			} satisfies Partial<ApplicationDeps>,
+			onStatus: redis.onStatus,
+			close: redis.close,
+			kind: 'redis' as const
+		};
+	}
+	const store = await openFileEventStore({
+		dataDir: config.dataDir,
+		log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
+	});
+	return {
+		deps: {
+			store,
+			blobs: await openFileBlobStore(path.join(config.dataDir, 'blobs')),
+			access: createAccessService(await openFileKv(config.dataDir)),
+			limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(config.commandRateLimit) }
+		} satisfies Partial<ApplicationDeps>,
+		onStatus: undefined,
+		close: async () => {},
+		kind: 'embedded' as const
+	};
+}

@@ -1,0 +1,244 @@
+/**
+ * Access endpoints: redeem an invite, make and revoke invite links, pair a TV. JSON in and out; every
+ * state-changing request must come from our own origin (SameSite cookies plus an Origin check), and
+ * attempts are rate limited per client address.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseCookie, serialize } from 'cookie';
+import QRCode from 'qrcode';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import { Id, Name } from '../../src/lib/domain';
+import { PAIRING_TTL_MS, type AccessService, type Role } from '../access/access-service';
+import type { RoomEngine } from '../engine/room-engine';
+import { SESSION_COOKIE } from '../gateway/socket-gateway';
+import { isAllowedOrigin, clientAddress } from './origin';
+import { readJson, sendJson } from './json';
+
+export interface AccessApiDeps {
+	access: AccessService;
+	engine: RoomEngine;
+	limiter: RateLimiterAbstract;
+	allowedOrigins: readonly string[];
+	adminToken?: string;
+	/** Called after a display is unpaired, to close its connections everywhere. */
+	onRevoked(sessionId: string): void;
+}
+
+const RoleSchema = z.enum(['facilitator', 'contributor', 'viewer']);
+const JoinBody = z.strictObject({ token: z.string().min(1).max(100), name: z.string().trim().max(60).default('') });
+const InviteBody = z.strictObject({ role: RoleSchema });
+const PairBody = z.strictObject({
+	code: z.string().trim().min(1).max(20),
+	name: Name,
+	mode: z.enum(['room', 'corridor']).default('room')
+});
+
+const SESSION_MAX_AGE_S = 180 * 24 * 3600;
+
+function isHttps(req: IncomingMessage): boolean {
+	return (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
+}
+
+function sessionCookie(req: IncomingMessage, token: string, maxAge = SESSION_MAX_AGE_S): string {
+	return serialize(SESSION_COOKIE, token, {
+		httpOnly: true,
+		sameSite: 'strict',
+		secure: isHttps(req),
+		path: '/',
+		maxAge
+	});
+}
+
+/** The origin links are made for: the address the person used to reach us. */
+function publicOrigin(req: IncomingMessage): string {
+	const proto = isHttps(req) ? 'https' : 'http';
+	return `${proto}://${req.headers.host ?? 'localhost'}`;
+}
+
+const ROOM_INVITES = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites(?:\/(facilitator|contributor|viewer))?$/;
+const ROOM_DISPLAYS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/displays$/;
+const ADMIN_SESSIONS = /^\/api\/admin\/rooms\/([A-Za-z0-9_-]{1,64})\/sessions$/;
+const AdminRoomBody = z.strictObject({ roomId: Id, name: Name, organisation: z.string().trim().max(120).default('') });
+const AdminSessionBody = z.strictObject({ role: RoleSchema, name: Name });
+
+export function createAccessApi(deps: AccessApiDeps) {
+	const { access, engine, limiter } = deps;
+
+	const adminHash = deps.adminToken ? createHash('sha256').update(deps.adminToken).digest() : null;
+	/** Constant-time comparison of the Bearer token with ADMIN_TOKEN (both hashed to one length). */
+	const isAdmin = (req: IncomingMessage): boolean => {
+		const header = req.headers.authorization ?? '';
+		if (!adminHash || !header.startsWith('Bearer ')) return false;
+		return timingSafeEqual(adminHash, createHash('sha256').update(header.slice(7)).digest());
+	};
+	const tokenOf = (req: IncomingMessage) => parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+
+	async function limited(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<boolean> {
+		try {
+			await limiter.consume(`${bucket}:${clientAddress(req)}`);
+			return false;
+		} catch {
+			sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
+			return true;
+		}
+	}
+
+	async function requireRole(req: IncomingMessage, res: ServerResponse, roomId: string, role: Role): Promise<boolean> {
+		const session = await access.session(tokenOf(req));
+		const has = access.roleIn(session, roomId);
+		if (has === role) return true;
+		sendJson(res, has ? 403 : 401, {
+			error: has ? 'forbidden' : 'unauthenticated',
+			message: has ? `Only a ${role} can do this.` : 'Open your invite link first.'
+		});
+		return false;
+	}
+
+	/** Handles the access routes; returns false for any other path. */
+	return async function handleAccess(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+		const { pathname } = url;
+		const method = req.method ?? 'GET';
+		const isWrite = method !== 'GET' && method !== 'HEAD';
+		const known =
+			pathname === '/api/join' ||
+			pathname === '/api/me' ||
+			pathname === '/api/signout' ||
+			pathname.startsWith('/api/pair/') ||
+			ROOM_INVITES.test(pathname) ||
+			ROOM_DISPLAYS.test(pathname) ||
+			pathname.startsWith('/api/admin/');
+		if (!known) return false;
+		if (isWrite && !isAllowedOrigin(req, deps.allowedOrigins)) {
+			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
+			return true;
+		}
+
+		if (pathname.startsWith('/api/admin/')) {
+			if (!isAdmin(req)) {
+				if (await limited(req, res, 'admin')) return true;
+				sendJson(res, 401, { error: 'unauthenticated', message: 'The admin API needs ADMIN_TOKEN as a Bearer token.' });
+				return true;
+			}
+			if (pathname === '/api/admin/rooms' && method === 'POST') {
+				const body = AdminRoomBody.safeParse(await readJson(req));
+				if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { roomId, name, organisation }.' }), true;
+				const { roomId, name, organisation } = body.data;
+				const created = await engine.execute(roomId, `admin-create-${roomId}`, { type: 'room.create', name, organisation }, {
+					id: 'admin',
+					name: 'Administrator',
+					role: 'facilitator'
+				});
+				if (!created.ok) return sendJson(res, created.code === 'conflict' ? 409 : 503, { error: created.code, message: created.message }), true;
+				const token = await access.rotateInvite(roomId, 'facilitator');
+				sendJson(res, 200, { roomId, link: `${publicOrigin(req)}/join#${token}` });
+				return true;
+			}
+			const sessions = ADMIN_SESSIONS.exec(pathname);
+			if (sessions && method === 'POST') {
+				const body = AdminSessionBody.safeParse(await readJson(req));
+				if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { role, name }.' }), true;
+				sendJson(res, 200, { token: await access.grantDirectly(sessions[1]!, body.data.role, body.data.name) });
+				return true;
+			}
+			sendJson(res, 404, { error: 'not_found', message: 'No such admin endpoint.' });
+			return true;
+		}
+
+		if (pathname === '/api/join' && method === 'POST') {
+			if (await limited(req, res, 'join')) return true;
+			const body = JoinBody.safeParse(await readJson(req));
+			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { token, name }.' }), true;
+			const joined = await access.join(body.data.token, body.data.name, tokenOf(req));
+			if (!joined.ok) return sendJson(res, 404, { error: joined.code, message: joined.message }), true;
+			res.setHeader('set-cookie', sessionCookie(req, joined.token));
+			sendJson(res, 200, { roomId: joined.roomId, role: joined.role, name: joined.session.name });
+			return true;
+		}
+
+		if (pathname === '/api/me' && method === 'GET') {
+			const session = await access.session(tokenOf(req));
+			sendJson(res, 200, {
+				signedIn: session !== null,
+				name: session?.name ?? null,
+				kind: session?.kind ?? null,
+				rooms: Object.entries(session?.grants ?? {}).map(([roomId, g]) => ({ roomId, role: g.role, displayId: g.displayId ?? null }))
+			});
+			return true;
+		}
+
+		if (pathname === '/api/signout' && method === 'POST') {
+			const token = tokenOf(req);
+			if (token) await access.endSession(token);
+			res.setHeader('set-cookie', sessionCookie(req, '', 0));
+			sendJson(res, 200, { ok: true });
+			return true;
+		}
+
+		if (pathname === '/api/pair/start' && method === 'POST') {
+			if (await limited(req, res, 'pair-start')) return true;
+			const { code, token, expiresAt } = await access.startPairing();
+			const pairUrl = `${publicOrigin(req)}/pair#${code}`;
+			const qr = await QRCode.toString(pairUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+			res.setHeader('set-cookie', sessionCookie(req, token, PAIRING_TTL_MS / 1000 + SESSION_MAX_AGE_S));
+			sendJson(res, 200, { code, expiresAt, qr, pairUrl });
+			return true;
+		}
+
+		if (pathname === '/api/pair/status' && method === 'GET') {
+			sendJson(res, 200, await access.pairingStatus(tokenOf(req)));
+			return true;
+		}
+
+		const invites = ROOM_INVITES.exec(pathname);
+		if (invites) {
+			const [, roomId, roleInPath] = invites as unknown as [string, string, Role | undefined];
+			if (!(await requireRole(req, res, roomId, 'facilitator'))) return true;
+			if (method === 'GET' && !roleInPath) {
+				sendJson(res, 200, { invites: await access.invites(roomId) });
+			} else if (method === 'POST' && !roleInPath) {
+				const body = InviteBody.safeParse(await readJson(req));
+				if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { role }.' }), true;
+				const token = await access.rotateInvite(roomId, body.data.role);
+				sendJson(res, 200, { role: body.data.role, link: `${publicOrigin(req)}/join#${token}` });
+			} else if (method === 'DELETE' && roleInPath) {
+				await access.revokeInvite(roomId, roleInPath);
+				sendJson(res, 200, { ok: true });
+			} else {
+				sendJson(res, 405, { error: 'method_not_allowed', message: 'Not here.' });
+			}
+			return true;
+		}
+
+		const displays = ROOM_DISPLAYS.exec(pathname);
+		if (displays && method === 'POST') {
+			const roomId = Id.parse(displays[1]);
+			if (await limited(req, res, 'pair-claim')) return true;
+			if (!(await requireRole(req, res, roomId, 'facilitator'))) return true;
+			const body = PairBody.safeParse(await readJson(req));
+			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { code, name, mode }.' }), true;
+			const claimed = await access.claimPairing(body.data.code, roomId, body.data.name);
+			if (!claimed.ok) return sendJson(res, 404, { error: claimed.code, message: claimed.message }), true;
+			const facilitator = await access.session(tokenOf(req));
+			const result = await engine.execute(roomId, `pair-${claimed.displayId}`, {
+				type: 'display.register',
+				displayId: claimed.displayId,
+				name: body.data.name,
+				location: '',
+				mode: body.data.mode,
+				rotation: { stageIds: [], intervalSec: 30 }
+			}, { id: facilitator!.id, name: facilitator!.name, role: 'facilitator' });
+			if (!result.ok) {
+				const sessionId = await access.revokeDisplay(roomId, claimed.displayId);
+				if (sessionId) deps.onRevoked(sessionId);
+				return sendJson(res, 503, { error: result.code, message: result.message }), true;
+			}
+			sendJson(res, 200, { displayId: claimed.displayId });
+			return true;
+		}
+
+		sendJson(res, 405, { error: 'method_not_allowed', message: 'Not here.' });
+		return true;
+	};
+}
