@@ -65,11 +65,13 @@ export class RoomStore {
 	#resendTimer: ReturnType<typeof setTimeout> | undefined;
 	#resendDelay = RESEND_MIN_MS;
 	#onNewBuild: (() => void) | undefined;
+	#onRevoked: (() => void) | undefined;
 
-	constructor(roomId: string, socket: RoomSocket, options: { onNewBuild?: () => void } = {}) {
+	constructor(roomId: string, socket: RoomSocket, options: { onNewBuild?: () => void; onRevoked?: () => void } = {}) {
 		this.roomId = roomId;
 		this.#socket = socket;
 		this.#onNewBuild = options.onNewBuild;
+		this.#onRevoked = options.onRevoked;
 	}
 
 	get version(): number {
@@ -114,6 +116,14 @@ export class RoomStore {
 		s.on('server:hello', onHello);
 		s.on('room:presence', onPresence);
 		s.on('server:status', onStatus);
+		// This connection's access ended (a TV unpaired, a session revoked): stop, and let the page decide.
+		const onRevoked = (m: { reason: string }) => {
+			this.denied = true;
+			this.connection = 'offline';
+			this.error = m.reason;
+			this.#onRevoked?.();
+		};
+		s.on('access:revoked', onRevoked);
 		if (s.connected) this.#join();
 		return () => {
 			clearTimeout(this.#retryTimer);
@@ -126,6 +136,7 @@ export class RoomStore {
 			s.off('server:hello', onHello);
 			s.off('room:presence', onPresence);
 			s.off('server:status', onStatus);
+			s.off('access:revoked', onRevoked);
 			if (s.connected) s.emit('room:leave', { roomId: this.roomId });
 		};
 	}
