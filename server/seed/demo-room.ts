@@ -466,7 +466,7 @@ const ARTIFACTS: readonly ArtifactSeed[] = [
 		id: 'a-call-stuck-at-id', stageId: 'apply', touchpointId: 'tp-id-check', kind: 'audio',
 		title: 'Recorded call: stuck at the ID step',
 		caption: 'An applicant tries four times, is told to visit a branch, and leaves for her credit union.',
-		file: 'call-stuck-at-id.svg', collectedDaysAgo: 24, transcript: CALL_STUCK_AT_ID
+		file: 'calls/call-stuck-at-id.ogg', collectedDaysAgo: 24, transcript: CALL_STUCK_AT_ID
 	},
 	{
 		id: 'a-welcome-letter', stageId: 'onboard', touchpointId: 'tp-welcome-pack', kind: 'image',

@@ -227,7 +227,11 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('session.end', {}),
 
 	/** Plays (or resumes, or seeks) a recorded call from `positionSec`; every wall follows its transcript. */
-	cmd('call.play', { artifactId: Id, positionSec: z.number().min(0).max(86_400) }),
+	cmd('call.play', {
+		artifactId: Id,
+		positionSec: z.number().min(0).max(86_400),
+		durationSec: z.number().positive().max(86_400).nullable().optional()
+	}),
 	cmd('call.pause', { positionSec: z.number().min(0).max(86_400) }),
 	cmd('call.stop', {}),
 

@@ -434,6 +434,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 					...fields,
 					status: 'chartered',
 					updates: [],
+					statusHistory: [],
 					charteredAt: ctx.now,
 					charteredBy: by,
 					sessionId: s.session && !s.session.endedAt ? s.session.id : null
@@ -563,7 +564,13 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			if (artifact.kind !== 'audio' && artifact.kind !== 'video') {
 				return fail('rule_violation', `"${artifact.title}" is not a recorded call.`);
 			}
-			return emit({ type: 'call.played', artifactId: artifact.id, positionSec: c.positionSec, at: ctx.now });
+			return emit({
+				type: 'call.played',
+				artifactId: artifact.id,
+				positionSec: c.positionSec,
+				durationSec: c.durationSec ?? null,
+				at: ctx.now
+			});
 		}
 		case 'call.pause':
 			if (!s.nowPlaying) return fail('conflict', 'No call is playing.');

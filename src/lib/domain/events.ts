@@ -111,7 +111,12 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('session.decided', { decision: Decision }),
 	ev('session.ended', { at: Timestamp }),
 
-	ev('call.played', { artifactId: Id, positionSec: z.number().min(0), at: Timestamp }),
+	ev('call.played', {
+		artifactId: Id,
+		positionSec: z.number().min(0),
+		durationSec: z.number().positive().nullable().default(null),
+		at: Timestamp
+	}),
 	ev('call.paused', { positionSec: z.number().min(0), at: Timestamp }),
 	ev('call.stopped', {}),
 

@@ -257,7 +257,14 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'team.updated':
 			return change(s, 'teams', e.teamId, (t) => ({ ...t, ...e.patch }));
 		case 'team.statusChanged':
-			return change(s, 'teams', e.teamId, (t) => ({ ...t, status: e.to }));
+			return change(s, 'teams', e.teamId, (t) => ({
+				...t,
+				status: e.to,
+				statusHistory: [{ from: e.from, to: e.to, note: e.note, by: e.by, at: e.at }, ...(t.statusHistory ?? [])].slice(
+					0,
+					LIMITS.statusHistory
+				)
+			}));
 		case 'team.posted':
 			return change(s, 'teams', e.teamId, (t) => ({
 				...t,
@@ -299,7 +306,10 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return s.session ? { ...s, session: { ...s.session, endedAt: e.at, timer: null } } : s;
 
 		case 'call.played':
-			return { ...s, nowPlaying: { artifactId: e.artifactId, positionSec: e.positionSec, since: e.at } };
+			return {
+				...s,
+				nowPlaying: { artifactId: e.artifactId, positionSec: e.positionSec, since: e.at, durationSec: e.durationSec }
+			};
 		case 'call.paused':
 			return s.nowPlaying ? { ...s, nowPlaying: { ...s.nowPlaying, positionSec: e.positionSec, since: null } } : s;
 		case 'call.stopped':

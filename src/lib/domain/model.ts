@@ -55,6 +55,7 @@ export const LIMITS = {
 	kpiPoints: 400,
 	teamUpdates: 200,
 	maturityHistory: 50,
+	statusHistory: 50,
 	pastSessions: 24,
 	decisions: 200,
 	attendees: 200,
@@ -216,6 +217,10 @@ export const OPEN_TEAM_STATUSES: readonly TeamStatus[] = [
 	'stalled'
 ];
 
+/** A move of a fix team along its workflow, with the note that explains it. */
+export const StatusChange = z.object({ from: TeamStatus, to: TeamStatus, note: z.string(), by: Name, at: Timestamp });
+export type StatusChange = z.infer<typeof StatusChange>;
+
 export const TeamMember = z.object({ name: Name, department: Department });
 export type TeamMember = z.infer<typeof TeamMember>;
 
@@ -252,6 +257,8 @@ export const FixTeam = z.object({
 	target: trimmed(200),
 	/** Newest first, capped at LIMITS.teamUpdates. */
 	updates: z.array(TeamUpdate),
+	/** Newest first, capped at LIMITS.statusHistory. */
+	statusHistory: z.array(StatusChange).default([]),
 	charteredAt: Timestamp,
 	charteredBy: Name,
 	/** The session it was chartered in, if any. */
@@ -312,7 +319,9 @@ export type Spotlight = z.infer<typeof Spotlight>;
 export const NowPlaying = z.object({
 	artifactId: Id,
 	positionSec: z.number().min(0).max(86_400),
-	since: Timestamp.nullable()
+	since: Timestamp.nullable(),
+	/** The recording's length when the facilitator's player knows it (walls pace the transcript by it). */
+	durationSec: z.number().positive().max(86_400).nullable().default(null)
 });
 export type NowPlaying = z.infer<typeof NowPlaying>;
 

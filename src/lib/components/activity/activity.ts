@@ -1,0 +1,227 @@
+/**
+ * The activity feed's items, from two sources:
+ * - history, from the state itself: what carries its author and time (charters, team updates, maturity
+ *   moves, wins, decisions, sessions);
+ * - live, from the events this page applies (which also knows what the state forgets, such as a status
+ *   change and its note).
+ * Both give an item the same key for the same fact, so merging them never shows a thing twice.
+ */
+import { assertNever, own, type RecordedEvent, type RoomState, type TeamUpdateKind } from '$lib/domain';
+
+export type ActivityKind =
+	| 'charter'
+	| 'status'
+	| 'update'
+	| 'maturity'
+	| 'win'
+	| 'session'
+	| 'decision'
+	| 'quote'
+	| 'data'
+	| 'call';
+
+export interface ActivityItem {
+	/** The same fact has the same key from either source. */
+	key: string;
+	kind: ActivityKind;
+	at: string;
+	who: string;
+	/** What happened, after the name: "posted a finding in Account opening". */
+	what: string;
+	/** The detail: the finding, the evidence, the note. */
+	detail: string;
+	/** The teams this is about, for a team's own feed. */
+	teamIds: string[];
+}
+
+const UPDATE_WORD: Record<TeamUpdateKind, string> = {
+	finding: 'a finding',
+	recommendation: 'a recommendation',
+	result: 'a result',
+	blocker: 'a blocker',
+	note: 'a note'
+};
+
+const teamName = (state: RoomState, id: string) => own(state.teams, id)?.name ?? 'a team';
+const stageName = (state: RoomState, id: string | null) => (id ? (own(state.stages, id)?.name ?? 'a stage') : 'no stage');
+
+/** Teams linking a touchpoint: its maturity moves belong in their feeds. */
+function teamsLinking(state: RoomState, touchpointId: string): string[] {
+	return Object.values(state.teams)
+		.filter((t) => t.links.touchpoints.includes(touchpointId))
+		.map((t) => t.id);
+}
+
+/** The feed's history as the state holds it, newest first. */
+export function historyItems(state: RoomState): ActivityItem[] {
+	const items: ActivityItem[] = [];
+	for (const team of Object.values(state.teams)) {
+		items.push({
+			key: `team:${team.id}`,
+			kind: 'charter',
+			at: team.charteredAt,
+			who: team.charteredBy,
+			what: `chartered ${team.name}`,
+			detail: team.problem,
+			teamIds: [team.id]
+		});
+		for (const u of team.updates) {
+			items.push({
+				key: `update:${team.id}:${u.id}`,
+				kind: 'update',
+				at: u.at,
+				who: u.author,
+				what: `posted ${UPDATE_WORD[u.kind]} in ${team.name}`,
+				detail: u.text,
+				teamIds: [team.id]
+			});
+		}
+	}
+	for (const tp of Object.values(state.touchpoints)) {
+		const teamIds = teamsLinking(state, tp.id);
+		for (const c of tp.history) {
+			items.push({
+				key: `maturity:${tp.id}:${c.at}`,
+				kind: 'maturity',
+				at: c.at,
+				who: c.by,
+				what: `moved ${tp.name} from ${c.from} to ${c.to}`,
+				detail: c.evidence,
+				teamIds
+			});
+		}
+	}
+	for (const win of Object.values(state.wins)) {
+		items.push({
+			key: `win:${win.id}`,
+			kind: 'win',
+			at: win.at,
+			who: win.by,
+			what: `marked a win: ${win.headline}`,
+			detail: win.before || win.after ? `${win.before || '—'} → ${win.after || '—'}` : '',
+			teamIds: win.teamId ? [win.teamId] : []
+		});
+	}
+	for (const session of [...(state.session ? [state.session] : []), ...state.pastSessions]) {
+		const who = session.attendees[0] ?? '';
+		items.push({ key: `session:${session.id}:start`, kind: 'session', at: session.startedAt, who, what: `started ${session.title}`, detail: '', teamIds: [] });
+		if (session.endedAt) {
+			items.push({ key: `session:${session.id}:end`, kind: 'session', at: session.endedAt, who: '', what: `${session.title} ended`, detail: '', teamIds: [] });
+		}
+		for (const d of session.decisions) {
+			items.push({ key: `decision:${d.id}`, kind: 'decision', at: d.at, who: '', what: 'Decision recorded', detail: d.text, teamIds: [] });
+		}
+	}
+	return items.sort((a, b) => b.at.localeCompare(a.at));
+}
+
+/** The feed item for an event just applied (`state` is the state after it), or null when it is not news. */
+export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityItem | null {
+	const { event: e, actor, at } = recorded;
+	const who = actor.name;
+	const item = (key: string, kind: ActivityKind, what: string, detail = '', teamIds: string[] = []): ActivityItem => ({
+		key,
+		kind,
+		at,
+		who,
+		what,
+		detail,
+		teamIds
+	});
+	switch (e.type) {
+		case 'team.chartered':
+			return { ...item(`team:${e.team.id}`, 'charter', `chartered ${e.team.name}`, e.team.problem, [e.team.id]), at: e.team.charteredAt, who: e.team.charteredBy };
+		case 'team.statusChanged':
+			return {
+				...item(`status:${e.teamId}:${recorded.v}`, 'status', `moved ${teamName(state, e.teamId)} from ${e.from} to ${e.to}`, e.note, [e.teamId]),
+				at: e.at,
+				who: e.by
+			};
+		case 'team.posted':
+			return {
+				...item(`update:${e.teamId}:${e.update.id}`, 'update', `posted ${UPDATE_WORD[e.update.kind]} in ${teamName(state, e.teamId)}`, e.update.text, [e.teamId]),
+				at: e.update.at,
+				who: e.update.author
+			};
+		case 'team.updated':
+			return item(`charter:${e.teamId}:${recorded.v}`, 'charter', `changed the charter of ${teamName(state, e.teamId)}`, '', [e.teamId]);
+		case 'touchpoint.assessed': {
+			const name = own(state.touchpoints, e.touchpointId)?.name ?? 'a touchpoint';
+			return {
+				...item(`maturity:${e.touchpointId}:${e.change.at}`, 'maturity', `moved ${name} from ${e.change.from} to ${e.change.to}`, e.change.evidence, teamsLinking(state, e.touchpointId)),
+				at: e.change.at,
+				who: e.change.by
+			};
+		}
+		case 'win.marked':
+			return {
+				...item(`win:${e.win.id}`, 'win', `marked a win: ${e.win.headline}`, e.win.before || e.win.after ? `${e.win.before || '—'} → ${e.win.after || '—'}` : '', e.win.teamId ? [e.win.teamId] : []),
+				at: e.win.at,
+				who: e.win.by
+			};
+		case 'win.retracted':
+			return item(`retract:${e.winId}:${recorded.v}`, 'win', 'retracted a win');
+		case 'session.started':
+			return { ...item(`session:${e.session.id}:start`, 'session', `started ${e.session.title}`), at: e.session.startedAt };
+		case 'session.ended':
+			return { ...item(`session:${state.session?.id ?? recorded.v}:end`, 'session', `${state.session?.title ?? 'The session'} ended`), at: e.at, who: '' };
+		case 'session.decided':
+			return { ...item(`decision:${e.decision.id}`, 'decision', 'Decision recorded', e.decision.text), at: e.decision.at, who: '' };
+		case 'session.focused':
+			return e.stageId ? item(`focus:${recorded.v}`, 'session', `turned the room to ${stageName(state, e.stageId)}`) : null;
+		case 'session.attended':
+			return item(`attend:${recorded.v}`, 'session', `added ${e.name} to the attendees`);
+		case 'complaint.quoted':
+			return item(`quote:${e.verbatim.id}`, 'quote', `added a customer's words to ${own(state.complaints, e.categoryId)?.name ?? 'a complaint'}`, e.verbatim.text);
+		case 'survey.quoted':
+			return item(`quote:${e.verbatim.id}`, 'quote', 'added a survey comment', e.verbatim.text);
+		case 'kpi.recorded':
+			return item(`kpi:${e.kpiId}:${recorded.v}`, 'data', `recorded ${e.points.length === 1 ? 'a value' : `${e.points.length} values`} for ${own(state.kpis, e.kpiId)?.name ?? 'a KPI'}`);
+		case 'call.played': {
+			const title = own(state.artifacts, e.artifactId)?.title ?? 'a call';
+			return e.positionSec < 1 ? item(`call:${recorded.v}`, 'call', `played ${title}`) : null;
+		}
+		case 'room.created':
+		case 'room.configured':
+		case 'stage.added':
+		case 'stage.updated':
+		case 'stage.moved':
+		case 'stage.removed':
+		case 'touchpoint.added':
+		case 'touchpoint.updated':
+		case 'touchpoint.removed':
+		case 'artifact.added':
+		case 'artifact.updated':
+		case 'artifact.removed':
+		case 'complaint.defined':
+		case 'complaint.updated':
+		case 'complaint.counted':
+		case 'complaint.removed':
+		case 'kpi.defined':
+		case 'kpi.updated':
+		case 'kpi.removed':
+		case 'survey.defined':
+		case 'survey.updated':
+		case 'survey.recorded':
+		case 'survey.removed':
+		case 'session.timerSet':
+		case 'call.paused':
+		case 'call.stopped':
+		case 'spotlight.set':
+		case 'spotlight.cleared':
+		case 'display.registered':
+		case 'display.updated':
+		case 'display.removed':
+			return null;
+		default:
+			return assertNever(e);
+	}
+}
+
+/** History and live items merged by key (live wins: it knows more), newest first. */
+export function mergeActivity(history: readonly ActivityItem[], live: readonly ActivityItem[]): ActivityItem[] {
+	const byKey = new Map<string, ActivityItem>();
+	for (const item of history) byKey.set(item.key, item);
+	for (const item of live) byKey.set(item.key, item);
+	return [...byKey.values()].sort((a, b) => b.at.localeCompare(a.at));
+}
