@@ -417,7 +417,8 @@ export function defaultScale(kind: SurveyKind): Scale {
 
 /** The entity with this id, if the record has it as its own (never a prototype member like "constructor"). */
 export function own<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
-	return Object.hasOwn(record, id) ? record[id] : undefined;
+	// Not Object.hasOwn: corridor TVs run Chromium engines older than 93.
+	return Object.prototype.hasOwnProperty.call(record, id) ? record[id] : undefined;
 }
 
 /** Compile-time exhaustiveness check for switches over unions. */

@@ -1,0 +1,22 @@
+/** How the wall refers to an artifact: its kind in words and the image it can show. */
+import type { Artifact } from '$lib/domain';
+
+export const ARTIFACT_KIND_WORD: Record<Artifact['kind'], string> = {
+	image: 'What customers see',
+	document: 'Document',
+	audio: 'Recorded call',
+	video: 'Video',
+	link: 'Link',
+	note: 'Note'
+};
+
+/**
+ * A same-origin image for the artifact, or null. Only same-origin: a corridor TV may have no internet,
+ * and the CSP (rightly) blocks other origins. Calls and documents with a picture (a call card, a letter)
+ * show it too.
+ */
+export function artifactImage(artifact: Artifact): string | null {
+	const url = artifact.url;
+	if (!url || !url.startsWith('/') || url.startsWith('//')) return null;
+	return artifact.kind === 'image' || /\.(png|jpe?g|gif|webp|svg)$/i.test(url) ? url : null;
+}
