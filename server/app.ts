@@ -89,8 +89,8 @@ export function createApplication(deps: ApplicationDeps) {
 	const handleApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess });
 
 	/** Closes a session's connections on every instance, telling them why first. */
-	function revokeSession(sessionId: string): void {
-		io.in(sessionChannel(sessionId)).emit('access:revoked', { reason: 'This screen was removed from the room.' });
+	function revokeSession(sessionId: string, reason = 'This screen was removed from the room.'): void {
+		io.in(sessionChannel(sessionId)).emit('access:revoked', { reason });
 		// Give the message a moment to leave before the sockets close.
 		setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), 200);
 	}

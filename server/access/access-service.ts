@@ -120,7 +120,8 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 				return { ok: false, code: 'not_found', message: 'This invite link no longer works. Ask the facilitator for a new one.' };
 			}
 			const existing = await session(existingToken);
-			const token = existing && existingToken ? existingToken : newToken();
+			// A paired TV's session stays the TV's: a person opening a link in that browser gets their own.
+			const token = existing?.kind === 'person' && existingToken ? existingToken : newToken();
 			const base: Session = existing && existing.kind === 'person'
 				? existing
 				: { id: randomUUID(), name: name || 'Guest', kind: 'person', grants: {}, createdAt: iso() };

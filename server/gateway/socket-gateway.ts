@@ -19,6 +19,7 @@ import {
 	type SocketData
 } from '../../src/lib/protocol';
 import { z } from 'zod';
+import { mayIssue } from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
@@ -137,6 +138,11 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				const { roomId, commandId, command } = parsed.data;
 				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
 				if (!role) return reply(noAccess(roomId));
+				// Checked here too (decide checks it again) so a refused role never learns anything, not even
+				// that a commandId was used before.
+				if (!mayIssue(role, command.type)) {
+					return reply({ ok: false, code: 'forbidden', message: `A ${role} cannot do this here.` });
+				}
 				// Creating a room is the one command sent before joining it (there is nothing to join yet).
 				if (command.type !== 'room.create' && !socket.rooms.has(roomChannel(roomId))) return reply(notJoined(roomId));
 				const allowed = await deps.commandLimiter.consume(socket.id).then(

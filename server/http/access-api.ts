@@ -22,8 +22,8 @@ export interface AccessApiDeps {
 	limiter: RateLimiterAbstract;
 	allowedOrigins: readonly string[];
 	adminToken?: string;
-	/** Called after a display is unpaired, to close its connections everywhere. */
-	onRevoked(sessionId: string): void;
+	/** Called when a session ends (signed out, display unpaired), to close its connections everywhere. */
+	onRevoked(sessionId: string, reason: string): void;
 }
 
 const RoleSchema = z.enum(['facilitator', 'contributor', 'viewer']);
@@ -170,7 +170,10 @@ export function createAccessApi(deps: AccessApiDeps) {
 
 		if (pathname === '/api/signout' && method === 'POST') {
 			const token = tokenOf(req);
+			const ended = await access.session(token);
 			if (token) await access.endSession(token);
+			// Sockets opened with this session keep no rights after signing out.
+			if (ended) deps.onRevoked(ended.id, 'You signed out.');
 			res.setHeader('set-cookie', sessionCookie(req, '', 0));
 			sendJson(res, 200, { ok: true });
 			return true;
@@ -213,7 +216,9 @@ export function createAccessApi(deps: AccessApiDeps) {
 
 		const displays = ROOM_DISPLAYS.exec(pathname);
 		if (displays && method === 'POST') {
-			const roomId = Id.parse(displays[1]);
+			const id = Id.safeParse(displays[1]);
+			if (!id.success) return sendJson(res, 404, { error: 'not_found', message: 'No such room.' }), true;
+			const roomId = id.data;
 			if (await limited(req, res, 'pair-claim')) return true;
 			if (!(await requireRole(req, res, roomId, 'facilitator'))) return true;
 			const body = PairBody.safeParse(await readJson(req));
@@ -231,7 +236,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			}, { id: facilitator!.id, name: facilitator!.name, role: 'facilitator' });
 			if (!result.ok) {
 				const sessionId = await access.revokeDisplay(roomId, claimed.displayId);
-				if (sessionId) deps.onRevoked(sessionId);
+				if (sessionId) deps.onRevoked(sessionId, 'This screen could not be added to the room.');
 				return sendJson(res, 503, { error: result.code, message: result.message }), true;
 			}
 			sendJson(res, 200, { displayId: claimed.displayId });
