@@ -25,21 +25,8 @@
  * Items with no evidence against them (0 points) are left out. Signals, not single dips: a KPI that is
  * merely lower than last month earns nothing.
  */
-import {
-	OPEN_TEAM_STATUSES,
-	assertNever,
-	own,
-	type ComplaintCategory,
-	type FixTeam,
-	type Kpi,
-	type KpiPoint,
-	type MaturityChange,
-	type RoomState,
-	type Survey,
-	type TeamLinks,
-	type TeamUpdate,
-	type Touchpoint
-} from '$lib/domain';
+import { OPEN_TEAM_STATUSES, assertNever, own } from '$lib/domain/basics';
+import type { ComplaintCategory, FixTeam, Kpi, KpiPoint, MaturityChange, RoomState, Survey, TeamLinks, TeamUpdate, Touchpoint } from '$lib/domain';
 import {
 	ces,
 	csat,

@@ -4,7 +4,8 @@
  * evidence), wins (before → after), and the fix teams still open. Pure: the clock and the time zone
  * come in as arguments, so the same state gives the same minutes.
  */
-import { OPEN_TEAM_STATUSES, own, type FixTeam, type RoomState, type Session, type TeamStatus, type Win } from '$lib/domain';
+import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
+import type { FixTeam, RoomState, Session, TeamStatus, Win } from '$lib/domain';
 import { dateLabel } from './format';
 
 export interface MinutesOptions {

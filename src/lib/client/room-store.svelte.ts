@@ -4,16 +4,18 @@
  * not acknowledged yet, resending them with the same commandId (the server applies each once).
  */
 import { createContext } from 'svelte';
-import { evolveAll, type Command, type RecordedEvent, type RoomState } from '$lib/domain';
-import {
-	RETRYABLE_CODES,
-	type CommandResult,
-	type HelloMessage,
-	type Role,
-	type JoinResult,
-	type PresenceMessage,
-	type RoomEventsMessage,
-	type ServerStatusMessage
+import type { Command, RecordedEvent, RoomState } from '$lib/domain';
+// Deep imports: the browser folds events without loading zod (the schemas live in other modules).
+import { evolveAll } from '$lib/domain/evolve';
+import { RETRYABLE_CODES } from '$lib/protocol/codes';
+import type {
+	CommandResult,
+	HelloMessage,
+	Role,
+	JoinResult,
+	PresenceMessage,
+	RoomEventsMessage,
+	ServerStatusMessage
 } from '$lib/protocol';
 import { newId, type RoomSocket } from './socket';
 

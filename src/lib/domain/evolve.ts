@@ -4,16 +4,8 @@
  * Server and browser run this same function, so every screen computes the same state.
  */
 import type { RecordedEvent } from './events';
-import {
-	LIMITS,
-	assertNever,
-	own,
-	type KpiPoint,
-	type PeriodCounts,
-	type PeriodDistributions,
-	type RoomState,
-	type Verbatim
-} from './model';
+import { LIMITS, assertNever, own } from './basics';
+import type { KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Verbatim } from './model';
 
 type Entities = Omit<
 	RoomState,

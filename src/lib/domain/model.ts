@@ -3,6 +3,9 @@
  * every type is `z.infer` of one. Pure: no I/O, no Svelte, nothing of ours imported.
  */
 import { z } from 'zod';
+import { LIMITS, assertNever } from './basics';
+
+export { DEFAULT_DEPARTMENTS, LIMITS, MATURITY_LADDER, OPEN_TEAM_STATUSES, assertNever, own } from './basics';
 
 // ---------------------------------------------------------------------------------------------
 // Primitives, with length caps so nothing a client sends can grow without bound.
@@ -37,32 +40,7 @@ export const Url = z
 const Count = z.int().min(0).max(1_000_000_000);
 const Score = z.number().min(0).max(10);
 
-export const DEFAULT_DEPARTMENTS = [
-	'Marketing',
-	'Sales',
-	'Operations',
-	'Customer Service',
-	'Product',
-	'IT',
-	'Finance/Billing',
-	'HR',
-	'Legal'
-] as const;
 
-/** Caps on lists that grow with use; the oldest entries fall off (raw data lives in import blobs). */
-export const LIMITS = {
-	verbatims: 50,
-	kpiPoints: 400,
-	teamUpdates: 200,
-	maturityHistory: 50,
-	statusHistory: 50,
-	pastSessions: 24,
-	decisions: 200,
-	attendees: 200,
-	departments: 30,
-	members: 40,
-	links: 60
-} as const;
 
 // ---------------------------------------------------------------------------------------------
 // Entities
@@ -70,7 +48,6 @@ export const LIMITS = {
 
 export const Maturity = z.enum(['unassessed', 'broken', 'reliable', 'differentiating']);
 export type Maturity = z.infer<typeof Maturity>;
-export const MATURITY_LADDER: readonly Maturity[] = Maturity.options;
 
 export const Stage = z.object({
 	id: Id,
@@ -209,13 +186,6 @@ export const TeamStatus = z.enum([
 	'disbanded'
 ]);
 export type TeamStatus = z.infer<typeof TeamStatus>;
-export const OPEN_TEAM_STATUSES: readonly TeamStatus[] = [
-	'chartered',
-	'investigating',
-	'fixing',
-	'verifying',
-	'stalled'
-];
 
 /** A move of a fix team along its workflow, with the note that explains it. */
 export const StatusChange = z.object({ from: TeamStatus, to: TeamStatus, note: z.string(), by: Name, at: Timestamp });
@@ -415,13 +385,4 @@ export function defaultScale(kind: SurveyKind): Scale {
 	}
 }
 
-/** The entity with this id, if the record has it as its own (never a prototype member like "constructor"). */
-export function own<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
-	// Not Object.hasOwn: corridor TVs run Chromium engines older than 93.
-	return Object.prototype.hasOwnProperty.call(record, id) ? record[id] : undefined;
-}
 
-/** Compile-time exhaustiveness check for switches over unions. */
-export function assertNever(value: never): never {
-	throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
-}

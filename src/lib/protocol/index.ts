@@ -44,8 +44,7 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-/** Codes after which resending the same command (same commandId) may succeed. */
-export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['unavailable', 'rate_limited', 'internal']);
+export { RETRYABLE_CODES } from './codes';
 
 /** The failure half of every acknowledgement. Example: `{ ok: false, code: 'forbidden', message: 'A viewer cannot…' }` */
 export interface ErrorResult {

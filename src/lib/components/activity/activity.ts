@@ -6,7 +6,8 @@
  *   change and its note).
  * Both give an item the same key for the same fact, so merging them never shows a thing twice.
  */
-import { assertNever, own, type RecordedEvent, type RoomState, type TeamUpdateKind } from '$lib/domain';
+import { assertNever, own } from '$lib/domain/basics';
+import type { RecordedEvent, RoomState, TeamUpdateKind } from '$lib/domain';
 
 export type ActivityKind =
 	| 'charter'

@@ -2,7 +2,8 @@
  * Which entities a batch of events touched, so the board can glow them briefly. Session, spotlight,
  * display and room events touch no board item.
  */
-import { assertNever, type DomainEvent, type RecordedEvent } from '$lib/domain';
+import { assertNever } from '$lib/domain/basics';
+import type { DomainEvent, RecordedEvent } from '$lib/domain';
 
 /** The ids of the stage, touchpoint, artifact, complaint, KPI, survey, team or win an event changed. */
 export function touchedIds(event: DomainEvent): string[] {

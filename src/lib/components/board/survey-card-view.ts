@@ -3,7 +3,8 @@
  * margin of error; CSAT with top-box as the headline and top-2-box second (never "% satisfied");
  * CES with the share scoring 5-7 and the formula it uses; custom scales with their mean.
  */
-import { assertNever, type Survey } from '$lib/domain';
+import { assertNever } from '$lib/domain/basics';
+import type { Survey } from '$lib/domain';
 import { ces, CES_FORMULA, csat, customScore, formatPercent, formatSigned, nps } from '$lib/domain/metrics';
 
 export interface SurveyCardView {

@@ -3,7 +3,8 @@
  * error; CSAT as top-box with top-2-box second (never "% satisfied"); CES as the share scoring 5-7.
  * Each carries its formula, printed small on the card so nobody has to ask what the number means.
  */
-import { assertNever, type Survey } from '$lib/domain';
+import { assertNever } from '$lib/domain/basics';
+import type { Survey } from '$lib/domain';
 import { ces, csat, customScore, formatPercent, formatSigned, nps } from '$lib/domain/metrics';
 
 export interface SurveyFigures {

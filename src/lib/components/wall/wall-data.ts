@@ -3,15 +3,8 @@
  * filter and the order of things under a stage (what hurts first). Pure, so the numbers match the
  * laptop board's (both build on board/stage-view.ts).
  */
-import {
-	own,
-	type Artifact,
-	type Maturity,
-	type RoomState,
-	type SpotlightTarget,
-	type Touchpoint,
-	type Verbatim
-} from '$lib/domain';
+import { own } from '$lib/domain/basics';
+import type { Artifact, Maturity, RoomState, SpotlightTarget, Touchpoint, Verbatim } from '$lib/domain';
 import { healthOf, stageItems, type StageItems } from '$lib/components/board/stage-view';
 import type { StageHealthResult } from '$lib/domain/metrics';
 

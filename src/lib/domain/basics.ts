@@ -1,0 +1,56 @@
+/**
+ * The zod-free basics of the domain: limits, ladders and small helpers. `evolve` and every screen use
+ * only these (plus types), so a browser page that folds events never loads the schema library; TV
+ * browsers get a small wall.
+ */
+import type { Maturity, TeamStatus } from './model';
+
+export const DEFAULT_DEPARTMENTS = [
+	'Marketing',
+	'Sales',
+	'Operations',
+	'Customer Service',
+	'Product',
+	'IT',
+	'Finance/Billing',
+	'HR',
+	'Legal'
+] as const;
+
+/** Caps on lists that grow with use; the oldest entries fall off (raw data lives in import blobs). */
+export const LIMITS = {
+	verbatims: 50,
+	kpiPoints: 400,
+	teamUpdates: 200,
+	maturityHistory: 50,
+	statusHistory: 50,
+	pastSessions: 24,
+	decisions: 200,
+	attendees: 200,
+	departments: 30,
+	members: 40,
+	links: 60
+} as const;
+
+/** The maturity ladder, bottom to top. */
+export const MATURITY_LADDER: readonly Maturity[] = ['unassessed', 'broken', 'reliable', 'differentiating'];
+
+/** Team statuses that count as still open. */
+export const OPEN_TEAM_STATUSES: readonly TeamStatus[] = [
+	'chartered',
+	'investigating',
+	'fixing',
+	'verifying',
+	'stalled'
+];
+
+/** The entity with this id, if the record has it as its own (never a prototype member like "constructor"). */
+export function own<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {
+	// Not Object.hasOwn: corridor TVs run Chromium engines older than 93.
+	return Object.prototype.hasOwnProperty.call(record, id) ? record[id] : undefined;
+}
+
+/** Compile-time exhaustiveness check for switches over unions. */
+export function assertNever(value: never): never {
+	throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}
