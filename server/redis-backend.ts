@@ -44,6 +44,10 @@ export async function openRedisBackend(url: string, log: EngineLogger) {
 				subscriberLost = false;
 				log.info({}, 'redis subscriber back; clients catch up from their versions');
 				stale();
+				// ioredis says "ready" before its re-subscriptions are confirmed: a broadcast published in
+				// between is lost to us, so ask once more when they surely are. Catch-up by version makes
+				// asking twice harmless.
+				setTimeout(stale, 1_500).unref();
 			});
 		},
 		async close(): Promise<void> {

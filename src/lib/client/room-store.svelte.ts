@@ -32,6 +32,8 @@ export interface OutboxEntry {
 
 const ACK_TIMEOUT_MS = 10_000;
 const JOIN_RETRY_MS = 2_000;
+/** A live page checks its version this often anyway: no lost broadcast can leave a wall behind for long. */
+const RESYNC_MS = 60_000;
 /** Backoff for commands answered "retry later" (store briefly down, rate limited). */
 const RESEND_MIN_MS = 500;
 const RESEND_MAX_MS = 10_000;
@@ -65,6 +67,7 @@ export class RoomStore {
 	#build: string | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
 	#resendTimer: ReturnType<typeof setTimeout> | undefined;
+	#resyncTimer: ReturnType<typeof setInterval> | undefined;
 	#resendDelay = RESEND_MIN_MS;
 	#onNewBuild: (() => void) | undefined;
 	#onRevoked: (() => void) | undefined;
@@ -127,7 +130,12 @@ export class RoomStore {
 		};
 		s.on('access:revoked', onRevoked);
 		if (s.connected) this.#join();
+		// A join from our version costs nothing when nothing was missed (an empty list of events).
+		this.#resyncTimer = setInterval(() => {
+			if (this.#joined && !this.#joining) this.#join();
+		}, RESYNC_MS + Math.floor(Math.random() * 5_000));
 		return () => {
+			clearInterval(this.#resyncTimer);
 			clearTimeout(this.#retryTimer);
 			clearTimeout(this.#resendTimer);
 			s.io.off('ping', onPing);
