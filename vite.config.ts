@@ -33,8 +33,8 @@ export default defineConfig({
 		include: ['tests/**/*.test.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
-		// Integration and browser tests start servers and Chromium; two cores, so keep it modest.
-		maxWorkers: 2,
-		fileParallelism: true
+		// Integration and browser tests start servers, Redis and Chromium: on two cores, files run one after
+		// another so timing-sensitive tests (failover, outages) do not compete with each other for the CPU.
+		fileParallelism: false
 	}
 });
