@@ -79,7 +79,7 @@ function readBuildVersion(): string {
 	}
 }
 
-const displayHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
+const displayHost = (host: string) => (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host) ? 'localhost' : host);
 
 main().catch((error: unknown) => {
 	process.stderr.write(`Customer Room could not start: ${error instanceof Error ? error.message : String(error)}\n`);
