@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
 	decide,
 	emptyRoom,
+	withDefaults,
 	evolveAll,
 	type Command,
 	type DecideContext,
@@ -86,7 +87,7 @@ export function createRoomEngine(options: EngineOptions) {
 		const head = await store.head(roomId);
 		const room: RoomRuntime = {
 			id: roomId,
-			state: (snapshot?.state as RoomState | undefined) ?? emptyRoom(),
+			state: snapshot ? withDefaults(snapshot.state as RoomState) : emptyRoom(),
 			epoch: head?.epoch ?? snapshot?.epoch ?? randomUUID(),
 			snapshotVersion: snapshot?.version ?? 0,
 			mailbox: [],
@@ -115,7 +116,7 @@ export function createRoomEngine(options: EngineOptions) {
 			// The log was compacted past our cache: start again from the snapshot.
 			const snapshot = await store.loadSnapshot(room.id);
 			if (!snapshot) throw new Error(`Room ${room.id}: log compacted but no snapshot found`);
-			room.state = snapshot.state as RoomState;
+			room.state = withDefaults(snapshot.state as RoomState);
 			room.snapshotVersion = snapshot.version;
 			return refresh(room);
 		}

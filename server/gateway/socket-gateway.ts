@@ -19,7 +19,7 @@ import {
 	type SocketData
 } from '../../src/lib/protocol';
 import { z } from 'zod';
-import { mayIssue } from '../../src/lib/domain';
+import { SERVER_ONLY_COMMANDS, mayIssue } from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
@@ -142,6 +142,9 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				// that a commandId was used before.
 				if (!mayIssue(role, command.type)) {
 					return reply({ ok: false, code: 'forbidden', message: `A ${role} cannot do this here.` });
+				}
+				if (SERVER_ONLY_COMMANDS.has(command.type)) {
+					return reply({ ok: false, code: 'forbidden', message: 'Imports and restores go through the Curate page, not a socket.' });
 				}
 				// Creating a room is the one command sent before joining it (there is nothing to join yet).
 				if (command.type !== 'room.create' && !socket.rooms.has(roomChannel(roomId))) return reply(notJoined(roomId));

@@ -12,7 +12,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMAND_TYPES, mayIssue, type Command, type CommandType } from '../../src/lib/domain';
+import { COMMAND_TYPES, SERVER_ONLY_COMMANDS, mayIssue, type Command, type CommandType } from '../../src/lib/domain';
 import { ErrorCode, type CommandResult, type HelloMessage, type JoinResult } from '../../src/lib/protocol';
 import { PAIRING_TTL_MS, createAccessService, type Role } from '../../server/access/access-service';
 import { openFileKv } from '../../server/access/file-kv';
@@ -43,18 +43,21 @@ const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
 	'complaint.define', 'complaint.update', 'complaint.count', 'complaint.quote',
 	'kpi.define', 'kpi.update', 'kpi.record',
 	'survey.define', 'survey.update', 'survey.record', 'survey.quote',
-	'team.update', 'team.setStatus', 'team.post'
+	'team.update', 'team.setStatus', 'team.post',
+	'import.apply'
 ]);
 
 const specified = (role: Role, type: CommandType): boolean =>
 	role === 'facilitator' || (role === 'contributor' && CONTRIBUTOR_MAY.has(type));
+/** What a socket may send: the server-only commands (imports, restores) come from no socket, whatever the role. */
+const overSocket = (role: Role, type: CommandType): boolean => specified(role, type) && !SERVER_ONLY_COMMANDS.has(type);
 
 /** Connections that hold no session: every message they send is `unauthenticated`. */
 const OUTSIDERS = ['no token', 'forged token', 'signed-out session', 'unpaired display', 'expired pairing code'] as const;
 type Outsider = (typeof OUTSIDERS)[number];
 
 const ROLE_ROWS = COMMAND_TYPES.flatMap((type) =>
-	ROLES.map((role) => ({ type, role, expected: specified(role, type) ? ('allowed' as const) : ('forbidden' as const) }))
+	ROLES.map((role) => ({ type, role, expected: overSocket(role, type) ? ('allowed' as const) : ('forbidden' as const) }))
 );
 const OUTSIDER_ROWS = COMMAND_TYPES.flatMap((type) => OUTSIDERS.map((who) => ({ type, who })));
 
@@ -163,7 +166,7 @@ type ClockedServer = Awaited<ReturnType<typeof startClockedServer>>;
 
 beforeAll(async () => {
 	server = await startTestServer();
-	const allowedTypes = (role: Role) => COMMAND_TYPES.filter((t) => specified(role, t) && t !== 'room.create');
+	const allowedTypes = (role: Role) => COMMAND_TYPES.filter((t) => overSocket(role, t) && t !== 'room.create');
 
 	// Every room the seeding facilitator builds, and the grants of the sockets under test.
 	const seeded = [DEN, TV_ROOM, SIGNOUT_ROOM, ...(['facilitator', 'contributor'] as const).flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))];

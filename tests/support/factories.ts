@@ -195,7 +195,62 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 		rotation: { stageIds: [], intervalSec: 30 }
 	},
 	'display.update': { type: 'display.update', displayId: 'display-1', patch: { mode: 'room' } },
-	'display.remove': { type: 'display.remove', displayId: 'display-1' }
+	'display.remove': { type: 'display.remove', displayId: 'display-1' },
+
+	'import.apply': {
+		type: 'import.apply',
+		importId: 'import-new',
+		kind: 'complaints',
+		fileName: 'complaints-2025-03.csv',
+		blobId: BLOB_ID,
+		keysBlobId: BLOB_ID,
+		rows: 3,
+		added: 3,
+		duplicates: 0,
+		errors: 0,
+		basedOn: 0,
+		mapping: {
+			kind: 'complaints',
+			hasHeader: true,
+			dateColumn: { index: 0, name: 'Date' },
+			dateFormat: 'auto',
+			idColumn: null,
+			segmentColumn: null,
+			categoryColumn: { index: 1, name: 'Issue' },
+			channelColumn: null,
+			textColumn: null,
+			stageRules: [],
+			defaultStageId: 'stage-1'
+		},
+		delta: {
+			categories: [{ categoryId: 'cat-new', stageId: 'stage-1', name: 'Card declined' }],
+			complaintCounts: [
+				{ categoryId: 'cat-new', period: '2025-03', segment: null, add: 2 },
+				{ categoryId: 'cat-1', period: '2025-03', segment: null, add: 1 }
+			],
+			complaintQuotes: [],
+			kpiPoints: [],
+			surveyCounts: [],
+			surveyQuotes: []
+		}
+	},
+	'room.restore': {
+		type: 'room.restore',
+		state: {
+			...emptyRoom(),
+			version: 3,
+			meta: {
+				id: 'backed-up-room',
+				name: 'Northwind Customer Room',
+				organisation: 'Northwind',
+				departments: ['Sales', 'IT'],
+				settings: { corridorHidesVerbatims: true, theme: 'dark' },
+				createdAt: '2025-01-01T09:00:00.000Z'
+			},
+			stageOrder: ['stage-1'],
+			stages: { 'stage-1': { id: 'stage-1', name: 'Apply', customerGoal: 'I want to open an account quickly' } }
+		}
+	}
 };
 
 /** The example of `type` with some fields replaced: `command('stage.add', { stageId: 'stage-2' })`. */

@@ -22,7 +22,7 @@ AGENT: Let me look.
 
 function artifact(overrides: Partial<Artifact> = {}): Artifact {
 	const { type: _t, artifactId, ...fields } = command('artifact.add', { kind: 'audio', url: '/demo/call.svg', transcript: CALL });
-	return { id: artifactId, ...fields, ...overrides };
+	return { id: artifactId, ...fields, file: null, ...overrides };
 }
 
 describe('parseTranscript', () => {

@@ -74,12 +74,14 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'spotlight.clear': false,
 	'display.register': false,
 	'display.update': false,
-	'display.remove': false
+	'display.remove': false,
+	'import.apply': true,
+	'room.restore': false
 };
 
 /** A furnished room in which `type`'s example has what it needs (a running session, a spotlight...). */
 function roomReadyFor(type: CommandType) {
-	if (type === 'room.create') return emptyRoom();
+	if (type === 'room.create' || type === 'room.restore') return emptyRoom();
 	if (type === 'stage.remove') return buildRoom({ stages: 2 }).state;
 	let state = furnishedRoom().state;
 	if (type.startsWith('session.') && type !== 'session.start') state = apply(state, command('session.start'));
@@ -139,8 +141,8 @@ describe('roles', () => {
 });
 
 describe('the room itself', () => {
-	it('refuses every command but room.create on a room that does not exist yet, with "not_found"', () => {
-		for (const type of COMMAND_TYPES.filter((t) => t !== 'room.create')) {
+	it('refuses every command but room.create and room.restore on a room that does not exist yet, with "not_found"', () => {
+		for (const type of COMMAND_TYPES.filter((t) => t !== 'room.create' && t !== 'room.restore')) {
 			const error = refusal(emptyRoom(), command(type));
 			expect(error.code, type).toBe('not_found');
 			expect(error.message).toMatch(/does not exist/);

@@ -15,8 +15,10 @@ import {
 	emptyRoom,
 	evolve,
 	evolveAll,
+	own,
 	type CommandType,
 	type DecideContext,
+	type ImportMapping,
 	type Role,
 	type SpotlightTarget
 } from '../../src/lib/domain';
@@ -462,8 +464,60 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			};
 		case 'display.remove':
 			return { type, displayId: known(pools.displays, state.displays) };
+
+		case 'import.apply': {
+			const categoryId = `imp-${r.int(5)}`;
+			const fresh = !own(state.complaints, categoryId);
+			const survey = known(pools.surveys, state.surveys);
+			const scale = own(state.surveys, survey)?.scale;
+			const points = scale ? scale.max - scale.min + 1 : 11;
+			return {
+				type,
+				importId: `import-${step}`,
+				kind: r.pick(['complaints', 'kpis', 'surveys'] as const),
+				fileName: 'export.csv',
+				blobId: 'a'.repeat(64),
+				keysBlobId: r.chance(0.5) ? 'b'.repeat(64) : null,
+				rows: 10,
+				added: 8,
+				duplicates: 1,
+				errors: 1,
+				basedOn: r.chance(0.9) ? Object.keys(state.imports).length : r.int(3),
+				mapping: IMPORT_MAPPING,
+				delta: {
+					categories: fresh ? [{ categoryId, stageId: stage(), name: name() }] : [],
+					complaintCounts: [
+						{ categoryId, period: period(), segment: null, add: r.int(50) },
+						{ categoryId, period: period(), segment: 'Retail', add: r.int(5) }
+					],
+					complaintQuotes: r.chance(0.5) ? [{ categoryId, verbatim: verbatim() }] : [],
+					kpiPoints: r.chance(0.3) ? [{ kpiId: known(pools.kpis, state.kpis), points: [{ date: date(), value: r.int(100) }] }] : [],
+					surveyCounts: r.chance(0.3)
+						? [{ surveyId: survey, period: period(), segment: null, add: Array.from({ length: points }, () => r.int(9)) }]
+						: [],
+					surveyQuotes: []
+				}
+			};
+		}
+		case 'room.restore':
+			return { type, state: emptyRoom() };
 	}
 }
+
+const col = (index: number) => ({ index, name: null });
+const IMPORT_MAPPING: ImportMapping = {
+	kind: 'complaints',
+	hasHeader: false,
+	dateColumn: col(0),
+	dateFormat: 'auto',
+	idColumn: null,
+	segmentColumn: null,
+	categoryColumn: col(1),
+	channelColumn: null,
+	textColumn: null,
+	stageRules: [],
+	defaultStageId: 's1'
+};
 
 /** Object.freeze all the way down, so any write by decide or evolve throws (ES modules are strict). */
 function deepFreeze<T>(value: T): T {
@@ -710,7 +764,7 @@ describe('random command sequences (seeded)', () => {
 
 	it('exercised every command type and reached the caps (so the seeds above prove something)', () => {
 		if (process.env.FUZZ_STATS) console.log(Object.fromEntries([...acceptedOverall].sort()), longestOverall);
-		const never = COMMAND_TYPES.filter((t) => !acceptedOverall.has(t) && t !== 'room.create');
+		const never = COMMAND_TYPES.filter((t) => !acceptedOverall.has(t) && t !== 'room.create' && t !== 'room.restore');
 		expect(never).toEqual([]);
 		expect(longestOverall.verbatims).toBe(LIMITS.verbatims);
 		expect(longestOverall.kpiPoints).toBe(LIMITS.kpiPoints);

@@ -4,11 +4,15 @@
  * names the same entity and `decide` stays pure.
  */
 import { z } from 'zod';
+import { ImportDelta } from './imports';
 import {
+	ArtifactFile,
 	ArtifactKind,
 	Department,
 	DisplayMode,
 	Id,
+	ImportKind,
+	ImportMapping,
 	IsoDate,
 	KpiDirection,
 	KpiPoint,
@@ -18,6 +22,7 @@ import {
 	Name,
 	Period,
 	RoomSettings,
+	RoomState,
 	Scale,
 	Segment,
 	SpotlightTarget,
@@ -60,7 +65,9 @@ const ArtifactFields = {
 	transcript: LongText,
 	currentAsOf: IsoDate.nullable(),
 	sensitive: z.boolean(),
-	replacedBy: Id.nullable()
+	replacedBy: Id.nullable(),
+	/** Set from the upload's answer (the server read the type from the bytes). */
+	file: ArtifactFile.nullable().optional()
 };
 
 const ComplaintFields = {
@@ -238,6 +245,28 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('spotlight.set', { target: SpotlightTarget }),
 	cmd('spotlight.clear', {}),
 
+	/**
+	 * What an import adds (sent by the server after reading the file, never by a socket). `basedOn` is
+	 * how many imports the room had when the file was read: if another import landed since, the rows
+	 * must be checked again, so the command is refused as a conflict.
+	 */
+	cmd('import.apply', {
+		importId: Id,
+		kind: ImportKind,
+		fileName: z.string().max(200),
+		blobId: z.string().regex(/^[a-f0-9]{64}$/),
+		keysBlobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+		rows: z.int().min(0),
+		added: z.int().min(0),
+		duplicates: z.int().min(0),
+		errors: z.int().min(0),
+		basedOn: z.int().min(0),
+		mapping: ImportMapping,
+		delta: ImportDelta
+	}),
+	/** Fills a new, empty room from a backup (sent by the server's restore endpoint, never by a socket). */
+	cmd('room.restore', { state: RoomState }),
+
 	cmd('display.register', { displayId: Id, ...DisplayFields }),
 	cmd('display.update', { displayId: Id, patch: DisplayPatch }),
 	cmd('display.remove', { displayId: Id })
@@ -245,6 +274,9 @@ export const Command = z.discriminatedUnion('type', [
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/** Commands only the server itself sends (after reading a file); a socket that sends one is refused. */
+export const SERVER_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['import.apply', 'room.restore']);
 
 /** Every command type, for role tables and tests. */
 export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];

@@ -57,7 +57,8 @@ const CONTRIBUTOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
 	'survey.quote',
 	'team.update',
 	'team.setStatus',
-	'team.post'
+	'team.post',
+	'import.apply'
 ]);
 
 /** Whether a role may send a command type at all (the room state may still refuse it). */
@@ -86,6 +87,7 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
 		return fail('forbidden', `A ${ctx.actor.role} cannot ${describe(command.type)}.`);
 	}
 	if (command.type === 'room.create') return decideCreate(state, command, ctx);
+	if (command.type === 'room.restore') return decideRestore(state, command, ctx);
 	if (!state.meta) return fail('not_found', 'This room does not exist yet.');
 	return decideInRoom(state, command, ctx);
 }
@@ -93,6 +95,46 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
 function describe(type: CommandType): string {
 	const [entity, verb] = type.split('.');
 	return `${verb} ${entity === 'complaint' ? 'complaint categories' : `${entity}s`}`;
+}
+
+function decideRestore(state: RoomState, c: CommandOf<'room.restore'>, ctx: DecideContext): DecideResult {
+	if (state.meta || state.version > 0) return fail('conflict', 'A backup restores only into a new, empty room.');
+	if (!c.state.meta) return fail('rule_violation', 'This backup holds no room.');
+	return emit({ type: 'room.restored', state: { ...c.state, meta: { ...c.state.meta, id: ctx.roomId } } });
+}
+
+/** Checks that everything an import adds to exists, or is added by the same import. */
+function checkImport(s: RoomState, c: CommandOf<'import.apply'>): DecideResult | null {
+	if (c.basedOn !== Object.keys(s.imports).length) {
+		return fail('conflict', 'Another import finished while this file was being read; read it again.');
+	}
+	if (own(s.imports, c.importId)) return fail('conflict', 'That import was already applied.');
+	const { delta } = c;
+	const newCategories = new Set<string>();
+	for (const category of delta.categories) {
+		const missing = checkPlacement(s, category.stageId, null);
+		if (missing) return missing;
+		if (own(s.complaints, category.categoryId)) return fail('conflict', `Category ${category.categoryId} already exists.`);
+		newCategories.add(category.categoryId);
+	}
+	const known = (id: string) => own(s.complaints, id) !== undefined || newCategories.has(id);
+	for (const { categoryId } of [...delta.complaintCounts, ...delta.complaintQuotes]) {
+		if (!known(categoryId)) return fail('not_found', `No complaint category ${categoryId}.`);
+	}
+	for (const { kpiId } of delta.kpiPoints) {
+		if (!own(s.kpis, kpiId)) return fail('not_found', `No KPI ${kpiId}.`);
+	}
+	for (const { surveyId } of delta.surveyQuotes) {
+		if (!own(s.surveys, surveyId)) return fail('not_found', `No survey ${surveyId}.`);
+	}
+	for (const { surveyId, add } of delta.surveyCounts) {
+		const survey = own(s.surveys, surveyId);
+		if (!survey) return fail('not_found', `No survey ${surveyId}.`);
+		if (add.length !== survey.scale.max - survey.scale.min + 1) {
+			return fail('rule_violation', `Survey "${survey.question}" has ${survey.scale.max - survey.scale.min + 1} points on its scale.`);
+		}
+	}
+	return null;
 }
 
 function decideCreate(state: RoomState, c: CommandOf<'room.create'>, ctx: DecideContext): DecideResult {
@@ -262,8 +304,8 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			if (c.replacedBy && !own(s.artifacts, c.replacedBy)) {
 				return fail('not_found', 'The replacing artifact does not exist.');
 			}
-			const { type: _type, artifactId, ...fields } = c;
-			return emit({ type: 'artifact.added', artifact: { id: artifactId, ...fields } });
+			const { type: _type, artifactId, file, ...fields } = c;
+			return emit({ type: 'artifact.added', artifact: { id: artifactId, ...fields, file: file ?? null } });
 		}
 		case 'artifact.update': {
 			const artifact = own(s.artifacts, c.artifactId);
@@ -598,6 +640,20 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		case 'spotlight.clear':
 			if (!s.spotlight) return fail('conflict', 'Nothing is in the spotlight.');
 			return emit({ type: 'spotlight.cleared' });
+
+		case 'import.apply': {
+			const bad = checkImport(s, c);
+			if (bad) return bad;
+			const { type: _type, importId, basedOn: _basedOn, mapping, delta, ...fields } = c;
+			return emit({
+				type: 'import.applied',
+				record: { id: importId, ...fields, at: ctx.now, by: ctx.actor.name },
+				mapping,
+				delta
+			});
+		}
+		case 'room.restore':
+			return fail('conflict', 'A backup restores only into a new, empty room.');
 
 		case 'display.register': {
 			if (own(s.displays, c.displayId)) return fail('conflict', 'That display is already registered.');

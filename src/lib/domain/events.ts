@@ -3,6 +3,7 @@
  * everything `evolve` needs (times, authors, derived values), so replay never depends on the clock.
  */
 import { z } from 'zod';
+import { ImportDelta } from './imports';
 import {
 	ArtifactPatch,
 	ComplaintPatch,
@@ -20,12 +21,15 @@ import {
 	Display,
 	FixTeam,
 	Id,
+	ImportMapping,
+	ImportRecord,
 	Kpi,
 	KpiPoint,
 	MaturityChange,
 	Name,
 	Period,
 	RoomMeta,
+	RoomState,
 	Segment,
 	Session,
 	SessionTimer,
@@ -122,6 +126,9 @@ export const DomainEvent = z.discriminatedUnion('type', [
 
 	ev('spotlight.set', { spotlight: Spotlight }),
 	ev('spotlight.cleared', {}),
+
+	ev('import.applied', { record: ImportRecord, mapping: ImportMapping, delta: ImportDelta }),
+	ev('room.restored', { state: RoomState }),
 
 	ev('display.registered', { display: Display }),
 	ev('display.updated', { displayId: Id, patch: DisplayPatch }),

@@ -5,11 +5,12 @@
  */
 import type { RecordedEvent } from './events';
 import { LIMITS, assertNever, own } from './basics';
-import type { KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Verbatim } from './model';
+import type { ImportDelta } from './imports';
+import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
 
 type Entities = Omit<
 	RoomState,
-	'version' | 'meta' | 'stageOrder' | 'session' | 'pastSessions' | 'spotlight' | 'nowPlaying'
+	'version' | 'meta' | 'stageOrder' | 'session' | 'pastSessions' | 'spotlight' | 'nowPlaying' | 'importMappings'
 >;
 
 /** Replaces (or removes, with `undefined`) one entry of an entity record. */
@@ -84,6 +85,80 @@ function moveTo(order: readonly string[], id: string, index: number): string[] {
 	const rest = without(order, id);
 	rest.splice(Math.min(index, rest.length), 0, id);
 	return rest;
+}
+
+/** Adds `add` to a month's count (or each scale point of a month's distribution), in place. */
+function addCount(into: Record<string, number>, period: string, add: number): void {
+	into[period] = (own(into, period) ?? 0) + add;
+}
+function addCounts(into: Record<string, number[]>, period: string, add: readonly number[]): void {
+	const current = own(into, period) ?? [];
+	into[period] = add.map((n, i) => (current[i] ?? 0) + n);
+}
+
+/**
+ * Folds what an import adds. Each touched category or survey is copied once and then filled in place,
+ * so a delta of many thousand months costs one pass, not one copy per month.
+ */
+function applyImport(s: RoomState, delta: ImportDelta): RoomState {
+	const complaints = { ...s.complaints };
+	const copied = new Set<string>();
+	const category = (id: string): ComplaintCategory | undefined => {
+		const current = own(complaints, id);
+		if (!current || copied.has(id)) return current;
+		copied.add(id);
+		const bySegment = Object.fromEntries(Object.entries(current.bySegment).map(([k, v]) => [k, { ...v }]));
+		return (complaints[id] = { ...current, counts: { ...current.counts }, bySegment });
+	};
+	for (const c of delta.categories) {
+		if (own(complaints, c.categoryId)) continue;
+		complaints[c.categoryId] = {
+			id: c.categoryId,
+			stageId: c.stageId,
+			touchpointId: null,
+			name: c.name,
+			departments: [],
+			counts: {},
+			bySegment: {},
+			verbatims: []
+		};
+		copied.add(c.categoryId);
+	}
+	for (const { categoryId, period, segment, add } of delta.complaintCounts) {
+		const target = category(categoryId);
+		if (!target) continue;
+		addCount(segment === null ? target.counts : (target.bySegment[segment] ??= {}), period, add);
+	}
+	for (const { categoryId, verbatim } of delta.complaintQuotes) {
+		const target = category(categoryId);
+		if (target) target.verbatims = newestFirst(target.verbatims, verbatim);
+	}
+
+	const surveys = { ...s.surveys };
+	const touched = new Set<string>();
+	const survey = (id: string): Survey | undefined => {
+		const current = own(surveys, id);
+		if (!current || touched.has(id)) return current;
+		touched.add(id);
+		const bySegment = Object.fromEntries(Object.entries(current.bySegment).map(([k, v]) => [k, { ...v }]));
+		return (surveys[id] = { ...current, responses: { ...current.responses }, bySegment });
+	};
+	for (const { surveyId, period, segment, add } of delta.surveyCounts) {
+		const target = survey(surveyId);
+		if (!target) continue;
+		addCounts(segment === null ? target.responses : (target.bySegment[segment] ??= {}), period, add);
+	}
+	for (const { surveyId, verbatim } of delta.surveyQuotes) {
+		const target = survey(surveyId);
+		if (target) target.verbatims = newestFirst(target.verbatims, verbatim);
+	}
+
+	let kpis = s.kpis;
+	for (const { kpiId, points } of delta.kpiPoints) {
+		const kpi = own(kpis, kpiId);
+		if (kpi) kpis = { ...kpis, [kpiId]: { ...kpi, points: mergePoints(kpi.points, points) } };
+	}
+	return { ...s, complaints, surveys, kpis };
 }
 
 /** Folds one recorded event into the state and advances the version to the event's. */
@@ -311,6 +386,17 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return { ...s, spotlight: e.spotlight };
 		case 'spotlight.cleared':
 			return { ...s, spotlight: null };
+
+		case 'import.applied': {
+			const next = applyImport(s, e.delta);
+			return {
+				...next,
+				imports: { ...s.imports, [e.record.id]: e.record },
+				importMappings: { ...s.importMappings, [e.mapping.kind]: e.mapping }
+			};
+		}
+		case 'room.restored':
+			return e.state;
 
 		case 'display.registered':
 			return put(s, 'displays', e.display.id, e.display);

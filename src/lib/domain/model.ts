@@ -86,6 +86,16 @@ export type Touchpoint = z.infer<typeof Touchpoint>;
 export const ArtifactKind = z.enum(['image', 'document', 'audio', 'video', 'link', 'note']);
 export type ArtifactKind = z.infer<typeof ArtifactKind>;
 
+/** What the server found in an uploaded file: its type is read from its bytes, never from its name. */
+export const ArtifactFile = z.object({
+	name: z.string().trim().max(200),
+	mime: z.string().max(100),
+	size: z.int().min(0),
+	/** A small image for the board, made on upload for pictures. */
+	thumbBlobId: z.string().regex(/^[a-f0-9]{64}$/).nullable()
+});
+export type ArtifactFile = z.infer<typeof ArtifactFile>;
+
 export const Artifact = z.object({
 	id: Id,
 	stageId: Id,
@@ -101,7 +111,9 @@ export const Artifact = z.object({
 	currentAsOf: IsoDate.nullable(),
 	/** Sensitive artifacts never show on corridor screens. */
 	sensitive: z.boolean(),
-	replacedBy: Id.nullable()
+	replacedBy: Id.nullable(),
+	/** The uploaded file's type, size and thumbnail (null for links, notes and older artifacts). */
+	file: ArtifactFile.nullable().default(null)
 });
 export type Artifact = z.infer<typeof Artifact>;
 
@@ -295,6 +307,100 @@ export const NowPlaying = z.object({
 });
 export type NowPlaying = z.infer<typeof NowPlaying>;
 
+// ---------------------------------------------------------------------------------------------
+// Imports: how a file's columns map onto the room (remembered per kind), and what each import did.
+// ---------------------------------------------------------------------------------------------
+
+export const ImportKind = z.enum(['complaints', 'kpis', 'surveys']);
+export type ImportKind = z.infer<typeof ImportKind>;
+
+/**
+ * A column, by position and (when the file has a header row) by name. A remembered mapping finds its
+ * columns by name first, so next month's file may reorder them.
+ */
+export const ColumnRef = z.strictObject({
+	index: z.int().min(0).max(999),
+	name: z.string().max(200).nullable()
+});
+export type ColumnRef = z.infer<typeof ColumnRef>;
+
+export const DATE_FORMATS = ['auto', 'YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'DD.MM.YYYY', 'YYYY-MM'] as const;
+export const DateFormat = z.enum(DATE_FORMATS);
+export type DateFormat = z.infer<typeof DateFormat>;
+
+/** Rows whose `column` equals (or contains) `value` belong to `stageId`; the first matching rule wins. */
+export const StageRule = z.strictObject({
+	column: ColumnRef,
+	op: z.enum(['equals', 'contains']),
+	value: z.string().trim().min(1).max(300),
+	stageId: Id
+});
+export type StageRule = z.infer<typeof StageRule>;
+
+const common = {
+	hasHeader: z.boolean(),
+	dateColumn: ColumnRef,
+	dateFormat: DateFormat,
+	/** A column that names each row uniquely (a complaint id): re-imports then match on it alone. */
+	idColumn: ColumnRef.nullable(),
+	segmentColumn: ColumnRef.nullable()
+};
+
+export const ComplaintMapping = z.strictObject({
+	kind: z.literal('complaints'),
+	...common,
+	categoryColumn: ColumnRef,
+	channelColumn: ColumnRef.nullable(),
+	/** The customer's words, kept as verbatims (newest few per category). */
+	textColumn: ColumnRef.nullable(),
+	stageRules: z.array(StageRule).max(500),
+	/** Where rows that match no rule go; null makes them errors. */
+	defaultStageId: Id.nullable()
+});
+export type ComplaintMapping = z.infer<typeof ComplaintMapping>;
+
+export const KpiMapping = z.strictObject({
+	kind: z.literal('kpis'),
+	...common,
+	valueColumn: ColumnRef,
+	/** The KPI's name on each row; without it every row goes to `kpiId`. */
+	nameColumn: ColumnRef.nullable(),
+	kpiId: Id.nullable()
+});
+export type KpiMapping = z.infer<typeof KpiMapping>;
+
+export const SurveyMapping = z.strictObject({
+	kind: z.literal('surveys'),
+	...common,
+	surveyId: Id,
+	scoreColumn: ColumnRef,
+	/** Pre-aggregated files: how many responses gave this score. Without it, one row is one response. */
+	countColumn: ColumnRef.nullable(),
+	textColumn: ColumnRef.nullable()
+});
+export type SurveyMapping = z.infer<typeof SurveyMapping>;
+
+export const ImportMapping = z.discriminatedUnion('kind', [ComplaintMapping, KpiMapping, SurveyMapping]);
+export type ImportMapping = z.infer<typeof ImportMapping>;
+
+/** What one import did, kept in the room so the next import can skip rows already counted. */
+export const ImportRecord = z.object({
+	id: Id,
+	kind: ImportKind,
+	fileName: z.string().max(200),
+	/** The original file in the blob store: raw rows stay there, not in the live state. */
+	blobId: z.string().regex(/^[a-f0-9]{64}$/),
+	/** The keys of the rows this import counted (one per line), for idempotent re-imports. */
+	keysBlobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+	rows: z.int().min(0),
+	added: z.int().min(0),
+	duplicates: z.int().min(0),
+	errors: z.int().min(0),
+	at: Timestamp,
+	by: Name
+});
+export type ImportRecord = z.infer<typeof ImportRecord>;
+
 export const DisplayMode = z.enum(['room', 'corridor']);
 export const Display = z.object({
 	id: Id,
@@ -343,7 +449,11 @@ export const RoomState = z.object({
 	pastSessions: z.array(Session),
 	spotlight: Spotlight.nullable(),
 	nowPlaying: NowPlaying.nullable(),
-	displays: z.record(Id, Display)
+	displays: z.record(Id, Display),
+	/** Every import so far (small records; the rows stay in blobs). */
+	imports: z.record(Id, ImportRecord).default({}),
+	/** The last mapping used per kind of import, offered again for next month's file. */
+	importMappings: z.partialRecord(ImportKind, ImportMapping).default({})
 });
 export type RoomState = z.infer<typeof RoomState>;
 
@@ -365,8 +475,18 @@ export function emptyRoom(): RoomState {
 		pastSessions: [],
 		spotlight: null,
 		nowPlaying: null,
-		displays: {}
+		displays: {},
+		imports: {},
+		importMappings: {}
 	};
+}
+
+/**
+ * A state saved by an older version (a snapshot, a backup) with the fields added since filled in, so
+ * code that reads the state never meets a missing record.
+ */
+export function withDefaults(state: RoomState): RoomState {
+	return { ...emptyRoom(), ...state };
 }
 
 /** The scale a survey kind implies; `custom` and CSAT may choose (CSAT 1-5 or 1-7). */

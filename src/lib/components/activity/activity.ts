@@ -178,6 +178,12 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 			return item(`quote:${e.verbatim.id}`, 'quote', 'added a survey comment', e.verbatim.text);
 		case 'kpi.recorded':
 			return item(`kpi:${e.kpiId}:${recorded.v}`, 'data', `recorded ${e.points.length === 1 ? 'a value' : `${e.points.length} values`} for ${own(state.kpis, e.kpiId)?.name ?? 'a KPI'}`);
+		case 'import.applied': {
+			const { record } = e;
+			const what = { complaints: 'complaints', kpis: 'KPI values', surveys: 'survey responses' }[record.kind];
+			const skipped = record.duplicates ? `, ${record.duplicates} already counted` : '';
+			return { ...item(`import:${record.id}`, 'data', `imported ${record.added} ${what} from ${record.fileName}`, `${record.rows} rows${skipped}`), at: record.at, who: record.by };
+		}
 		case 'call.played': {
 			const title = own(state.artifacts, e.artifactId)?.title ?? 'a call';
 			return e.positionSec < 1 ? item(`call:${recorded.v}`, 'call', `played ${title}`) : null;
@@ -213,6 +219,7 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 		case 'display.registered':
 		case 'display.updated':
 		case 'display.removed':
+		case 'room.restored':
 			return null;
 		default:
 			return assertNever(e);

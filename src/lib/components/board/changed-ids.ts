@@ -71,7 +71,18 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'display.registered':
 		case 'display.updated':
 		case 'display.removed':
+		case 'room.restored':
 			return [];
+		case 'import.applied': {
+			const { delta } = event;
+			return [
+				...new Set([
+					...delta.complaintCounts.map((c) => c.categoryId),
+					...delta.kpiPoints.map((k) => k.kpiId),
+					...delta.surveyCounts.map((c) => c.surveyId)
+				])
+			];
+		}
 		default:
 			return assertNever(event);
 	}
