@@ -3,7 +3,7 @@
  * socket.io connections, so multi-instance tests exercise exactly what walls and laptops run.
  */
 import { io } from 'socket.io-client';
-import { RoomStore } from '../../src/lib/client/room-store.svelte';
+import { RoomStore, type RoomStoreOptions } from '../../src/lib/client/room-store.svelte';
 import type { RoomSocket } from '../../src/lib/client/socket';
 import { stateHash } from './test-server';
 
@@ -22,7 +22,8 @@ export function roomClient(
 	roomId: string,
 	token: string,
 	name = `client-${++clients}`,
-	kind: 'screen' | 'person' = 'person'
+	kind: 'screen' | 'person' = 'person',
+	options: RoomStoreOptions = {}
 ): RoomClient {
 	const socket: RoomSocket = io(url, {
 		transports: ['websocket'],
@@ -31,7 +32,7 @@ export function roomClient(
 		reconnectionDelay: 100,
 		reconnectionDelayMax: 500
 	});
-	const store = new RoomStore(roomId, socket);
+	const store = new RoomStore(roomId, socket, options);
 	const stop = store.start();
 	return {
 		name,

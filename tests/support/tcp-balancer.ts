@@ -1,14 +1,26 @@
 /**
  * A tiny TCP load balancer for tests, standing in for nginx in front of several instances: each new
  * connection goes to the next backend that accepts it, so when an instance dies its clients
- * reconnect through the same address to a live one.
+ * reconnect through the same address to a live one. One balancer per client also serves as that
+ * client's network link, which a test can cut or take offline.
  */
 import net from 'node:net';
 
-export async function startBalancer(backends: () => number[]): Promise<{ port: number; close(): Promise<void> }> {
+export interface Balancer {
+	port: number;
+	/** Drops every open connection at once (both ends see it close), like a network that went away. */
+	cut(): void;
+	/** While offline, open connections are cut and new ones refused, like a laptop with its Wi-Fi off. */
+	setOffline(offline: boolean): void;
+	close(): Promise<void>;
+}
+
+export async function startBalancer(backends: () => number[]): Promise<Balancer> {
 	let next = 0;
+	let offline = false;
 	const open = new Set<net.Socket>();
 	const server = net.createServer((client) => {
+		if (offline) return client.destroy();
 		open.add(client);
 		client.on('close', () => open.delete(client));
 		const ports = backends();
@@ -31,11 +43,19 @@ export async function startBalancer(backends: () => number[]): Promise<{ port: n
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const address = server.address() as net.AddressInfo;
+	const cut = () => {
+		for (const s of open) s.destroy();
+	};
 	return {
 		port: address.port,
+		cut,
+		setOffline(value: boolean) {
+			offline = value;
+			if (value) cut();
+		},
 		close: () =>
 			new Promise((resolve) => {
-				for (const s of open) s.destroy();
+				cut();
 				server.close(() => resolve());
 			})
 	};

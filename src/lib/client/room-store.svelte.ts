@@ -21,6 +21,18 @@ import { newId, type RoomSocket } from './socket';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
+/** What a store just applied: a whole state from a join (a new epoch starts here) or events in order. */
+export type AppliedUpdate =
+	| { kind: 'snapshot'; epoch: string; state: RoomState }
+	| { kind: 'events'; events: readonly RecordedEvent[] };
+
+export interface RoomStoreOptions {
+	onNewBuild?: () => void;
+	onRevoked?: () => void;
+	/** Told of every change to `state`, in order (the fault suite records each client's history with it). */
+	onApplied?: (update: AppliedUpdate) => void;
+}
+
 export interface OutboxEntry {
 	commandId: string;
 	command: Command;
@@ -71,12 +83,14 @@ export class RoomStore {
 	#resendDelay = RESEND_MIN_MS;
 	#onNewBuild: (() => void) | undefined;
 	#onRevoked: (() => void) | undefined;
+	#onApplied: ((update: AppliedUpdate) => void) | undefined;
 
-	constructor(roomId: string, socket: RoomSocket, options: { onNewBuild?: () => void; onRevoked?: () => void } = {}) {
+	constructor(roomId: string, socket: RoomSocket, options: RoomStoreOptions = {}) {
 		this.roomId = roomId;
 		this.#socket = socket;
 		this.#onNewBuild = options.onNewBuild;
 		this.#onRevoked = options.onRevoked;
+		this.#onApplied = options.onApplied;
 	}
 
 	get version(): number {
@@ -230,6 +244,7 @@ export class RoomStore {
 			this.#epoch = result.epoch;
 			this.state = result.state;
 			this.lastApplied = [];
+			this.#onApplied?.({ kind: 'snapshot', epoch: result.epoch, state: result.state });
 		} else {
 			this.#epoch = result.epoch;
 			this.#apply(result.events);
@@ -279,6 +294,7 @@ export class RoomStore {
 		if (!events.length || !this.state) return;
 		this.state = evolveAll(this.state, events);
 		this.lastApplied = events;
+		this.#onApplied?.({ kind: 'events', events });
 	}
 }
 

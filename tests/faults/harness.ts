@@ -1,0 +1,273 @@
+/**
+ * The fault suite's load and bookkeeping: RoomStore clients (the browser's own code) behind their own
+ * network links, writers sending a steady seeded mix of commands, walls watching, and the faults that
+ * happen to clients (offline, reload). Scenarios add the server-side faults (kill -9, Redis restarts)
+ * and read the room's log at the end for {@link checkRun}.
+ *
+ * Faults are spaced by progress (acknowledged commands), never by the clock, so a slow machine runs the
+ * same schedule, only slower.
+ */
+import { randomInt } from 'node:crypto';
+import { io as connect } from 'socket.io-client';
+import type { Command, RecordedEvent } from '../../src/lib/domain';
+import type { EventStore } from '../../server/store/port';
+import { prng, type Prng } from '../support/prng';
+import { roomClient, waitForConvergence, waitUntil, type RoomClient } from '../support/room-clients';
+import { sessionToken } from '../support/server-process';
+import { startBalancer, type Balancer } from '../support/tcp-balancer';
+import { createRoom, join, quote, stateHash, type TestSocket } from '../support/test-server';
+import { recordHistory, type ClientHistory } from './checker';
+
+/** `FAULTS=long` runs the long schedules (`npm run test:faults`); otherwise the short ones run in `npm test`. */
+export const LONG = process.env.FAULTS === 'long';
+
+/** The run's seed: FAULTS_SEED pins one (to replay a failure), else a fresh one. Printed by every scenario. */
+export function faultSeed(): number {
+	const pinned = process.env.FAULTS_SEED;
+	if (pinned !== undefined && pinned !== '') {
+		const seed = Number(pinned);
+		if (!Number.isSafeInteger(seed)) throw new Error(`FAULTS_SEED must be an integer, got ${pinned}`);
+		return seed;
+	}
+	return randomInt(2 ** 31);
+}
+
+export type Role = 'facilitator' | 'viewer';
+
+export interface FaultRunOptions {
+	roomId: string;
+	seed: number;
+	/** Ports a client may reach right now; empty while every server is down. */
+	backends: () => number[];
+	/** A session token for `role` in the room, from whichever server is up. */
+	token: (role: Role, name: string) => Promise<string>;
+	/** Commands each writer keeps in flight (default 2). */
+	depth?: number;
+	/** Writers pause up to this long between commands, so the load is steady rather than a flood (default 15). */
+	maxPauseMs?: number;
+	/** Faults are this many acknowledged commands apart (least, most); an offline client misses as many. */
+	spacing: readonly [number, number];
+}
+
+export interface FaultClient {
+	name: string;
+	role: Role;
+	link: Balancer;
+	client: RoomClient;
+	history: ClientHistory;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Every 20th command is one a domain rule refuses, so the run also checks that nothing refused is applied. */
+function nextCommand(rng: Prng, n: number): Command {
+	const roll = rng.next();
+	if (roll < 0.05) return { ...quote(`Refused ${n}`, n), categoryId: 'no-such-category' } as Command;
+	if (roll < 0.2) return { type: 'complaint.count', categoryId: 'cant-open', period: `2026-0${1 + rng.int(9)}`, count: rng.int(1000) };
+	if (roll < 0.35) {
+		// Order matters here: assessing to the current maturity is refused (conflict), so a reordering shows.
+		const maturity = rng.pick(['broken', 'reliable', 'differentiating'] as const);
+		return { type: 'touchpoint.assess', touchpointId: 'form', maturity, evidence: `Fault run, step ${n}` };
+	}
+	return quote(`Fault run complaint ${n}`, n);
+}
+
+/** One run of load and faults against one room; see the file comment. */
+export class FaultRun {
+	readonly rng: Prng;
+	/** Clients connected now (a reloaded page is replaced by its successor). */
+	readonly clients: FaultClient[] = [];
+	/** Every history, including those of pages closed during the run. */
+	readonly histories: ClientHistory[] = [];
+	/** What happened, in order: printed with the seed. */
+	readonly journal: string[] = [];
+	acks = 0;
+	resentAcks = 0;
+	refusals = 0;
+	#options: FaultRunOptions;
+	#stopped = false;
+	#loops: Array<Promise<void>> = [];
+	#links: Balancer[] = [];
+
+	constructor(options: FaultRunOptions) {
+		this.#options = options;
+		this.rng = prng(options.seed);
+	}
+
+	/** Adds a client behind its own link; each link starts at another backend, so clients spread out. */
+	async addClient(role: Role, name: string): Promise<FaultClient> {
+		const offset = this.#links.length;
+		const link = await startBalancer(() => {
+			const ports = this.#options.backends();
+			return ports.map((_, i) => ports[(i + offset) % ports.length]!);
+		});
+		this.#links.push(link);
+		const fault: FaultClient = { name, role, link, client: null as unknown as RoomClient, history: null as unknown as ClientHistory };
+		await this.#connect(fault, name);
+		this.clients.push(fault);
+		return fault;
+	}
+
+	async #connect(fault: FaultClient, historyName: string): Promise<void> {
+		const { history, record } = recordHistory(historyName);
+		this.histories.push(history);
+		fault.history = history;
+		const token = await this.#options.token(fault.role, fault.name);
+		fault.client = roomClient(`http://127.0.0.1:${fault.link.port}`, this.#options.roomId, token, fault.name, fault.role === 'viewer' ? 'screen' : 'person', {
+			onApplied: record
+		});
+	}
+
+	get writers(): FaultClient[] {
+		return this.clients.filter((c) => c.role === 'facilitator');
+	}
+
+	/**
+	 * Adds `writers` (facilitators) and `walls` (viewer screens), then starts every writer's loops: each
+	 * sends, waits for the answer (the RoomStore retries by itself), pauses, repeats.
+	 */
+	async start(writers: number, walls: number): Promise<void> {
+		for (let i = 0; i < writers; i++) await this.addClient('facilitator', `writer-${i}`);
+		for (let i = 0; i < walls; i++) await this.addClient('viewer', `wall-${i}`);
+		let n = 0;
+		for (const [w, writer] of this.writers.entries()) {
+			for (let k = 0; k < (this.#options.depth ?? 2); k++) {
+				const rng = prng(this.#options.seed * 31 + w * 7 + k);
+				this.#loops.push(this.#writeLoop(writer, rng, () => n++));
+			}
+		}
+	}
+
+	async #writeLoop(writer: FaultClient, rng: Prng, count: () => number): Promise<void> {
+		while (!this.#stopped) {
+			const { store } = writer.client;
+			const pending = store.send(nextCommand(rng, count()));
+			// send() puts the entry in the outbox at once: its commandId is the one the server will see.
+			const { commandId } = store.outbox.at(-1)!;
+			const result = await pending;
+			if (result.ok) {
+				writer.history.acked.push({ commandId, version: result.version, duplicate: result.duplicate });
+				this.acks++;
+				if (result.duplicate) this.resentAcks++;
+			} else {
+				writer.history.refused.push({ commandId, code: result.code });
+				this.refusals++;
+			}
+			await delay(rng.int((this.#options.maxPauseMs ?? 15) + 1));
+		}
+	}
+
+	/** Every kind at least once, the rest drawn by the seed, `total` in all, in a seeded order. */
+	plan<T>(kinds: readonly T[], total: number): T[] {
+		const plan = [...kinds];
+		while (plan.length < total) plan.push(this.rng.pick(kinds));
+		return plan.sort(() => this.rng.next() - 0.5);
+	}
+
+	/** A seeded number of acknowledged commands between two faults. */
+	gap(): number {
+		const [least, most] = this.#options.spacing;
+		return least + this.rng.int(most - least + 1);
+	}
+
+	/** Waits until `acks` more commands were acknowledged (the load moved on), however long the machine takes. */
+	async progress(acks: number, timeoutMs = 90_000): Promise<void> {
+		const target = this.acks + acks;
+		await waitUntil(() => this.acks >= target, `${acks} more acknowledged commands (${this.describeClients()})`, timeoutMs);
+	}
+
+	note(line: string): void {
+		this.journal.push(`[${this.acks} acks] ${line}`);
+	}
+
+	/**
+	 * Takes a client off the network while the others write `whileAcks` commands, then brings it back.
+	 * `cut`: its link drops the connection and refuses new ones (both ends see a close); `disconnect`: the
+	 * page closes its socket itself and opens it again.
+	 */
+	async offline(fault: FaultClient, mode: 'cut' | 'disconnect', whileAcks: number): Promise<void> {
+		this.note(`${fault.name} offline (${mode}) for ${whileAcks} acks`);
+		if (mode === 'cut') fault.link.setOffline(true);
+		else fault.client.socket.disconnect();
+		await this.progress(whileAcks);
+		if (mode === 'cut') fault.link.setOffline(false);
+		else fault.client.socket.connect();
+	}
+
+	/** A fault of a random client: offline (cut or disconnect) for a gap, or a wall's page reload. */
+	async clientFault(kind: 'offline' | 'reload'): Promise<void> {
+		if (kind === 'offline') await this.offline(this.rng.pick(this.clients), this.rng.pick(['cut', 'disconnect'] as const), this.gap());
+		else await this.reload(this.rng.pick(this.clients.filter((c) => c.role === 'viewer')));
+	}
+
+	/** A page reload: the client closes and a fresh one (empty state, new history) joins in its place. */
+	async reload(fault: FaultClient): Promise<void> {
+		this.note(`${fault.name} reloads`);
+		fault.client.close();
+		await this.#connect(fault, `${fault.history.name}'`);
+	}
+
+	/** Every client's version, connection and outbox, for timeout messages. */
+	describeClients(): string {
+		return this.clients.map((c) => `${c.name}@${c.client.store.state?.version ?? '-'}/${c.client.store.connection}/out${c.client.store.outbox.length}`).join(', ');
+	}
+
+	/**
+	 * Stops the writers, waits for every command to be answered and every client to hold the same state at
+	 * the last acknowledged version, records each client's final state, and returns that version.
+	 */
+	async finish(timeoutMs = 90_000): Promise<number> {
+		this.#stopped = true;
+		await waitUntil(() => this.clients.every((c) => c.client.store.outbox.length === 0), `every outbox to empty (${this.describeClients()})`, timeoutMs);
+		await Promise.all(this.#loops);
+		const top = Math.max(...this.histories.flatMap((h) => h.acked.map((a) => a.version)));
+		await waitForConvergence(this.clients.map((c) => c.client), top, timeoutMs);
+		for (const c of this.clients) c.history.finalHash = stateHash(c.client.store.state!);
+		return top;
+	}
+
+	/** One line for the test output: the seed, what the load did, and the faults in order. */
+	summary(scenario: string, log: readonly RecordedEvent[]): string {
+		const snapshots = this.histories.reduce((n, h) => n + h.entries.filter((e) => e.kind === 'snapshot').length, 0);
+		return [
+			`fault suite (${scenario}, ${LONG ? 'long' : 'short'}) seed=${this.#options.seed}: ${log.length} events, ${this.acks} acks ` +
+				`(${this.resentAcks} answered as resends), ${this.refusals} refused, ${snapshots} snapshots loaded by ${this.histories.length} client histories`,
+			...this.journal.map((line) => `  ${line}`),
+			`  replay with FAULTS_SEED=${this.#options.seed}${LONG ? ' FAULTS=long' : ''}`
+		].join('\n');
+	}
+
+	/** Closes every client and link. */
+	async close(): Promise<void> {
+		this.#stopped = true;
+		for (const c of this.clients) c.client.close();
+		await Promise.all(this.#links.map((l) => l.close()));
+	}
+}
+
+/** The room's whole log and epoch from a store (the log must not be compacted: run with a high SNAPSHOT_EVERY). */
+export async function readLog(store: EventStore, roomId: string): Promise<{ epoch: string; log: RecordedEvent[] }> {
+	const head = await store.head(roomId);
+	if (!head) throw new Error(`room ${roomId} is not in the store`);
+	const read = await store.readFrom(roomId, 0);
+	if (!read.ok) throw new Error(`room ${roomId}: the log was compacted (oldest ${read.oldestAvailable}); the checker needs all of it`);
+	return { epoch: head.epoch, log: read.events as RecordedEvent[] };
+}
+
+/** Creates the room (one stage, touchpoint and complaint category) over a plain socket; returns its version. */
+export async function setUpRoom(url: string, roomId: string): Promise<number> {
+	const token = await sessionToken(url, roomId, 'facilitator', 'Setup');
+	const socket: TestSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+	try {
+		await new Promise<void>((resolve, reject) => {
+			socket.once('connect', () => resolve());
+			socket.once('connect_error', reject);
+		});
+		await createRoom(socket, roomId);
+		const joined = await join(socket, roomId);
+		if (!joined.ok || joined.mode !== 'snapshot') throw new Error('setup: expected a snapshot');
+		return joined.state.version;
+	} finally {
+		socket.disconnect();
+	}
+}

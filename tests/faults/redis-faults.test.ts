@@ -1,0 +1,87 @@
+/**
+ * Fault suite, Redis mode: three real server processes on one real redis-server (appendonly yes,
+ * appendfsync always), every client behind its own link that spreads clients over the live instances.
+ * Under a steady load: an instance is killed with SIGKILL (its clients move to the others) and replaced,
+ * Redis is restarted, Redis is killed with SIGKILL and started again, clients go offline and reload.
+ * Afterwards the room's stream (read with the store module) must agree with every client.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRedisEventStore } from '../../server/store/redis/redis-event-store';
+import { instancePool, type InstancePool } from '../support/instance-pool';
+import { canRunRedisTests, startRedis, type RedisServer } from '../support/redis-server';
+import { sessionToken } from '../support/server-process';
+import { checkRun } from './checker';
+import { FaultRun, LONG, faultSeed, readLog, setUpRoom } from './harness';
+
+const ROOM = 'faults-redis';
+const SHAPE = LONG
+	? { instances: 3, writers: 4, walls: 5, faults: 14, spacing: [60, 300] as const }
+	: { instances: 3, writers: 3, walls: 3, faults: 5, spacing: [25, 80] as const };
+
+let redis: RedisServer;
+let instances: InstancePool;
+const cleanups: Array<() => Promise<void> | void> = [];
+const anyInstance = () => [...instances.alive][0]!;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe.runIf(canRunRedisTests())('fault suite: Redis mode, several instances', () => {
+	beforeAll(async () => {
+		redis = await startRedis({ appendfsync: 'always' });
+		// No snapshot during the run (SNAPSHOT_EVERY high), so the stream keeps every event for the checker.
+		instances = instancePool(redis.url, { COMMAND_RATE_LIMIT: '1000000', SNAPSHOT_EVERY: '1000000000' });
+		await Promise.all(Array.from({ length: SHAPE.instances }, () => instances.start()));
+	}, 90_000);
+
+	afterAll(async () => {
+		while (cleanups.length) await cleanups.pop()!();
+		await instances?.stopAll();
+		await redis?.destroy();
+	});
+
+	it('keeps every promise through instance kills, Redis restarts and kill -9, clients offline and reloading', { timeout: LONG ? 900_000 : 150_000 }, async () => {
+		const seed = faultSeed();
+		const setupVersion = await setUpRoom(anyInstance().url, ROOM);
+		const run = new FaultRun({
+			roomId: ROOM,
+			seed,
+			backends: () => instances.ports(),
+			token: (role, name) => sessionToken(anyInstance().url, ROOM, role, name),
+			spacing: SHAPE.spacing
+		});
+		cleanups.push(() => run.close());
+		await run.start(SHAPE.writers, SHAPE.walls);
+
+		for (const fault of run.plan(['instance', 'redis-restart', 'redis-kill', 'offline', 'reload'] as const, SHAPE.faults)) {
+			await run.progress(run.gap());
+			if (fault === 'instance') {
+				const victim = run.rng.pick([...instances.alive]);
+				run.note(`kill -9 an instance (pid ${victim.child.pid}); a new one starts once the load has moved on`);
+				victim.child.kill('SIGKILL');
+				await victim.exited;
+				await run.progress(run.gap());
+				await instances.start();
+			} else if (fault === 'redis-restart') {
+				run.note('restart Redis (SIGTERM, then start on the same AOF)');
+				await redis.restart();
+			} else if (fault === 'redis-kill') {
+				const down = run.rng.int(1_500);
+				run.note(`kill -9 Redis, start it again ${down} ms later`);
+				await redis.kill();
+				await delay(down);
+				await redis.restart();
+			} else await run.clientFault(fault);
+		}
+		await run.progress(run.gap());
+		const top = await run.finish();
+
+		const client = new Redis(redis.url);
+		const { epoch, log } = await openRedisEventStore({ redis: client })
+			.then((store) => readLog(store, ROOM))
+			.finally(() => client.disconnect());
+
+		console.info(run.summary('Redis mode, 3 instances', log));
+		expect(checkRun({ epoch, log, setupVersion, clients: run.histories })).toEqual([]);
+		expect(log.length).toBe(top);
+	});
+});
