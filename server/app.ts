@@ -14,6 +14,8 @@ import { announceStale } from './gateway/channels';
 import { attachGateway, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
 import { createAccessApi } from './http/access-api';
 import { createApiHandler } from './http/api';
+import { createCurateApi } from './http/curate-api';
+import { createImportService } from './imports/import-service';
 import { isAllowedOrigin } from './http/origin';
 import type { BlobStore, EventStore } from './store/port';
 
@@ -22,7 +24,9 @@ type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) 
 export interface ApplicationDeps {
 	store: EventStore;
 	/** Uploaded files (artifacts, import originals), content-addressed. */
-	blobs?: BlobStore;
+	blobs: BlobStore;
+	/** Largest upload in bytes (default 100 MB). */
+	uploadLimit?: number;
 	log: EngineLogger;
 	/** Identifies the deployed build; walls reload when it changes. */
 	build?: string;
@@ -86,7 +90,15 @@ export function createApplication(deps: ApplicationDeps) {
 		adminToken: deps.adminToken,
 		onRevoked: revokeSession
 	});
-	const handleApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess });
+	const handleCurate = createCurateApi({
+		access: deps.access,
+		engine,
+		blobs: deps.blobs,
+		imports: createImportService({ engine, blobs: deps.blobs }),
+		allowedOrigins,
+		uploadLimit: deps.uploadLimit ?? 100 * 1_048_576
+	});
+	const handleApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess, handleCurate });
 
 	/** Closes a session's connections on every instance, telling them why first. */
 	function revokeSession(sessionId: string, reason = 'This screen was removed from the room.'): void {

@@ -13,6 +13,8 @@ const Env = z.object({
 	SNAPSHOT_EVERY: z.coerce.number().int().min(10).default(500),
 	/** Most commands one connection may send in any 5 seconds. */
 	COMMAND_RATE_LIMIT: z.coerce.number().int().min(1).default(200),
+	/** Largest file one upload may be, in megabytes (pictures, recordings, videos, import files). */
+	UPLOAD_LIMIT_MB: z.coerce.number().positive().max(4096).default(100),
 	/** Comma-separated origins, besides the server's own host, allowed to open sockets and post. */
 	ALLOWED_ORIGINS: z.string().default(''),
 	/** Enables the admin API (create rooms, mint sessions for scripts): send it as a Bearer token. */
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		redisUrl: c.REDIS_URL,
 		allowedOrigins: c.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
 		adminToken: c.ADMIN_TOKEN,
-		commandRateLimit: c.COMMAND_RATE_LIMIT
+		commandRateLimit: c.COMMAND_RATE_LIMIT,
+		uploadLimit: Math.round(c.UPLOAD_LIMIT_MB * 1_048_576)
 	};
 }

@@ -17,7 +17,8 @@ export async function startDevApplication(httpServer: HttpServer) {
 		httpServer,
 		build: 'dev',
 		allowedOrigins: config.allowedOrigins,
-		adminToken: config.adminToken
+		adminToken: config.adminToken,
+		uploadLimit: config.uploadLimit
 	});
 	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) {

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
 		pages: handler,
 		snapshotEvery: config.snapshotEvery,
 		allowedOrigins: config.allowedOrigins,
-		adminToken: config.adminToken
+		adminToken: config.adminToken,
+		uploadLimit: config.uploadLimit
 	});
 	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);

@@ -1,6 +1,6 @@
 /**
- * Plain HTTP endpoints served next to the SvelteKit pages: health and the room list. Uploads, imports
- * and exports join them in later issues.
+ * Plain HTTP endpoints served next to the SvelteKit pages: health, the room list and stored files;
+ * access (`access-api.ts`) and curation (`curate-api.ts`: uploads, imports, exports) have their own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookie } from 'cookie';
@@ -12,10 +12,12 @@ import type { BlobStore } from '../store/port';
 export interface ApiDeps {
 	engine: RoomEngine;
 	build: string;
-	blobs?: BlobStore;
+	blobs: BlobStore;
 	access: AccessService;
 	/** Access routes (join, invites, pairing); answers false for paths it does not own. */
 	handleAccess: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	/** Curation routes (uploads, imports, exports, restore); answers false for paths it does not own. */
+	handleCurate: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const BLOB_PATH = /^\/api\/blobs\/([a-f0-9]{64})$/;
@@ -26,26 +28,41 @@ import { BodyError, sendJson } from './json';
  * Serves a stored file by its content id, from whichever instance: in Redis mode every instance reads
  * the same blobs. Content ids never change, so the answer can be cached for good.
  */
-async function sendBlob(res: ServerResponse, blobs: BlobStore, id: string): Promise<void> {
+async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobStore, id: string): Promise<void> {
 	const blob = await blobs.get(id);
 	if (!blob) return sendJson(res, 404, { error: 'not_found', message: 'No such file.' });
-	res.writeHead(200, {
+	const size = blob.bytes.byteLength;
+	const headers = {
 		'content-type': blob.contentType,
-		'content-length': blob.bytes.byteLength,
 		'cache-control': 'public, max-age=31536000, immutable',
+		'accept-ranges': 'bytes',
 		'x-content-type-options': 'nosniff',
 		'content-security-policy': "default-src 'none'; sandbox"
-	});
-	res.end(blob.bytes);
+	};
+	// Recordings and videos seek by asking for byte ranges; a browser cannot jump in a call without them.
+	const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+	if (range && (range[1] || range[2])) {
+		const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+		const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+		if (start > end || start >= size) {
+			res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` });
+			return void res.end();
+		}
+		res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+		return void res.end(req.method === 'HEAD' ? undefined : blob.bytes.subarray(start, end + 1));
+	}
+	res.writeHead(200, { ...headers, 'content-length': size });
+	res.end(req.method === 'HEAD' ? undefined : blob.bytes);
 }
 
 /** Handles `/api/*`; returns false for any other path so the caller can pass it on. */
-export function createApiHandler({ engine, build, blobs, access, handleAccess }: ApiDeps) {
+export function createApiHandler({ engine, build, blobs, access, handleAccess, handleCurate }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;
 		try {
 			if (await handleAccess(req, res, url)) return true;
+			if (await handleCurate(req, res, url)) return true;
 			if (req.method !== 'GET' && req.method !== 'HEAD') {
 				sendJson(res, 405, { error: 'method_not_allowed', message: 'Only GET is served here.' });
 			} else if (url.pathname === '/api/health') {
@@ -55,8 +72,8 @@ export function createApiHandler({ engine, build, blobs, access, handleAccess }:
 				const session = await access.session(parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
 				const mine = (await engine.listRooms()).filter((r) => access.roleIn(session, r.id));
 				sendJson(res, 200, { rooms: mine.map((r) => ({ ...r, role: access.roleIn(session, r.id) })) });
-			} else if (BLOB_PATH.test(url.pathname) && blobs) {
-				await sendBlob(res, blobs, BLOB_PATH.exec(url.pathname)![1]!);
+			} else if (BLOB_PATH.test(url.pathname)) {
+				await sendBlob(req, res, blobs, BLOB_PATH.exec(url.pathname)![1]!);
 			} else {
 				sendJson(res, 404, { error: 'not_found', message: `No endpoint ${url.pathname}.` });
 			}

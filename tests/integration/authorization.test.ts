@@ -18,6 +18,7 @@ import { PAIRING_TTL_MS, createAccessService, type Role } from '../../server/acc
 import { openFileKv } from '../../server/access/file-kv';
 import { createApplication, memoryAttemptsLimiter, memoryCommandLimiter } from '../../server/app';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
+import { openFileBlobStore } from '../../server/store/file/file-blob-store';
 import { PRECONDITIONS, exampleFor, roomHash, seedRoom, seedRooms } from '../support/seed-room';
 import { tempDir } from '../support/temp-dir';
 import {
@@ -143,6 +144,7 @@ async function startClockedServer() {
 	const access = createAccessService(await openFileKv(tmp.dir, () => clock.now), () => clock.now);
 	const app = createApplication({
 		store,
+		blobs: await openFileBlobStore(`${tmp.dir}/blobs`),
 		access,
 		log: silentLog,
 		build: 'test',

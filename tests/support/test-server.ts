@@ -17,6 +17,8 @@ import { createApplication, memoryAttemptsLimiter, memoryCommandLimiter } from '
 import { createAccessService, type Role } from '../../server/access/access-service';
 import { openFileKv } from '../../server/access/file-kv';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
+import { openFileBlobStore } from '../../server/store/file/file-blob-store';
+import type { EventStore } from '../../server/store/port';
 import { tempDir } from './temp-dir';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -31,14 +33,25 @@ export const silentLog = { info() {}, warn() {}, error() {} };
 
 /** Starts the app on a random port with an embedded store in a fresh temp dir. */
 export async function startTestServer(
-	options: { dataDir?: string; snapshotEvery?: number; snapshotRetainEvents?: number; commandRateLimit?: number } = {}
+	options: {
+		dataDir?: string;
+		snapshotEvery?: number;
+		snapshotRetainEvents?: number;
+		commandRateLimit?: number;
+		/** Puts something between the engine and the file store (e.g. a tap that keeps every appended event). */
+		wrapStore?: (store: EventStore) => EventStore;
+	} = {}
 ) {
 	const tmp = options.dataDir ? null : await tempDir();
 	const dataDir = options.dataDir ?? tmp!.dir;
-	const store = await openFileEventStore({ dataDir, snapshotRetainEvents: options.snapshotRetainEvents });
+	const fileStore = await openFileEventStore({ dataDir, snapshotRetainEvents: options.snapshotRetainEvents });
+	const store = options.wrapStore ? options.wrapStore(fileStore) : fileStore;
 	const access = createAccessService(await openFileKv(dataDir));
+	const blobs = await openFileBlobStore(`${dataDir}/blobs`);
 	const app = createApplication({
 		store,
+		blobs,
+		uploadLimit: options.uploadLimit,
 		access,
 		log: silentLog,
 		build: 'test',
@@ -63,6 +76,7 @@ export async function startTestServer(
 		port,
 		dataDir,
 		access,
+		blobs,
 		/**
 		 * A connected client (websocket only, like the browser) with a session that has `role` in the
 		 * given rooms (by default a facilitator everywhere the tests use: any room id it names later).

@@ -2,6 +2,7 @@
 export * from './model';
 export * from './commands';
 export * from './events';
+export * from './imports';
 export * from './decide';
 export * from './evolve';
 export * from './canonical';

@@ -1,0 +1,242 @@
+/**
+ * Curation endpoints: uploads, imports (inspect, preview, apply, with progress), exports (backup, CSV
+ * per kind) and restoring a backup into a new room. Every request names a room the caller's session
+ * holds a role in (cookie), every POST comes from our own origin, and every failure is a JSON answer
+ * `{ error, message }` a page can show as it is.
+ *
+ *   POST /api/rooms/:id/uploads?purpose=artifact|import   raw bytes -> what was stored
+ *   POST /api/rooms/:id/imports/inspect                   { blobId } -> columns, sample rows, guesses
+ *   POST /api/rooms/:id/imports                           { blobId, fileName, mapping, dryRun }
+ *                                                          -> NDJSON: progress lines, then the outcome
+ *   GET  /api/rooms/:id/export/backup.json                (facilitators)
+ *   GET  /api/rooms/:id/export/<kind>.csv
+ *   POST /api/rooms/restore                               backup JSON -> { roomId } (a new room)
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseCookie } from 'cookie';
+import { z } from 'zod';
+import { ImportMapping, type Role } from '../../src/lib/domain';
+import type { AccessService, Session } from '../access/access-service';
+import type { RoomEngine } from '../engine/room-engine';
+import { checkBackup, writeBackup } from '../exports/backup';
+import { CSV_KINDS, exportCsv, type CsvKind } from '../exports/csv-export';
+import { readBody, storeUpload, UploadError } from '../files/uploads';
+import { SESSION_COOKIE } from '../gateway/socket-gateway';
+import type { ImportService } from '../imports/import-service';
+import type { BlobStore } from '../store/port';
+import { readJson, SECURITY_HEADERS, sendJson } from './json';
+import { isAllowedOrigin } from './origin';
+
+export interface CurateApiDeps {
+	access: AccessService;
+	engine: RoomEngine;
+	blobs: BlobStore;
+	imports: ImportService;
+	allowedOrigins: readonly string[];
+	/** Largest upload, in bytes (a backup to restore may be up to four times this: files travel as base64). */
+	uploadLimit: number;
+}
+
+const ROOM = '([A-Za-z0-9_-]{1,64})';
+const UPLOADS = new RegExp(`^/api/rooms/${ROOM}/uploads$`);
+const INSPECT = new RegExp(`^/api/rooms/${ROOM}/imports/inspect$`);
+const IMPORTS = new RegExp(`^/api/rooms/${ROOM}/imports$`);
+const BACKUP = new RegExp(`^/api/rooms/${ROOM}/export/backup\\.json$`);
+const CSV = new RegExp(`^/api/rooms/${ROOM}/export/([a-z]+)\\.csv$`);
+const RESTORE = '/api/rooms/restore';
+
+const Sha = z.string().regex(/^[a-f0-9]{64}$/, 'a file id is 64 hex characters');
+const InspectBody = z.strictObject({ blobId: Sha });
+const ImportBody = z.strictObject({
+	blobId: Sha,
+	fileName: z.string().trim().max(200).default('import.csv'),
+	mapping: ImportMapping,
+	dryRun: z.boolean()
+});
+
+const RANK: Record<Role, number> = { viewer: 0, contributor: 1, facilitator: 2 };
+
+/** A room id for a restored room: its name made URL-safe, and a random tail so it never collides. */
+function restoredRoomId(name: string): string {
+	const slug = name
+		.normalize('NFKD')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '')
+		.slice(0, 40);
+	return `${slug || 'room'}-${randomBytes(3).toString('hex')}`;
+}
+
+export function createCurateApi(deps: CurateApiDeps) {
+	const { access, engine, blobs, imports } = deps;
+
+	async function sessionOf(req: IncomingMessage): Promise<{ token: string | null; session: Session | null }> {
+		const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+		return { token, session: await access.session(token) };
+	}
+
+	/** The caller's session if it holds at least `least` in the room; otherwise answers and returns null. */
+	async function member(req: IncomingMessage, res: ServerResponse, roomId: string, least: Role): Promise<Session | null> {
+		const { session } = await sessionOf(req);
+		const role = access.roleIn(session, roomId);
+		if (!session) {
+			sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: this browser has not joined the room.' });
+			return null;
+		}
+		if (!role || RANK[role] < RANK[least]) {
+			sendJson(res, 403, { error: 'forbidden', message: `Only a ${least}${least === 'facilitator' ? '' : ' or facilitator'} of this room can do this.` });
+			return null;
+		}
+		return session;
+	}
+
+	const actorOf = (session: Session, role: Role) => ({ id: session.id, name: session.name, role });
+
+	async function upload(req: IncomingMessage, res: ServerResponse, roomId: string, url: URL): Promise<void> {
+		const session = await member(req, res, roomId, 'contributor');
+		if (!session) return void res.once('finish', () => req.destroy());
+		const purpose = url.searchParams.get('purpose') === 'import' ? 'import' : 'artifact';
+		const bytes = await readBody(req, deps.uploadLimit);
+		const stored = await storeUpload(blobs, bytes, purpose);
+		sendJson(res, 201, stored);
+	}
+
+	async function runImport(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
+		const session = await member(req, res, roomId, 'contributor');
+		if (!session) return;
+		const parsed = ImportBody.safeParse(await readJson(req, 256 * 1024));
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			return sendJson(res, 400, { error: 'invalid_payload', message: `The import settings are not valid (${issue?.path.join('.')}: ${issue?.message}).` });
+		}
+		// Progress streams as one JSON object per line; the last line is the outcome.
+		res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+		let lastSent = 0;
+		const outcome = await imports
+			.run({
+				roomId,
+				actor: actorOf(session, access.roleIn(session, roomId)!),
+				...parsed.data,
+				onProgress: ({ rows, fraction }) => {
+					const now = Date.now();
+					if (now - lastSent < 100) return;
+					lastSent = now;
+					res.write(`${JSON.stringify({ type: 'progress', rows, fraction })}\n`);
+				}
+			})
+			.catch(() => ({ ok: false as const, code: 'unavailable' as const, message: 'The import could not finish just now; nothing was changed. Try again.' }));
+		res.end(`${JSON.stringify({ type: 'done', ...outcome })}\n`);
+	}
+
+	async function backup(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
+		if (!(await member(req, res, roomId, 'facilitator'))) return;
+		const joined = await engine.join(roomId);
+		if (!joined.ok || joined.mode !== 'snapshot') return sendJson(res, 503, { error: 'unavailable', message: 'The room could not be read just now; try again.' });
+		const day = new Date().toISOString().slice(0, 10);
+		res.writeHead(200, {
+			...SECURITY_HEADERS,
+			'content-type': 'application/json; charset=utf-8',
+			'cache-control': 'no-store',
+			'content-disposition': `attachment; filename="${roomId}-backup-${day}.json"`
+		});
+		await writeBackup(res, { id: roomId, version: joined.state.version, epoch: joined.epoch }, joined.state, blobs);
+		res.end();
+	}
+
+	async function csv(req: IncomingMessage, res: ServerResponse, roomId: string, kind: string): Promise<void> {
+		if (!(CSV_KINDS as readonly string[]).includes(kind)) {
+			return sendJson(res, 404, { error: 'not_found', message: `No export "${kind}"; there are ${CSV_KINDS.join(', ')}.` });
+		}
+		if (!(await member(req, res, roomId, 'viewer'))) return;
+		const state = await engine.state(roomId);
+		if (!state) return sendJson(res, 404, { error: 'not_found', message: 'This room does not exist.' });
+		const text = exportCsv(state, kind as CsvKind);
+		res.writeHead(200, {
+			...SECURITY_HEADERS,
+			'content-type': 'text/csv; charset=utf-8',
+			'cache-control': 'no-store',
+			'content-disposition': `attachment; filename="${roomId}-${kind}.csv"`,
+			'content-length': Buffer.byteLength(text)
+		});
+		res.end(text);
+	}
+
+	async function restore(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const { token, session } = await sessionOf(req);
+		if (!session || !token) {
+			return sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in to a room as its facilitator first.' });
+		}
+		if (!Object.values(session.grants).some((g) => g.role === 'facilitator')) {
+			return sendJson(res, 403, { error: 'forbidden', message: 'Only a facilitator of a room can restore a backup.' });
+		}
+		const body = await readBody(req, deps.uploadLimit * 4).catch((error: unknown) => {
+			if (error instanceof UploadError) throw new UploadError(413, 'too_large', `This backup is larger than the ${Math.round((deps.uploadLimit * 4) / 1_048_576)} MB this server restores.`);
+			throw error;
+		});
+		let json: unknown;
+		try {
+			json = JSON.parse(body.toString('utf8'));
+		} catch {
+			return sendJson(res, 400, { error: 'invalid_payload', message: 'This file is not JSON, so it is not a Customer Room backup.' });
+		}
+		const checked = checkBackup(json);
+		if (!checked.ok) return sendJson(res, 400, { error: 'invalid_payload', message: checked.message });
+		const { backup } = checked;
+		for (const [, blob] of Object.entries(backup.blobs)) await blobs.put(Buffer.from(blob.data, 'base64'), blob.contentType);
+		const roomId = restoredRoomId(backup.state.meta!.name);
+		const result = await engine.execute(roomId, `restore-${randomBytes(8).toString('hex')}`, { type: 'room.restore', state: backup.state }, actorOf(session, 'facilitator'));
+		if (!result.ok) return sendJson(res, result.code === 'unavailable' ? 503 : 409, { error: result.code, message: result.message });
+		await access.addGrant(token, roomId, 'facilitator');
+		sendJson(res, 201, { roomId, version: result.version, files: Object.keys(backup.blobs).length });
+	}
+
+	/** Handles the curation paths; answers false for any other path. */
+	return async function handleCurate(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+		const path = url.pathname;
+		const post = req.method === 'POST';
+		const match = (pattern: RegExp) => pattern.exec(path);
+		const routes: Array<[RegExpExecArray | null | boolean, boolean, () => Promise<void>]> = [
+			[match(UPLOADS), true, () => upload(req, res, match(UPLOADS)![1]!, url)],
+			[match(INSPECT), true, () => inspect(req, res, match(INSPECT)![1]!)],
+			[match(IMPORTS), true, () => runImport(req, res, match(IMPORTS)![1]!)],
+			[path === RESTORE, true, () => restore(req, res)],
+			[match(BACKUP), false, () => backup(req, res, match(BACKUP)![1]!)],
+			[match(CSV), false, () => csv(req, res, match(CSV)![1]!, match(CSV)![2]!)]
+		];
+		const route = routes.find(([m]) => m);
+		if (!route) return false;
+		const [, wantsPost, run] = route;
+		if (wantsPost !== post && !(!wantsPost && req.method === 'HEAD')) {
+			sendJson(res, 405, { error: 'method_not_allowed', message: `Use ${wantsPost ? 'POST' : 'GET'} here.` });
+			return true;
+		}
+		if (post && !isAllowedOrigin(req, deps.allowedOrigins)) {
+			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
+			return true;
+		}
+		try {
+			await run();
+		} catch (error) {
+			if (error instanceof UploadError) {
+				if (!res.headersSent) sendJson(res, error.status, { error: error.code, message: error.message });
+				// A refused body is not read to its end: close the connection rather than drain it.
+				if (error.status === 413) res.once('finish', () => req.destroy());
+			} else if (!res.headersSent) {
+				sendJson(res, 503, { error: 'unavailable', message: 'The server could not finish this just now; nothing was changed. Try again.' });
+			} else {
+				res.end();
+			}
+		}
+		return true;
+	};
+
+	async function inspect(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
+		if (!(await member(req, res, roomId, 'contributor'))) return;
+		const parsed = InspectBody.safeParse(await readJson(req));
+		if (!parsed.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { blobId } of an uploaded file.' });
+		const inspection = await imports.inspect(parsed.data.blobId);
+		if (!inspection) return sendJson(res, 404, { error: 'not_found', message: 'That file is no longer on the server; upload it again.' });
+		sendJson(res, 200, inspection);
+	}
+}

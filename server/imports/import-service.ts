@@ -1,0 +1,144 @@
+/**
+ * Runs imports for a room: reads the uploaded file against the mapping, skips the rows earlier imports
+ * counted (their keys sit in blobs named by the room's import records), and applies what is new as one
+ * `import.apply` command, so an import lands completely or not at all. A preview is the same reading
+ * without the command. One import at a time per room on this instance; across instances the command's
+ * `basedOn` makes a second import that raced the first read the file again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Actor, RoomEngine } from '../engine/room-engine';
+import type { BlobStore } from '../store/port';
+import type { ImportMapping, RoomState } from '../../src/lib/domain';
+import { CsvSyntaxError, decodeText, sniffDelimiter } from './csv-source';
+import { inspectCsv, type Inspection } from './inspect';
+import { checkMapping, readImport, type ImportSummary } from './read-import';
+
+export interface ImportRequest {
+	roomId: string;
+	actor: Actor;
+	blobId: string;
+	fileName: string;
+	mapping: ImportMapping;
+	dryRun: boolean;
+	onProgress?: (done: { rows: number; fraction: number }) => void;
+}
+
+export type ImportOutcome =
+	| { ok: true; applied: boolean; importId: string | null; version: number | null; summary: ImportSummary; message: string }
+	| { ok: false; code: 'not_found' | 'invalid_payload' | 'conflict' | 'unavailable' | 'forbidden'; message: string; line?: number };
+
+const MAX_ATTEMPTS = 3;
+
+export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore }) {
+	const { engine, blobs } = deps;
+	/** One import at a time per room (on this instance): the next waits for the previous. */
+	const queues = new Map<string, Promise<unknown>>();
+
+	function serialized<T>(roomId: string, run: () => Promise<T>): Promise<T> {
+		const previous = queues.get(roomId) ?? Promise.resolve();
+		const next = previous.then(run, run);
+		const settled = next.catch(() => undefined);
+		queues.set(roomId, settled);
+		void settled.then(() => queues.get(roomId) === settled && queues.delete(roomId));
+		return next;
+	}
+
+	/**
+	 * Keys of the rows earlier imports of this kind counted. A key is a hash that includes its scope
+	 * (`keyScope`: one survey's rows never match another's), so the kind is filter enough.
+	 */
+	async function seenKeys(state: RoomState, mapping: ImportMapping): Promise<Set<string>> {
+		const seen = new Set<string>();
+		for (const record of Object.values(state.imports)) {
+			if (!record.keysBlobId || record.kind !== mapping.kind) continue;
+			const blob = await blobs.get(record.keysBlobId);
+			if (!blob) continue;
+			for (const key of Buffer.from(blob.bytes).toString('utf8').split('\n')) if (key) seen.add(key);
+		}
+		return seen;
+	}
+
+	async function attempt(request: ImportRequest, text: string): Promise<ImportOutcome | 'retry'> {
+		const state = await engine.state(request.roomId);
+		if (!state?.meta) return { ok: false, code: 'not_found', message: 'This room does not exist.' };
+		const wrong = checkMapping(state, request.mapping);
+		if (wrong) return { ok: false, code: 'invalid_payload', message: wrong };
+		const seen = await seenKeys(state, request.mapping);
+		const { summary, delta, newKeys } = await readImport({
+			state,
+			mapping: request.mapping,
+			text,
+			delimiter: sniffDelimiter(text),
+			seen,
+			onProgress: request.onProgress
+		});
+		if (request.dryRun) return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
+		if (summary.added === 0) {
+			return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
+		}
+		const keysBlobId = (await blobs.put(Buffer.from(newKeys.join('\n')), 'text/plain')).id;
+		const importId = `import-${randomUUID()}`;
+		const result = await engine.execute(
+			request.roomId,
+			importId,
+			{
+				type: 'import.apply',
+				importId,
+				kind: request.mapping.kind,
+				fileName: request.fileName.slice(0, 200),
+				blobId: request.blobId,
+				keysBlobId,
+				rows: summary.rows,
+				added: summary.added,
+				duplicates: summary.duplicates,
+				errors: summary.errors,
+				basedOn: Object.keys(state.imports).length,
+				mapping: request.mapping,
+				delta
+			},
+			request.actor
+		);
+		if (!result.ok) {
+			if (result.code === 'conflict') return 'retry';
+			const code = result.code === 'forbidden' || result.code === 'not_found' || result.code === 'unavailable' ? result.code : 'invalid_payload';
+			return { ok: false, code, message: result.message };
+		}
+		return { ok: true, applied: true, importId, version: result.version, summary, message: describe(summary, true) };
+	}
+
+	return {
+		async inspect(blobId: string): Promise<Inspection | null> {
+			const blob = await blobs.get(blobId);
+			return blob ? inspectCsv(blob.bytes) : null;
+		},
+
+		/** Previews (dryRun) or applies an import. Never throws for a bad file: it says what is wrong. */
+		run(request: ImportRequest): Promise<ImportOutcome> {
+			return serialized(request.roomId, async () => {
+				const blob = await blobs.get(request.blobId);
+				if (!blob) return { ok: false, code: 'not_found', message: 'That file is no longer on the server; upload it again.' };
+				const { text } = decodeText(blob.bytes);
+				try {
+					for (let i = 0; i < MAX_ATTEMPTS; i++) {
+						const outcome = await attempt(request, text);
+						if (outcome !== 'retry') return outcome;
+					}
+					return { ok: false, code: 'conflict', message: 'Other imports kept landing while this one was read; try again.' };
+				} catch (error) {
+					if (error instanceof CsvSyntaxError) return { ok: false, code: 'invalid_payload', message: error.message, line: error.line };
+					throw error;
+				}
+			});
+		}
+	};
+}
+
+function describe(summary: ImportSummary, applied: boolean): string {
+	const parts = [`${summary.rows} rows read`, `${summary.added} ${applied ? 'added' : 'new'}`];
+	if (summary.duplicates) parts.push(`${summary.duplicates} already counted`);
+	if (summary.errors) parts.push(`${summary.errors} with errors`);
+	if (!applied && summary.added === 0 && summary.rows > 0 && summary.duplicates > 0) return `${parts.join(', ')}: nothing new to import.`;
+	return `${parts.join(', ')}.`;
+}
+
+export type ImportService = ReturnType<typeof createImportService>;

@@ -1,0 +1,456 @@
+/**
+ * Reads an import file against a mapping: every row is checked (a row that cannot be read is reported
+ * by line and reason, and the rest go on), rows an earlier import counted are skipped by key, and what
+ * the new rows add is summed into one delta. Pure apart from yielding to the event loop: no store, no
+ * clock, so a preview (dry run) and the real import read a file identically.
+ */
+import { createHash } from 'node:crypto';
+import {
+	LIMITS,
+	emptyDelta,
+	own,
+	type ComplaintMapping,
+	type ImportDelta,
+	type ImportMapping,
+	type KpiMapping,
+	type KpiPoint,
+	type RoomState,
+	type StageRule,
+	type SurveyMapping,
+	type Verbatim
+} from '../../src/lib/domain';
+import { columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
+import { csvRows, type Delimiter } from './csv-source';
+
+/** Verbatims an import keeps per category or survey: the newest few, so the wall has words to show. */
+export const QUOTES_PER_ITEM = 10;
+/** Errors listed one by one; beyond this they are only counted. */
+export const LISTED_ERRORS = 1000;
+const PREVIEW_ROWS = 15;
+
+export interface RowError {
+	line: number;
+	reason: string;
+}
+
+export interface PreviewRow {
+	line: number;
+	date: string;
+	/** The category, KPI or survey the row counts towards. */
+	target: string;
+	stage: string;
+	segment: string | null;
+	/** The value (KPI), score (survey) or the first words of the customer's text (complaint). */
+	detail: string;
+	duplicate: boolean;
+}
+
+export interface CategoryTotal {
+	categoryId: string;
+	name: string;
+	stageId: string;
+	isNew: boolean;
+	/** New rows per month. */
+	months: Record<string, number>;
+	total: number;
+}
+
+export interface ImportSummary {
+	/** Data rows read (the header and blank lines are not rows). */
+	rows: number;
+	/** Rows that count now. */
+	added: number;
+	/** Rows an earlier import already counted (or repeated within this file under the same id). */
+	duplicates: number;
+	errors: number;
+	errorList: RowError[];
+	preview: PreviewRow[];
+	categories: CategoryTotal[];
+	/** First and last month of the new rows. */
+	periods: { from: string; to: string } | null;
+	notes: string[];
+}
+
+export interface ReadResult {
+	summary: ImportSummary;
+	delta: ImportDelta;
+	/** Keys of the rows that count now, for the next import to skip. */
+	newKeys: string[];
+}
+
+export interface ReadOptions {
+	state: RoomState;
+	mapping: ImportMapping;
+	text: string;
+	delimiter: Delimiter;
+	/** Keys of rows earlier imports of this kind counted. */
+	seen: ReadonlySet<string>;
+	onProgress?: (done: { rows: number; fraction: number }) => void;
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+const short = (text: string, max = 40) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const lower = (text: string) => text.trim().toLowerCase();
+
+/** Where the row's key lives: imports of one survey never skip rows of another. */
+export function keyScope(mapping: ImportMapping): string {
+	return mapping.kind === 'surveys' ? `surveys:${mapping.surveyId}` : mapping.kind;
+}
+
+/** Checks a mapping against the room before any row is read; returns what is wrong, or null. */
+export function checkMapping(state: RoomState, mapping: ImportMapping): string | null {
+	switch (mapping.kind) {
+		case 'complaints': {
+			for (const rule of mapping.stageRules) {
+				if (!own(state.stages, rule.stageId)) return `A stage rule names a stage that no longer exists (${rule.value}).`;
+			}
+			if (mapping.defaultStageId && !own(state.stages, mapping.defaultStageId)) return 'The default stage no longer exists.';
+			if (!mapping.stageRules.length && !mapping.defaultStageId) return 'Choose a stage for the rows: a rule or a default stage.';
+			return null;
+		}
+		case 'kpis':
+			if (!mapping.nameColumn && !mapping.kpiId) return 'Choose the KPI the values belong to, or a column naming it.';
+			if (mapping.kpiId && !own(state.kpis, mapping.kpiId)) return 'That KPI no longer exists.';
+			return null;
+		case 'surveys':
+			return own(state.surveys, mapping.surveyId) ? null : 'That survey no longer exists.';
+	}
+}
+
+function stageFor(rules: readonly StageRule[], cells: readonly string[], header: readonly string[] | null, fallback: string | null): string | null {
+	for (const rule of rules) {
+		const value = lower(cells[resolveColumn(rule.column, header)] ?? '');
+		const wanted = lower(rule.value);
+		if (rule.op === 'equals' ? value === wanted : value.includes(wanted)) return rule.stageId;
+	}
+	return fallback;
+}
+
+/** Keeps the newest `QUOTES_PER_ITEM` verbatims per item as rows go by. */
+class QuoteKeeper {
+	private readonly byItem = new Map<string, Verbatim[]>();
+	offer(itemId: string, verbatim: Verbatim): void {
+		const list = this.byItem.get(itemId) ?? [];
+		if (list.length >= QUOTES_PER_ITEM && list[list.length - 1]!.date >= verbatim.date) return;
+		list.push(verbatim);
+		list.sort((a, b) => b.date.localeCompare(a.date));
+		if (list.length > QUOTES_PER_ITEM) list.length = QUOTES_PER_ITEM;
+		this.byItem.set(itemId, list);
+	}
+	entries(): Array<[string, Verbatim]> {
+		return [...this.byItem].flatMap(([id, list]) => list.map((v) => [id, v] as [string, Verbatim]));
+	}
+}
+
+function quoteText(text: string): string {
+	const clean = text.replace(/\s+/g, ' ').trim();
+	if (clean.length <= 1000) return clean;
+	const cut = clean.slice(0, 999);
+	return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 900))}…`;
+}
+
+/** Reads the whole file. Throws `CsvSyntaxError` if the file cannot be read past some line. */
+export async function readImport(options: ReadOptions): Promise<ReadResult> {
+	const { state, mapping, text, delimiter, seen } = options;
+	const totalLines = Math.max(1, countLines(text));
+	const scope = keyScope(mapping);
+	const summary: ImportSummary = {
+		rows: 0,
+		added: 0,
+		duplicates: 0,
+		errors: 0,
+		errorList: [],
+		preview: [],
+		categories: [],
+		periods: null,
+		notes: []
+	};
+	const newKeys: string[] = [];
+	const keysThisFile = new Set<string>();
+	const occurrences = new Map<string, number>();
+	let header: string[] | null = null;
+	let expectedFields: number | null = null;
+	const fail = (line: number, reason: string) => {
+		summary.errors++;
+		if (summary.errorList.length < LISTED_ERRORS) summary.errorList.push({ line, reason });
+	};
+
+	const rowReader = makeRowReader(state, mapping);
+	for await (const row of csvRows(text, delimiter)) {
+		if (mapping.hasHeader && header === null) {
+			header = row.cells.map((c) => c.trim());
+			expectedFields = header.length;
+			continue;
+		}
+		summary.rows++;
+		if (summary.rows % 2000 === 0) options.onProgress?.({ rows: summary.rows, fraction: Math.min(1, row.line / totalLines) });
+		expectedFields ??= row.cells.length;
+		if (row.cells.length !== expectedFields) {
+			fail(row.line, `has ${row.cells.length} fields where the ${header ? 'header has' : 'first row has'} ${expectedFields}`);
+			continue;
+		}
+		const read = rowReader(row.cells, header);
+		if (!read.ok) {
+			fail(row.line, read.reason);
+			continue;
+		}
+		// The row's identity: its id if the file has one, else its content plus how often the same content came before.
+		const idIndex = mapping.idColumn ? resolveColumn(mapping.idColumn, header) : -1;
+		const id = idIndex >= 0 ? (row.cells[idIndex] ?? '').trim() : '';
+		let key: string;
+		if (id) {
+			key = hash(`${scope}\u0000id\u0000${id}`).slice(0, 24);
+		} else {
+			const content = hash(`${scope}\u0000row\u0000${row.cells.join('\u001f')}`);
+			const n = occurrences.get(content) ?? 0;
+			occurrences.set(content, n + 1);
+			key = hash(`${content}#${n}`).slice(0, 24);
+		}
+		const duplicate = seen.has(key) || keysThisFile.has(key);
+		if (summary.preview.length < PREVIEW_ROWS) summary.preview.push({ line: row.line, ...read.preview, duplicate });
+		if (duplicate) {
+			summary.duplicates++;
+			continue;
+		}
+		keysThisFile.add(key);
+		newKeys.push(key);
+		summary.added++;
+		read.commit(key);
+	}
+	options.onProgress?.({ rows: summary.rows, fraction: 1 });
+	const { delta, categories, periods, notes } = rowReader.finish();
+	return { summary: { ...summary, categories, periods, notes }, delta, newKeys };
+}
+
+function countLines(text: string): number {
+	let n = 0;
+	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+	return n + 1;
+}
+
+type RowRead =
+	| { ok: true; preview: Omit<PreviewRow, 'line' | 'duplicate'>; commit: (key: string) => void }
+	| { ok: false; reason: string };
+
+interface RowReader {
+	(cells: readonly string[], header: readonly string[] | null): RowRead;
+	finish(): { delta: ImportDelta; categories: CategoryTotal[]; periods: { from: string; to: string } | null; notes: string[] };
+}
+
+function makeRowReader(state: RoomState, mapping: ImportMapping): RowReader {
+	switch (mapping.kind) {
+		case 'complaints':
+			return complaintReader(state, mapping);
+		case 'kpis':
+			return kpiReader(state, mapping);
+		case 'surveys':
+			return surveyReader(state, mapping);
+	}
+}
+
+/** Shared by the readers: the cell of a column, trimmed, and the date and segment of a row. */
+function cellsOf(cells: readonly string[], header: readonly string[] | null) {
+	const cell = (ref: { index: number; name: string | null } | null) => (ref ? (cells[resolveColumn(ref, header)] ?? '').trim() : '');
+	return { cell, label: (ref: { index: number; name: string | null }) => columnLabel(resolveColumn(ref, header), header) };
+}
+
+function dateOf(mapping: ImportMapping, cells: readonly string[], header: readonly string[] | null): { ok: true; date: string } | { ok: false; reason: string } {
+	const { cell, label } = cellsOf(cells, header);
+	const raw = cell(mapping.dateColumn);
+	if (!raw) return { ok: false, reason: `has no date (${label(mapping.dateColumn)} is empty)` };
+	const date = parseDate(raw, mapping.dateFormat);
+	if (!date) {
+		const format = mapping.dateFormat === 'auto' ? 'YYYY-MM-DD' : mapping.dateFormat;
+		return { ok: false, reason: `${label(mapping.dateColumn)} "${short(raw)}" is not a date written ${format}` };
+	}
+	return { ok: true, date };
+}
+
+const segmentOf = (mapping: ImportMapping, cell: (ref: ImportMapping['segmentColumn']) => string) => {
+	const value = cell(mapping.segmentColumn);
+	return value ? value.slice(0, 60) : null;
+};
+
+function trackPeriods() {
+	let from: string | null = null;
+	let to: string | null = null;
+	return {
+		see(period: string) {
+			if (from === null || period < from) from = period;
+			if (to === null || period > to) to = period;
+		},
+		get: () => (from && to ? { from, to } : null)
+	};
+}
+
+function complaintReader(state: RoomState, mapping: ComplaintMapping): RowReader {
+	const existing = new Map<string, string>();
+	for (const c of Object.values(state.complaints)) existing.set(`${c.stageId}\u0000${lower(c.name)}`, c.id);
+	const categories = new Map<string, CategoryTotal>();
+	const counts = new Map<string, { categoryId: string; period: string; segment: string | null; add: number }>();
+	const quotes = new QuoteKeeper();
+	const periods = trackPeriods();
+
+	function categoryFor(stageId: string, name: string): CategoryTotal {
+		const key = `${stageId}\u0000${lower(name)}`;
+		let found = categories.get(key);
+		if (!found) {
+			const existingId = existing.get(key);
+			let categoryId = existingId ?? `c-${hash(key).slice(0, 12)}`;
+			while (!existingId && own(state.complaints, categoryId)) categoryId = `c-${hash(categoryId).slice(0, 12)}`;
+			found = { categoryId, name: existingId ? state.complaints[existingId]!.name : name.slice(0, 120), stageId, isNew: !existingId, months: {}, total: 0 };
+			categories.set(key, found);
+		}
+		return found;
+	}
+	const bump = (categoryId: string, period: string, segment: string | null) => {
+		const key = `${categoryId}|${period}|${segment ?? ''}`;
+		const entry = counts.get(key) ?? { categoryId, period, segment, add: 0 };
+		entry.add++;
+		counts.set(key, entry);
+	};
+
+	const read = ((cells, header) => {
+		const { cell, label } = cellsOf(cells, header);
+		const date = dateOf(mapping, cells, header);
+		if (!date.ok) return date;
+		const name = cell(mapping.categoryColumn);
+		if (!name) return { ok: false, reason: `has no category (${label(mapping.categoryColumn)} is empty)` };
+		const stageId = stageFor(mapping.stageRules, cells, header, mapping.defaultStageId);
+		if (!stageId) {
+			const shown = [...new Set(mapping.stageRules.map((r) => resolveColumn(r.column, header)))]
+				.map((i) => `${columnLabel(i, header)} "${short((cells[i] ?? '').trim(), 30)}"`)
+				.join(', ');
+			return { ok: false, reason: `matches no stage rule (${shown})` };
+		}
+		const segment = segmentOf(mapping, cell);
+		const text = cell(mapping.textColumn);
+		const period = date.date.slice(0, 7);
+		return {
+			ok: true,
+			preview: { date: date.date, target: name, stage: state.stages[stageId]?.name ?? stageId, segment, detail: short(text, 60) },
+			commit(key: string) {
+				const category = categoryFor(stageId, name);
+				category.months[period] = (category.months[period] ?? 0) + 1;
+				category.total++;
+				periods.see(period);
+				bump(category.categoryId, period, null);
+				if (segment) bump(category.categoryId, period, segment);
+				if (text) {
+					quotes.offer(category.categoryId, {
+						id: `q-${key.slice(0, 20)}`,
+						text: quoteText(text),
+						date: date.date,
+						channel: cell(mapping.channelColumn).slice(0, 60),
+						segment
+					});
+				}
+			}
+		};
+	}) as RowReader;
+	read.finish = () => {
+		const delta = emptyDelta();
+		const all = [...categories.values()];
+		delta.categories = all.filter((c) => c.isNew).map((c) => ({ categoryId: c.categoryId, stageId: c.stageId, name: c.name }));
+		delta.complaintCounts = [...counts.values()];
+		delta.complaintQuotes = quotes.entries().map(([categoryId, verbatim]) => ({ categoryId, verbatim }));
+		return { delta, categories: all.sort((a, b) => b.total - a.total), periods: periods.get(), notes: [] };
+	};
+	return read;
+}
+
+function kpiReader(state: RoomState, mapping: KpiMapping): RowReader {
+	const byName = new Map(Object.values(state.kpis).map((k) => [lower(k.name), k]));
+	const points = new Map<string, Map<string, number>>();
+	const periods = trackPeriods();
+	let replaced = 0;
+	const read = ((cells, header) => {
+		const { cell, label } = cellsOf(cells, header);
+		const date = dateOf(mapping, cells, header);
+		if (!date.ok) return date;
+		const raw = cell(mapping.valueColumn);
+		const value = parseNumber(raw);
+		if (value === null) return { ok: false, reason: raw ? `${label(mapping.valueColumn)} "${short(raw)}" is not a number` : `has no value (${label(mapping.valueColumn)} is empty)` };
+		let kpi = mapping.kpiId ? own(state.kpis, mapping.kpiId) : undefined;
+		if (mapping.nameColumn) {
+			const name = cell(mapping.nameColumn);
+			const named = byName.get(lower(name));
+			if (!named && !kpi) return { ok: false, reason: name ? `names no KPI of this room ("${short(name)}")` : `has no KPI name (${label(mapping.nameColumn)} is empty)` };
+			kpi = named ?? kpi;
+		}
+		const target = kpi!;
+		return {
+			ok: true,
+			preview: { date: date.date, target: target.name, stage: state.stages[target.stageId]?.name ?? '', segment: null, detail: `${value}${target.unit ? ` ${target.unit}` : ''}` },
+			commit() {
+				const series = points.get(target.id) ?? new Map<string, number>();
+				if (series.has(date.date)) replaced++;
+				series.set(date.date, value);
+				points.set(target.id, series);
+				periods.see(date.date.slice(0, 7));
+			}
+		};
+	}) as RowReader;
+	read.finish = () => {
+		const delta = emptyDelta();
+		delta.kpiPoints = [...points].map(([kpiId, series]) => ({
+			kpiId,
+			// The room keeps the newest LIMITS.kpiPoints values of a KPI; older ones would fall off anyway.
+			points: [...series].map(([date, value]): KpiPoint => ({ date, value })).sort((a, b) => a.date.localeCompare(b.date)).slice(-LIMITS.kpiPoints)
+		}));
+		const notes = replaced ? [`${replaced} rows gave a second value for a date already in the file; the later row was kept.`] : [];
+		return { delta, categories: [], periods: periods.get(), notes };
+	};
+	return read;
+}
+
+function surveyReader(state: RoomState, mapping: SurveyMapping): RowReader {
+	const survey = state.surveys[mapping.surveyId]!;
+	const { min, max } = survey.scale;
+	const size = max - min + 1;
+	const counts = new Map<string, { surveyId: string; period: string; segment: string | null; add: number[] }>();
+	const quotes = new QuoteKeeper();
+	const periods = trackPeriods();
+	const bump = (period: string, segment: string | null, score: number, n: number) => {
+		const key = `${period}|${segment ?? ''}`;
+		const entry = counts.get(key) ?? { surveyId: survey.id, period, segment, add: new Array<number>(size).fill(0) };
+		entry.add[score - min]! += n;
+		counts.set(key, entry);
+	};
+	const read = ((cells, header) => {
+		const { cell, label } = cellsOf(cells, header);
+		const date = dateOf(mapping, cells, header);
+		if (!date.ok) return date;
+		const raw = cell(mapping.scoreColumn);
+		const score = parseNumber(raw);
+		if (score === null) return { ok: false, reason: raw ? `${label(mapping.scoreColumn)} "${short(raw)}" is not a score` : `has no score (${label(mapping.scoreColumn)} is empty)` };
+		if (!Number.isInteger(score) || score < min || score > max) return { ok: false, reason: `score ${score} is outside the survey's ${min}-${max} scale` };
+		let n = 1;
+		if (mapping.countColumn) {
+			const rawCount = cell(mapping.countColumn);
+			const count = parseNumber(rawCount);
+			if (count === null || !Number.isInteger(count) || count < 0) return { ok: false, reason: `${label(mapping.countColumn)} "${short(rawCount)}" is not a count of responses` };
+			n = count;
+		}
+		const segment = segmentOf(mapping, cell);
+		const text = mapping.countColumn ? '' : cell(mapping.textColumn);
+		const period = date.date.slice(0, 7);
+		return {
+			ok: true,
+			preview: { date: date.date, target: survey.question, stage: state.stages[survey.stageId]?.name ?? '', segment, detail: mapping.countColumn ? `${n} × ${score}` : `score ${score}` },
+			commit(key: string) {
+				periods.see(period);
+				bump(period, null, score, n);
+				if (segment) bump(period, segment, score, n);
+				if (text) quotes.offer(survey.id, { id: `q-${key.slice(0, 20)}`, text: quoteText(text), date: date.date, channel: '', segment });
+			}
+		};
+	}) as RowReader;
+	read.finish = () => {
+		const delta = emptyDelta();
+		delta.surveyCounts = [...counts.values()];
+		delta.surveyQuotes = quotes.entries().map(([surveyId, verbatim]) => ({ surveyId, verbatim }));
+		return { delta, categories: [], periods: periods.get(), notes: [] };
+	};
+	return read;
+}
