@@ -13,9 +13,13 @@ export const ARTIFACT_KIND_WORD: Record<Artifact['kind'], string> = {
 /**
  * A same-origin image for the artifact, or null. Only same-origin: a corridor TV may have no internet,
  * and the CSP (rightly) blocks other origins. Calls and documents with a picture (a call card, a letter)
- * show it too.
+ * show it too. An uploaded picture shows its thumbnail (made on upload), or `full` size when asked.
  */
-export function artifactImage(artifact: Artifact): string | null {
+export function artifactImage(artifact: Artifact, size: 'thumb' | 'full' = 'thumb'): string | null {
+	if (artifact.blobId && artifact.kind === 'image') {
+		const thumb = artifact.file?.thumbBlobId;
+		return `/api/blobs/${size === 'thumb' && thumb ? thumb : artifact.blobId}`;
+	}
 	const url = artifact.url;
 	if (!url || !url.startsWith('/') || url.startsWith('//')) return null;
 	return artifact.kind === 'image' || /\.(png|jpe?g|gif|webp|svg)$/i.test(url) ? url : null;
