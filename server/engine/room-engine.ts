@@ -306,7 +306,7 @@ export function createRoomEngine(options: EngineOptions) {
 		async execute(roomId: string, commandId: string, command: Command, actor: Actor): Promise<CommandResult> {
 			let room: RoomRuntime;
 			try {
-				if (command.type !== 'room.create' && !(await store.head(roomId))) {
+				if (command.type !== 'room.create' && command.type !== 'room.restore' && !(await store.head(roomId))) {
 					return { ok: false, code: 'unknown_room', message: `There is no room "${roomId}".` };
 				}
 				room = await runtime(roomId);

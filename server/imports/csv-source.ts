@@ -88,8 +88,8 @@ export class CsvSyntaxError extends Error {
 export async function* csvRows(text: string, delimiter: Delimiter, options: { yieldEvery?: number } = {}): AsyncGenerator<CsvRow> {
 	const yieldEvery = options.yieldEvery ?? 500;
 	const bytes = Buffer.from(text, 'utf8');
-	// Lines are counted by their ends in the bytes before a record (csv-parse's own count takes CRLF as two).
-	const lineEnd = bytes.includes(0x0a) ? 0x0a : 0x0d;
+	// Lines are counted by their ends (LF, CRLF or a lone CR) in the bytes before a record: csv-parse's
+	// own count takes CRLF as two.
 	const parser = parse({
 		delimiter,
 		bom: true,
@@ -121,7 +121,10 @@ export async function* csvRows(text: string, delimiter: Delimiter, options: { yi
 	let line = 1;
 	let counted = 0;
 	const advanceTo = (offset: number) => {
-		for (let i = bytes.indexOf(lineEnd, counted); i !== -1 && i < offset; i = bytes.indexOf(lineEnd, i + 1)) line++;
+		for (let i = counted; i < offset; i++) {
+			const b = bytes[i];
+			if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) line++;
+		}
 		counted = Math.max(counted, offset);
 	};
 	let n = 0;
