@@ -4,7 +4,6 @@
  * text under 1/54 of the screen height), shows a change from another client within a second, follows
  * the spotlight, celebrates a win and stops by itself, and survives a server crash without a reload.
  */
-import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { Command } from '../../src/lib/domain';
 import { launchChromium } from '../support/browser';
 import { buildLargeRoom, LARGE_ROOM_ID } from '../support/large-room';
 import { openPage } from '../support/pages';
+import { pageScriptSize } from '../support/page-scripts';
 import { freePort, sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
 import { join, send, type TestSocket } from '../support/test-server';
@@ -228,16 +228,10 @@ describe('the wall is live', () => {
 	it('shows a change from another client within a second, on screen, and reports its JavaScript size', async () => {
 		const page = await openWall('/rooms/demo/wall');
 		// Every script the page loaded (entry, route, shared chunks), gzipped as a server would send it.
-		const scripts = await page.evaluate(() =>
-			[...new Set(performance.getEntriesByType('resource').map((e) => e.name))].filter((u) => /\.js(\?|$)/.test(u))
-		);
-		const sizes = await Promise.all(
-			scripts.map(async (url) => gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer()), { level: 9 }).length)
-		);
-		const gzip = sizes.reduce((a, b) => a + b, 0);
-		console.log(`wall JavaScript: ${scripts.length} files, ${(gzip / 1024).toFixed(1)} KiB gzip`);
-		expect(scripts.length).toBeGreaterThan(2);
-		expect(gzip).toBeLessThan(140 * 1024);
+		const { files, gzipBytes } = await pageScriptSize(page);
+		console.log(`wall JavaScript: ${files} files, ${(gzipBytes / 1024).toFixed(1)} KiB gzip`);
+		expect(files).toBeGreaterThan(2);
+		expect(gzipBytes).toBeLessThan(140 * 1024);
 
 		// "Repayments" sits on the second screen of the demo journey: the wall must bring it up.
 		const row = page.locator('[data-testid="wall-touchpoint-tp-repayments"]');

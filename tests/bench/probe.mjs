@@ -1,0 +1,57 @@
+/**
+ * Preloaded into every server the benchmarks start (ours and the raw socket.io baseline) through
+ * NODE_OPTIONS=--import, so the servers run unchanged. On SIGUSR2 it prints one line
+ *
+ *   BENCH_PROBE {"seq":n,"ms":..,"cpuUs":..,"eld":{..},"rss":..,"heapUsed":..,"heapAfterGc":..,..}
+ *
+ * with what happened since the previous report: CPU time (user + system), event-loop delay (from
+ * perf_hooks.monitorEventLoopDelay), then memory before and after a full GC. Plain JavaScript: it loads
+ * before tsx does.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+
+const histogram = monitorEventLoopDelay({ resolution: 5 });
+histogram.enable();
+let seq = 0;
+let lastCpu = process.cpuUsage();
+let lastAt = performance.now();
+
+const ms = (ns) => Math.round((ns / 1e6) * 1000) / 1000;
+
+process.on('SIGUSR2', () => {
+	const now = performance.now();
+	const cpu = process.cpuUsage(lastCpu);
+	const before = process.memoryUsage();
+	const eld = {
+		p50: ms(histogram.percentile(50)),
+		p99: ms(histogram.percentile(99)),
+		max: ms(histogram.max),
+		mean: ms(histogram.mean),
+		count: histogram.count
+	};
+	gc();
+	const after = process.memoryUsage();
+	const report = {
+		seq: ++seq,
+		pid: process.pid,
+		ms: Math.round(now - lastAt),
+		cpuUs: cpu.user + cpu.system,
+		eld,
+		rss: before.rss,
+		heapUsed: before.heapUsed,
+		maxRss: process.resourceUsage().maxRSS * 1024,
+		heapAfterGc: after.heapUsed,
+		externalAfterGc: after.external,
+		arrayBuffersAfterGc: after.arrayBuffers,
+		rssAfterGc: after.rss
+	};
+	process.stdout.write(`BENCH_PROBE ${JSON.stringify(report)}\n`);
+	histogram.reset();
+	lastCpu = process.cpuUsage();
+	lastAt = performance.now();
+});
