@@ -38,6 +38,8 @@ export async function startTestServer(
 		snapshotEvery?: number;
 		snapshotRetainEvents?: number;
 		commandRateLimit?: number;
+		/** Largest upload accepted, in bytes (the app's default when absent). */
+		uploadLimit?: number;
 		/** Puts something between the engine and the file store (e.g. a tap that keeps every appended event). */
 		wrapStore?: (store: EventStore) => EventStore;
 	} = {}
