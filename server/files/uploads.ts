@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { ArtifactKind } from '../../src/lib/domain';
+import type { StoredUpload } from '../../src/lib/protocol/curate';
 import type { BlobStore } from '../store/port';
 
 export type UploadPurpose = 'artifact' | 'import';
@@ -88,18 +89,6 @@ function looksLikeText(bytes: Uint8Array): boolean {
 	const sample = bytes.subarray(0, 64 * 1024);
 	for (const b of sample) if (b === 0) return false;
 	return true;
-}
-
-export interface StoredUpload {
-	blobId: string;
-	size: number;
-	mime: string;
-	/** What the file can be in a room: an artifact kind, or `csv` for an import. */
-	kind: ArtifactKind | 'csv';
-	thumbBlobId: string | null;
-	/** Pixel size of pictures. */
-	width: number | null;
-	height: number | null;
 }
 
 /** Types `bytes` by content and checks it suits `purpose`; throws an `UploadError` saying why not. */

@@ -10,8 +10,10 @@ import type { Actor, RoomEngine } from '../engine/room-engine';
 import type { BlobStore } from '../store/port';
 import type { ImportMapping, RoomState } from '../../src/lib/domain';
 import { CsvSyntaxError, decodeText, sniffDelimiter } from './csv-source';
-import { inspectCsv, type Inspection } from './inspect';
-import { checkMapping, readImport, type ImportSummary } from './read-import';
+import type { Inspection } from '../../src/lib/protocol/curate';
+import { inspectCsv } from './inspect';
+import type { ImportOutcome, ImportSummary } from '../../src/lib/protocol/curate';
+import { checkMapping, readImport } from './read-import';
 
 export interface ImportRequest {
 	roomId: string;
@@ -22,10 +24,6 @@ export interface ImportRequest {
 	dryRun: boolean;
 	onProgress?: (done: { rows: number; fraction: number }) => void;
 }
-
-export type ImportOutcome =
-	| { ok: true; applied: boolean; importId: string | null; version: number | null; summary: ImportSummary; message: string }
-	| { ok: false; code: 'not_found' | 'invalid_payload' | 'conflict' | 'unavailable' | 'forbidden'; message: string; line?: number };
 
 const MAX_ATTEMPTS = 3;
 

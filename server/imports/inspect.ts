@@ -6,36 +6,12 @@
  */
 import type { DateFormat } from '../../src/lib/domain';
 import { guessDateFormat, parseDate, parseNumber } from './cells';
-import { csvRows, decodeText, sniffDelimiter, type Delimiter } from './csv-source';
+import type { ColumnInfo, Inspection } from '../../src/lib/protocol/curate';
+import { csvRows, decodeText, sniffDelimiter } from './csv-source';
 
 const SAMPLE_ROWS = 200;
 const SHOWN_ROWS = 8;
 const CELL_CHARS = 160;
-
-export interface ColumnInfo {
-	index: number;
-	/** The header cell when the first row is a header. */
-	name: string | null;
-	samples: string[];
-	/** What most non-empty sample values are. */
-	looks: 'date' | 'number' | 'text' | 'empty';
-	dateFormat: DateFormat | null;
-	/** Distinct non-empty values among the sampled rows, and whether every sampled row had its own. */
-	distinct: number;
-	unique: boolean;
-	/** The most frequent values (for stage rules), at most 30. */
-	topValues: Array<{ value: string; count: number }>;
-}
-
-export interface Inspection {
-	encoding: 'utf-8' | 'windows-1252';
-	delimiter: Delimiter;
-	hasHeader: boolean;
-	/** Approximate data rows (lines; quoted line breaks make it an overestimate). */
-	approxRows: number;
-	rows: string[][];
-	columns: ColumnInfo[];
-}
 
 const isDate = (v: string) => parseDate(v, 'auto') !== null || /^\d{1,2}[/.]\d{1,2}[/.]\d{4}/.test(v);
 const isNumber = (v: string) => parseNumber(v) !== null;

@@ -20,6 +20,7 @@ import {
 	type Verbatim
 } from '../../src/lib/domain';
 import { columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
+import type { CategoryTotal, ImportSummary, PreviewRow, RowError } from '../../src/lib/protocol/curate';
 import { csvRows, type Delimiter } from './csv-source';
 
 /** Verbatims an import keeps per category or survey: the newest few, so the wall has words to show. */
@@ -27,49 +28,6 @@ export const QUOTES_PER_ITEM = 10;
 /** Errors listed one by one; beyond this they are only counted. */
 export const LISTED_ERRORS = 1000;
 const PREVIEW_ROWS = 15;
-
-export interface RowError {
-	line: number;
-	reason: string;
-}
-
-export interface PreviewRow {
-	line: number;
-	date: string;
-	/** The category, KPI or survey the row counts towards. */
-	target: string;
-	stage: string;
-	segment: string | null;
-	/** The value (KPI), score (survey) or the first words of the customer's text (complaint). */
-	detail: string;
-	duplicate: boolean;
-}
-
-export interface CategoryTotal {
-	categoryId: string;
-	name: string;
-	stageId: string;
-	isNew: boolean;
-	/** New rows per month. */
-	months: Record<string, number>;
-	total: number;
-}
-
-export interface ImportSummary {
-	/** Data rows read (the header and blank lines are not rows). */
-	rows: number;
-	/** Rows that count now. */
-	added: number;
-	/** Rows an earlier import already counted (or repeated within this file under the same id). */
-	duplicates: number;
-	errors: number;
-	errorList: RowError[];
-	preview: PreviewRow[];
-	categories: CategoryTotal[];
-	/** First and last month of the new rows. */
-	periods: { from: string; to: string } | null;
-	notes: string[];
-}
 
 export interface ReadResult {
 	summary: ImportSummary;

@@ -20,7 +20,7 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 
 	return {
 		async upload(bytes: Uint8Array, purpose: 'artifact' | 'import' = 'artifact', extra: Record<string, string> = {}) {
-			return json(await fetch(`${room}/uploads?purpose=${purpose}`, { method: 'POST', headers: headers({ 'content-type': 'application/octet-stream', ...extra }), body: bytes }));
+			return json(await fetch(`${room}/uploads?purpose=${purpose}`, { method: 'POST', headers: headers({ 'content-type': 'application/octet-stream', ...extra }), body: bytes as unknown as BodyInit }));
 		},
 		async inspect(blobId: string) {
 			return json(await fetch(`${room}/imports/inspect`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify({ blobId }) }));
@@ -46,7 +46,7 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 					buffered = buffered.slice(newline + 1);
 					arrivals.push(Date.now() - started);
 					if (line.type === 'progress') progress.push(line as unknown as { rows: number; fraction: number });
-					else done = line as ImportStreamResult['done'];
+					else done = line as unknown as ImportStreamResult['done'];
 				}
 			}
 			if (!done) throw new Error('the import stream ended without an outcome');
@@ -56,7 +56,7 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 			const res = await fetch(`${room}${path}`, { headers: headers() });
 			return { status: res.status, headers: res.headers, text: await res.text() };
 		},
-		async restore(body: string | Uint8Array) {
+		async restore(body: string) {
 			return json(await fetch(`${baseUrl}/api/rooms/restore`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body }));
 		}
 	};

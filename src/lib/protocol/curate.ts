@@ -1,0 +1,92 @@
+/**
+ * What the curation endpoints answer (server/http/curate-api.ts), typed once for the server and the
+ * Curate page. Plain types: nothing here runs.
+ */
+import type { ArtifactKind, DateFormat } from '../domain';
+
+/** The CSV delimiters an import recognises. */
+export type Delimiter = ',' | ';' | '\t' | '|';
+
+export interface ColumnInfo {
+	index: number;
+	/** The header cell when the first row is a header. */
+	name: string | null;
+	samples: string[];
+	/** What most non-empty sample values are. */
+	looks: 'date' | 'number' | 'text' | 'empty';
+	dateFormat: DateFormat | null;
+	/** Distinct non-empty values among the sampled rows, and whether every sampled row had its own. */
+	distinct: number;
+	unique: boolean;
+	/** The most frequent values (for stage rules), at most 30. */
+	topValues: Array<{ value: string; count: number }>;
+}
+
+export interface Inspection {
+	encoding: 'utf-8' | 'windows-1252';
+	delimiter: Delimiter;
+	hasHeader: boolean;
+	/** Approximate data rows (lines; quoted line breaks make it an overestimate). */
+	approxRows: number;
+	rows: string[][];
+	columns: ColumnInfo[];
+}
+
+export interface RowError {
+	line: number;
+	reason: string;
+}
+
+export interface PreviewRow {
+	line: number;
+	date: string;
+	/** The category, KPI or survey the row counts towards. */
+	target: string;
+	stage: string;
+	segment: string | null;
+	/** The value (KPI), score (survey) or the first words of the customer's text (complaint). */
+	detail: string;
+	duplicate: boolean;
+}
+
+export interface CategoryTotal {
+	categoryId: string;
+	name: string;
+	stageId: string;
+	isNew: boolean;
+	/** New rows per month. */
+	months: Record<string, number>;
+	total: number;
+}
+
+export interface ImportSummary {
+	/** Data rows read (the header and blank lines are not rows). */
+	rows: number;
+	/** Rows that count now. */
+	added: number;
+	/** Rows an earlier import already counted (or repeated within this file under the same id). */
+	duplicates: number;
+	errors: number;
+	errorList: RowError[];
+	preview: PreviewRow[];
+	categories: CategoryTotal[];
+	/** First and last month of the new rows. */
+	periods: { from: string; to: string } | null;
+	notes: string[];
+}
+
+export type ImportOutcome =
+	| { ok: true; applied: boolean; importId: string | null; version: number | null; summary: ImportSummary; message: string }
+	| { ok: false; code: 'not_found' | 'invalid_payload' | 'conflict' | 'unavailable' | 'forbidden'; message: string; line?: number };
+
+export interface StoredUpload {
+	blobId: string;
+	size: number;
+	mime: string;
+	/** What the file can be in a room: an artifact kind, or `csv` for an import. */
+	kind: ArtifactKind | 'csv';
+	thumbBlobId: string | null;
+	/** Pixel size of pictures. */
+	width: number | null;
+	height: number | null;
+}
