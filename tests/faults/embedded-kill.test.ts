@@ -9,7 +9,7 @@ import { openFileEventStore } from '../../server/store/file/file-event-store';
 import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
 import { checkRun } from './checker';
-import { FaultRun, LONG, faultSeed, readLog, setUpRoom } from './harness';
+import { CLIENT_FAULTS, FaultRun, LONG, faultSeed, readLog, setUpRoom } from './harness';
 
 const ROOM = 'faults-embedded';
 /** No snapshot (so no compaction) during the run: the checker reads the whole log afterwards. */
@@ -46,7 +46,7 @@ describe('fault suite: embedded store', () => {
 		await run.start(SHAPE.writers, SHAPE.walls);
 
 		// Kills weigh double: they are what this file is about.
-		for (const fault of run.plan(['kill', 'kill', 'offline', 'reload'] as const, SHAPE.faults)) {
+		for (const fault of run.plan(['kill', 'kill', ...CLIENT_FAULTS] as const, SHAPE.faults)) {
 			await run.progress(run.gap());
 			if (fault === 'kill') {
 				const victim = server!;

@@ -12,7 +12,7 @@ import { io as connect } from 'socket.io-client';
 import type { Command, RecordedEvent } from '../../src/lib/domain';
 import type { EventStore } from '../../server/store/port';
 import { prng, type Prng } from '../support/prng';
-import { roomClient, waitForConvergence, waitUntil, type RoomClient } from '../support/room-clients';
+import { roomClient, waitUntil, type RoomClient } from '../support/room-clients';
 import { sessionToken } from '../support/server-process';
 import { startBalancer, type Balancer } from '../support/tcp-balancer';
 import { createRoom, join, quote, stateHash, type TestSocket } from '../support/test-server';
@@ -33,6 +33,11 @@ export function faultSeed(): number {
 }
 
 export type Role = 'facilitator' | 'viewer';
+
+/** Faults that happen to one client. Stalls take up to half a minute each, so only the long schedules have them. */
+export type ClientFault = 'offline' | 'reload' | 'stall';
+/** The client faults of this variant's schedules. */
+export const CLIENT_FAULTS: readonly ClientFault[] = LONG ? ['offline', 'reload', 'stall'] : ['offline', 'reload'];
 
 export interface FaultRunOptions {
 	roomId: string;
@@ -82,6 +87,8 @@ export class FaultRun {
 	/** What happened, in order: printed with the seed. */
 	readonly journal: string[] = [];
 	acks = 0;
+	/** The highest version any command was acknowledged at so far. */
+	top = 0;
 	resentAcks = 0;
 	refusals = 0;
 	#options: FaultRunOptions;
@@ -148,6 +155,7 @@ export class FaultRun {
 			if (result.ok) {
 				writer.history.acked.push({ commandId, version: result.version, duplicate: result.duplicate });
 				this.acks++;
+				this.top = Math.max(this.top, result.version);
 				if (result.duplicate) this.resentAcks++;
 			} else {
 				writer.history.refused.push({ commandId, code: result.code });
@@ -181,23 +189,57 @@ export class FaultRun {
 	}
 
 	/**
-	 * Takes a client off the network while the others write `whileAcks` commands, then brings it back.
-	 * `cut`: its link drops the connection and refuses new ones (both ends see a close); `disconnect`: the
-	 * page closes its socket itself and opens it again.
+	 * Takes a client off the network while the others write `whileAcks` commands, brings it back, and
+	 * waits until it is live again and caught up with what was acknowledged meanwhile. `cut`: its link
+	 * drops the connection and refuses new ones (both ends see a close); `disconnect`: the page closes its
+	 * socket itself and opens it again. Resolves with how many snapshots the client loaded to catch up.
 	 */
-	async offline(fault: FaultClient, mode: 'cut' | 'disconnect', whileAcks: number): Promise<void> {
-		this.note(`${fault.name} offline (${mode}) for ${whileAcks} acks`);
-		if (mode === 'cut') fault.link.setOffline(true);
-		else fault.client.socket.disconnect();
-		await this.progress(whileAcks);
-		if (mode === 'cut') fault.link.setOffline(false);
-		else fault.client.socket.connect();
+	offline(fault: FaultClient, mode: 'cut' | 'disconnect', whileAcks: number): Promise<number> {
+		const { link, client } = fault;
+		return this.#away(fault, `offline (${mode}) for ${whileAcks} acks`, {
+			leave: () => (mode === 'cut' ? link.setOffline(true) : client.socket.disconnect()),
+			meanwhile: () => this.progress(whileAcks),
+			back: () => (mode === 'cut' ? link.setOffline(false) : client.socket.connect())
+		});
 	}
 
-	/** A fault of a random client: offline (cut or disconnect) for a gap, or a wall's page reload. */
-	async clientFault(kind: 'offline' | 'reload'): Promise<void> {
+	/**
+	 * Stalls a client's link for `ms`: nothing passes and nobody is told, so only the ack timeout (10 s)
+	 * and the ping timeout (20 s) can notice; then everything that waited flows on. Resolves like offline().
+	 */
+	stall(fault: FaultClient, ms: number): Promise<number> {
+		return this.#away(fault, `stalled for ${ms} ms`, {
+			leave: () => fault.link.setStalled(true),
+			meanwhile: () => delay(ms),
+			back: () => fault.link.setStalled(false)
+		});
+	}
+
+	async #away(fault: FaultClient, what: string, steps: { leave(): unknown; meanwhile(): Promise<void>; back(): unknown }): Promise<number> {
+		const { history, client } = fault;
+		const snapshots = () => history.entries.filter((e) => e.kind === 'snapshot').length;
+		const before = snapshots();
+		this.note(`${fault.name} ${what}`);
+		steps.leave();
+		await steps.meanwhile();
+		steps.back();
+		const target = this.top;
+		await waitUntil(
+			() => client.store.connection === 'live' && client.store.version >= target,
+			`${fault.name} to catch up to version ${target} (${this.describeClients()})`,
+			90_000
+		);
+		return snapshots() - before;
+	}
+
+	/**
+	 * A fault of a random client: offline (cut or disconnect) for a gap, a wall's page reload, or a stalled
+	 * link, either briefly (acks arrive late, within their timeout) or past the ping timeout.
+	 */
+	async clientFault(kind: ClientFault): Promise<void> {
 		if (kind === 'offline') await this.offline(this.rng.pick(this.clients), this.rng.pick(['cut', 'disconnect'] as const), this.gap());
-		else await this.reload(this.rng.pick(this.clients.filter((c) => c.role === 'viewer')));
+		else if (kind === 'reload') await this.reload(this.rng.pick(this.clients.filter((c) => c.role === 'viewer')));
+		else await this.stall(this.rng.pick(this.clients), this.rng.chance(0.5) ? 1_000 + this.rng.int(4_000) : 22_000 + this.rng.int(8_000));
 	}
 
 	/** A page reload: the client closes and a fresh one (empty state, new history) joins in its place. */
@@ -213,15 +255,19 @@ export class FaultRun {
 	}
 
 	/**
-	 * Stops the writers, waits for every command to be answered and every client to hold the same state at
-	 * the last acknowledged version, records each client's final state, and returns that version.
+	 * Stops the writers, waits for every command to be answered and every client to reach the last
+	 * acknowledged version, records each client's final state (the checker compares it with the log's), and
+	 * returns that version.
 	 */
 	async finish(timeoutMs = 90_000): Promise<number> {
 		this.#stopped = true;
-		await waitUntil(() => this.clients.every((c) => c.client.store.outbox.length === 0), `every outbox to empty (${this.describeClients()})`, timeoutMs);
 		await Promise.all(this.#loops);
-		const top = Math.max(...this.histories.flatMap((h) => h.acked.map((a) => a.version)));
-		await waitForConvergence(this.clients.map((c) => c.client), top, timeoutMs);
+		const top = this.top;
+		await waitUntil(
+			() => this.clients.every(({ client }) => client.store.connection === 'live' && client.store.version === top && client.store.outbox.length === 0),
+			`every client at version ${top} (${this.describeClients()})`,
+			timeoutMs
+		);
 		for (const c of this.clients) c.history.finalHash = stateHash(c.client.store.state!);
 		return top;
 	}
@@ -255,8 +301,8 @@ export async function readLog(store: EventStore, roomId: string): Promise<{ epoc
 }
 
 /** Creates the room (one stage, touchpoint and complaint category) over a plain socket; returns its version. */
-export async function setUpRoom(url: string, roomId: string): Promise<number> {
-	const token = await sessionToken(url, roomId, 'facilitator', 'Setup');
+export async function setUpRoom(url: string, roomId: string, token?: string): Promise<number> {
+	token ??= await sessionToken(url, roomId, 'facilitator', 'Setup');
 	const socket: TestSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
 	try {
 		await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,7 @@ import { instancePool, type InstancePool } from '../support/instance-pool';
 import { canRunRedisTests, startRedis, type RedisServer } from '../support/redis-server';
 import { sessionToken } from '../support/server-process';
 import { checkRun } from './checker';
-import { FaultRun, LONG, faultSeed, readLog, setUpRoom } from './harness';
+import { CLIENT_FAULTS, FaultRun, LONG, faultSeed, readLog, setUpRoom } from './harness';
 
 const ROOM = 'faults-redis';
 const SHAPE = LONG
@@ -52,7 +52,7 @@ describe.runIf(canRunRedisTests())('fault suite: Redis mode, several instances',
 		cleanups.push(() => run.close());
 		await run.start(SHAPE.writers, SHAPE.walls);
 
-		for (const fault of run.plan(['instance', 'redis-restart', 'redis-kill', 'offline', 'reload'] as const, SHAPE.faults)) {
+		for (const fault of run.plan(['instance', 'redis-restart', 'redis-kill', ...CLIENT_FAULTS] as const, SHAPE.faults)) {
 			await run.progress(run.gap());
 			if (fault === 'instance') {
 				const victim = run.rng.pick([...instances.alive]);
