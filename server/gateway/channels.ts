@@ -14,6 +14,12 @@ const PREFIX = 'room:';
 /** The socket.io room that carries one customer room's broadcasts. */
 export const roomChannel = (roomId: string) => `${PREFIX}${roomId}`;
 
+/**
+ * The people (not wall screens) in one customer room: presence goes only to them. Walls never show who
+ * is there, and a list of every screen sent to every screen grows with the square of their number.
+ */
+export const peopleChannel = (roomId: string) => `people:${roomId}`;
+
 /** Every customer room that has a socket on this instance. */
 export function localRoomIds(io: AppServer): string[] {
 	return [...io.of('/').adapter.rooms.keys()].filter((k) => k.startsWith(PREFIX)).map((k) => k.slice(PREFIX.length));

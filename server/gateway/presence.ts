@@ -1,11 +1,12 @@
 /**
  * Presence: who is connected to a room, across every instance. socket.io's `fetchSockets()` asks every
  * instance through the adapter, so with Redis the list covers the whole deployment. Changes are
- * debounced per room: a hundred walls joining at once cause one broadcast, not a hundred.
+ * debounced per room: a hundred walls joining at once cause one broadcast, not a hundred. The list names
+ * every screen too, but goes only to the people in the room (see peopleChannel).
  */
 import type { PresenceMessage } from '../../src/lib/protocol';
 import type { EngineLogger } from '../engine/room-engine';
-import { roomChannel, type AppServer } from './channels';
+import { peopleChannel, roomChannel, type AppServer } from './channels';
 
 const DEBOUNCE_MS = 300;
 
@@ -32,7 +33,7 @@ export function createPresence(io: AppServer, log: EngineLogger) {
 			setTimeout(() => {
 				pending.delete(roomId);
 				list(roomId)
-					.then((message) => io.to(roomChannel(roomId)).emit('room:presence', message))
+					.then((message) => io.to(peopleChannel(roomId)).emit('room:presence', message))
 					.catch((error: unknown) => log.warn({ roomId, err: String(error) }, 'presence lookup failed'));
 			}, DEBOUNCE_MS)
 		);

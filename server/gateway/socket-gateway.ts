@@ -24,7 +24,8 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
 
-import { roomChannel, type AppServer } from './channels';
+import { peopleChannel, roomChannel, type AppServer } from './channels';
+import { encodedOnce, encodeJoinAnswersOnce } from './join-encoding';
 import { createPresence } from './presence';
 
 export { roomChannel, type AppServer };
@@ -72,6 +73,7 @@ export interface GatewayDeps {
 export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	const { engine, log, build } = deps;
 	const presence = createPresence(io, log);
+	encodeJoinAnswersOnce(io);
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
@@ -113,14 +115,15 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				if (!role) return reply(noAccess(roomId));
 				// Join the channel first, so nothing committed after the read below can be missed;
 				// the client drops what it already has by version.
-				await socket.join(roomChannel(roomId));
+				const channels = socket.data.kind === 'person' ? [roomChannel(roomId), peopleChannel(roomId)] : [roomChannel(roomId)];
+				await socket.join(channels);
 				const result = await engine.join(roomId, since);
 				if (!result.ok) {
-					await socket.leave(roomChannel(roomId));
+					for (const channel of channels) await socket.leave(channel);
 					return reply(result);
 				}
 				presence.changed(roomId);
-				reply({ ...result, role });
+				reply(result.mode === 'snapshot' ? encodedOnce({ ...result, role }) : { ...result, role });
 			})
 		);
 
@@ -128,6 +131,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 			const parsed = LeaveRequest.safeParse(raw);
 			if (!parsed.success) return;
 			void socket.leave(roomChannel(parsed.data.roomId));
+			void socket.leave(peopleChannel(parsed.data.roomId));
 			presence.changed(parsed.data.roomId);
 		});
 
