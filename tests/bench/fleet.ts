@@ -59,7 +59,8 @@ export class Fleet {
 	static async start(count: number): Promise<Fleet> {
 		const workers = Array.from({ length: count }, () => {
 			const child = fork(path.join(here, 'wall-worker.ts'), [], {
-				execArgv: ['--import', 'tsx'],
+				// BENCH_CPU_PROF=<dir> profiles the walls too (see servers.ts).
+				execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])],
 				serialization: 'advanced',
 				stdio: ['ignore', 'inherit', 'inherit', 'ipc']
 			});
@@ -141,9 +142,16 @@ export class Fleet {
 
 	async close(): Promise<void> {
 		await this.disconnect().catch(() => undefined);
-		for (const w of this.workers) {
-			w.child.disconnect();
-			w.child.kill('SIGTERM');
-		}
+		// A worker exits by itself once its IPC channel closes (writing its CPU profile, if asked for one).
+		await Promise.all(
+			this.workers.map(async ({ child }) => {
+				if (child.exitCode !== null || child.signalCode !== null) return;
+				const exited = new Promise((resolve) => child.once('exit', resolve));
+				const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+				child.disconnect();
+				await exited;
+				clearTimeout(timer);
+			})
+		);
 	}
 }

@@ -7,7 +7,13 @@
  * with what happened since the previous report: CPU time (user + system), event-loop delay (from
  * perf_hooks.monitorEventLoopDelay), then memory before and after a full GC. Plain JavaScript: it loads
  * before tsx does.
+ *
+ * With BENCH_CPU_PROF=<dir> it also records a V8 CPU profile (what `node --cpu-prof` writes, which
+ * NODE_OPTIONS does not allow) and writes it to <dir>/<pid>.cpuprofile when the process exits.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -55,3 +61,18 @@ process.on('SIGUSR2', () => {
 	lastCpu = process.cpuUsage();
 	lastAt = performance.now();
 });
+
+const profileDir = process.env.BENCH_CPU_PROF;
+if (profileDir) {
+	const session = new Session();
+	session.connect();
+	session.post('Profiler.enable');
+	session.post('Profiler.setSamplingInterval', { interval: 200 });
+	session.post('Profiler.start');
+	// An in-process inspector session answers synchronously, so this works in an exit handler.
+	process.on('exit', () => {
+		session.post('Profiler.stop', (error, result) => {
+			if (!error) writeFileSync(join(profileDir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+		});
+	});
+}

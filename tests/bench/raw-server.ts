@@ -32,6 +32,9 @@ io.on('connection', (socket) => {
 	});
 });
 
+// Exit cleanly on SIGTERM, so a CPU profile (BENCH_CPU_PROF) gets written.
+process.on('SIGTERM', () => process.exit(0));
+
 httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 	const address = httpServer.address();
 	process.stdout.write(`LISTENING ${typeof address === 'object' && address ? address.port : 0}\n`);

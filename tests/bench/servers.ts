@@ -47,7 +47,15 @@ export interface Deployment {
 	stop(): Promise<void>;
 }
 
-const PROBE_ENV = { NODE_OPTIONS: `--import=${pathToFileURL(path.join(here, 'probe.mjs')).href}` };
+/**
+ * BENCH_CPU_PROF=<dir>: probe.mjs also writes a V8 CPU profile of every server into <dir>; servers then
+ * stop with SIGTERM so the profile gets written. For finding where a missed target goes.
+ */
+const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : null;
+const PROBE_ENV = {
+	NODE_OPTIONS: `--import=${pathToFileURL(path.join(here, 'probe.mjs')).href}`,
+	...(profileDir ? { BENCH_CPU_PROF: profileDir } : {})
+};
 
 /** Environment for our server in a benchmark: rate limits far above what the load needs. */
 export const BENCH_ENV = { COMMAND_RATE_LIMIT: '100000000', LOG_LEVEL: 'warn', ...PROBE_ENV };
@@ -83,6 +91,13 @@ function probing(name: string, child: ChildProcess, url: string, output: () => s
 async function kill(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise((resolve) => child.once('exit', resolve));
+	if (profileDir) {
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+		return;
+	}
 	child.kill('SIGKILL');
 	await exited;
 }
