@@ -30,6 +30,15 @@ describe('import.apply', () => {
 		expect(state.complaints['cat-1']!.bySegment.Retail).toEqual({ '2025-03': 4 });
 	});
 
+	it('forgets a removed stage in the remembered stage rules', () => {
+		let state = apply(furnishedRoom().state, command('stage.add', { stageId: 'stage-empty', name: 'Empty', customerGoal: '' }));
+		const imported = command('import.apply');
+		imported.mapping = { ...imported.mapping, stageRules: [{ column: { index: 2, name: null }, op: 'equals', value: 'Card', stageId: 'stage-empty' }], defaultStageId: 'stage-empty' } as typeof imported.mapping;
+		state = apply(state, imported);
+		state = apply(state, command('stage.remove', { stageId: 'stage-empty' }));
+		expect(state.importMappings.complaints).toMatchObject({ stageRules: [], defaultStageId: null });
+	});
+
 	it('refuses an import that raced another, and deltas that point at nothing', () => {
 		const state = apply(furnishedRoom().state, command('import.apply'));
 		expect(refusal(state, command('import.apply', { importId: 'import-2', basedOn: 0 }))).toMatchObject({ code: 'conflict' });

@@ -196,9 +196,23 @@ function moveHangingItems(state: RoomState, touchpointId: string, stageId: strin
 	return next;
 }
 
-/** A removed stage leaves no session agenda, focus or display rotation pointing at it. */
+/** A removed stage leaves no session agenda, focus, display rotation or import rule pointing at it. */
 function forgetStage(state: RoomState, stageId: string): RoomState {
 	let next = state;
+	const complaints = state.importMappings.complaints;
+	if (complaints && (complaints.defaultStageId === stageId || complaints.stageRules.some((r) => r.stageId === stageId))) {
+		next = {
+			...next,
+			importMappings: {
+				...next.importMappings,
+				complaints: {
+					...complaints,
+					stageRules: complaints.stageRules.filter((r) => r.stageId !== stageId),
+					defaultStageId: complaints.defaultStageId === stageId ? null : complaints.defaultStageId
+				}
+			}
+		};
+	}
 	if (state.session) {
 		const agenda = without(state.session.agenda, stageId);
 		const currentStageId = state.session.currentStageId === stageId ? null : state.session.currentStageId;
