@@ -149,13 +149,21 @@ export function createRoomEngine(options: EngineOptions) {
 
 	/**
 	 * One batch, step by step:
-	 *  1. read what the log has beyond our version;
+	 *  1. read what the log has beyond our version, and look up every commandId of the batch at once
+	 *     (with Redis, one round trip for the batch instead of one per command);
 	 *  2. per command: answer a known commandId with its first result, else decide on the tentative state;
 	 *  3. append every accepted command (the store writes them in order and shares one fsync);
 	 *  4. commit what the store accepted, broadcast it once, ack each sender;
 	 *  5. on a version conflict, decide the rest again on the fresh state (bounded).
 	 */
 	async function processBatch(room: RoomRuntime, batch: Pending[]): Promise<void> {
+		const lookups = new Map<string, Promise<Awaited<ReturnType<EventStore['lookupCommand']>>>>();
+		for (const { commandId } of batch) {
+			if (lookups.has(commandId)) continue;
+			const lookup = store.lookupCommand(room.id, commandId);
+			lookup.catch(() => undefined); // observed in step 2; avoid an unhandled rejection meanwhile
+			lookups.set(commandId, lookup);
+		}
 		try {
 			await refresh(room); // 1
 		} catch (error) {
@@ -179,7 +187,7 @@ export function createRoomEngine(options: EngineOptions) {
 			outcomes.set(p.commandId, settled(p));
 			let known;
 			try {
-				known = await store.lookupCommand(room.id, p.commandId);
+				known = await lookups.get(p.commandId);
 			} catch (error) {
 				p.resolve(storeFailure(room, p, error));
 				continue;
