@@ -100,3 +100,17 @@ export async function runImport(
 	}
 	return { ok: false, code: 'unavailable', message: 'The connection broke off before the import finished. Look at the room before trying again: an import either landed whole or not at all.' };
 }
+
+/** Restores a backup file into a new room; answers the new room's id. */
+export function restoreBackup(file: Blob, onProgress: (fraction: number) => void): Promise<Answer<{ roomId: string }>> {
+	return new Promise((resolve) => {
+		const xhr = new XMLHttpRequest();
+		xhr.open('POST', '/api/rooms/restore');
+		xhr.setRequestHeader('content-type', 'application/json');
+		xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+		xhr.onload = () =>
+			resolve(xhr.status === 201 ? { ok: true, value: JSON.parse(xhr.responseText) as { roomId: string } } : { ok: false, message: messageOf(xhr.responseText, xhr.status) });
+		xhr.onerror = () => resolve({ ok: false, message: OFFLINE });
+		xhr.send(file);
+	});
+}

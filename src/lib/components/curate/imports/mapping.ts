@@ -50,7 +50,7 @@ function pick(inspection: Inspection, ...tests: Array<(c: ColumnInfo) => boolean
 export function guessColumns(inspection: Inspection) {
 	const date = pick(inspection, (c) => c.looks === 'date' && named(c, /receiv|created|date|when|day|month|period/i), (c) => c.looks === 'date');
 	const id = pick(inspection, (c) => c.unique && named(c, /(^|\b|_)(id|number|no|ref|reference|ticket)(\b|_|$)/i));
-	const categorical = (c: ColumnInfo) => c.looks === 'text' && c.distinct >= 2 && c.distinct <= Math.max(3, inspection.rows.length * 25) && !c.unique;
+	const categorical = (c: ColumnInfo) => c.looks === 'text' && c.distinct >= 1 && !(c.unique && c.distinct > 3);
 	const category = pick(
 		inspection,
 		(c) => categorical(c) && named(c, /issue|categor|reason|topic|type|subject/i),
