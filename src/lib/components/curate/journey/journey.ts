@@ -107,11 +107,11 @@ export function stageRemoval(state: RoomState, stageId: string): StageRemoval {
 	if (state.spotlight?.target.kind === 'stage' && state.spotlight.target.id === stageId) {
 		alsoChanges.push('It is in the spotlight now: every wall goes back to the board.');
 	}
-	// Not cleaned up by the room: say so, so the next complaint import is not a surprise.
+	// The room drops those rules with the stage: say so, so the next complaint import is not a surprise.
 	const mapping = state.importMappings?.complaints;
 	if (mapping?.kind === 'complaints' && (mapping.defaultStageId === stageId || mapping.stageRules.some((r) => r.stageId === stageId))) {
 		alsoChanges.push(
-			'The saved complaint import mapping still sends rows to it; the next complaint import needs a new stage for them.'
+			'The saved complaint import settings send rows to it: those rules are dropped, and the next complaint import asks where such rows go.'
 		);
 	}
 	return { allowed: true, stageName, alsoChanges };
