@@ -81,9 +81,16 @@ describe('the fault-suite checker', () => {
 		['an ack that names another version', (run) => withWriter(run, (h) => (h.acked[0]!.version = 5)), /acknowledged at version 5 but the log has it at 4-4/],
 		['a command that took effect twice', (run) => ({ ...run, log: [...run.log, { ...run.log[4]!, v: 11 }] }), /command cmd-4 took effect twice \(versions 5-5 and 11\)/],
 		['a refused command found in the log', (run) => withWriter(run, (h) => h.refused.push({ commandId: 'cmd-5', code: 'conflict' })), /cmd-5 was refused \(conflict\) yet is in the log/],
-		['a version missing from the log', (run) => ({ ...run, log: run.log.filter((e) => e.v !== 6) }), /log: position 6 holds version 7/],
+		['a log that does not start at version 1', (run) => ({ ...run, log: run.log.slice(1) }), /log: position 1 holds version 2/],
 		['a command in the log that nobody was told about', (run) => withWriter(run, (h) => h.acked.pop()), /log: version 10 \(command cmd-9\) was never acknowledged/]
 	];
+	it('names a gap in the log once, and still finds the commands after it', () => {
+		const problems = checkRun({ ...cleanRun(), log: log.filter((e) => e.v !== 6) });
+		expect(problems.filter((p) => p.startsWith('log:'))).toEqual(['log: position 6 holds version 7 (a gap or a duplicate version)']);
+		expect(problems.join('\n')).toMatch(/writer: acknowledged command cmd-5 \(version 6\) is not in the log/);
+		expect(problems.join('\n')).not.toMatch(/cmd-[6-9] .*not in the log/);
+	});
+
 	it.each(broken)('names %s', (_, damage, expected) => {
 		const problems = checkRun(damage(cleanRun()));
 		expect(problems.join('\n')).toMatch(expected);

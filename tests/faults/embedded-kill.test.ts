@@ -1,19 +1,22 @@
 /**
  * Fault suite, embedded store: the real server process under a steady load from several writers and
  * walls is killed with SIGKILL again and again and restarted on the same data dir; clients reconnect,
- * resend their outboxes and catch up, some go offline or reload meanwhile. Afterwards the room's log
- * (read from the data dir with the store module) must agree with what every client applied and was told.
+ * resend their outboxes and catch up, some go offline or reload meanwhile. The server snapshots every 10
+ * events, so kills also land while it writes snapshots and seals segments, and restarts recover from a
+ * snapshot plus the log after it. A tail on the room's log files keeps the whole log (the server deletes
+ * old segments); it must agree with what the store module reads afterwards, and with every client.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../src/lib/domain';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
+import { tailRoomLog } from '../support/file-log-tail';
 import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
 import { checkRun } from './checker';
 import { CLIENT_FAULTS, FaultRun, LONG, faultSeed, readLog, setUpRoom } from './harness';
 
 const ROOM = 'faults-embedded';
-/** No snapshot (so no compaction) during the run: the checker reads the whole log afterwards. */
-const ENV = { COMMAND_RATE_LIMIT: '1000000', SNAPSHOT_EVERY: '1000000000' };
+const ENV = { COMMAND_RATE_LIMIT: '1000000', SNAPSHOT_EVERY: '10' };
 const SHAPE = LONG
 	? { writers: 4, walls: 4, faults: 14, spacing: [60, 300] as const }
 	: { writers: 3, walls: 2, faults: 5, spacing: [25, 80] as const };
@@ -34,6 +37,8 @@ describe('fault suite: embedded store', () => {
 			await server?.exited;
 		});
 		const setupVersion = await setUpRoom(server.url, ROOM);
+		const tail = tailRoomLog(dir, ROOM);
+		cleanups.push(() => tail.stop());
 
 		const run = new FaultRun({
 			roomId: ROOM,
@@ -64,11 +69,16 @@ describe('fault suite: embedded store', () => {
 		server = null;
 		last.child.kill('SIGKILL');
 		await last.exited;
-		const store = await openFileEventStore({ dataDir: dir, snapshotRetainEvents: 1e9, log: { warn: () => {} } });
-		const { epoch, log } = await readLog(store, ROOM).finally(() => store.close());
+		await tail.stop();
+		const log = tail.events() as RecordedEvent[];
+		const store = await openFileEventStore({ dataDir: dir, log: { warn: () => {} } });
+		const { epoch, log: kept } = await readLog(store, ROOM).finally(() => store.close());
 
-		console.info(run.summary('embedded store, kill -9', log));
+		console.info(run.summary('embedded store, kill -9, snapshots every 10 events', log));
+		expect(tail.problems).toEqual([]);
 		expect(checkRun({ epoch, log, setupVersion, clients: run.histories })).toEqual([]);
 		expect(log.length).toBe(top);
+		// What the store reads after the last kill is the end of what the tail saw written.
+		expect(kept.map((e) => e.commandId)).toEqual(log.slice(log.length - kept.length).map((e) => e.commandId));
 	});
 });
