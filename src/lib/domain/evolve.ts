@@ -200,7 +200,7 @@ function moveHangingItems(state: RoomState, touchpointId: string, stageId: strin
 function forgetStage(state: RoomState, stageId: string): RoomState {
 	let next = state;
 	const complaints = state.importMappings.complaints;
-	if (complaints && (complaints.defaultStageId === stageId || complaints.stageRules.some((r) => r.stageId === stageId))) {
+	if (complaints?.kind === 'complaints' && (complaints.defaultStageId === stageId || complaints.stageRules.some((r) => r.stageId === stageId))) {
 		next = {
 			...next,
 			importMappings: {
