@@ -304,6 +304,41 @@ export async function readLog(store: EventStore, roomId: string): Promise<{ epoc
 	return { epoch: head.epoch, log: read.events as RecordedEvent[] };
 }
 
+/**
+ * Follows a room's log through a store while the run goes on (a shared store such as Redis, which a test
+ * can read while servers write), so snapshots may compact the log behind it. Read errors (the store is
+ * down) are retried on the next poll.
+ */
+export function followLog(store: EventStore, roomId: string, intervalMs = 100): { events(): RecordedEvent[]; problems: string[]; stop(): Promise<void> } {
+	const events: RecordedEvent[] = [];
+	const problems: string[] = [];
+	const poll = async () => {
+		const read = await store.readFrom(roomId, events.length).catch(() => null);
+		if (read === null) return;
+		if (!read.ok) {
+			problems.push(`the log was compacted to ${read.oldestAvailable} before version ${events.length + 1} was read`);
+			return;
+		}
+		events.push(...(read.events as RecordedEvent[]));
+	};
+	let stopped = false;
+	const loop = (async () => {
+		while (!stopped && problems.length === 0) {
+			await poll();
+			await delay(intervalMs);
+		}
+	})();
+	return {
+		events: () => [...events],
+		problems,
+		async stop() {
+			stopped = true;
+			await loop;
+			await poll();
+		}
+	};
+}
+
 /** Creates the room (one stage, touchpoint and complaint category) over a plain socket; returns its version. */
 export async function setUpRoom(url: string, roomId: string, token?: string): Promise<number> {
 	token ??= await sessionToken(url, roomId, 'facilitator', 'Setup');
