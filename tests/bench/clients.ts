@@ -43,6 +43,11 @@ export function assessCommand(seq: number): Command {
 	};
 }
 
+/** A monthly complaint count (one of twelve months, so the room's state stays the same size): always applies. */
+export function countCommand(categoryId: string, n: number): Command {
+	return { type: 'complaint.count', categoryId, period: `2026-${String((n % 12) + 1).padStart(2, '0')}`, count: n % 1000 };
+}
+
 /** A verbatim added to complaint category `categoryId`: always applies (each has a fresh id). */
 export function quoteCommand(categoryId: string, id: string): Command {
 	return {

@@ -28,6 +28,7 @@ export type WorkerRequest =
 			/** CLOCK_MONOTONIC ms at which to start connecting (all workers start together). */
 			startAt: number;
 	  }
+	/** Record commands `<prefix><letter><seq>`, seq < expected (the letter keeps ours and raw ids one length). */
 	| { id: number; type: 'arm'; prefix: string; expected: number }
 	| { id: number; type: 'progress' }
 	| { id: number; type: 'collect' }
@@ -57,6 +58,8 @@ export interface Progress {
 export interface Collected {
 	/** Per wall and sequence number: CLOCK_MONOTONIC ms when the wall had applied it (NaN: never). */
 	times: Float64Array;
+	/** Per wall: 0 connected to our server, 1 to the raw baseline. */
+	kinds: Uint8Array;
 	walls: number;
 	/** One message as a wall received it: the raw baseline broadcasts the same shape and size. */
 	sample: RoomEventsMessage | null;

@@ -99,7 +99,7 @@ export class Fleet {
 		};
 	}
 
-	/** Starts recording deliveries of commands `<prefix>0` .. `<prefix><expected - 1>`. */
+	/** Starts recording deliveries of commands `<prefix><letter>0` .. `<prefix><letter><expected - 1>`. */
 	async arm(prefix: string, expected: number): Promise<void> {
 		await Promise.all(this.workers.map((w) => w.ask('arm', { prefix, expected })));
 	}

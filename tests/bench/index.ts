@@ -5,7 +5,7 @@
  *   npm run bench                      every benchmark (about 10 minutes on two cores)
  *   npm run bench -- --quick           shorter runs, 1,000 walls only (a minute or two)
  *   npm run bench -- --only latency,storm
- *   npm run bench -- --walls 1000,5000 --workers 4 --out path/to.json
+ *   npm run bench -- --walls 1000,5000 --topology embedded,redis --workers 4 --out path/to.json
  *
  * Benchmarks: latency, throughput, join, render, memory, storm (see each module's comment).
  */
@@ -32,12 +32,13 @@ interface Options {
 	quick: boolean;
 	only: Name[];
 	walls: number[];
+	topologies: Array<'embedded' | 'redis'>;
 	workers: number;
 	out: string;
 }
 
 function parseOptions(argv: string[]): Options {
-	const options: Options = { quick: false, only: [...NAMES], walls: [], workers: 4, out: path.join(here, 'results', 'latest.json') };
+	const options: Options = { quick: false, only: [...NAMES], walls: [], topologies: ['embedded', 'redis'], workers: 4, out: path.join(here, 'results', 'latest.json') };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		const value = () => {
@@ -52,9 +53,13 @@ function parseOptions(argv: string[]): Options {
 			if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}: choose from ${NAMES.join(', ')}`);
 			options.only = names as Name[];
 		} else if (arg === '--walls') options.walls = value().split(',').map(Number);
-		else if (arg === '--workers') options.workers = Number(value());
+		else if (arg === '--topology') {
+			const names = value().split(',').map((s) => s.trim());
+			if (names.some((n) => n !== 'embedded' && n !== 'redis')) throw new Error('--topology takes embedded, redis or both');
+			options.topologies = names as Options['topologies'];
+		} else if (arg === '--workers') options.workers = Number(value());
 		else if (arg === '--out') options.out = path.resolve(value());
-		else throw new Error(`unknown option ${arg} (options: --quick, --only <names>, --walls <n,n>, --workers <n>, --out <file>)`);
+		else throw new Error(`unknown option ${arg} (options: --quick, --only <names>, --walls <n,n>, --topology <embedded,redis>, --workers <n>, --out <file>)`);
 	}
 	if (!options.walls.length) options.walls = options.quick ? [1000] : [1000, 5000];
 	return options;
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
 	const sections: Section[] = [];
 	const common = { quick: options.quick, log };
 	const run: Record<Name, () => Promise<Section>> = {
-		latency: () => latencySection(fleet, { ...common, walls: options.walls }),
+		latency: () => latencySection(fleet, { ...common, walls: options.walls, topologies: options.topologies }),
 		throughput: () => throughputSection(common),
 		join: () => joinCostSection(large, common),
 		render: () => renderSection(large, common),
@@ -108,7 +113,7 @@ async function main(): Promise<void> {
 		durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
 		machine: machine(),
 		loadAverage: { before: loadBefore, after: loadAfter },
-		options: { quick: options.quick, only: options.only, walls: options.walls, workers: options.workers },
+		options: { quick: options.quick, only: options.only, walls: options.walls, topologies: options.topologies, workers: options.workers },
 		targets,
 		results: Object.fromEntries(sections.map((s) => [s.name, s.data]))
 	};

@@ -8,7 +8,7 @@
  */
 import type { TestSocket } from '../support/test-server';
 import { sleep } from './clock';
-import { laptopsInNewRoom, mintTokens, quoteCommand } from './clients';
+import { countCommand, laptopsInNewRoom, mintTokens } from './clients';
 import type { Fleet } from './fleet';
 import type { Section, TargetCheck } from './report';
 import { startOurs, type ProbeReport } from './servers';
@@ -29,7 +29,7 @@ async function sendMany(senders: TestSocket[], count: number, tag: string): Prom
 	const loop = async (socket: TestSocket) => {
 		for (let i = next++; i < count; i = next++) {
 			const id = `${tag}-${i}`;
-			const result = await socket.timeout(60_000).emitWithAck('command', { roomId: ROOM, commandId: id, command: quoteCommand('cant-open', id) });
+			const result = await socket.timeout(60_000).emitWithAck('command', { roomId: ROOM, commandId: id, command: countCommand('cant-open', i) });
 			if (!result.ok) throw new Error(`soak command refused: ${result.code} ${result.message}`);
 			version = Math.max(version, result.version);
 		}

@@ -21,9 +21,10 @@ const recording = { prefix: '', expected: 0, times: new Float64Array(0), receive
 let cpuAtArm = process.cpuUsage();
 let sample: RoomEventsMessage | null = null;
 
+/** Notes when `wall` applied command `<prefix><one letter><seq>` (the letter tells ours from raw). */
 function record(wall: number, commandId: string, at: number): void {
 	if (!recording.prefix || !commandId.startsWith(recording.prefix)) return;
-	const seq = Number(commandId.slice(recording.prefix.length));
+	const seq = Number(commandId.slice(recording.prefix.length + 1));
 	if (!(seq >= 0 && seq < recording.expected)) return;
 	const slot = wall * recording.expected + seq;
 	if (Number.isNaN(recording.times[slot]!)) {
@@ -255,7 +256,8 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
 		case 'collect': {
 			const cpu = process.cpuUsage(cpuAtArm);
 			const { gaps, reconnects } = totals();
-			const collected = { times: recording.times, walls: walls.length, sample, cpuUs: cpu.user + cpu.system, gaps, reconnects };
+			const kinds = Uint8Array.from(walls, (w) => (w.target.kind === 'ours' ? 0 : 1));
+			const collected = { times: recording.times, kinds, walls: walls.length, sample, cpuUs: cpu.user + cpu.system, gaps, reconnects };
 			recording.prefix = '';
 			return { id: request.id, type: 'collected', collected };
 		}
