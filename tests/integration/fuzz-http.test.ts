@@ -126,6 +126,7 @@ const apiPath = fc.oneof(
 	{ weight: 2, arbitrary: fc.tuple(roomish, roleish).map(([r, role]) => `/api/rooms/${r}/invites/${role}`) },
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/displays`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/admin/rooms/${r}/sessions`) },
+
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{
 		weight: 2,
@@ -259,6 +260,8 @@ const ACCESS_ROUTE = (p: string) =>
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/invites(?:\/(facilitator|contributor|viewer))?$/.test(p) ||
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/displays$/.test(p) ||
 	p.startsWith('/api/admin/');
+/** Curation writes: uploads, imports and restores, which a page on another site must never reach either. */
+const CURATE_WRITE = (p: string) => /^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(uploads|imports|imports\/inspect)$/.test(p) || p === '/api/rooms/restore';
 const SESSION_ROUTES = new Set(['/api/join', '/api/signout', '/api/pair/start']);
 
 const stats = { statuses: new Map<number | string, number>(), errors: new Map<string, number>(), fiveOhThree: [] as string[] };
@@ -287,10 +290,12 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 	}
 	tally(stats.statuses, res.status);
 	if (pathname?.startsWith('/api/')) {
-		expect(type, `${label}: JSON`).toMatch(/^application\/json/);
+		// A CSV export is the one non-JSON answer (and a backup streams JSON without a length).
+		const csv = res.status === 200 && /\/export\/[a-z]+\.csv$/.test(pathname);
+		expect(type, `${label}: JSON`).toMatch(csv ? /^text\/csv/ : /^application\/json/);
 		expect(res.headers['x-content-type-options']).toBe('nosniff');
 		expect(res.headers['cache-control']).toBe('no-store');
-		if (r.method !== 'HEAD') {
+		if (r.method !== 'HEAD' && !csv) {
 			const parsed = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
 			if (res.status >= 400) {
 				expect(parsed.error, `${label}: error`).toBeTypeOf('string');
@@ -303,7 +308,7 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 			for (const c of res.headers['set-cookie'] as string[]) expect(c).toMatch(/HttpOnly/i);
 		}
 		const isWrite = !['GET', 'HEAD'].includes(r.method);
-		if (isWrite && r.crossOrigin && !r.hostOverridden && ACCESS_ROUTE(pathname)) {
+		if (isWrite && r.crossOrigin && !r.hostOverridden && (ACCESS_ROUTE(pathname) || (CURATE_WRITE(pathname) && r.method === 'POST'))) {
 			// A browser on another site cannot make us do anything, whatever else it sends.
 			expect(res.status, `${label}: cross-origin write`).toBe(403);
 		}
@@ -405,6 +410,36 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 		expect(res.status).toBe(200);
 		expect(await res.json()).toMatchObject({ role: 'contributor', link: expect.stringContaining('/join#') });
 	});
+
+	it('answers random uploads, imports, exports and restores with a session without a 5xx, and changes no room', async () => {
+		const roomsBefore = (await server.app.engine.listRooms()).length;
+		const curatePath = fc.oneof(
+			fc.constantFrom('uploads', 'uploads?purpose=import', 'imports', 'imports/inspect', 'export/backup.json', 'export/complaints.csv', 'export/nope.csv').map((tail) => `/api/rooms/${ROOM}/${tail}`),
+			fc.constantFrom('__proto__', 'constructor', 'no-such-room').map((r) => `/api/rooms/${r}/imports`),
+			fc.constant('/api/rooms/restore')
+		);
+		const curateBody = fc.oneof(
+			body,
+			fc.constantFrom(
+				JSON.stringify({ blobId: 'ab'.repeat(32) }),
+				JSON.stringify({ blobId: 'ab'.repeat(32), fileName: 'x.csv', dryRun: false, mapping: { kind: 'kpis' } }),
+				JSON.stringify({ format: 'customer-room-backup', formatVersion: 1, blobs: {} }),
+				'date,issue\n2025-01-01,Late\n'
+			).map((b) => Buffer.from(b))
+		);
+		await fc.assert(
+			fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT'), curatePath, fc.constantFrom('facilitator', 'viewer', undefined), curateBody, async (method, path, who, b) => {
+				const headers: Record<string, string> = { origin: sameOrigin };
+				if (who) headers.cookie = cookie(who === 'facilitator' ? facilitator : viewer);
+				const r = { method, path, headers, body: method === 'GET' ? undefined : b, crossOrigin: false, hostOverridden: false };
+				checkResponse(r, await send(r));
+				expect(await roomHash(server.app.engine.state, ROOM)).toBe(roomBefore);
+			}),
+			{ seed: SEED + 3, numRuns: 300, endOnFailure: true }
+		);
+		expect((await server.app.engine.listRooms()).length).toBe(roomsBefore);
+		expect(await server.access.session(facilitator)).not.toBeNull();
+	}, 60_000);
 
 	// Regression: a reserved room id once reached Id.parse and came back as a retryable 503.
 	it('a room id the schema reserves is a client error, not a retryable 503', async () => {
