@@ -165,9 +165,21 @@ describe('the Artifacts tab', () => {
 		room.close();
 	});
 
-	it('keeps a picture named .pdf as a picture: the server reads the bytes, not the name', { timeout: 60_000 }, async () => {
+	it('keeps a picture named .pdf, dropped on the tab, as a picture: the server reads the bytes, not the name', { timeout: 60_000 }, async () => {
 		const { room, page, form } = await curateNewRoom();
-		await pickFile(form, 'hang-tag.pdf', 'application/pdf', await png(300, 200, { r: 30, g: 90, b: 160 }));
+		// Dragged from the desktop onto the list side of the tab, not onto the picker.
+		const bytes = [...(await png(300, 200, { r: 30, g: 90, b: 160 }))];
+		const dataTransfer = await page.evaluateHandle((data) => {
+			const transfer = new DataTransfer();
+			transfer.items.add(new File([new Uint8Array(data)], 'hang-tag.pdf', { type: 'application/pdf' }));
+			return transfer;
+		}, bytes);
+		const target = page.getByTestId('artifact-stage-use');
+		await target.dispatchEvent('dragenter', { dataTransfer });
+		await page.getByText('Drop the file to upload it').waitFor();
+		await target.dispatchEvent('dragover', { dataTransfer });
+		await target.dispatchEvent('drop', { dataTransfer });
+		await page.getByText('Drop the file to upload it').waitFor({ state: 'detached' });
 		const done = form.getByTestId('upload-done');
 		await done.waitFor();
 		await expect(done.getAttribute('data-kind')).resolves.toBe('image');
@@ -296,6 +308,16 @@ describe('the Artifacts tab', () => {
 		const [l, r] = [(await left.boundingBox())!, (await right.boundingBox())!];
 		expect(l.x + l.width).toBeLessThanOrEqual(r.x);
 		expect(Math.abs(l.y - r.y)).toBeLessThan(2);
+
+		// Removing only the new version puts the one before it back on the board.
+		await current.getByRole('button', { name: 'Remove… Hang tag' }).click();
+		const dialog = page.getByTestId('artifact-remove-dialog');
+		await expect(dialog.getByLabel('Remove only this version').isChecked()).resolves.toBe(true);
+		await dialog.getByText('current as of 1 Sep 2025, shows on the board again.', { exact: false }).waitFor();
+		await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+		await expect.poll(async () => boardImage().getAttribute('src')).toBe(`/api/blobs/${before!.file!.thumbBlobId}`);
+		await page.getByTestId(`artifact-row-${before!.id}`).waitFor();
+		expect(await room.byTitle('Hang tag')).toMatchObject([{ id: before!.id, replacedBy: null }]);
 		room.close();
 	});
 
