@@ -18,8 +18,8 @@ import { CLIENT_FAULTS, FaultRun, LONG, faultSeed, readLog, setUpRoom } from './
 const ROOM = 'faults-embedded';
 const ENV = { COMMAND_RATE_LIMIT: '1000000', SNAPSHOT_EVERY: '10' };
 const SHAPE = LONG
-	? { writers: 4, walls: 4, faults: 14, spacing: [60, 300] as const }
-	: { writers: 3, walls: 2, faults: 5, spacing: [25, 80] as const };
+	? { writers: 4, walls: 4, kills: 10, spacing: [60, 300] as const }
+	: { writers: 3, walls: 2, kills: 4, spacing: [25, 80] as const };
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -44,24 +44,24 @@ describe('fault suite: embedded store', () => {
 			roomId: ROOM,
 			seed,
 			backends: () => (server ? [server.port] : []),
-			token: (role, name) => sessionToken(server!.url, ROOM, role, name),
+			token: (role, name) => (server ? sessionToken(server.url, ROOM, role, name) : Promise.reject(new Error('the server is down'))),
 			spacing: SHAPE.spacing
 		});
 		cleanups.push(() => run.close());
 		await run.start(SHAPE.writers, SHAPE.walls);
 
-		// Kills weigh double: they are what this file is about.
-		for (const fault of run.plan(['kill', 'kill', ...CLIENT_FAULTS] as const, SHAPE.faults)) {
+		// Clients go offline, reload (and in the long run stall) meanwhile, so faults also overlap.
+		const meanwhile = run.clientFaultsMeanwhile(CLIENT_FAULTS);
+		for (let kill = 0; kill < SHAPE.kills; kill++) {
 			await run.progress(run.gap());
-			if (fault === 'kill') {
-				const victim = server!;
-				run.note(`kill -9 the server (pid ${victim.child.pid})`);
-				server = null;
-				victim.child.kill('SIGKILL');
-				await victim.exited;
-				server = await startServerProcess(dir, ENV);
-			} else await run.clientFault(fault);
+			const victim = server!;
+			run.note(`kill -9 the server (pid ${victim.child.pid})`);
+			server = null;
+			victim.child.kill('SIGKILL');
+			await victim.exited;
+			server = await startServerProcess(dir, ENV);
 		}
+		await meanwhile.stop();
 		await run.progress(run.gap());
 		const top = await run.finish();
 

@@ -119,10 +119,23 @@ export class FaultRun {
 		const { history, record } = recordHistory(historyName);
 		this.histories.push(history);
 		fault.history = history;
-		const token = await this.#options.token(fault.role, fault.name);
+		const token = await this.#token(fault.role, fault.name);
 		fault.client = roomClient(`http://127.0.0.1:${fault.link.port}`, this.#options.roomId, token, fault.name, fault.role === 'viewer' ? 'screen' : 'person', {
 			onApplied: record
 		});
+	}
+
+	/** A token, retried while no server can mint one (killed, or Redis down during a concurrent fault). */
+	async #token(role: Role, name: string): Promise<string> {
+		const deadline = Date.now() + 90_000;
+		for (;;) {
+			try {
+				return await this.#options.token(role, name);
+			} catch (error) {
+				if (Date.now() > deadline) throw error;
+				await delay(200);
+			}
+		}
 	}
 
 	get writers(): FaultClient[] {
@@ -173,9 +186,9 @@ export class FaultRun {
 	}
 
 	/** A seeded number of acknowledged commands between two faults. */
-	gap(): number {
+	gap(rng: Prng = this.rng): number {
 		const [least, most] = this.#options.spacing;
-		return least + this.rng.int(most - least + 1);
+		return least + rng.int(most - least + 1);
 	}
 
 	/** Waits until `acks` more commands were acknowledged (the load moved on), however long the machine takes. */
@@ -236,10 +249,32 @@ export class FaultRun {
 	 * A fault of a random client: offline (cut or disconnect) for a gap, a wall's page reload, or a stalled
 	 * link, either briefly (acks arrive late, within their timeout) or past the ping timeout.
 	 */
-	async clientFault(kind: ClientFault): Promise<void> {
-		if (kind === 'offline') await this.offline(this.rng.pick(this.clients), this.rng.pick(['cut', 'disconnect'] as const), this.gap());
-		else if (kind === 'reload') await this.reload(this.rng.pick(this.clients.filter((c) => c.role === 'viewer')));
-		else await this.stall(this.rng.pick(this.clients), this.rng.chance(0.5) ? 1_000 + this.rng.int(4_000) : 22_000 + this.rng.int(8_000));
+	async clientFault(kind: ClientFault, rng: Prng = this.rng): Promise<void> {
+		if (kind === 'offline') await this.offline(rng.pick(this.clients), rng.pick(['cut', 'disconnect'] as const), this.gap(rng));
+		else if (kind === 'reload') await this.reload(rng.pick(this.clients.filter((c) => c.role === 'viewer')));
+		else await this.stall(rng.pick(this.clients), rng.chance(0.5) ? 1_000 + rng.int(4_000) : 22_000 + rng.int(8_000));
+	}
+
+	/**
+	 * Client faults one after another (each a gap apart) alongside whatever else the scenario breaks, until
+	 * the returned stop() is called; stop() resolves once the fault under way is over. Its own PRNG (from the
+	 * seed), so the scenario's schedule stays the same whatever the timing.
+	 */
+	clientFaultsMeanwhile(kinds: readonly ClientFault[]): { stop(): Promise<void> } {
+		const rng = prng(this.#options.seed ^ 0x5eed);
+		let stopped = false;
+		const loop = (async () => {
+			while (!stopped) {
+				await this.progress(this.gap(rng));
+				if (!stopped) await this.clientFault(rng.pick(kinds), rng);
+			}
+		})();
+		return {
+			async stop() {
+				stopped = true;
+				await loop;
+			}
+		};
 	}
 
 	/** A page reload: the client closes and a fresh one (empty state, new history) joins in its place. */
