@@ -1,7 +1,7 @@
 /**
  * The fault suite's load and bookkeeping: RoomStore clients (the browser's own code) behind their own
  * network links, writers sending a steady seeded mix of commands, walls watching, and the faults that
- * happen to clients (offline, reload). Scenarios add the server-side faults (kill -9, Redis restarts)
+ * happen to clients (offline, reload, stalled link). Scenarios add the server-side faults (kill -9, Redis restarts)
  * and read the room's log at the end for {@link checkRun}.
  *
  * Faults are spaced by progress (acknowledged commands), never by the clock, so a slow machine runs the
@@ -67,7 +67,10 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Every 20th command is one a domain rule refuses, so the run also checks that nothing refused is applied. */
 function nextCommand(rng: Prng, n: number): Command {
 	const roll = rng.next();
-	if (roll < 0.05) return { ...quote(`Refused ${n}`, n), categoryId: 'no-such-category' } as Command;
+	if (roll < 0.05) {
+		const refused = quote(`Refused ${n}`, n);
+		return refused.type === 'complaint.quote' ? { ...refused, categoryId: 'no-such-category' } : refused;
+	}
 	if (roll < 0.2) return { type: 'complaint.count', categoryId: 'cant-open', period: `2026-0${1 + rng.int(9)}`, count: rng.int(1000) };
 	if (roll < 0.35) {
 		// Order matters here: assessing to the current maturity is refused (conflict), so a reordering shows.
@@ -109,20 +112,19 @@ export class FaultRun {
 			return ports.map((_, i) => ports[(i + offset) % ports.length]!);
 		});
 		this.#links.push(link);
-		const fault: FaultClient = { name, role, link, client: null as unknown as RoomClient, history: null as unknown as ClientHistory };
-		await this.#connect(fault, name);
+		const fault: FaultClient = { name, role, link, ...(await this.#open(role, name, link, name)) };
 		this.clients.push(fault);
 		return fault;
 	}
 
-	async #connect(fault: FaultClient, historyName: string): Promise<void> {
+	/** A RoomStore client behind `link`, with a new history named `historyName`. */
+	async #open(role: Role, name: string, link: Balancer, historyName: string): Promise<{ client: RoomClient; history: ClientHistory }> {
 		const { history, record } = recordHistory(historyName);
 		this.histories.push(history);
-		fault.history = history;
-		const token = await this.#token(fault.role, fault.name);
-		fault.client = roomClient(`http://127.0.0.1:${fault.link.port}`, this.#options.roomId, token, fault.name, fault.role === 'viewer' ? 'screen' : 'person', {
-			onApplied: record
-		});
+		const token = await this.#token(role, name);
+		const kind = role === 'viewer' ? 'screen' : 'person';
+		const client = roomClient(`http://127.0.0.1:${link.port}`, this.#options.roomId, token, name, kind, { onApplied: record });
+		return { client, history };
 	}
 
 	/** A token, retried while no server can mint one (killed, or Redis down during a concurrent fault). */
@@ -281,7 +283,7 @@ export class FaultRun {
 	async reload(fault: FaultClient): Promise<void> {
 		this.note(`${fault.name} reloads`);
 		fault.client.close();
-		await this.#connect(fault, `${fault.history.name}'`);
+		Object.assign(fault, await this.#open(fault.role, fault.name, fault.link, `${fault.history.name}'`));
 	}
 
 	/** Every client's version, connection and outbox, for timeout messages. */
