@@ -280,7 +280,9 @@ describe('the Artifacts tab', () => {
 		await replace.getByRole('button', { name: 'Save the new version' }).click();
 
 		// The old one now points to the new one; the new one copied its words and place.
-		await expect.poll(async () => (await room.byTitle('Hang tag')).length).toBe(2);
+		// (Two commands: the new version is added, then the old one pointed at it.)
+		const old = async () => (await room.byTitle('Hang tag')).find((a) => a.id === before!.id);
+		await expect.poll(async () => (await old())?.replacedBy ?? null).not.toBeNull();
 		const versions = await room.byTitle('Hang tag');
 		const after = versions.find((a) => a.id !== before!.id)!;
 		expect(versions.find((a) => a.id === before!.id)!.replacedBy).toBe(after.id);

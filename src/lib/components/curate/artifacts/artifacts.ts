@@ -5,11 +5,16 @@
  */
 import { dateLabel } from '$lib/client/format';
 import { own } from '$lib/domain/basics';
-import type { Artifact, ArtifactKind, Command, RoomState, Stage, Touchpoint } from '$lib/domain';
+import type { Artifact, ArtifactFile, ArtifactKind, Command, RoomState, Stage, Touchpoint } from '$lib/domain';
 import type { StoredUpload } from '$lib/protocol/curate';
 
 /** What the upload endpoint answers for an artifact: the server read the type from the bytes. */
 export type StoredFile = StoredUpload & { kind: 'image' | 'document' | 'audio' | 'video' };
+
+/** What an artifact keeps of its uploaded file: the name it had, and what the server found it to be. */
+export function fileMeta(file: File, stored: StoredFile): ArtifactFile {
+	return { name: file.name.slice(0, 200), mime: stored.mime, size: stored.size, thumbBlobId: stored.thumbBlobId };
+}
 
 /** What each kind is called on this tab. */
 export const KIND_WORDS: Record<ArtifactKind, string> = {
