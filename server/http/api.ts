@@ -37,7 +37,9 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSt
 		'cache-control': 'public, max-age=31536000, immutable',
 		'accept-ranges': 'bytes',
 		'x-content-type-options': 'nosniff',
-		'content-security-policy': "default-src 'none'; sandbox"
+		// Nothing a stored file holds may run with this site's rights. PDFs are the exception to the sandbox:
+		// the browser's PDF viewer refuses a sandboxed document, and it runs a PDF's scripts in its own.
+		'content-security-policy': blob.contentType === 'application/pdf' ? "default-src 'none'" : "default-src 'none'; sandbox"
 	};
 	// Recordings and videos seek by asking for byte ranges; a browser cannot jump in a call without them.
 	const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');

@@ -97,6 +97,18 @@ describe('artifact uploads', () => {
 		expect(script.body.message).toBe('This file is a script; programs are never accepted.');
 	});
 
+	it('stores a PDF as a document, served so the browser can show it but nothing in it runs with our rights', async () => {
+		const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+		const stored = await http.upload(pdf);
+		expect(stored.body).toMatchObject({ kind: 'document', mime: 'application/pdf', thumbBlobId: null });
+		const served = await fetch(`${server.url}/api/blobs/${stored.body.blobId as string}`);
+		expect(served.headers.get('content-type')).toBe('application/pdf');
+		expect(served.headers.get('content-security-policy')).toBe("default-src 'none'");
+		const picture = await http.upload(await png(40, 30));
+		const image = await fetch(`${server.url}/api/blobs/${picture.body.blobId as string}`);
+		expect(image.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+	});
+
 	it('refuses plain text as an artifact, saying what a room keeps', async () => {
 		const text = await http.upload(Buffer.from('Dear customer, thank you for your letter.\n'));
 		expect(text.status).toBe(415);
