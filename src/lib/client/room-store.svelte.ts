@@ -80,6 +80,7 @@ export class RoomStore {
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
 	#resendTimer: ReturnType<typeof setTimeout> | undefined;
 	#resyncTimer: ReturnType<typeof setInterval> | undefined;
+	#reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 	#resendDelay = RESEND_MIN_MS;
 	#onNewBuild: (() => void) | undefined;
 	#onRevoked: (() => void) | undefined;
@@ -143,6 +144,14 @@ export class RoomStore {
 			this.#onRevoked?.();
 		};
 		s.on('access:revoked', onRevoked);
+		// socket.io does not retry a connection the server refused; ours refuses only when it cannot check
+		// access just now (its store is down), so try again after a pause.
+		const onConnectError = () => {
+			if (s.active) return;
+			clearTimeout(this.#reconnectTimer);
+			this.#reconnectTimer = setTimeout(() => s.connect(), JOIN_RETRY_MS);
+		};
+		s.on('connect_error', onConnectError);
 		if (s.connected) this.#join();
 		// A join from our version costs nothing when nothing was missed (an empty list of events).
 		this.#resyncTimer = setInterval(() => {
@@ -152,6 +161,7 @@ export class RoomStore {
 			clearInterval(this.#resyncTimer);
 			clearTimeout(this.#retryTimer);
 			clearTimeout(this.#resendTimer);
+			clearTimeout(this.#reconnectTimer);
 			s.io.off('ping', onPing);
 			s.off('connect', onConnect);
 			s.off('disconnect', onDisconnect);
@@ -161,6 +171,7 @@ export class RoomStore {
 			s.off('room:presence', onPresence);
 			s.off('server:status', onStatus);
 			s.off('access:revoked', onRevoked);
+			s.off('connect_error', onConnectError);
 			if (s.connected) s.emit('room:leave', { roomId: this.roomId });
 		};
 	}
