@@ -6,7 +6,7 @@
  * snapshot plus the log after it. A tail on the room's log files keeps the whole log (the server deletes
  * old segments); it must agree with what the store module reads afterwards, and with every client.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { RecordedEvent } from '../../src/lib/domain';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
 import { tailRoomLog } from '../support/file-log-tail';
@@ -18,7 +18,7 @@ import { CLIENT_FAULTS, FaultRun, LONG, faultSeed, readLog, setUpRoom } from './
 const ROOM = 'faults-embedded';
 const ENV = { COMMAND_RATE_LIMIT: '1000000', SNAPSHOT_EVERY: '10' };
 const SHAPE = LONG
-	? { writers: 4, walls: 4, kills: 10, spacing: [60, 300] as const }
+	? { writers: 4, walls: 4, kills: 20, spacing: [60, 300] as const }
 	: { writers: 3, walls: 2, kills: 4, spacing: [25, 80] as const };
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -48,6 +48,10 @@ describe('fault suite: embedded store', () => {
 			spacing: SHAPE.spacing
 		});
 		cleanups.push(() => run.close());
+		onTestFailed(() => {
+			const output = server ? `--- server:\n${server.output().slice(-3000)}` : '(no server running)';
+			console.error([run.summary('embedded store, failed', tail.events().length), output].join('\n'));
+		});
 		await run.start(SHAPE.writers, SHAPE.walls);
 
 		// Clients go offline, reload (and in the long run stall) meanwhile, so faults also overlap.
@@ -74,7 +78,7 @@ describe('fault suite: embedded store', () => {
 		const store = await openFileEventStore({ dataDir: dir, log: { warn: () => {} } });
 		const { epoch, log: kept } = await readLog(store, ROOM).finally(() => store.close());
 
-		console.info(run.summary('embedded store, kill -9, snapshots every 10 events', log));
+		console.info(run.summary('embedded store, kill -9, snapshots every 10 events', log.length));
 		expect(tail.problems).toEqual([]);
 		expect(checkRun({ epoch, log, setupVersion, clients: run.histories })).toEqual([]);
 		expect(log.length).toBe(top);

@@ -102,6 +102,7 @@ export class FaultRun {
 	constructor(options: FaultRunOptions) {
 		this.#options = options;
 		this.rng = prng(options.seed);
+		console.info(`fault suite (${options.roomId}, ${LONG ? 'long' : 'short'}): seed ${options.seed}; FAULTS_SEED=${options.seed} replays it`);
 	}
 
 	/** Adds a client behind its own link; each link starts at another backend, so clients spread out. */
@@ -310,10 +311,10 @@ export class FaultRun {
 	}
 
 	/** One line for the test output: the seed, what the load did, and the faults in order. */
-	summary(scenario: string, log: readonly RecordedEvent[]): string {
+	summary(scenario: string, logLength: number): string {
 		const snapshots = this.histories.reduce((n, h) => n + h.entries.filter((e) => e.kind === 'snapshot').length, 0);
 		return [
-			`fault suite (${scenario}, ${LONG ? 'long' : 'short'}) seed=${this.#options.seed}: ${log.length} events, ${this.acks} acks ` +
+			`fault suite (${scenario}, ${LONG ? 'long' : 'short'}) seed=${this.#options.seed}: ${logLength} events, ${this.acks} acks ` +
 				`(${this.resentAcks} answered as resends), ${this.refusals} refused, ${snapshots} snapshots loaded by ${this.histories.length} client histories`,
 			...this.journal.map((line) => `  ${line}`),
 			`  replay with FAULTS_SEED=${this.#options.seed}${LONG ? ' FAULTS=long' : ''}`

@@ -8,7 +8,7 @@
  * checker, and must agree with what Redis holds at the end.
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { openRedisEventStore } from '../../server/store/redis/redis-event-store';
 import { instancePool, type InstancePool } from '../support/instance-pool';
 import { canRunRedisTests, startRedis, type RedisServer } from '../support/redis-server';
@@ -18,7 +18,7 @@ import { CLIENT_FAULTS, FaultRun, LONG, faultSeed, followLog, readLog, setUpRoom
 
 const ROOM = 'faults-redis';
 const SHAPE = LONG
-	? { instances: 3, writers: 4, walls: 5, faults: 10, spacing: [60, 300] as const }
+	? { instances: 3, writers: 4, walls: 5, faults: 16, spacing: [60, 300] as const }
 	: { instances: 3, writers: 3, walls: 3, faults: 3, spacing: [25, 80] as const };
 
 let redis: RedisServer;
@@ -56,6 +56,13 @@ describe.runIf(canRunRedisTests())('fault suite: Redis mode, several instances',
 			spacing: SHAPE.spacing
 		});
 		cleanups.push(() => run.close());
+		onTestFailed(() => {
+			const outputs = instances.all().map((i) => {
+				const state = instances.alive.has(i) ? 'running' : `exited (${i.child.exitCode ?? i.child.signalCode})`;
+				return `--- instance on port ${i.port}, ${state}:\n${i.output().slice(-3000)}`;
+			});
+			console.error([run.summary('Redis mode, failed', followed.events().length), ...outputs].join('\n'));
+		});
 		await run.start(SHAPE.writers, SHAPE.walls);
 
 		// Clients go offline, reload (and in the long run stall) meanwhile, so faults also overlap.
@@ -88,7 +95,7 @@ describe.runIf(canRunRedisTests())('fault suite: Redis mode, several instances',
 		const log = followed.events();
 		const { epoch, log: kept } = await readLog(await openRedisEventStore({ redis: follower }), ROOM);
 
-		console.info(run.summary('Redis mode, 3 instances, snapshots every 10 events', log));
+		console.info(run.summary('Redis mode, 3 instances, snapshots every 10 events', log.length));
 		expect(followed.problems).toEqual([]);
 		expect(checkRun({ epoch, log, setupVersion, clients: run.histories })).toEqual([]);
 		expect(log.length).toBe(top);

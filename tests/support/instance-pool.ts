@@ -8,6 +8,8 @@ import { tempDir } from './temp-dir';
 export interface InstancePool {
 	/** Instances whose process is still running. */
 	alive: Set<ServerProcess>;
+	/** Every instance started, running or not (for a failed test's diagnostics). */
+	all(): ServerProcess[];
 	/** Ports of the running instances (for a balancer). */
 	ports(): number[];
 	/** Starts one more instance; resolves once it listens. */
@@ -22,6 +24,7 @@ export function instancePool(redisUrl: string, env: Record<string, string> = {})
 	return {
 		alive,
 		ports: () => [...alive].map((i) => i.port),
+		all: () => started.map((s) => s.instance),
 		async start() {
 			const { dir, cleanup } = await tempDir();
 			const instance = await startServerProcess(dir, { REDIS_URL: redisUrl, ...env }).catch(async (error: unknown) => {
