@@ -11,7 +11,7 @@ import type { JoinResult } from '../../src/lib/protocol';
 import { join, type TestSocket } from '../support/test-server';
 import { sessionToken } from '../support/server-process';
 import { nowMs } from './clock';
-import { connectClient, quoteCommand } from './clients';
+import { connectClient, countCommand } from './clients';
 import type { LargeRoomServer } from './large-room-server';
 import { LARGE_ROOM_ID } from './large-room-server';
 import type { Section } from './report';
@@ -69,8 +69,9 @@ export async function joinCostSection(large: LargeRoomServer, options: { quick: 
 			await Promise.all(
 				Array.from({ length: BEHIND }, async (_, k) => {
 					const id = `${batch}-${k}`;
-					const result = await laptop.timeout(10_000).emitWithAck('command', { roomId: LARGE_ROOM_ID, commandId: id, command: quoteCommand(`cc-${(k % 40) + 1}`, id) });
-					if (!result.ok) throw new Error(`quote: ${result.message}`);
+					// Monthly counts: they change figures without growing the room, so every join sees one size.
+					const result = await laptop.timeout(10_000).emitWithAck('command', { roomId: LARGE_ROOM_ID, commandId: id, command: countCommand(`cc-${(k % 40) + 1}`, i * BEHIND + k) });
+					if (!result.ok) throw new Error(`count: ${result.message}`);
 				})
 			);
 			const since = { version: first.state.version, epoch: first.result.ok ? first.result.epoch : '' };
