@@ -73,7 +73,6 @@ export interface GatewayDeps {
 export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	const { engine, log, build } = deps;
 	const presence = createPresence(io, log);
-	encodeJoinAnswersOnce(io);
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
@@ -97,6 +96,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	});
 
 	io.on('connection', (socket: AppSocket) => {
+		encodeJoinAnswersOnce(socket);
 		socket.emit('server:hello', { build, actor: socket.data.actor, signedIn: socket.data.sessionId !== null });
 		if (socket.data.sessionId) void socket.join(sessionChannel(socket.data.sessionId));
 		socket.emit('server:status', { store: deps.storeStatus() });
