@@ -9,7 +9,8 @@
  * before tsx does.
  *
  * With BENCH_CPU_PROF=<dir> it also records a V8 CPU profile (what `node --cpu-prof` writes, which
- * NODE_OPTIONS does not allow) and writes it to <dir>/<pid>.cpuprofile when the process exits.
+ * NODE_OPTIONS does not allow), one file per probe window: <dir>/<pid>-probe-<seq>.cpuprofile covers the
+ * time up to probe <seq>, and <pid>-exit.cpuprofile the time after the last probe.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -56,6 +57,7 @@ process.on('SIGUSR2', () => {
 		arrayBuffersAfterGc: after.arrayBuffers,
 		rssAfterGc: after.rss
 	};
+	saveProfile(`probe-${seq}`);
 	process.stdout.write(`BENCH_PROBE ${JSON.stringify(report)}\n`);
 	histogram.reset();
 	lastCpu = process.cpuUsage();
@@ -63,16 +65,19 @@ process.on('SIGUSR2', () => {
 });
 
 const profileDir = process.env.BENCH_CPU_PROF;
+/** Writes the profile since the last probe (an in-process inspector session answers synchronously). */
+let saveProfile = (_name) => {};
 if (profileDir) {
 	const session = new Session();
 	session.connect();
 	session.post('Profiler.enable');
 	session.post('Profiler.setSamplingInterval', { interval: 200 });
 	session.post('Profiler.start');
-	// An in-process inspector session answers synchronously, so this works in an exit handler.
-	process.on('exit', () => {
+	saveProfile = (name) => {
 		session.post('Profiler.stop', (error, result) => {
-			if (!error) writeFileSync(join(profileDir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+			if (!error) writeFileSync(join(profileDir, `${process.pid}-${name}.cpuprofile`), JSON.stringify(result.profile));
 		});
-	});
+		session.post('Profiler.start');
+	};
+	process.on('exit', () => saveProfile('exit'));
 }
