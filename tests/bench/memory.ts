@@ -54,7 +54,7 @@ async function sendWaves(senders: TestSocket[], count: number, tag: string): Pro
 
 export async function memorySection(fleet: Fleet, options: { quick: boolean; log: (m: string) => void }): Promise<Section> {
 	const walls = 1000;
-	const events = options.quick ? 10_000 : 100_000;
+	const events = options.quick ? 5_000 : 100_000;
 	const rounds = 10;
 	options.log(`memory: ${walls} idle walls, then ${events} events`);
 	const deployment = await startOurs();
