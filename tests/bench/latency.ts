@@ -230,7 +230,7 @@ export async function latencySection(
 				// A broadcast to 5,000 sockets keeps the two cores busy for a good part of a second (server
 				// writes, walls parse): send less often, so the schedule measures latency, not a queue.
 				rate: walls >= 5000 ? 1 : 5,
-				seconds: options.quick ? 5 : walls >= 5000 ? 40 : 20,
+				seconds: options.quick ? 5 : walls >= 5000 ? 60 : 30,
 				warmupS: options.quick ? 1 : 2
 			};
 			options.log(`latency: ${walls} walls, ${topology}`);
