@@ -75,6 +75,19 @@ export function createRoomEngine(options: EngineOptions) {
 	const maxBatch = options.maxBatch ?? 256;
 	const maxConflictRetries = options.maxConflictRetries ?? 5;
 	const rooms = new Map<string, Promise<RoomRuntime>>();
+	/**
+	 * Rooms seen to exist. Rooms are never deleted, so a room once seen needs no second look: every
+	 * command and join after the first skips a store round trip (with Redis, one of the few before a
+	 * broadcast).
+	 */
+	const existing = new Set<string>();
+
+	async function exists(roomId: string): Promise<boolean> {
+		if (existing.has(roomId)) return true;
+		if (!(await store.head(roomId))) return false;
+		existing.add(roomId);
+		return true;
+	}
 
 	function withLock<T>(room: RoomRuntime, fn: () => Promise<T>): Promise<T> {
 		const run = room.lock.then(fn, fn);
@@ -314,7 +327,7 @@ export function createRoomEngine(options: EngineOptions) {
 		async execute(roomId: string, commandId: string, command: Command, actor: Actor): Promise<CommandResult> {
 			let room: RoomRuntime;
 			try {
-				if (command.type !== 'room.create' && command.type !== 'room.restore' && !(await store.head(roomId))) {
+				if (command.type !== 'room.create' && command.type !== 'room.restore' && !(await exists(roomId))) {
 					return { ok: false, code: 'unknown_room', message: `There is no room "${roomId}".` };
 				}
 				room = await runtime(roomId);
@@ -330,7 +343,7 @@ export function createRoomEngine(options: EngineOptions) {
 		/** What a (re)joining client needs: events after its position, or the whole state. */
 		async join(roomId: string, since?: Position): Promise<JoinAnswer> {
 			try {
-				if (!(await store.head(roomId))) {
+				if (!(await exists(roomId))) {
 					return { ok: false, code: 'unknown_room', message: `There is no room "${roomId}".` };
 				}
 				const room = await runtime(roomId);
@@ -355,7 +368,7 @@ export function createRoomEngine(options: EngineOptions) {
 
 		/** The committed state of a room (for exports and server-side pages), or null if unknown. */
 		async state(roomId: string): Promise<RoomState | null> {
-			if (!(await store.head(roomId))) return null;
+			if (!(await exists(roomId))) return null;
 			const room = await runtime(roomId);
 			return withLock(room, async () => {
 				await refresh(room);
