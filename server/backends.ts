@@ -32,7 +32,13 @@ export async function openBackends(config: Config, log: EngineLogger) {
 				blobs: redis.blobs,
 				fanout: redis.fanout,
 				access: createAccessService(openRedisKv(redis.commandClient)),
-				limiters: { attempts: limiter('rl:attempts', 20, 60), commands: limiter('rl:commands', config.commandRateLimit, 5) }
+				limiters: {
+					// Attempts are counted per address, which may reach any instance: shared through Redis.
+					attempts: limiter('rl:attempts', 20, 60),
+					// Commands are counted per connection, and a connection lives on one instance: counted in
+					// memory, which spares every command a Redis round trip before the engine sees it.
+					commands: memoryCommandLimiter(config.commandRateLimit)
+				}
 			} satisfies Partial<ApplicationDeps>,
 			onStatus: redis.onStatus,
 			close: redis.close,

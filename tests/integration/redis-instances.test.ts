@@ -19,12 +19,14 @@ let instances: ServerProcess[] = [];
 const alive = new Set<ServerProcess>();
 const cleanups: Array<() => Promise<void> | void> = [];
 
-async function startInstance(): Promise<ServerProcess> {
+async function startInstance(env: Record<string, string> = {}, balanced = true): Promise<ServerProcess> {
 	const { dir, cleanup } = await tempDir();
 	cleanups.push(cleanup);
-	const instance = await startServerProcess(dir, { REDIS_URL: redis.url, SEED_DEMO: 'false', COMMAND_RATE_LIMIT: '100000' });
-	alive.add(instance);
-	void instance.exited.then(() => alive.delete(instance));
+	const instance = await startServerProcess(dir, { REDIS_URL: redis.url, SEED_DEMO: 'false', COMMAND_RATE_LIMIT: '100000', ...env });
+	if (balanced) {
+		alive.add(instance);
+		void instance.exited.then(() => alive.delete(instance));
+	}
 	cleanups.push(async () => {
 		instance.child.kill('SIGKILL');
 		await instance.exited;
@@ -111,6 +113,21 @@ describe('Redis mode: several instances serving one room', () => {
 		}
 		expect((await fetch(`${instances[0]!.url}/api/blobs/${'0'.repeat(64)}`)).status).toBe(404);
 		expect((await fetch(`${instances[0]!.url}/api/blobs/../../etc/passwd`)).status).toBe(404);
+	});
+
+	it('limits commands per connection: the one over the limit is refused and not applied, other connections go on', async () => {
+		const limited = await startInstance({ COMMAND_RATE_LIMIT: '5' }, false);
+		const first = await socketTo(limited.url, 'limited');
+		await createRoom(first, 'limited'); // four commands
+		expect((await send(first, 'limited', quote('fifth', 5))).ok).toBe(true);
+		const over = await send(first, 'limited', quote('sixth', 6), 'over-the-limit');
+		expect(over).toMatchObject({ ok: false, code: 'rate_limited' });
+		expect(await loggedCommandIds('limited')).not.toContain('over-the-limit');
+
+		// A second connection, on the same instance, has its own allowance.
+		const second = await socketTo(limited.url, 'limited');
+		expect((await second.timeout(5_000).emitWithAck('room:join', { roomId: 'limited' })).ok).toBe(true);
+		expect((await send(second, 'limited', quote('from another connection', 7))).ok).toBe(true);
 	});
 
 	it('shows who is connected, across instances, with screens apart from people', async () => {
