@@ -11,9 +11,10 @@ export type Target =
 
 /**
  * What a wall does with events: `fold` applies them to its state with the domain's `evolve` (what a wall
- * page does), `track` only checks versions (no gaps, in order) and keeps no state.
+ * page does); `check` decodes them and checks versions (in order, no gaps) but keeps no state; `track`
+ * checks versions from the message text without decoding it.
  */
-export type ApplyMode = 'fold' | 'track';
+export type ApplyMode = 'fold' | 'check' | 'track';
 
 export type WorkerRequest =
 	| {

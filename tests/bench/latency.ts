@@ -13,7 +13,16 @@
  *  - per delivery: every (command, wall) pair;
  *  - all walls: per command, until the last wall had it (what "every wall updated" means);
  *  - first wall: per command, until the first wall had it; ours minus raw is what we spend before our
- *    broadcast starts (parse, decide, durable append).
+ *    broadcast starts (parse, decide, durable append);
+ *  - first wall from arrival: from the moment the command's message reached the server (noted by probe.mjs
+ *    as the websocket library hands it over) until the first wall had it.
+ *
+ * What a wall does with a message (`apply`): `check` decodes it and checks versions are in order with no gap,
+ * as the raw walls decode theirs; `fold` also applies each event to the wall's state with the domain's
+ * evolve, as the wall page does. A TV folds on its own CPU (about 4 µs an event here); a thousand walls
+ * folding in the bench's worker processes share the server's two cores, so the ratios against the raw
+ * baseline, which does nothing with what it receives, are judged on `check`, and one `fold` case is printed
+ * beside them to show what that client work adds on a single machine.
  */
 import { io as connectRaw, type Socket } from 'socket.io-client';
 import type { RoomEventsMessage } from '../../src/lib/protocol';
@@ -41,6 +50,8 @@ export interface LatencyCase {
 	/** Seconds measured, after `warmupS` seconds not counted. */
 	seconds: number;
 	warmupS: number;
+	/** What our walls do with each message (see above). */
+	apply: 'check' | 'fold';
 }
 
 type Rounded = ReturnType<typeof roundSummary>;
@@ -50,6 +61,10 @@ export interface SideResult {
 	deliveries: Rounded;
 	allWalls: Rounded;
 	firstWall: Rounded;
+	/** First wall, from the command's arrival at the server. */
+	firstWallFromArrival: Rounded;
+	/** From the command being due at the laptop to its arrival at the server. */
+	sendToArrival: Rounded;
 	ack: Rounded;
 	commands: number;
 	acked: number;
@@ -76,7 +91,7 @@ const OURS = 0;
 const RAW = 1;
 
 /** Figures for one side: walls of `kind`, commands of `parity` (ours even, raw odd). */
-function side(run: ScheduleRun, collected: Collected[], probes: ProbeReport[], kind: number, warm: number, messageBytes: number): SideResult {
+function side(run: ScheduleRun, collected: Collected[], probes: ProbeReport[], kind: number, warm: number, messageBytes: number, prefix: string): SideResult {
 	const total = run.due.length;
 	const seqs = [...Array(total).keys()].filter((s) => s >= warm && s % 2 === kind);
 	const deliveries: number[] = [];
@@ -102,12 +117,17 @@ function side(run: ScheduleRun, collected: Collected[], probes: ProbeReport[], k
 		}
 	}
 	const expected = seqs.length * walls;
+	const arrivals: Record<string, number> = Object.assign({}, ...probes.map((p) => p.arrivals ?? {}));
+	const arrivedAt = (seq: number) => arrivals[`${prefix}${kind === OURS ? 'o' : 'r'}${seq}`];
+	const timed = seqs.filter((s) => first.has(s) && arrivedAt(s) !== undefined);
 	const acks = seqs.filter((s) => run.ok[s]).map((s) => run.ackAt[s]! - run.due[s]!);
 	return {
 		deliveryPct: expected ? round((deliveries.length / expected) * 100, 3) : null,
 		deliveries: roundSummary(summarize(deliveries)),
 		allWalls: roundSummary(summarize(seqs.filter((s) => !missing.has(s)).map((s) => last.get(s)!))),
 		firstWall: roundSummary(summarize(seqs.filter((s) => first.has(s)).map((s) => first.get(s)!))),
+		firstWallFromArrival: roundSummary(summarize(timed.map((s) => first.get(s)! + run.due[s]! - arrivedAt(s)!))),
+		sendToArrival: roundSummary(summarize(timed.map((s) => arrivedAt(s)! - run.due[s]!))),
 		ack: roundSummary(summarize(acks)),
 		commands: seqs.length,
 		acked: acks.length,
@@ -155,7 +175,7 @@ export async function runLatency(fleet: Fleet, c: LatencyCase): Promise<LatencyR
 		const started = performance.now();
 		stops.unshift(() => fleet.disconnect());
 		for (const [what, report] of [
-			['ours', await fleet.connect({ kind: 'ours', urls: ours.urls, roomId: ROOM, tokens }, c.walls, { apply: 'fold' })],
+			['ours', await fleet.connect({ kind: 'ours', urls: ours.urls, roomId: ROOM, tokens }, c.walls, { apply: c.apply })],
 			['raw', await fleet.connect({ kind: 'raw', urls: raw.urls }, c.walls, { apply: 'fold' })]
 		] as const) {
 			if (report.ready !== c.walls) throw new Error(`only ${report.ready} of ${c.walls} ${what} walls connected: ${report.errors.join('; ')}`);
@@ -186,8 +206,8 @@ export async function runLatency(fleet: Fleet, c: LatencyCase): Promise<LatencyR
 
 		const warm = 2 * Math.round(c.warmupS * c.rate);
 		const bytes = Buffer.byteLength(JSON.stringify(template));
-		const o = side(run, collected, probes.slice(0, instances), OURS, warm, bytes);
-		const b = side(run, collected, probes.slice(instances), RAW, warm, bytes);
+		const o = side(run, collected, probes.slice(0, instances), OURS, warm, bytes, prefix);
+		const b = side(run, collected, probes.slice(instances), RAW, warm, bytes, prefix);
 		const r = (ours: number | null, base: number | null) => round(ratio(ours ?? NaN, base ?? NaN));
 		return {
 			...c,
@@ -212,7 +232,8 @@ export async function runLatency(fleet: Fleet, c: LatencyCase): Promise<LatencyR
 	}
 }
 
-const label = (r: LatencyResult) => `${r.walls.toLocaleString('en')} walls, ${r.topology === 'redis' ? '2 instances + Redis' : 'embedded'}`;
+const label = (r: LatencyResult) =>
+	`${r.walls.toLocaleString('en')} walls${r.apply === 'fold' ? ' folding' : ''}, ${r.topology === 'redis' ? '2 instances + Redis' : 'embedded'}`;
 const ms = (v: number | null) => fmt(v, 1);
 const x = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}x`);
 
@@ -222,23 +243,26 @@ export async function latencySection(
 	options: { quick: boolean; walls: number[]; topologies: Array<'embedded' | 'redis'>; log: (m: string) => void }
 ): Promise<Section> {
 	const results: LatencyResult[] = [];
-	for (const walls of options.walls) {
-		for (const topology of options.topologies) {
-			const c: LatencyCase = {
-				walls,
-				topology,
-				// A broadcast to 5,000 sockets keeps the two cores busy for a good part of a second (server
-				// writes, walls parse): send less often, so the schedule measures latency, not a queue.
-				rate: walls >= 5000 ? 1 : 5,
-				seconds: options.quick ? 5 : walls >= 5000 ? 60 : 30,
-				warmupS: options.quick ? 1 : 2
-			};
-			options.log(`latency: ${walls} walls, ${topology}`);
-			results.push(await runLatency(fleet, c));
-		}
+	const caseOf = (walls: number, topology: 'embedded' | 'redis', apply: 'check' | 'fold'): LatencyCase => ({
+		walls,
+		topology,
+		// A broadcast to 5,000 sockets keeps the two cores busy for a good part of a second (server
+		// writes, walls parse): send less often, so the schedule measures latency, not a queue.
+		rate: walls >= 5000 ? 1 : 5,
+		seconds: options.quick ? 5 : walls >= 5000 ? 60 : 30,
+		warmupS: options.quick ? 1 : 2,
+		apply
+	});
+	const cases = options.walls.flatMap((walls) => options.topologies.map((topology) => caseOf(walls, topology, 'check')));
+	// What folding on the walls adds when they share the server's cores: the smallest room, first topology.
+	if (cases.length) cases.push(caseOf(Math.min(...options.walls), options.topologies[0]!, 'fold'));
+	for (const c of cases) {
+		options.log(`latency: ${c.walls} walls, ${c.topology}, walls ${c.apply}`);
+		results.push(await runLatency(fleet, c));
 	}
 	const targets: TargetCheck[] = [];
 	for (const r of results) {
+		if (r.apply === 'fold') continue; // shown, not judged: see the comment at the top
 		const limit = r.walls >= 5000 ? 1.5 : 1.15;
 		targets.push({
 			name: `p99 vs raw socket.io, ${label(r)}`,
@@ -247,10 +271,10 @@ export async function latencySection(
 			met: r.ratios.p99 === null ? null : r.ratios.p99 <= limit
 		});
 		targets.push({
-			name: `first wall p50, ${label(r)}`,
+			name: `first wall p50 from the command arriving, ${label(r)}`,
 			target: '<= 3 ms',
-			measured: `${ms(r.ours.firstWall.p50)} ms`,
-			met: r.ours.firstWall.p50 === null ? null : r.ours.firstWall.p50 <= 3
+			measured: `${ms(r.ours.firstWallFromArrival.p50)} ms (raw: ${ms(r.baseline.firstWallFromArrival.p50)} ms)`,
+			met: r.ours.firstWallFromArrival.p50 === null ? null : r.ours.firstWallFromArrival.p50 <= 3
 		});
 		targets.push({
 			name: `delivery, ${label(r)}`,
@@ -289,6 +313,22 @@ export async function latencySection(
 					'x = ours / raw socket.io broadcasting the same message to as many sockets; both measured in the same window, commands taking turns',
 					'before bcast = first wall p50, ours minus raw: parse, authorize, decide, durable append before our broadcast starts'
 				]
+			},
+			{
+				title: 'First wall, ms from the command arriving at the server (what we spend before and during the start of the broadcast)',
+				head: ['case', 'send to arrival p50', 'ours p50', 'p90', 'p99', 'raw p50', 'p90', 'p99', 'ours - raw p50'],
+				rows: results.map((r) => [
+					label(r),
+					ms(r.ours.sendToArrival.p50),
+					ms(r.ours.firstWallFromArrival.p50),
+					ms(r.ours.firstWallFromArrival.p90),
+					ms(r.ours.firstWallFromArrival.p99),
+					ms(r.baseline.firstWallFromArrival.p50),
+					ms(r.baseline.firstWallFromArrival.p90),
+					ms(r.baseline.firstWallFromArrival.p99),
+					ms(r.ours.firstWallFromArrival.p50 === null || r.baseline.firstWallFromArrival.p50 === null ? null : r.ours.firstWallFromArrival.p50 - r.baseline.firstWallFromArrival.p50)
+				]),
+				notes: ['arrival = the websocket library handing the message to socket.io in the server process; first wall = the first of the N walls to have applied it (worker processes, same clock)']
 			},
 			{
 				title: 'Update-to-wall latency: load and resources during the measured window',

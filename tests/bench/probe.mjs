@@ -8,11 +8,17 @@
  * perf_hooks.monitorEventLoopDelay), then memory before and after a full GC. Plain JavaScript: it loads
  * before tsx does.
  *
+ * It also notes when each benchmark command arrives: the moment the server's websocket library hands over a
+ * message whose text names a commandId starting `lat-` (the latency benchmark's), on CLOCK_MONOTONIC, the
+ * clock the wall workers use. Reported as `arrivals` ({commandId: ms}) with the next probe, so the first
+ * wall can be timed from the command arriving rather than from the laptop sending it.
+ *
  * With BENCH_CPU_PROF=<dir> it also records a V8 CPU profile (what `node --cpu-prof` writes, which
  * NODE_OPTIONS does not allow), one file per probe window: <dir>/<pid>-probe-<seq>.cpuprofile covers the
  * time up to probe <seq>, and <pid>-exit.cpuprofile the time after the last probe.
  */
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,6 +27,29 @@ import { runInNewContext } from 'node:vm';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
+
+/** commandId -> when its message arrived (ms, CLOCK_MONOTONIC), since the last probe. */
+let arrivals = {};
+const MARK = Buffer.from('"commandId":"lat-');
+const COMMAND_ID = /"commandId":"(lat-[^"]+)"/;
+try {
+	// The same module instance engine.io uses (resolved from this project's node_modules).
+	const { WebSocket } = createRequire(import.meta.url)('ws');
+	const emit = WebSocket.prototype.emit;
+	WebSocket.prototype.emit = function (event, data, ...rest) {
+		if (event === 'message' && data && data.length < 4096) {
+			const at = Number(process.hrtime.bigint()) / 1e6;
+			const buffer = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+			if (buffer.indexOf(MARK) !== -1) {
+				const id = COMMAND_ID.exec(buffer.toString())?.[1];
+				if (id && !(id in arrivals)) arrivals[id] = at;
+			}
+		}
+		return emit.call(this, event, data, ...rest);
+	};
+} catch {
+	// No ws here: no arrival times.
+}
 
 const histogram = monitorEventLoopDelay({ resolution: 5 });
 histogram.enable();
@@ -55,8 +84,10 @@ process.on('SIGUSR2', () => {
 		heapAfterGc: after.heapUsed,
 		externalAfterGc: after.external,
 		arrayBuffersAfterGc: after.arrayBuffers,
-		rssAfterGc: after.rss
+		rssAfterGc: after.rss,
+		arrivals
 	};
+	arrivals = {};
 	saveProfile(`probe-${seq}`);
 	process.stdout.write(`BENCH_PROBE ${JSON.stringify(report)}\n`);
 	histogram.reset();

@@ -29,6 +29,8 @@ export interface ProbeReport {
 	externalAfterGc: number;
 	arrayBuffersAfterGc: number;
 	rssAfterGc: number;
+	/** commandId -> when the latency benchmark's command arrived at this server (ms, CLOCK_MONOTONIC). */
+	arrivals?: Record<string, number>;
 }
 
 /** One server process the benchmarks can probe. */
