@@ -2,7 +2,7 @@
  * `npm run bench`: runs the benchmarks, prints their tables and the targets, and writes everything (with the
  * machine and its load) to tests/bench/results/latest.json. Needs a production build (`npm run build`).
  *
- *   npm run bench                      every benchmark (about 10 minutes on two cores)
+ *   npm run bench                      every benchmark (about 8 minutes on two cores)
  *   npm run bench -- --quick           shorter runs, 1,000 walls only (a minute or two)
  *   npm run bench -- --only latency,storm
  *   npm run bench -- --walls 1000,5000 --topology embedded,redis --workers 4 --out path/to.json
