@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
@@ -123,12 +124,27 @@ export function createApplication(deps: ApplicationDeps) {
 		};
 	}
 
+	/**
+	 * adapter-node serves the build's files with sirv, which pipes a file stream into the response with no
+	 * error handler: a file gone since start (a build replaced under a running server) would throw from an
+	 * unhandled 'error' event and take the process down. The response is cut instead (its head has gone).
+	 */
+	function guardPipedFiles(req: IncomingMessage, res: ServerResponse): void {
+		res.once('pipe', (source: Readable) => {
+			source.once('error', (error: Error) => {
+				deps.log.warn({ path: req.url?.split('?')[0], err: String(error) }, 'a static file could not be read; restart after replacing the build');
+				res.destroy();
+			});
+		});
+	}
+
 	function route(req: IncomingMessage, res: ServerResponse): void {
 		handleApi(req, res)
 			.then((handled) => {
 				if (handled) return;
-				if (deps.pages) deps.pages(req, res, () => notFound(res));
-				else notFound(res);
+				if (!deps.pages) return notFound(res);
+				guardPipedFiles(req, res);
+				deps.pages(req, res, () => notFound(res));
 			})
 			.catch(() => notFound(res));
 	}

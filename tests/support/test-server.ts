@@ -42,6 +42,8 @@ export async function startTestServer(
 		uploadLimit?: number;
 		/** Puts something between the engine and the file store (e.g. a tap that keeps every appended event). */
 		wrapStore?: (store: EventStore) => EventStore;
+		/** What answers requests the API does not (the SvelteKit handler in production). */
+		pages?: Parameters<typeof createApplication>[0]['pages'];
 	} = {}
 ) {
 	const tmp = options.dataDir ? null : await tempDir();
@@ -58,6 +60,7 @@ export async function startTestServer(
 		log: silentLog,
 		build: 'test',
 		snapshotEvery: options.snapshotEvery,
+		pages: options.pages,
 		limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(options.commandRateLimit ?? 100_000) }
 	});
 	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
