@@ -74,13 +74,20 @@ export interface EventStore {
 	 * Appends the events of one command if the room is at `expectedVersion` (0 for a new room).
 	 * Appends to one room are written in call order; concurrent appends share one fsync (group commit).
 	 * `epoch` is used only when the room is created (expectedVersion 0).
+	 *
+	 * `after`: the commandId whose events must end at `expectedVersion`, given for every append of a batch
+	 * but the first (it names the one before). If another command's events end there, the append is refused
+	 * as a version conflict. Without it, when one append of a batch is refused because another writer got
+	 * in first with as many events, the next append of the batch would find the version it expects and land
+	 * on a state it was not decided on.
 	 */
 	append(
 		roomId: string,
 		expectedVersion: number,
 		commandId: string,
 		events: NewEvent[],
-		epoch?: string
+		epoch?: string,
+		after?: string
 	): Promise<AppendResult>;
 	/** Events with `v > afterVersion`, up to `limit` of them, oldest first. */
 	readFrom(roomId: string, afterVersion: number, limit?: number): Promise<ReadResult>;

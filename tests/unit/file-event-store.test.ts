@@ -125,6 +125,20 @@ describe('file event store: appends and reads', () => {
 		expect(await store.lookupCommand(ROOM, 'late')).toBeNull();
 	});
 
+	it('appends on top of the named previous command only (`after`)', async () => {
+		const store = await openStore();
+		await appendCommands(store, 2); // c1, c2
+		// Version 2 is c2's: an append naming c1 as the one before it is refused, one naming c2 goes on.
+		expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'c1')).toEqual({
+			ok: false,
+			reason: 'version_conflict',
+			currentVersion: 2
+		});
+		expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'c2')).toMatchObject({ ok: true, range: { from: 3, to: 3 } });
+		expect(await store.append('fresh', 0, 'x', eventsFor('x'), 'epoch-1', 'c2')).toMatchObject({ ok: false, reason: 'version_conflict' });
+		expect((await store.head(ROOM))?.version).toBe(3);
+	});
+
 	it('returns the original range for a repeated commandId, also after close and reopen', async () => {
 		const store = await openStore();
 		await store.append(ROOM, 0, 'first', eventsFor('first', 2), 'epoch-1');

@@ -148,6 +148,20 @@ describe.runIf(redisAvailable)('redis event store', () => {
 			expect(await store.listRooms()).toEqual(['a-room', 'b-room']);
 		});
 
+		it('appends on top of the named previous command only (`after`)', async () => {
+			const store = await openStore();
+			await appendCommands(store, 2); // c1, c2
+			// Version 2 is c2's: an append naming c1 as the one before it is refused, one naming c2 goes on.
+			expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'c1')).toEqual({
+				ok: false,
+				reason: 'version_conflict',
+				currentVersion: 2
+			});
+			expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'unknown')).toMatchObject({ ok: false, reason: 'version_conflict' });
+			expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'c2')).toEqual({ ok: true, duplicate: false, range: { from: 3, to: 3 } });
+			expect(await admin.xlen('room:{r1}:log')).toBe(3);
+		});
+
 		it('answers a stale expectedVersion with version_conflict and writes nothing', async () => {
 			const store = await openStore();
 			await appendCommands(store, 2);

@@ -101,7 +101,8 @@ class EmbeddedEventStore implements FileEventStore {
 		expectedVersion: number,
 		commandId: string,
 		events: NewEvent[],
-		epoch?: string
+		epoch?: string,
+		after?: string
 	): Promise<AppendResult> {
 		// Everything up to the room's append() runs synchronously, so pipelined calls keep their call order.
 		this.assertOpen();
@@ -112,8 +113,8 @@ class EmbeddedEventStore implements FileEventStore {
 		const existing = this.rooms.get(roomId);
 		const known = existing?.findCommand(commandId) ?? null;
 		if (known !== null) return { ok: true, duplicate: true, range: await known };
-		if (existing) return existing.append(expectedVersion, commandId, events);
-		if (expectedVersion !== 0) return { ok: false, reason: 'version_conflict', currentVersion: 0 };
+		if (existing) return existing.append(expectedVersion, commandId, events, after);
+		if (expectedVersion !== 0 || after !== undefined) return { ok: false, reason: 'version_conflict', currentVersion: 0 };
 		// Encode before creating the room, so an unstorable event leaves no empty room behind.
 		events.forEach((event, index) => encodeEvent(index + 1, commandId, event));
 		const room = RoomLog.create(roomId, join(this.roomsDir, roomId), epoch ?? randomUUID(), this.settings, this.roomsDir);

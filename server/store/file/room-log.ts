@@ -41,6 +41,8 @@ export interface RoomSettings {
 export class RoomLog {
 	/** Versions handed out, including appends not yet durable (pipelined appends check against this). */
 	private assignedHead: number;
+	/** The commandId whose events end at `assignedHead`, when this process assigned it (see `after`). */
+	private lastAssigned: string | null = null;
 	/** Versions that are fsync'd; the only ones anyone can read. */
 	private durableHead: number;
 	private snapshotVersion: number;
@@ -134,14 +136,15 @@ export class RoomLog {
 	 * Checks and queues one append synchronously, so versions follow call order even when the caller does not
 	 * await; the returned promise settles after the fsync that covers it.
 	 */
-	append(expectedVersion: number, commandId: string, events: NewEvent[]): Promise<AppendResult> | AppendResult {
+	append(expectedVersion: number, commandId: string, events: NewEvent[], after?: string): Promise<AppendResult> | AppendResult {
 		if (this.failure) throw this.failure;
-		if (expectedVersion !== this.assignedHead) {
+		if (expectedVersion !== this.assignedHead || (after !== undefined && after !== this.lastAssigned)) {
 			return { ok: false, reason: 'version_conflict', currentVersion: this.assignedHead };
 		}
 		const encoded = events.map((event, index) => encodeEvent(expectedVersion + 1 + index, commandId, event));
 		const range = { from: expectedVersion + 1, to: expectedVersion + events.length };
 		this.assignedHead = range.to;
+		this.lastAssigned = commandId;
 		const durable = new Promise<void>((resolve, reject) => {
 			this.queue.push({
 				commandId,

@@ -162,7 +162,8 @@ class RedisEventStoreImpl implements RedisEventStore {
 		expectedVersion: number,
 		commandId: string,
 		events: NewEvent[],
-		epoch?: string
+		epoch?: string,
+		after?: string
 	): Promise<AppendResult> {
 		// Everything up to the Redis calls is synchronous, so pipelined appends reach Redis in call order.
 		this.assertOpen();
@@ -185,6 +186,7 @@ class RedisEventStoreImpl implements RedisEventStore {
 				commandId,
 				epoch ?? randomUUID(),
 				this.commandMemory,
+				after ?? '',
 				...encoded
 			);
 			const [, result] = await Promise.all([registered, reply]);

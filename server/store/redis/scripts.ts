@@ -15,7 +15,8 @@ const INT = `local function int(n) return string.format('%d', n) end`;
  *
  * KEYS: 1 meta, 2 log, 3 cmds, 4 cmds-by-version
  * ARGV: 1 expectedVersion, 2 commandId, 3 epoch (used only when the room is created), 4 commandMemory,
- *       5.. the events' StoredEvent JSON, with `v` = expectedVersion + 1, + 2, ...
+ *       5 after: the commandId whose events must end at expectedVersion ('' for none; see EventStore.append),
+ *       6.. the events' StoredEvent JSON, with `v` = expectedVersion + 1, + 2, ...
  * Reply: ['duplicate', 'from:to'] | ['conflict', '<current version>'] | ['appended', 'from:to']
  *        | ['corrupt', '<what>']
  */
@@ -26,14 +27,15 @@ if known then return {'duplicate', known} end
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 local expected = tonumber(ARGV[1])
 if current ~= expected then return {'conflict', int(current)} end
-local count = #ARGV - 4
+if ARGV[5] ~= '' and redis.call('ZSCORE', KEYS[4], ARGV[5]) ~= int(expected) then return {'conflict', int(current)} end
+local count = #ARGV - 5
 if count < 1 then return {'corrupt', 'no events'} end
 if current == 0 then
   if redis.call('EXISTS', KEYS[2]) == 1 then return {'corrupt', 'log exists without meta'} end
   redis.call('HSET', KEYS[1], 'epoch', ARGV[3], 'oldest', '0')
 end
 for i = 1, count do
-  redis.call('XADD', KEYS[2], int(expected + i) .. '-0', 'e', ARGV[4 + i])
+  redis.call('XADD', KEYS[2], int(expected + i) .. '-0', 'e', ARGV[5 + i])
 end
 local to = expected + count
 local range = int(expected + 1) .. ':' .. int(to)
