@@ -17,7 +17,7 @@ import {
 } from '../../src/lib/domain';
 import type { CommandResult, JoinAnswer, Position, RoomEventsMessage } from '../../src/lib/protocol';
 import { WIRE_LIMITS } from '../../src/lib/protocol';
-import { StoreUnavailableError, type EventStore, type StoredEvent } from '../store/port';
+import { StoreUnavailableError, type AppendResult, type EventStore, type StoredEvent } from '../store/port';
 
 /** The one way committed events leave the engine. */
 export interface Broadcaster {
@@ -161,32 +161,38 @@ export function createRoomEngine(options: EngineOptions) {
 	}
 
 	/**
-	 * One batch, step by step:
-	 *  1. read what the log has beyond our version, and look up every commandId of the batch at once
-	 *     (with Redis, one round trip for the batch instead of one per command);
-	 *  2. per command: answer a known commandId with its first result, else decide on the tentative state;
-	 *  3. append every accepted command (the store writes them in order and shares one fsync);
-	 *  4. commit what the store accepted, broadcast it once, ack each sender;
+	 * One batch, step by step. The appends go out in the same round trip as the read (with Redis: on the
+	 * same connection, right behind it), decided on the state this instance last knew, because another
+	 * instance seldom writes in between; when it has, the store's version check refuses the appends and they
+	 * are decided again.
+	 *  1. ask for what the log has beyond our version, and look up every commandId of the batch, without
+	 *     waiting for either;
+	 *  2. per command: decide on the tentative state; a refusal waits for step 4, which tells whether the
+	 *     state was current and whether the command was already applied;
+	 *  3. append every accepted command, each only on top of the one before it (the store writes them in
+	 *     order, shares one fsync, answers a commandId it already holds as a duplicate, so nothing is written
+	 *     twice, and refuses an append whose predecessor was refused);
+	 *  4. with the read in hand: if nothing had changed, commit what the store accepted, broadcast it once,
+	 *     ack each sender; otherwise ack what was written and re-read the log before anything is broadcast;
 	 *  5. on a version conflict, decide the rest again on the fresh state (bounded).
 	 */
 	async function processBatch(room: RoomRuntime, batch: Pending[]): Promise<void> {
+		// 1
+		const base = room.state;
+		const read = store.readFrom(room.id, base.version);
+		read.catch(() => undefined); // observed in step 4; avoid an unhandled rejection meanwhile
 		const lookups = new Map<string, Promise<Awaited<ReturnType<EventStore['lookupCommand']>>>>();
 		for (const { commandId } of batch) {
 			if (lookups.has(commandId)) continue;
 			const lookup = store.lookupCommand(room.id, commandId);
-			lookup.catch(() => undefined); // observed in step 2; avoid an unhandled rejection meanwhile
+			lookup.catch(() => undefined); // observed in step 4
 			lookups.set(commandId, lookup);
 		}
-		try {
-			await refresh(room); // 1
-		} catch (error) {
-			for (const p of batch) p.resolve(storeFailure(room, p, error));
-			return;
-		}
 
-		let tentative = room.state;
+		let tentative = base;
 		const outcomes = new Map<string, Promise<CommandResult>>();
-		const accepted: Array<{ pending: Pending; events: RecordedEvent[]; append: ReturnType<EventStore['append']> }> = [];
+		const accepted: Array<{ pending: Pending; events: RecordedEvent[]; append: Promise<AppendResult> }> = [];
+		const refused: Array<{ pending: Pending; result: CommandResult }> = [];
 		const at = now().toISOString();
 
 		for (const p of batch) {
@@ -198,20 +204,9 @@ export function createRoomEngine(options: EngineOptions) {
 				continue;
 			}
 			outcomes.set(p.commandId, settled(p));
-			let known;
-			try {
-				known = await lookups.get(p.commandId);
-			} catch (error) {
-				p.resolve(storeFailure(room, p, error));
-				continue;
-			}
-			if (known) {
-				p.resolve({ ok: true, version: known.to, duplicate: true });
-				continue;
-			}
 			const decision = decide(tentative, p.command, { roomId: room.id, actor: p.actor, now: at });
 			if (!decision.ok) {
-				p.resolve({ ok: false, code: decision.error.code, message: decision.error.message });
+				refused.push({ pending: p, result: { ok: false, code: decision.error.code, message: decision.error.message } });
 				continue;
 			}
 			const actor = { id: p.actor.id, name: p.actor.name };
@@ -222,22 +217,40 @@ export function createRoomEngine(options: EngineOptions) {
 				actor,
 				event
 			}));
-			const append = store.append(
-				room.id,
-				tentative.version,
-				p.commandId,
-				events.map(({ v: _v, ...rest }) => rest),
-				room.epoch
-			); // 3
+			let append: Promise<AppendResult>;
+			try {
+				append = store.append(
+					room.id,
+					tentative.version,
+					p.commandId,
+					events.map(({ v: _v, ...rest }) => rest),
+					room.epoch,
+					accepted.at(-1)?.pending.commandId // only on top of the batch's previous append
+				); // 3
+			} catch (error) {
+				append = Promise.reject(error);
+			}
 			append.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
 			accepted.push({ pending: p, events, append });
 			tentative = evolveAll(tentative, events);
 		}
 
 		// 4
+		let current: boolean;
+		let readFailure: unknown = null;
+		try {
+			const result = await read;
+			current = result.ok && result.events.length === 0;
+		} catch (error) {
+			readFailure = error;
+			current = false;
+		}
+
 		const committed: RecordedEvent[] = [];
+		/** Written by this batch, but not committed on the fast path: broadcast from the log. */
+		const written = new Set<string>();
 		const retry: Pending[] = [];
-		let diverged = false;
+		let diverged = !current;
 		for (const { pending, events, append } of accepted) {
 			let result;
 			try {
@@ -250,13 +263,36 @@ export function createRoomEngine(options: EngineOptions) {
 			if (!diverged && result.ok && !result.duplicate) {
 				committed.push(...events);
 				pending.resolve({ ok: true, version: result.range.to, duplicate: false });
-			} else if (result.ok && result.duplicate) {
+			} else if (result.ok) {
+				// Written (now, or before: a duplicate), but not on the state we decided on: acknowledged, and
+				// broadcast from the log below rather than from what we decided.
 				diverged = true;
-				pending.resolve({ ok: true, version: result.range.to, duplicate: true });
+				if (!result.duplicate) written.add(pending.commandId);
+				pending.resolve({ ok: true, version: result.range.to, duplicate: result.duplicate });
 			} else {
 				diverged = true;
 				retry.push(pending);
 			}
+		}
+
+		// A refusal stands only if it was decided on the current state and the command was never applied.
+		for (const { pending, result } of refused) {
+			if (readFailure !== null) {
+				pending.resolve(storeFailure(room, pending, readFailure));
+				continue;
+			}
+			if (!current) {
+				retry.push(pending);
+				continue;
+			}
+			let known;
+			try {
+				known = await lookups.get(pending.commandId);
+			} catch (error) {
+				pending.resolve(storeFailure(room, pending, error));
+				continue;
+			}
+			pending.resolve(known ? { ok: true, version: known.to, duplicate: true } : result);
 		}
 
 		if (committed.length) {
@@ -264,9 +300,17 @@ export function createRoomEngine(options: EngineOptions) {
 			broadcaster.publish({ roomId: room.id, epoch: room.epoch, events: committed });
 		}
 		if (diverged) {
-			// What we evolved past the failure is not in the log: re-read what is.
 			try {
-				await refreshPublishing(room);
+				if (current) {
+					// The log took something other than what we decided: read it, broadcast what it holds.
+					await refreshPublishing(room);
+				} else {
+					// Another instance wrote first: catch up quietly (it broadcast its own events), and
+					// broadcast only what this batch wrote.
+					const events = await refresh(room);
+					const ours = events.filter((e) => written.has(e.commandId));
+					if (ours.length) broadcaster.publish({ roomId: room.id, epoch: room.epoch, events: ours });
+				}
 			} catch {
 				// The store is down; the next batch reads again.
 			}
