@@ -20,6 +20,7 @@ import { openPage, type Role } from '../support/pages';
 import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { createRoom, join, send, type TestSocket } from '../support/test-server';
 import { tempDir } from '../support/temp-dir';
+import { slowUplink } from '../support/uplink';
 
 const STATIC = path.resolve(__dirname, '../../static/demo');
 const CALL = readFileSync(path.join(STATIC, 'calls/call-stuck-at-id.ogg'));
@@ -162,6 +163,35 @@ describe('the Artifacts tab', () => {
 		const onBoard = board.getByTestId(`artifact-${artifact!.id}`).getByRole('img', { name: 'welcome pack front' });
 		await expect(onBoard.getAttribute('src')).resolves.toBe(thumb);
 		await expect.poll(() => loaded(onBoard)).toBe(true);
+		room.close();
+	});
+
+	it('cancels an upload under way: the bytes stop, nothing is saved, what was typed stays, and a new pick uploads', { timeout: 60_000 }, async () => {
+		const { room, page, form } = await curateNewRoom();
+		const uplink = await slowUplink(page, 50 * 1024);
+		const picture = await png(560, 420, { r: 40, g: 140, b: 60 }, true);
+		await pickFile(form, 'wrong-file.png', 'image/png', picture);
+		await expect.poll(async () => Number(await form.getByTestId('upload-progress').getAttribute('value')), { timeout: 10_000 }).toBeGreaterThan(0);
+		await form.getByLabel('Caption', { exact: true }).fill('Typed while the wrong file went up.');
+
+		await form.getByRole('button', { name: 'Cancel upload' }).click();
+		await expect(form.getByTestId('upload-notice').textContent()).resolves.toBe('Stopped uploading wrong-file.png. Nothing was stored; pick a file again when ready.');
+		await expect(form.getByTestId('upload-progress').count()).resolves.toBe(0);
+		await expect.poll(() => uplink.aborted).toEqual(['net::ERR_ABORTED']);
+		expect(Object.keys((await room.state()).artifacts)).toEqual([]);
+		// The file picker takes the focus the vanished button had.
+		await expect(page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).resolves.toBe('file');
+
+		await uplink.restore();
+		await upload(form, 'right-file.png', 'image/png', await png(300, 200, { r: 200, g: 160, b: 20 }));
+		await expect(form.getByTestId('upload-notice').count()).resolves.toBe(0);
+		// The fields come back with what was typed into them.
+		await expect(form.getByLabel('Caption', { exact: true }).inputValue()).resolves.toBe('Typed while the wrong file went up.');
+		await form.getByRole('button', { name: 'Save artifact' }).click();
+		await form.getByTestId('artifact-added').waitFor();
+		const state = await room.state();
+		const artifacts = Object.values(state.artifacts);
+		expect(artifacts.map((x) => [x.file?.name, x.caption])).toEqual([['right-file.png', 'Typed while the wrong file went up.']]);
 		room.close();
 	});
 

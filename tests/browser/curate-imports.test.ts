@@ -12,6 +12,7 @@ import { launchChromium } from '../support/browser';
 import { openPage } from '../support/pages';
 import { TEST_ADMIN_TOKEN, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
+import { slowUplink } from '../support/uplink';
 
 const CFPB = path.resolve(__dirname, '../../../shared/data/cfpb-complaints-sample.csv');
 
@@ -125,6 +126,27 @@ describe('the Imports tab', () => {
 
 		await page.getByTestId('import-file').setInputFiles({ name: 'book.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, ...new Array(60).fill(0)]) });
 		await expect.poll(() => page.getByTestId('import-error').textContent()).toMatch(/this file is a zip archive\. Save it as CSV/);
+	});
+
+	it('cancels a slow upload: the bytes stop, nothing is read, and the next file goes through', async () => {
+		const page = await open('/rooms/demo/curate?tab=imports', { roomId: 'demo', role: 'contributor', name: 'Cato' });
+		const uplink = await slowUplink(page, 20 * 1024);
+		await page.getByTestId('import-file').setInputFiles({ name: 'last-year.csv', mimeType: 'text/csv', buffer: readFileSync(CFPB) });
+		await page.getByTestId('import-progress').waitFor();
+		await page.getByRole('button', { name: 'Cancel upload' }).click();
+		await expect.poll(() => page.getByTestId('import-notice').textContent()).toBe('Stopped uploading last-year.csv. Nothing was stored.');
+		await expect.poll(() => uplink.aborted).toEqual(['net::ERR_ABORTED']);
+		await expect(page.getByTestId('import-progress').count()).resolves.toBe(0);
+		await expect(page.getByTestId('mapping').count()).resolves.toBe(0);
+		await expect(page.getByTestId('import-error').count()).resolves.toBe(0);
+		// Ready for the next pick, the same file included.
+		await expect(page.getByTestId('import-file').inputValue()).resolves.toBe('');
+		await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('import-file');
+
+		await uplink.restore();
+		await page.getByTestId('import-file').setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from('When,Issue\n2025-01-05,Card declined\n') });
+		await page.getByTestId('mapping').waitFor();
+		await expect(page.getByTestId('import-notice').count()).resolves.toBe(0);
 	});
 });
 

@@ -26,10 +26,15 @@ export function uploadFile(
 	roomId: string,
 	file: Blob,
 	purpose: 'artifact' | 'import',
-	onProgress: (fraction: number) => void
+	onProgress: (fraction: number) => void,
+	/** Aborting it stops the upload: the server stores nothing of a body it did not get whole. */
+	signal?: AbortSignal
 ): Promise<Answer<StoredUpload>> {
 	return new Promise((resolve) => {
 		const xhr = new XMLHttpRequest();
+		if (signal?.aborted) return resolve({ ok: false, message: 'The upload was cancelled.' });
+		signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+		xhr.onabort = () => resolve({ ok: false, message: 'The upload was cancelled.' });
 		xhr.open('POST', `${roomPath(roomId)}/uploads?purpose=${purpose}`);
 		xhr.setRequestHeader('content-type', 'application/octet-stream');
 		xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);

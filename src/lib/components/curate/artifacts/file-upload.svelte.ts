@@ -17,7 +17,11 @@ export class FileUpload {
 	fraction = $state(0);
 	stored = $state.raw<StoredFile | null>(null);
 	error = $state<string | null>(null);
+	/** A word about the last upload that is not an error (it was cancelled). */
+	notice = $state<string | null>(null);
 	readonly #roomId: string;
+	/** Stops the upload still going, if any. */
+	#controller: AbortController | null = null;
 	/** Counts uploads, so the answer to one that was replaced or forgotten is ignored. */
 	#attempt = 0;
 
@@ -36,18 +40,29 @@ export class FileUpload {
 
 	/** Sends `file` (a newer file supersedes an upload still going); resolves with what was stored, or null. */
 	async start(file: File): Promise<StoredFile | null> {
+		this.#controller?.abort();
+		const controller = new AbortController();
+		this.#controller = controller;
 		const attempt = ++this.#attempt;
 		this.file = file;
 		this.stored = null;
 		this.error = null;
+		this.notice = null;
 		this.fraction = 0;
 		this.status = 'uploading';
-		const answer = await uploadFile(this.#roomId, file, 'artifact', (fraction) => {
-			if (attempt !== this.#attempt || this.status !== 'uploading') return;
-			this.fraction = fraction;
-			// Every byte is there: the server now reads its type and makes a thumbnail.
-			if (fraction >= 1) this.status = 'checking';
-		});
+		const answer = await uploadFile(
+			this.#roomId,
+			file,
+			'artifact',
+			(fraction) => {
+				if (attempt !== this.#attempt || this.status !== 'uploading') return;
+				this.fraction = fraction;
+				// Every byte is there: the server now reads its type and makes a thumbnail.
+				if (fraction >= 1) this.status = 'checking';
+			},
+			controller.signal
+		);
+		if (this.#controller === controller) this.#controller = null;
 		if (attempt !== this.#attempt) return null;
 		const stored = answer.ok && ARTIFACT_KINDS.has(answer.value.kind) ? (answer.value as StoredFile) : null;
 		this.stored = stored;
@@ -56,12 +71,22 @@ export class FileUpload {
 		return stored;
 	}
 
-	/** Forgets the file (an answer still to come is ignored). */
+	/** Stops the upload under way and forgets its file; says so in `notice`. Nothing else on the form changes. */
+	cancel(): void {
+		const name = this.file?.name;
+		this.reset();
+		if (name) this.notice = `Stopped uploading ${name}. Nothing was stored; pick a file again when ready.`;
+	}
+
+	/** Forgets the file, stopping its upload if it is still going (an answer still to come is ignored). */
 	reset(): void {
+		this.#controller?.abort();
+		this.#controller = null;
 		this.#attempt++;
 		this.file = null;
 		this.stored = null;
 		this.error = null;
+		this.notice = null;
 		this.fraction = 0;
 		this.status = 'idle';
 	}
