@@ -165,10 +165,10 @@ export function createRoomEngine(options: EngineOptions) {
 	 * same connection, right behind it), decided on the state this instance last knew, because another
 	 * instance seldom writes in between; when it has, the store's version check refuses the appends and they
 	 * are decided again.
-	 *  1. ask for what the log has beyond our version, and look up every commandId of the batch, without
-	 *     waiting for either;
+	 *  1. ask for what the log has beyond our version, without waiting for the answer;
 	 *  2. per command: decide on the tentative state; a refusal waits for step 4, which tells whether the
-	 *     state was current and whether the command was already applied;
+	 *     state was current, and then looks up whether the command was already applied (an accepted one
+	 *     needs no lookup: its append answers a known commandId as a duplicate);
 	 *  3. append every accepted command, each only on top of the one before it (the store writes them in
 	 *     order, shares one fsync, answers a commandId it already holds as a duplicate, so nothing is written
 	 *     twice, and refuses an append whose predecessor was refused);
@@ -181,13 +181,6 @@ export function createRoomEngine(options: EngineOptions) {
 		const base = room.state;
 		const read = store.readFrom(room.id, base.version);
 		read.catch(() => undefined); // observed in step 4; avoid an unhandled rejection meanwhile
-		const lookups = new Map<string, Promise<Awaited<ReturnType<EventStore['lookupCommand']>>>>();
-		for (const { commandId } of batch) {
-			if (lookups.has(commandId)) continue;
-			const lookup = store.lookupCommand(room.id, commandId);
-			lookup.catch(() => undefined); // observed in step 4
-			lookups.set(commandId, lookup);
-		}
 
 		let tentative = base;
 		const outcomes = new Map<string, Promise<CommandResult>>();
@@ -287,7 +280,7 @@ export function createRoomEngine(options: EngineOptions) {
 			}
 			let known;
 			try {
-				known = await lookups.get(pending.commandId);
+				known = await store.lookupCommand(room.id, pending.commandId);
 			} catch (error) {
 				pending.resolve(storeFailure(room, pending, error));
 				continue;
