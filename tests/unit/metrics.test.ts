@@ -12,12 +12,9 @@ import {
 	xmr,
 	stageHealth,
 	gap,
-	formatPercent,
-	formatSigned,
+	surveyReading,
 	CES_FORMULA,
 } from '../../src/lib/domain/metrics';
-
-const MINUS = '\u2212';
 
 /** 0..10 distribution from a sparse map score -> count. */
 function npsCounts(byScore: Record<number, number>): number[] {
@@ -562,27 +559,64 @@ describe('gap', () => {
 	});
 });
 
-describe('formatPercent', () => {
-	it('formats shares', () => {
-		expect(formatPercent(0.423)).toBe('42%'); // 42.3 -> 42
-		expect(formatPercent(0.4237, 1)).toBe('42.4%'); // 42.37 -> 42.4
-		expect(formatPercent(1)).toBe('100%');
-		expect(formatPercent(0)).toBe('0%');
-		expect(formatPercent(null)).toBe('—');
-		expect(formatPercent(-0.05)).toBe(`${MINUS}5%`);
-		expect(formatPercent(-0.001)).toBe('0%'); // -0.1 rounds to 0: no sign
-	});
-});
+describe('surveyReading: the one headline rule for survey cards', () => {
+	const survey = (kind: 'nps' | 'csat' | 'ces' | 'custom', min: number, max: number) => ({ kind, scale: { min, max } });
 
-describe('formatSigned', () => {
-	it('explicit sign with a real minus', () => {
-		expect(formatSigned(12)).toBe('+12');
-		expect(formatSigned(-4)).toBe(`${MINUS}4`);
-		expect(formatSigned(-4)).toBe('\u22124');
-		expect(formatSigned(0)).toBe('0');
-		expect(formatSigned(-0.4)).toBe('0'); // rounds to 0: no sign
-		expect(formatSigned(3.6)).toBe('+4');
-		expect(formatSigned(2.26, 1)).toBe('+2.3');
-		expect(formatSigned(null)).toBe('—');
+	it('NPS leads with the score and its margin; low below 0', () => {
+		// P = 10, D = 30, n = 50: NPS = 100 x (10 - 30) / 50 = -40
+		const r = surveyReading(survey('nps', 0, 10), npsCounts({ 3: 30, 8: 10, 10: 10 }))!;
+		expect(r.measure).toBe('nps');
+		expect(r.value).toBeCloseTo(-40, 10);
+		expect(r.low).toBe(true);
+		// p = 0.2, d = 0.6: 1.96 x 100 x sqrt((0.8 - 0.16) / 50) = 1.96 x 100 x 0.11314 = 22.18
+		expect(r.marginOfError).toBeCloseTo(22.175, 2);
+		expect(r.formula).toBe('NPS = % scoring 9–10 minus % scoring 0–6');
+		expect(r.thin).toBe(false);
+	});
+
+	it('CSAT on 1-5 leads with top-box, top-2-box and mean second; low under 40%', () => {
+		// counts of 1..5: 2, 3, 5, 20, 10 (n = 40): top-box 10/40 = 0.25, top-2-box 30/40 = 0.75
+		// mean = (2 + 6 + 15 + 80 + 50) / 40 = 153 / 40 = 3.825
+		const r = surveyReading(survey('csat', 1, 5), [2, 3, 5, 20, 10])!;
+		expect(r).toMatchObject({ measure: 'top-box', value: 0.25, top2Box: 0.75, mean: 3.825, low: true, n: 40, thin: false });
+		expect(r.label).toBe('top-box');
+		expect(r.formula).toBe('Top-box = share scoring 5 on the 1–5 scale');
+	});
+
+	it('CSAT on 1-7 uses the share scoring 7', () => {
+		// counts of 1..7: 0, 0, 0, 0, 2, 3, 5 (n = 10): top-box 5/10, top-2-box 8/10, thin (n < 30)
+		const r = surveyReading(survey('csat', 1, 7), [0, 0, 0, 0, 2, 3, 5])!;
+		expect(r).toMatchObject({ measure: 'top-box', value: 0.5, top2Box: 0.8, low: false, thin: true });
+		expect(r.formula).toBe('Top-box = share scoring 7 on the 1–7 scale');
+	});
+
+	it('CSAT on any other scale reads as a mean with top-box second, the same on every screen', () => {
+		// counts of 1..10: 10 at 4, 10 at 10 (n = 20): mean (40 + 100) / 20 = 7, top-box 10/20
+		const counts = [0, 0, 0, 10, 0, 0, 0, 0, 0, 10];
+		const r = surveyReading(survey('csat', 1, 10), counts)!;
+		expect(r).toMatchObject({ measure: 'mean', value: 7, topBox: 0.5, low: false, title: 'Satisfaction (CSAT)' });
+		expect(r.formula).toBe('Mean of all scores on the 1–10 scale');
+	});
+
+	it('CES leads with the share scoring 5-7 and states that formula; low under 60%', () => {
+		// counts of 1..7: 10, 10, 5, 5, 10, 5, 5 (n = 50): easy share (10 + 5 + 5) / 50 = 0.4
+		const r = surveyReading(survey('ces', 1, 7), [10, 10, 5, 5, 10, 5, 5])!;
+		expect(r).toMatchObject({ measure: 'easy-share', value: 0.4, low: true });
+		expect(r.formula).toBe(`CES = ${CES_FORMULA}`);
+	});
+
+	it('a custom scale leads with the mean; low below the midpoint', () => {
+		// counts of 0..4: 5, 5, 0, 0, 0 (n = 10): mean 0.5, midpoint 2
+		const r = surveyReading(survey('custom', 0, 4), [5, 5, 0, 0, 0])!;
+		expect(r).toMatchObject({ measure: 'mean', value: 0.5, topBox: 0, low: true });
+	});
+
+	it('no responses: no headline, nothing low, a thin sample', () => {
+		const r = surveyReading(survey('nps', 0, 10), npsCounts({}))!;
+		expect(r).toMatchObject({ value: null, low: false, thin: true, n: 0 });
+	});
+
+	it('counts that do not fit the scale give no reading instead of a wrong one', () => {
+		expect(surveyReading(survey('csat', 1, 5), [1, 2, 3])).toBeNull();
 	});
 });

@@ -25,22 +25,12 @@
  * Items with no evidence against them (0 points) are left out. Signals, not single dips: a KPI that is
  * merely lower than last month earns nothing.
  */
-import { OPEN_TEAM_STATUSES, assertNever, own } from '$lib/domain/basics';
+import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
 import type { ComplaintCategory, FixTeam, Kpi, KpiPoint, MaturityChange, RoomState, Survey, TeamLinks, TeamUpdate, Touchpoint } from '$lib/domain';
-import {
-	ces,
-	csat,
-	customScore,
-	formatPercent,
-	formatSigned,
-	gap,
-	kpiStatus,
-	nps,
-	trend,
-	xmr,
-	type KpiStatus
-} from '$lib/domain/metrics';
-import { latestPeriod, monthLabel, nextPeriod, previousPeriod, withUnit } from './format';
+import { gap, kpiStatus, surveyReading, trend, xmr, type KpiStatus } from '$lib/domain/metrics';
+import { formatSigned, latestPeriod, monthLabel, nextPeriod, previousPeriod, withUnit } from './format';
+import { formatHeadline } from './survey-figures';
+import { complaintSeries, latestComplaintPeriod, SERIES_MONTHS } from './complaint-periods';
 
 export type EvidenceKind = 'touchpoint' | 'complaint' | 'kpi' | 'survey';
 
@@ -61,7 +51,6 @@ export interface Letdown {
 	momentOfTruth: boolean;
 }
 
-const SERIES_MONTHS = 12;
 
 /** Which key of a team's links holds items of this kind. */
 export const LINK_KEY: Record<EvidenceKind, keyof TeamLinks> = {
@@ -70,28 +59,6 @@ export const LINK_KEY: Record<EvidenceKind, keyof TeamLinks> = {
 	kpi: 'kpis',
 	survey: 'surveys'
 };
-
-/** The latest month with a complaint count anywhere in the room: complaints are compared on it. */
-export function latestComplaintMonth(state: RoomState): string | null {
-	let latest: string | null = null;
-	for (const c of Object.values(state.complaints)) {
-		const p = latestPeriod(c.counts);
-		if (p !== null && (latest === null || p > latest)) latest = p;
-	}
-	return latest;
-}
-
-/** Monthly counts over (at most) the last 12 months ending at `period`; missing months count 0. */
-function complaintSeries(category: ComplaintCategory, period: string): number[] {
-	const periods = Object.keys(category.counts).filter((p) => p <= period).sort();
-	const first = periods[0];
-	if (first === undefined) return [];
-	let start = period;
-	for (let i = 1; i < SERIES_MONTHS && start > first; i++) start = previousPeriod(start);
-	const out: number[] = [];
-	for (let p = start; p <= period && out.length < SERIES_MONTHS; p = nextPeriod(p)) out.push(category.counts[p] ?? 0);
-	return out;
-}
 
 /** The open teams linking each item, by link key and id. */
 function coverage(state: RoomState): (key: keyof TeamLinks, id: string) => string[] {
@@ -178,43 +145,22 @@ function assessComplaint(
 	return { score, reasons, figure: `${count.toLocaleString('en')} complaints in ${monthLabel(period)}` };
 }
 
-/** A survey's headline for one month, on a 0..1 "how good" scale, with its words; null when it cannot be computed. */
-function surveyReading(survey: Survey, counts: readonly number[]): { value: number; low: boolean; words: string; n: number; thin: boolean } | null {
-	try {
-		switch (survey.kind) {
-			case 'nps': {
-				const r = nps(counts);
-				if (r.score === null) return null;
-				return { value: r.score, low: r.score < 0, words: `NPS ${formatSigned(r.score)}`, n: r.n, thin: r.thin };
-			}
-			case 'csat': {
-				if (survey.scale.max !== 5 && survey.scale.max !== 7) return null;
-				const r = csat(counts, survey.scale.max);
-				if (r.topBox === null) return null;
-				return { value: r.topBox, low: r.topBox < 0.4, words: `top-box ${formatPercent(r.topBox)}`, n: r.n, thin: r.thin };
-			}
-			case 'ces': {
-				const r = ces(counts);
-				if (r.easyShare === null) return null;
-				return { value: r.easyShare, low: r.easyShare < 0.6, words: `${formatPercent(r.easyShare)} found it easy (5-7 of 7)`, n: r.n, thin: r.thin };
-			}
-			case 'custom': {
-				const r = customScore(counts, survey.scale.min, survey.scale.max);
-				if (r.mean === null) return null;
-				const mid = (survey.scale.min + survey.scale.max) / 2;
-				return { value: r.mean, low: r.mean < mid, words: `mean ${r.mean.toFixed(1)} of ${survey.scale.max}`, n: r.n, thin: r.thin };
-			}
-			default:
-				return assertNever(survey.kind);
-		}
-	} catch {
-		return null;
-	}
+/** A survey's reading for one month, with the headline in words for a reason line; null when it cannot be computed. */
+function surveyReadingInWords(survey: Survey, counts: readonly number[]): { value: number; low: boolean; words: string; n: number; thin: boolean } | null {
+	const reading = surveyReading(survey, counts);
+	if (!reading || reading.value === null) return null;
+	const headline = formatHeadline(reading);
+	const words =
+		reading.measure === 'nps' ? `NPS ${headline}`
+		: reading.measure === 'top-box' ? `top-box ${headline}`
+		: reading.measure === 'easy-share' ? `${headline} found it easy (5-7 of 7)`
+		: `mean ${headline} of ${reading.scale.max}`;
+	return { value: reading.value, low: reading.low, words, n: reading.n, thin: reading.thin };
 }
 
 function assessSurvey(survey: Survey): { score: number; reasons: string[]; figure: string | null } {
 	const periods = Object.keys(survey.responses).sort().slice(-SERIES_MONTHS);
-	const readings = periods.map((p) => surveyReading(survey, survey.responses[p] ?? []));
+	const readings = periods.map((p) => surveyReadingInWords(survey, survey.responses[p] ?? []));
 	const latest = readings[readings.length - 1] ?? null;
 	if (!latest) return { score: 0, reasons: [], figure: null };
 	let score = 0;
@@ -277,7 +223,7 @@ export function rankLetdowns(state: RoomState, stageId: string): Letdown[] {
 			});
 		}
 	}
-	const period = latestComplaintMonth(state);
+	const period = latestComplaintPeriod(state);
 	const complaints = inStage(state.complaints);
 	const largest = period ? Math.max(0, ...complaints.map((c) => c.counts[period] ?? 0)) : 0;
 	for (const category of complaints) {

@@ -78,3 +78,29 @@ export function truncate(text: string, max: number): string {
 	const space = cut.lastIndexOf(' ');
 	return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?-]+$/, '')}\u2026`;
 }
+
+const MINUS = '\u2212';
+const EM_DASH = '\u2014';
+
+/**
+ * Formats a share (0..1) as a percentage: formatPercent(0.423) = "42%", formatPercent(0.4235, 1) = "42.4%".
+ * '—' (em dash) for null or a non-finite value. Negative values use a real minus sign (U+2212);
+ * a value that rounds to zero never shows a sign.
+ */
+export function formatPercent(share: number | null, digits = 0): string {
+	if (share === null || !Number.isFinite(share)) return EM_DASH;
+	const text = Math.abs(share * 100).toFixed(digits);
+	return `${share < 0 && Number(text) !== 0 ? MINUS : ''}${text}%`;
+}
+
+/**
+ * Formats a number with an explicit sign: formatSigned(12) = "+12", formatSigned(-4) = "−4" (U+2212),
+ * formatSigned(0) = "0" (no sign when it rounds to zero). Rounds to `digits` decimals (default 0).
+ * '—' for null or a non-finite value, so a missing gap renders as a dash.
+ */
+export function formatSigned(n: number | null, digits = 0): string {
+	if (n === null || !Number.isFinite(n)) return EM_DASH;
+	const text = Math.abs(n).toFixed(digits);
+	if (Number(text) === 0) return text;
+	return `${n < 0 ? MINUS : '+'}${text}`;
+}

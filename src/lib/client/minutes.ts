@@ -5,7 +5,8 @@
  * come in as arguments, so the same state gives the same minutes.
  */
 import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
-import type { FixTeam, RoomState, Session, TeamStatus, Win } from '$lib/domain';
+import type { FixTeam, RoomState, Session, Win } from '$lib/domain';
+import { TEAM_STATUS_WORD as STATUS_WORD } from './words';
 import { dateLabel } from './format';
 
 export interface MinutesOptions {
@@ -15,15 +16,6 @@ export interface MinutesOptions {
 	now?: Date;
 }
 
-const STATUS_WORD: Record<TeamStatus, string> = {
-	chartered: 'Chartered',
-	investigating: 'Investigating',
-	fixing: 'Fixing',
-	verifying: 'Verifying',
-	won: 'Won',
-	stalled: 'Stalled',
-	disbanded: 'Disbanded'
-};
 
 /** The session the minutes are about: the current one (running or ended), else the latest past one. */
 export function minutesSession(state: RoomState): Session | null {

@@ -3,7 +3,7 @@
  * only these (plus types), so a browser page that folds events never loads the schema library; TV
  * browsers get a small wall.
  */
-import type { Maturity, TeamStatus } from './model';
+import type { Maturity, RoomState, SpotlightTarget, TeamStatus } from './model';
 
 export const DEFAULT_DEPARTMENTS = [
 	'Marketing',
@@ -53,4 +53,22 @@ export function own<T>(record: Readonly<Record<string, T>>, id: string): T | und
 /** Compile-time exhaustiveness check for switches over unions. */
 export function assertNever(value: never): never {
 	throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}
+
+/**
+ * The entity a spotlight target names, or undefined when the room has none by that id (never there, or
+ * removed since). One lookup for deciding a spotlight, releasing a vanished one and drawing it.
+ */
+export function spotlightEntity(state: RoomState, target: SpotlightTarget): object | undefined {
+	const records: Readonly<Record<SpotlightTarget['kind'], Readonly<Record<string, object>>>> = {
+		stage: state.stages,
+		touchpoint: state.touchpoints,
+		team: state.teams,
+		win: state.wins,
+		artifact: state.artifacts,
+		kpi: state.kpis,
+		survey: state.surveys,
+		complaint: state.complaints
+	};
+	return own(records[target.kind], target.id);
 }

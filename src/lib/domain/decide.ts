@@ -11,6 +11,7 @@ import {
 	assertNever,
 	defaultScale,
 	own,
+	spotlightEntity,
 	type FixTeam,
 	type RoomState,
 	type TeamMember
@@ -622,19 +623,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return emit({ type: 'call.stopped' });
 
 		case 'spotlight.set': {
-			const { kind, id } = c.target;
-			const records: Record<string, object> = {
-				stage: s.stages,
-				touchpoint: s.touchpoints,
-				team: s.teams,
-				win: s.wins,
-				artifact: s.artifacts,
-				kpi: s.kpis,
-				survey: s.surveys,
-				complaint: s.complaints
-			}[kind];
-			const exists = own(records, id);
-			if (!exists) return fail('not_found', `Nothing to spotlight: no ${kind} ${id}.`);
+			if (!spotlightEntity(s, c.target)) return fail('not_found', `Nothing to spotlight: no ${c.target.kind} ${c.target.id}.`);
 			return emit({ type: 'spotlight.set', spotlight: { target: c.target, by, at: ctx.now } });
 		}
 		case 'spotlight.clear':

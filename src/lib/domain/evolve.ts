@@ -4,7 +4,7 @@
  * Server and browser run this same function, so every screen computes the same state.
  */
 import type { RecordedEvent } from './events';
-import { LIMITS, assertNever, own } from './basics';
+import { LIMITS, assertNever, own, spotlightEntity } from './basics';
 import type { ImportDelta } from './imports';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
 
@@ -169,18 +169,7 @@ export function evolve(state: RoomState, recorded: RecordedEvent): RoomState {
 /** The spotlight never points at something that was removed: the walls fall back to the board. */
 function releaseVanishedSpotlight(state: RoomState): RoomState {
 	if (!state.spotlight) return state;
-	const { kind, id } = state.spotlight.target;
-	const records: Readonly<Record<string, object>> = {
-		stage: state.stages,
-		touchpoint: state.touchpoints,
-		team: state.teams,
-		win: state.wins,
-		artifact: state.artifacts,
-		kpi: state.kpis,
-		survey: state.surveys,
-		complaint: state.complaints
-	}[kind];
-	return own(records, id) ? state : { ...state, spotlight: null };
+	return spotlightEntity(state, state.spotlight.target) ? state : { ...state, spotlight: null };
 }
 
 /** A touchpoint that moves to another stage takes what hangs under it along. */

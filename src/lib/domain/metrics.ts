@@ -166,9 +166,6 @@ export const XMR_LIMIT_FACTOR = 2.66;
 /** Minimum number of consecutive points on one side of the centre that make a run signal. */
 export const XMR_RUN_LENGTH = 8;
 
-const MINUS = '\u2212';
-const EM_DASH = '\u2014';
-
 function checkCounts(counts: Distribution, expectedLength: number, what: string): number {
 	if (counts.length !== expectedLength) {
 		throw new RangeError(`${what}: expected ${expectedLength} counts, got ${counts.length}`);
@@ -520,25 +517,122 @@ export function gap(internalScore: number | null | undefined, customerScore: num
 	return internalScore - customerScore;
 }
 
-/**
- * Formats a share (0..1) as a percentage: formatPercent(0.423) = "42%", formatPercent(0.4235, 1) = "42.4%".
- * '—' (em dash) for null or a non-finite value. Negative values use a real minus sign (U+2212);
- * a value that rounds to zero never shows a sign.
- */
-export function formatPercent(share: number | null, digits = 0): string {
-	if (share === null || !Number.isFinite(share)) return EM_DASH;
-	const text = Math.abs(share * 100).toFixed(digits);
-	return `${share < 0 && Number(text) !== 0 ? MINUS : ''}${text}%`;
+/** The survey kinds the readings know (the domain's `Survey['kind']`). */
+export type SurveyKindName = 'nps' | 'csat' | 'ces' | 'custom';
+
+/** Which figure leads a survey card. */
+export type SurveyMeasure = 'nps' | 'top-box' | 'easy-share' | 'mean';
+
+/** What a survey card leads with for one distribution: {@link surveyReading}. */
+export interface SurveyReading {
+	readonly measure: SurveyMeasure;
+	/**
+	 * The headline: NPS points (-100..100) for `nps`, a share (0..1) for `top-box` and `easy-share`, the mean
+	 * on the survey's scale for `mean`; null when there are no responses.
+	 */
+	readonly value: number | null;
+	/** True when the headline is where a room should worry (see {@link surveyReading} for each rule). */
+	readonly low: boolean;
+	/** What the survey is, in words ("Net Promoter Score"). */
+	readonly title: string;
+	/** What the big number is ("top-box"). */
+	readonly label: string;
+	/** How the headline is computed, printed small on the card so nobody has to ask. */
+	readonly formula: string;
+	/** NPS only: the 95% margin of error in points. */
+	readonly marginOfError: number | null;
+	/** CSAT on 1-5 or 1-7: the share giving one of the two top scores. */
+	readonly top2Box: number | null;
+	/** Share giving the top score, where it is a second figure (custom scales). */
+	readonly topBox: number | null;
+	/** Mean score on the survey's scale (CSAT, CES, custom). */
+	readonly mean: number | null;
+	readonly scale: { readonly min: number; readonly max: number };
+	readonly n: number;
+	/** Fewer than {@link THIN_SAMPLE} responses. */
+	readonly thin: boolean;
 }
 
 /**
- * Formats a number with an explicit sign: formatSigned(12) = "+12", formatSigned(-4) = "−4" (U+2212),
- * formatSigned(0) = "0" (no sign when it rounds to zero). Rounds to `digits` decimals (default 0).
- * '—' for null or a non-finite value, so a missing {@link gap} renders as a dash.
+ * The one headline rule for survey cards (DESIGN.md section 8), so every screen shows the same figure:
+ *
+ * | kind | headline | low when | second figures |
+ * | --- | --- | --- | --- |
+ * | NPS (0-10) | NPS with its 95% margin of error | below 0 | - |
+ * | CSAT on 1-5 or 1-7 | top-box (never "% satisfied") | under 40% | top-2-box, mean |
+ * | CES (1-7) | share scoring 5-7 | under 60% | mean |
+ * | custom, or CSAT on any other scale | mean | below the scale's midpoint | top-box |
+ *
+ * Returns null when the counts do not fit the survey's scale (a distribution of the wrong length).
  */
-export function formatSigned(n: number | null, digits = 0): string {
-	if (n === null || !Number.isFinite(n)) return EM_DASH;
-	const text = Math.abs(n).toFixed(digits);
-	if (Number(text) === 0) return text;
-	return `${n < 0 ? MINUS : '+'}${text}`;
+export function surveyReading(
+	survey: { readonly kind: SurveyKindName; readonly scale: { readonly min: number; readonly max: number } },
+	counts: Distribution
+): SurveyReading | null {
+	const { min, max } = survey.scale;
+	const base = { scale: { min, max }, marginOfError: null, top2Box: null, topBox: null, mean: null };
+	try {
+		if (survey.kind === 'nps') {
+			const r = nps(counts);
+			return {
+				...base,
+				measure: 'nps',
+				value: r.score,
+				low: r.score !== null && r.score < 0,
+				title: 'Net Promoter Score',
+				label: 'NPS, ±95% margin',
+				formula: 'NPS = % scoring 9–10 minus % scoring 0–6',
+				marginOfError: r.marginOfError,
+				n: r.n,
+				thin: r.thin
+			};
+		}
+		if (survey.kind === 'csat' && min === 1 && (max === 5 || max === 7)) {
+			const r = csat(counts, max);
+			return {
+				...base,
+				measure: 'top-box',
+				value: r.topBox,
+				low: r.topBox !== null && r.topBox < 0.4,
+				title: 'Satisfaction (CSAT)',
+				label: 'top-box',
+				formula: `Top-box = share scoring ${max} on the 1–${max} scale`,
+				top2Box: r.top2Box,
+				mean: r.mean,
+				n: r.n,
+				thin: r.thin
+			};
+		}
+		if (survey.kind === 'ces') {
+			const r = ces(counts);
+			return {
+				...base,
+				measure: 'easy-share',
+				value: r.easyShare,
+				low: r.easyShare !== null && r.easyShare < 0.6,
+				title: 'Customer effort (CES)',
+				label: 'found it easy',
+				formula: `CES = ${CES_FORMULA}`,
+				mean: r.mean,
+				n: r.n,
+				thin: r.thin
+			};
+		}
+		const r = customScore(counts, min, max);
+		return {
+			...base,
+			measure: 'mean',
+			value: r.mean,
+			low: r.mean !== null && r.mean < (min + max) / 2,
+			title: survey.kind === 'csat' ? 'Satisfaction (CSAT)' : 'Survey',
+			label: 'mean score',
+			formula: `Mean of all scores on the ${min}–${max} scale`,
+			topBox: r.topBox,
+			n: r.n,
+			thin: r.thin
+		};
+	} catch (error) {
+		if (error instanceof RangeError) return null;
+		throw error;
+	}
 }

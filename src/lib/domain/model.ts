@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { LIMITS, assertNever } from './basics';
 
-export { DEFAULT_DEPARTMENTS, LIMITS, MATURITY_LADDER, OPEN_TEAM_STATUSES, assertNever, own } from './basics';
+export { DEFAULT_DEPARTMENTS, LIMITS, MATURITY_LADDER, OPEN_TEAM_STATUSES, assertNever, own, spotlightEntity } from './basics';
 
 // ---------------------------------------------------------------------------------------------
 // Primitives, with length caps so nothing a client sends can grow without bound.

@@ -3,22 +3,21 @@
  * the stage's items in display order, complaint and KPI summaries, survey headlines and stage health.
  * Pure functions, so every screen (laptop board now, the wall later) reads the same numbers.
  */
-import { assertNever } from '$lib/domain/basics';
 import type { Artifact, ComplaintCategory, FixTeam, Kpi, RoomState, Survey, Touchpoint, Win } from '$lib/domain';
 import {
-	ces,
-	csat,
-	customScore,
 	kpiStatus,
-	nps,
 	stageHealth,
+	surveyReading,
 	trend,
 	xmr,
 	type KpiStatus,
 	type StageHealthResult,
 	type Trend
 } from '$lib/domain/metrics';
-import { latestPeriod, nextPeriod, previousPeriod } from '$lib/client/format';
+import { previousPeriod } from '$lib/client/format';
+import { complaintSeries, latestComplaintPeriod, SERIES_MONTHS } from '$lib/client/complaint-periods';
+
+export { complaintSeries, latestComplaintPeriod };
 
 export interface StageItems {
 	touchpoints: Touchpoint[];
@@ -49,35 +48,6 @@ export interface KpiSummary {
 	signal: 'high' | 'low' | null;
 	/** The signal points the bad way for this KPI's direction. */
 	adverseSignal: boolean;
-}
-
-const SERIES_MONTHS = 12;
-
-/** Months from `from` to `to`, inclusive, in order. */
-function monthsBetween(from: string, to: string): string[] {
-	const out: string[] = [];
-	for (let p = from; p <= to && out.length < 600; p = nextPeriod(p)) out.push(p);
-	return out;
-}
-
-/** The latest month with a complaint count anywhere in the room: the month complaints are compared on. */
-export function latestComplaintPeriod(state: RoomState): string | null {
-	let latest: string | null = null;
-	for (const c of Object.values(state.complaints)) {
-		const p = latestPeriod(c.counts);
-		if (p !== null && (latest === null || p > latest)) latest = p;
-	}
-	return latest;
-}
-
-/** The monthly counts of a category over (at most) the last 12 months ending at `period`; missing months count 0. */
-export function complaintSeries(category: ComplaintCategory, period: string): number[] {
-	const periods = Object.keys(category.counts).filter((p) => p <= period).sort();
-	const first = periods[0];
-	if (first === undefined) return [];
-	let start = period;
-	for (let i = 1; i < SERIES_MONTHS && start > first; i++) start = previousPeriod(start);
-	return monthsBetween(start, period).map((p) => category.counts[p] ?? 0);
 }
 
 export function summarizeComplaint(category: ComplaintCategory, period: string): ComplaintSummary {
@@ -114,24 +84,7 @@ export function summarizeKpi(kpi: Kpi): KpiSummary {
 
 /** The headline a survey card leads with for one distribution, on its own scale; null when it cannot be computed. */
 export function surveyHeadline(survey: Survey, counts: readonly number[]): number | null {
-	try {
-		switch (survey.kind) {
-			case 'nps':
-				return nps(counts).score;
-			case 'csat':
-				return survey.scale.max === 5 || survey.scale.max === 7
-					? csat(counts, survey.scale.max).topBox
-					: customScore(counts, survey.scale.min, survey.scale.max).topBox;
-			case 'ces':
-				return ces(counts).easyShare;
-			case 'custom':
-				return customScore(counts, survey.scale.min, survey.scale.max).mean;
-			default:
-				return assertNever(survey.kind);
-		}
-	} catch {
-		return null;
-	}
+	return surveyReading(survey, counts)?.value ?? null;
 }
 
 /** Whether the latest month of a survey's headline is a signal on the low (bad) side. */

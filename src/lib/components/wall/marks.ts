@@ -2,7 +2,8 @@
  * Colour never travels alone on the wall: each status has a shape (an icon) and a word too.
  * One table per kind of status, shared by the cards, the spotlight and the legend.
  */
-import type { Maturity, TeamStatus } from '$lib/domain';
+import type { Maturity } from '$lib/domain';
+import { MATURITY_WORD } from '$lib/client/words';
 import type { HealthLevel, KpiStatus } from '$lib/domain/metrics';
 import type { IconName } from './wall-icon.svelte';
 
@@ -14,10 +15,10 @@ export interface Look {
 }
 
 export const MATURITY_LOOK: Record<Maturity, Look> = {
-	broken: { icon: 'broken', tone: 'var(--red)', word: 'Broken' },
-	reliable: { icon: 'reliable', tone: 'var(--blue)', word: 'Reliable' },
-	differentiating: { icon: 'differentiating', tone: 'var(--gold)', word: 'Differentiating' },
-	unassessed: { icon: 'unassessed', tone: 'var(--grey)', word: 'Not assessed' }
+	broken: { icon: 'broken', tone: 'var(--red)', word: MATURITY_WORD.broken },
+	reliable: { icon: 'reliable', tone: 'var(--blue)', word: MATURITY_WORD.reliable },
+	differentiating: { icon: 'differentiating', tone: 'var(--gold)', word: MATURITY_WORD.differentiating },
+	unassessed: { icon: 'unassessed', tone: 'var(--grey)', word: MATURITY_WORD.unassessed }
 };
 
 export const KPI_LOOK: Record<KpiStatus, Look> = {
@@ -34,15 +35,4 @@ export const HEALTH_LOOK: Record<HealthLevel, Look> = {
 	unknown: { icon: 'unknown', tone: 'var(--grey)', word: 'Not assessed' }
 };
 
-export const TEAM_STATUS_WORD: Record<TeamStatus, string> = {
-	chartered: 'Chartered',
-	investigating: 'Investigating',
-	fixing: 'Fixing',
-	verifying: 'Verifying',
-	won: 'Won',
-	stalled: 'Stalled',
-	disbanded: 'Disbanded'
-};
-
-/** The steps a team walks, for the progress pips on its card. */
-export const TEAM_STEPS: readonly TeamStatus[] = ['chartered', 'investigating', 'fixing', 'verifying', 'won'];
+export { TEAM_STATUS_WORD, TEAM_STATUS_PATH as TEAM_STEPS } from '$lib/client/words';

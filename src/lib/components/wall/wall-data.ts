@@ -58,21 +58,6 @@ export function stageOfEntity(state: RoomState, id: string): string | null {
 	return null;
 }
 
-/** Whether the spotlight target still exists (a removed entity releases nothing on its own). */
-export function spotlightExists(state: RoomState, target: SpotlightTarget): boolean {
-	const records = {
-		stage: state.stages,
-		touchpoint: state.touchpoints,
-		team: state.teams,
-		win: state.wins,
-		artifact: state.artifacts,
-		kpi: state.kpis,
-		survey: state.surveys,
-		complaint: state.complaints
-	} as const;
-	return own<unknown>(records[target.kind], target.id) !== undefined;
-}
-
 const SEVERITY: Record<Maturity, number> = { broken: 0, unassessed: 1, reliable: 2, differentiating: 3 };
 
 /** Moments of truth lead; then what is broken, then unknown, then what works. */
