@@ -12,7 +12,7 @@
  * won fix team's change (both favourable).
  */
 import type { Command } from '../../src/lib/domain';
-import { CFPB_VERBATIMS } from './cfpb-verbatims';
+import { CFPB_VERBATIMS, asNorthwind } from './cfpb-verbatims';
 
 export const DEMO_ROOM_ID = 'demo';
 
@@ -121,7 +121,7 @@ export function demoRoomCommands(today: Date = new Date()): Command[] {
 				categoryId: c.id,
 				verbatim: {
 					id: `cfpb-${v.complaintId}`,
-					text: v.text,
+					text: asNorthwind(v.text),
 					date: daysAgo(3 + k * 19 + (c.id.length % 7)),
 					channel: v.submittedVia,
 					segment: PRIVATE_CLIENT_COMPLAINTS.has(v.complaintId) ? DEMO_SEGMENT : null
@@ -496,7 +496,7 @@ const ARTIFACTS: readonly ArtifactSeed[] = [
 		id: 'a-call-card-declined', stageId: 'everyday', touchpointId: 'tp-card-payments', kind: 'audio',
 		title: 'Recorded call: card declined abroad',
 		caption: 'Travel notice set in the app, card declined anyway, and the fraud text went to an old phone number held in a second record.',
-		file: 'call-card-declined.svg', collectedDaysAgo: 45, transcript: CALL_CARD_DECLINED
+		file: 'calls/call-card-declined.ogg', collectedDaysAgo: 45, transcript: CALL_CARD_DECLINED
 	},
 	{
 		id: 'a-overdraft-letter', stageId: 'borrow', touchpointId: 'tp-overdraft-letter', kind: 'image',
@@ -520,7 +520,7 @@ const ARTIFACTS: readonly ArtifactSeed[] = [
 		id: 'a-call-wrong-debt', stageId: 'help', touchpointId: 'tp-complaint-handling', kind: 'audio',
 		title: 'Recorded call: "I don\'t owe this"',
 		caption: 'The customer behind the $0.63 letter. The agent agrees, and still cannot stop the agency calling for another week.',
-		file: 'call-wrong-debt.svg', collectedDaysAgo: 58, transcript: CALL_WRONG_DEBT, sensitive: true
+		file: 'calls/call-wrong-debt.ogg', collectedDaysAgo: 58, transcript: CALL_WRONG_DEBT, sensitive: true
 	},
 	{
 		id: 'a-renewal-email', stageId: 'renew-leave', touchpointId: 'tp-renewal-offer', kind: 'image',
@@ -532,7 +532,7 @@ const ARTIFACTS: readonly ArtifactSeed[] = [
 		id: 'a-call-closing', stageId: 'renew-leave', touchpointId: 'tp-account-closure', kind: 'audio',
 		title: 'Recorded call: closing my account',
 		caption: 'Opened on a phone; closing needs a posted letter or a branch visit, and the balance comes back as a mailed check.',
-		file: 'call-closing-account.svg', collectedDaysAgo: 33, transcript: CALL_CLOSING
+		file: 'calls/call-closing-account.ogg', collectedDaysAgo: 33, transcript: CALL_CLOSING
 	}
 ];
 

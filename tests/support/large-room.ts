@@ -133,7 +133,7 @@ const IMAGES = [
 	'collections-letter.svg',
 	'renewal-email.svg'
 ];
-const CALLS = ['call-stuck-at-id.svg', 'call-card-declined.svg', 'call-wrong-debt.svg', 'call-closing-account.svg'];
+const CALLS = ['calls/call-stuck-at-id.ogg', 'calls/call-card-declined.ogg', 'calls/call-wrong-debt.ogg', 'calls/call-closing-account.ogg'];
 const MATURITIES = ['broken', 'reliable', 'differentiating'] as const;
 const WIGGLE = [0.04, -0.03, 0.05, -0.05, 0.01, -0.02, 0.05, -0.06, 0.03, -0.01, 0.02, -0.04];
 const VERBATIM =
