@@ -238,10 +238,15 @@ describe('facilitating a session in Chromium', () => {
 	});
 
 	it('reads a call without a recording along at speaking pace', { timeout: 60_000 }, async () => {
-		// Every demo call ships with a recording: take this one's away, as a room with only a transcript has.
+		// Every demo call ships with a recording: point this one at the call centre's own system instead, as a
+		// room whose recordings stay there has, so only its transcript can be played here.
 		const curator = await roomSocket('facilitator');
 		await join(curator, 'demo');
-		const updated = await send(curator, 'demo', { type: 'artifact.update', artifactId: 'a-call-closing', patch: { url: null } });
+		const updated = await send(curator, 'demo', {
+			type: 'artifact.update',
+			artifactId: 'a-call-closing',
+			patch: { url: 'https://calls.northwind.example/recordings/8841' }
+		});
 		curator.disconnect();
 		expect(updated.ok).toBe(true);
 

@@ -106,7 +106,9 @@ describe('bad input over the socket', () => {
 		const big = await server.client('Big');
 		const closed = new Promise<string>((resolve) => big.on('disconnect', (reason) => resolve(reason)));
 		(big as unknown as { emit(e: string, p: unknown): void }).emit('command', { blob: 'x'.repeat(2_000_000) });
-		expect(await closed).toBeTruthy();
+		// The server closes the transport ("transport close"), not the client ("io client disconnect").
+		expect(await closed).toBe('transport close');
+		expect(big.connected).toBe(false);
 		const after = await server.client('After');
 		const res = await fetch(`${server.url}/api/health`);
 		expect(res.status).toBe(200);
