@@ -1,17 +1,11 @@
+import type { RoomList, RoomSummary } from '$lib/protocol';
 import type { PageLoad } from './$types';
-
-export interface RoomSummary {
-	id: string;
-	name: string;
-	organisation: string;
-	version: number;
-}
 
 export const load = (async ({ fetch }) => {
 	try {
 		const res = await fetch('/api/rooms');
 		if (!res.ok) return { rooms: [] as RoomSummary[], error: `The server answered ${res.status}; reload to try again.` };
-		const body = (await res.json()) as { rooms: RoomSummary[] };
+		const body = (await res.json()) as RoomList;
 		return { rooms: body.rooms, error: null };
 	} catch {
 		return { rooms: [] as RoomSummary[], error: 'Could not reach the server; check it is running, then reload.' };

@@ -13,11 +13,11 @@ import {
 	own,
 	spotlightEntity,
 	type FixTeam,
+	type Role,
 	type RoomState,
 	type TeamMember
 } from './model';
 
-export type Role = 'facilitator' | 'contributor' | 'viewer';
 
 export interface DecideContext {
 	roomId: string;

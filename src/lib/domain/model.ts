@@ -22,6 +22,13 @@ export type Id = z.infer<typeof Id>;
 const trimmed = (max: number) => z.string().trim().max(max);
 /** A short required label: a name, a title, a headline. */
 export const Name = trimmed(120).min(1, 'must not be empty');
+
+/**
+ * What a member may do in a room: facilitator (everything: sessions, spotlight, chartering, wins, access),
+ * contributor (content and fix-team work), viewer (read only; TVs). The one definition every layer uses.
+ */
+export const Role = z.enum(['facilitator', 'contributor', 'viewer']);
+export type Role = z.infer<typeof Role>;
 /** A sentence or a paragraph. */
 export const Text = trimmed(2000);
 /** A call transcript or a long document excerpt. */

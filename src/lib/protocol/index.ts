@@ -9,7 +9,7 @@
  *   server --room:events {roomId, epoch, events}--> every client in the room, after the append committed
  */
 import { z } from 'zod';
-import { Command, Id, RecordedEvent, RoomState } from '../domain';
+import { Command, Id, RecordedEvent, Role, RoomState } from '../domain';
 
 /** Hard caps applied before any parsing (socket.io's maxHttpBufferSize) and by the schemas. */
 export const WIRE_LIMITS = {
@@ -74,8 +74,8 @@ export type JoinAnswer =
 /** The join answer as the client gets it: with the role it has in the room. */
 export type JoinResult = (Extract<JoinAnswer, { ok: true }> & { role: Role }) | ErrorResult;
 
-/** What a member may do in a room: facilitator (everything), contributor (content, team work), viewer (read). */
-export type Role = 'facilitator' | 'contributor' | 'viewer';
+/** What a member may do in a room (the domain's one definition). */
+export { Role };
 
 /** client -> server: one command. Example: `{ roomId: 'demo', commandId: 'c-1f…', command: { type: 'team.post', … } }` */
 export const CommandRequest = z.strictObject({
@@ -175,4 +175,18 @@ export function invalidPayload(error: z.ZodError): ErrorResult {
 		message: first ? `Invalid ${first.path}: ${first.message}` : 'Invalid payload.',
 		issues
 	};
+}
+
+/** One room in `GET /api/rooms`: a room this browser's session may open, with its role there. */
+export interface RoomSummary {
+	id: string;
+	name: string;
+	organisation: string;
+	version: number;
+	role: Role;
+}
+
+/** `GET /api/rooms`: the rooms this browser's session has joined. */
+export interface RoomList {
+	rooms: RoomSummary[];
 }

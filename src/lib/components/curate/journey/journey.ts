@@ -4,7 +4,8 @@
  * I/O, so each is unit tested. (Reordering is in reorder.ts; scores and gaps in scores.ts.)
  */
 import { own } from '$lib/domain/basics';
-import { mayIssue, type Role } from '$lib/domain/decide';
+import { mayIssue } from '$lib/domain/decide';
+import type { Role } from '$lib/domain/model';
 import type { CommandType, RoomState } from '$lib/domain';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
