@@ -11,6 +11,7 @@ import {
 	assertNever,
 	defaultScale,
 	own,
+	scaleProblem,
 	spotlightEntity,
 	type FixTeam,
 	type Role,
@@ -400,15 +401,8 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			const bad = checkPlacement(s, c.stageId, c.touchpointId);
 			if (bad) return bad;
 			const scale = c.scale ?? defaultScale(c.kind);
-			if (c.kind === 'nps' && (scale.min !== 0 || scale.max !== 10)) {
-				return fail('rule_violation', 'NPS is always asked on a 0-10 scale.');
-			}
-			if (c.kind === 'csat' && (scale.min !== 1 || (scale.max !== 5 && scale.max !== 7))) {
-				return fail('rule_violation', 'CSAT uses a 1-5 or 1-7 scale.');
-			}
-			if (c.kind === 'ces' && (scale.min !== 1 || scale.max !== 7)) {
-				return fail('rule_violation', 'CES uses a 1-7 agreement scale.');
-			}
+			const badScale = scaleProblem(c.kind, scale);
+			if (badScale) return fail('rule_violation', badScale);
 			return emit({
 				type: 'survey.defined',
 				survey: {

@@ -496,6 +496,25 @@ export function withDefaults(state: RoomState): RoomState {
 	return { ...emptyRoom(), ...state };
 }
 
+/**
+ * Why a scale does not suit a survey kind, or null when it does: NPS is always 0-10, CSAT 1-5 or 1-7,
+ * CES a 1-7 agreement scale; a custom survey brings its own. One rule for `decide` and the room templates.
+ */
+export function scaleProblem(kind: SurveyKind, scale: Scale): string | null {
+	switch (kind) {
+		case 'nps':
+			return scale.min === 0 && scale.max === 10 ? null : 'NPS is always asked on a 0-10 scale.';
+		case 'csat':
+			return scale.min === 1 && (scale.max === 5 || scale.max === 7) ? null : 'CSAT uses a 1-5 or 1-7 scale.';
+		case 'ces':
+			return scale.min === 1 && scale.max === 7 ? null : 'CES uses a 1-7 agreement scale.';
+		case 'custom':
+			return null;
+		default:
+			return assertNever(kind);
+	}
+}
+
 /** The scale a survey kind implies; `custom` and CSAT may choose (CSAT 1-5 or 1-7). */
 export function defaultScale(kind: SurveyKind): Scale {
 	switch (kind) {
