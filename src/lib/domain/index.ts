@@ -6,3 +6,5 @@ export * from './imports';
 export * from './decide';
 export * from './evolve';
 export * from './canonical';
+export * from './template-schema';
+export * from './template-commands';
