@@ -13,7 +13,7 @@ import type { Actor, RoomEngine } from '../engine/room-engine';
 import type { BlobStore } from '../store/port';
 import type { ImportMapping, RoomState } from '../../src/lib/domain';
 import type { ImportOutcome, ImportSummary, Inspection } from '../../src/lib/protocol/curate';
-import { WorkerMemoryError, type WorkerPool } from '../workers/pool';
+import { handOver, WorkerMemoryError, type WorkerPool } from '../workers/pool';
 import { checkMapping, importRoomOf } from './read-import';
 
 export interface ImportRequest {
@@ -49,25 +49,27 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 	 * that includes its scope (`keyScope`: one survey's rows never match another's), so the kind is
 	 * filter enough.
 	 */
-	async function seenKeys(state: RoomState, mapping: ImportMapping): Promise<Uint8Array[]> {
-		const found: Uint8Array[] = [];
+	async function seenKeys(state: RoomState, mapping: ImportMapping): Promise<Array<ReturnType<typeof handOver>>> {
+		const found: Array<ReturnType<typeof handOver>> = [];
 		for (const record of Object.values(state.imports)) {
 			if (!record.keysBlobId || record.kind !== mapping.kind) continue;
 			const blob = await blobs.get(record.keysBlobId);
-			if (blob) found.push(blob.bytes);
+			if (blob) found.push(handOver(blob.bytes));
 		}
 		return found;
 	}
 
-	async function attempt(request: ImportRequest, bytes: Uint8Array): Promise<ImportOutcome | 'retry'> {
+	async function attempt(request: ImportRequest, file: Uint8Array): Promise<ImportOutcome | 'retry'> {
 		const state = await engine.state(request.roomId);
 		if (!state?.meta) return { ok: false, code: 'not_found', message: 'This room does not exist.' };
 		const wrong = checkMapping(state, request.mapping);
 		if (wrong) return { ok: false, code: 'invalid_payload', message: wrong };
+		const bytes = handOver(file);
+		const keys = await seenKeys(state, request.mapping);
 		const read = await workers.run(
 			'imports.read',
-			{ bytes, room: importRoomOf(state), mapping: request.mapping, seenKeys: await seenKeys(state, request.mapping) },
-			{ onProgress: request.onProgress }
+			{ bytes: bytes.bytes, room: importRoomOf(state), mapping: request.mapping, seenKeys: keys.map((k) => k.bytes) },
+			{ onProgress: request.onProgress, transfer: [...bytes.transfer, ...keys.flatMap((k) => k.transfer)] }
 		);
 		if (!read.ok) return { ok: false, code: 'invalid_payload', message: read.message, line: read.line };
 		const { summary, delta, newKeys } = read;
@@ -108,7 +110,9 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 	return {
 		async inspect(blobId: string): Promise<Inspection | null> {
 			const blob = await blobs.get(blobId);
-			return blob ? workers.run('imports.inspect', { bytes: blob.bytes }) : null;
+			if (!blob) return null;
+			const { bytes, transfer } = handOver(blob.bytes);
+			return workers.run('imports.inspect', { bytes }, { transfer });
 		},
 
 		/** Previews (dryRun) or applies an import. Never throws for a bad file: it says what is wrong. */

@@ -9,9 +9,10 @@
  *
  * Tasks are named in `tasks.ts`. Inputs are copied to the thread (structured clone), so send what the
  * task needs rather than whole objects; `transfer` moves ArrayBuffers instead of copying them, and the
- * sender must not use them afterwards. Threads start when first needed and stop when idle, so an
- * instance that imports rarely keeps no memory for it; each thread's heap is capped, and a task that
- * outgrows it fails with `WorkerMemoryError` while the server carries on.
+ * sender must not use them afterwards (`handOver` makes such a copy of a file's bytes). Threads start when first needed and stop when idle, so an
+ * instance that imports rarely keeps no memory for it; they run at a lower CPU priority than the event
+ * loop; each thread's heap is capped, and a task that outgrows it fails with `WorkerMemoryError` while
+ * the server carries on.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type Transferable } from 'node:worker_threads';
@@ -25,6 +26,11 @@ export interface WorkerPoolOptions {
 	idleTimeoutMs?: number;
 	/** Each thread's heap limit in MiB (default 1024). */
 	maxHeapMb?: number;
+	/**
+	 * How much lower the threads' CPU priority is than the event loop's (nice(2), Linux and macOS; default
+	 * 10): on a small machine a parse then takes the cores the event loop leaves, instead of competing with it.
+	 */
+	niceIncrement?: number;
 }
 
 export interface RunOptions<K extends TaskName> {
@@ -39,6 +45,17 @@ export interface WorkerPool {
 	close(): Promise<void>;
 }
 
+/**
+ * `bytes` copied into a buffer of their own, with that buffer to pass as `transfer`: the copy moves to the
+ * thread instead of being serialized and copied again on the event loop, and the caller's bytes stay
+ * usable (a store may share them).
+ */
+export function handOver(bytes: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
+	const own = new Uint8Array(bytes.byteLength);
+	own.set(bytes);
+	return { bytes: own, transfer: [own.buffer] };
+}
+
 /** A task needed more memory than a pool thread may have; the thread was replaced, nothing else was hurt. */
 export class WorkerMemoryError extends Error {}
 
@@ -49,7 +66,8 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
 		minThreads: 0,
 		maxThreads: threads,
 		idleTimeout: options.idleTimeoutMs ?? 60_000,
-		resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 }
+		resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 },
+		niceIncrement: process.platform === 'win32' ? 0 : (options.niceIncrement ?? 10)
 	});
 	return {
 		async run(task, input, runOptions = {}) {
