@@ -17,6 +17,7 @@ import { createAccessApi } from './http/access-api';
 import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
 import { createImportService } from './imports/import-service';
+import { createWorkerPool, type WorkerPool } from './workers/pool';
 import { isAllowedOrigin } from './http/origin';
 import type { BlobStore, EventStore } from './store/port';
 
@@ -45,6 +46,8 @@ export interface ApplicationDeps {
 	allowedOrigins?: readonly string[];
 	/** Enables the admin API (Bearer token): creating rooms, sessions for scripts. */
 	adminToken?: string;
+	/** Threads for heavy parsing (imports); made here, and closed with the app, when not given. */
+	workers?: WorkerPool;
 }
 
 /** Attempts at joining or pairing: 20 a minute per address. */
@@ -91,11 +94,12 @@ export function createApplication(deps: ApplicationDeps) {
 		adminToken: deps.adminToken,
 		onRevoked: revokeSession
 	});
+	const workers = deps.workers ?? createWorkerPool();
 	const handleCurate = createCurateApi({
 		access: deps.access,
 		engine,
 		blobs: deps.blobs,
-		imports: createImportService({ engine, blobs: deps.blobs }),
+		imports: createImportService({ engine, blobs: deps.blobs, workers }),
 		allowedOrigins,
 		uploadLimit: deps.uploadLimit ?? 100 * 1_048_576
 	});
@@ -173,6 +177,7 @@ export function createApplication(deps: ApplicationDeps) {
 			io.close();
 			await engine.flush();
 			await deps.store.close();
+			if (!deps.workers) await workers.close();
 		}
 	};
 }

@@ -70,6 +70,13 @@ function modeOf(values: number[]): number {
 	return [...tally.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]![0];
 }
 
+/** Lines in `text` (LF-ended; a last line without an end counts too). */
+export function countLines(text: string): number {
+	let n = 0;
+	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+	return n + 1;
+}
+
 /** Thrown when the file cannot be read past a point (a quote never closed): nothing is imported. */
 export class CsvSyntaxError extends Error {
 	constructor(

@@ -4,16 +4,17 @@
  * `import.apply` command, so an import lands completely or not at all. A preview is the same reading
  * without the command. One import at a time per room on this instance; across instances the command's
  * `basedOn` makes a second import that raced the first read the file again.
+ *
+ * Decoding and parsing run on a worker thread (`server/workers/`): the event loop only fetches the
+ * blobs, hands their bytes over, and applies the result, so other rooms stay prompt whatever the file.
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor, RoomEngine } from '../engine/room-engine';
 import type { BlobStore } from '../store/port';
 import type { ImportMapping, RoomState } from '../../src/lib/domain';
-import { CsvSyntaxError, decodeText, sniffDelimiter } from './csv-source';
-import type { Inspection } from '../../src/lib/protocol/curate';
-import { inspectCsv } from './inspect';
-import type { ImportOutcome, ImportSummary } from '../../src/lib/protocol/curate';
-import { checkMapping, readImport } from './read-import';
+import type { ImportOutcome, ImportSummary, Inspection } from '../../src/lib/protocol/curate';
+import { handOver, WorkerMemoryError, type WorkerPool } from '../workers/pool';
+import { checkMapping, importRoomOf } from './read-import';
 
 export interface ImportRequest {
 	roomId: string;
@@ -27,8 +28,10 @@ export interface ImportRequest {
 
 const MAX_ATTEMPTS = 3;
 
-export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore }) {
-	const { engine, blobs } = deps;
+const TOO_BIG = 'This file needs more memory to read than the server allows for one import. Split it into smaller files and import them one after another.';
+
+export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore; workers: WorkerPool }) {
+	const { engine, blobs, workers } = deps;
 	/** One import at a time per room (on this instance): the next waits for the previous. */
 	const queues = new Map<string, Promise<unknown>>();
 
@@ -42,39 +45,39 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 	}
 
 	/**
-	 * Keys of the rows earlier imports of this kind counted. A key is a hash that includes its scope
-	 * (`keyScope`: one survey's rows never match another's), so the kind is filter enough.
+	 * The key blobs of earlier imports of this kind, as stored (the worker unpacks them). A key is a hash
+	 * that includes its scope (`keyScope`: one survey's rows never match another's), so the kind is
+	 * filter enough.
 	 */
-	async function seenKeys(state: RoomState, mapping: ImportMapping): Promise<Set<string>> {
-		const seen = new Set<string>();
+	async function seenKeys(state: RoomState, mapping: ImportMapping): Promise<Array<ReturnType<typeof handOver>>> {
+		const found: Array<ReturnType<typeof handOver>> = [];
 		for (const record of Object.values(state.imports)) {
 			if (!record.keysBlobId || record.kind !== mapping.kind) continue;
 			const blob = await blobs.get(record.keysBlobId);
-			if (!blob) continue;
-			for (const key of Buffer.from(blob.bytes).toString('utf8').split('\n')) if (key) seen.add(key);
+			if (blob) found.push(handOver(blob.bytes));
 		}
-		return seen;
+		return found;
 	}
 
-	async function attempt(request: ImportRequest, text: string): Promise<ImportOutcome | 'retry'> {
+	async function attempt(request: ImportRequest, file: Uint8Array): Promise<ImportOutcome | 'retry'> {
 		const state = await engine.state(request.roomId);
 		if (!state?.meta) return { ok: false, code: 'not_found', message: 'This room does not exist.' };
 		const wrong = checkMapping(state, request.mapping);
 		if (wrong) return { ok: false, code: 'invalid_payload', message: wrong };
-		const seen = await seenKeys(state, request.mapping);
-		const { summary, delta, newKeys } = await readImport({
-			state,
-			mapping: request.mapping,
-			text,
-			delimiter: sniffDelimiter(text),
-			seen,
-			onProgress: request.onProgress
-		});
+		const bytes = handOver(file);
+		const keys = await seenKeys(state, request.mapping);
+		const read = await workers.run(
+			'imports.read',
+			{ bytes: bytes.bytes, room: importRoomOf(state), mapping: request.mapping, seenKeys: keys.map((k) => k.bytes) },
+			{ onProgress: request.onProgress, transfer: [...bytes.transfer, ...keys.flatMap((k) => k.transfer)] }
+		);
+		if (!read.ok) return { ok: false, code: 'invalid_payload', message: read.message, line: read.line };
+		const { summary, delta, newKeys } = read;
 		if (request.dryRun) return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
 		if (summary.added === 0) {
 			return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
 		}
-		const keysBlobId = (await blobs.put(Buffer.from(newKeys.join('\n')), 'text/plain')).id;
+		const keysBlobId = (await blobs.put(Buffer.from(newKeys), 'text/plain')).id;
 		const importId = `import-${randomUUID()}`;
 		const result = await engine.execute(
 			request.roomId,
@@ -107,7 +110,9 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 	return {
 		async inspect(blobId: string): Promise<Inspection | null> {
 			const blob = await blobs.get(blobId);
-			return blob ? inspectCsv(blob.bytes) : null;
+			if (!blob) return null;
+			const { bytes, transfer } = handOver(blob.bytes);
+			return workers.run('imports.inspect', { bytes }, { transfer });
 		},
 
 		/** Previews (dryRun) or applies an import. Never throws for a bad file: it says what is wrong. */
@@ -115,15 +120,14 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 			return serialized(request.roomId, async () => {
 				const blob = await blobs.get(request.blobId);
 				if (!blob) return { ok: false, code: 'not_found', message: 'That file is no longer on the server; upload it again.' };
-				const { text } = decodeText(blob.bytes);
 				try {
 					for (let i = 0; i < MAX_ATTEMPTS; i++) {
-						const outcome = await attempt(request, text);
+						const outcome = await attempt(request, blob.bytes);
 						if (outcome !== 'retry') return outcome;
 					}
 					return { ok: false, code: 'conflict', message: 'Other imports kept landing while this one was read; try again.' };
 				} catch (error) {
-					if (error instanceof CsvSyntaxError) return { ok: false, code: 'invalid_payload', message: error.message, line: error.line };
+					if (error instanceof WorkerMemoryError) return { ok: false, code: 'invalid_payload', message: TOO_BIG };
 					throw error;
 				}
 			});

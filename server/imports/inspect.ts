@@ -5,15 +5,15 @@
  * or changes every choice before anything is read for real.
  */
 import type { DateFormat } from '../../src/lib/domain';
-import { guessDateFormat, parseDate, parseNumber } from './cells';
+import { guessDateFormat, looksSlashedDate, parseDate, parseNumber } from './cells';
 import type { ColumnInfo, Inspection } from '../../src/lib/protocol/curate';
-import { csvRows, decodeText, sniffDelimiter } from './csv-source';
+import { countLines, csvRows, decodeText, sniffDelimiter } from './csv-source';
 
 const SAMPLE_ROWS = 200;
 const SHOWN_ROWS = 8;
 const CELL_CHARS = 160;
 
-const isDate = (v: string) => parseDate(v, 'auto') !== null || /^\d{1,2}[/.]\d{1,2}[/.]\d{4}/.test(v);
+const isDate = (v: string) => parseDate(v, 'auto') !== null || looksSlashedDate(v);
 const isNumber = (v: string) => parseNumber(v) !== null;
 
 /**
@@ -69,7 +69,7 @@ export async function inspectCsv(bytes: Uint8Array): Promise<Inspection> {
 				.map(([value, count]) => ({ value: value.slice(0, CELL_CHARS), count }))
 		});
 	}
-	const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+	const lines = countLines(text) - (text.endsWith('\n') ? 1 : 0);
 	return {
 		encoding,
 		delimiter,

@@ -9,19 +9,24 @@ import {
 	LIMITS,
 	emptyDelta,
 	own,
+	type ColumnRef,
+	type ComplaintCategory,
 	type ComplaintMapping,
 	type ImportDelta,
 	type ImportMapping,
+	type Kpi,
 	type KpiMapping,
 	type KpiPoint,
 	type RoomState,
+	type Stage,
 	type StageRule,
+	type Survey,
 	type SurveyMapping,
 	type Verbatim
 } from '../../src/lib/domain';
-import { columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
+import { MAX_CELL_CHARS, columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
 import type { CategoryTotal, ImportSummary, PreviewRow, RowError } from '../../src/lib/protocol/curate';
-import { csvRows, type Delimiter } from './csv-source';
+import { countLines, csvRows, type Delimiter } from './csv-source';
 
 /** Verbatims an import keeps per category or survey: the newest few, so the wall has words to show. */
 export const QUOTES_PER_ITEM = 10;
@@ -36,8 +41,32 @@ export interface ReadResult {
 	newKeys: string[];
 }
 
+/**
+ * What reading a file needs to know of the room: a few fields of its stages, categories, KPIs and
+ * surveys, small enough to send to a worker thread (a whole room state can be megabytes).
+ */
+export interface ImportRoom {
+	stages: Readonly<Record<string, Pick<Stage, 'name'>>>;
+	complaints: Readonly<Record<string, Pick<ComplaintCategory, 'id' | 'stageId' | 'name'>>>;
+	kpis: Readonly<Record<string, Pick<Kpi, 'id' | 'name' | 'unit' | 'stageId'>>>;
+	surveys: Readonly<Record<string, Pick<Survey, 'id' | 'scale' | 'question' | 'stageId'>>>;
+}
+
+const pick = <T extends object, K extends keyof T>(record: Readonly<Record<string, T>>, keys: readonly K[]) =>
+	Object.fromEntries(Object.entries(record).map(([id, item]) => [id, Object.fromEntries(keys.map((k) => [k, item[k]])) as Pick<T, K>]));
+
+/** The part of a room's state an import reads. */
+export function importRoomOf(state: RoomState): ImportRoom {
+	return {
+		stages: pick(state.stages, ['name']),
+		complaints: pick(state.complaints, ['id', 'stageId', 'name']),
+		kpis: pick(state.kpis, ['id', 'name', 'unit', 'stageId']),
+		surveys: pick(state.surveys, ['id', 'scale', 'question', 'stageId'])
+	};
+}
+
 export interface ReadOptions {
-	state: RoomState;
+	state: ImportRoom;
 	mapping: ImportMapping;
 	text: string;
 	delimiter: Delimiter;
@@ -56,7 +85,7 @@ export function keyScope(mapping: ImportMapping): string {
 }
 
 /** Checks a mapping against the room before any row is read; returns what is wrong, or null. */
-export function checkMapping(state: RoomState, mapping: ImportMapping): string | null {
+export function checkMapping(state: ImportRoom, mapping: ImportMapping): string | null {
 	switch (mapping.kind) {
 		case 'complaints': {
 			for (const rule of mapping.stageRules) {
@@ -73,6 +102,32 @@ export function checkMapping(state: RoomState, mapping: ImportMapping): string |
 		case 'surveys':
 			return own(state.surveys, mapping.surveyId) ? null : 'That survey no longer exists.';
 	}
+}
+
+/** Every column the mapping reads a cell from. */
+function mappedColumns(mapping: ImportMapping): ColumnRef[] {
+	const refs = [mapping.dateColumn, mapping.idColumn, mapping.segmentColumn];
+	switch (mapping.kind) {
+		case 'complaints':
+			refs.push(mapping.categoryColumn, mapping.channelColumn, mapping.textColumn, ...mapping.stageRules.map((r) => r.column));
+			break;
+		case 'kpis':
+			refs.push(mapping.valueColumn, mapping.nameColumn);
+			break;
+		case 'surveys':
+			refs.push(mapping.scoreColumn, mapping.countColumn, mapping.textColumn);
+			break;
+	}
+	return refs.filter((ref) => ref !== null);
+}
+
+const count = new Intl.NumberFormat('en');
+
+/** Why a row is refused when a cell the mapping reads is longer than any cell is read, or null. */
+function overlongCell(cells: readonly string[], columns: readonly number[], header: readonly string[] | null): string | null {
+	const index = columns.find((i) => (cells[i]?.length ?? 0) > MAX_CELL_CHARS);
+	if (index === undefined) return null;
+	return `has a cell too long to read: ${columnLabel(index, header)} holds ${count.format(cells[index]!.length)} characters, and a cell may hold at most ${count.format(MAX_CELL_CHARS)} (shorten it in the file, or leave that column out of the mapping)`;
 }
 
 function stageFor(rules: readonly StageRule[], cells: readonly string[], header: readonly string[] | null, fallback: string | null): string | null {
@@ -134,6 +189,7 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 	};
 
 	const rowReader = makeRowReader(state, mapping);
+	let readColumns: number[] | null = null;
 	for await (const row of csvRows(text, delimiter)) {
 		if (mapping.hasHeader && header === null) {
 			header = row.cells.map((c) => c.trim());
@@ -145,6 +201,12 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 		expectedFields ??= row.cells.length;
 		if (row.cells.length !== expectedFields) {
 			fail(row.line, `has ${row.cells.length} fields where the ${header ? 'header has' : 'first row has'} ${expectedFields}`);
+			continue;
+		}
+		readColumns ??= [...new Set(mappedColumns(mapping).map((ref) => resolveColumn(ref, header)))];
+		const overlong = overlongCell(row.cells, readColumns, header);
+		if (overlong) {
+			fail(row.line, overlong);
 			continue;
 		}
 		const read = rowReader(row.cells, header);
@@ -180,12 +242,6 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 	return { summary: { ...summary, categories, periods, notes }, delta, newKeys };
 }
 
-function countLines(text: string): number {
-	let n = 0;
-	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-	return n + 1;
-}
-
 type RowRead =
 	| { ok: true; preview: Omit<PreviewRow, 'line' | 'duplicate'>; commit: (key: string) => void }
 	| { ok: false; reason: string };
@@ -195,7 +251,7 @@ interface RowReader {
 	finish(): { delta: ImportDelta; categories: CategoryTotal[]; periods: { from: string; to: string } | null; notes: string[] };
 }
 
-function makeRowReader(state: RoomState, mapping: ImportMapping): RowReader {
+function makeRowReader(state: ImportRoom, mapping: ImportMapping): RowReader {
 	switch (mapping.kind) {
 		case 'complaints':
 			return complaintReader(state, mapping);
@@ -241,7 +297,7 @@ function trackPeriods() {
 	};
 }
 
-function complaintReader(state: RoomState, mapping: ComplaintMapping): RowReader {
+function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReader {
 	const existing = new Map<string, string>();
 	for (const c of Object.values(state.complaints)) existing.set(`${c.stageId}\u0000${lower(c.name)}`, c.id);
 	const categories = new Map<string, CategoryTotal>();
@@ -317,7 +373,7 @@ function complaintReader(state: RoomState, mapping: ComplaintMapping): RowReader
 	return read;
 }
 
-function kpiReader(state: RoomState, mapping: KpiMapping): RowReader {
+function kpiReader(state: ImportRoom, mapping: KpiMapping): RowReader {
 	const byName = new Map(Object.values(state.kpis).map((k) => [lower(k.name), k]));
 	const points = new Map<string, Map<string, number>>();
 	const periods = trackPeriods();
@@ -362,7 +418,7 @@ function kpiReader(state: RoomState, mapping: KpiMapping): RowReader {
 	return read;
 }
 
-function surveyReader(state: RoomState, mapping: SurveyMapping): RowReader {
+function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 	const survey = state.surveys[mapping.surveyId]!;
 	const { min, max } = survey.scale;
 	const size = max - min + 1;

@@ -25,8 +25,11 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 		async inspect(blobId: string) {
 			return json(await fetch(`${room}/imports/inspect`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify({ blobId }) }));
 		},
-		/** Runs an import and reads its NDJSON stream to the end. */
-		async runImport(body: { blobId: string; fileName?: string; mapping: ImportMapping; dryRun: boolean }): Promise<ImportStreamResult> {
+		/** Runs an import and reads its NDJSON stream to the end, telling `onProgress` of each progress line as it comes. */
+		async runImport(
+			body: { blobId: string; fileName?: string; mapping: ImportMapping; dryRun: boolean },
+			onProgress?: (progress: { rows: number; fraction: number }) => void
+		): Promise<ImportStreamResult> {
 			const started = Date.now();
 			const res = await fetch(`${room}/imports`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
 			if (!res.headers.get('content-type')?.includes('ndjson')) {
@@ -45,8 +48,10 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 					const line = JSON.parse(buffered.slice(0, newline)) as { type: string } & Record<string, unknown>;
 					buffered = buffered.slice(newline + 1);
 					arrivals.push(Date.now() - started);
-					if (line.type === 'progress') progress.push(line as unknown as { rows: number; fraction: number });
-					else done = line as unknown as ImportStreamResult['done'];
+					if (line.type === 'progress') {
+						progress.push(line as unknown as { rows: number; fraction: number });
+						onProgress?.(progress.at(-1)!);
+					} else done = line as unknown as ImportStreamResult['done'];
 				}
 			}
 			if (!done) throw new Error('the import stream ended without an outcome');

@@ -14,6 +14,7 @@
  * READ_ALONG_WPM words a minute.
  */
 import type { Artifact, NowPlaying } from '$lib/domain';
+import { speakerTurn } from '../shared/transcript-turn';
 
 /** Speaking pace for read-along mode: about the pace of a calm phone conversation. */
 export const READ_ALONG_WPM = 150;
@@ -37,7 +38,8 @@ export interface TimedLine extends TranscriptLine {
 	endSec: number;
 }
 
-const SPEAKER = /^([A-Z][A-Z0-9 .'-]{0,39}):\s*(.*)$/;
+/** A speaker's label: a capital, then up to 39 capitals, digits, spaces, dots, apostrophes or hyphens. */
+const turn = (line: string) => speakerTurn(line, (ch) => /[A-Z0-9 .'-]/.test(ch), 39);
 const DIRECTION = /^\[.*\]$/;
 const AUDIO_EXTENSION = /\.(ogg|oga|opus|mp3|m4a|aac|wav|webm|flac)(\?.*)?$/i;
 
@@ -48,8 +50,8 @@ export function parseTranscript(text: string): Transcript {
 	for (const raw of text.split(/\r?\n/)) {
 		const line = raw.trim();
 		if (!line || DIRECTION.test(line)) continue;
-		const match = SPEAKER.exec(line);
-		if (match) lines.push({ speaker: match[1]!.trim(), text: match[2]!.trim() });
+		const match = turn(line);
+		if (match) lines.push({ speaker: match.speaker.trim(), text: match.text.trim() });
 		else if (lines.length === 0) header.push(line);
 		else lines.push({ speaker: null, text: line });
 	}

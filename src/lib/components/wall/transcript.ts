@@ -4,6 +4,7 @@
  * ("AGENT: ...", "CUSTOMER: ..."). There are no timestamps, so the line being spoken is estimated from
  * the share of the call played, spread over the turns by their length.
  */
+import { speakerTurn, statedLength } from '../shared/transcript-turn';
 
 export interface TranscriptLine {
 	speaker: string | null;
@@ -18,8 +19,8 @@ export interface Transcript {
 	durationSec: number;
 }
 
-const TURN = /^([A-Z][A-Za-z .'-]{0,30}):\s*(.*)$/;
-const LENGTH = /(\d+)\s*min(?:utes?)?\s*(?:(\d+)\s*s)?/i;
+/** A speaker's name: a capital, then up to 30 letters, spaces, dots, apostrophes or hyphens. */
+const turn = (line: string) => speakerTurn(line, (ch) => /[A-Za-z .'-]/.test(ch), 30);
 
 export function parseTranscript(text: string): Transcript {
 	const raw = text
@@ -27,14 +28,11 @@ export function parseTranscript(text: string): Transcript {
 		.map((l) => l.trim())
 		.filter(Boolean);
 	let about: string | null = null;
-	if (raw[0] && !TURN.test(raw[0])) about = raw.shift() ?? null;
-	const lines = raw.map((l) => {
-		const m = TURN.exec(l);
-		return m ? { speaker: m[1]!, text: m[2]! } : { speaker: null, text: l };
-	});
-	const stated = about ? LENGTH.exec(about) : null;
+	if (raw[0] && !turn(raw[0])) about = raw.shift() ?? null;
+	const lines = raw.map((l): TranscriptLine => turn(l) ?? { speaker: null, text: l });
+	const stated = about ? statedLength(about) : null;
 	const chars = lines.reduce((n, l) => n + l.text.length, 0);
-	const durationSec = stated ? Number(stated[1]) * 60 + Number(stated[2] ?? 0) : Math.max(10, Math.round(chars / 15));
+	const durationSec = stated ?? Math.max(10, Math.round(chars / 15));
 	return { about, lines, durationSec };
 }
 
