@@ -59,6 +59,13 @@ const RESYNC_MS = 60_000;
 const RESEND_MIN_MS = 500;
 const RESEND_MAX_MS = 10_000;
 
+/** What a person reads while this page resends a command the server asked to have sent again. */
+function resendNotice(code: string): string {
+	return code === 'rate_limited'
+		? 'Too many changes at once: this page sends the rest again in a few seconds.'
+		: 'Your changes could not be saved just now: this page sends them again by itself.';
+}
+
 export class RoomStore {
 	/** The room as every screen computes it; null until the first join answers. */
 	state = $state.raw<RoomState | null>(null);
@@ -200,7 +207,8 @@ export class RoomStore {
 				// A lost ack or a "retry later" keeps the entry: it is sent again with the same commandId,
 				// and the server applies it once.
 				if (err || (!result.ok && RETRYABLE_CODES.has(result.code))) {
-					if (!err && !result.ok) this.error = result.message;
+					// The server's message tells a protocol client what to do; this page does it, and says so.
+					if (!err && !result.ok) this.error = resendNotice(result.code);
 					return this.#scheduleResend();
 				}
 				this.#resendDelay = RESEND_MIN_MS;
