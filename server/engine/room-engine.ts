@@ -4,8 +4,9 @@
  * Broadcaster. Per room, commands wait in a mailbox and are decided in batches; the appends of one
  * batch go to the store together, so one fsync (group commit) covers them all.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
+	canonicalJson,
 	decide,
 	emptyRoom,
 	withDefaults,
@@ -17,7 +18,14 @@ import {
 } from '../../src/lib/domain';
 import type { CommandResult, JoinAnswer, Position, RoomEventsMessage } from '../../src/lib/protocol';
 import { WIRE_LIMITS } from '../../src/lib/protocol';
-import { StoreUnavailableError, type AppendResult, type EventStore, type StoredEvent } from '../store/port';
+import {
+	StoreUnavailableError,
+	answerKnownCommand,
+	type AppendResult,
+	type CommandRange,
+	type EventStore,
+	type StoredEvent
+} from '../store/port';
 
 /** The one way committed events leave the engine. */
 export interface Broadcaster {
@@ -48,6 +56,8 @@ export type Actor = DecideContext['actor'];
 interface Pending {
 	commandId: string;
 	command: Command;
+	/** Digest of the command's body, kept by the store with its commandId (see commandDigest). */
+	digest: string;
 	actor: Actor;
 	attempts: number;
 	resolve: (result: CommandResult) => void;
@@ -66,6 +76,29 @@ interface RoomRuntime {
 }
 
 const unavailable = (message: string): CommandResult => ({ ok: false, code: 'unavailable', message });
+
+/**
+ * What the store keeps beside a commandId to tell a resend from another command that reuses the id: the
+ * first 128 bits of the SHA-256 of the command's canonical JSON (keys sorted, so equal commands agree).
+ */
+export function commandDigest(command: Command): string {
+	return createHash('sha256').update(canonicalJson(command)).digest('hex').slice(0, 32);
+}
+
+/** The answer to a command whose commandId was already used for a different command (applied at `range`, if known). */
+const reusedCommandId = (range: CommandRange | null): CommandResult => ({
+	ok: false,
+	code: 'conflict',
+	message:
+		`This commandId was already used for a different command${range ? ` (applied at version ${range.to})` : ''}, ` +
+		'so this one was not applied. Send it again with a new commandId.'
+});
+
+/** The answer to a command the store already knows by its commandId: a resend, or another command under a reused id. */
+function knownCommandAnswer(known: Parameters<typeof answerKnownCommand>[0], digest: string): CommandResult {
+	const answer = answerKnownCommand(known, digest);
+	return answer.ok ? { ok: true, version: answer.range.to, duplicate: true } : reusedCommandId(answer.range);
+}
 
 /** Creates the engine for every room of one store. */
 export function createRoomEngine(options: EngineOptions) {
@@ -168,13 +201,17 @@ export function createRoomEngine(options: EngineOptions) {
 	 *  1. ask for what the log has beyond our version, without waiting for the answer;
 	 *  2. per command: decide on the tentative state; a refusal waits for step 4, which tells whether the
 	 *     state was current, and then looks up whether the command was already applied (an accepted one
-	 *     needs no lookup: its append answers a known commandId as a duplicate);
+	 *     needs no lookup: its append answers a known commandId as a duplicate, or as another command
+	 *     reusing the id when the digests differ);
 	 *  3. append every accepted command, each only on top of the one before it (the store writes them in
 	 *     order, shares one fsync, answers a commandId it already holds as a duplicate, so nothing is written
 	 *     twice, and refuses an append whose predecessor was refused);
-	 *  4. with the read in hand: if nothing had changed, commit what the store accepted, broadcast it once,
-	 *     ack each sender; otherwise ack what was written and re-read the log before anything is broadcast;
-	 *  5. on a version conflict, decide the rest again on the fresh state (bounded).
+	 *  4. with the read in hand: if nothing had changed, the tentative state after the last command the store
+	 *     accepted is the committed state, and its events are broadcast once; otherwise re-read the log and
+	 *     broadcast what this batch wrote;
+	 *  5. only then acknowledge each sender (append, broadcast, ack: a sender never hears of its version
+	 *     before the events that reach it), and answer the refusals;
+	 *  6. on a version conflict, decide the rest again on the fresh state (bounded).
 	 */
 	async function processBatch(room: RoomRuntime, batch: Pending[]): Promise<void> {
 		// 1
@@ -183,8 +220,9 @@ export function createRoomEngine(options: EngineOptions) {
 		read.catch(() => undefined); // observed in step 4; avoid an unhandled rejection meanwhile
 
 		let tentative = base;
-		const outcomes = new Map<string, Promise<CommandResult>>();
-		const accepted: Array<{ pending: Pending; events: RecordedEvent[]; append: Promise<AppendResult> }> = [];
+		const outcomes = new Map<string, { digest: string; answer: Promise<CommandResult> }>();
+		/** Each accepted command with its append and the tentative state once its events are applied. */
+		const accepted: Array<{ pending: Pending; events: RecordedEvent[]; append: Promise<AppendResult>; state: RoomState }> = [];
 		const refused: Array<{ pending: Pending; result: CommandResult }> = [];
 		const at = now().toISOString();
 
@@ -192,11 +230,15 @@ export function createRoomEngine(options: EngineOptions) {
 			// 2
 			const earlier = outcomes.get(p.commandId);
 			if (earlier) {
-				// The same commandId twice in one batch: the second gets the first's answer.
-				void earlier.then((r) => p.resolve(r.ok ? { ...r, duplicate: true } : r));
+				// The same commandId twice in one batch: a resend gets the first's answer; another command under
+				// the same id is not applied.
+				void earlier.answer.then((r) => {
+					if (earlier.digest !== p.digest) p.resolve(reusedCommandId(r.ok ? { from: r.version, to: r.version } : null));
+					else p.resolve(r.ok ? { ...r, duplicate: true } : r);
+				});
 				continue;
 			}
-			outcomes.set(p.commandId, settled(p));
+			outcomes.set(p.commandId, { digest: p.digest, answer: settled(p) });
 			const decision = decide(tentative, p.command, { roomId: room.id, actor: p.actor, now: at });
 			if (!decision.ok) {
 				refused.push({ pending: p, result: { ok: false, code: decision.error.code, message: decision.error.message } });
@@ -218,14 +260,15 @@ export function createRoomEngine(options: EngineOptions) {
 					p.commandId,
 					events.map(({ v: _v, ...rest }) => rest),
 					room.epoch,
-					accepted.at(-1)?.pending.commandId // only on top of the batch's previous append
+					accepted.at(-1)?.pending.commandId, // only on top of the batch's previous append
+					p.digest
 				); // 3
 			} catch (error) {
 				append = Promise.reject(error);
 			}
 			append.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
-			accepted.push({ pending: p, events, append });
 			tentative = evolveAll(tentative, events);
+			accepted.push({ pending: p, events, append, state: tentative });
 		}
 
 		// 4
@@ -240,34 +283,64 @@ export function createRoomEngine(options: EngineOptions) {
 		}
 
 		const committed: RecordedEvent[] = [];
+		let committedState = room.state;
 		/** Written by this batch, but not committed on the fast path: broadcast from the log. */
 		const written = new Set<string>();
+		const answers: Array<{ pending: Pending; result: CommandResult }> = [];
 		const retry: Pending[] = [];
 		let diverged = !current;
-		for (const { pending, events, append } of accepted) {
+		for (const { pending, events, append, state } of accepted) {
 			let result;
 			try {
 				result = await append;
 			} catch (error) {
 				diverged = true;
-				pending.resolve(storeFailure(room, pending, error));
+				answers.push({ pending, result: storeFailure(room, pending, error) });
 				continue;
 			}
 			if (!diverged && result.ok && !result.duplicate) {
 				committed.push(...events);
-				pending.resolve({ ok: true, version: result.range.to, duplicate: false });
+				committedState = state;
+				answers.push({ pending, result: { ok: true, version: result.range.to, duplicate: false } });
 			} else if (result.ok) {
 				// Written (now, or before: a duplicate), but not on the state we decided on: acknowledged, and
 				// broadcast from the log below rather than from what we decided.
 				diverged = true;
 				if (!result.duplicate) written.add(pending.commandId);
-				pending.resolve({ ok: true, version: result.range.to, duplicate: result.duplicate });
+				answers.push({ pending, result: { ok: true, version: result.range.to, duplicate: result.duplicate } });
+			} else if (result.reason === 'different_command') {
+				diverged = true;
+				answers.push({ pending, result: reusedCommandId(result.range) });
 			} else {
 				diverged = true;
 				retry.push(pending);
 			}
 		}
 
+		if (committed.length) {
+			// The tentative state is what the log now holds: no need to fold the same events twice.
+			room.state = committedState;
+			broadcaster.publish({ roomId: room.id, epoch: room.epoch, events: committed });
+		}
+		if (diverged) {
+			try {
+				if (current) {
+					// The log took something other than what we decided: read it, broadcast what it holds.
+					await refreshPublishing(room);
+				} else {
+					// Another instance wrote first: catch up quietly (it broadcast its own events), and
+					// broadcast only what this batch wrote.
+					const events = await refresh(room);
+					const ours = events.filter((e) => written.has(e.commandId));
+					if (ours.length) broadcaster.publish({ roomId: room.id, epoch: room.epoch, events: ours });
+				}
+			} catch {
+				// The store is down; the next batch reads again (and clients catch up by version).
+			}
+		}
+
+		// 5
+		for (const { pending, result } of answers) pending.resolve(result);
 		// A refusal stands only if it was decided on the current state and the command was never applied.
 		for (const { pending, result } of refused) {
 			if (readFailure !== null) {
@@ -285,34 +358,14 @@ export function createRoomEngine(options: EngineOptions) {
 				pending.resolve(storeFailure(room, pending, error));
 				continue;
 			}
-			pending.resolve(known ? { ok: true, version: known.to, duplicate: true } : result);
+			pending.resolve(known ? knownCommandAnswer(known, pending.digest) : result);
 		}
 
-		if (committed.length) {
-			room.state = evolveAll(room.state, committed);
-			broadcaster.publish({ roomId: room.id, epoch: room.epoch, events: committed });
-		}
-		if (diverged) {
-			try {
-				if (current) {
-					// The log took something other than what we decided: read it, broadcast what it holds.
-					await refreshPublishing(room);
-				} else {
-					// Another instance wrote first: catch up quietly (it broadcast its own events), and
-					// broadcast only what this batch wrote.
-					const events = await refresh(room);
-					const ours = events.filter((e) => written.has(e.commandId));
-					if (ours.length) broadcaster.publish({ roomId: room.id, epoch: room.epoch, events: ours });
-				}
-			} catch {
-				// The store is down; the next batch reads again.
-			}
-		}
-		// 5
+		// 6
 		const again = retry.filter((p) => ++p.attempts <= maxConflictRetries);
 		for (const p of retry) {
 			if (p.attempts > maxConflictRetries) {
-				p.resolve(unavailable('The room is very busy; please retry.'));
+				p.resolve(unavailable('The room is very busy, so this command was not applied. Send it again with the same commandId.'));
 			}
 		}
 		if (again.length) await processBatch(room, again);
@@ -343,10 +396,11 @@ export function createRoomEngine(options: EngineOptions) {
 			{ roomId: room.id, commandId: p.commandId, type: p.command.type, err: String(error) },
 			retryable ? 'store unavailable' : 'append failed'
 		);
+		// The store may have written the append and failed only to answer (a timeout after Redis ran the
+		// script), so nobody here can say it was not applied: a resend with the same commandId settles it.
 		return unavailable(
-			retryable
-				? 'The room could not be saved just now. Nothing was applied; it will be retried.'
-				: 'The room could not be saved. Nothing was applied; please retry.'
+			`The room could not be saved${retryable ? ' just now' : ''}. This command may or may not have been applied; ` +
+				'send it again with the same commandId (it takes effect at most once).'
 		);
 	}
 
@@ -370,10 +424,10 @@ export function createRoomEngine(options: EngineOptions) {
 				room = await runtime(roomId);
 			} catch (error) {
 				log.error({ roomId, commandId, err: String(error) }, 'room load failed');
-				return unavailable('The room could not be loaded just now. Please retry.');
+				return unavailable('The room could not be loaded just now, so this command was not applied. Send it again with the same commandId.');
 			}
 			return new Promise<CommandResult>((resolve) =>
-				enqueue(room, { commandId, command, actor, attempts: 0, resolve })
+				enqueue(room, { commandId, command, digest: commandDigest(command), actor, attempts: 0, resolve })
 			);
 		},
 
@@ -399,7 +453,7 @@ export function createRoomEngine(options: EngineOptions) {
 				});
 			} catch (error) {
 				log.error({ roomId, err: String(error) }, 'join failed');
-				return { ok: false, code: 'unavailable', message: 'The room could not be loaded just now. Retrying.' };
+				return { ok: false, code: 'unavailable', message: 'The room could not be loaded just now. Join again in a moment.' };
 			}
 		},
 

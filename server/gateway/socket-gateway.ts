@@ -116,10 +116,13 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				// Join the channel first, so nothing committed after the read below can be missed;
 				// the client drops what it already has by version.
 				const channels = socket.data.kind === 'person' ? [roomChannel(roomId), peopleChannel(roomId)] : [roomChannel(roomId)];
-				await socket.join(channels);
+				const added = channels.filter((channel) => !socket.rooms.has(channel));
+				await socket.join(added);
 				const result = await engine.join(roomId, since);
 				if (!result.ok) {
-					for (const channel of channels) await socket.leave(channel);
+					// A failed join leaves the socket as it was: a client already in the room (catching up
+					// after room:stale) keeps its events and may keep sending while it joins again.
+					for (const channel of added) await socket.leave(channel);
 					return reply(result);
 				}
 				presence.changed(roomId);
@@ -156,7 +159,15 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 					() => true,
 					() => false
 				);
-				if (!allowed) return reply({ ok: false, code: 'rate_limited', message: 'Too many changes at once; they will be retried.' });
+				if (!allowed) {
+					return reply({
+						ok: false,
+						code: 'rate_limited',
+						message:
+							'Too many changes were sent in the last few seconds, so this one was not applied. ' +
+							'Wait a few seconds, then send it again with the same commandId.'
+					});
+				}
 				reply(await engine.execute(roomId, commandId, command, { ...socket.data.actor, role }));
 			})
 		);
@@ -184,7 +195,14 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		};
 		handler(reply).catch((error: unknown) => {
 			log.error({ socketId: socket.id, event, err: String(error) }, 'handler failed');
-			reply({ ok: false, code: 'internal', message: 'Something went wrong on the server. Nothing was applied.' });
+			// The handler may have failed after the engine applied the command, so say only what is known.
+			reply({
+				ok: false,
+				code: 'internal',
+				message:
+					'Something went wrong on the server. A command may or may not have been applied; ' +
+					'send it again with the same commandId (it takes effect at most once).'
+			});
 		});
 	}
 

@@ -29,11 +29,21 @@ export interface CommandRange {
 	to: number;
 }
 
+/**
+ * A command the store remembers: its range and, when it was appended with one, the digest of its body
+ * (commands appended before digests were kept have none, and are matched by commandId alone).
+ */
+export interface KnownCommand extends CommandRange {
+	digest?: string;
+}
+
 export type AppendResult =
 	/** Appended and durable (fsync'd or persisted by Redis) when the promise resolves. */
 	| { ok: true; duplicate: false; range: CommandRange }
-	/** The commandId was seen before: nothing written, the original range is returned. */
+	/** The commandId was seen before, with the same digest (or none kept): nothing written, the original range is returned. */
 	| { ok: true; duplicate: true; range: CommandRange }
+	/** The commandId was seen before with another digest: a different command reuses the id; nothing written. */
+	| { ok: false; reason: 'different_command'; range: CommandRange }
 	/** Someone else appended first: the caller reads what is new and decides again. */
 	| { ok: false; reason: 'version_conflict'; currentVersion: number };
 
@@ -80,6 +90,9 @@ export interface EventStore {
 	 * as a version conflict. Without it, when one append of a batch is refused because another writer got
 	 * in first with as many events, the next append of the batch would find the version it expects and land
 	 * on a state it was not decided on.
+	 *
+	 * `digest`: a digest of the command's body, kept with its commandId. A later append of the same commandId
+	 * with another digest is answered `different_command` instead of `duplicate`.
 	 */
 	append(
 		roomId: string,
@@ -87,12 +100,13 @@ export interface EventStore {
 		commandId: string,
 		events: NewEvent[],
 		epoch?: string,
-		after?: string
+		after?: string,
+		digest?: string
 	): Promise<AppendResult>;
 	/** Events with `v > afterVersion`, up to `limit` of them, oldest first. */
 	readFrom(roomId: string, afterVersion: number, limit?: number): Promise<ReadResult>;
-	/** The range a commandId produced, if the store remembers it (it survives restarts). */
-	lookupCommand(roomId: string, commandId: string): Promise<CommandRange | null>;
+	/** The range (and digest, if kept) a commandId produced, if the store remembers it (it survives restarts). */
+	lookupCommand(roomId: string, commandId: string): Promise<KnownCommand | null>;
 	/** Stores a snapshot durably; may let the store drop log events older than it (compaction). */
 	saveSnapshot(roomId: string, snapshot: Snapshot): Promise<void>;
 	loadSnapshot(roomId: string): Promise<Snapshot | null>;
@@ -105,4 +119,24 @@ export interface BlobStore {
 	put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }>;
 	get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 	has(id: string): Promise<boolean>;
+}
+
+/**
+ * The answer to an append whose commandId the store already holds: a duplicate when the digests agree or
+ * either is missing (entries from before digests were kept), else a different command under a reused id.
+ */
+export function answerKnownCommand(
+	known: KnownCommand,
+	digest: string | undefined
+): Extract<AppendResult, { duplicate: true } | { reason: 'different_command' }> {
+	const range = { from: known.from, to: known.to };
+	if (digest !== undefined && known.digest !== undefined && digest !== known.digest) {
+		return { ok: false, reason: 'different_command', range };
+	}
+	return { ok: true, duplicate: true, range };
+}
+
+/** Throws unless `digest` is absent or 1-64 lowercase hex characters (what both stores can keep and read back). */
+export function assertDigest(digest: string | undefined): void {
+	if (digest !== undefined && !/^[0-9a-f]{1,64}$/.test(digest)) throw new Error('digest must be 1-64 lowercase hex characters');
 }

@@ -81,6 +81,7 @@ describe('the fault-suite checker', () => {
 		['an ack that names another version', (run) => withWriter(run, (h) => (h.acked[0]!.version = 5)), /acknowledged at version 5 but the log has it at 4-4/],
 		['a command that took effect twice', (run) => ({ ...run, log: [...run.log, { ...run.log[4]!, v: 11 }] }), /command cmd-4 took effect twice \(versions 5-5 and 11\)/],
 		['a refused command found in the log', (run) => withWriter(run, (h) => h.refused.push({ commandId: 'cmd-5', code: 'conflict' })), /cmd-5 was refused \(conflict\) yet is in the log/],
+		['a command refused other than by a domain rule', (run) => withWriter(run, (h) => h.refused.push({ commandId: 'cmd-x', code: 'unauthenticated' })), /writer: command cmd-x was refused \(unauthenticated\), which is not a domain rule's answer/],
 		['a log that does not start at version 1', (run) => ({ ...run, log: run.log.slice(1) }), /log: position 1 holds version 2/],
 		['a command in the log that nobody was told about', (run) => withWriter(run, (h) => h.acked.pop()), /log: version 10 \(command cmd-9\) was never acknowledged/]
 	];

@@ -3,7 +3,8 @@
  * told, lists every broken promise of DESIGN.md section 4 (an empty list means the run kept them all):
  *
  *  - the log itself has versions 1..n with no gap, and each commandId's events form one run (exactly once);
- *  - every acknowledged commandId is in the log, ending at the version its ack named; a refused one is not;
+ *  - every acknowledged commandId is in the log, ending at the version its ack named; a refused one is not,
+ *    and only a domain rule refuses (a client told it is not in its room, for one, has lost a promise);
  *  - every command in the log after the setup was acknowledged to the client that sent it (nothing invented);
  *  - each client's applied history is a prefix of the log: events one version after another, each the log's
  *    own event at that version; a snapshot may skip ahead (never back), and must then be the state the log
@@ -56,6 +57,12 @@ export function recordHistory(name: string): { history: ClientHistory; record: (
 	};
 }
 
+/**
+ * The codes a domain rule refuses with. The load sends only commands its roles may send, so any other
+ * final refusal (not in the room, no access, bad payload) means the system let a client down.
+ */
+const DOMAIN_REFUSALS: ReadonlySet<string> = new Set(['not_found', 'conflict', 'rule_violation']);
+
 /** State hashes of the log folded up to each asked-for version (one pass over the log). */
 function foldedHashes(log: readonly RecordedEvent[], versions: Iterable<number>): Map<number, string> {
 	const wanted = [...new Set(versions)].filter((v) => v >= 0 && v <= log.length).sort((a, b) => a - b);
@@ -102,6 +109,9 @@ export function checkRun(run: RunRecord): string[] {
 		}
 		for (const refusal of client.refused) {
 			if (runs.has(refusal.commandId)) problems.push(`${client.name}: command ${refusal.commandId} was refused (${refusal.code}) yet is in the log`);
+			if (!DOMAIN_REFUSALS.has(refusal.code)) {
+				problems.push(`${client.name}: command ${refusal.commandId} was refused (${refusal.code}), which is not a domain rule's answer`);
+			}
 		}
 	}
 	for (const e of log) {

@@ -287,6 +287,18 @@ export class FaultRun {
 		Object.assign(fault, await this.#open(fault.role, fault.name, fault.link, `${fault.history.name}'`));
 	}
 
+	/**
+	 * Waits until every client that is not away (offline, stalled) is live and at `version` or beyond: the
+	 * events keep reaching each of them, whatever happened to the servers.
+	 */
+	async everyClientReaches(version: number, timeoutMs = 90_000): Promise<void> {
+		await waitUntil(
+			() => this.clients.every(({ client }) => client.store.connection === 'live' && client.store.version >= version),
+			`every client at version ${version} or beyond (${this.describeClients()})`,
+			timeoutMs
+		);
+	}
+
 	/** Every client's version, connection and outbox, for timeout messages. */
 	describeClients(): string {
 		return this.clients.map((c) => `${c.name}@${c.client.store.state?.version ?? '-'}/${c.client.store.connection}/out${c.client.store.outbox.length}`).join(', ');

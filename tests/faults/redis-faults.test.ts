@@ -19,7 +19,7 @@ import { CLIENT_FAULTS, FaultRun, LONG, faultSeed, followLog, readLog, setUpRoom
 const ROOM = 'faults-redis';
 const SHAPE = LONG
 	? { instances: 3, writers: 4, walls: 5, faults: 16, spacing: [60, 300] as const }
-	: { instances: 3, writers: 3, walls: 3, faults: 3, spacing: [25, 80] as const };
+	: { instances: 3, writers: 3, walls: 3, faults: 4, spacing: [25, 80] as const };
 
 let redis: RedisServer;
 let instances: InstancePool;
@@ -67,7 +67,7 @@ describe.runIf(canRunRedisTests())('fault suite: Redis mode, several instances',
 
 		// Clients go offline, reload (and in the long run stall) meanwhile, so faults also overlap.
 		const meanwhile = run.clientFaultsMeanwhile(CLIENT_FAULTS);
-		for (const fault of run.plan(['instance', 'redis-restart', 'redis-kill'] as const, SHAPE.faults)) {
+		for (const fault of run.plan(['instance', 'redis-restart', 'redis-kill', 'redis-back-rejoin'] as const, SHAPE.faults)) {
 			await run.progress(run.gap());
 			if (fault === 'instance') {
 				const victim = run.rng.pick([...instances.alive]);
@@ -79,6 +79,15 @@ describe.runIf(canRunRedisTests())('fault suite: Redis mode, several instances',
 			} else if (fault === 'redis-restart') {
 				run.note('restart Redis (SIGTERM, then start on the same AOF)');
 				await redis.restart();
+			} else if (fault === 'redis-back-rejoin') {
+				// Each instance sends room:stale as soon as Redis is back, and every client rejoins at once, often
+				// before the instance can read the room again: that join fails, and the client must stay in its
+				// room (events keep coming, its commands are accepted) while it joins again.
+				run.note('restart Redis; every client rejoins at once on room:stale and must keep up');
+				const before = run.top;
+				await redis.restart();
+				await run.progress(run.gap());
+				await run.everyClientReaches(Math.max(before, run.top));
 			} else {
 				const down = run.rng.int(1_500);
 				run.note(`kill -9 Redis, start it again ${down} ms later`);

@@ -2,6 +2,7 @@ import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Command } from '../../src/lib/domain';
 import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
 import { commandId, createRoom, join, quote, send, type TestSocket } from '../support/test-server';
@@ -47,18 +48,19 @@ describe('the server process on the embedded store', () => {
 		await createRoom(alice, 'durable');
 
 		// Pipeline commands (several in flight) and kill the server right after the 300th ack.
-		const acked: Array<{ id: string; version: number; n: number }> = [];
+		const acked: Array<{ id: string; version: number; command: Command }> = [];
 		const killed = new Promise<void>((resolve) => {
 			let n = 0;
 			const pump = () => {
 				const id = commandId();
 				const i = n++;
+				const command = quote(`Complaint ${i}`, i);
 				alice
 					.timeout(5_000)
-					.emitWithAck('command', { roomId: 'durable', commandId: id, command: quote(`Complaint ${i}`, i) })
+					.emitWithAck('command', { roomId: 'durable', commandId: id, command })
 					.then((r) => {
 						if (!r.ok) return;
-						acked.push({ id, version: r.version, n: i });
+						acked.push({ id, version: r.version, command });
 						if (acked.length === 300) {
 							first.child.kill('SIGKILL');
 							resolve();
@@ -80,7 +82,7 @@ describe('the server process on the embedded store', () => {
 
 		// Resending each acknowledged commandId returns its original version and applies nothing.
 		for (const a of acked) {
-			const again = await send(bob, 'durable', quote(`Complaint ${a.n}`, a.n), a.id);
+			const again = await send(bob, 'durable', a.command, a.id);
 			expect(again).toEqual({ ok: true, version: a.version, duplicate: true });
 		}
 		const after = await join(bob, 'durable');

@@ -15,8 +15,8 @@ export function tapStore(inner: EventStore): StoreTap {
 	const store: EventStore = {
 		listRooms: () => inner.listRooms(),
 		head: (roomId) => inner.head(roomId),
-		async append(roomId, expectedVersion, commandId, events, epoch, after) {
-			const result = await inner.append(roomId, expectedVersion, commandId, events, epoch, after);
+		async append(roomId, expectedVersion, commandId, events, epoch, after, digest) {
+			const result = await inner.append(roomId, expectedVersion, commandId, events, epoch, after, digest);
 			if (result.ok && !result.duplicate) {
 				const list = appended.get(roomId) ?? [];
 				events.forEach((event, i) => list.push({ ...event, v: result.range.from + i }));

@@ -22,7 +22,8 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { AppendResult, CommandRange, EventStore, NewEvent, ReadResult, RoomHead, Snapshot } from '../port';
+import type { AppendResult, EventStore, KnownCommand, NewEvent, ReadResult, RoomHead, Snapshot } from '../port';
+import { answerKnownCommand, assertDigest } from '../port';
 import { acquireLock, releaseLock } from './data-dir-lock';
 import { fsyncDir, readIfExists } from './durable-fs';
 import { encodeEvent } from './line-codec';
@@ -102,7 +103,8 @@ class EmbeddedEventStore implements FileEventStore {
 		commandId: string,
 		events: NewEvent[],
 		epoch?: string,
-		after?: string
+		after?: string,
+		digest?: string
 	): Promise<AppendResult> {
 		// Everything up to the room's append() runs synchronously, so pipelined calls keep their call order.
 		this.assertOpen();
@@ -110,16 +112,17 @@ class EmbeddedEventStore implements FileEventStore {
 		assertVersion(expectedVersion, 'expectedVersion');
 		if (typeof commandId !== 'string' || commandId.length === 0) throw new Error('commandId must be a non-empty string');
 		if (!Array.isArray(events) || events.length === 0) throw new Error(`Command ${commandId} has no events to append`);
+		assertDigest(digest);
 		const existing = this.rooms.get(roomId);
 		const known = existing?.findCommand(commandId) ?? null;
-		if (known !== null) return { ok: true, duplicate: true, range: await known };
-		if (existing) return existing.append(expectedVersion, commandId, events, after);
+		if (known !== null) return answerKnownCommand(await known, digest);
+		if (existing) return existing.append(expectedVersion, commandId, events, after, digest);
 		if (expectedVersion !== 0 || after !== undefined) return { ok: false, reason: 'version_conflict', currentVersion: 0 };
 		// Encode before creating the room, so an unstorable event leaves no empty room behind.
 		events.forEach((event, index) => encodeEvent(index + 1, commandId, event));
 		const room = RoomLog.create(roomId, join(this.roomsDir, roomId), epoch ?? randomUUID(), this.settings, this.roomsDir);
 		this.rooms.set(roomId, room);
-		return room.append(0, commandId, events);
+		return room.append(0, commandId, events, undefined, digest);
 	}
 
 	async readFrom(roomId: string, afterVersion: number, limit?: number): Promise<ReadResult> {
@@ -133,7 +136,7 @@ class EmbeddedEventStore implements FileEventStore {
 		return room ? room.read(afterVersion, limit) : { ok: true, events: [] };
 	}
 
-	async lookupCommand(roomId: string, commandId: string): Promise<CommandRange | null> {
+	async lookupCommand(roomId: string, commandId: string): Promise<KnownCommand | null> {
 		this.assertOpen();
 		assertRoomId(roomId);
 		const known = this.rooms.get(roomId)?.findCommand(commandId) ?? null;

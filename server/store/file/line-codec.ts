@@ -54,19 +54,29 @@ export interface EncodedEvent {
  * is exactly what a restart will see (no Dates, no undefined fields), and anything recovery would reject
  * is refused now instead of bricking the next start.
  */
-export function encodeEvent(v: number, commandId: string, input: NewEvent): EncodedEvent {
+export function encodeEvent(v: number, commandId: string, input: NewEvent, digest?: string): EncodedEvent {
 	if (input.commandId !== commandId) {
 		throw new Error(`Event commandId ${JSON.stringify(input.commandId)} differs from the append's ${JSON.stringify(commandId)}`);
 	}
-	const json = JSON.stringify({ v, commandId, at: input.at, actor: input.actor, event: input.event });
+	const json = JSON.stringify({ v, commandId, at: input.at, actor: input.actor, event: input.event, digest });
 	const parsed: unknown = JSON.parse(json);
 	if (!isStoredEvent(parsed)) {
 		throw new Error(`Event ${v} of command ${commandId} is not a storable StoredEvent (needs at, actor {id, name}, JSON event)`);
 	}
-	return { line: `${LINE_PREFIX}${checksum(json)}${LINE_MIDDLE}${json}}\n`, stored: deepFreeze(parsed) };
+	return { line: `${LINE_PREFIX}${checksum(json)}${LINE_MIDDLE}${json}}\n`, stored: deepFreeze(withoutDigest(parsed).event) };
 }
 
-export type DecodedLine = { ok: true; event: StoredEvent } | { ok: false; problem: string };
+/**
+ * The first event of a command may carry the digest of the command's body (`digest`, see
+ * EventStore.append): it is the store's to keep, so it is taken off the event readers get.
+ */
+function withoutDigest(parsed: StoredEvent & { digest?: unknown }): { event: StoredEvent; digest?: string } {
+	if (!('digest' in parsed)) return { event: parsed };
+	const { digest, ...event } = parsed;
+	return typeof digest === 'string' ? { event, digest } : { event };
+}
+
+export type DecodedLine = { ok: true; event: StoredEvent; digest?: string } | { ok: false; problem: string };
 
 /** Checks one line (without its newline) byte for byte: framing, CRC, JSON, shape. */
 export function decodeLine(line: Buffer): DecodedLine {
@@ -89,5 +99,5 @@ export function decodeLine(line: Buffer): DecodedLine {
 		return { ok: false, problem: 'event is not valid JSON' };
 	}
 	if (!isStoredEvent(parsed)) return { ok: false, problem: 'event lacks v, commandId, at, actor or event' };
-	return { ok: true, event: parsed };
+	return { ok: true, ...withoutDigest(parsed) };
 }

@@ -27,6 +27,8 @@ export interface RecoveredRoom {
 	snapshotCommands: CommandEntry[];
 	segments: Segment[];
 	events: StoredEvent[];
+	/** commandId -> digest of its body, for the commands in `events` that were appended with one. */
+	digests: Map<string, string>;
 }
 
 export interface RecoveryContext {
@@ -86,7 +88,8 @@ async function scanSegment(
 	ctx: RecoveryContext,
 	path: string,
 	expected: number,
-	isLastSegment: boolean
+	isLastSegment: boolean,
+	digests: Map<string, string>
 ): Promise<StoredEvent[]> {
 	const bytes = await readFile(path);
 	const events: StoredEvent[] = [];
@@ -100,6 +103,7 @@ async function scanSegment(
 				throw corruptionError(ctx, path, lineNumber, `version gap: expected version ${expected}, found ${decoded.event.v}`);
 			}
 			events.push(deepFreeze(decoded.event));
+			if (decoded.digest !== undefined) digests.set(decoded.event.commandId, decoded.digest);
 			expected++;
 			offset = end + 1;
 			continue;
@@ -138,7 +142,8 @@ async function scanLog(
 	ctx: RecoveryContext,
 	dir: string,
 	segments: Segment[],
-	snapshotVersion: number
+	snapshotVersion: number,
+	digests: Map<string, string>
 ): Promise<StoredEvent[]> {
 	const events: StoredEvent[] = [];
 	for (const [index, segment] of segments.entries()) {
@@ -149,7 +154,7 @@ async function scanLog(
 			throw corruptionError(ctx, segment.file, 1, `version gap: segment starts at ${segment.first}, expected ${expected}`);
 		}
 		const isLast = index === segments.length - 1;
-		const found = await scanSegment(ctx, segment.file, segment.first, isLast);
+		const found = await scanSegment(ctx, segment.file, segment.first, isLast, digests);
 		if (found.length === 0 && !isLast) throw corruptionError(ctx, segment.file, 1, 'empty segment in the middle of the log');
 		segment.last = segment.first + found.length - 1;
 		for (const event of found) events.push(event);
@@ -184,7 +189,8 @@ export async function recoverRoom(ctx: RecoveryContext, dir: string): Promise<Re
 		throw new Error(`Snapshot of ${relative(ctx.dataDir, dir)} has epoch ${snapshot.epoch}, meta.json has ${epoch}: restore from a backup.`);
 	}
 	const snapshotVersion = snapshot?.version ?? 0;
-	const events = await scanLog(ctx, dir, segments, snapshotVersion);
+	const digests = new Map<string, string>();
+	const events = await scanLog(ctx, dir, segments, snapshotVersion, digests);
 	const lastLogged = events.at(-1)?.v ?? 0;
 	if (events.length > 0 && lastLogged < snapshotVersion) {
 		throw new Error(
@@ -192,5 +198,5 @@ export async function recoverRoom(ctx: RecoveryContext, dir: string): Promise<Re
 		);
 	}
 	if (events.length === 0 && snapshotVersion === 0) return null;
-	return { epoch, snapshotVersion, snapshotCommands: snapshot?.commands ?? [], segments, events };
+	return { epoch, snapshotVersion, snapshotCommands: snapshot?.commands ?? [], segments, events, digests };
 }

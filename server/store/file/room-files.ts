@@ -19,8 +19,8 @@ export interface Segment {
 	last: number;
 }
 
-/** A remembered command as a snapshot stores it: `[commandId, from, to]`. */
-export type CommandEntry = [string, number, number];
+/** A remembered command as a snapshot stores it: `[commandId, from, to]`, and its digest when it has one. */
+export type CommandEntry = [string, number, number] | [string, number, number, string];
 
 export interface SnapshotFile {
 	version: number;
@@ -60,7 +60,7 @@ export function encodeSnapshotFile(snapshot: SnapshotFile): string {
 function isCommandEntry(value: unknown): value is CommandEntry {
 	return (
 		Array.isArray(value) &&
-		value.length === 3 &&
+		(value.length === 3 || (value.length === 4 && typeof value[3] === 'string')) &&
 		typeof value[0] === 'string' &&
 		Number.isSafeInteger(value[1]) &&
 		Number.isSafeInteger(value[2])

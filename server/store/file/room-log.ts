@@ -5,7 +5,7 @@
 import { mkdir, open, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppendResult, CommandRange, NewEvent, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
+import type { AppendResult, CommandRange, KnownCommand, NewEvent, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
 import { fsyncDir, writeFileAtomic, writeFully } from './durable-fs';
 import { encodeEvent } from './line-codec';
 import type { RecoveredRoom } from './recovery';
@@ -24,7 +24,7 @@ const noop = (): void => {};
 
 interface PendingAppend {
 	commandId: string;
-	range: CommandRange;
+	range: KnownCommand;
 	lines: string;
 	events: StoredEvent[];
 	resolve: () => void;
@@ -53,9 +53,9 @@ export class RoomLog {
 	private handle: FileHandle | null = null;
 	/** Set by a snapshot: the next write starts a new segment so whole old ones can be deleted. */
 	private sealed = false;
-	/** Durable commandId -> range, in version order (Map keeps insertion order) for eviction. */
-	private readonly commands = new Map<string, CommandRange>();
-	private readonly inflight = new Map<string, Promise<CommandRange>>();
+	/** Durable commandId -> range and digest, in version order (Map keeps insertion order) for eviction. */
+	private readonly commands = new Map<string, KnownCommand>();
+	private readonly inflight = new Map<string, Promise<KnownCommand>>();
 	private queue: PendingAppend[] = [];
 	private flushScheduled = false;
 	private failure: Error | null = null;
@@ -73,8 +73,10 @@ export class RoomLog {
 		this.segments = recovered?.segments ?? [];
 		this.durableHead = Math.max(this.events.at(-1)?.v ?? 0, this.snapshotVersion);
 		this.assignedHead = this.durableHead;
-		for (const [commandId, from, to] of recovered?.snapshotCommands ?? []) this.remember(commandId, { from, to });
-		this.rememberLoggedCommands();
+		for (const [commandId, from, to, digest] of recovered?.snapshotCommands ?? []) {
+			this.remember(commandId, digest === undefined ? { from, to } : { from, to, digest });
+		}
+		this.rememberLoggedCommands(recovered?.digests ?? new Map());
 	}
 
 	/** A room found on disk at open. */
@@ -96,18 +98,19 @@ export class RoomLog {
 	}
 
 	/** Rebuilds command ranges from the log: a command's events are consecutive lines with its commandId. */
-	private rememberLoggedCommands(): void {
+	private rememberLoggedCommands(digests: Map<string, string>): void {
 		let from = 0;
 		for (const [index, event] of this.events.entries()) {
 			if (from === 0) from = event.v;
 			if (this.events[index + 1]?.commandId !== event.commandId) {
-				this.remember(event.commandId, { from, to: event.v });
+				const digest = digests.get(event.commandId);
+				this.remember(event.commandId, digest === undefined ? { from, to: event.v } : { from, to: event.v, digest });
 				from = 0;
 			}
 		}
 	}
 
-	private remember(commandId: string, range: CommandRange): void {
+	private remember(commandId: string, range: KnownCommand): void {
 		this.commands.delete(commandId);
 		this.commands.set(commandId, range);
 		while (this.commands.size > this.settings.commandMemory) {
@@ -125,8 +128,8 @@ export class RoomLog {
 		return this.snapshotVersion > 0;
 	}
 
-	/** The range of a durable command, or a promise of it while its append is still being written. */
-	findCommand(commandId: string): CommandRange | Promise<CommandRange> | null {
+	/** The range (and digest) of a durable command, or a promise of it while its append is still being written. */
+	findCommand(commandId: string): KnownCommand | Promise<KnownCommand> | null {
 		const range = this.commands.get(commandId);
 		if (range) return { ...range };
 		return this.inflight.get(commandId) ?? null;
@@ -136,26 +139,36 @@ export class RoomLog {
 	 * Checks and queues one append synchronously, so versions follow call order even when the caller does not
 	 * await; the returned promise settles after the fsync that covers it.
 	 */
-	append(expectedVersion: number, commandId: string, events: NewEvent[], after?: string): Promise<AppendResult> | AppendResult {
+	append(
+		expectedVersion: number,
+		commandId: string,
+		events: NewEvent[],
+		after?: string,
+		digest?: string
+	): Promise<AppendResult> | AppendResult {
 		if (this.failure) throw this.failure;
 		if (expectedVersion !== this.assignedHead || (after !== undefined && after !== this.lastAssigned)) {
 			return { ok: false, reason: 'version_conflict', currentVersion: this.assignedHead };
 		}
-		const encoded = events.map((event, index) => encodeEvent(expectedVersion + 1 + index, commandId, event));
-		const range = { from: expectedVersion + 1, to: expectedVersion + events.length };
+		// The digest rides on the command's first line, so a restart that reads the log knows it too.
+		const encoded = events.map((event, index) =>
+			encodeEvent(expectedVersion + 1 + index, commandId, event, index === 0 ? digest : undefined)
+		);
+		const range: CommandRange = { from: expectedVersion + 1, to: expectedVersion + events.length };
+		const known: KnownCommand = digest === undefined ? { ...range } : { ...range, digest };
 		this.assignedHead = range.to;
 		this.lastAssigned = commandId;
 		const durable = new Promise<void>((resolve, reject) => {
 			this.queue.push({
 				commandId,
-				range,
+				range: known,
 				lines: encoded.map((e) => e.line).join(''),
 				events: encoded.map((e) => e.stored),
 				resolve,
 				reject
 			});
 		});
-		const settled = durable.then(() => ({ ...range }));
+		const settled = durable.then(() => ({ ...known }));
 		settled.catch(noop); // a failure reaches the caller through the returned promise; duplicates may never ask
 		this.inflight.set(commandId, settled);
 		this.scheduleFlush();
@@ -277,7 +290,9 @@ export class RoomLog {
 		if (snapshot.version < this.snapshotVersion) {
 			throw new Error(`Snapshot version ${snapshot.version} is older than room ${this.id}'s snapshot at ${this.snapshotVersion}`);
 		}
-		const commands = [...this.commands].map(([commandId, r]): CommandEntry => [commandId, r.from, r.to]);
+		const commands = [...this.commands].map(
+			([commandId, r]): CommandEntry => (r.digest === undefined ? [commandId, r.from, r.to] : [commandId, r.from, r.to, r.digest])
+		);
 		const body = { version: snapshot.version, epoch: snapshot.epoch, state: snapshot.state, commands };
 		await writeFileAtomic(this.dir, SNAPSHOT_FILE, encodeSnapshotFile(body));
 		this.snapshotVersion = snapshot.version;

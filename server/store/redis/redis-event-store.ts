@@ -30,13 +30,14 @@ import type {
 	AppendResult,
 	CommandRange,
 	EventStore,
+	KnownCommand,
 	NewEvent,
 	ReadResult,
 	RoomHead,
 	Snapshot,
 	StoredEvent
 } from '../port';
-import { StoreUnavailableError } from '../port';
+import { StoreUnavailableError, answerKnownCommand, assertDigest } from '../port';
 import { decodeEntry, encodeEvent } from './event-codec';
 import { ROOM_ID, ROOMS_KEY, entryId, roomKeys } from './keys';
 import { waitForRedisReady } from './redis-client';
@@ -101,13 +102,19 @@ function scriptReply(raw: unknown, script: string): [string, string] {
 	throw new Error(`Unexpected reply from the ${script} script: ${JSON.stringify(raw)}`);
 }
 
-function parseRange(text: string, roomId: string): CommandRange {
-	const match = /^(\d+):(\d+)$/.exec(text);
+/** A remembered command: `from:to`, or `from:to:digest` for commands appended with a digest. */
+function parseKnown(text: string, roomId: string): KnownCommand {
+	const match = /^(\d+):(\d+)(?::([0-9a-f]{1,64}))?$/.exec(text);
 	const from = Number(match?.[1]);
 	const to = Number(match?.[2]);
 	if (!match || !Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < from) {
 		throw new Error(`Room ${roomId}: unreadable command range ${JSON.stringify(text)} in Redis`);
 	}
+	return match[3] === undefined ? { from, to } : { from, to, digest: match[3] };
+}
+
+function parseRange(text: string, roomId: string): CommandRange {
+	const { from, to } = parseKnown(text, roomId);
 	return { from, to };
 }
 
@@ -163,7 +170,8 @@ class RedisEventStoreImpl implements RedisEventStore {
 		commandId: string,
 		events: NewEvent[],
 		epoch?: string,
-		after?: string
+		after?: string,
+		digest?: string
 	): Promise<AppendResult> {
 		// Everything up to the Redis calls is synchronous, so pipelined appends reach Redis in call order.
 		this.assertOpen();
@@ -172,6 +180,7 @@ class RedisEventStoreImpl implements RedisEventStore {
 		if (typeof commandId !== 'string' || commandId.length === 0) throw new Error('commandId must be a non-empty string');
 		if (!Array.isArray(events) || events.length === 0) throw new Error(`Command ${commandId} has no events to append`);
 		if (epoch !== undefined && (typeof epoch !== 'string' || epoch.length === 0)) throw new Error('epoch must be a non-empty string');
+		assertDigest(digest);
 		const encoded = events.map((event, index) => encodeEvent(expectedVersion + 1 + index, commandId, event));
 		const keys = roomKeys(roomId);
 		const raw = await redisCall('append', async () => {
@@ -187,6 +196,7 @@ class RedisEventStoreImpl implements RedisEventStore {
 				epoch ?? randomUUID(),
 				this.commandMemory,
 				after ?? '',
+				digest ?? '',
 				...encoded
 			);
 			const [, result] = await Promise.all([registered, reply]);
@@ -197,7 +207,7 @@ class RedisEventStoreImpl implements RedisEventStore {
 			case 'appended':
 				return { ok: true, duplicate: false, range: parseRange(detail, roomId) };
 			case 'duplicate':
-				return { ok: true, duplicate: true, range: parseRange(detail, roomId) };
+				return answerKnownCommand(parseKnown(detail, roomId), digest);
 			case 'conflict':
 				return { ok: false, reason: 'version_conflict', currentVersion: parseCount(detail, 'version', roomId) };
 			default:
@@ -241,12 +251,12 @@ class RedisEventStoreImpl implements RedisEventStore {
 		return { ok: true, events };
 	}
 
-	async lookupCommand(roomId: string, commandId: string): Promise<CommandRange | null> {
+	async lookupCommand(roomId: string, commandId: string): Promise<KnownCommand | null> {
 		this.assertOpen();
 		assertRoomId(roomId);
 		if (typeof commandId !== 'string' || commandId.length === 0) return null;
 		const range = await redisCall('look up command', () => this.redis.hget(roomKeys(roomId).cmds, commandId));
-		return range === null ? null : parseRange(range, roomId);
+		return range === null ? null : parseKnown(range, roomId);
 	}
 
 	async saveSnapshot(roomId: string, snapshot: Snapshot): Promise<void> {

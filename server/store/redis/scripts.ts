@@ -16,9 +16,10 @@ const INT = `local function int(n) return string.format('%d', n) end`;
  * KEYS: 1 meta, 2 log, 3 cmds, 4 cmds-by-version
  * ARGV: 1 expectedVersion, 2 commandId, 3 epoch (used only when the room is created), 4 commandMemory,
  *       5 after: the commandId whose events must end at expectedVersion ('' for none; see EventStore.append),
- *       6.. the events' StoredEvent JSON, with `v` = expectedVersion + 1, + 2, ...
- * Reply: ['duplicate', 'from:to'] | ['conflict', '<current version>'] | ['appended', 'from:to']
- *        | ['corrupt', '<what>']
+ *       6 digest of the command's body ('' for none), kept with the range as 'from:to:digest',
+ *       7.. the events' StoredEvent JSON, with `v` = expectedVersion + 1, + 2, ...
+ * Reply: ['duplicate', 'from:to' | 'from:to:digest'] (the caller compares digests) | ['conflict', '<current version>']
+ *        | ['appended', 'from:to'] | ['corrupt', '<what>']
  */
 export const APPEND_SCRIPT = `#!lua
 ${INT}
@@ -28,19 +29,20 @@ local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 local expected = tonumber(ARGV[1])
 if current ~= expected then return {'conflict', int(current)} end
 if ARGV[5] ~= '' and redis.call('ZSCORE', KEYS[4], ARGV[5]) ~= int(expected) then return {'conflict', int(current)} end
-local count = #ARGV - 5
+local count = #ARGV - 6
 if count < 1 then return {'corrupt', 'no events'} end
 if current == 0 then
   if redis.call('EXISTS', KEYS[2]) == 1 then return {'corrupt', 'log exists without meta'} end
   redis.call('HSET', KEYS[1], 'epoch', ARGV[3], 'oldest', '0')
 end
 for i = 1, count do
-  redis.call('XADD', KEYS[2], int(expected + i) .. '-0', 'e', ARGV[5 + i])
+  redis.call('XADD', KEYS[2], int(expected + i) .. '-0', 'e', ARGV[6 + i])
 end
 local to = expected + count
 local range = int(expected + 1) .. ':' .. int(to)
 redis.call('HSET', KEYS[1], 'version', int(to))
-redis.call('HSET', KEYS[3], ARGV[2], range)
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], range .. ':' .. ARGV[6])
+else redis.call('HSET', KEYS[3], ARGV[2], range) end
 redis.call('ZADD', KEYS[4], int(to), ARGV[2])
 local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[4])
 while excess > 0 do

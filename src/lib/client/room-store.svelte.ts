@@ -17,7 +17,7 @@ import type {
 	RoomEventsMessage,
 	ServerStatusMessage
 } from '$lib/protocol';
-import { newId, type RoomSocket } from './socket';
+import { newId, on, type RoomSocket } from './socket';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -40,15 +40,31 @@ export interface OutboxEntry {
 	settle: (result: CommandResult) => void;
 	/** Sent and not yet answered; not sent again until it is. */
 	inFlight: boolean;
+	/**
+	 * The server's acknowledgement, kept until this client's state reaches its version: the entry leaves the
+	 * outbox when what it did is on screen, not before.
+	 */
+	acked: Extract<CommandResult, { ok: true }> | null;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
-const JOIN_RETRY_MS = 2_000;
+/** A refused connection is tried again after this pause. */
+const RECONNECT_MS = 2_000;
+/** Backoff for joins answered "retry later" (the room could not be loaded just now). */
+const JOIN_RETRY_MIN_MS = 500;
+const JOIN_RETRY_MAX_MS = 10_000;
 /** A live page checks its version this often anyway: no lost broadcast can leave a wall behind for long. */
 const RESYNC_MS = 60_000;
 /** Backoff for commands answered "retry later" (store briefly down, rate limited). */
 const RESEND_MIN_MS = 500;
 const RESEND_MAX_MS = 10_000;
+
+/** What a person reads while this page resends a command the server asked to have sent again. */
+function resendNotice(code: string): string {
+	return code === 'rate_limited'
+		? 'Too many changes at once: this page sends the rest again in a few seconds.'
+		: 'Your changes could not be saved just now: this page sends them again by itself.';
+}
 
 export class RoomStore {
 	/** The room as every screen computes it; null until the first join answers. */
@@ -73,8 +89,14 @@ export class RoomStore {
 	readonly roomId: string;
 	#socket: RoomSocket;
 	#epoch: string | null = null;
+	/**
+	 * This connection is in the room: a join succeeded on it. A later join (to catch up) that fails leaves
+	 * it in the room, as the server does, so events keep coming and commands keep going meanwhile.
+	 */
 	#joined = false;
+	/** A join is in flight: events that arrive meanwhile wait in #buffer for its answer. */
 	#joining = false;
+	#joinDelay = JOIN_RETRY_MIN_MS;
 	#buffer: RecordedEvent[] = [];
 	#build: string | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -101,18 +123,6 @@ export class RoomStore {
 	/** Starts listening and joining; returns the function that stops it all. */
 	start(): () => void {
 		const s = this.#socket;
-		const onConnect = () => this.#join();
-		const onDisconnect = () => {
-			this.#joined = false;
-			// Answers to what was in flight will not come on this connection: resend after the rejoin.
-			for (const entry of this.outbox) entry.inFlight = false;
-			this.connection = 'reconnecting';
-		};
-		const onEvents = (m: RoomEventsMessage) => this.#receive(m);
-		const onStale = (m: { roomId: string }) => m.roomId === this.roomId && this.#join();
-		const onPresence = (m: PresenceMessage) => {
-			if (m.roomId === this.roomId) this.presence = m.people;
-		};
 		// The server cannot save (its store is down): keep showing the last state, say so, and
 		// catch up when it is back (the server then sends room:stale).
 		const onStatus = (m: ServerStatusMessage) => {
@@ -129,29 +139,37 @@ export class RoomStore {
 			if (this.#joined) this.syncedAt = Date.now();
 		};
 		s.io.on('ping', onPing);
-		s.on('connect', onConnect);
-		s.on('disconnect', onDisconnect);
-		s.on('room:events', onEvents);
-		s.on('room:stale', onStale);
-		s.on('server:hello', onHello);
-		s.on('room:presence', onPresence);
-		s.on('server:status', onStatus);
-		// This connection's access ended (a TV unpaired, a session revoked): stop, and let the page decide.
-		const onRevoked = (m: { reason: string }) => {
-			this.denied = true;
-			this.connection = 'offline';
-			this.error = m.reason;
-			this.#onRevoked?.();
-		};
-		s.on('access:revoked', onRevoked);
-		// socket.io does not retry a connection the server refused; ours refuses only when it cannot check
-		// access just now (its store is down), so try again after a pause.
-		const onConnectError = () => {
-			if (s.active) return;
-			clearTimeout(this.#reconnectTimer);
-			this.#reconnectTimer = setTimeout(() => s.connect(), JOIN_RETRY_MS);
-		};
-		s.on('connect_error', onConnectError);
+		const stops = [
+			() => void s.io.off('ping', onPing),
+			on(s, 'connect', () => this.#join()),
+			on(s, 'disconnect', () => {
+				this.#joined = false;
+				// Answers to what was in flight will not come on this connection: resend after the rejoin.
+				for (const entry of this.outbox) entry.inFlight = false;
+				this.connection = 'reconnecting';
+			}),
+			on(s, 'room:events', (m: RoomEventsMessage) => this.#receive(m)),
+			on(s, 'room:stale', (m: { roomId: string }) => m.roomId === this.roomId && this.#join()),
+			on(s, 'server:hello', onHello),
+			on(s, 'room:presence', (m: PresenceMessage) => {
+				if (m.roomId === this.roomId) this.presence = m.people;
+			}),
+			on(s, 'server:status', onStatus),
+			// This connection's access ended (a TV unpaired, a session revoked): stop, and let the page decide.
+			on(s, 'access:revoked', (m: { reason: string }) => {
+				this.denied = true;
+				this.connection = 'offline';
+				this.error = m.reason;
+				this.#onRevoked?.();
+			}),
+			// socket.io does not retry a connection the server refused; ours refuses only when it cannot check
+			// access just now (its store is down), so try again after a pause.
+			on(s, 'connect_error', () => {
+				if (s.active) return;
+				clearTimeout(this.#reconnectTimer);
+				this.#reconnectTimer = setTimeout(() => s.connect(), RECONNECT_MS);
+			})
+		];
 		if (s.connected) this.#join();
 		// A join from our version costs nothing when nothing was missed (an empty list of events).
 		this.#resyncTimer = setInterval(() => {
@@ -162,16 +180,7 @@ export class RoomStore {
 			clearTimeout(this.#retryTimer);
 			clearTimeout(this.#resendTimer);
 			clearTimeout(this.#reconnectTimer);
-			s.io.off('ping', onPing);
-			s.off('connect', onConnect);
-			s.off('disconnect', onDisconnect);
-			s.off('room:events', onEvents);
-			s.off('room:stale', onStale);
-			s.off('server:hello', onHello);
-			s.off('room:presence', onPresence);
-			s.off('server:status', onStatus);
-			s.off('access:revoked', onRevoked);
-			s.off('connect_error', onConnectError);
+			for (const stop of stops) stop();
 			if (s.connected) s.emit('room:leave', { roomId: this.roomId });
 		};
 	}
@@ -182,14 +191,14 @@ export class RoomStore {
 	 */
 	send(command: Command): Promise<CommandResult> {
 		return new Promise((settle) => {
-			const entry: OutboxEntry = { commandId: newId('c'), command, sentAt: Date.now(), settle, inFlight: false };
+			const entry: OutboxEntry = { commandId: newId('c'), command, sentAt: Date.now(), settle, inFlight: false, acked: null };
 			this.outbox = [...this.outbox, entry];
 			if (this.#joined) this.#transmit(entry);
 		});
 	}
 
 	#transmit(entry: OutboxEntry): void {
-		if (entry.inFlight) return;
+		if (entry.inFlight || entry.acked) return;
 		entry.inFlight = true;
 		this.#socket
 			.timeout(ACK_TIMEOUT_MS)
@@ -198,14 +207,29 @@ export class RoomStore {
 				// A lost ack or a "retry later" keeps the entry: it is sent again with the same commandId,
 				// and the server applies it once.
 				if (err || (!result.ok && RETRYABLE_CODES.has(result.code))) {
-					if (!err && !result.ok) this.error = result.message;
+					// The server's message tells a protocol client what to do; this page does it, and says so.
+					if (!err && !result.ok) this.error = resendNotice(result.code);
 					return this.#scheduleResend();
 				}
 				this.#resendDelay = RESEND_MIN_MS;
+				if (result.ok) {
+					entry.acked = result;
+					return this.#settleApplied();
+				}
 				this.outbox = this.outbox.filter((e) => e !== entry);
-				if (!result.ok) this.error = result.message;
+				this.error = result.message;
 				entry.settle(result);
 			});
+	}
+
+	/** Settles the acknowledged commands whose version this client's state has reached. */
+	#settleApplied(): void {
+		const version = this.state?.version;
+		if (version === undefined) return;
+		const applied = this.outbox.filter((e) => e.acked && e.acked.version <= version);
+		if (!applied.length) return;
+		this.outbox = this.outbox.filter((e) => !applied.includes(e));
+		for (const entry of applied) if (entry.acked) entry.settle(entry.acked);
 	}
 
 	#scheduleResend(): void {
@@ -220,23 +244,30 @@ export class RoomStore {
 	#join(): void {
 		if (this.#joining) return;
 		this.#joining = true;
-		this.#joined = false;
 		clearTimeout(this.#retryTimer);
 		const since = this.state && this.#epoch ? { version: this.state.version, epoch: this.#epoch } : undefined;
 		this.#socket.timeout(ACK_TIMEOUT_MS).emit('room:join', { roomId: this.roomId, since }, (err, result) => {
 			this.#joining = false;
-			if (err) return this.#retryJoin();
-			this.#joined = this.#accept(result);
-			if (!this.#joined) return;
+			if (err) this.#retryJoin();
+			if (err || !this.#accept(result)) {
+				// Still in the room (an earlier join on this connection holds): what arrived meanwhile applies.
+				if (this.#joined) this.#drainBuffer();
+				return;
+			}
+			this.#joined = true;
+			this.#joinDelay = JOIN_RETRY_MIN_MS;
 			this.connection = 'live';
 			this.syncedAt = Date.now();
 			for (const entry of this.outbox) this.#transmit(entry);
 		});
 	}
 
+	/** Joins again after a pause that doubles with each failure (reset by a join that succeeds). */
 	#retryJoin(): void {
 		clearTimeout(this.#retryTimer);
-		if (this.#socket.connected) this.#retryTimer = setTimeout(() => this.#join(), JOIN_RETRY_MS);
+		if (!this.#socket.connected) return;
+		this.#retryTimer = setTimeout(() => this.#join(), this.#joinDelay);
+		this.#joinDelay = Math.min(this.#joinDelay * 2, JOIN_RETRY_MAX_MS);
 	}
 
 	#accept(result: JoinResult): boolean {
@@ -244,6 +275,7 @@ export class RoomStore {
 			this.error = result.message;
 			// No such room, or no access to it: retrying will not help until the person does something.
 			if (result.code === 'unknown_room' || result.code === 'unauthenticated' || result.code === 'forbidden') {
+				this.#joined = false;
 				this.connection = 'offline';
 				this.denied = result.code !== 'unknown_room';
 			} else this.#retryJoin();
@@ -256,21 +288,26 @@ export class RoomStore {
 			this.state = result.state;
 			this.lastApplied = [];
 			this.#onApplied?.({ kind: 'snapshot', epoch: result.epoch, state: result.state });
+			this.#settleApplied();
 		} else {
 			this.#epoch = result.epoch;
 			this.#apply(result.events);
 		}
-		// Events broadcast while the join was in flight: keep only what follows.
-		const buffered = this.#buffer;
-		this.#buffer = [];
-		this.#apply(buffered);
+		this.#drainBuffer();
 		this.error = null;
 		return true;
 	}
 
+	/** Events broadcast while a join was in flight: keep only what follows our version. */
+	#drainBuffer(): void {
+		const buffered = this.#buffer;
+		this.#buffer = [];
+		this.#apply(buffered);
+	}
+
 	#receive(message: RoomEventsMessage): void {
 		if (message.roomId !== this.roomId) return;
-		if (!this.#joined) {
+		if (!this.#joined || this.#joining) {
 			this.#buffer.push(...message.events);
 			return;
 		}
@@ -306,6 +343,7 @@ export class RoomStore {
 		this.state = evolveAll(this.state, events);
 		this.lastApplied = events;
 		this.#onApplied?.({ kind: 'events', events });
+		this.#settleApplied();
 	}
 }
 

@@ -4,6 +4,20 @@ import type { ClientToServerEvents, ServerToClientEvents } from '$lib/protocol';
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Everything a room socket can hear: the server's events and socket.io's own (connect, disconnect, connect_error). */
+type Heard = Parameters<RoomSocket['on']>[0];
+
+/**
+ * Listens to one event of the typed socket and returns the function that stops listening, so a
+ * subscription is undone by what it returned (tie it to a lifecycle), never by repeating its arguments.
+ */
+export function on<E extends Heard>(socket: RoomSocket, event: E, listener: Parameters<typeof socket.on<E>>[1]): () => void {
+	socket.on<E>(event, listener);
+	return () => {
+		socket.off<E>(event, listener);
+	};
+}
+
 const CLIENT_ID_KEY = 'customer-room:client-id';
 const NAME_KEY = 'customer-room:name';
 

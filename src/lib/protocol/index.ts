@@ -27,7 +27,10 @@ export const ErrorCode = z.enum([
 	'unknown_room',
 	/** The command names something that does not exist. */
 	'not_found',
-	/** The command conflicts with the current state (already exists, already in that status). */
+	/**
+	 * The command conflicts with the current state (already exists, already in that status), or its
+	 * commandId was already used for a different command. Not applied.
+	 */
 	'conflict',
 	/** The command breaks a rule of the method (e.g. a fix team from one department). */
 	'rule_violation',
@@ -35,11 +38,14 @@ export const ErrorCode = z.enum([
 	'forbidden',
 	/** The sender has not joined the room, or is not signed in. */
 	'unauthenticated',
-	/** Too many commands too fast; retry later. */
+	/** Too many commands too fast; not applied: wait a few seconds, then resend with the same commandId. */
 	'rate_limited',
-	/** The store is unreachable or busy; nothing was applied; retry with the same commandId. */
+	/**
+	 * The store is unreachable or busy. The command may or may not have been applied (a store can fail after
+	 * writing): resend it with the same commandId, which takes effect at most once.
+	 */
 	'unavailable',
-	/** A bug on our side; nothing was applied. */
+	/** A bug on our side; the command may or may not have been applied: resend it with the same commandId. */
 	'internal'
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
