@@ -266,4 +266,16 @@ describe('facilitating a session in Chromium', () => {
 		await expect.poll(async () => (await roomState()).nowPlaying, { timeout: 5_000 }).toBeNull();
 		await closeAll(facilitator);
 	});
+
+	it('turns a stranger away from every room page alike: the reason said once, and the way back to all rooms', async () => {
+		for (const path of ['/rooms/demo', '/rooms/demo/facilitate', '/rooms/demo/teams', '/rooms/demo/curate']) {
+			const stranger = await openPage(browser, server.url, path, { anonymous: true, waitFor: '[data-testid="room-error"]' });
+			expect(await stranger.locator('[data-testid="room-error"]').textContent()).toContain('You have no access to room "demo".');
+			const body = (await stranger.textContent('body')) ?? '';
+			expect(body.match(/Open the invite link/g), path).toHaveLength(1);
+			expect(body).toContain('This room could not be opened.');
+			await stranger.getByRole('link', { name: 'See all rooms' }).waitFor();
+			await closeAll(stranger);
+		}
+	});
 });

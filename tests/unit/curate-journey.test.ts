@@ -1,8 +1,8 @@
 // The Journey tab's pure rules: what removing a stage or a touchpoint really does (checked against
 // decide and evolve themselves), where a dragged or keyed stage lands, moments of truth, gaps, scores.
 import { describe, expect, it } from 'vitest';
+import { commandErrorText } from '../../src/lib/client/command-error';
 import {
-	commandErrorText,
 	contentPhrases,
 	journeyAbilities,
 	listPhrase,

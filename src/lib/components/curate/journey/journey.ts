@@ -1,7 +1,7 @@
 /**
  * The Journey tab's rules, pure: what a stage holds, what removing a stage or a touchpoint really does
- * (as `decide` and `evolve` do it), who may do what, and the room's refusals in words. No Svelte, no
- * I/O, so each is unit tested. (Reordering is in reorder.ts; scores and gaps in scores.ts.)
+ * (as `decide` and `evolve` do it), and who may do what. No Svelte, no I/O, so each is unit tested.
+ * (Reordering is in reorder.ts; scores and gaps in scores.ts; refusals in words in client/command-error.ts.)
  */
 import { own } from '$lib/domain/basics';
 import { mayIssue } from '$lib/domain/decide';
@@ -146,35 +146,6 @@ export function touchpointRemoval(state: RoomState, touchpointId: string): Touch
 		.filter((t) => t.links.touchpoints.includes(touchpointId))
 		.map((t) => t.name);
 	return { detached: contentPhrases(counts), teams };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
-const FIELD_WORDS: Readonly<Record<string, string>> = {
-	name: 'name',
-	customerGoal: 'customer goal',
-	channel: 'channel',
-	departments: 'departments',
-	importance: 'importance score',
-	performance: 'performance score',
-	internalScore: 'internal score',
-	evidence: 'evidence',
-	index: 'position'
-};
-
-/**
- * The server's answer in words for the person at the form: a payload the server refused names the
- * field ("The name must not be empty."), not the wire path ("Invalid command.name: ...").
- */
-export function commandErrorText(message: string, issues?: ReadonlyArray<{ path: string; message: string }>): string {
-	const first = issues?.[0];
-	if (!first) return message;
-	const field = first.path.split('.').find((part) => own(FIELD_WORDS, part) !== undefined);
-	if (!field) return message;
-	const detail = first.message.replace(/\.$/, '');
-	return `The ${own(FIELD_WORDS, field)} ${/^(must|is|has|needs)\b/.test(detail) ? detail : `is not valid: ${detail}`}.`;
 }
 
 // ---------------------------------------------------------------------------------------------

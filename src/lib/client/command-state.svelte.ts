@@ -2,9 +2,9 @@
  * One form's conversation with the server: sending (pending until the room acknowledges, which waits
  * for a reconnect when offline) and the error to show next to the form.
  */
-import type { RoomStore } from '$lib/client/room-store.svelte';
+import type { RoomStore } from './room-store.svelte';
 import type { Command } from '$lib/domain';
-import { commandErrorText } from './journey';
+import { commandErrorText } from './command-error';
 
 export class CommandState {
 	sending = $state(false);
