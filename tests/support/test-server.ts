@@ -18,7 +18,7 @@ import { createAccessService, type Role } from '../../server/access/access-servi
 import { openFileKv } from '../../server/access/file-kv';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
 import { openFileBlobStore } from '../../server/store/file/file-blob-store';
-import type { EventStore } from '../../server/store/port';
+import type { BlobStore, EventStore } from '../../server/store/port';
 import { tempDir } from './temp-dir';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -42,6 +42,8 @@ export async function startTestServer(
 		uploadLimit?: number;
 		/** Puts something between the engine and the file store (e.g. a tap that keeps every appended event). */
 		wrapStore?: (store: EventStore) => EventStore;
+		/** Puts something between the app and the blob store (e.g. a tap that counts the bytes read). */
+		wrapBlobs?: (blobs: BlobStore) => BlobStore;
 		/** What answers requests the API does not (the SvelteKit handler in production). */
 		pages?: Parameters<typeof createApplication>[0]['pages'];
 	} = {}
@@ -51,7 +53,8 @@ export async function startTestServer(
 	const fileStore = await openFileEventStore({ dataDir, snapshotRetainEvents: options.snapshotRetainEvents });
 	const store = options.wrapStore ? options.wrapStore(fileStore) : fileStore;
 	const access = createAccessService(await openFileKv(dataDir));
-	const blobs = await openFileBlobStore(`${dataDir}/blobs`);
+	const fileBlobs = await openFileBlobStore(`${dataDir}/blobs`);
+	const blobs = options.wrapBlobs ? options.wrapBlobs(fileBlobs) : fileBlobs;
 	const app = createApplication({
 		store,
 		blobs,

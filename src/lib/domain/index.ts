@@ -6,3 +6,4 @@ export * from './imports';
 export * from './decide';
 export * from './evolve';
 export * from './canonical';
+export * from './file-access';
