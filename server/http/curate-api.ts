@@ -34,6 +34,7 @@ export interface CurateApiDeps {
 	blobs: BlobStore;
 	imports: ImportService;
 	allowedOrigins: readonly string[];
+	allowedHosts: readonly string[];
 	/** Largest upload, in bytes (a backup to restore may be up to four times this: files travel as base64). */
 	uploadLimit: number;
 }
@@ -221,7 +222,7 @@ export function createCurateApi(deps: CurateApiDeps) {
 			sendJson(res, 405, { error: 'method_not_allowed', message: `Use ${wantsPost ? 'POST' : 'GET'} here.` });
 			return true;
 		}
-		if (post && !isAllowedOrigin(req, deps.allowedOrigins)) {
+		if (post && !isAllowedOrigin(req, deps.allowedOrigins, deps.allowedHosts)) {
 			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
 			return true;
 		}
