@@ -173,6 +173,9 @@ export function createApplication(deps: ApplicationDeps) {
 					return void res.end(WRONG_HOST);
 				}
 				if (!deps.pages) return notFound(res);
+				// The build's static files (served by sirv) get the same headers as our own answers; SvelteKit
+				// adds its CSP to pages.
+				for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 				guardPipedFiles(req, res);
 				deps.pages(req, res, () => notFound(res));
 			})

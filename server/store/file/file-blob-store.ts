@@ -10,11 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, mkdir, readFile, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobInfo, BlobStore, ByteRange } from '../port';
-import { fsyncDir, isMissing, readIfExists, writeDurably } from './durable-fs';
+import { fsyncDir, isMissing, makePrivateDir, readIfExists, writeDurably } from './durable-fs';
 
 const BLOB_ID = /^[0-9a-f]{64}$/;
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -62,7 +62,7 @@ class FileBlobStore implements BlobStore {
 		const result = { id, size: bytes.byteLength };
 		if (await this.has(id)) return result;
 		const { shard, data, meta } = this.paths(id);
-		await mkdir(shard, { recursive: true });
+		await makePrivateDir(shard);
 		await fsyncDir(this.dir);
 		await writeDurably(meta, Buffer.from(`${JSON.stringify({ contentType, size: bytes.byteLength })}\n`, 'utf8'));
 		await fsyncDir(shard);
@@ -108,7 +108,7 @@ class FileBlobStore implements BlobStore {
 		assertBlobId(id);
 		assertRoomId(roomId);
 		const { rooms } = this.paths(id);
-		await mkdir(rooms, { recursive: true });
+		await makePrivateDir(rooms);
 		await writeDurably(join(rooms, roomId), new Uint8Array(0));
 		await fsyncDir(rooms);
 	}
@@ -140,6 +140,6 @@ async function exists(path: string): Promise<boolean> {
  * is rejected before the file system is touched.
  */
 export async function openFileBlobStore(dir: string): Promise<BlobStore> {
-	await mkdir(dir, { recursive: true });
+	await makePrivateDir(dir);
 	return new FileBlobStore(dir);
 }
