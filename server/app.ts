@@ -18,7 +18,8 @@ import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
 import { createImportService } from './imports/import-service';
 import { createWorkerPool, type WorkerPool } from './workers/pool';
-import { isAllowedOrigin } from './http/origin';
+import { SECURITY_HEADERS, sendJson } from './http/json';
+import { allowedHostNames, isAllowedHost, isAllowedOrigin, type TrustProxy } from './http/origin';
 import type { BlobStore, EventStore } from './store/port';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -48,7 +49,15 @@ export interface ApplicationDeps {
 	adminToken?: string;
 	/** Threads for heavy parsing (imports); made here, and closed with the app, when not given. */
 	workers?: WorkerPool;
+	/** Host names a request may name (ALLOWED_HOSTS); by default the loopback names only. */
+	allowedHosts?: readonly string[];
+	/** Which proxies to believe for X-Forwarded-For and X-Forwarded-Proto (TRUST_PROXY); none by default. */
+	trustProxy?: TrustProxy | null;
 }
+
+/** Host names a test or embedded app answers for when none are given: this machine's loopback names. */
+const LOOPBACK_HOSTS = allowedHostNames('127.0.0.1', []);
+const WRONG_HOST = 'This server is not set up to answer for this host name. If it is yours, add the name to ALLOWED_HOSTS.';
 
 /** Attempts at joining or pairing: 20 a minute per address. */
 export const memoryAttemptsLimiter = () => new RateLimiterMemory({ points: 20, duration: 60 });
@@ -60,11 +69,17 @@ export function createApplication(deps: ApplicationDeps) {
 	const build = deps.build ?? 'dev';
 	const httpServer = deps.httpServer ?? createServer((req, res) => route(req, res));
 	const allowedOrigins = deps.allowedOrigins ?? [];
+	const allowedHosts = deps.allowedHosts ?? LOOPBACK_HOSTS;
+	const trustProxy = deps.trustProxy ?? null;
 	const limiters = deps.limiters ?? { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter() };
 	const io: AppServer = new Server(httpServer, {
 		maxHttpBufferSize: WIRE_LIMITS.maxMessageBytes,
-		// A browser on another site must not open a socket with our cookie.
-		allowRequest: (req, callback) => callback(null, isAllowedOrigin(req, allowedOrigins)),
+		// A host name we do not serve (DNS rebinding), or a browser on another site, must not open a socket
+		// with our cookie.
+		allowRequest: (req, callback) => {
+			if (!isAllowedHost(req.headers.host, allowedHosts)) return callback(WRONG_HOST, false);
+			callback(null, isAllowedOrigin(req, allowedOrigins, allowedHosts));
+		},
 		// No connection-state recovery: catch-up by version is ours (DESIGN.md section 5).
 		serveClient: false,
 		pingInterval: 10_000,
@@ -91,6 +106,8 @@ export function createApplication(deps: ApplicationDeps) {
 		engine,
 		limiter: limiters.attempts,
 		allowedOrigins,
+		allowedHosts,
+		trustProxy,
 		adminToken: deps.adminToken,
 		onRevoked: revokeSession
 	});
@@ -101,9 +118,18 @@ export function createApplication(deps: ApplicationDeps) {
 		blobs: deps.blobs,
 		imports: createImportService({ engine, blobs: deps.blobs, workers }),
 		allowedOrigins,
+		allowedHosts,
 		uploadLimit: deps.uploadLimit ?? 100 * 1_048_576
 	});
-	const handleApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess, handleCurate });
+	const handleKnownHostApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess, handleCurate });
+	/** The API, for requests that name a host we serve (pages check the same in `route`). */
+	async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+		if (isAllowedHost(req.headers.host, allowedHosts)) return handleKnownHostApi(req, res);
+		if (!new URL(req.url ?? '/', 'http://localhost').pathname.startsWith('/api/')) return false;
+		// 421 Misdirected Request: this server is not the one for that name.
+		sendJson(res, 421, { error: 'misdirected', message: WRONG_HOST });
+		return true;
+	}
 
 	/** Closes a session's connections on every instance, telling them why first. */
 	function revokeSession(sessionId: string, reason = 'This screen was removed from the room.'): void {
@@ -146,7 +172,14 @@ export function createApplication(deps: ApplicationDeps) {
 		handleApi(req, res)
 			.then((handled) => {
 				if (handled) return;
+				if (!isAllowedHost(req.headers.host, allowedHosts)) {
+					res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+					return void res.end(WRONG_HOST);
+				}
 				if (!deps.pages) return notFound(res);
+				// The build's static files (served by sirv) get the same headers as our own answers; SvelteKit
+				// adds its CSP to pages.
+				for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 				guardPipedFiles(req, res);
 				deps.pages(req, res, () => notFound(res));
 			})

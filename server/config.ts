@@ -1,6 +1,24 @@
 /** Configuration from environment variables, parsed once at start with clear messages. */
 import path from 'node:path';
 import { z } from 'zod';
+import { allowedHostNames, hostNameOf, parseTrustProxy, type TrustProxy } from './http/origin';
+
+const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/**
+ * Whether a token is long and varied enough to withstand guessing: at least 32 characters, at least 10
+ * different ones, and at least 100 bits estimated from its character frequencies (Shannon entropy times
+ * length: a random base64 value of 32 bytes scores about 220, 32 random hex digits about 118, `aaaa…` 0).
+ */
+export function isStrongToken(token: string): boolean {
+	if (token.length < ADMIN_TOKEN_MIN_LENGTH) return false;
+	const counts = new Map<string, number>();
+	for (const char of token) counts.set(char, (counts.get(char) ?? 0) + 1);
+	if (counts.size < 10) return false;
+	let bitsPerChar = 0;
+	for (const count of counts.values()) bitsPerChar -= (count / token.length) * Math.log2(count / token.length);
+	return bitsPerChar * token.length >= 100;
+}
 
 const Env = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -18,7 +36,15 @@ const Env = z.object({
 	/** Comma-separated origins, besides the server's own host, allowed to open sockets and post. */
 	ALLOWED_ORIGINS: z.string().default(''),
 	/** Enables the admin API (create rooms, mint sessions for scripts): send it as a Bearer token. */
-	ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN needs at least 24 characters').optional().or(z.literal('').transform(() => undefined)),
+	ADMIN_TOKEN: z
+		.string()
+		.refine(isStrongToken, `ADMIN_TOKEN is too easy to guess: use at least ${ADMIN_TOKEN_MIN_LENGTH} characters of a random value, such as the output of \`openssl rand -base64 32\``)
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	/** Behind a reverse proxy: which proxies to believe for X-Forwarded-For and X-Forwarded-Proto. */
+	TRUST_PROXY: z.string().default('false'),
+	/** Comma-separated host names requests may name in Host (default: HOST and the loopback names). */
+	ALLOWED_HOSTS: z.string().default(''),
 	/** Redis mode: several instances share one Redis (log, snapshots, blobs, fan-out). */
 	REDIS_URL: z
 		.string()
@@ -36,6 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
 	}
 	const c = parsed.data;
+	let trustProxy: TrustProxy | null;
+	try {
+		trustProxy = parseTrustProxy(c.TRUST_PROXY);
+	} catch (error) {
+		throw new Error(`Invalid configuration:\n  TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}`);
+	}
+	const listed = c.ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+	const unreadable = listed.filter((h) => hostNameOf(h) === null);
+	if (unreadable.length) throw new Error(`Invalid configuration:\n  ALLOWED_HOSTS: ${unreadable.join(', ')} is not a host name (write names such as room.example.com, separated by commas)`);
 	return {
 		port: c.PORT,
 		host: c.HOST,
@@ -45,6 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		snapshotEvery: c.SNAPSHOT_EVERY,
 		redisUrl: c.REDIS_URL,
 		allowedOrigins: c.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+		/** Host names a request may name; `allowedHostsDefaulted` says they were not set (see index.ts). */
+		allowedHosts: allowedHostNames(c.HOST, listed),
+		allowedHostsDefaulted: listed.length === 0,
+		trustProxy,
 		adminToken: c.ADMIN_TOKEN,
 		commandRateLimit: c.COMMAND_RATE_LIMIT,
 		uploadLimit: Math.round(c.UPLOAD_LIMIT_MB * 1_048_576)

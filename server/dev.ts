@@ -17,6 +17,8 @@ export async function startDevApplication(httpServer: HttpServer) {
 		httpServer,
 		build: 'dev',
 		allowedOrigins: config.allowedOrigins,
+		allowedHosts: config.allowedHosts,
+		trustProxy: config.trustProxy,
 		adminToken: config.adminToken,
 		uploadLimit: config.uploadLimit
 	});

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
 		pages: handler,
 		snapshotEvery: config.snapshotEvery,
 		allowedOrigins: config.allowedOrigins,
+		allowedHosts: config.allowedHosts,
+		trustProxy: config.trustProxy,
 		adminToken: config.adminToken,
 		uploadLimit: config.uploadLimit
 	});
@@ -53,6 +55,12 @@ async function main(): Promise<void> {
 			);
 		}
 		log.info({ port, host: config.host, store: backend.kind }, `Customer Room on http://${displayHost(config.host)}:${port}`);
+		if (config.allowedHostsDefaulted && ['0.0.0.0', '::'].includes(config.host)) {
+			log.warn(
+				{ allowedHosts: config.allowedHosts },
+				`Listening on every interface, but answering only requests for ${config.allowedHosts.join(', ')}: set ALLOWED_HOSTS to the names people use to reach this server (e.g. room.example.com, or this machine's address)`
+			);
+		}
 		// Test harnesses read this line to learn the port when PORT=0.
 		if (process.env.CUSTOMER_ROOM_ANNOUNCE) process.stdout.write(`LISTENING ${port}\n`);
 	});

@@ -3,8 +3,8 @@
  * each change. Access data is small (invites, sessions, a few pairing codes), so this stays cheap; writes
  * are serialized so two changes never race on the file.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { isMissing, writeFileAtomic } from '../store/file/durable-fs';
+import { readFile } from 'node:fs/promises';
+import { isMissing, makePrivateDir, writeFileAtomic } from '../store/file/durable-fs';
 import type { KvStore } from './kv';
 
 interface Entry {
@@ -15,7 +15,7 @@ interface Entry {
 const FILE = 'access.json';
 
 export async function openFileKv(dir: string, now: () => number = Date.now): Promise<KvStore> {
-	await mkdir(dir, { recursive: true });
+	await makePrivateDir(dir);
 	const entries = new Map<string, Entry>();
 	try {
 		const parsed = JSON.parse(await readFile(`${dir}/${FILE}`, 'utf8')) as Record<string, Entry>;

@@ -13,7 +13,7 @@ import { Id, Name } from '../../src/lib/domain';
 import { PAIRING_TTL_MS, type AccessService, type Role } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import { SESSION_COOKIE } from '../gateway/socket-gateway';
-import { isAllowedOrigin, clientAddress } from './origin';
+import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
 
 export interface AccessApiDeps {
@@ -21,6 +21,8 @@ export interface AccessApiDeps {
 	engine: RoomEngine;
 	limiter: RateLimiterAbstract;
 	allowedOrigins: readonly string[];
+	allowedHosts: readonly string[];
+	trustProxy: TrustProxy | null;
 	adminToken?: string;
 	/** Called when a session ends (signed out, display unpaired), to close its connections everywhere. */
 	onRevoked(sessionId: string, reason: string): void;
@@ -37,25 +39,6 @@ const PairBody = z.strictObject({
 
 const SESSION_MAX_AGE_S = 180 * 24 * 3600;
 
-function isHttps(req: IncomingMessage): boolean {
-	return (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
-}
-
-function sessionCookie(req: IncomingMessage, token: string, maxAge = SESSION_MAX_AGE_S): string {
-	return serialize(SESSION_COOKIE, token, {
-		httpOnly: true,
-		sameSite: 'strict',
-		secure: isHttps(req),
-		path: '/',
-		maxAge
-	});
-}
-
-/** The origin links are made for: the address the person used to reach us. */
-function publicOrigin(req: IncomingMessage): string {
-	const proto = isHttps(req) ? 'https' : 'http';
-	return `${proto}://${req.headers.host ?? 'localhost'}`;
-}
 
 const ROOM_INVITES = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites(?:\/(facilitator|contributor|viewer))?$/;
 const ROOM_DISPLAYS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/displays$/;
@@ -64,7 +47,24 @@ const AdminRoomBody = z.strictObject({ roomId: Id, name: Name, organisation: z.s
 const AdminSessionBody = z.strictObject({ role: RoleSchema, name: Name });
 
 export function createAccessApi(deps: AccessApiDeps) {
-	const { access, engine, limiter } = deps;
+	const { access, engine, limiter, trustProxy } = deps;
+
+	/** Secure over HTTPS: our own TLS, or X-Forwarded-Proto from a proxy TRUST_PROXY names (never a client's). */
+	function sessionCookie(req: IncomingMessage, token: string, maxAge = SESSION_MAX_AGE_S): string {
+		return serialize(SESSION_COOKIE, token, {
+			httpOnly: true,
+			sameSite: 'strict',
+			secure: isHttps(req, trustProxy),
+			path: '/',
+			maxAge
+		});
+	}
+
+	/** The origin links are made for: the address the person used to reach us (an allowed host). */
+	function publicOrigin(req: IncomingMessage): string {
+		const proto = isHttps(req, trustProxy) ? 'https' : 'http';
+		return `${proto}://${req.headers.host ?? 'localhost'}`;
+	}
 
 	const adminHash = deps.adminToken ? createHash('sha256').update(deps.adminToken).digest() : null;
 	/** Constant-time comparison of the Bearer token with ADMIN_TOKEN (both hashed to one length). */
@@ -75,14 +75,31 @@ export function createAccessApi(deps: AccessApiDeps) {
 	};
 	const tokenOf = (req: IncomingMessage) => parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
 
+	const tooMany = (res: ServerResponse) => sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
+
 	async function limited(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<boolean> {
 		try {
-			await limiter.consume(`${bucket}:${clientAddress(req)}`);
+			await limiter.consume(`${bucket}:${clientAddress(req, trustProxy)}`);
 			return false;
 		} catch {
-			sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
+			tooMany(res);
 			return true;
 		}
+	}
+
+	/**
+	 * The admin token is checked only from an address that is not limited, so guessing stops at the limit
+	 * even for a guess that would be right; only wrong tokens count, so a script that knows it is not slowed.
+	 */
+	async function adminAllowed(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+		const key = `admin:${clientAddress(req, trustProxy)}`;
+		const seen = await limiter.get(key);
+		if (seen && seen.consumedPoints >= limiter.points) return tooMany(res), false;
+		if (isAdmin(req)) return true;
+		if (!(await limited(req, res, 'admin'))) {
+			sendJson(res, 401, { error: 'unauthenticated', message: 'The admin API needs ADMIN_TOKEN as a Bearer token.' });
+		}
+		return false;
 	}
 
 	async function requireRole(req: IncomingMessage, res: ServerResponse, roomId: string, role: Role): Promise<boolean> {
@@ -110,17 +127,13 @@ export function createAccessApi(deps: AccessApiDeps) {
 			ROOM_DISPLAYS.test(pathname) ||
 			pathname.startsWith('/api/admin/');
 		if (!known) return false;
-		if (isWrite && !isAllowedOrigin(req, deps.allowedOrigins)) {
+		if (isWrite && !isAllowedOrigin(req, deps.allowedOrigins, deps.allowedHosts)) {
 			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
 			return true;
 		}
 
 		if (pathname.startsWith('/api/admin/')) {
-			if (!isAdmin(req)) {
-				if (await limited(req, res, 'admin')) return true;
-				sendJson(res, 401, { error: 'unauthenticated', message: 'The admin API needs ADMIN_TOKEN as a Bearer token.' });
-				return true;
-			}
+			if (!(await adminAllowed(req, res))) return true;
 			if (pathname === '/api/admin/rooms' && method === 'POST') {
 				const body = AdminRoomBody.safeParse(await readJson(req));
 				if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { roomId, name, organisation }.' }), true;

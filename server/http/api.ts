@@ -3,11 +3,14 @@
  * access (`access-api.ts`) and curation (`curate-api.ts`: uploads, imports, exports) have their own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { parse as parseCookie } from 'cookie';
-import type { AccessService } from '../access/access-service';
+import { mayReadFile } from '../../src/lib/domain';
+import type { AccessService, Session } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import { SESSION_COOKIE } from '../gateway/socket-gateway';
-import type { BlobStore } from '../store/port';
+import type { BlobStore, ByteRange } from '../store/port';
+import { BodyError, SECURITY_HEADERS, sendJson } from './json';
 
 export interface ApiDeps {
 	engine: RoomEngine;
@@ -22,39 +25,74 @@ export interface ApiDeps {
 
 const BLOB_PATH = /^\/api\/blobs\/([a-f0-9]{64})$/;
 
-import { BodyError, sendJson } from './json';
+/**
+ * The one byte range a Range header asks for, `'unsatisfiable'` (answered 416), or null to send the whole
+ * file: a header we do not read (several ranges, another unit) may be ignored (RFC 9110, 14.2).
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
+	const range = /^bytes=(\d*)-(\d*)$/.exec(header ?? '');
+	if (!range || (!range[1] && !range[2])) return null;
+	const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+	const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+	if (start > end || start >= size) return 'unsatisfiable';
+	return { start, end };
+}
+
+/**
+ * Whether a session may fetch a stored file: it must hold a role in a room that uses the file in a way
+ * that role may see (`mayReadFile`), or be a contributor or facilitator of a room that uploaded it (a
+ * picture shown before its artifact is saved, an import file before it is imported).
+ */
+async function mayFetchBlob(engine: RoomEngine, blobs: BlobStore, session: Session, id: string): Promise<boolean> {
+	for (const [roomId, grant] of Object.entries(session.grants)) {
+		const state = await engine.state(roomId);
+		if (state && mayReadFile(state, id, { role: grant.role, displayId: grant.displayId })) return true;
+		if (grant.role !== 'viewer' && (await blobs.uploadedTo(id, roomId))) return true;
+	}
+	return false;
+}
 
 /**
  * Serves a stored file by its content id, from whichever instance: in Redis mode every instance reads
- * the same blobs. Content ids never change, so the answer can be cached for good.
+ * the same blobs. The bytes stream from the store, a range reads only that range (recordings and videos
+ * seek by asking for ranges), and nothing is hashed again: `put` hashed them once.
  */
 async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobStore, id: string): Promise<void> {
-	const blob = await blobs.get(id);
-	if (!blob) return sendJson(res, 404, { error: 'not_found', message: 'No such file.' });
-	const size = blob.bytes.byteLength;
+	const info = await blobs.stat(id);
+	if (!info) return sendJson(res, 404, { error: 'not_found', message: 'No such file.' });
+	const { size, contentType } = info;
+	const etag = `"${id}"`;
+	if (req.headers['if-none-match'] === etag) {
+		res.writeHead(304, { ...SECURITY_HEADERS, etag, 'cache-control': 'private, max-age=300' });
+		return void res.end();
+	}
 	const headers = {
-		'content-type': blob.contentType,
-		'cache-control': 'public, max-age=31536000, immutable',
+		...SECURITY_HEADERS,
+		'content-type': contentType,
+		// Only for this browser (and revalidated after 5 minutes, so a revoked session soon stops seeing it);
+		// a content id is a perfect ETag.
+		'cache-control': 'private, max-age=300',
+		etag,
+		vary: 'cookie',
 		'accept-ranges': 'bytes',
-		'x-content-type-options': 'nosniff',
 		// Nothing a stored file holds may run with this site's rights. PDFs are the exception to the sandbox:
 		// the browser's PDF viewer refuses a sandboxed document, and it runs a PDF's scripts in its own.
-		'content-security-policy': blob.contentType === 'application/pdf' ? "default-src 'none'" : "default-src 'none'; sandbox"
+		'content-security-policy': contentType === 'application/pdf' ? "default-src 'none'" : "default-src 'none'; sandbox"
 	};
-	// Recordings and videos seek by asking for byte ranges; a browser cannot jump in a call without them.
-	const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-	if (range && (range[1] || range[2])) {
-		const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
-		const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-		if (start > end || start >= size) {
-			res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` });
-			return void res.end();
-		}
-		res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
-		return void res.end(req.method === 'HEAD' ? undefined : blob.bytes.subarray(start, end + 1));
+	const range = parseRange(req.headers.range, size);
+	if (range === 'unsatisfiable') {
+		res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` });
+		return void res.end();
 	}
-	res.writeHead(200, { ...headers, 'content-length': size });
-	res.end(req.method === 'HEAD' ? undefined : blob.bytes);
+	if (range) res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': range.end - range.start + 1 });
+	else res.writeHead(200, { ...headers, 'content-length': size });
+	if (req.method === 'HEAD' || size === 0) return void res.end();
+	try {
+		await pipeline(blobs.read(id, range ?? undefined), res);
+	} catch {
+		// The head has gone: a failed read or a client that left can only cut the answer short.
+		res.destroy();
+	}
 }
 
 /** Handles `/api/*`; returns false for any other path so the caller can pass it on. */
@@ -75,7 +113,16 @@ export function createApiHandler({ engine, build, blobs, access, handleAccess, h
 				const mine = (await engine.listRooms()).filter((r) => access.roleIn(session, r.id));
 				sendJson(res, 200, { rooms: mine.map((r) => ({ ...r, role: access.roleIn(session, r.id) })) });
 			} else if (BLOB_PATH.test(url.pathname)) {
-				await sendBlob(req, res, blobs, BLOB_PATH.exec(url.pathname)![1]!);
+				const id = BLOB_PATH.exec(url.pathname)![1]!;
+				const session = await access.session(parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
+				if (!session) {
+					sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: files are shown only to members of their room.' });
+				} else if (!(await mayFetchBlob(engine, blobs, session, id))) {
+					// The same answer as for a file that does not exist: another room's file ids tell nothing.
+					sendJson(res, 404, { error: 'not_found', message: 'No such file in your rooms.' });
+				} else {
+					await sendBlob(req, res, blobs, id);
+				}
 			} else {
 				sendJson(res, 404, { error: 'not_found', message: `No endpoint ${url.pathname}.` });
 			}

@@ -34,6 +34,7 @@ export interface CurateApiDeps {
 	blobs: BlobStore;
 	imports: ImportService;
 	allowedOrigins: readonly string[];
+	allowedHosts: readonly string[];
 	/** Largest upload, in bytes (a backup to restore may be up to four times this: files travel as base64). */
 	uploadLimit: number;
 }
@@ -54,6 +55,9 @@ const ImportBody = z.strictObject({
 	mapping: ImportMapping,
 	dryRun: z.boolean()
 });
+
+/** Another room's file, or one never uploaded: the same answer, so ids of other rooms' files tell nothing. */
+const NOT_UPLOADED_HERE = { error: 'not_found', message: 'That file was not uploaded to this room; upload it here first.' } as const;
 
 const RANK: Record<Role, number> = { viewer: 0, contributor: 1, facilitator: 2 };
 
@@ -99,6 +103,8 @@ export function createCurateApi(deps: CurateApiDeps) {
 		const purpose = url.searchParams.get('purpose') === 'import' ? 'import' : 'artifact';
 		const bytes = await readBody(req, deps.uploadLimit);
 		const stored = await storeUpload(blobs, bytes, purpose);
+		// Imports and inspections read a file by id only in the room that uploaded it.
+		for (const id of [stored.blobId, stored.thumbBlobId]) if (id) await blobs.recordUpload(id, roomId);
 		sendJson(res, 201, stored);
 	}
 
@@ -110,6 +116,7 @@ export function createCurateApi(deps: CurateApiDeps) {
 			const issue = parsed.error.issues[0];
 			return sendJson(res, 400, { error: 'invalid_payload', message: `The import settings are not valid (${issue?.path.join('.')}: ${issue?.message}).` });
 		}
+		if (!(await blobs.uploadedTo(parsed.data.blobId, roomId))) return sendJson(res, 404, NOT_UPLOADED_HERE);
 		// Progress streams as one JSON object per line; the last line is the outcome.
 		res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
 		let lastSent = 0;
@@ -183,8 +190,12 @@ export function createCurateApi(deps: CurateApiDeps) {
 		const checked = checkBackup(json);
 		if (!checked.ok) return sendJson(res, 400, { error: 'invalid_payload', message: checked.message });
 		const { backup } = checked;
-		for (const [, blob] of Object.entries(backup.blobs)) await blobs.put(Buffer.from(blob.data, 'base64'), blob.contentType);
 		const roomId = restoredRoomId(backup.state.meta!.name);
+		for (const [, blob] of Object.entries(backup.blobs)) {
+			const { id } = await blobs.put(Buffer.from(blob.data, 'base64'), blob.contentType);
+			// The restored room's imports may read its files again, as the original room's could.
+			await blobs.recordUpload(id, roomId);
+		}
 		const result = await engine.execute(roomId, `restore-${randomBytes(8).toString('hex')}`, { type: 'room.restore', state: backup.state }, actorOf(session, 'facilitator'));
 		if (!result.ok) return sendJson(res, result.code === 'unavailable' ? 503 : 409, { error: result.code, message: result.message });
 		await access.addGrant(token, roomId, 'facilitator');
@@ -211,7 +222,7 @@ export function createCurateApi(deps: CurateApiDeps) {
 			sendJson(res, 405, { error: 'method_not_allowed', message: `Use ${wantsPost ? 'POST' : 'GET'} here.` });
 			return true;
 		}
-		if (post && !isAllowedOrigin(req, deps.allowedOrigins)) {
+		if (post && !isAllowedOrigin(req, deps.allowedOrigins, deps.allowedHosts)) {
 			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
 			return true;
 		}
@@ -235,6 +246,7 @@ export function createCurateApi(deps: CurateApiDeps) {
 		if (!(await member(req, res, roomId, 'contributor'))) return;
 		const parsed = InspectBody.safeParse(await readJson(req));
 		if (!parsed.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { blobId } of an uploaded file.' });
+		if (!(await blobs.uploadedTo(parsed.data.blobId, roomId))) return sendJson(res, 404, NOT_UPLOADED_HERE);
 		const inspection = await imports.inspect(parsed.data.blobId);
 		if (!inspection) return sendJson(res, 404, { error: 'not_found', message: 'That file is no longer on the server; upload it again.' });
 		sendJson(res, 200, inspection);

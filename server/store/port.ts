@@ -2,6 +2,7 @@
  * Storage ports. The room engine talks only to these interfaces; `file/` (embedded, default) and
  * `redis/` (REDIS_URL) implement them. Records are opaque JSON to a store: it never interprets events.
  */
+import type { Readable } from 'node:stream';
 
 /** Who caused an event, as recorded in the log. */
 export interface RecordedActor {
@@ -113,12 +114,39 @@ export interface EventStore {
 	close(): Promise<void>;
 }
 
-/** Content-addressed blob storage (artifact files, import originals). */
+/** What a store knows of a blob without reading its bytes. */
+export interface BlobInfo {
+	size: number;
+	contentType: string;
+}
+
+/** Bytes `start` to `end` of a blob, both inclusive (as in an HTTP Range header). */
+export interface ByteRange {
+	start: number;
+	end: number;
+}
+
+/**
+ * Content-addressed blob storage (artifact files, import originals). The bytes are hashed once, by `put`;
+ * `get` checks them again (it reads them whole anyway), `read` streams them as stored, so serving a
+ * range of a large file costs the range, not the file.
+ */
 export interface BlobStore {
 	/** Stores bytes and returns their content id (sha256 hex). Storing the same bytes twice is free. */
 	put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }>;
 	get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 	has(id: string): Promise<boolean>;
+	/** Size and content type, or null if there is no such blob. */
+	stat(id: string): Promise<BlobInfo | null>;
+	/**
+	 * Streams the blob's bytes, or only `range` of them (which the caller keeps within `stat`'s size).
+	 * A failure (the blob gone, the store away) is the stream's 'error'.
+	 */
+	read(id: string, range?: ByteRange): Readable;
+	/** Remembers that `roomId` uploaded the blob: only that room's imports may read it by id. */
+	recordUpload(id: string, roomId: string): Promise<void>;
+	/** Whether `roomId` uploaded the blob. */
+	uploadedTo(id: string, roomId: string): Promise<boolean>;
 }
 
 /**

@@ -96,7 +96,7 @@ describe('backup and restore', () => {
 		const copyHttp = curateHttp(server.url, roomId, facilitatorToken);
 		expect((await copyHttp.get('/export/stages.csv')).status).toBe(200);
 		const artifact = copy.artifacts['uploaded-letter']!;
-		const thumb = await fetch(`${server.url}/api/blobs/${artifact.file!.thumbBlobId}`);
+		const thumb = await copyHttp.blob(artifact.file!.thumbBlobId!);
 		expect(thumb.headers.get('content-type')).toBe('image/jpeg');
 		// And an import into the copy still knows which rows were counted before.
 		const record = Object.values(copy.imports)[0]!;

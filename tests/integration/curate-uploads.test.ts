@@ -61,11 +61,11 @@ describe('artifact uploads', () => {
 		const { blobId, thumbBlobId } = uploaded.body as { blobId: string; thumbBlobId: string };
 		expect(thumbBlobId).toMatch(/^[a-f0-9]{64}$/);
 
-		const original = await fetch(`${server.url}/api/blobs/${blobId}`);
+		const original = await http.blob(blobId);
 		expect(original.headers.get('content-type')).toBe('image/png');
 		expect(Buffer.from(await original.arrayBuffer()).equals(picture)).toBe(true);
 
-		const thumb = await fetch(`${server.url}/api/blobs/${thumbBlobId}`);
+		const thumb = await http.blob(thumbBlobId);
 		expect(thumb.status).toBe(200);
 		expect(thumb.headers.get('content-type')).toBe('image/jpeg');
 		const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
@@ -101,11 +101,11 @@ describe('artifact uploads', () => {
 		const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 		const stored = await http.upload(pdf);
 		expect(stored.body).toMatchObject({ kind: 'document', mime: 'application/pdf', thumbBlobId: null });
-		const served = await fetch(`${server.url}/api/blobs/${stored.body.blobId as string}`);
+		const served = await http.blob(stored.body.blobId as string);
 		expect(served.headers.get('content-type')).toBe('application/pdf');
 		expect(served.headers.get('content-security-policy')).toBe("default-src 'none'");
 		const picture = await http.upload(await png(40, 30));
-		const image = await fetch(`${server.url}/api/blobs/${picture.body.blobId as string}`);
+		const image = await http.blob(picture.body.blobId as string);
 		expect(image.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
 	});
 
@@ -120,19 +120,19 @@ describe('artifact uploads', () => {
 		const call = readFileSync(CALL);
 		const uploaded = await http.upload(call);
 		expect(uploaded.body).toMatchObject({ kind: 'audio', mime: 'audio/ogg', thumbBlobId: null });
-		const url = `${server.url}/api/blobs/${uploaded.body.blobId as string}`;
+		const id = uploaded.body.blobId as string;
 
-		const middle = await fetch(url, { headers: { range: 'bytes=1000-1999' } });
+		const middle = await http.blob(id, { range: 'bytes=1000-1999' });
 		expect(middle.status).toBe(206);
 		expect(middle.headers.get('content-range')).toBe(`bytes 1000-1999/${call.length}`);
 		expect(middle.headers.get('content-type')).toBe('audio/ogg');
 		expect(Buffer.from(await middle.arrayBuffer()).equals(call.subarray(1000, 2000))).toBe(true);
 
-		const tail = await fetch(url, { headers: { range: 'bytes=-100' } });
+		const tail = await http.blob(id, { range: 'bytes=-100' });
 		expect(tail.status).toBe(206);
 		expect(Buffer.from(await tail.arrayBuffer()).equals(call.subarray(call.length - 100))).toBe(true);
 
-		const whole = await fetch(url);
+		const whole = await http.blob(id);
 		expect(whole.status).toBe(200);
 		expect(whole.headers.get('accept-ranges')).toBe('bytes');
 	});

@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../server/gateway/socket-gateway';
 import { openRedisBlobStore } from '../../server/store/redis/redis-blob-store';
 import { openRedisEventStore } from '../../server/store/redis/redis-event-store';
 import { startRedis, type RedisServer } from '../support/redis-server';
@@ -104,14 +105,19 @@ describe('Redis mode: several instances serving one room', () => {
 		cleanups.push(() => void client.disconnect());
 		await openRedisEventStore({ redis: client });
 		const bytes = new TextEncoder().encode('%PDF-1.4 welcome letter');
-		const { id } = await openRedisBlobStore(client).put(bytes, 'application/pdf');
+		const blobs = openRedisBlobStore(client);
+		const { id } = await blobs.put(bytes, 'application/pdf');
+		await blobs.recordUpload(id, 'multi');
+		const cookie = `${SESSION_COOKIE}=${await tokenFor('multi')}`;
 		for (const instance of instances) {
-			const res = await fetch(`${instance.url}/api/blobs/${id}`);
+			const res = await fetch(`${instance.url}/api/blobs/${id}`, { headers: { cookie } });
 			expect(res.status).toBe(200);
 			expect(res.headers.get('content-type')).toBe('application/pdf');
 			expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
 		}
-		expect((await fetch(`${instances[0]!.url}/api/blobs/${'0'.repeat(64)}`)).status).toBe(404);
+		expect((await fetch(`${instances[0]!.url}/api/blobs/${'0'.repeat(64)}`, { headers: { cookie } })).status).toBe(404);
+		// Only for members: the same file to a browser with no session is refused.
+		expect((await fetch(`${instances[0]!.url}/api/blobs/${id}`)).status).toBe(401);
 		expect((await fetch(`${instances[0]!.url}/api/blobs/../../etc/passwd`)).status).toBe(404);
 	});
 

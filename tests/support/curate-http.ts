@@ -61,6 +61,10 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 			const res = await fetch(`${room}${path}`, { headers: headers() });
 			return { status: res.status, headers: res.headers, text: await res.text() };
 		},
+		/** A stored file, as this session fetches it (`extra`: a Range header, say). */
+		async blob(id: string, extra: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET') {
+			return fetch(`${baseUrl}/api/blobs/${id}`, { method, headers: headers(extra) });
+		},
 		async restore(body: string) {
 			return json(await fetch(`${baseUrl}/api/rooms/restore`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body }));
 		}

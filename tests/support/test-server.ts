@@ -18,7 +18,8 @@ import { createAccessService, type Role } from '../../server/access/access-servi
 import { openFileKv } from '../../server/access/file-kv';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
 import { openFileBlobStore } from '../../server/store/file/file-blob-store';
-import type { EventStore } from '../../server/store/port';
+import type { BlobStore, EventStore } from '../../server/store/port';
+import type { TrustProxy } from '../../server/http/origin';
 import { tempDir } from './temp-dir';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -42,6 +43,12 @@ export async function startTestServer(
 		uploadLimit?: number;
 		/** Puts something between the engine and the file store (e.g. a tap that keeps every appended event). */
 		wrapStore?: (store: EventStore) => EventStore;
+		/** Puts something between the app and the blob store (e.g. a tap that counts the bytes read). */
+		wrapBlobs?: (blobs: BlobStore) => BlobStore;
+		/** Which proxies to believe (TRUST_PROXY), host names served (ALLOWED_HOSTS), the admin token. */
+		trustProxy?: TrustProxy | null;
+		allowedHosts?: readonly string[];
+		adminToken?: string;
 		/** What answers requests the API does not (the SvelteKit handler in production). */
 		pages?: Parameters<typeof createApplication>[0]['pages'];
 	} = {}
@@ -51,7 +58,8 @@ export async function startTestServer(
 	const fileStore = await openFileEventStore({ dataDir, snapshotRetainEvents: options.snapshotRetainEvents });
 	const store = options.wrapStore ? options.wrapStore(fileStore) : fileStore;
 	const access = createAccessService(await openFileKv(dataDir));
-	const blobs = await openFileBlobStore(`${dataDir}/blobs`);
+	const fileBlobs = await openFileBlobStore(`${dataDir}/blobs`);
+	const blobs = options.wrapBlobs ? options.wrapBlobs(fileBlobs) : fileBlobs;
 	const app = createApplication({
 		store,
 		blobs,
@@ -61,6 +69,9 @@ export async function startTestServer(
 		build: 'test',
 		snapshotEvery: options.snapshotEvery,
 		pages: options.pages,
+		trustProxy: options.trustProxy,
+		allowedHosts: options.allowedHosts,
+		adminToken: options.adminToken,
 		limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(options.commandRateLimit ?? 100_000) }
 	});
 	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

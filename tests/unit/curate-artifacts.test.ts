@@ -112,7 +112,8 @@ describe('form helpers', () => {
 		expect(linkProblem('/demo/statement.svg')).toBeNull();
 		expect(linkProblem('')).toBe('Type the link’s address.');
 		expect(linkProblem('northwind.example/fees')).toBe('A link starts with https://, http:// or / (a page on this site).');
-		expect(linkProblem('//evil.example/x')).toBe('A link starts with https://, http:// or / (a page on this site).');
+		expect(linkProblem('//evil.example/x')).toBe('A path on this site starts with one / and then a page name; this one leads to another site.');
+		expect(linkProblem('/\\evil.example')).toBe('A path on this site starts with one / and then a page name; this one leads to another site.');
 		expect(linkProblem('javascript:alert(1)')).toBe('A link starts with https://, http:// or / (a page on this site).');
 	});
 

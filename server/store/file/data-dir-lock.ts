@@ -5,7 +5,7 @@
 import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorCode, readIfExists } from './durable-fs';
+import { errorCode, PRIVATE_FILE, readIfExists } from './durable-fs';
 import { isRecord } from './json-shape';
 import type { FileStoreLog } from './store-log';
 
@@ -72,7 +72,7 @@ const lockContent = (): string => `${JSON.stringify({ pid: process.pid, started:
 async function tryCreateLock(lockPath: string): Promise<boolean> {
 	let handle: FileHandle;
 	try {
-		handle = await open(lockPath, 'wx');
+		handle = await open(lockPath, 'wx', PRIVATE_FILE);
 	} catch (error) {
 		if (errorCode(error) === 'EEXIST') return false;
 		throw error;

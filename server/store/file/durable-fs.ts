@@ -4,9 +4,20 @@
  * or power loss whole, or not at all.
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/**
+ * Data files are the owner's alone (0600) and so are the folders that hold them (0700): room logs, access
+ * data and uploaded files may hold what customers wrote. (The process umask can only narrow these.)
+ */
+export const PRIVATE_FILE = 0o600;
+
+/** Creates `dir` and any missing parents as private folders (0700); an existing folder is left as it is. */
+export async function makePrivateDir(dir: string): Promise<void> {
+	await mkdir(dir, { recursive: true, mode: 0o700 });
+}
 
 /** The `code` of a Node system error (ENOENT, EEXIST, EPERM, ...), or undefined for anything else. */
 export function errorCode(error: unknown): string | undefined {
@@ -51,7 +62,7 @@ export async function writeFully(handle: FileHandle, bytes: Uint8Array): Promise
 
 /** Writes and fsyncs `tmp`, then renames it over `path`; the rename is durable once the caller fsyncs the dir. */
 async function writeSyncedThenRename(tmp: string, path: string, bytes: Uint8Array): Promise<void> {
-	const handle = await open(tmp, 'w');
+	const handle = await open(tmp, 'w', PRIVATE_FILE);
 	try {
 		await writeFully(handle, bytes);
 		await handle.sync();

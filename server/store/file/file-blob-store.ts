@@ -5,21 +5,30 @@
  * `{"contentType":"...","size":n}`, where `id` is the sha256 of the bytes in lowercase hex. The two-character
  * fan-out keeps directories small. Both files are written to a temp name, fsync'd and renamed; the
  * metadata is renamed (and its directory fsync'd) before the bytes, so a blob that exists always has its
- * metadata. The same bytes stored twice keep the first content type.
+ * metadata. The same bytes stored twice keep the first content type. `<dir>/<id[0..2]>/<id>.rooms/<roomId>`
+ * (empty) records that a room uploaded the blob.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BlobStore } from '../port';
-import { fsyncDir, isMissing, readIfExists, writeDurably } from './durable-fs';
+import type { Readable } from 'node:stream';
+import type { BlobInfo, BlobStore, ByteRange } from '../port';
+import { fsyncDir, isMissing, makePrivateDir, readIfExists, writeDurably } from './durable-fs';
 
 const BLOB_ID = /^[0-9a-f]{64}$/;
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Throws unless `id` is a sha256 hex digest, so no caller-chosen string ever becomes a path. */
 function assertBlobId(id: string): void {
 	if (typeof id !== 'string' || !BLOB_ID.test(id)) {
 		throw new Error(`Invalid blob id ${JSON.stringify(id)}: expected 64 lowercase hex characters (sha256)`);
 	}
+}
+
+/** Throws unless `roomId` is a room id (letters, digits, `-`, `_`), so it is safe as a file name. */
+function assertRoomId(roomId: string): void {
+	if (typeof roomId !== 'string' || !ROOM_ID.test(roomId)) throw new Error(`Invalid room id ${JSON.stringify(roomId)}`);
 }
 
 function sha256Hex(bytes: Uint8Array): string {
@@ -41,9 +50,9 @@ function parseMeta(text: string): { contentType: string } | null {
 class FileBlobStore implements BlobStore {
 	constructor(private readonly dir: string) {}
 
-	private paths(id: string): { shard: string; data: string; meta: string } {
+	private paths(id: string): { shard: string; data: string; meta: string; rooms: string } {
 		const shard = join(this.dir, id.slice(0, 2));
-		return { shard, data: join(shard, id), meta: join(shard, `${id}.json`) };
+		return { shard, data: join(shard, id), meta: join(shard, `${id}.json`), rooms: join(shard, `${id}.rooms`) };
 	}
 
 	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
@@ -53,7 +62,7 @@ class FileBlobStore implements BlobStore {
 		const result = { id, size: bytes.byteLength };
 		if (await this.has(id)) return result;
 		const { shard, data, meta } = this.paths(id);
-		await mkdir(shard, { recursive: true });
+		await makePrivateDir(shard);
 		await fsyncDir(this.dir);
 		await writeDurably(meta, Buffer.from(`${JSON.stringify({ contentType, size: bytes.byteLength })}\n`, 'utf8'));
 		await fsyncDir(shard);
@@ -74,15 +83,55 @@ class FileBlobStore implements BlobStore {
 		return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentType: parsed.contentType };
 	}
 
-	async has(id: string): Promise<boolean> {
+	async stat(id: string): Promise<BlobInfo | null> {
 		assertBlobId(id);
+		const { data, meta } = this.paths(id);
+		const text = await readIfExists(meta);
+		if (text === null) return null;
+		const parsed = parseMeta(text.toString('utf8'));
+		if (!parsed) throw new Error(`Blob ${id} has unreadable metadata (${meta})`);
 		try {
-			await access(this.paths(id).data);
-			return true;
+			// The file's own size, not the one recorded: the two agree unless someone edited the file.
+			return { size: (await stat(data)).size, contentType: parsed.contentType };
 		} catch (error) {
-			if (isMissing(error)) return false;
+			if (isMissing(error)) return null;
 			throw error;
 		}
+	}
+
+	read(id: string, range?: ByteRange): Readable {
+		assertBlobId(id);
+		return createReadStream(this.paths(id).data, range ? { start: range.start, end: range.end } : {});
+	}
+
+	async recordUpload(id: string, roomId: string): Promise<void> {
+		assertBlobId(id);
+		assertRoomId(roomId);
+		const { rooms } = this.paths(id);
+		await makePrivateDir(rooms);
+		await writeDurably(join(rooms, roomId), new Uint8Array(0));
+		await fsyncDir(rooms);
+	}
+
+	async uploadedTo(id: string, roomId: string): Promise<boolean> {
+		assertBlobId(id);
+		assertRoomId(roomId);
+		return exists(join(this.paths(id).rooms, roomId));
+	}
+
+	async has(id: string): Promise<boolean> {
+		assertBlobId(id);
+		return exists(this.paths(id).data);
+	}
+}
+
+async function exists(path: string): Promise<boolean> {
+	try {
+		await access(path);
+		return true;
+	} catch (error) {
+		if (isMissing(error)) return false;
+		throw error;
 	}
 }
 
@@ -91,6 +140,6 @@ class FileBlobStore implements BlobStore {
  * is rejected before the file system is touched.
  */
 export async function openFileBlobStore(dir: string): Promise<BlobStore> {
-	await mkdir(dir, { recursive: true });
+	await makePrivateDir(dir);
 	return new FileBlobStore(dir);
 }

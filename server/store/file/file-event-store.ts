@@ -19,13 +19,13 @@
  * (LOCK), recovery.ts (reading rooms on open), room-log.ts (per-room writer with group commit), line-codec.ts
  * and room-files.ts (the formats above), durable-fs.ts (fsync'd writes, shared with the blob store).
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppendResult, EventStore, KnownCommand, NewEvent, ReadResult, RoomHead, Snapshot } from '../port';
 import { answerKnownCommand, assertDigest } from '../port';
 import { acquireLock, releaseLock } from './data-dir-lock';
-import { fsyncDir, readIfExists } from './durable-fs';
+import { fsyncDir, makePrivateDir, readIfExists } from './durable-fs';
 import { encodeEvent } from './line-codec';
 import { recoverRoom, type RecoveryContext } from './recovery';
 import { parseSnapshotFile, SNAPSHOT_FILE } from './room-files';
@@ -211,11 +211,11 @@ export async function openFileEventStore(options: FileEventStoreOptions): Promis
 		retainEvents: integerOption(options.snapshotRetainEvents, DEFAULT_RETAIN_EVENTS, 'snapshotRetainEvents', 0),
 		commandMemory: integerOption(options.commandMemory, DEFAULT_COMMAND_MEMORY, 'commandMemory', 1)
 	};
-	await mkdir(options.dataDir, { recursive: true });
+	await makePrivateDir(options.dataDir);
 	const lockPath = await acquireLock(options.dataDir, log);
 	try {
 		const roomsDir = join(options.dataDir, 'rooms');
-		await mkdir(roomsDir, { recursive: true });
+		await makePrivateDir(roomsDir);
 		await fsyncDir(options.dataDir);
 		const rooms = await recoverAllRooms({ dataDir: options.dataDir, log }, roomsDir, settings);
 		return new EmbeddedEventStore(options.dataDir, lockPath, rooms, settings);

@@ -2,11 +2,11 @@
  * One room's log: its in-memory head and events, the commands it remembers for idempotency, and the
  * group-committing writer that appends to its segments, writes its snapshot and deletes compacted segments.
  */
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppendResult, CommandRange, KnownCommand, NewEvent, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
-import { fsyncDir, writeFileAtomic, writeFully } from './durable-fs';
+import { fsyncDir, makePrivateDir, PRIVATE_FILE, writeFileAtomic, writeFully } from './durable-fs';
 import { encodeEvent } from './line-codec';
 import type { RecoveredRoom } from './recovery';
 import {
@@ -92,7 +92,7 @@ export class RoomLog {
 	}
 
 	private async initDirectory(roomsDir: string): Promise<void> {
-		await mkdir(this.dir, { recursive: true });
+		await makePrivateDir(this.dir);
 		await fsyncDir(roomsDir);
 		await writeFileAtomic(this.dir, META_FILE, encodeMeta(this.epoch));
 	}
@@ -212,7 +212,7 @@ export class RoomLog {
 		this.sealed = false;
 		const segment = this.segments.at(-1);
 		if (segment === undefined) throw new Error('unreachable: no segment');
-		this.handle = await open(segment.file, 'a');
+		this.handle = await open(segment.file, 'a', PRIVATE_FILE);
 		await fsyncDir(this.dir);
 		return this.handle;
 	}

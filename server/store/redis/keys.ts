@@ -15,6 +15,7 @@
  *   room:{<id>}:snapshot        STRING   {"version":S,"epoch":"...","state":...}
  *   blob:{<sha256>}             STRING   blob bytes
  *   blob:{<sha256>}:type        STRING   blob content type (written before the bytes)
+ *   blob:{<sha256>}:rooms       SET      ids of the rooms that uploaded the blob
  */
 
 /** Room ids the stores accept: the same rule as the embedded store, and never a `{`, `}` or `:`. */
@@ -46,8 +47,8 @@ export function roomKeys(roomId: string): RoomKeys {
 }
 
 /** The keys of one blob (its id must already be validated). */
-export function blobKeys(id: string): { bytes: string; type: string } {
-	return { bytes: `blob:{${id}}`, type: `blob:{${id}}:type` };
+export function blobKeys(id: string): { bytes: string; type: string; rooms: string } {
+	return { bytes: `blob:{${id}}`, type: `blob:{${id}}:type`, rooms: `blob:{${id}}:rooms` };
 }
 
 /** The stream entry id of version `v`. */

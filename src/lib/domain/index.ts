@@ -8,3 +8,4 @@ export * from './evolve';
 export * from './canonical';
 export * from './template-schema';
 export * from './template-commands';
+export * from './file-access';

@@ -40,10 +40,33 @@ export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'periods are m
 export type Period = z.infer<typeof Period>;
 export const IsoDate = z.iso.date();
 export const Timestamp = z.iso.datetime({ offset: true });
-export const Url = z
-	.string()
-	.max(2000)
-	.regex(/^(https?:\/\/|\/)/, 'links start with http://, https:// or /');
+/** Stands for "this site" when a path is resolved, to tell a path on this site from a link elsewhere. */
+const THIS_SITE = 'https://this-site.invalid';
+
+function parsedLink(text: string): URL | null {
+	try {
+		return new URL(text, THIS_SITE);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * A path on this site (`/demo/letter.png`), read as the browser will read it: `//evil.example/x.pdf` and
+ * `/\evil.example` start with a slash but lead to another site, so they are not.
+ */
+export function isSitePath(text: string): boolean {
+	return text.startsWith('/') && parsedLink(text)?.origin === THIS_SITE;
+}
+
+/** A link an artifact may carry: an http(s) address, or a path on this site; never `javascript:` and the like. */
+export function isSafeLink(text: string): boolean {
+	if (isSitePath(text)) return true;
+	const url = /^https?:\/\//i.test(text) ? parsedLink(text) : null;
+	return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== THIS_SITE;
+}
+
+export const Url = z.string().max(2000).refine(isSafeLink, 'links start with http:// or https://, or are a path on this site starting with /');
 const Count = z.int().min(0).max(1_000_000_000);
 const Score = z.number().min(0).max(10);
 

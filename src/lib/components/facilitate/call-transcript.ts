@@ -15,6 +15,7 @@
  */
 import type { Artifact, NowPlaying } from '$lib/domain';
 import { speakerTurn } from '../shared/transcript-turn';
+import { artifactLink } from '$lib/components/wall/artifact-view';
 
 /** Speaking pace for read-along mode: about the pace of a calm phone conversation. */
 export const READ_ALONG_WPM = 150;
@@ -99,7 +100,8 @@ export function positionNow(playing: NowPlaying, nowMs: number): number {
 /** The artifact's audio, if it has real audio: an uploaded file or a link to an audio file. */
 export function callAudioUrl(artifact: Artifact): string | null {
 	if (artifact.blobId && (artifact.kind === 'audio' || artifact.kind === 'video')) return `/api/blobs/${artifact.blobId}`;
-	if (artifact.url && AUDIO_EXTENSION.test(artifact.url)) return artifact.url;
+	const link = artifactLink(artifact);
+	if (link && AUDIO_EXTENSION.test(link)) return link;
 	return null;
 }
 

@@ -1,5 +1,5 @@
 /** How the wall refers to an artifact: its kind in words and the image it can show. */
-import type { Artifact } from '$lib/domain';
+import { isSafeLink, isSitePath, type Artifact } from '$lib/domain';
 
 export const ARTIFACT_KIND_WORD: Record<Artifact['kind'], string> = {
 	image: 'What customers see',
@@ -21,6 +21,15 @@ export function artifactImage(artifact: Artifact, size: 'thumb' | 'full' = 'thum
 		return `/api/blobs/${size === 'thumb' && thumb ? thumb : artifact.blobId}`;
 	}
 	const url = artifact.url;
-	if (!url || !url.startsWith('/') || url.startsWith('//')) return null;
+	if (!url || !isSitePath(url)) return null;
 	return artifact.kind === 'image' || /\.(png|jpe?g|gif|webp|svg)$/i.test(url) ? url : null;
+}
+
+/**
+ * The artifact's link, if it is one a page may follow: http(s) or a path on this site. Links are checked
+ * when saved; this keeps one saved before that check (a room restored from an old backup) from leading
+ * elsewhere.
+ */
+export function artifactLink(artifact: Artifact): string | null {
+	return artifact.url && isSafeLink(artifact.url) ? artifact.url : null;
 }

@@ -5,8 +5,9 @@
  */
 import { dateLabel } from '$lib/client/format';
 import { own } from '$lib/domain/basics';
-import type { Artifact, ArtifactFile, ArtifactKind, Command, RoomState, Stage, Touchpoint } from '$lib/domain';
+import { isSafeLink, type Artifact, type ArtifactFile, type ArtifactKind, type Command, type RoomState, type Stage, type Touchpoint } from '$lib/domain';
 import type { StoredUpload } from '$lib/protocol/curate';
+import { artifactLink } from '$lib/components/wall/artifact-view';
 
 /** What the upload endpoint answers for an artifact: the server read the type from the bytes. */
 export type StoredFile = StoredUpload & { kind: 'image' | 'document' | 'audio' | 'video' };
@@ -32,7 +33,7 @@ export const ACCEPTED_FILES = 'image/png,image/jpeg,image/gif,image/webp,image/a
 export const blobUrl = (blobId: string) => `/api/blobs/${blobId}`;
 
 /** Where a recording or document plays or opens from: its uploaded file, else its link. */
-export const mediaSource = (artifact: Artifact): string | null => (artifact.blobId ? blobUrl(artifact.blobId) : artifact.url);
+export const mediaSource = (artifact: Artifact): string | null => (artifact.blobId ? blobUrl(artifact.blobId) : artifactLink(artifact));
 
 /** A title from a file name: "hang-tag_v2.png" -> "hang tag v2". */
 export function titleFromFileName(name: string): string {
@@ -51,11 +52,9 @@ export function formatBytes(bytes: number): string {
 export function linkProblem(url: string): string | null {
 	const text = url.trim();
 	if (!text) return 'Type the link’s address.';
-	if (!/^(https?:\/\/|\/(?!\/))/.test(text)) return 'A link starts with https://, http:// or / (a page on this site).';
-	try {
-		new URL(text, 'http://localhost');
-	} catch {
-		return 'This is not a web address; check it for typos.';
+	if (!/^(https?:\/\/|\/)/i.test(text)) return 'A link starts with https://, http:// or / (a page on this site).';
+	if (!isSafeLink(text)) {
+		return text.startsWith('/') ? 'A path on this site starts with one / and then a page name; this one leads to another site.' : 'This is not a web address; check it for typos.';
 	}
 	return text.length > 2000 ? 'This link is longer than the 2,000 characters a room keeps.' : null;
 }
