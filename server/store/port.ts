@@ -101,8 +101,22 @@ export interface EventStore {
 
 /** Content-addressed blob storage (artifact files, import originals). */
 export interface BlobStore {
-	/** Stores bytes and returns their content id (sha256 hex). Storing the same bytes twice is free. */
+	/**
+	 * Stores bytes and returns their content id (sha256 hex). Storing the same bytes twice costs no second
+	 * copy, but takes the new content type (every caller types bytes by their content, so the latest typing
+	 * wins over one an older path stored) and marks the blob as stored now, so a collection in progress
+	 * keeps it.
+	 */
 	put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }>;
 	get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 	has(id: string): Promise<boolean>;
+	/** A blob's size and when it was last stored (ms since the epoch), without reading its bytes. */
+	stat(id: string): Promise<{ size: number; storedAt: number } | null>;
+	/** The ids of every stored blob (for collecting the unreferenced ones). */
+	list(): Promise<string[]>;
+	/**
+	 * Deletes a blob unless it was stored (again) at or after `storedBefore`, atomically with respect to
+	 * `put`: an upload that stores the same bytes meanwhile keeps them. Answers whether it deleted.
+	 */
+	deleteIfStale(id: string, storedBefore: number): Promise<boolean>;
 }

@@ -5,10 +5,13 @@
  * `{"contentType":"...","size":n}`, where `id` is the sha256 of the bytes in lowercase hex. The two-character
  * fan-out keeps directories small. Both files are written to a temp name, fsync'd and renamed; the
  * metadata is renamed (and its directory fsync'd) before the bytes, so a blob that exists always has its
- * metadata. The same bytes stored twice keep the first content type.
+ * metadata. The same bytes stored again take the new content type (every caller types bytes by their
+ * content, so no type an older path stored sticks) and a fresh modification time: the bytes file's mtime
+ * is when the blob was last stored, which collection reads.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { access, mkdir, readdir, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../port';
 import { fsyncDir, isMissing, readIfExists, writeDurably } from './durable-fs';
@@ -39,6 +42,9 @@ function parseMeta(text: string): { contentType: string } | null {
 }
 
 class FileBlobStore implements BlobStore {
+	/** Puts in progress, by blob id: collection never deletes a blob while one runs (one writer per data dir). */
+	private readonly storing = new Map<string, number>();
+
 	constructor(private readonly dir: string) {}
 
 	private paths(id: string): { shard: string; data: string; meta: string } {
@@ -50,16 +56,34 @@ class FileBlobStore implements BlobStore {
 		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
 		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
 		const id = sha256Hex(bytes);
-		const result = { id, size: bytes.byteLength };
-		if (await this.has(id)) return result;
+		this.storing.set(id, (this.storing.get(id) ?? 0) + 1);
+		try {
+			await this.write(id, bytes, contentType);
+			return { id, size: bytes.byteLength };
+		} finally {
+			const left = this.storing.get(id)! - 1;
+			if (left) this.storing.set(id, left);
+			else this.storing.delete(id);
+		}
+	}
+
+	private async write(id: string, bytes: Uint8Array, contentType: string): Promise<void> {
 		const { shard, data, meta } = this.paths(id);
+		const metaBytes = Buffer.from(`${JSON.stringify({ contentType, size: bytes.byteLength })}\n`, 'utf8');
+		if (await this.has(id)) {
+			const now = new Date();
+			await utimes(data, now, now);
+			const stored = parseMeta(await readFile(meta, 'utf8'));
+			if (stored?.contentType === contentType) return;
+			await writeDurably(meta, metaBytes);
+			return fsyncDir(shard);
+		}
 		await mkdir(shard, { recursive: true });
 		await fsyncDir(this.dir);
-		await writeDurably(meta, Buffer.from(`${JSON.stringify({ contentType, size: bytes.byteLength })}\n`, 'utf8'));
+		await writeDurably(meta, metaBytes);
 		await fsyncDir(shard);
 		await writeDurably(data, bytes);
 		await fsyncDir(shard);
-		return result;
 	}
 
 	async get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
@@ -72,6 +96,40 @@ class FileBlobStore implements BlobStore {
 		const parsed = parseMeta(await readFile(meta, 'utf8'));
 		if (!parsed) throw new Error(`Blob ${id} has unreadable metadata (${meta})`);
 		return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentType: parsed.contentType };
+	}
+
+	async stat(id: string): Promise<{ size: number; storedAt: number } | null> {
+		assertBlobId(id);
+		try {
+			const found = await stat(this.paths(id).data);
+			return { size: found.size, storedAt: found.mtimeMs };
+		} catch (error) {
+			if (isMissing(error)) return null;
+			throw error;
+		}
+	}
+
+	async list(): Promise<string[]> {
+		const ids: string[] = [];
+		for (const shard of await readdir(this.dir)) {
+			if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+			for (const name of await readdir(join(this.dir, shard))) if (BLOB_ID.test(name)) ids.push(name);
+		}
+		return ids;
+	}
+
+	async deleteIfStale(id: string, storedBefore: number): Promise<boolean> {
+		const found = await this.stat(id);
+		if (!found || found.storedAt >= storedBefore || this.storing.has(id)) return false;
+		// Synchronous from the check on: no put can start in between (one process writes a data dir).
+		const { data, meta } = this.paths(id);
+		unlinkSync(data);
+		try {
+			unlinkSync(meta);
+		} catch (error) {
+			if (!isMissing(error)) throw error;
+		}
+		return true;
 	}
 
 	async has(id: string): Promise<boolean> {

@@ -2,9 +2,12 @@
  * Redis blob store: content-addressed (the id is the sha256 of the bytes, lowercase hex).
  *
  * Keys (one hash tag per blob, so both keys of a blob share a Cluster slot):
- *   blob:{<id>}:type   the content type, written first with SET NX (the first content type wins)
- *   blob:{<id>}        the bytes, written second with SET NX; a blob exists when this key does
- * Both writes are sent together on one connection, in that order, so a blob that exists always has a type.
+ *   blob:{<id>}:at     when it was last stored (ms), written first on every put, read by collection
+ *   blob:{<id>}:type   the content type, written next; storing the same bytes again writes the new type
+ *                      (every caller types bytes by their content, so no type an older path stored sticks)
+ *   blob:{<id>}        the bytes, written last with SET NX; a blob exists when this key does
+ * The writes are sent together on one connection, in that order, so a blob that exists always has a type.
+ * Collection deletes a blob in one script that first checks `at`, so a put racing it keeps its bytes.
  *
  * Sizes are capped by the caller (uploads). Ids are validated before any key is built, so no caller-chosen
  * string ever becomes a key. Redis failures reject with a retryable StoreUnavailableError; use the client of
@@ -13,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BlobStore } from '../port';
-import { BLOB_ID, blobKeys } from './keys';
+import { BLOB_BYTES_KEY, BLOB_ID, blobKeys } from './keys';
 import { redisCall } from './redis-errors';
 
 function assertBlobId(id: string): void {
@@ -26,6 +29,20 @@ function sha256Hex(bytes: Uint8Array): string {
 	return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * Deletes a blob last stored before ARGV[1]. A blob with no `at` (stored by an older version) gets one
+ * now (ARGV[2]) instead, so it is collected one grace period later at the earliest.
+ */
+const DELETE_IF_STALE = `
+local at = redis.call('GET', KEYS[3])
+if not at then
+  redis.call('SET', KEYS[3], ARGV[2])
+  return 0
+end
+if tonumber(at) >= tonumber(ARGV[1]) then return 0 end
+return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) > 0 and 1 or 0
+`;
+
 class RedisBlobStore implements BlobStore {
 	constructor(private readonly redis: Redis) {}
 
@@ -34,12 +51,13 @@ class RedisBlobStore implements BlobStore {
 		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
 		const id = sha256Hex(bytes);
 		const result = { id, size: bytes.byteLength };
-		if (await this.has(id)) return result;
 		const keys = blobKeys(id);
-		const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-		await redisCall('store blob', () =>
-			Promise.all([this.redis.set(keys.type, contentType, 'NX'), this.redis.set(keys.bytes, data, 'NX')])
+		const [, , exists] = await redisCall('store blob', () =>
+			Promise.all([this.redis.set(keys.at, String(Date.now())), this.redis.set(keys.type, contentType), this.redis.exists(keys.bytes)])
 		);
+		if (exists === 1) return result;
+		const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		await redisCall('store blob', () => this.redis.set(keys.bytes, data, 'NX'));
 		return result;
 	}
 
@@ -57,6 +75,37 @@ class RedisBlobStore implements BlobStore {
 	async has(id: string): Promise<boolean> {
 		assertBlobId(id);
 		return (await redisCall('check blob', () => this.redis.exists(blobKeys(id).bytes))) === 1;
+	}
+
+	async stat(id: string): Promise<{ size: number; storedAt: number } | null> {
+		assertBlobId(id);
+		const keys = blobKeys(id);
+		const [size, at] = await redisCall('check blob', () => Promise.all([this.redis.strlen(keys.bytes), this.redis.get(keys.at)]));
+		if (size === 0 && !(await this.has(id))) return null;
+		return { size, storedAt: at === null ? Date.now() : Number(at) };
+	}
+
+	async list(): Promise<string[]> {
+		const ids: string[] = [];
+		let cursor = '0';
+		do {
+			const [next, keys] = await redisCall('list blobs', () => this.redis.scan(cursor, 'MATCH', 'blob:{*}', 'COUNT', 1000));
+			cursor = next;
+			for (const key of keys) {
+				const match = BLOB_BYTES_KEY.exec(key);
+				if (match) ids.push(match[1]!);
+			}
+		} while (cursor !== '0');
+		return ids;
+	}
+
+	async deleteIfStale(id: string, storedBefore: number): Promise<boolean> {
+		assertBlobId(id);
+		const keys = blobKeys(id);
+		const deleted = await redisCall('delete blob', () =>
+			this.redis.eval(DELETE_IF_STALE, 3, keys.bytes, keys.type, keys.at, String(storedBefore), String(Date.now()))
+		);
+		return deleted === 1;
 	}
 }
 
