@@ -18,7 +18,8 @@ export async function startDevApplication(httpServer: HttpServer) {
 		build: 'dev',
 		allowedOrigins: config.allowedOrigins,
 		adminToken: config.adminToken,
-		uploadLimit: config.uploadLimit
+		uploadLimit: config.uploadLimit,
+		roomStorageLimit: config.roomStorageLimit
 	});
 	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) {

@@ -35,7 +35,8 @@ async function main(): Promise<void> {
 		snapshotEvery: config.snapshotEvery,
 		allowedOrigins: config.allowedOrigins,
 		adminToken: config.adminToken,
-		uploadLimit: config.uploadLimit
+		uploadLimit: config.uploadLimit,
+		roomStorageLimit: config.roomStorageLimit
 	});
 	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);

@@ -40,6 +40,8 @@ export async function startTestServer(
 		commandRateLimit?: number;
 		/** Largest upload accepted, in bytes (the app's default when absent). */
 		uploadLimit?: number;
+		/** Most bytes of files one room may keep (the app's default when absent). */
+		roomStorageLimit?: number;
 		/** Puts something between the engine and the file store (e.g. a tap that keeps every appended event). */
 		wrapStore?: (store: EventStore) => EventStore;
 		/** What answers requests the API does not (the SvelteKit handler in production). */
@@ -56,6 +58,7 @@ export async function startTestServer(
 		store,
 		blobs,
 		uploadLimit: options.uploadLimit,
+		roomStorageLimit: options.roomStorageLimit,
 		access,
 		log: silentLog,
 		build: 'test',
