@@ -23,6 +23,7 @@ export function createBlobCollector(options: CollectorOptions) {
 	const { engine, blobs, log } = options;
 	const graceMs = options.graceMs ?? 24 * 3_600_000;
 	const everyMs = options.everyMs ?? 6 * 3_600_000;
+	let first: NodeJS.Timeout | null = null;
 	let timer: NodeJS.Timeout | null = null;
 	let running: Promise<unknown> | null = null;
 
@@ -60,15 +61,20 @@ export function createBlobCollector(options: CollectorOptions) {
 
 	return {
 		collect,
-		/** Collects now and then every `everyMs`, without keeping the process alive. */
+		/**
+		 * Collects a minute after start (once the server is serving, not while it starts), then every
+		 * `everyMs`, without keeping the process alive.
+		 */
 		start(): void {
-			runOnce();
+			first = setTimeout(runOnce, 60_000);
+			first.unref();
 			timer = setInterval(runOnce, everyMs);
 			timer.unref();
 		},
 		async stop(): Promise<void> {
+			if (first) clearTimeout(first);
 			if (timer) clearInterval(timer);
-			timer = null;
+			first = timer = null;
 			await running;
 		}
 	};

@@ -6,7 +6,7 @@
  * once per blob (content-addressed: a blob's size never changes); the recent uploads are counted on the
  * instance that took them, for as long as collection would keep them unreferenced.
  */
-import type { StoredUpload } from '../../src/lib/protocol/curate';
+import type { StorageUse, StoredUpload } from '../../src/lib/protocol/curate';
 import type { RoomEngine } from '../engine/room-engine';
 import { referencedBlobs } from '../exports/backup';
 import type { BlobStore } from '../store/port';
@@ -18,11 +18,6 @@ export interface RoomStorageOptions {
 	limitBytes: number;
 	/** How long an upload counts before anything refers to it (collection's grace period). */
 	graceMs: number;
-}
-
-export interface StorageUse {
-	used: number;
-	limit: number;
 }
 
 export function createRoomStorage(options: RoomStorageOptions) {
