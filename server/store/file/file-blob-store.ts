@@ -15,6 +15,7 @@ import { access, mkdir, readdir, readFile, stat, utimes } from 'node:fs/promises
 import { join } from 'node:path';
 import type { BlobStore } from '../port';
 import { fsyncDir, isMissing, readIfExists, writeDurably } from './durable-fs';
+import { blobIdOf } from '../blob-id';
 
 const BLOB_ID = /^[0-9a-f]{64}$/;
 
@@ -55,7 +56,7 @@ class FileBlobStore implements BlobStore {
 	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
 		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
 		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
-		const id = sha256Hex(bytes);
+		const id = await blobIdOf(bytes);
 		this.storing.set(id, (this.storing.get(id) ?? 0) + 1);
 		try {
 			await this.write(id, bytes, contentType);

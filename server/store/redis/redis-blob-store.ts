@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import type { BlobStore } from '../port';
 import { BLOB_BYTES_KEY, BLOB_ID, blobKeys } from './keys';
 import { redisCall } from './redis-errors';
+import { blobIdOf } from '../blob-id';
 
 function assertBlobId(id: string): void {
 	if (typeof id !== 'string' || !BLOB_ID.test(id)) {
@@ -49,7 +50,7 @@ class RedisBlobStore implements BlobStore {
 	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
 		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
 		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
-		const id = sha256Hex(bytes);
+		const id = await blobIdOf(bytes);
 		const result = { id, size: bytes.byteLength };
 		const keys = blobKeys(id);
 		const [, , exists] = await redisCall('store blob', () =>
