@@ -4,6 +4,8 @@
  * process; the rest wait their turn. The worker is TypeScript: it registers tsx's loader first, which is
  * what runs the server (`npm run serve`) and is harmless under vitest.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RoomState } from '../../src/lib/domain';
 
@@ -12,8 +14,18 @@ export type RestoreReading =
 	| { ok: false; message: string };
 
 const WORKER = new URL('./restore-worker.ts', import.meta.url).href;
-const TSX = import.meta.resolve('tsx/esm/api');
-const BOOT = `import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); })`;
+
+/** tsx's loader API; Vite's module runner (`npm run dev`) has no import.meta.resolve, so fall back on require's. */
+function tsxApi(): string {
+	try {
+		return import.meta.resolve('tsx/esm/api');
+	} catch {
+		return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+	}
+}
+
+const boot = () =>
+	`import(${JSON.stringify(tsxApi())}).then((tsx) => { (tsx.register ?? tsx.default.register)(); return import(${JSON.stringify(WORKER)}); })`;
 
 /** Most memory one reading may take (MB): a bigger backup is refused, the server carries on. */
 const HEAP_MB = 4096;
@@ -24,7 +36,7 @@ function readInWorker(body: Uint8Array): Promise<RestoreReading> {
 	// The body's memory moves to the worker when it is a buffer of its own; otherwise it is copied.
 	const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(BOOT, {
+		const worker = new Worker(boot(), {
 			eval: true,
 			workerData: { body: own },
 			transferList: [own.buffer as ArrayBuffer],
