@@ -16,6 +16,8 @@ import { attachGateway, sessionChannel, socketBroadcaster, type AppServer } from
 import { createAccessApi } from './http/access-api';
 import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
+import { createBlobCollector } from './files/blob-collector';
+import { createRoomStorage } from './files/room-storage';
 import { createImportService } from './imports/import-service';
 import { createWorkerPool, type WorkerPool } from './workers/pool';
 import { SECURITY_HEADERS, sendJson } from './http/json';
@@ -30,6 +32,10 @@ export interface ApplicationDeps {
 	blobs: BlobStore;
 	/** Largest upload in bytes (default 100 MB). */
 	uploadLimit?: number;
+	/** Most bytes of files one room may keep (default 1 GiB). */
+	roomStorageLimit?: number;
+	/** Collection of files no room refers to: at start, then periodically (default grace a day, every six hours). */
+	blobCollection?: { graceMs?: number; everyMs?: number; enabled?: boolean };
 	log: EngineLogger;
 	/** Identifies the deployed build; walls reload when it changes. */
 	build?: string;
@@ -42,7 +48,7 @@ export interface ApplicationDeps {
 	fanout?: { pub: Redis; sub: Redis };
 	access: AccessService;
 	/** Rate limits (per client address for HTTP attempts, per connection for commands); Redis-backed in Redis mode. */
-	limiters?: { attempts: RateLimiterAbstract; commands: RateLimiterAbstract };
+	limiters?: { attempts: RateLimiterAbstract; commands: RateLimiterAbstract; restores?: RateLimiterAbstract };
 	/** Other origins allowed to open sockets and post (e.g. behind a proxy with another host name). */
 	allowedOrigins?: readonly string[];
 	/** Enables the admin API (Bearer token): creating rooms, sessions for scripts. */
@@ -63,6 +69,9 @@ const WRONG_HOST = 'This server is not set up to answer for this host name. If i
 export const memoryAttemptsLimiter = () => new RateLimiterMemory({ points: 20, duration: 60 });
 /** Commands per connection in any 5 seconds: by default 200, far above what a person clicks. */
 export const memoryCommandLimiter = (points = 200) => new RateLimiterMemory({ points, duration: 5 });
+/** Restores per session: 5 an hour. */
+export const RESTORE_LIMIT = { points: 5, duration: 3600 } as const;
+export const memoryRestoreLimiter = () => new RateLimiterMemory(RESTORE_LIMIT);
 
 /** Builds the app. Call `httpServer.listen()` to serve, `close()` to stop. */
 export function createApplication(deps: ApplicationDeps) {
@@ -112,6 +121,9 @@ export function createApplication(deps: ApplicationDeps) {
 		onRevoked: revokeSession
 	});
 	const workers = deps.workers ?? createWorkerPool();
+	const collection = { graceMs: 24 * 3_600_000, everyMs: 6 * 3_600_000, enabled: true, ...deps.blobCollection };
+	const collector = createBlobCollector({ engine, blobs: deps.blobs, log: deps.log, ...collection });
+	if (collection.enabled) collector.start();
 	const handleCurate = createCurateApi({
 		access: deps.access,
 		engine,
@@ -119,7 +131,9 @@ export function createApplication(deps: ApplicationDeps) {
 		imports: createImportService({ engine, blobs: deps.blobs, workers }),
 		allowedOrigins,
 		allowedHosts,
-		uploadLimit: deps.uploadLimit ?? 100 * 1_048_576
+		uploadLimit: deps.uploadLimit ?? 100 * 1_048_576,
+		storage: createRoomStorage({ engine, blobs: deps.blobs, limitBytes: deps.roomStorageLimit ?? 1024 * 1_048_576, graceMs: collection.graceMs }),
+		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
 	});
 	const handleKnownHostApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess, handleCurate });
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
@@ -192,6 +206,8 @@ export function createApplication(deps: ApplicationDeps) {
 		engine,
 		handleApi,
 		access: deps.access,
+		/** Collects files no room refers to (runs by itself; tests call `collect` directly). */
+		collector,
 		/**
 		 * Tells this instance's clients whether commands can be saved. On recovery they also pull what
 		 * they may have missed, so every client converges without a manual step.
@@ -207,6 +223,7 @@ export function createApplication(deps: ApplicationDeps) {
 		/** Stops accepting, lets queued commands finish, snapshots, closes the store. */
 		async close(): Promise<void> {
 			gateway.presence.close();
+			await collector.stop();
 			io.close();
 			await engine.flush();
 			await deps.store.close();

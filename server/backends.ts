@@ -7,7 +7,7 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createAccessService } from './access/access-service';
 import { openFileKv } from './access/file-kv';
 import { openRedisKv } from './access/redis-kv';
-import { memoryAttemptsLimiter, memoryCommandLimiter, type ApplicationDeps } from './app';
+import { memoryAttemptsLimiter, memoryCommandLimiter, memoryRestoreLimiter, RESTORE_LIMIT, type ApplicationDeps } from './app';
 import type { Config } from './config';
 import type { EngineLogger } from './engine/room-engine';
 import { openRedisBackend } from './redis-backend';
@@ -37,7 +37,9 @@ export async function openBackends(config: Config, log: EngineLogger) {
 					attempts: limiter('rl:attempts', 20, 60),
 					// Commands are counted per connection, and a connection lives on one instance: counted in
 					// memory, which spares every command a Redis round trip before the engine sees it.
-					commands: memoryCommandLimiter(config.commandRateLimit)
+					commands: memoryCommandLimiter(config.commandRateLimit),
+					// Restores are counted per session, which may reach any instance.
+					restores: limiter('rl:restores', RESTORE_LIMIT.points, RESTORE_LIMIT.duration)
 				}
 			} satisfies Partial<ApplicationDeps>,
 			onStatus: redis.onStatus,
@@ -54,7 +56,7 @@ export async function openBackends(config: Config, log: EngineLogger) {
 			store,
 			blobs: await openFileBlobStore(path.join(config.dataDir, 'blobs')),
 			access: createAccessService(await openFileKv(config.dataDir)),
-			limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(config.commandRateLimit) }
+			limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(config.commandRateLimit), restores: memoryRestoreLimiter() }
 		} satisfies Partial<ApplicationDeps>,
 		onStatus: undefined,
 		close: async () => {},

@@ -33,6 +33,8 @@ const Env = z.object({
 	COMMAND_RATE_LIMIT: z.coerce.number().int().min(1).default(200),
 	/** Largest file one upload may be, in megabytes (pictures, recordings, videos, import files). */
 	UPLOAD_LIMIT_MB: z.coerce.number().positive().max(4096).default(100),
+	/** Most megabytes of files one room may keep (uploads, import files, restored files). */
+	ROOM_STORAGE_LIMIT_MB: z.coerce.number().positive().max(1_048_576).default(1024),
 	/** Comma-separated origins, besides the server's own host, allowed to open sockets and post. */
 	ALLOWED_ORIGINS: z.string().default(''),
 	/** Enables the admin API (create rooms, mint sessions for scripts): send it as a Bearer token. */
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		trustProxy,
 		adminToken: c.ADMIN_TOKEN,
 		commandRateLimit: c.COMMAND_RATE_LIMIT,
-		uploadLimit: Math.round(c.UPLOAD_LIMIT_MB * 1_048_576)
+		uploadLimit: Math.round(c.UPLOAD_LIMIT_MB * 1_048_576),
+		roomStorageLimit: Math.round(c.ROOM_STORAGE_LIMIT_MB * 1_048_576)
 	};
 }

@@ -20,7 +20,8 @@ export async function startDevApplication(httpServer: HttpServer) {
 		allowedHosts: config.allowedHosts,
 		trustProxy: config.trustProxy,
 		adminToken: config.adminToken,
-		uploadLimit: config.uploadLimit
+		uploadLimit: config.uploadLimit,
+		roomStorageLimit: config.roomStorageLimit
 	});
 	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) {

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
 		allowedHosts: config.allowedHosts,
 		trustProxy: config.trustProxy,
 		adminToken: config.adminToken,
-		uploadLimit: config.uploadLimit
+		uploadLimit: config.uploadLimit,
+		roomStorageLimit: config.roomStorageLimit
 	});
 	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);

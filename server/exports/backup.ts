@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { RoomState } from '../../src/lib/domain';
+import { checkRestoredRoom, RoomState, withDefaults } from '../../src/lib/domain';
 import type { BlobStore } from '../store/port';
 
 export const BACKUP_FORMAT = 'customer-room-backup';
@@ -70,19 +70,27 @@ export async function writeBackup(
 	return { files, missing };
 }
 
-export type RestoreCheck = { ok: true; backup: Backup } | { ok: false; message: string };
+export type RestoreCheck = { ok: true; backup: Backup; files: Map<string, Buffer> } | { ok: false; message: string };
 
-/** Parses and checks a backup: its shape, and that every file's bytes match the name they are stored under. */
+/**
+ * Parses and checks a backup: its shape, that every file's bytes match the name they are stored under,
+ * and that its room keeps the rules `decide` keeps. Answers the files decoded, by id.
+ */
 export function checkBackup(json: unknown): RestoreCheck {
 	const parsed = Backup.safeParse(json);
 	if (!parsed.success) {
 		const first = parsed.error.issues[0];
 		return { ok: false, message: `This is not a Customer Room backup this server can read (${first?.path.join('.') || 'format'}: ${first?.message ?? 'invalid'}).` };
 	}
+	const files = new Map<string, Buffer>();
 	for (const [id, blob] of Object.entries(parsed.data.blobs)) {
-		const actual = createHash('sha256').update(Buffer.from(blob.data, 'base64')).digest('hex');
+		const bytes = Buffer.from(blob.data, 'base64');
+		const actual = createHash('sha256').update(bytes).digest('hex');
 		if (actual !== id) return { ok: false, message: `The backup's file ${id.slice(0, 12)}… is damaged (its bytes do not match its name).` };
+		files.set(id, bytes);
 	}
-	if (!parsed.data.state.meta) return { ok: false, message: 'This backup holds no room.' };
-	return { ok: true, backup: parsed.data };
+	const state = withDefaults(parsed.data.state);
+	const broken = checkRestoredRoom(state);
+	if (broken) return { ok: false, message: `This backup cannot be restored. ${broken}` };
+	return { ok: true, backup: { ...parsed.data, state }, files };
 }

@@ -135,17 +135,31 @@ async function thumbnail(bytes: Uint8Array): Promise<{ thumb: Buffer; width: num
 	}
 }
 
-/** Checks and stores one upload (and its thumbnail); the same bytes stored twice cost nothing. */
-export async function storeUpload(blobs: BlobStore, bytes: Uint8Array, purpose: UploadPurpose): Promise<StoredUpload> {
+/** A file checked and typed by its bytes, with its thumbnail made, ready to store. */
+export interface TypedFile {
+	bytes: Uint8Array;
+	mime: string;
+	kind: ArtifactKind | 'csv';
+	thumb: { bytes: Buffer; width: number | null; height: number | null } | null;
+}
+
+/** Checks and types a file by its bytes and makes its thumbnail; throws an `UploadError` saying why not. */
+export async function typeFile(bytes: Uint8Array, purpose: UploadPurpose): Promise<TypedFile> {
 	const { mime, kind } = await classify(bytes, purpose);
-	let thumbBlobId: string | null = null;
-	let width: number | null = null;
-	let height: number | null = null;
-	if (kind === 'image') {
-		const made = await thumbnail(bytes);
-		thumbBlobId = (await blobs.put(made.thumb, 'image/jpeg')).id;
-		({ width, height } = made);
-	}
-	const stored = await blobs.put(bytes, mime);
-	return { blobId: stored.id, size: stored.size, mime, kind, thumbBlobId, width, height };
+	if (kind !== 'image') return { bytes, mime, kind, thumb: null };
+	const made = await thumbnail(bytes);
+	return { bytes, mime, kind, thumb: { bytes: made.thumb, width: made.width, height: made.height } };
+}
+
+/** Stores a typed file and its thumbnail; the same bytes stored twice cost nothing. */
+export async function storeTyped(blobs: BlobStore, file: TypedFile): Promise<StoredUpload> {
+	const thumbBlobId = file.thumb ? (await blobs.put(file.thumb.bytes, 'image/jpeg')).id : null;
+	const stored = await blobs.put(file.bytes, file.mime);
+	const { mime, kind } = file;
+	return { blobId: stored.id, size: stored.size, mime, kind, thumbBlobId, width: file.thumb?.width ?? null, height: file.thumb?.height ?? null };
+}
+
+/** Checks and stores one upload (and its thumbnail). */
+export async function storeUpload(blobs: BlobStore, bytes: Uint8Array, purpose: UploadPurpose): Promise<StoredUpload> {
+	return storeTyped(blobs, await typeFile(bytes, purpose));
 }

@@ -10,21 +10,26 @@
  *                                                          -> NDJSON: progress lines, then the outcome
  *   GET  /api/rooms/:id/export/backup.json                (facilitators)
  *   GET  /api/rooms/:id/export/<kind>.csv
+ *   GET  /api/rooms/:id/storage                           -> { used, limit } bytes of the room's files
  *   POST /api/rooms/restore                               backup JSON -> { roomId } (a new room)
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookie } from 'cookie';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { ImportMapping, type Role } from '../../src/lib/domain';
 import type { AccessService, Session } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
-import { checkBackup, writeBackup } from '../exports/backup';
+import { referencedBlobs, writeBackup } from '../exports/backup';
+import { storeRestoredFiles } from '../exports/restore-files';
 import { CSV_KINDS, exportCsv, type CsvKind } from '../exports/csv-export';
+import type { RoomStorage } from '../files/room-storage';
 import { readBody, storeUpload, UploadError } from '../files/uploads';
 import { SESSION_COOKIE } from '../gateway/socket-gateway';
 import type { ImportService } from '../imports/import-service';
 import type { BlobStore } from '../store/port';
+import { readBackup } from '../workers/restore-thread';
 import { readJson, SECURITY_HEADERS, sendJson } from './json';
 import { isAllowedOrigin } from './origin';
 
@@ -37,6 +42,10 @@ export interface CurateApiDeps {
 	allowedHosts: readonly string[];
 	/** Largest upload, in bytes (a backup to restore may be up to four times this: files travel as base64). */
 	uploadLimit: number;
+	/** Each room's storage quota, which uploads and restores must fit. */
+	storage: RoomStorage;
+	/** Restores per session. */
+	restoreLimiter: RateLimiterAbstract;
 }
 
 const ROOM = '([A-Za-z0-9_-]{1,64})';
@@ -45,6 +54,7 @@ const INSPECT = new RegExp(`^/api/rooms/${ROOM}/imports/inspect$`);
 const IMPORTS = new RegExp(`^/api/rooms/${ROOM}/imports$`);
 const BACKUP = new RegExp(`^/api/rooms/${ROOM}/export/backup\\.json$`);
 const CSV = new RegExp(`^/api/rooms/${ROOM}/export/([a-z]+)\\.csv$`);
+const STORAGE = new RegExp(`^/api/rooms/${ROOM}/storage$`);
 const RESTORE = '/api/rooms/restore';
 
 const Sha = z.string().regex(/^[a-f0-9]{64}$/, 'a file id is 64 hex characters');
@@ -73,7 +83,7 @@ function restoredRoomId(name: string): string {
 }
 
 export function createCurateApi(deps: CurateApiDeps) {
-	const { access, engine, blobs, imports } = deps;
+	const { access, engine, blobs, imports, storage } = deps;
 
 	async function sessionOf(req: IncomingMessage): Promise<{ token: string | null; session: Session | null }> {
 		const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
@@ -101,10 +111,16 @@ export function createCurateApi(deps: CurateApiDeps) {
 		const session = await member(req, res, roomId, 'contributor');
 		if (!session) return void res.once('finish', () => req.destroy());
 		const purpose = url.searchParams.get('purpose') === 'import' ? 'import' : 'artifact';
+		const declared = Number(req.headers['content-length']);
+		const early = Number.isFinite(declared) ? await storage.refusal(roomId, declared) : null;
+		if (early) throw new UploadError(413, 'too_large', early);
 		const bytes = await readBody(req, deps.uploadLimit);
+		const full = await storage.refusal(roomId, bytes.byteLength);
+		if (full) throw new UploadError(413, 'too_large', full);
 		const stored = await storeUpload(blobs, bytes, purpose);
 		// Imports and inspections read a file by id only in the room that uploaded it.
 		for (const id of [stored.blobId, stored.thumbBlobId]) if (id) await blobs.recordUpload(id, roomId);
+		storage.noteUpload(roomId, stored);
 		sendJson(res, 201, stored);
 	}
 
@@ -177,29 +193,37 @@ export function createCurateApi(deps: CurateApiDeps) {
 		if (!Object.values(session.grants).some((g) => g.role === 'facilitator')) {
 			return sendJson(res, 403, { error: 'forbidden', message: 'Only a facilitator of a room can restore a backup.' });
 		}
+		try {
+			await deps.restoreLimiter.consume(`restore:${session.id}`);
+		} catch (refusal) {
+			if (!(refusal instanceof RateLimiterRes)) throw refusal;
+			const minutes = Math.max(1, Math.ceil(refusal.msBeforeNext / 60_000));
+			res.once('finish', () => req.destroy());
+			return sendJson(res, 429, {
+				error: 'rate_limited',
+				message: `You have restored ${deps.restoreLimiter.points} backups in the last hour, the most one person may. Try again in ${new Intl.NumberFormat('en').format(minutes)} ${minutes === 1 ? 'minute' : 'minutes'}.`
+			});
+		}
 		const body = await readBody(req, deps.uploadLimit * 4).catch((error: unknown) => {
 			if (error instanceof UploadError) throw new UploadError(413, 'too_large', `This backup is larger than the ${Math.round((deps.uploadLimit * 4) / 1_048_576)} MB this server restores.`);
 			throw error;
 		});
-		let json: unknown;
-		try {
-			json = JSON.parse(body.toString('utf8'));
-		} catch {
-			return sendJson(res, 400, { error: 'invalid_payload', message: 'This file is not JSON, so it is not a Customer Room backup.' });
+		// 1. Parse and check the backup in a worker thread: other rooms' commands go on meanwhile.
+		const reading = await readBackup(body);
+		if (!reading.ok) return sendJson(res, 400, { error: 'invalid_payload', message: reading.message });
+		// 2. Its files go through what an upload goes through, and must fit the new room's quota.
+		const restored = await storeRestoredFiles(blobs, reading.state, new Map(reading.files), storage.limitBytes);
+		if (!restored.ok) {
+			return sendJson(res, restored.status, { error: restored.status === 413 ? 'too_large' : restored.status === 415 ? 'unsupported_type' : 'invalid_payload', message: restored.message });
 		}
-		const checked = checkBackup(json);
-		if (!checked.ok) return sendJson(res, 400, { error: 'invalid_payload', message: checked.message });
-		const { backup } = checked;
-		const roomId = restoredRoomId(backup.state.meta!.name);
-		for (const [, blob] of Object.entries(backup.blobs)) {
-			const { id } = await blobs.put(Buffer.from(blob.data, 'base64'), blob.contentType);
-			// The restored room's imports may read its files again, as the original room's could.
-			await blobs.recordUpload(id, roomId);
-		}
-		const result = await engine.execute(roomId, `restore-${randomBytes(8).toString('hex')}`, { type: 'room.restore', state: backup.state }, actorOf(session, 'facilitator'));
-		if (!result.ok) return sendJson(res, result.code === 'unavailable' ? 503 : 409, { error: result.code, message: result.message });
+		// 3. The room is created by a command, which `decide` checks against the room's rules once more.
+		const roomId = restoredRoomId(restored.state.meta!.name);
+		// The restored room's imports may read its files again, as the original room's could.
+		for (const id of referencedBlobs(restored.state)) await blobs.recordUpload(id, roomId);
+		const result = await engine.execute(roomId, `restore-${randomBytes(8).toString('hex')}`, { type: 'room.restore', state: restored.state }, actorOf(session, 'facilitator'));
+		if (!result.ok) return sendJson(res, result.code === 'unavailable' ? 503 : result.code === 'rule_violation' ? 400 : 409, { error: result.code, message: result.message });
 		await access.addGrant(token, roomId, 'facilitator');
-		sendJson(res, 201, { roomId, version: result.version, files: Object.keys(backup.blobs).length });
+		sendJson(res, 201, { roomId, version: result.version, files: reading.files.length });
 	}
 
 	/** Handles the curation paths; answers false for any other path. */
@@ -213,7 +237,8 @@ export function createCurateApi(deps: CurateApiDeps) {
 			[match(IMPORTS), true, () => runImport(req, res, match(IMPORTS)![1]!)],
 			[path === RESTORE, true, () => restore(req, res)],
 			[match(BACKUP), false, () => backup(req, res, match(BACKUP)![1]!)],
-			[match(CSV), false, () => csv(req, res, match(CSV)![1]!, match(CSV)![2]!)]
+			[match(CSV), false, () => csv(req, res, match(CSV)![1]!, match(CSV)![2]!)],
+			[match(STORAGE), false, () => storageUse(req, res, match(STORAGE)![1]!)]
 		];
 		const route = routes.find(([m]) => m);
 		if (!route) return false;
@@ -241,6 +266,12 @@ export function createCurateApi(deps: CurateApiDeps) {
 		}
 		return true;
 	};
+
+	async function storageUse(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
+		if (!(await member(req, res, roomId, 'viewer'))) return;
+		res.setHeader('cache-control', 'no-store');
+		sendJson(res, 200, await storage.usage(roomId));
+	}
 
 	async function inspect(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
 		if (!(await member(req, res, roomId, 'contributor'))) return;

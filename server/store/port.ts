@@ -118,6 +118,8 @@ export interface EventStore {
 export interface BlobInfo {
 	size: number;
 	contentType: string;
+	/** When the bytes were last stored, in ms since the epoch. */
+	storedAt: number;
 }
 
 /** Bytes `start` to `end` of a blob, both inclusive (as in an HTTP Range header). */
@@ -132,12 +134,24 @@ export interface ByteRange {
  * range of a large file costs the range, not the file.
  */
 export interface BlobStore {
-	/** Stores bytes and returns their content id (sha256 hex). Storing the same bytes twice is free. */
+	/**
+	 * Stores bytes and returns their content id (sha256 hex). Storing the same bytes twice costs no second
+	 * copy, but takes the new content type (every caller types bytes by their content, so the latest typing
+	 * wins over one an older path stored) and marks the blob as stored now, so a collection in progress
+	 * keeps it.
+	 */
 	put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }>;
 	get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 	has(id: string): Promise<boolean>;
-	/** Size and content type, or null if there is no such blob. */
+	/** Size, content type and when it was last stored (ms since the epoch), or null if there is no such blob. */
 	stat(id: string): Promise<BlobInfo | null>;
+	/** The ids of every stored blob (for collecting the unreferenced ones). */
+	list(): Promise<string[]>;
+	/**
+	 * Deletes a blob unless it was stored (again) at or after `storedBefore`, atomically with respect to
+	 * `put`: an upload that stores the same bytes meanwhile keeps them. Answers whether it deleted.
+	 */
+	deleteIfStale(id: string, storedBefore: number): Promise<boolean>;
 	/**
 	 * Streams the blob's bytes, or only `range` of them (which the caller keeps within `stat`'s size).
 	 * A failure (the blob gone, the store away) is the stream's 'error'.

@@ -154,6 +154,10 @@ describe('the Export tab and printing', () => {
 	it('downloads a backup, restores it into a new room through the page, and links every CSV', async () => {
 		const page = await open('/rooms/demo/curate?tab=export', { roomId: 'demo', role: 'facilitator', name: 'Dana' });
 		await page.getByTestId('export-panel').waitFor();
+		// How much of its quota the room's files take, in words and numbers.
+		await expect.poll(() => page.getByTestId('storage-use').innerText()).toMatch(/This room's files take [\d.,]+ [kM]B of the 1,024 MB it may keep \(\d+% used\)\./);
+		expect(await page.getByRole('meter', { name: 'Storage used' }).count()).toBe(1);
+		if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'curate-export.png'), fullPage: true });
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-link').click()]);
 		expect(download.suggestedFilename()).toMatch(/^demo-backup-\d{4}-\d{2}-\d{2}\.json$/);
 		const file = await download.path();

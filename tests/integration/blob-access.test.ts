@@ -24,6 +24,8 @@ const counting = (inner: BlobStore): BlobStore => ({
 	stat: (id) => inner.stat(id),
 	recordUpload: (id, roomId) => inner.recordUpload(id, roomId),
 	uploadedTo: (id, roomId) => inner.uploadedTo(id, roomId),
+	list: () => inner.list(),
+	deleteIfStale: (id, storedBefore) => inner.deleteIfStale(id, storedBefore),
 	async get(id) {
 		const blob = await inner.get(id);
 		bytesRead += blob?.bytes.byteLength ?? 0;

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { type RoomState } from '../../src/lib/domain';
 import { DEMO_ROOM_ID } from '../../server/seed/demo-room';
 import { seedDemoRoomIfEmpty } from '../../server/seed/seed';
-import { curateHttp } from '../support/curate-http';
+import { curateHttp, simpleComplaintMapping } from '../support/curate-http';
 import { join, send, silentLog, startTestServer, stateHash, type TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -50,19 +50,7 @@ beforeAll(async () => {
 	const imported = await http.runImport({
 		blobId: csv.body.blobId as string,
 		fileName: 'march.csv',
-		mapping: {
-			kind: 'complaints',
-			hasHeader: true,
-			dateColumn: { index: 0, name: 'date' },
-			dateFormat: 'auto',
-			idColumn: null,
-			segmentColumn: null,
-			categoryColumn: { index: 1, name: 'issue' },
-			channelColumn: null,
-			textColumn: { index: 2, name: 'text' },
-			stageRules: [],
-			defaultStageId: stageId
-		},
+		mapping: simpleComplaintMapping(stageId, true),
 		dryRun: false
 	});
 	expect(imported.done).toMatchObject({ ok: true, applied: true });

@@ -3,7 +3,24 @@
  * restore), over real HTTP with a session cookie.
  */
 import { SESSION_COOKIE } from '../../server/gateway/socket-gateway';
-import type { ImportMapping } from '../../src/lib/domain';
+import type { ComplaintMapping, ImportMapping } from '../../src/lib/domain';
+
+/** A complaints mapping for a file `date,issue[,text]` with a header: every row goes to `stageId`. */
+export function simpleComplaintMapping(stageId: string, withText = false): ComplaintMapping {
+	return {
+		kind: 'complaints',
+		hasHeader: true,
+		dateColumn: { index: 0, name: 'date' },
+		dateFormat: 'auto',
+		idColumn: null,
+		segmentColumn: null,
+		categoryColumn: { index: 1, name: 'issue' },
+		channelColumn: null,
+		textColumn: withText ? { index: 2, name: 'text' } : null,
+		stageRules: [],
+		defaultStageId: stageId
+	};
+}
 
 export interface ImportStreamResult {
 	status: number;

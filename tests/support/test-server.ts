@@ -41,6 +41,8 @@ export async function startTestServer(
 		commandRateLimit?: number;
 		/** Largest upload accepted, in bytes (the app's default when absent). */
 		uploadLimit?: number;
+		/** Most bytes of files one room may keep (the app's default when absent). */
+		roomStorageLimit?: number;
 		/** Puts something between the engine and the file store (e.g. a tap that keeps every appended event). */
 		wrapStore?: (store: EventStore) => EventStore;
 		/** Puts something between the app and the blob store (e.g. a tap that counts the bytes read). */
@@ -64,6 +66,7 @@ export async function startTestServer(
 		store,
 		blobs,
 		uploadLimit: options.uploadLimit,
+		roomStorageLimit: options.roomStorageLimit,
 		access,
 		log: silentLog,
 		build: 'test',

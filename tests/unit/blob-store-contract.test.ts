@@ -26,8 +26,13 @@ function blobStoreContract(name: string, open: () => Promise<BlobStore>) {
 
 		it('tells the size and type of a blob without its bytes, and null for one it does not have', async () => {
 			const store = await open();
+			const before = Date.now();
 			const { id } = await store.put(bytes, 'video/mp4');
-			expect(await store.stat(id)).toEqual({ size: bytes.length, contentType: 'video/mp4' });
+			const info = await store.stat(id);
+			expect(info).toMatchObject({ size: bytes.length, contentType: 'video/mp4' });
+			// When it was stored, which collection reads (a file's mtime may round down to the second).
+			expect(info!.storedAt).toBeGreaterThanOrEqual(before - 1_000);
+			expect(info!.storedAt).toBeLessThanOrEqual(Date.now());
 			expect(await store.stat('b'.repeat(64))).toBeNull();
 		});
 

@@ -5,15 +5,18 @@
  * `{"contentType":"...","size":n}`, where `id` is the sha256 of the bytes in lowercase hex. The two-character
  * fan-out keeps directories small. Both files are written to a temp name, fsync'd and renamed; the
  * metadata is renamed (and its directory fsync'd) before the bytes, so a blob that exists always has its
- * metadata. The same bytes stored twice keep the first content type. `<dir>/<id[0..2]>/<id>.rooms/<roomId>`
+ * metadata. The same bytes stored again take the new content type (every caller types bytes by their
+ * content, so no type an older path stored sticks) and a fresh modification time: the bytes file's mtime
+ * is when the blob was last stored, which collection reads. `<dir>/<id[0..2]>/<id>.rooms/<roomId>`
  * (empty) records that a room uploaded the blob.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { createReadStream, rmSync, unlinkSync } from 'node:fs';
+import { access, readdir, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobInfo, BlobStore, ByteRange } from '../port';
+import { blobIdOf } from '../blob-id';
 import { fsyncDir, isMissing, makePrivateDir, readIfExists, writeDurably } from './durable-fs';
 
 const BLOB_ID = /^[0-9a-f]{64}$/;
@@ -48,6 +51,9 @@ function parseMeta(text: string): { contentType: string } | null {
 }
 
 class FileBlobStore implements BlobStore {
+	/** Puts in progress, by blob id: collection never deletes a blob while one runs (one writer per data dir). */
+	private readonly storing = new Map<string, number>();
+
 	constructor(private readonly dir: string) {}
 
 	private paths(id: string): { shard: string; data: string; meta: string; rooms: string } {
@@ -58,17 +64,35 @@ class FileBlobStore implements BlobStore {
 	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
 		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
 		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
-		const id = sha256Hex(bytes);
-		const result = { id, size: bytes.byteLength };
-		if (await this.has(id)) return result;
+		const id = await blobIdOf(bytes);
+		this.storing.set(id, (this.storing.get(id) ?? 0) + 1);
+		try {
+			await this.write(id, bytes, contentType);
+			return { id, size: bytes.byteLength };
+		} finally {
+			const left = this.storing.get(id)! - 1;
+			if (left) this.storing.set(id, left);
+			else this.storing.delete(id);
+		}
+	}
+
+	private async write(id: string, bytes: Uint8Array, contentType: string): Promise<void> {
 		const { shard, data, meta } = this.paths(id);
+		const metaBytes = Buffer.from(`${JSON.stringify({ contentType, size: bytes.byteLength })}\n`, 'utf8');
+		if (await this.has(id)) {
+			const now = new Date();
+			await utimes(data, now, now);
+			const stored = parseMeta(await readFile(meta, 'utf8'));
+			if (stored?.contentType === contentType) return;
+			await writeDurably(meta, metaBytes);
+			return fsyncDir(shard);
+		}
 		await makePrivateDir(shard);
 		await fsyncDir(this.dir);
-		await writeDurably(meta, Buffer.from(`${JSON.stringify({ contentType, size: bytes.byteLength })}\n`, 'utf8'));
+		await writeDurably(meta, metaBytes);
 		await fsyncDir(shard);
 		await writeDurably(data, bytes);
 		await fsyncDir(shard);
-		return result;
 	}
 
 	async get(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null> {
@@ -92,11 +116,31 @@ class FileBlobStore implements BlobStore {
 		if (!parsed) throw new Error(`Blob ${id} has unreadable metadata (${meta})`);
 		try {
 			// The file's own size, not the one recorded: the two agree unless someone edited the file.
-			return { size: (await stat(data)).size, contentType: parsed.contentType };
+			const found = await stat(data);
+			return { size: found.size, contentType: parsed.contentType, storedAt: found.mtimeMs };
 		} catch (error) {
 			if (isMissing(error)) return null;
 			throw error;
 		}
+	}
+
+	async list(): Promise<string[]> {
+		const ids: string[] = [];
+		for (const shard of await readdir(this.dir)) {
+			if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+			for (const name of await readdir(join(this.dir, shard))) if (BLOB_ID.test(name)) ids.push(name);
+		}
+		return ids;
+	}
+
+	async deleteIfStale(id: string, storedBefore: number): Promise<boolean> {
+		const found = await this.stat(id);
+		if (!found || found.storedAt >= storedBefore || this.storing.has(id)) return false;
+		// Synchronous from the check on: no put can start in between (one process writes a data dir).
+		const { data, meta, rooms } = this.paths(id);
+		unlinkSync(data);
+		for (const path of [meta, rooms]) rmSync(path, { recursive: true, force: true });
+		return true;
 	}
 
 	read(id: string, range?: ByteRange): Readable {

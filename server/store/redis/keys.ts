@@ -14,7 +14,8 @@
  *                                        `commandMemory` commands (in the append script)
  *   room:{<id>}:snapshot        STRING   {"version":S,"epoch":"...","state":...}
  *   blob:{<sha256>}             STRING   blob bytes
- *   blob:{<sha256>}:type        STRING   blob content type (written before the bytes)
+ *   blob:{<sha256>}:type        STRING   blob content type (written before the bytes; the latest put's)
+ *   blob:{<sha256>}:at          STRING   when the blob was last stored (ms since the epoch), for collection
  *   blob:{<sha256>}:rooms       SET      ids of the rooms that uploaded the blob
  */
 
@@ -47,9 +48,12 @@ export function roomKeys(roomId: string): RoomKeys {
 }
 
 /** The keys of one blob (its id must already be validated). */
-export function blobKeys(id: string): { bytes: string; type: string; rooms: string } {
-	return { bytes: `blob:{${id}}`, type: `blob:{${id}}:type`, rooms: `blob:{${id}}:rooms` };
+export function blobKeys(id: string): { bytes: string; type: string; at: string; rooms: string } {
+	return { bytes: `blob:{${id}}`, type: `blob:{${id}}:type`, at: `blob:{${id}}:at`, rooms: `blob:{${id}}:rooms` };
 }
+
+/** The bytes key of a blob, and nothing else, names its id. */
+export const BLOB_BYTES_KEY = /^blob:\{([0-9a-f]{64})\}$/;
 
 /** The stream entry id of version `v`. */
 export function entryId(v: number): string {

@@ -1,10 +1,14 @@
 /**
  * Redis blob store: content-addressed (the id is the sha256 of the bytes, lowercase hex).
  *
- * Keys (one hash tag per blob, so both keys of a blob share a Cluster slot):
- *   blob:{<id>}:type   the content type, written first with SET NX (the first content type wins)
- *   blob:{<id>}        the bytes, written second with SET NX; a blob exists when this key does
- * Both writes are sent together on one connection, in that order, so a blob that exists always has a type.
+ * Keys (one hash tag per blob, so every key of a blob shares a Cluster slot):
+ *   blob:{<id>}:at     when it was last stored (ms), written first on every put, read by collection
+ *   blob:{<id>}:type   the content type, written next; storing the same bytes again writes the new type
+ *                      (every caller types bytes by their content, so no type an older path stored sticks)
+ *   blob:{<id>}        the bytes, written last with SET NX; a blob exists when this key does
+ *   blob:{<id>}:rooms  the ids of the rooms that uploaded the blob
+ * The writes are sent together on one connection, in that order, so a blob that exists always has a type.
+ * Collection deletes a blob in one script that first checks `at`, so a put racing it keeps its bytes.
  * Reads of large blobs stream in 1 MiB GETRANGE calls.
  *
  * Sizes are capped by the caller (uploads). Ids are validated before any key is built, so no caller-chosen
@@ -15,7 +19,8 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { BlobInfo, BlobStore, ByteRange } from '../port';
-import { BLOB_ID, blobKeys, ROOM_ID } from './keys';
+import { blobIdOf } from '../blob-id';
+import { BLOB_BYTES_KEY, BLOB_ID, blobKeys, ROOM_ID } from './keys';
 import { redisCall } from './redis-errors';
 
 function assertBlobId(id: string): void {
@@ -35,20 +40,35 @@ function sha256Hex(bytes: Uint8Array): string {
 	return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * Deletes a blob last stored before ARGV[1]. A blob with no `at` (stored by an older version) gets one
+ * now (ARGV[2]) instead, so it is collected one grace period later at the earliest.
+ */
+const DELETE_IF_STALE = `
+local at = redis.call('GET', KEYS[3])
+if not at then
+  redis.call('SET', KEYS[3], ARGV[2])
+  return 0
+end
+if tonumber(at) >= tonumber(ARGV[1]) then return 0 end
+return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) > 0 and 1 or 0
+`;
+
 class RedisBlobStore implements BlobStore {
 	constructor(private readonly redis: Redis) {}
 
 	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
 		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
 		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
-		const id = sha256Hex(bytes);
+		const id = await blobIdOf(bytes);
 		const result = { id, size: bytes.byteLength };
-		if (await this.has(id)) return result;
 		const keys = blobKeys(id);
-		const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-		await redisCall('store blob', () =>
-			Promise.all([this.redis.set(keys.type, contentType, 'NX'), this.redis.set(keys.bytes, data, 'NX')])
+		const [, , exists] = await redisCall('store blob', () =>
+			Promise.all([this.redis.set(keys.at, String(Date.now())), this.redis.set(keys.type, contentType), this.redis.exists(keys.bytes)])
 		);
+		if (exists === 1) return result;
+		const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+		await redisCall('store blob', () => this.redis.set(keys.bytes, data, 'NX'));
 		return result;
 	}
 
@@ -66,12 +86,35 @@ class RedisBlobStore implements BlobStore {
 	async stat(id: string): Promise<BlobInfo | null> {
 		assertBlobId(id);
 		const keys = blobKeys(id);
-		const [exists, size, type] = await redisCall('stat blob', () =>
-			Promise.all([this.redis.exists(keys.bytes), this.redis.strlen(keys.bytes), this.redis.get(keys.type)])
+		const [exists, size, type, at] = await redisCall('stat blob', () =>
+			Promise.all([this.redis.exists(keys.bytes), this.redis.strlen(keys.bytes), this.redis.get(keys.type), this.redis.get(keys.at)])
 		);
 		if (exists === 0) return null;
 		if (type === null) throw new Error(`Blob ${id} has no content type in Redis`);
-		return { size, contentType: type };
+		return { size, contentType: type, storedAt: at === null ? Date.now() : Number(at) };
+	}
+
+	async list(): Promise<string[]> {
+		const ids: string[] = [];
+		let cursor = '0';
+		do {
+			const [next, keys] = await redisCall('list blobs', () => this.redis.scan(cursor, 'MATCH', 'blob:{*}', 'COUNT', 1000));
+			cursor = next;
+			for (const key of keys) {
+				const match = BLOB_BYTES_KEY.exec(key);
+				if (match) ids.push(match[1]!);
+			}
+		} while (cursor !== '0');
+		return ids;
+	}
+
+	async deleteIfStale(id: string, storedBefore: number): Promise<boolean> {
+		assertBlobId(id);
+		const keys = blobKeys(id);
+		const deleted = await redisCall('delete blob', () =>
+			this.redis.eval(DELETE_IF_STALE, 4, keys.bytes, keys.type, keys.at, keys.rooms, String(storedBefore), String(Date.now()))
+		);
+		return deleted === 1;
 	}
 
 	read(id: string, range?: ByteRange): Readable {

@@ -4,7 +4,7 @@
  * JSON. Every failure comes back as a sentence to show, never as a thrown error.
  */
 import type { ImportMapping } from '$lib/domain';
-import type { ImportOutcome, Inspection, StoredUpload } from '$lib/protocol/curate';
+import type { ImportOutcome, Inspection, StorageUse, StoredUpload } from '$lib/protocol/curate';
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -48,6 +48,17 @@ export function uploadFile(
 		xhr.onerror = () => resolve({ ok: false, message: xhr.status ? messageOf(xhr.responseText, xhr.status) : `${OFFLINE} (A file too large for the server is refused this way too.)` });
 		xhr.send(file);
 	});
+}
+
+/** How much of its storage quota the room's files take. */
+export async function storageUse(roomId: string): Promise<Answer<StorageUse>> {
+	try {
+		const res = await fetch(`${roomPath(roomId)}/storage`);
+		const text = await res.text();
+		return res.ok ? { ok: true, value: JSON.parse(text) as StorageUse } : { ok: false, message: messageOf(text, res.status) };
+	} catch {
+		return { ok: false, message: OFFLINE };
+	}
 }
 
 export async function inspectFile(roomId: string, blobId: string): Promise<Answer<Inspection>> {

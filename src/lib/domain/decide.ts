@@ -4,6 +4,7 @@
  */
 import type { Command, CommandOf, CommandType } from './commands';
 import type { DomainEvent } from './events';
+import { IMPORT_CAPS } from './imports';
 import {
 	DEFAULT_DEPARTMENTS,
 	LIMITS,
@@ -16,6 +17,10 @@ import {
 	type FixTeam,
 	type Role,
 	type RoomState,
+	type Scale,
+	type Session,
+	type SpotlightTarget,
+	type Survey,
 	type TeamMember
 } from './model';
 
@@ -101,9 +106,20 @@ function describe(type: CommandType): string {
 
 function decideRestore(state: RoomState, c: CommandOf<'room.restore'>, ctx: DecideContext): DecideResult {
 	if (state.meta || state.version > 0) return fail('conflict', 'A backup restores only into a new, empty room.');
-	if (!c.state.meta) return fail('rule_violation', 'This backup holds no room.');
+	const broken = checkRestoredRoom(c.state);
+	if (broken || !c.state.meta) return fail('rule_violation', `This backup cannot be restored. ${broken ?? ''}`.trim());
 	return emit({ type: 'room.restored', state: { ...c.state, meta: { ...c.state.meta, id: ctx.roomId } } });
 }
+
+/** What each capped list of an import holds, in words. */
+const CAPPED_LISTS: Readonly<Record<keyof typeof IMPORT_CAPS, string>> = {
+	categories: 'complaint categories',
+	complaintCounts: 'complaint counts',
+	complaintQuotes: 'complaint quotes',
+	kpiPoints: 'KPI series',
+	surveyCounts: 'survey counts',
+	surveyQuotes: 'survey quotes'
+};
 
 /** Checks that everything an import adds to exists, or is added by the same import. */
 function checkImport(s: RoomState, c: CommandOf<'import.apply'>): DecideResult | null {
@@ -112,6 +128,15 @@ function checkImport(s: RoomState, c: CommandOf<'import.apply'>): DecideResult |
 	}
 	if (own(s.imports, c.importId)) return fail('conflict', 'That import was already applied.');
 	const { delta } = c;
+	for (const list of Object.keys(IMPORT_CAPS) as Array<keyof typeof IMPORT_CAPS>) {
+		if (delta[list].length > IMPORT_CAPS[list]) {
+			const count = (n: number) => new Intl.NumberFormat('en').format(n);
+			return fail(
+				'rule_violation',
+				`This import would add ${count(delta[list].length)} ${CAPPED_LISTS[list]}; one import adds at most ${count(IMPORT_CAPS[list])}. Split the file into smaller ones and import them one after another.`
+			);
+		}
+	}
 	const newCategories = new Set<string>();
 	for (const category of delta.categories) {
 		const missing = checkPlacement(s, category.stageId, null);
@@ -182,6 +207,16 @@ function repeatedDepartment(departments: readonly string[]): string | null {
 		seen.add(key);
 	}
 	return null;
+}
+
+/** NPS, CSAT and CES each have their scale; a custom survey chooses. */
+function checkScale(kind: Survey['kind'], scale: Scale): DecideResult | null {
+	const problem = scaleProblem(kind, scale);
+	return problem ? fail('rule_violation', problem) : null;
+}
+
+function checkSpotlight(s: RoomState, target: SpotlightTarget): DecideResult | null {
+	return spotlightEntity(s, target) ? null : fail('not_found', `Nothing to spotlight: no ${target.kind} ${target.id}.`);
 }
 
 function checkRotation(s: RoomState, stageIds: readonly string[] | undefined): DecideResult | null {
@@ -401,8 +436,8 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			const bad = checkPlacement(s, c.stageId, c.touchpointId);
 			if (bad) return bad;
 			const scale = c.scale ?? defaultScale(c.kind);
-			const badScale = scaleProblem(c.kind, scale);
-			if (badScale) return fail('rule_violation', badScale);
+			const badScale = checkScale(c.kind, scale);
+			if (badScale) return badScale;
 			return emit({
 				type: 'survey.defined',
 				survey: {
@@ -617,7 +652,8 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return emit({ type: 'call.stopped' });
 
 		case 'spotlight.set': {
-			if (!spotlightEntity(s, c.target)) return fail('not_found', `Nothing to spotlight: no ${c.target.kind} ${c.target.id}.`);
+			const missing = checkSpotlight(s, c.target);
+			if (missing) return missing;
 			return emit({ type: 'spotlight.set', spotlight: { target: c.target, by, at: ctx.now } });
 		}
 		case 'spotlight.clear':
@@ -655,4 +691,110 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		default:
 			return assertNever(c);
 	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// A whole room from elsewhere (a backup): it must be a room the commands above could have built.
+// ---------------------------------------------------------------------------------------------
+
+const why = (result: DecideResult | null): string | null => (result && !result.ok ? result.error.message : null);
+
+/** The first id that `ids` holds twice, if any. */
+function repeatedId(ids: Iterable<string>): string | null {
+	const seen = new Set<string>();
+	for (const id of ids) {
+		if (seen.has(id)) return id;
+		seen.add(id);
+	}
+	return null;
+}
+
+/** A record's entries must carry the id they are filed under, so no two entities share an id. */
+function misfiled(what: string, record: Readonly<Record<string, { id: string }>>): string | null {
+	for (const [key, entity] of Object.entries(record)) {
+		if (entity.id !== key) return `the ${what} filed under "${key}" says its id is "${entity.id}", so two ${what}s may share an id.`;
+	}
+	return null;
+}
+
+/** A list capped by LIMITS, whose entries need distinct ids (pages list them by id). */
+function overfull(what: string, list: ReadonlyArray<{ id: string }>, cap: number): string | null {
+	if (list.length > cap) return `${what} holds ${list.length} entries; a room keeps at most ${cap}.`;
+	const twice = repeatedId(list.map((x) => x.id));
+	return twice === null ? null : `${what} lists "${twice}" twice.`;
+}
+
+function checkSession(s: RoomState, session: Session, what: string): string | null {
+	const unknown = [...session.agenda, ...(session.currentStageId ? [session.currentStageId] : [])].filter((id) => !own(s.stages, id));
+	if (unknown.length) return `${what} names stages that do not exist: ${unknown.join(', ')}.`;
+	if (session.attendees.length > LIMITS.attendees) return `${what} lists more than ${LIMITS.attendees} attendees.`;
+	return overfull(`The decisions of ${what}`, session.decisions, LIMITS.decisions);
+}
+
+/**
+ * Checks a whole room state against the rules `decide` keeps: ids unique and filed under themselves,
+ * every reference pointing at something that exists, fix teams spanning two departments, lists within
+ * their caps. Returns the first problem as a sentence, or null when every page can show the room.
+ */
+export function checkRestoredRoom(s: RoomState): string | null {
+	if (!s.meta) return 'it holds no room.';
+	const checks: Array<() => string | null> = [
+		() => {
+			const twice = repeatedDepartment(s.meta!.departments);
+			return twice ? `the department "${twice}" is listed twice.` : null;
+		},
+		() => misfiled('stage', s.stages) ?? misfiled('touchpoint', s.touchpoints) ?? misfiled('artifact', s.artifacts),
+		() => misfiled('complaint category', s.complaints) ?? misfiled('KPI', s.kpis) ?? misfiled('survey', s.surveys),
+		() => misfiled('fix team', s.teams) ?? misfiled('win', s.wins) ?? misfiled('display', s.displays) ?? misfiled('import', s.imports),
+		() => {
+			const twice = repeatedId(s.stageOrder);
+			if (twice !== null) return `the stage "${twice}" appears twice in the order of stages.`;
+			const unordered = Object.keys(s.stages).filter((id) => !s.stageOrder.includes(id));
+			const unknown = s.stageOrder.filter((id) => !own(s.stages, id));
+			if (unknown.length) return `the order of stages names stages that do not exist: ${unknown.join(', ')}.`;
+			return unordered.length ? `the stages ${unordered.join(', ')} are missing from the order of stages.` : null;
+		},
+		...Object.values(s.touchpoints).map((t) => () => why(checkPlacement(s, t.stageId, null)) ?? (t.history.length > LIMITS.maturityHistory ? `touchpoint "${t.name}" has more than ${LIMITS.maturityHistory} maturity changes.` : null)),
+		...Object.values(s.artifacts).map((a) => () => {
+			if (!a.blobId && !a.url && a.kind !== 'note') return `the artifact "${a.title}" has neither a file nor a link.`;
+			if (a.replacedBy && !own(s.artifacts, a.replacedBy)) return `the artifact "${a.title}" is replaced by one that does not exist.`;
+			return why(checkPlacement(s, a.stageId, a.touchpointId));
+		}),
+		...Object.values(s.complaints).map((c) => () => why(checkPlacement(s, c.stageId, c.touchpointId)) ?? overfull(`The complaint category "${c.name}"`, c.verbatims, LIMITS.verbatims)),
+		...Object.values(s.kpis).map((k) => () => why(checkPlacement(s, k.stageId, k.touchpointId)) ?? (k.points.length > LIMITS.kpiPoints ? `the KPI "${k.name}" holds more than ${LIMITS.kpiPoints} points.` : null)),
+		...Object.values(s.surveys).map((v) => () => {
+			const size = v.scale.max - v.scale.min + 1;
+			const distributions = [...Object.values(v.responses), ...Object.values(v.bySegment).flatMap((d) => Object.values(d))];
+			if (distributions.some((counts) => counts.length !== size)) return `the survey "${v.question}" has counts that do not fit its ${size}-point scale.`;
+			return why(checkPlacement(s, v.stageId, v.touchpointId)) ?? why(checkScale(v.kind, v.scale)) ?? overfull(`The survey "${v.question}"`, v.verbatims, LIMITS.verbatims);
+		}),
+		...Object.values(s.teams).map((t) => () => {
+			const problem = why(checkPlacement(s, t.stageId, null)) ?? why(checkTeamMembers(t.members)) ?? why(checkTeamLinks(s, t.links));
+			if (problem) return `fix team "${t.name}": ${problem}`;
+			if (t.statusHistory.length > LIMITS.statusHistory) return `fix team "${t.name}" has more than ${LIMITS.statusHistory} status changes.`;
+			return overfull(`The updates of fix team "${t.name}"`, t.updates, LIMITS.teamUpdates);
+		}),
+		...Object.values(s.wins).map((w) => () => {
+			if (w.teamId && !own(s.teams, w.teamId)) return `the win "${w.headline}" names a fix team that does not exist.`;
+			return why(checkPlacement(s, w.stageId, null));
+		}),
+		() => (s.session ? checkSession(s, s.session, 'the running session') : null),
+		() => {
+			if (s.pastSessions.length > LIMITS.pastSessions) return `it keeps more than ${LIMITS.pastSessions} past sessions.`;
+			for (const past of s.pastSessions) {
+				const problem = checkSession(s, past, `the session "${past.title}"`);
+				if (problem) return problem;
+			}
+			const twice = repeatedId(s.pastSessions.map((p) => p.id));
+			return twice === null ? null : `the past session "${twice}" appears twice.`;
+		},
+		() => (s.spotlight ? why(checkSpotlight(s, s.spotlight.target)) : null),
+		() => (s.nowPlaying && !own(s.artifacts, s.nowPlaying.artifactId) ? 'the call playing is not one of its artifacts.' : null),
+		...Object.values(s.displays).map((d) => () => why(checkRotation(s, d.rotation.stageIds)))
+	];
+	for (const check of checks) {
+		const problem = check();
+		if (problem) return problem.charAt(0).toUpperCase() + problem.slice(1);
+	}
+	return null;
 }

@@ -8,19 +8,32 @@ import { Id, KpiPoint, Name, Period, Segment, Verbatim } from './model';
 
 const Add = z.int().min(0).max(1_000_000_000);
 
+/**
+ * Most entries of each list one import may add. The schema below holds a client to them, and `decide`
+ * holds the server's own reader to them too, so no path applies more.
+ */
+export const IMPORT_CAPS = {
+	categories: 5_000,
+	complaintCounts: 500_000,
+	complaintQuotes: 50_000,
+	kpiPoints: 5_000,
+	surveyCounts: 500_000,
+	surveyQuotes: 50_000
+} as const;
+
 /** What an import adds, computed by the server from the file's new rows. */
 export const ImportDelta = z.strictObject({
 	/** Complaint categories the file introduced. */
-	categories: z.array(z.strictObject({ categoryId: Id, stageId: Id, name: Name })).max(5_000),
+	categories: z.array(z.strictObject({ categoryId: Id, stageId: Id, name: Name })).max(IMPORT_CAPS.categories),
 	complaintCounts: z
 		.array(z.strictObject({ categoryId: Id, period: Period, segment: Segment.nullable(), add: Add }))
-		.max(500_000),
-	complaintQuotes: z.array(z.strictObject({ categoryId: Id, verbatim: Verbatim })).max(50_000),
-	kpiPoints: z.array(z.strictObject({ kpiId: Id, points: z.array(KpiPoint).min(1).max(100_000) })).max(5_000),
+		.max(IMPORT_CAPS.complaintCounts),
+	complaintQuotes: z.array(z.strictObject({ categoryId: Id, verbatim: Verbatim })).max(IMPORT_CAPS.complaintQuotes),
+	kpiPoints: z.array(z.strictObject({ kpiId: Id, points: z.array(KpiPoint).min(1).max(100_000) })).max(IMPORT_CAPS.kpiPoints),
 	surveyCounts: z
 		.array(z.strictObject({ surveyId: Id, period: Period, segment: Segment.nullable(), add: z.array(Add).min(2).max(11) }))
-		.max(500_000),
-	surveyQuotes: z.array(z.strictObject({ surveyId: Id, verbatim: Verbatim })).max(50_000)
+		.max(IMPORT_CAPS.surveyCounts),
+	surveyQuotes: z.array(z.strictObject({ surveyId: Id, verbatim: Verbatim })).max(IMPORT_CAPS.surveyQuotes)
 });
 export type ImportDelta = z.infer<typeof ImportDelta>;
 

@@ -90,3 +90,9 @@ export interface StoredUpload {
 	width: number | null;
 	height: number | null;
 }
+
+/** How much of its storage quota a room's files take, in bytes (GET /api/rooms/:id/storage). */
+export interface StorageUse {
+	used: number;
+	limit: number;
+}

@@ -1,0 +1,81 @@
+/**
+ * Collects files no room refers to any more: a blob is deleted when no room's current state names it
+ * (artifact files and thumbnails, import originals and their row keys) and it was last stored longer
+ * ago than a grace period. The grace period keeps what an upload, an import or a restore in progress has
+ * stored but not yet referenced; the store's `deleteIfStale` keeps a blob stored again meanwhile. When a
+ * room cannot be read, nothing is deleted on that run.
+ */
+import type { EngineLogger, RoomEngine } from '../engine/room-engine';
+import { referencedBlobs } from '../exports/backup';
+import type { BlobStore } from '../store/port';
+
+export interface CollectorOptions {
+	engine: RoomEngine;
+	blobs: BlobStore;
+	log: EngineLogger;
+	/** How long an unreferenced blob is kept after it was last stored (default a day). */
+	graceMs?: number;
+	/** How often to collect after the first run at start (default every six hours). */
+	everyMs?: number;
+}
+
+export function createBlobCollector(options: CollectorOptions) {
+	const { engine, blobs, log } = options;
+	const graceMs = options.graceMs ?? 24 * 3_600_000;
+	const everyMs = options.everyMs ?? 6 * 3_600_000;
+	let first: NodeJS.Timeout | null = null;
+	let timer: NodeJS.Timeout | null = null;
+	let running: Promise<unknown> | null = null;
+
+	/** Every blob some room refers to now. */
+	async function referenced(): Promise<Set<string>> {
+		const ids = new Set<string>();
+		for (const room of await engine.listRooms()) {
+			const state = await engine.state(room.id);
+			if (state) for (const id of referencedBlobs(state)) ids.add(id);
+		}
+		return ids;
+	}
+
+	/** One collection; answers how many blobs it deleted and kept. */
+	async function collect(now = Date.now()): Promise<{ deleted: number; kept: number }> {
+		// The cut-off is taken before the rooms are read: a blob stored after it is young, whatever they say.
+		const storedBefore = now - graceMs;
+		const inUse = await referenced();
+		let deleted = 0;
+		let kept = 0;
+		for (const id of await blobs.list()) {
+			if (!inUse.has(id) && (await blobs.deleteIfStale(id, storedBefore))) deleted++;
+			else kept++;
+		}
+		if (deleted) log.info({ deleted, kept }, 'unreferenced files collected');
+		return { deleted, kept };
+	}
+
+	function runOnce(): void {
+		if (running) return;
+		running = collect()
+			.catch((error: unknown) => log.warn({ err: String(error) }, 'collecting unreferenced files failed; will try again later'))
+			.finally(() => (running = null));
+	}
+
+	return {
+		collect,
+		/**
+		 * Collects a minute after start (once the server is serving, not while it starts), then every
+		 * `everyMs`, without keeping the process alive.
+		 */
+		start(): void {
+			first = setTimeout(runOnce, 60_000);
+			first.unref();
+			timer = setInterval(runOnce, everyMs);
+			timer.unref();
+		},
+		async stop(): Promise<void> {
+			if (first) clearTimeout(first);
+			if (timer) clearInterval(timer);
+			first = timer = null;
+			await running;
+		}
+	};
+}
