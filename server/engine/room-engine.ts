@@ -18,14 +18,8 @@ import {
 } from '../../src/lib/domain';
 import type { CommandResult, JoinAnswer, Position, RoomEventsMessage } from '../../src/lib/protocol';
 import { WIRE_LIMITS } from '../../src/lib/protocol';
-import {
-	StoreUnavailableError,
-	answerKnownCommand,
-	type AppendResult,
-	type CommandRange,
-	type EventStore,
-	type StoredEvent
-} from '../store/port';
+import { answerKnownCommand } from '../store/contract';
+import { StoreUnavailableError, type AppendResult, type CommandRange, type EventStore, type StoredEvent } from '../store/port';
 
 /** The one way committed events leave the engine. */
 export interface Broadcaster {
@@ -245,6 +239,7 @@ export function createRoomEngine(options: EngineOptions) {
 				continue;
 			}
 			const actor = { id: p.actor.id, name: p.actor.name };
+			// Numbered here and only here: the store checks the numbering and writes the events as given.
 			const events: RecordedEvent[] = decision.events.map((event, i) => ({
 				v: tentative.version + 1 + i,
 				commandId: p.commandId,
@@ -258,7 +253,7 @@ export function createRoomEngine(options: EngineOptions) {
 					room.id,
 					tentative.version,
 					p.commandId,
-					events.map(({ v: _v, ...rest }) => rest),
+					events,
 					room.epoch,
 					accepted.at(-1)?.pending.commandId, // only on top of the batch's previous append
 					p.digest

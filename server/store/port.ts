@@ -1,6 +1,7 @@
 /**
  * Storage ports. The room engine talks only to these interfaces; `file/` (embedded, default) and
  * `redis/` (REDIS_URL) implement them. Records are opaque JSON to a store: it never interprets events.
+ * The checks both event stores make, and the shape of a stored event, are in contract.ts.
  */
 import type { Readable } from 'node:stream';
 
@@ -20,9 +21,6 @@ export interface StoredEvent {
 	/** The domain event (JSON). The store does not look inside. */
 	event: unknown;
 }
-
-/** The events of one command, before the store numbers them. */
-export type NewEvent = Omit<StoredEvent, 'v'>;
 
 /** Version range that one command produced: versions `from..to` inclusive. */
 export interface CommandRange {
@@ -75,6 +73,17 @@ export class StoreUnavailableError extends Error {
 	}
 }
 
+/** The arguments of EventStore.append, in order (described there). */
+export type AppendArgs = [
+	roomId: string,
+	expectedVersion: number,
+	commandId: string,
+	events: readonly StoredEvent[],
+	epoch?: string,
+	after?: string,
+	digest?: string
+];
+
 /** An append-only, per-room event log with snapshots and commandId idempotency. */
 export interface EventStore {
 	/** Ids of every room that has at least one event or a snapshot. */
@@ -86,6 +95,9 @@ export interface EventStore {
 	 * Appends to one room are written in call order; concurrent appends share one fsync (group commit).
 	 * `epoch` is used only when the room is created (expectedVersion 0).
 	 *
+	 * The caller numbers the events: the i-th carries `v = expectedVersion + 1 + i` and the append's
+	 * commandId (see assertAppend in contract.ts); the store writes them as given and refuses any other.
+	 *
 	 * `after`: the commandId whose events must end at `expectedVersion`, given for every append of a batch
 	 * but the first (it names the one before). If another command's events end there, the append is refused
 	 * as a version conflict. Without it, when one append of a batch is refused because another writer got
@@ -95,15 +107,7 @@ export interface EventStore {
 	 * `digest`: a digest of the command's body, kept with its commandId. A later append of the same commandId
 	 * with another digest is answered `different_command` instead of `duplicate`.
 	 */
-	append(
-		roomId: string,
-		expectedVersion: number,
-		commandId: string,
-		events: NewEvent[],
-		epoch?: string,
-		after?: string,
-		digest?: string
-	): Promise<AppendResult>;
+	append(...args: AppendArgs): Promise<AppendResult>;
 	/** Events with `v > afterVersion`, up to `limit` of them, oldest first. */
 	readFrom(roomId: string, afterVersion: number, limit?: number): Promise<ReadResult>;
 	/** The range (and digest, if kept) a commandId produced, if the store remembers it (it survives restarts). */
@@ -161,24 +165,4 @@ export interface BlobStore {
 	recordUpload(id: string, roomId: string): Promise<void>;
 	/** Whether `roomId` uploaded the blob. */
 	uploadedTo(id: string, roomId: string): Promise<boolean>;
-}
-
-/**
- * The answer to an append whose commandId the store already holds: a duplicate when the digests agree or
- * either is missing (entries from before digests were kept), else a different command under a reused id.
- */
-export function answerKnownCommand(
-	known: KnownCommand,
-	digest: string | undefined
-): Extract<AppendResult, { duplicate: true } | { reason: 'different_command' }> {
-	const range = { from: known.from, to: known.to };
-	if (digest !== undefined && known.digest !== undefined && digest !== known.digest) {
-		return { ok: false, reason: 'different_command', range };
-	}
-	return { ok: true, duplicate: true, range };
-}
-
-/** Throws unless `digest` is absent or 1-64 lowercase hex characters (what both stores can keep and read back). */
-export function assertDigest(digest: string | undefined): void {
-	if (digest !== undefined && !/^[0-9a-f]{1,64}$/.test(digest)) throw new Error('digest must be 1-64 lowercase hex characters');
 }

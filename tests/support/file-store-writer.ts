@@ -4,7 +4,7 @@
  * (is durable). The commandId is `<room>.<run>.<n>`. Usage: file-store-writer.ts <dataDir> <run>
  */
 import { openFileEventStore, type FileEventStore } from '../../server/store/file/file-event-store';
-import type { AppendResult, NewEvent } from '../../server/store/port';
+import type { AppendResult, StoredEvent } from '../../server/store/port';
 
 const IN_FLIGHT_PER_ROOM = 8;
 const SNAPSHOT_EVERY = 97;
@@ -15,8 +15,9 @@ function die(reason: unknown): never {
 	process.exit(1);
 }
 
-function eventsFor(commandId: string, count: number): NewEvent[] {
+function eventsFor(commandId: string, count: number, after: number): StoredEvent[] {
 	return Array.from({ length: count }, (_, index) => ({
+		v: after + 1 + index,
 		commandId,
 		at: new Date().toISOString(),
 		actor: { id: 'writer', name: 'Writer' },
@@ -41,7 +42,7 @@ async function pump(store: FileEventStore, room: string, run: string): Promise<v
 			assigned += count;
 			n++;
 			const done: Promise<void> = store
-				.append(room, expected, commandId, eventsFor(commandId, count), epoch)
+				.append(room, expected, commandId, eventsFor(commandId, count, expected), epoch)
 				.then((result: AppendResult) => {
 					if (!result.ok || result.duplicate) die(`unexpected result for ${commandId}: ${JSON.stringify(result)}`);
 					acked = Math.max(acked, result.range.to);

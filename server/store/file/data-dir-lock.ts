@@ -6,7 +6,7 @@ import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode, PRIVATE_FILE, readIfExists } from './durable-fs';
-import { isRecord } from './json-shape';
+import { isRecord } from '../contract';
 import type { FileStoreLog } from './store-log';
 
 interface LockHolder {

@@ -15,15 +15,15 @@
  * A log line is `{"c":"<crc32 hex, 8 chars>","e":<StoredEvent JSON>}\n`; the CRC covers the exact bytes of
  * the event JSON as written, so recovery checks the bytes and never a re-serialization.
  *
- * This file wires the store together and checks its inputs. The parts live beside it: data-dir-lock.ts
+ * This file wires the store together and checks its inputs against ../contract.ts. The parts live beside it: data-dir-lock.ts
  * (LOCK), recovery.ts (reading rooms on open), room-log.ts (per-room writer with group commit), line-codec.ts
  * and room-files.ts (the formats above), durable-fs.ts (fsync'd writes, shared with the blob store).
  */
 import { readdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { AppendResult, EventStore, KnownCommand, NewEvent, ReadResult, RoomHead, Snapshot } from '../port';
-import { answerKnownCommand, assertDigest } from '../port';
+import type { AppendArgs, AppendResult, EventStore, KnownCommand, ReadResult, RoomHead, Snapshot } from '../port';
+import { answerKnownCommand, assertAppend, assertRead, assertRoomId, assertSnapshot, integerOption, ROOM_ID } from '../contract';
 import { acquireLock, releaseLock } from './data-dir-lock';
 import { fsyncDir, makePrivateDir, readIfExists } from './durable-fs';
 import { encodeEvent } from './line-codec';
@@ -45,22 +45,8 @@ export interface FileEventStoreOptions {
 
 const DEFAULT_RETAIN_EVENTS = 1000;
 const DEFAULT_COMMAND_MEMORY = 50_000;
-const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const consoleLog: FileStoreLog = { warn: (msg, fields) => console.warn(msg, fields) };
-
-/** Throws unless `roomId` is safe to use as a directory name. */
-function assertRoomId(roomId: string): void {
-	if (typeof roomId !== 'string' || !ROOM_ID.test(roomId)) {
-		throw new Error(`Invalid room id ${JSON.stringify(roomId)}: expected 1-64 characters of A-Z a-z 0-9 _ -`);
-	}
-}
-
-function assertVersion(value: number, what: string): void {
-	if (!Number.isSafeInteger(value) || value < 0) {
-		throw new Error(`${what} must be a non-negative integer, got ${String(value)}`);
-	}
-}
 
 /** The embedded EventStore, as returned by {@link openFileEventStore}. */
 export interface FileEventStore extends EventStore {
@@ -97,29 +83,18 @@ class EmbeddedEventStore implements FileEventStore {
 		return this.rooms.get(roomId)?.head ?? null;
 	}
 
-	async append(
-		roomId: string,
-		expectedVersion: number,
-		commandId: string,
-		events: NewEvent[],
-		epoch?: string,
-		after?: string,
-		digest?: string
-	): Promise<AppendResult> {
+	async append(...args: AppendArgs): Promise<AppendResult> {
 		// Everything up to the room's append() runs synchronously, so pipelined calls keep their call order.
 		this.assertOpen();
-		assertRoomId(roomId);
-		assertVersion(expectedVersion, 'expectedVersion');
-		if (typeof commandId !== 'string' || commandId.length === 0) throw new Error('commandId must be a non-empty string');
-		if (!Array.isArray(events) || events.length === 0) throw new Error(`Command ${commandId} has no events to append`);
-		assertDigest(digest);
+		assertAppend(...args);
+		const [roomId, expectedVersion, commandId, events, epoch, after, digest] = args;
 		const existing = this.rooms.get(roomId);
 		const known = existing?.findCommand(commandId) ?? null;
 		if (known !== null) return answerKnownCommand(await known, digest);
 		if (existing) return existing.append(expectedVersion, commandId, events, after, digest);
 		if (expectedVersion !== 0 || after !== undefined) return { ok: false, reason: 'version_conflict', currentVersion: 0 };
 		// Encode before creating the room, so an unstorable event leaves no empty room behind.
-		events.forEach((event, index) => encodeEvent(index + 1, commandId, event));
+		for (const event of events) encodeEvent(event);
 		const room = RoomLog.create(roomId, join(this.roomsDir, roomId), epoch ?? randomUUID(), this.settings, this.roomsDir);
 		this.rooms.set(roomId, room);
 		return room.append(0, commandId, events, undefined, digest);
@@ -127,11 +102,7 @@ class EmbeddedEventStore implements FileEventStore {
 
 	async readFrom(roomId: string, afterVersion: number, limit?: number): Promise<ReadResult> {
 		this.assertOpen();
-		assertRoomId(roomId);
-		assertVersion(afterVersion, 'afterVersion');
-		if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
-			throw new Error(`limit must be a positive integer, got ${String(limit)}`);
-		}
+		assertRead(roomId, afterVersion, limit);
 		const room = this.rooms.get(roomId);
 		return room ? room.read(afterVersion, limit) : { ok: true, events: [] };
 	}
@@ -147,10 +118,7 @@ class EmbeddedEventStore implements FileEventStore {
 	/** Writes the snapshot durably; a snapshot for an unknown room creates the room at that version. */
 	async saveSnapshot(roomId: string, snapshot: Snapshot): Promise<void> {
 		this.assertOpen();
-		assertRoomId(roomId);
-		assertVersion(snapshot.version, 'snapshot.version');
-		if (snapshot.version < 1) throw new Error('snapshot.version must be at least 1');
-		if (typeof snapshot.epoch !== 'string' || snapshot.epoch.length === 0) throw new Error('snapshot.epoch must be a non-empty string');
+		assertSnapshot(roomId, snapshot);
 		const existing = this.rooms.get(roomId);
 		if (existing) return existing.saveSnapshot(snapshot, false);
 		const room = RoomLog.create(roomId, join(this.roomsDir, roomId), snapshot.epoch, this.settings, this.roomsDir);
@@ -178,12 +146,6 @@ class EmbeddedEventStore implements FileEventStore {
 		const failed = results.find((result) => result.status === 'rejected');
 		if (failed?.status === 'rejected') throw new Error('Closing a room log failed', { cause: failed.reason });
 	}
-}
-
-function integerOption(value: number | undefined, fallback: number, name: string, min: number): number {
-	if (value === undefined) return fallback;
-	if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${String(value)}`);
-	return value;
 }
 
 async function recoverAllRooms(ctx: RecoveryContext, roomsDir: string, settings: RoomSettings): Promise<Map<string, RoomLog>> {

@@ -4,8 +4,8 @@
  * re-serialization.
  */
 import { crc32 } from 'node:zlib';
-import type { NewEvent, StoredEvent } from '../port';
-import { isRecord } from './json-shape';
+import { isStoredEvent } from '../contract';
+import type { StoredEvent } from '../port';
 
 const LINE_PREFIX = '{"c":"';
 const LINE_MIDDLE = '","e":';
@@ -14,22 +14,6 @@ const EVENT_OFFSET = LINE_PREFIX.length + 8 + LINE_MIDDLE.length;
 const CLOSING_BRACE = 0x7d;
 /** The byte that ends every line. */
 export const NEWLINE = 0x0a;
-
-function isStoredEvent(value: unknown): value is StoredEvent {
-	return (
-		isRecord(value) &&
-		typeof value.v === 'number' &&
-		Number.isSafeInteger(value.v) &&
-		value.v >= 1 &&
-		typeof value.commandId === 'string' &&
-		value.commandId.length > 0 &&
-		typeof value.at === 'string' &&
-		isRecord(value.actor) &&
-		typeof value.actor.id === 'string' &&
-		typeof value.actor.name === 'string' &&
-		'event' in value
-	);
-}
 
 /** Freezes what we hand out, so a caller mutating an event cannot silently change the log's memory copy. */
 export function deepFreeze<T>(value: T): T {
@@ -50,14 +34,12 @@ export interface EncodedEvent {
 }
 
 /**
- * Serializes one event as a log line. The event is read back from its own JSON so the copy kept in memory
- * is exactly what a restart will see (no Dates, no undefined fields), and anything recovery would reject
- * is refused now instead of bricking the next start.
+ * Serializes one event, numbered and checked by the caller (assertAppend), as a log line. The event is read
+ * back from its own JSON so the copy kept in memory is exactly what a restart will see (no Dates, no
+ * undefined fields), and anything recovery would reject is refused now instead of bricking the next start.
  */
-export function encodeEvent(v: number, commandId: string, input: NewEvent, digest?: string): EncodedEvent {
-	if (input.commandId !== commandId) {
-		throw new Error(`Event commandId ${JSON.stringify(input.commandId)} differs from the append's ${JSON.stringify(commandId)}`);
-	}
+export function encodeEvent(input: StoredEvent, digest?: string): EncodedEvent {
+	const { v, commandId } = input;
 	const json = JSON.stringify({ v, commandId, at: input.at, actor: input.actor, event: input.event, digest });
 	const parsed: unknown = JSON.parse(json);
 	if (!isStoredEvent(parsed)) {

@@ -3,7 +3,7 @@
  * `meta.json`, `snapshot.json` and the `log-<first>.jsonl` segments. Recovery and the writer both use these,
  * so the on-disk format is defined once.
  */
-import { isRecord } from './json-shape';
+import { isRecord } from '../contract';
 
 /** On-disk format version, written into meta.json and snapshot.json. */
 export const FORMAT = 1;

@@ -5,7 +5,7 @@
 import { open, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppendResult, CommandRange, KnownCommand, NewEvent, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
+import type { AppendResult, CommandRange, KnownCommand, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
 import { fsyncDir, makePrivateDir, PRIVATE_FILE, writeFileAtomic, writeFully } from './durable-fs';
 import { encodeEvent } from './line-codec';
 import type { RecoveredRoom } from './recovery';
@@ -142,7 +142,7 @@ export class RoomLog {
 	append(
 		expectedVersion: number,
 		commandId: string,
-		events: NewEvent[],
+		events: readonly StoredEvent[],
 		after?: string,
 		digest?: string
 	): Promise<AppendResult> | AppendResult {
@@ -151,9 +151,7 @@ export class RoomLog {
 			return { ok: false, reason: 'version_conflict', currentVersion: this.assignedHead };
 		}
 		// The digest rides on the command's first line, so a restart that reads the log knows it too.
-		const encoded = events.map((event, index) =>
-			encodeEvent(expectedVersion + 1 + index, commandId, event, index === 0 ? digest : undefined)
-		);
+		const encoded = events.map((event, index) => encodeEvent(event, index === 0 ? digest : undefined));
 		const range: CommandRange = { from: expectedVersion + 1, to: expectedVersion + events.length };
 		const known: KnownCommand = digest === undefined ? { ...range } : { ...range, digest };
 		this.assignedHead = range.to;

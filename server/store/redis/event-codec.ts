@@ -3,33 +3,15 @@
  * (the append script stores the strings it is given) and read back from their own JSON, so what the store
  * acknowledges is exactly what later reads return (no Dates, no undefined fields).
  */
-import type { NewEvent, StoredEvent } from '../port';
+import { isStoredEvent } from '../contract';
+import type { StoredEvent } from '../port';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function isStoredEvent(value: unknown): value is StoredEvent {
-	return (
-		isRecord(value) &&
-		typeof value.v === 'number' &&
-		Number.isSafeInteger(value.v) &&
-		value.v >= 1 &&
-		typeof value.commandId === 'string' &&
-		value.commandId.length > 0 &&
-		typeof value.at === 'string' &&
-		isRecord(value.actor) &&
-		typeof value.actor.id === 'string' &&
-		typeof value.actor.name === 'string' &&
-		'event' in value
-	);
-}
-
-/** The JSON of event `v` of command `commandId`; throws if the event could not be read back as a StoredEvent. */
-export function encodeEvent(v: number, commandId: string, input: NewEvent): string {
-	if (input.commandId !== commandId) {
-		throw new Error(`Event commandId ${JSON.stringify(input.commandId)} differs from the append's ${JSON.stringify(commandId)}`);
-	}
+/**
+ * The JSON of one event, numbered and checked by the caller (assertAppend); throws if the event could not be
+ * read back as a StoredEvent.
+ */
+export function encodeEvent(input: StoredEvent): string {
+	const { v, commandId } = input;
 	const json = JSON.stringify({ v, commandId, at: input.at, actor: input.actor, event: input.event });
 	if (!isStoredEvent(JSON.parse(json))) {
 		throw new Error(`Event ${v} of command ${commandId} is not a storable StoredEvent (needs at, actor {id, name}, JSON event)`);

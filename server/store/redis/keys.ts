@@ -19,9 +19,6 @@
  *   blob:{<sha256>}:rooms       SET      ids of the rooms that uploaded the blob
  */
 
-/** Room ids the stores accept: the same rule as the embedded store, and never a `{`, `}` or `:`. */
-export const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** Blob ids: sha256 in lowercase hex. */
 export const BLOB_ID = /^[0-9a-f]{64}$/;
 

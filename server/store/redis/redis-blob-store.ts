@@ -20,7 +20,8 @@ import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { BlobInfo, BlobStore, ByteRange } from '../port';
 import { blobIdOf } from '../blob-id';
-import { BLOB_BYTES_KEY, BLOB_ID, blobKeys, ROOM_ID } from './keys';
+import { ROOM_ID } from '../contract';
+import { BLOB_BYTES_KEY, BLOB_ID, blobKeys } from './keys';
 import { redisCall } from './redis-errors';
 
 function assertBlobId(id: string): void {

@@ -4,8 +4,8 @@
  *
  * - append: ONE Lua script checks the commandId (a repeat returns the original range), then the expected
  *   version (a mismatch returns the current version), then XADDs each event with its version as the stream
- *   entry id, records the command's range and moves the head. The event JSON (with `v`) is built here and
- *   passed in as arguments. A room id is added to the global `rooms` set (one single-key SADD, sent on the
+ *   entry id, records the command's range and moves the head. The events come numbered by the caller (checked
+ *   by assertAppend, ../contract.ts); their JSON (with `v`) is built here and passed in as arguments. A room id is added to the global `rooms` set (one single-key SADD, sent on the
  *   same connection right before the script) when a room may be created: expectedVersion 0 or a snapshot.
  * - Every command of one call is sent synchronously, before the call's first `await`, so appends that are
  *   issued without awaiting (pipelined) reach Redis, and take their versions, in call order.
@@ -26,20 +26,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type {
-	AppendResult,
-	CommandRange,
-	EventStore,
-	KnownCommand,
-	NewEvent,
-	ReadResult,
-	RoomHead,
-	Snapshot,
-	StoredEvent
-} from '../port';
-import { StoreUnavailableError, answerKnownCommand, assertDigest } from '../port';
+import type { AppendArgs, AppendResult, CommandRange, EventStore, KnownCommand, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
+import { StoreUnavailableError } from '../port';
+import { ROOM_ID, answerKnownCommand, assertAppend, assertRead, assertRoomId, assertSnapshot, integerOption, isRecord } from '../contract';
 import { decodeEntry, encodeEvent } from './event-codec';
-import { ROOM_ID, ROOMS_KEY, entryId, roomKeys } from './keys';
+import { ROOMS_KEY, entryId, roomKeys } from './keys';
 import { waitForRedisReady } from './redis-client';
 import { describeRedisFailure, redisCall, storeUnavailable } from './redis-errors';
 import { APPEND_SCRIPT, SNAPSHOT_SCRIPT } from './scripts';
@@ -78,24 +69,6 @@ type ScriptedRedis = Redis & Record<typeof APPEND_COMMAND | typeof SNAPSHOT_COMM
 
 const consoleLog: RedisStoreLog = { warn: (msg, fields) => console.warn(msg, fields) };
 
-function assertRoomId(roomId: string): void {
-	if (typeof roomId !== 'string' || !ROOM_ID.test(roomId)) {
-		throw new Error(`Invalid room id ${JSON.stringify(roomId)}: expected 1-64 characters of A-Z a-z 0-9 _ -`);
-	}
-}
-
-function assertVersion(value: number, what: string): void {
-	if (!Number.isSafeInteger(value) || value < 0) {
-		throw new Error(`${what} must be a non-negative integer, got ${String(value)}`);
-	}
-}
-
-function integerOption(value: number | undefined, fallback: number, name: string, min: number): number {
-	if (value === undefined) return fallback;
-	if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${String(value)}`);
-	return value;
-}
-
 /** A script reply: `[status, detail]`, both strings. */
 function scriptReply(raw: unknown, script: string): [string, string] {
 	if (Array.isArray(raw) && typeof raw[0] === 'string' && typeof raw[1] === 'string') return [raw[0], raw[1]];
@@ -124,10 +97,6 @@ function parseCount(text: string | null | undefined, what: string, roomId: strin
 		throw new Error(`Room ${roomId}: unreadable ${what} ${JSON.stringify(text)} in Redis`);
 	}
 	return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 class RedisEventStoreImpl implements RedisEventStore {
@@ -164,24 +133,12 @@ class RedisEventStoreImpl implements RedisEventStore {
 		return { version: parseCount(version, 'version', roomId), epoch };
 	}
 
-	async append(
-		roomId: string,
-		expectedVersion: number,
-		commandId: string,
-		events: NewEvent[],
-		epoch?: string,
-		after?: string,
-		digest?: string
-	): Promise<AppendResult> {
+	async append(...args: AppendArgs): Promise<AppendResult> {
 		// Everything up to the Redis calls is synchronous, so pipelined appends reach Redis in call order.
 		this.assertOpen();
-		assertRoomId(roomId);
-		assertVersion(expectedVersion, 'expectedVersion');
-		if (typeof commandId !== 'string' || commandId.length === 0) throw new Error('commandId must be a non-empty string');
-		if (!Array.isArray(events) || events.length === 0) throw new Error(`Command ${commandId} has no events to append`);
-		if (epoch !== undefined && (typeof epoch !== 'string' || epoch.length === 0)) throw new Error('epoch must be a non-empty string');
-		assertDigest(digest);
-		const encoded = events.map((event, index) => encodeEvent(expectedVersion + 1 + index, commandId, event));
+		assertAppend(...args);
+		const [roomId, expectedVersion, commandId, events, epoch, after, digest] = args;
+		const encoded = events.map(encodeEvent);
 		const keys = roomKeys(roomId);
 		const raw = await redisCall('append', async () => {
 			// Registered before the script runs (same connection, sent first); idempotent.
@@ -217,11 +174,7 @@ class RedisEventStoreImpl implements RedisEventStore {
 
 	async readFrom(roomId: string, afterVersion: number, limit?: number): Promise<ReadResult> {
 		this.assertOpen();
-		assertRoomId(roomId);
-		assertVersion(afterVersion, 'afterVersion');
-		if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
-			throw new Error(`limit must be a positive integer, got ${String(limit)}`);
-		}
+		assertRead(roomId, afterVersion, limit);
 		const keys = roomKeys(roomId);
 		const start = entryId(afterVersion + 1);
 		// One transaction, so a snapshot trimming the log cannot slip between the meta and the range.
@@ -261,10 +214,7 @@ class RedisEventStoreImpl implements RedisEventStore {
 
 	async saveSnapshot(roomId: string, snapshot: Snapshot): Promise<void> {
 		this.assertOpen();
-		assertRoomId(roomId);
-		assertVersion(snapshot.version, 'snapshot.version');
-		if (snapshot.version < 1) throw new Error('snapshot.version must be at least 1');
-		if (typeof snapshot.epoch !== 'string' || snapshot.epoch.length === 0) throw new Error('snapshot.epoch must be a non-empty string');
+		assertSnapshot(roomId, snapshot);
 		const body = JSON.stringify({ version: snapshot.version, epoch: snapshot.epoch, state: snapshot.state });
 		if (!('state' in (JSON.parse(body) as object))) throw new Error('snapshot.state must be JSON');
 		const keys = roomKeys(roomId);

@@ -1,33 +1,25 @@
 /**
- * The Redis event store against a real redis-server (started on a free port, AOF always), no mocks: the same
- * contract as the file store, plus what only Redis mode has (hash-tagged keys, two clients racing on one
- * room, failing fast while Redis is down and recovering after it returns).
+ * What only the Redis event store has, against a real redis-server (started on a free port, AOF always), no
+ * mocks: hash-tagged keys and stream entry ids, two clients racing on one room (the Lua script's atomicity),
+ * exact trimming behind a snapshot, failing fast while Redis is down and recovering after it returns, and the
+ * AOF warning. The EventStore contract it shares with the file store is event-store-contract.test.ts.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError, type AppendResult, type NewEvent } from '../../server/store/port';
+import { StoreUnavailableError, type AppendResult } from '../../server/store/port';
 import { createRedisClient, waitForRedisReady } from '../../server/store/redis/redis-client';
 import { openRedisEventStore, type RedisEventStore, type RedisEventStoreOptions } from '../../server/store/redis/redis-event-store';
 import { prng } from '../support/prng';
 import { canRunRedisTests, startRedis, type RedisServer } from '../support/redis-server';
+import { eventsFor } from '../support/stored-events';
 
 const ROOM = 'r1';
-
-/** `count` events of one command, each carrying its index so reads can be checked. */
-function eventsFor(commandId: string, count = 1): NewEvent[] {
-	return Array.from({ length: count }, (_, index) => ({
-		commandId,
-		at: '2024-05-01T10:00:00.000Z',
-		actor: { id: 'u1', name: 'Ada' },
-		event: { type: 'note.added', commandId, index }
-	}));
-}
 
 /** Appends `commands` single-event commands named c1, c2, ... one after another. */
 async function appendCommands(store: RedisEventStore, commands: number, roomId = ROOM): Promise<void> {
 	for (let i = 1; i <= commands; i++) {
-		const head = await store.head(roomId);
-		const result = await store.append(roomId, head?.version ?? 0, `c${i}`, eventsFor(`c${i}`), 'epoch-1');
+		const version = (await store.head(roomId))?.version ?? 0;
+		const result = await store.append(roomId, version, `c${i}`, eventsFor(`c${i}`, 1, version), 'epoch-1');
 		expect(result.ok).toBe(true);
 	}
 }
@@ -75,46 +67,7 @@ describe.runIf(redisAvailable)('redis event store', () => {
 		return openRedisEventStore({ redis: client(), log: { warn: () => {} }, ...options });
 	}
 
-	describe('appends and reads', () => {
-		it('appends, reads and reports the head', async () => {
-			const store = await openStore();
-			expect(await store.head(ROOM)).toBeNull();
-			expect(await store.listRooms()).toEqual([]);
-			const first = await store.append(ROOM, 0, 'c1', eventsFor('c1', 2), 'epoch-1');
-			expect(first).toEqual({ ok: true, duplicate: false, range: { from: 1, to: 2 } });
-			const second = await store.append(ROOM, 2, 'c2', eventsFor('c2'));
-			expect(second).toEqual({ ok: true, duplicate: false, range: { from: 3, to: 3 } });
-
-			expect(await store.head(ROOM)).toEqual({ version: 3, epoch: 'epoch-1' });
-			expect(await store.listRooms()).toEqual([ROOM]);
-			const all = await store.readFrom(ROOM, 0);
-			expect(all.ok && all.events.map((e) => [e.v, e.commandId])).toEqual([
-				[1, 'c1'],
-				[2, 'c1'],
-				[3, 'c2']
-			]);
-			expect(all.ok && all.events[1]).toEqual({
-				v: 2,
-				commandId: 'c1',
-				at: '2024-05-01T10:00:00.000Z',
-				actor: { id: 'u1', name: 'Ada' },
-				event: { type: 'note.added', commandId: 'c1', index: 1 }
-			});
-			expect(versions(await store.readFrom(ROOM, 1, 1))).toEqual([2]);
-			expect(versions(await store.readFrom(ROOM, 1, 10))).toEqual([2, 3]);
-			expect(await store.readFrom(ROOM, 3)).toEqual({ ok: true, events: [] });
-			expect(await store.readFrom(ROOM, 9)).toEqual({ ok: true, events: [] });
-			expect(await store.readFrom('unknown', 0)).toEqual({ ok: true, events: [] });
-		});
-
-		it('creates a room with a random epoch when none is given', async () => {
-			const store = await openStore();
-			await store.append(ROOM, 0, 'c1', eventsFor('c1'));
-			const head = await store.head(ROOM);
-			expect(head?.version).toBe(1);
-			expect(head?.epoch).toMatch(/^[0-9a-f-]{36}$/);
-		});
-
+	describe('keys in Redis', () => {
 		it('keeps every room key on one hash tag, and lists rooms in the global set', async () => {
 			const store = await openStore();
 			await appendCommands(store, 2);
@@ -148,114 +101,12 @@ describe.runIf(redisAvailable)('redis event store', () => {
 			expect(await store.listRooms()).toEqual(['a-room', 'b-room']);
 		});
 
-		it('appends on top of the named previous command only (`after`)', async () => {
-			const store = await openStore();
-			await appendCommands(store, 2); // c1, c2
-			// Version 2 is c2's: an append naming c1 as the one before it is refused, one naming c2 goes on.
-			expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'c1')).toEqual({
-				ok: false,
-				reason: 'version_conflict',
-				currentVersion: 2
-			});
-			expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'unknown')).toMatchObject({ ok: false, reason: 'version_conflict' });
-			expect(await store.append(ROOM, 2, 'next', eventsFor('next'), undefined, 'c2')).toEqual({ ok: true, duplicate: false, range: { from: 3, to: 3 } });
-			expect(await admin.xlen('room:{r1}:log')).toBe(3);
-		});
-
-		it('answers a stale expectedVersion with version_conflict and writes nothing', async () => {
-			const store = await openStore();
-			await appendCommands(store, 2);
-			expect(await store.append(ROOM, 1, 'late', eventsFor('late'))).toEqual({
-				ok: false,
-				reason: 'version_conflict',
-				currentVersion: 2
-			});
-			expect(await store.append(ROOM, 0, 'recreate', eventsFor('recreate'), 'epoch-2')).toEqual({
-				ok: false,
-				reason: 'version_conflict',
-				currentVersion: 2
-			});
-			expect(await store.append('fresh', 4, 'x', eventsFor('x'))).toEqual({
-				ok: false,
-				reason: 'version_conflict',
-				currentVersion: 0
-			});
-			expect(await store.head(ROOM)).toEqual({ version: 2, epoch: 'epoch-1' });
-			expect(await store.head('fresh')).toBeNull();
-			expect(await store.lookupCommand(ROOM, 'late')).toBeNull();
-			expect(await admin.xlen('room:{r1}:log')).toBe(2);
-			expect(await admin.exists('room:{fresh}:meta', 'room:{fresh}:log')).toBe(0);
-		});
-
-		it('returns the original range for a repeated commandId, also through a fresh client', async () => {
-			const store = await openStore();
-			await store.append(ROOM, 0, 'first', eventsFor('first', 2), 'epoch-1');
-			await store.append(ROOM, 2, 'second', eventsFor('second'));
-			const retry = await store.append(ROOM, 0, 'first', eventsFor('first', 2));
-			expect(retry).toEqual({ ok: true, duplicate: true, range: { from: 1, to: 2 } });
-			expect((await store.head(ROOM))?.version).toBe(3);
-			await store.close();
-
-			const reopened = await openStore();
-			expect(await reopened.lookupCommand(ROOM, 'first')).toEqual({ from: 1, to: 2 });
-			expect(await reopened.lookupCommand(ROOM, 'never')).toBeNull();
-			expect(await reopened.append(ROOM, 3, 'first', eventsFor('first', 2))).toEqual({
-				ok: true,
-				duplicate: true,
-				range: { from: 1, to: 2 }
-			});
-			expect((await reopened.head(ROOM))?.version).toBe(3);
-			expect(await admin.xlen('room:{r1}:log')).toBe(3);
-		});
-
-		it('answers a duplicate sent while the original is in flight', async () => {
-			const store = await openStore();
-			const original = store.append(ROOM, 0, 'c1', eventsFor('c1'), 'epoch-1');
-			const duplicate = store.append(ROOM, 0, 'c1', eventsFor('c1'));
-			expect(await duplicate).toEqual({ ok: true, duplicate: true, range: { from: 1, to: 1 } });
-			expect(await original).toEqual({ ok: true, duplicate: false, range: { from: 1, to: 1 } });
-		});
-
-		it('writes pipelined appends (not awaited) in call order', async () => {
-			const store = await openStore();
-			const pending = Array.from({ length: 50 }, (_, i) => store.append(ROOM, i * 2, `c${i}`, eventsFor(`c${i}`, 2), 'epoch-1'));
-			const results = await Promise.all(pending);
-			results.forEach((result, i) => {
-				expect(result).toEqual({ ok: true, duplicate: false, range: { from: i * 2 + 1, to: i * 2 + 2 } });
-			});
-			const all = await store.readFrom(ROOM, 0);
-			expect(all.ok).toBe(true);
-			if (!all.ok) return;
-			expect(all.events).toHaveLength(100);
-			all.events.forEach((event, index) => {
-				expect(event.v).toBe(index + 1);
-				expect(event.commandId).toBe(`c${Math.floor(index / 2)}`);
-			});
-		});
-
-		it('forgets the oldest commands beyond commandMemory', async () => {
+		it('trims the remembered commands to commandMemory in both keys', async () => {
 			const store = await openStore({ commandMemory: 3 });
 			await appendCommands(store, 5);
-			expect(await store.lookupCommand(ROOM, 'c1')).toBeNull();
-			expect(await store.lookupCommand(ROOM, 'c2')).toBeNull();
-			expect(await store.lookupCommand(ROOM, 'c3')).toEqual({ from: 3, to: 3 });
-			expect(await store.lookupCommand(ROOM, 'c5')).toEqual({ from: 5, to: 5 });
-			expect(await admin.hlen('room:{r1}:cmds')).toBe(3);
-			expect(await admin.zcard('room:{r1}:cmds-by-version')).toBe(3);
-		});
-
-		it('rejects invalid arguments before touching Redis', async () => {
-			const store = await openStore();
-			await expect(store.append('../escape', 0, 'c1', eventsFor('c1'))).rejects.toThrow(/Invalid room id/);
-			await expect(store.append('a}b', 0, 'c1', eventsFor('c1'))).rejects.toThrow(/Invalid room id/);
-			await expect(store.readFrom('a/b', 0)).rejects.toThrow(/Invalid room id/);
-			await expect(store.head('')).rejects.toThrow(/Invalid room id/);
-			await expect(store.head('x'.repeat(65))).rejects.toThrow(/Invalid room id/);
-			await expect(store.append(ROOM, -1, 'c1', eventsFor('c1'))).rejects.toThrow(/expectedVersion/);
-			await expect(store.append(ROOM, 0, 'c1', [])).rejects.toThrow(/no events/);
-			await expect(store.append(ROOM, 0, 'c1', eventsFor('other'))).rejects.toThrow(/differs/);
-			await expect(store.readFrom(ROOM, 0, 0)).rejects.toThrow(/limit/);
-			expect(await admin.dbsize()).toBe(0);
+			// Which commands are forgotten is the contract's; here: neither key keeps the forgotten ones.
+			expect((await admin.hkeys('room:{r1}:cmds')).sort()).toEqual(['c3', 'c4', 'c5']);
+			expect(await admin.zrange('room:{r1}:cmds-by-version', '0', '-1')).toEqual(['c3', 'c4', 'c5']);
 		});
 	});
 
@@ -273,7 +124,7 @@ describe.runIf(redisAvailable)('redis event store', () => {
 				const order = random.chance(0.5) ? (['a', 'b'] as const) : (['b', 'a'] as const);
 				for (const who of order) {
 					const store = who === 'a' ? a : b;
-					(who === 'a' ? sentByA : sentByB).push(store.append(ROOM, v, `${who}${v}`, eventsFor(`${who}${v}`), 'epoch-1'));
+					(who === 'a' ? sentByA : sentByB).push(store.append(ROOM, v, `${who}${v}`, eventsFor(`${who}${v}`, 1, v), 'epoch-1'));
 					await new Promise((resolve) => setImmediate(resolve));
 				}
 			}
@@ -311,8 +162,8 @@ describe.runIf(redisAvailable)('redis event store', () => {
 					for (let i = 0; i < perClient; i++) {
 						const commandId = `s${s}-${i}`;
 						for (;;) {
-							const head = await store.head(ROOM);
-							const result = await store.append(ROOM, head?.version ?? 0, commandId, eventsFor(commandId, 2), 'epoch-1');
+							const version = (await store.head(ROOM))?.version ?? 0;
+							const result = await store.append(ROOM, version, commandId, eventsFor(commandId, 2, version), 'epoch-1');
 							if (result.ok) break;
 							conflicts++;
 						}
@@ -333,25 +184,7 @@ describe.runIf(redisAvailable)('redis event store', () => {
 		});
 	});
 
-	describe('snapshots and compaction', () => {
-		it('saves and loads a snapshot, and remembers commands after the log is trimmed', async () => {
-			const store = await openStore({ snapshotRetainEvents: 0 });
-			expect(await store.loadSnapshot(ROOM)).toBeNull();
-			await appendCommands(store, 5);
-			await store.saveSnapshot(ROOM, { version: 5, epoch: 'epoch-1', state: { notes: 5 } });
-			expect(await store.loadSnapshot(ROOM)).toEqual({ version: 5, epoch: 'epoch-1', state: { notes: 5 } });
-			expect(await admin.xlen('room:{r1}:log')).toBe(0);
-
-			const reopened = await openStore({ snapshotRetainEvents: 0 });
-			expect(await reopened.head(ROOM)).toEqual({ version: 5, epoch: 'epoch-1' });
-			expect(await reopened.lookupCommand(ROOM, 'c2')).toEqual({ from: 2, to: 2 });
-			expect(await reopened.append(ROOM, 5, 'c2', eventsFor('c2'))).toEqual({ ok: true, duplicate: true, range: { from: 2, to: 2 } });
-			expect(await reopened.readFrom(ROOM, 0)).toEqual({ ok: false, reason: 'compacted', oldestAvailable: 5 });
-			expect(await reopened.readFrom(ROOM, 5)).toEqual({ ok: true, events: [] });
-			expect(await reopened.append(ROOM, 5, 'c6', eventsFor('c6'))).toMatchObject({ ok: true, range: { from: 6, to: 6 } });
-			expect(versions(await reopened.readFrom(ROOM, 5))).toEqual([6]);
-		});
-
+	describe('trimming behind a snapshot', () => {
 		it('keeps snapshotRetainEvents events behind a snapshot and reports reads before them as compacted', async () => {
 			const store = await openStore({ snapshotRetainEvents: 5 });
 			await appendCommands(store, 20);
@@ -362,7 +195,7 @@ describe.runIf(redisAvailable)('redis event store', () => {
 			expect(versions(await store.readFrom(ROOM, 15))).toEqual([16, 17, 18, 19, 20]);
 			expect(versions(await store.readFrom(ROOM, 17, 2))).toEqual([18, 19]);
 
-			for (let i = 21; i <= 40; i++) await store.append(ROOM, i - 1, `c${i}`, eventsFor(`c${i}`));
+			for (let i = 21; i <= 40; i++) await store.append(ROOM, i - 1, `c${i}`, eventsFor(`c${i}`, 1, i - 1));
 			// A snapshot behind the head trims relative to the snapshot, not the head.
 			await store.saveSnapshot(ROOM, { version: 30, epoch: 'epoch-1', state: { at: 30 } });
 			expect(await store.readFrom(ROOM, 24)).toEqual({ ok: false, reason: 'compacted', oldestAvailable: 25 });
@@ -372,34 +205,6 @@ describe.runIf(redisAvailable)('redis event store', () => {
 			expect((await store.head(ROOM))?.version).toBe(40);
 		});
 
-		it('refuses a snapshot ahead of the log, with another epoch, or older than the stored one', async () => {
-			const store = await openStore();
-			await appendCommands(store, 3);
-			await expect(store.saveSnapshot(ROOM, { version: 4, epoch: 'epoch-1', state: {} })).rejects.toThrow(/ahead/);
-			await expect(store.saveSnapshot(ROOM, { version: 2, epoch: 'other', state: {} })).rejects.toThrow(/epoch/);
-			await store.saveSnapshot(ROOM, { version: 3, epoch: 'epoch-1', state: { at: 3 } });
-			await expect(store.saveSnapshot(ROOM, { version: 2, epoch: 'epoch-1', state: {} })).rejects.toThrow(/older/);
-			expect(await store.loadSnapshot(ROOM)).toEqual({ version: 3, epoch: 'epoch-1', state: { at: 3 } });
-			const refused = await store.saveSnapshot(ROOM, { version: 9, epoch: 'epoch-1', state: {} }).catch((e: unknown) => e);
-			expect(refused).not.toBeInstanceOf(StoreUnavailableError);
-		});
-
-		it('creates an unknown room from a snapshot, at the snapshot version', async () => {
-			const store = await openStore();
-			await store.saveSnapshot('restored', { version: 7, epoch: 'epoch-r', state: { restored: true } });
-			expect(await store.head('restored')).toEqual({ version: 7, epoch: 'epoch-r' });
-			expect(await store.listRooms()).toEqual(['restored']);
-			expect(await store.readFrom('restored', 0)).toEqual({ ok: false, reason: 'compacted', oldestAvailable: 7 });
-			expect(await store.readFrom('restored', 7)).toEqual({ ok: true, events: [] });
-			expect(await store.append('restored', 0, 'c1', eventsFor('c1'))).toEqual({
-				ok: false,
-				reason: 'version_conflict',
-				currentVersion: 7
-			});
-			expect(await store.append('restored', 7, 'c8', eventsFor('c8'))).toEqual({ ok: true, duplicate: false, range: { from: 8, to: 8 } });
-			expect(versions(await store.readFrom('restored', 7))).toEqual([8]);
-			expect((await store.head('restored'))?.epoch).toBe('epoch-r');
-		});
 	});
 
 	it('refuses calls after close without closing the caller\'s client', async () => {
@@ -442,13 +247,13 @@ describe.runIf(redisAvailable)('redis event store: Redis down and back', () => {
 
 	it('fails fast with StoreUnavailableError while Redis is down, then works again with every acknowledged event', async () => {
 		// 30 acknowledged commands, the last ten pipelined.
-		for (let v = 0; v < 20; v++) await store.append(ROOM, v, `c${v + 1}`, eventsFor(`c${v + 1}`), 'epoch-1');
-		await Promise.all(Array.from({ length: 10 }, (_, i) => store.append(ROOM, 20 + i, `c${21 + i}`, eventsFor(`c${21 + i}`))));
+		for (let v = 0; v < 20; v++) await store.append(ROOM, v, `c${v + 1}`, eventsFor(`c${v + 1}`, 1, v), 'epoch-1');
+		await Promise.all(Array.from({ length: 10 }, (_, i) => store.append(ROOM, 20 + i, `c${21 + i}`, eventsFor(`c${21 + i}`, 1, 20 + i))));
 		expect((await store.head(ROOM))?.version).toBe(30);
 
 		await server.kill();
 		const started = performance.now();
-		const failure = await store.append(ROOM, 30, 'c31', eventsFor('c31')).catch((e: unknown) => e);
+		const failure = await store.append(ROOM, 30, 'c31', eventsFor('c31', 1, 30)).catch((e: unknown) => e);
 		const elapsed = performance.now() - started;
 		expect(failure).toBeInstanceOf(StoreUnavailableError);
 		expect((failure as StoreUnavailableError).retryable).toBe(true);
@@ -467,14 +272,14 @@ describe.runIf(redisAvailable)('redis event store: Redis down and back', () => {
 		expect(all.ok && all.events.map((e) => e.commandId)).toEqual(Array.from({ length: 30 }, (_, i) => `c${i + 1}`));
 		expect(await store.lookupCommand(ROOM, 'c31')).toBeNull();
 		expect(await store.append(ROOM, 0, 'c30', eventsFor('c30'))).toEqual({ ok: true, duplicate: true, range: { from: 30, to: 30 } });
-		expect(await store.append(ROOM, 30, 'c31', eventsFor('c31'))).toEqual({ ok: true, duplicate: false, range: { from: 31, to: 31 } });
+		expect(await store.append(ROOM, 30, 'c31', eventsFor('c31', 1, 30))).toEqual({ ok: true, duplicate: false, range: { from: 31, to: 31 } });
 	});
 
 	it('settles appends in flight when Redis is SIGKILLed, and keeps every acknowledged one', async () => {
 		const room = 'in-flight';
 		type Outcome = { acked: true; to: number } | { acked: false; error: unknown };
 		const pending: Promise<Outcome>[] = Array.from({ length: 300 }, (_, i) =>
-			store.append(room, i, `p${i}`, eventsFor(`p${i}`), 'epoch-1').then(
+			store.append(room, i, `p${i}`, eventsFor(`p${i}`, 1, i), 'epoch-1').then(
 				(result): Outcome => {
 					if (!result.ok) throw new Error(`unexpected conflict at ${i}`);
 					return { acked: true, to: result.range.to };
