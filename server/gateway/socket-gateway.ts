@@ -4,7 +4,6 @@
  * throw into socket.io.
  */
 import { randomUUID } from 'node:crypto';
-import { parse as parseCookie } from 'cookie';
 import type { Socket } from 'socket.io';
 import {
 	CommandRequest,
@@ -22,6 +21,7 @@ import { z } from 'zod';
 import { SERVER_ONLY_COMMANDS, mayIssue } from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
+import { sessionTokenFromCookies } from '../http/session';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
 
 import { peopleChannel, roomChannel, type AppServer } from './channels';
@@ -30,8 +30,6 @@ import { createPresence } from './presence';
 
 export { roomChannel, type AppServer };
 
-/** The cookie that carries a browser's session token (httpOnly, SameSite=Strict). */
-export const SESSION_COOKIE = 'cr_session';
 /** The socket.io room of one session, so revoking it can close its connections on every instance. */
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -76,8 +74,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
-		const cookies = parseCookie(socket.request.headers.cookie ?? '');
-		const token = (auth.success && auth.data.token) || cookies[SESSION_COOKIE] || null;
+		const token = (auth.success && auth.data.token) || sessionTokenFromCookies(socket.request.headers.cookie);
 		deps.access
 			.session(token)
 			.then((session) => {

@@ -5,16 +5,15 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseCookie, serialize } from 'cookie';
 import QRCode from 'qrcode';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { Id, Name } from '../../src/lib/domain';
 import { PAIRING_TTL_MS, type AccessService, type Role } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
-import { SESSION_COOKIE } from '../gateway/socket-gateway';
 import { isAllowedOrigin, clientAddress } from './origin';
 import { readJson, sendJson } from './json';
+import { DEFAULT_COOKIE_MAX_AGE_S, isHttps, sessionCookie, sessionTokenOf } from './session';
 
 export interface AccessApiDeps {
 	access: AccessService;
@@ -34,22 +33,6 @@ const PairBody = z.strictObject({
 	name: Name,
 	mode: z.enum(['room', 'corridor']).default('room')
 });
-
-const SESSION_MAX_AGE_S = 180 * 24 * 3600;
-
-function isHttps(req: IncomingMessage): boolean {
-	return (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
-}
-
-function sessionCookie(req: IncomingMessage, token: string, maxAge = SESSION_MAX_AGE_S): string {
-	return serialize(SESSION_COOKIE, token, {
-		httpOnly: true,
-		sameSite: 'strict',
-		secure: isHttps(req),
-		path: '/',
-		maxAge
-	});
-}
 
 /** The origin links are made for: the address the person used to reach us. */
 function publicOrigin(req: IncomingMessage): string {
@@ -73,7 +56,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 		if (!adminHash || !header.startsWith('Bearer ')) return false;
 		return timingSafeEqual(adminHash, createHash('sha256').update(header.slice(7)).digest());
 	};
-	const tokenOf = (req: IncomingMessage) => parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+	const tokenOf = sessionTokenOf;
 
 	async function limited(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<boolean> {
 		try {
@@ -184,7 +167,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			const { code, token, expiresAt } = await access.startPairing();
 			const pairUrl = `${publicOrigin(req)}/pair#${code}`;
 			const qr = await QRCode.toString(pairUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-			res.setHeader('set-cookie', sessionCookie(req, token, PAIRING_TTL_MS / 1000 + SESSION_MAX_AGE_S));
+			res.setHeader('set-cookie', sessionCookie(req, token, PAIRING_TTL_MS / 1000 + DEFAULT_COOKIE_MAX_AGE_S));
 			sendJson(res, 200, { code, expiresAt, qr, pairUrl });
 			return true;
 		}

@@ -3,10 +3,9 @@
  * access (`access-api.ts`) and curation (`curate-api.ts`: uploads, imports, exports) have their own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseCookie } from 'cookie';
 import type { AccessService } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
-import { SESSION_COOKIE } from '../gateway/socket-gateway';
+import { sessionTokenOf } from './session';
 import type { BlobStore } from '../store/port';
 
 export interface ApiDeps {
@@ -71,7 +70,7 @@ export function createApiHandler({ engine, build, blobs, access, handleAccess, h
 				sendJson(res, 200, { ok: true, build });
 			} else if (url.pathname === '/api/rooms') {
 				// Only the rooms this browser has joined.
-				const session = await access.session(parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
+				const session = await access.session(sessionTokenOf(req));
 				const mine = (await engine.listRooms()).filter((r) => access.roleIn(session, r.id));
 				sendJson(res, 200, { rooms: mine.map((r) => ({ ...r, role: access.roleIn(session, r.id) })) });
 			} else if (BLOB_PATH.test(url.pathname)) {

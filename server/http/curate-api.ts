@@ -14,7 +14,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseCookie } from 'cookie';
 import { z } from 'zod';
 import { ImportMapping, type Role } from '../../src/lib/domain';
 import type { AccessService, Session } from '../access/access-service';
@@ -22,7 +21,7 @@ import type { RoomEngine } from '../engine/room-engine';
 import { checkBackup, writeBackup } from '../exports/backup';
 import { CSV_KINDS, exportCsv, type CsvKind } from '../exports/csv-export';
 import { readBody, storeUpload, UploadError } from '../files/uploads';
-import { SESSION_COOKIE } from '../gateway/socket-gateway';
+import { sessionTokenOf } from './session';
 import type { ImportService } from '../imports/import-service';
 import type { BlobStore } from '../store/port';
 import { readJson, SECURITY_HEADERS, sendJson } from './json';
@@ -72,7 +71,7 @@ export function createCurateApi(deps: CurateApiDeps) {
 	const { access, engine, blobs, imports } = deps;
 
 	async function sessionOf(req: IncomingMessage): Promise<{ token: string | null; session: Session | null }> {
-		const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+		const token = sessionTokenOf(req);
 		return { token, session: await access.session(token) };
 	}
 

@@ -1,0 +1,36 @@
+/**
+ * The session cookie: its name, how it is read from a request and how it is set. The HTTP endpoints and
+ * the socket handshake both read the token here, so neither needs the other.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parse as parseCookie, serialize } from 'cookie';
+
+/** The cookie that carries a browser's session token (httpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'cr_session';
+
+/** How long a browser keeps the cookie unless told otherwise. */
+export const DEFAULT_COOKIE_MAX_AGE_S = 180 * 24 * 3600;
+
+/** Whether the request reached us over HTTPS (directly, or through a proxy that says so). */
+export function isHttps(req: IncomingMessage): boolean {
+	return (req.socket as { encrypted?: boolean }).encrypted === true || req.headers['x-forwarded-proto'] === 'https';
+}
+
+/** The session token a Cookie header carries, or null. */
+export function sessionTokenFromCookies(header: string | undefined): string | null {
+	return parseCookie(header ?? '')[SESSION_COOKIE] || null;
+}
+
+/** The session token of a request, or null. */
+export const sessionTokenOf = (req: IncomingMessage): string | null => sessionTokenFromCookies(req.headers.cookie);
+
+/** A Set-Cookie value carrying `token` (an empty token with maxAge 0 clears it). */
+export function sessionCookie(req: IncomingMessage, token: string, maxAge = DEFAULT_COOKIE_MAX_AGE_S): string {
+	return serialize(SESSION_COOKIE, token, {
+		httpOnly: true,
+		sameSite: 'strict',
+		secure: isHttps(req),
+		path: '/',
+		maxAge
+	});
+}
