@@ -107,7 +107,9 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 
 		/**
 		 * Redeems an invite: adds the room to the caller's session (made if it has none) with the invite's
-		 * role, never lowering a role it already has. Returns the session token to set as the cookie.
+		 * role, never lowering a role it already has. The session always gets a fresh token (its grants carry
+		 * over and the old token stops working), so a token planted in a browser before it joined never
+		 * gains the rights of the join. Returns the token to set as the cookie.
 		 */
 		async join(
 			inviteToken: string,
@@ -121,14 +123,14 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 			}
 			const existing = await session(existingToken);
 			// A paired TV's session stays the TV's: a person opening a link in that browser gets their own.
-			const token = existing?.kind === 'person' && existingToken ? existingToken : newToken();
-			const base: Session = existing && existing.kind === 'person'
-				? existing
-				: { id: randomUUID(), name: name || 'Guest', kind: 'person', grants: {}, createdAt: iso() };
+			const carried = existing?.kind === 'person' ? existing : null;
+			const base: Session = carried ?? { id: randomUUID(), name: name || 'Guest', kind: 'person', grants: {}, createdAt: iso() };
 			const had = Object.hasOwn(base.grants, invite.roomId) ? base.grants[invite.roomId]!.role : null;
 			const role = had && RANK[had] > RANK[invite.role] ? had : invite.role;
 			const next: Session = { ...base, name: name || base.name, grants: { ...base.grants, [invite.roomId]: { role } } };
+			const token = newToken();
 			await kv.set(`session:${hashToken(token)}`, next);
+			if (carried && existingToken) await kv.delete(`session:${hashToken(existingToken)}`);
 			return { ok: true, token, session: next, roomId: invite.roomId, role };
 		},
 
