@@ -46,6 +46,17 @@ export const PAIRING_TTL_MS = 10 * 60_000;
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 6;
 
+/** One line of a room's access audit trail (kept in the access store, beside the room's events). */
+export interface AuditLine {
+	at: string;
+	action: 'renamed';
+	sessionId: string;
+	from: string;
+	to: string;
+}
+/** Audit lines kept per room (the newest). */
+const AUDIT_KEEP = 1_000;
+
 export type AccessError = { ok: false; code: 'not_found' | 'expired' | 'forbidden'; message: string };
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -65,6 +76,12 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 	async function session(token: string | undefined | null): Promise<Session | null> {
 		if (!token || !TOKEN_SHAPE.test(token)) return null;
 		return kv.get<Session>(`session:${hashToken(token)}`);
+	}
+
+	/** Records a change of name in the audit trail of every room the session belongs to. */
+	async function auditRename(s: Session, from: string): Promise<void> {
+		const line: AuditLine = { at: iso(), action: 'renamed', sessionId: s.id, from, to: s.name };
+		for (const roomId of Object.keys(s.grants)) await kv.push(`audit:${roomId}`, line, AUDIT_KEEP);
 	}
 
 	return {
@@ -131,8 +148,27 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 			const token = newToken();
 			await kv.set(`session:${hashToken(token)}`, next);
 			if (carried && existingToken) await kv.delete(`session:${hashToken(existingToken)}`);
+			if (carried && next.name !== carried.name) await auditRename(next, carried.name);
 			return { ok: true, token, session: next, roomId: invite.roomId, role };
 		},
+
+		/**
+		 * Renames a person: the name the server records on their changes from now on. Recorded in the
+		 * audit trail of each of their rooms. Screens are named by the facilitator who paired them.
+		 */
+		async rename(token: string | null, name: string): Promise<Session | 'screen' | null> {
+			const s = await session(token);
+			if (!s || !token) return null;
+			if (s.kind === 'screen') return 'screen';
+			if (s.name === name) return s;
+			const next: Session = { ...s, name };
+			await kv.set(`session:${hashToken(token)}`, next);
+			await auditRename(next, s.name);
+			return next;
+		},
+
+		/** A room's access audit trail, oldest first. */
+		audit: (roomId: string) => kv.list<AuditLine>(`audit:${roomId}`),
 
 		/** A TV asks to pair: returns its code (shown on screen) and its secret token (its cookie). */
 		async startPairing(): Promise<{ code: string; token: string; expiresAt: number }> {

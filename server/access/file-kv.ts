@@ -50,6 +50,16 @@ export async function openFileKv(dir: string, now: () => number = Date.now): Pro
 		},
 		async delete(key) {
 			if (entries.delete(key)) await persist();
+		},
+		async push(key, value, keep) {
+			const current = live(key)?.value;
+			const list = Array.isArray(current) ? current : [];
+			entries.set(key, { value: [...list, value].slice(-keep), expiresAt: null });
+			await persist();
+		},
+		async list<T>(key: string) {
+			const current = live(key)?.value;
+			return Array.isArray(current) ? (current as T[]) : [];
 		}
 	};
 }

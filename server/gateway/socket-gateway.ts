@@ -83,9 +83,11 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				socket.data.grants = Object.fromEntries(Object.entries(session?.grants ?? {}).map(([room, g]) => [room, g.role]));
 				// A wall page says it is a screen even when a person's session opened it.
 				socket.data.kind = (auth.success && auth.data.kind) || session?.kind || 'person';
+				// The name on a session's changes is the one the server holds (renaming is POST /api/me/name);
+				// a name in the handshake is ignored.
 				socket.data.actor = {
 					id: session?.id ?? (auth.success ? auth.data.clientId : undefined) ?? randomUUID(),
-					name: (session?.kind === 'screen' ? session.name : auth.success && auth.data.name) || session?.name || 'Guest'
+					name: session?.name ?? 'Guest'
 				};
 				next();
 			})

@@ -28,6 +28,7 @@ export interface AccessApiDeps {
 const RoleSchema = z.enum(['facilitator', 'contributor', 'viewer']);
 const JoinBody = z.strictObject({ token: z.string().min(1).max(100), name: z.string().trim().max(60).default('') });
 const InviteBody = z.strictObject({ role: RoleSchema });
+const RenameBody = z.strictObject({ name: z.string().trim().min(1).max(60) });
 const PairBody = z.strictObject({
 	code: z.string().trim().min(1).max(20),
 	name: Name,
@@ -87,6 +88,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 		const known =
 			pathname === '/api/join' ||
 			pathname === '/api/me' ||
+			pathname === '/api/me/name' ||
 			pathname === '/api/signout' ||
 			pathname.startsWith('/api/pair/') ||
 			ROOM_INVITES.test(pathname) ||
@@ -148,6 +150,16 @@ export function createAccessApi(deps: AccessApiDeps) {
 				kind: session?.kind ?? null,
 				rooms: Object.entries(session?.grants ?? {}).map(([roomId, g]) => ({ roomId, role: g.role, displayId: g.displayId ?? null }))
 			});
+			return true;
+		}
+
+		if (pathname === '/api/me/name' && method === 'POST') {
+			const body = RenameBody.safeParse(await readJson(req));
+			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { name }: a name of 1 to 60 characters.' }), true;
+			const renamed = await access.rename(tokenOf(req), body.data.name);
+			if (renamed === 'screen') return sendJson(res, 403, { error: 'forbidden', message: 'A screen keeps the name it was paired with.' }), true;
+			if (!renamed) return sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: only people who joined a room have a name here.' }), true;
+			sendJson(res, 200, { name: renamed.name });
 			return true;
 		}
 

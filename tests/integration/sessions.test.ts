@@ -4,9 +4,10 @@
  * from the server's session, not from the client.
  */
 import type { IncomingMessage } from 'node:http';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookie } from '../../server/http/session';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { createRoom, join, nextEvents, send, startTestServer, type TestServer, type TestSocket } from '../support/test-server';
 
 const ROOM = 'sessions-a';
 const OTHER = 'sessions-b';
@@ -95,5 +96,52 @@ describe('the session cookie', () => {
 		const cookie = sessionCookie(request(false), 'T'.repeat(43));
 		expect(cookie.startsWith(`${SESSION_COOKIE}=`)).toBe(true);
 		expect(cookie).not.toMatch(/Secure/);
+	});
+});
+
+describe('names', () => {
+	const ROOM_N = 'sessions-names';
+
+	async function connectAs(auth: Record<string, string>): Promise<TestSocket> {
+		const socket: TestSocket = connect(server.url, { transports: ['websocket'], auth, forceNew: true, reconnection: false });
+		opened.push(socket);
+		await new Promise<void>((resolve, reject) => {
+			socket.once('connect', () => resolve());
+			socket.once('connect_error', reject);
+		});
+		return socket;
+	}
+	const opened: TestSocket[] = [];
+	afterAll(() => opened.forEach((s) => s.disconnect()));
+
+	it('records the session’s name on events, whatever name the handshake claims', async () => {
+		const token = await server.access.grantDirectly(ROOM_N, 'facilitator', 'Casey');
+		const socket = await connectAs({ token, name: 'The CEO' });
+		await createRoom(socket, ROOM_N);
+		const added = nextEvents(socket, (m) => m.events.some((e) => e.event.type === 'stage.added'));
+		const result = await send(socket, ROOM_N, { type: 'stage.add', stageId: 'use', name: 'Use', customerGoal: 'It works' });
+		expect(result.ok).toBe(true);
+		const actors = (await added).events.map((e) => e.actor.name);
+		expect(actors).toEqual(['Casey']);
+	});
+
+	it('renaming is an explicit request that the next connection records and the audit trail keeps', async () => {
+		const token = await server.access.grantDirectly(ROOM_N, 'contributor', 'Robin');
+		const renamed = await http('/api/me/name', { body: { name: 'Robin Lee' }, cookie: token });
+		expect(renamed).toMatchObject({ status: 200, body: { name: 'Robin Lee' } });
+
+		const socket = await connectAs({ token });
+		expect((await join(socket, ROOM_N)).ok).toBe(true);
+		const added = nextEvents(socket, (m) => m.events.some((e) => e.event.type === 'stage.added'));
+		expect((await send(socket, ROOM_N, { type: 'stage.add', stageId: 'pay', name: 'Pay', customerGoal: 'Clear bills' })).ok).toBe(true);
+		expect((await added).events.map((e) => e.actor.name)).toEqual(['Robin Lee']);
+
+		const audit = await server.access.audit(ROOM_N);
+		expect(audit).toContainEqual(expect.objectContaining({ action: 'renamed', from: 'Robin', to: 'Robin Lee' }));
+	});
+
+	it('refuses a rename without a session, and an empty name', async () => {
+		expect((await http('/api/me/name', { body: { name: 'Nobody' } })).status).toBe(401);
+		expect((await http('/api/me/name', { body: { name: '  ' }, cookie: facilitator })).status).toBe(400);
 	});
 });

@@ -82,6 +82,9 @@ const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 export const joinWithInvite = (token: string, name: string) =>
 	call<{ roomId: string; role: Role; name: string }>('/api/join', post({ token, name }));
 
+/** Changes the name the server records on this person's changes (recorded in the rooms' audit trail). */
+export const renameMe = (name: string) => call<{ name: string }>('/api/me/name', post({ name }));
+
 /** Who this browser is signed in as, and in which rooms. */
 export const fetchMe = () => call<Me>('/api/me');
 

@@ -106,6 +106,7 @@ export interface HelloMessage {
 
 /** What a client may put in the socket handshake `auth` (never in a query string). */
 export const HandshakeAuth = z.object({
+	/** Ignored: the name on a session's changes is the one the server holds (see POST /api/me/name). */
 	name: z.string().trim().max(60).optional(),
 	clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
 	/** A wall (TV or big screen) or a person's app; presence lists them apart. */
