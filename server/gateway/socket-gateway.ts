@@ -4,18 +4,13 @@
  * throw into socket.io.
  */
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io';
 import {
 	CommandRequest,
 	HandshakeAuth,
 	JoinRequest,
 	invalidPayload,
-	type ClientToServerEvents,
 	type ErrorResult,
-	type InterServerEvents,
-	type RoomEventsMessage,
-	type ServerToClientEvents,
-	type SocketData
+	type RoomEventsMessage
 } from '../../src/lib/protocol';
 import { z } from 'zod';
 import { SERVER_ONLY_COMMANDS, mayIssue } from '../../src/lib/domain';
@@ -24,15 +19,17 @@ import type { AccessService } from '../access/access-service';
 import { sessionTokenFromCookies } from '../http/session';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
 
-import { peopleChannel, roomChannel, type AppServer } from './channels';
+import { peopleChannel, roomChannel, type AppServer, type AppSocket } from './channels';
 import { encodedOnce, encodeJoinAnswersOnce } from './join-encoding';
+import { clientAddress } from '../http/origin';
+import { connectionCounter, mayRunCommand, type ConnectionLimits } from './limits';
 import { createPresence } from './presence';
+import { watchSessionLifetimes } from './session-expiry';
 
 export { roomChannel, type AppServer };
 
 /** The socket.io room of one session, so revoking it can close its connections on every instance. */
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
-type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** The engine's only way out: one emit to everyone in the room, after the append committed. */
 export function socketBroadcaster(io: AppServer): Broadcaster {
@@ -65,12 +62,22 @@ export interface GatewayDeps {
 	storeStatus: () => 'ok' | 'unavailable';
 	access: AccessService;
 	commandLimiter: RateLimiterAbstract;
+	/** Command budgets shared by a session's connections and by an address (none when absent). */
+	sessionCommandLimiter?: RateLimiterAbstract;
+	addressCommandLimiter?: RateLimiterAbstract;
+	/** Most open connections per client address, with and without a session (no limit when absent). */
+	connectionLimits?: ConnectionLimits;
+	/** How often connections are checked against their session's lifetime (default every minute). */
+	sessionSweepMs?: number;
 }
 
 /** Wires the handlers of every connection. */
 export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	const { engine, log, build } = deps;
 	const presence = createPresence(io, log);
+	const stopSweep = watchSessionLifetimes(io, deps.access, log, deps.sessionSweepMs);
+	const connections = connectionCounter(deps.connectionLimits ?? { perAddress: Infinity, anonymousPerAddress: Infinity });
+	const commandLimits = { connection: deps.commandLimiter, session: deps.sessionCommandLimiter, address: deps.addressCommandLimiter };
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
@@ -78,9 +85,14 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		deps.access
 			.session(token)
 			.then((session) => {
+				if (!connections.admits(clientAddress(socket.request), session !== null)) {
+					return next(new Error('Too many connections from your network address. Close pages or screens you no longer use; the operator can raise MAX_CONNECTIONS_PER_ADDRESS.'));
+				}
 				// A connection without a session may connect (to be told what to do) but joins nothing.
 				socket.data.sessionId = session?.id ?? null;
 				socket.data.grants = Object.fromEntries(Object.entries(session?.grants ?? {}).map(([room, g]) => [room, g.role]));
+				socket.data.sessionEndsAt = session ? deps.access.endsAt(session) : null;
+				socket.data.sessionCheckedAt = deps.access.now();
 				// A wall page says it is a screen even when a person's session opened it.
 				socket.data.kind = (auth.success && auth.data.kind) || session?.kind || 'person';
 				// The name on a session's changes is the one the server holds (renaming is POST /api/me/name);
@@ -95,6 +107,10 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	});
 
 	io.on('connection', (socket: AppSocket) => {
+		const address = clientAddress(socket.request);
+		const hasSession = socket.data.sessionId !== null;
+		connections.opened(address, hasSession);
+		socket.on('disconnect', () => connections.closed(address, hasSession));
 		encodeJoinAnswersOnce(socket);
 		socket.emit('server:hello', { build, actor: socket.data.actor, signedIn: socket.data.sessionId !== null });
 		if (socket.data.sessionId) void socket.join(sessionChannel(socket.data.sessionId));
@@ -151,10 +167,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				}
 				// Creating a room is the one command sent before joining it (there is nothing to join yet).
 				if (command.type !== 'room.create' && !socket.rooms.has(roomChannel(roomId))) return reply(notJoined(roomId));
-				const allowed = await deps.commandLimiter.consume(socket.id).then(
-					() => true,
-					() => false
-				);
+				const allowed = await mayRunCommand(commandLimits, { socketId: socket.id, sessionId: socket.data.sessionId, address });
 				if (!allowed) return reply({ ok: false, code: 'rate_limited', message: 'Too many changes at once; they will be retried.' });
 				reply(await engine.execute(roomId, commandId, command, { ...socket.data.actor, role }));
 			})
@@ -187,5 +200,5 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		});
 	}
 
-	return { presence };
+	return { presence, stopSweep };
 }

@@ -13,7 +13,7 @@ import { PAIRING_TTL_MS, type AccessService, type Role } from '../access/access-
 import type { RoomEngine } from '../engine/room-engine';
 import { isAllowedOrigin, clientAddress } from './origin';
 import { readJson, sendJson } from './json';
-import { DEFAULT_COOKIE_MAX_AGE_S, isHttps, sessionCookie, sessionTokenOf } from './session';
+import { isHttps, sessionCookie, sessionTokenOf } from './session';
 
 export interface AccessApiDeps {
 	access: AccessService;
@@ -42,6 +42,7 @@ function publicOrigin(req: IncomingMessage): string {
 }
 
 const ROOM_INVITES = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites(?:\/(facilitator|contributor|viewer))?$/;
+const ROOM_INVITE_SESSIONS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites\/(facilitator|contributor|viewer)\/sessions$/;
 const ROOM_DISPLAYS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/displays$/;
 const ADMIN_SESSIONS = /^\/api\/admin\/rooms\/([A-Za-z0-9_-]{1,64})\/sessions$/;
 const AdminRoomBody = z.strictObject({ roomId: Id, name: Name, organisation: z.string().trim().max(120).default('') });
@@ -92,6 +93,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			pathname === '/api/signout' ||
 			pathname.startsWith('/api/pair/') ||
 			ROOM_INVITES.test(pathname) ||
+			ROOM_INVITE_SESSIONS.test(pathname) ||
 			ROOM_DISPLAYS.test(pathname) ||
 			pathname.startsWith('/api/admin/');
 		if (!known) return false;
@@ -137,7 +139,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { token, name }.' }), true;
 			const joined = await access.join(body.data.token, body.data.name, tokenOf(req));
 			if (!joined.ok) return sendJson(res, 404, { error: joined.code, message: joined.message }), true;
-			res.setHeader('set-cookie', sessionCookie(req, joined.token));
+			res.setHeader('set-cookie', sessionCookie(req, joined.token, access.cookieMaxAgeS(joined.session)));
 			sendJson(res, 200, { roomId: joined.roomId, role: joined.role, name: joined.session.name });
 			return true;
 		}
@@ -179,7 +181,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			const { code, token, expiresAt } = await access.startPairing();
 			const pairUrl = `${publicOrigin(req)}/pair#${code}`;
 			const qr = await QRCode.toString(pairUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-			res.setHeader('set-cookie', sessionCookie(req, token, PAIRING_TTL_MS / 1000 + DEFAULT_COOKIE_MAX_AGE_S));
+			res.setHeader('set-cookie', sessionCookie(req, token, (PAIRING_TTL_MS + access.lifetimes.maxMs) / 1000));
 			sendJson(res, 200, { code, expiresAt, qr, pairUrl });
 			return true;
 		}
@@ -206,6 +208,17 @@ export function createAccessApi(deps: AccessApiDeps) {
 			} else {
 				sendJson(res, 405, { error: 'method_not_allowed', message: 'Not here.' });
 			}
+			return true;
+		}
+
+		const fromLink = ROOM_INVITE_SESSIONS.exec(pathname);
+		if (fromLink) {
+			const [, roomId, role] = fromLink as unknown as [string, string, Role];
+			if (!(await requireRole(req, res, roomId, 'facilitator'))) return true;
+			if (method !== 'DELETE') return sendJson(res, 405, { error: 'method_not_allowed', message: 'Send DELETE to end these sessions.' }), true;
+			const ended = await access.endSessionsFromInvite(roomId, role);
+			for (const sessionId of ended) deps.onRevoked(sessionId, 'The facilitator ended access from the link you joined with. Ask them for a new link.');
+			sendJson(res, 200, { ended: ended.length });
 			return true;
 		}
 

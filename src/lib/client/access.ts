@@ -101,6 +101,10 @@ export const makeInvite = (roomId: string, role: Role) => call<{ role: Role; lin
 export const turnOffInvite = (roomId: string, role: Role) =>
 	call<{ ok: true }>(`${room(roomId)}/invites/${role}`, { method: 'DELETE' });
 
+/** Ends the access to a room of everyone who joined with a role's current link (facilitators only). */
+export const endAccessFromInvite = (roomId: string, role: Role) =>
+	call<{ ended: number }>(`${room(roomId)}/invites/${role}/sessions`, { method: 'DELETE' });
+
 /**
  * A TV asks for a pairing code (and gets its own session cookie). `msLeft` is measured against the
  * server's clock (its Date header), since TV sticks often have a wrong one.

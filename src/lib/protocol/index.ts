@@ -156,6 +156,10 @@ export interface SocketData {
 	sessionId: string | null;
 	/** Role per room, from the session, read when the connection opened. */
 	grants: Record<string, Role>;
+	/** When the session ends by itself (ms since the epoch); its connections close then. */
+	sessionEndsAt: number | null;
+	/** When the server last checked that the session is still live (ms since the epoch). */
+	sessionCheckedAt: number;
 }
 
 /** Turns zod issues into the short, path-based form sent to clients. */
