@@ -12,6 +12,7 @@ import { WIRE_LIMITS, type RoomEventsMessage } from '../src/lib/protocol';
 import type { AccessService } from './access/access-service';
 import { createRoomEngine, type Broadcaster, type EngineLogger } from './engine/room-engine';
 import { announceStale } from './gateway/channels';
+import type { ConnectionLimits } from './gateway/limits';
 import { attachGateway, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
 import { createAccessApi } from './http/access-api';
 import { createApiHandler } from './http/api';
@@ -47,8 +48,19 @@ export interface ApplicationDeps {
 	/** Redis mode: publish and subscribe connections for fan-out across instances. */
 	fanout?: { pub: Redis; sub: Redis };
 	access: AccessService;
-	/** Rate limits (per client address for HTTP attempts, per connection for commands); Redis-backed in Redis mode. */
-	limiters?: { attempts: RateLimiterAbstract; commands: RateLimiterAbstract; restores?: RateLimiterAbstract };
+	/**
+	 * Rate limits: per client address for HTTP attempts; commands per connection, and (when given) per
+	 * session and per address. Redis-backed where shared, in Redis mode.
+	 */
+	limiters?: {
+		attempts: RateLimiterAbstract;
+		commands: RateLimiterAbstract;
+		sessionCommands?: RateLimiterAbstract;
+		addressCommands?: RateLimiterAbstract;
+		restores?: RateLimiterAbstract;
+	};
+	/** Most open connections per client address, with and without a session (no limit when absent). */
+	connectionLimits?: ConnectionLimits;
 	/** Other origins allowed to open sockets and post (e.g. behind a proxy with another host name). */
 	allowedOrigins?: readonly string[];
 	/** Enables the admin API (Bearer token): creating rooms, sessions for scripts. */
@@ -59,6 +71,8 @@ export interface ApplicationDeps {
 	allowedHosts?: readonly string[];
 	/** Which proxies to believe for X-Forwarded-For and X-Forwarded-Proto (TRUST_PROXY); none by default. */
 	trustProxy?: TrustProxy | null;
+	/** How often live connections are checked against their session's lifetime (default every minute). */
+	sessionSweepMs?: number;
 }
 
 /** Host names a test or embedded app answers for when none are given: this machine's loopback names. */
@@ -108,7 +122,12 @@ export function createApplication(deps: ApplicationDeps) {
 		build,
 		storeStatus: () => storeStatus,
 		access: deps.access,
-		commandLimiter: limiters.commands
+		commandLimiter: limiters.commands,
+		sessionCommandLimiter: limiters.sessionCommands,
+		addressCommandLimiter: limiters.addressCommands,
+		connectionLimits: deps.connectionLimits,
+		sessionSweepMs: deps.sessionSweepMs,
+		trustProxy
 	});
 	const handleAccess = createAccessApi({
 		access: deps.access,
@@ -224,6 +243,7 @@ export function createApplication(deps: ApplicationDeps) {
 		async close(): Promise<void> {
 			gateway.presence.close();
 			await collector.stop();
+			gateway.stopSweep();
 			io.close();
 			await engine.flush();
 			await deps.store.close();

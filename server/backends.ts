@@ -31,7 +31,7 @@ export async function openBackends(config: Config, log: EngineLogger) {
 				store: redis.store,
 				blobs: redis.blobs,
 				fanout: redis.fanout,
-				access: createAccessService(openRedisKv(redis.commandClient)),
+				access: createAccessService(openRedisKv(redis.commandClient), Date.now, config.sessionLifetimes),
 				limiters: {
 					// Attempts are counted per address, which may reach any instance: shared through Redis.
 					attempts: limiter('rl:attempts', 20, 60),
@@ -39,8 +39,12 @@ export async function openBackends(config: Config, log: EngineLogger) {
 					// memory, which spares every command a Redis round trip before the engine sees it.
 					commands: memoryCommandLimiter(config.commandRateLimit),
 					// Restores are counted per session, which may reach any instance.
-					restores: limiter('rl:restores', RESTORE_LIMIT.points, RESTORE_LIMIT.duration)
-				}
+					restores: limiter('rl:restores', RESTORE_LIMIT.points, RESTORE_LIMIT.duration),
+					// A session's connections and an address's may reach several instances: shared through Redis.
+					sessionCommands: limiter('rl:session-commands', config.commandRateLimit, 5),
+					addressCommands: limiter('rl:address-commands', config.addressCommandRateLimit, 5)
+				},
+				connectionLimits: config.connectionLimits
 			} satisfies Partial<ApplicationDeps>,
 			onStatus: redis.onStatus,
 			close: redis.close,
@@ -55,8 +59,15 @@ export async function openBackends(config: Config, log: EngineLogger) {
 		deps: {
 			store,
 			blobs: await openFileBlobStore(path.join(config.dataDir, 'blobs')),
-			access: createAccessService(await openFileKv(config.dataDir)),
-			limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(config.commandRateLimit), restores: memoryRestoreLimiter() }
+			access: createAccessService(await openFileKv(config.dataDir), Date.now, config.sessionLifetimes),
+			limiters: {
+				attempts: memoryAttemptsLimiter(),
+				commands: memoryCommandLimiter(config.commandRateLimit),
+				sessionCommands: memoryCommandLimiter(config.commandRateLimit),
+				addressCommands: memoryCommandLimiter(config.addressCommandRateLimit),
+				restores: memoryRestoreLimiter()
+			},
+			connectionLimits: config.connectionLimits
 		} satisfies Partial<ApplicationDeps>,
 		onStatus: undefined,
 		close: async () => {},

@@ -47,6 +47,16 @@ const Env = z.object({
 	TRUST_PROXY: z.string().default('false'),
 	/** Comma-separated host names requests may name in Host (default: HOST and the loopback names). */
 	ALLOWED_HOSTS: z.string().default(''),
+	/** Most commands everyone at one client address may send in any 5 seconds, together. */
+	COMMAND_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1000),
+	/** Most open socket connections from one client address (an office NAT may hold many TVs and laptops). */
+	MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
+	/** Most open socket connections without a session from one client address. */
+	MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+	/** A session ends after this many days unused (its sockets count as use). */
+	SESSION_IDLE_DAYS: z.coerce.number().positive().max(3650).default(30),
+	/** A session ends this many days after it began (joining again starts a new one). */
+	SESSION_MAX_DAYS: z.coerce.number().positive().max(3650).default(180),
 	/** Redis mode: several instances share one Redis (log, snapshots, blobs, fan-out). */
 	REDIS_URL: z
 		.string()
@@ -88,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		trustProxy,
 		adminToken: c.ADMIN_TOKEN,
 		commandRateLimit: c.COMMAND_RATE_LIMIT,
+		addressCommandRateLimit: c.COMMAND_RATE_LIMIT_PER_ADDRESS,
+		connectionLimits: { perAddress: c.MAX_CONNECTIONS_PER_ADDRESS, anonymousPerAddress: c.MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS },
+		sessionLifetimes: { idleMs: c.SESSION_IDLE_DAYS * 86_400_000, maxMs: c.SESSION_MAX_DAYS * 86_400_000 },
 		uploadLimit: Math.round(c.UPLOAD_LIMIT_MB * 1_048_576),
 		roomStorageLimit: Math.round(c.ROOM_STORAGE_LIMIT_MB * 1_048_576)
 	};

@@ -43,9 +43,13 @@ async function main(): Promise<void> {
 	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);
 
-	// Like a notebook server's token URL: a fresh facilitator link for the demo room on every start
-	// (the previous one stops working). Printed for the operator, never written to the log.
-	const demoLink = config.seedDemo && (await app.engine.state(DEMO_ROOM_ID)) ? await backend.deps.access.rotateInvite(DEMO_ROOM_ID, 'facilitator') : null;
+	// Like a notebook server's token URL: a fresh facilitator link for the demo room on every start in a
+	// terminal (the previous one stops working). Under a service manager or docker, stdout is a log: no
+	// link is made there; `npm run admin -- link demo` prints one on demand.
+	const demoLink =
+		config.seedDemo && process.stdout.isTTY && (await app.engine.state(DEMO_ROOM_ID))
+			? await backend.deps.access.rotateInvite(DEMO_ROOM_ID, 'facilitator')
+			: null;
 
 	app.httpServer.listen(config.port, config.host, () => {
 		const address = app.httpServer.address();
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
 				`Listening on every interface, but answering only requests for ${config.allowedHosts.join(', ')}: set ALLOWED_HOSTS to the names people use to reach this server (e.g. room.example.com, or this machine's address)`
 			);
 		}
+		if (config.seedDemo && !demoLink) log.info({ roomId: DEMO_ROOM_ID }, 'for a facilitator link to a room, run: npm run admin -- link <roomId>');
 		// Test harnesses read this line to learn the port when PORT=0.
 		if (process.env.CUSTOMER_ROOM_ANNOUNCE) process.stdout.write(`LISTENING ${port}\n`);
 	});

@@ -7,6 +7,9 @@
  * - TVs pair without a keyboard: `/tv` shows a short code; a facilitator enters it and names the screen;
  *   the TV's own random token becomes a viewer session for that room.
  * - Tokens are random (256 bits) and stored only as SHA-256 hashes; a link is shown once, when made.
+ * - Sessions end after an idle time and after an absolute lifetime (`SessionLifetimes`), checked on every
+ *   lookup; each grant remembers the invite link it came from, so a facilitator can end everyone's access
+ *   from one link.
  */
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { KvStore } from './kv';
@@ -18,6 +21,8 @@ export interface Grant {
 	role: Role;
 	/** For screens: the display this session is. */
 	displayId?: string;
+	/** The invite link (its id, not its token) this grant came from. */
+	inviteId?: string;
 }
 
 export interface Session {
@@ -27,9 +32,21 @@ export interface Session {
 	kind: 'person' | 'screen';
 	grants: Record<string, Grant>;
 	createdAt: string;
+	/** Last time the session was used (updated at most every few hours); absent on older records. */
+	lastSeenAt?: string;
 }
 
+/** How long sessions live: `idleMs` after their last use, and never more than `maxMs` after they began. */
+export interface SessionLifetimes {
+	idleMs: number;
+	maxMs: number;
+}
+const DAY_MS = 24 * 3600_000;
+export const DEFAULT_LIFETIMES: SessionLifetimes = { idleMs: 30 * DAY_MS, maxMs: 180 * DAY_MS };
+
 interface InviteRecord {
+	/** Not secret: names the link in the sessions made from it. */
+	id?: string;
 	roomId: string;
 	role: Role;
 	createdAt: string;
@@ -46,6 +63,19 @@ export const PAIRING_TTL_MS = 10 * 60_000;
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 6;
 
+/** One line of a room's access audit trail (kept in the access store, beside the room's events). */
+export interface AuditLine {
+	at: string;
+	action: 'renamed';
+	sessionId: string;
+	from: string;
+	to: string;
+}
+/** Audit lines kept per room (the newest). */
+const AUDIT_KEEP = 1_000;
+/** Sessions remembered per invite link (the newest), to end them together. */
+const INVITE_SESSIONS_KEEP = 10_000;
+
 export type AccessError = { ok: false; code: 'not_found' | 'expired' | 'forbidden'; message: string };
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -59,17 +89,85 @@ export function normalizeCode(input: string): string | null {
 	return [...code].every((c) => CODE_ALPHABET.includes(c)) ? code : null;
 }
 
-export function createAccessService(kv: KvStore, now: () => number = Date.now) {
+export function createAccessService(kv: KvStore, now: () => number = Date.now, lifetimes: SessionLifetimes = DEFAULT_LIFETIMES) {
 	const iso = () => new Date(now()).toISOString();
+	/** A session's last use is written at most this often, so a busy person does not rewrite it per request. */
+	const touchEveryMs = Math.min(lifetimes.idleMs / 24, 3600_000);
+
+	/** When a session ends by itself (ms since the epoch): idle or absolute, whichever comes first. */
+	function endsAt(s: Session): number {
+		const created = Date.parse(s.createdAt);
+		const seen = Date.parse(s.lastSeenAt ?? s.createdAt);
+		return Math.min(seen + lifetimes.idleMs, created + lifetimes.maxMs);
+	}
+
+	/** Stores a session under its token's hash, expiring with it; its id points at the hash. */
+	async function save(hash: string, s: Session): Promise<void> {
+		const ttl = Math.max(1, endsAt(s) - now());
+		await kv.set(`session:${hash}`, s, ttl);
+		await kv.set(`session-ref:${s.id}`, { hash }, ttl);
+	}
+
+	async function drop(hash: string, s: Session | null): Promise<void> {
+		await kv.delete(`session:${hash}`);
+		if (s) {
+			const ref = await kv.get<{ hash: string }>(`session-ref:${s.id}`);
+			if (ref?.hash === hash) await kv.delete(`session-ref:${s.id}`);
+		}
+	}
+
+	/** The live session stored under a hash, or null; an expired one is deleted, a used one touched. */
+	async function byHash(hash: string): Promise<Session | null> {
+		const s = await kv.get<Session>(`session:${hash}`);
+		if (!s) return null;
+		if (endsAt(s) <= now()) {
+			await drop(hash, s);
+			return null;
+		}
+		if (now() - Date.parse(s.lastSeenAt ?? s.createdAt) >= touchEveryMs) {
+			const touched = { ...s, lastSeenAt: iso() };
+			await save(hash, touched);
+			return touched;
+		}
+		return s;
+	}
 
 	async function session(token: string | undefined | null): Promise<Session | null> {
 		if (!token || !TOKEN_SHAPE.test(token)) return null;
-		return kv.get<Session>(`session:${hashToken(token)}`);
+		return byHash(hashToken(token));
+	}
+
+	/** Records a change of name in the audit trail of every room the session belongs to. */
+	async function auditRename(s: Session, from: string): Promise<void> {
+		const line: AuditLine = { at: iso(), action: 'renamed', sessionId: s.id, from, to: s.name };
+		for (const roomId of Object.keys(s.grants)) await kv.push(`audit:${roomId}`, line, AUDIT_KEEP);
 	}
 
 	return {
-		/** The session behind a token, or null (unknown, revoked, or malformed). */
+		/** The session behind a token, or null (unknown, revoked, expired, or malformed). */
 		session,
+
+		/** When a session ends by itself, in ms since the epoch (sockets are closed then). */
+		endsAt,
+
+		/** How long a browser should keep the cookie of this session, in seconds. */
+		cookieMaxAgeS: (s: Session) => Math.max(1, Math.ceil((Date.parse(s.createdAt) + lifetimes.maxMs - now()) / 1000)),
+
+		/**
+		 * Marks a session as in use (a socket stays connected), so its idle time starts again. Answers when
+		 * it now ends, or null if it has ended (expired, revoked, signed out).
+		 */
+		async touch(sessionId: string): Promise<number | null> {
+			const ref = await kv.get<{ hash: string }>(`session-ref:${sessionId}`);
+			const s = ref ? await byHash(ref.hash) : null;
+			return s ? endsAt(s) : null;
+		},
+
+		/** The service's clock (ms since the epoch). */
+		now,
+
+		/** How long sessions live. */
+		lifetimes,
 
 		/** The role a session has in a room, if any. */
 		roleIn(s: Session | null, roomId: string): Role | null {
@@ -82,10 +180,32 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 			if (previous) await kv.delete(`invite:${previous.hash}`);
 			const token = newToken();
 			const hash = hashToken(token);
-			const record: InviteRecord = { roomId, role, createdAt: iso() };
+			const record: InviteRecord = { id: randomUUID(), roomId, role, createdAt: iso() };
 			await kv.set(`invite:${hash}`, record);
-			await kv.set(`room-invite:${roomId}:${role}`, { hash, createdAt: record.createdAt });
+			await kv.set(`room-invite:${roomId}:${role}`, { hash, id: record.id, createdAt: record.createdAt });
 			return token;
+		},
+
+		/**
+		 * Ends everyone's access to a room that came from a role's current link: their grant for this room is
+		 * removed (a session left with no room ends). The link itself keeps working. Returns the ids of the
+		 * sessions changed, so their connections can be closed.
+		 */
+		async endSessionsFromInvite(roomId: string, role: Role): Promise<string[]> {
+			const current = await kv.get<{ id?: string }>(`room-invite:${roomId}:${role}`);
+			if (!current?.id) return [];
+			const ended: string[] = [];
+			for (const sessionId of new Set(await kv.list<string>(`invite-sessions:${current.id}`))) {
+				const ref = await kv.get<{ hash: string }>(`session-ref:${sessionId}`);
+				const s = ref ? await kv.get<Session>(`session:${ref.hash}`) : null;
+				if (!ref || !s || s.grants[roomId]?.inviteId !== current.id) continue;
+				const grants = Object.fromEntries(Object.entries(s.grants).filter(([room]) => room !== roomId));
+				if (Object.keys(grants).length === 0) await drop(ref.hash, s);
+				else await save(ref.hash, { ...s, grants });
+				ended.push(sessionId);
+			}
+			await kv.delete(`invite-sessions:${current.id}`);
+			return ended;
 		},
 
 		/** Stops a role's link from working. People who already joined keep their access. */
@@ -107,7 +227,9 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 
 		/**
 		 * Redeems an invite: adds the room to the caller's session (made if it has none) with the invite's
-		 * role, never lowering a role it already has. Returns the session token to set as the cookie.
+		 * role, never lowering a role it already has. The session always gets a fresh token (its grants carry
+		 * over and the old token stops working), so a token planted in a browser before it joined never
+		 * gains the rights of the join. Returns the token to set as the cookie.
 		 */
 		async join(
 			inviteToken: string,
@@ -121,16 +243,39 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 			}
 			const existing = await session(existingToken);
 			// A paired TV's session stays the TV's: a person opening a link in that browser gets their own.
-			const token = existing?.kind === 'person' && existingToken ? existingToken : newToken();
-			const base: Session = existing && existing.kind === 'person'
-				? existing
-				: { id: randomUUID(), name: name || 'Guest', kind: 'person', grants: {}, createdAt: iso() };
-			const had = Object.hasOwn(base.grants, invite.roomId) ? base.grants[invite.roomId]!.role : null;
-			const role = had && RANK[had] > RANK[invite.role] ? had : invite.role;
-			const next: Session = { ...base, name: name || base.name, grants: { ...base.grants, [invite.roomId]: { role } } };
-			await kv.set(`session:${hashToken(token)}`, next);
+			const carried = existing?.kind === 'person' ? existing : null;
+			const base: Session = carried ?? { id: randomUUID(), name: name || 'Guest', kind: 'person', grants: {}, createdAt: iso() };
+			const had = Object.hasOwn(base.grants, invite.roomId) ? base.grants[invite.roomId]! : null;
+			// A higher role already held stays, with the link it came from.
+			const grant: Grant = had && RANK[had.role] > RANK[invite.role] ? had : { role: invite.role, inviteId: invite.id };
+			const role = grant.role;
+			// A renewed session: its lifetimes start again, as after any sign-in.
+			const next: Session = { ...base, name: name || base.name, grants: { ...base.grants, [invite.roomId]: grant }, createdAt: iso(), lastSeenAt: iso() };
+			const token = newToken();
+			if (carried && existingToken) await drop(hashToken(existingToken), carried);
+			await save(hashToken(token), next);
+			if (grant.inviteId) await kv.push(`invite-sessions:${grant.inviteId}`, next.id, INVITE_SESSIONS_KEEP);
+			if (carried && next.name !== carried.name) await auditRename(next, carried.name);
 			return { ok: true, token, session: next, roomId: invite.roomId, role };
 		},
+
+		/**
+		 * Renames a person: the name the server records on their changes from now on. Recorded in the
+		 * audit trail of each of their rooms. Screens are named by the facilitator who paired them.
+		 */
+		async rename(token: string | null, name: string): Promise<Session | 'screen' | null> {
+			const s = await session(token);
+			if (!s || !token) return null;
+			if (s.kind === 'screen') return 'screen';
+			if (s.name === name) return s;
+			const next: Session = { ...s, name };
+			await save(hashToken(token), next);
+			await auditRename(next, s.name);
+			return next;
+		},
+
+		/** A room's access audit trail, oldest first. */
+		audit: (roomId: string) => kv.list<AuditLine>(`audit:${roomId}`),
 
 		/** A TV asks to pair: returns its code (shown on screen) and its secret token (its cookie). */
 		async startPairing(): Promise<{ code: string; token: string; expiresAt: number }> {
@@ -177,9 +322,10 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 				name: screenName,
 				kind: 'screen',
 				grants: { [roomId]: { role: 'viewer', displayId } },
-				createdAt: iso()
+				createdAt: iso(),
+				lastSeenAt: iso()
 			};
-			await kv.set(`session:${pairing.deviceHash}`, screen);
+			await save(pairing.deviceHash, screen);
 			await kv.set(`display:${roomId}:${displayId}`, { hash: pairing.deviceHash, sessionId: screen.id });
 			await kv.delete(`pairing:${code}`);
 			return { ok: true, displayId, sessionId: screen.id };
@@ -189,7 +335,7 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 		async revokeDisplay(roomId: string, displayId: string): Promise<string | null> {
 			const display = await kv.get<{ hash: string; sessionId: string }>(`display:${roomId}:${displayId}`);
 			if (!display) return null;
-			await kv.delete(`session:${display.hash}`);
+			await drop(display.hash, await kv.get<Session>(`session:${display.hash}`));
 			await kv.delete(`display:${roomId}:${displayId}`);
 			return display.sessionId;
 		},
@@ -197,8 +343,8 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 		/** A session for scripts and tests: a token with a role in a room, without an invite link. */
 		async grantDirectly(roomId: string, role: Role, name: string): Promise<string> {
 			const token = newToken();
-			const s: Session = { id: randomUUID(), name, kind: 'person', grants: { [roomId]: { role } }, createdAt: iso() };
-			await kv.set(`session:${hashToken(token)}`, s);
+			const s: Session = { id: randomUUID(), name, kind: 'person', grants: { [roomId]: { role } }, createdAt: iso(), lastSeenAt: iso() };
+			await save(hashToken(token), s);
 			return token;
 		},
 
@@ -206,12 +352,14 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now) {
 		async addGrant(token: string, roomId: string, role: Role): Promise<void> {
 			const s = await session(token);
 			if (!s) throw new Error('No such session');
-			await kv.set(`session:${hashToken(token)}`, { ...s, grants: { ...s.grants, [roomId]: { role } } });
+			await save(hashToken(token), { ...s, grants: { ...s.grants, [roomId]: { role } } });
 		},
 
 		/** Ends a session (sign out). */
 		async endSession(token: string): Promise<void> {
-			if (TOKEN_SHAPE.test(token)) await kv.delete(`session:${hashToken(token)}`);
+			if (!TOKEN_SHAPE.test(token)) return;
+			const hash = hashToken(token);
+			await drop(hash, await kv.get<Session>(`session:${hash}`));
 		}
 	};
 }

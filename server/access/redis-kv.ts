@@ -18,6 +18,13 @@ export function openRedisKv(redis: Redis): KvStore {
 		},
 		async delete(key) {
 			await redisCall('access delete', () => redis.del(k(key)));
+		},
+		async push(key, value, keep) {
+			await redisCall('access write', () => redis.multi().rpush(k(key), JSON.stringify(value)).ltrim(k(key), -keep, -1).exec());
+		},
+		async list<T>(key: string) {
+			const items = await redisCall('access read', () => redis.lrange(k(key), 0, -1));
+			return items.map((text) => JSON.parse(text) as T);
 		}
 	};
 }

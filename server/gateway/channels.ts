@@ -1,5 +1,5 @@
 /** socket.io channel names and the typed server, shared by the gateway's parts. */
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import type {
 	ClientToServerEvents,
 	InterServerEvents,
@@ -8,6 +8,7 @@ import type {
 } from '../../src/lib/protocol';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const PREFIX = 'room:';
 

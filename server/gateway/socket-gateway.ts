@@ -4,37 +4,32 @@
  * throw into socket.io.
  */
 import { randomUUID } from 'node:crypto';
-import { parse as parseCookie } from 'cookie';
-import type { Socket } from 'socket.io';
 import {
 	CommandRequest,
 	HandshakeAuth,
 	JoinRequest,
 	invalidPayload,
-	type ClientToServerEvents,
 	type ErrorResult,
-	type InterServerEvents,
-	type RoomEventsMessage,
-	type ServerToClientEvents,
-	type SocketData
+	type RoomEventsMessage
 } from '../../src/lib/protocol';
 import { z } from 'zod';
 import { SERVER_ONLY_COMMANDS, mayIssue } from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
+import { sessionTokenFromCookies } from '../http/session';
 import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
 
-import { peopleChannel, roomChannel, type AppServer } from './channels';
+import { peopleChannel, roomChannel, type AppServer, type AppSocket } from './channels';
 import { encodedOnce, encodeJoinAnswersOnce } from './join-encoding';
+import { clientAddress, type TrustProxy } from '../http/origin';
+import { connectionCounter, mayRunCommand, type ConnectionLimits } from './limits';
 import { createPresence } from './presence';
+import { watchSessionLifetimes } from './session-expiry';
 
 export { roomChannel, type AppServer };
 
-/** The cookie that carries a browser's session token (httpOnly, SameSite=Strict). */
-export const SESSION_COOKIE = 'cr_session';
 /** The socket.io room of one session, so revoking it can close its connections on every instance. */
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
-type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** The engine's only way out: one emit to everyone in the room, after the append committed. */
 export function socketBroadcaster(io: AppServer): Broadcaster {
@@ -60,6 +55,8 @@ const noAccess = (roomId: string): ErrorResult => ({
 });
 
 export interface GatewayDeps {
+	/** Which proxies to believe for the client's address (TRUST_PROXY); null: none. */
+	trustProxy: TrustProxy | null;
 	engine: RoomEngine;
 	log: EngineLogger;
 	build: string;
@@ -67,28 +64,44 @@ export interface GatewayDeps {
 	storeStatus: () => 'ok' | 'unavailable';
 	access: AccessService;
 	commandLimiter: RateLimiterAbstract;
+	/** Command budgets shared by a session's connections and by an address (none when absent). */
+	sessionCommandLimiter?: RateLimiterAbstract;
+	addressCommandLimiter?: RateLimiterAbstract;
+	/** Most open connections per client address, with and without a session (no limit when absent). */
+	connectionLimits?: ConnectionLimits;
+	/** How often connections are checked against their session's lifetime (default every minute). */
+	sessionSweepMs?: number;
 }
 
 /** Wires the handlers of every connection. */
 export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	const { engine, log, build } = deps;
 	const presence = createPresence(io, log);
+	const stopSweep = watchSessionLifetimes(io, deps.access, log, deps.sessionSweepMs);
+	const connections = connectionCounter(deps.connectionLimits ?? { perAddress: Infinity, anonymousPerAddress: Infinity });
+	const commandLimits = { connection: deps.commandLimiter, session: deps.sessionCommandLimiter, address: deps.addressCommandLimiter };
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
-		const cookies = parseCookie(socket.request.headers.cookie ?? '');
-		const token = (auth.success && auth.data.token) || cookies[SESSION_COOKIE] || null;
+		const token = (auth.success && auth.data.token) || sessionTokenFromCookies(socket.request.headers.cookie);
 		deps.access
 			.session(token)
 			.then((session) => {
+				if (!connections.admits(clientAddress(socket.request, deps.trustProxy), session !== null)) {
+					return next(new Error('Too many connections from your network address. Close pages or screens you no longer use; the operator can raise MAX_CONNECTIONS_PER_ADDRESS.'));
+				}
 				// A connection without a session may connect (to be told what to do) but joins nothing.
 				socket.data.sessionId = session?.id ?? null;
 				socket.data.grants = Object.fromEntries(Object.entries(session?.grants ?? {}).map(([room, g]) => [room, g.role]));
+				socket.data.sessionEndsAt = session ? deps.access.endsAt(session) : null;
+				socket.data.sessionCheckedAt = deps.access.now();
 				// A wall page says it is a screen even when a person's session opened it.
 				socket.data.kind = (auth.success && auth.data.kind) || session?.kind || 'person';
+				// The name on a session's changes is the one the server holds (renaming is POST /api/me/name);
+				// a name in the handshake is ignored.
 				socket.data.actor = {
 					id: session?.id ?? (auth.success ? auth.data.clientId : undefined) ?? randomUUID(),
-					name: (session?.kind === 'screen' ? session.name : auth.success && auth.data.name) || session?.name || 'Guest'
+					name: session?.name ?? 'Guest'
 				};
 				next();
 			})
@@ -96,6 +109,10 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	});
 
 	io.on('connection', (socket: AppSocket) => {
+		const address = clientAddress(socket.request, deps.trustProxy);
+		const hasSession = socket.data.sessionId !== null;
+		connections.opened(address, hasSession);
+		socket.on('disconnect', () => connections.closed(address, hasSession));
 		encodeJoinAnswersOnce(socket);
 		socket.emit('server:hello', { build, actor: socket.data.actor, signedIn: socket.data.sessionId !== null });
 		if (socket.data.sessionId) void socket.join(sessionChannel(socket.data.sessionId));
@@ -155,10 +172,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				}
 				// Creating a room is the one command sent before joining it (there is nothing to join yet).
 				if (command.type !== 'room.create' && !socket.rooms.has(roomChannel(roomId))) return reply(notJoined(roomId));
-				const allowed = await deps.commandLimiter.consume(socket.id).then(
-					() => true,
-					() => false
-				);
+				const allowed = await mayRunCommand(commandLimits, { socketId: socket.id, sessionId: socket.data.sessionId, address });
 				if (!allowed) {
 					return reply({
 						ok: false,
@@ -206,5 +220,5 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		});
 	}
 
-	return { presence };
+	return { presence, stopSweep };
 }

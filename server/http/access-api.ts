@@ -5,16 +5,15 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseCookie, serialize } from 'cookie';
 import QRCode from 'qrcode';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { Id, Name } from '../../src/lib/domain';
 import { PAIRING_TTL_MS, type AccessService, type Role } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
-import { SESSION_COOKIE } from '../gateway/socket-gateway';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
+import { sessionCookie as sessionCookieFor, sessionTokenOf } from './session';
 
 export interface AccessApiDeps {
 	access: AccessService;
@@ -31,16 +30,16 @@ export interface AccessApiDeps {
 const RoleSchema = z.enum(['facilitator', 'contributor', 'viewer']);
 const JoinBody = z.strictObject({ token: z.string().min(1).max(100), name: z.string().trim().max(60).default('') });
 const InviteBody = z.strictObject({ role: RoleSchema });
+const RenameBody = z.strictObject({ name: z.string().trim().min(1).max(60) });
 const PairBody = z.strictObject({
 	code: z.string().trim().min(1).max(20),
 	name: Name,
 	mode: z.enum(['room', 'corridor']).default('room')
 });
 
-const SESSION_MAX_AGE_S = 180 * 24 * 3600;
-
 
 const ROOM_INVITES = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites(?:\/(facilitator|contributor|viewer))?$/;
+const ROOM_INVITE_SESSIONS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites\/(facilitator|contributor|viewer)\/sessions$/;
 const ROOM_DISPLAYS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/displays$/;
 const ADMIN_SESSIONS = /^\/api\/admin\/rooms\/([A-Za-z0-9_-]{1,64})\/sessions$/;
 const AdminRoomBody = z.strictObject({ roomId: Id, name: Name, organisation: z.string().trim().max(120).default('') });
@@ -50,15 +49,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 	const { access, engine, limiter, trustProxy } = deps;
 
 	/** Secure over HTTPS: our own TLS, or X-Forwarded-Proto from a proxy TRUST_PROXY names (never a client's). */
-	function sessionCookie(req: IncomingMessage, token: string, maxAge = SESSION_MAX_AGE_S): string {
-		return serialize(SESSION_COOKIE, token, {
-			httpOnly: true,
-			sameSite: 'strict',
-			secure: isHttps(req, trustProxy),
-			path: '/',
-			maxAge
-		});
-	}
+	const sessionCookie = (req: IncomingMessage, token: string, maxAge?: number) => sessionCookieFor(req, token, trustProxy, maxAge);
 
 	/** The origin links are made for: the address the person used to reach us (an allowed host). */
 	function publicOrigin(req: IncomingMessage): string {
@@ -73,7 +64,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 		if (!adminHash || !header.startsWith('Bearer ')) return false;
 		return timingSafeEqual(adminHash, createHash('sha256').update(header.slice(7)).digest());
 	};
-	const tokenOf = (req: IncomingMessage) => parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+	const tokenOf = sessionTokenOf;
 
 	const tooMany = (res: ServerResponse) => sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
 
@@ -121,9 +112,11 @@ export function createAccessApi(deps: AccessApiDeps) {
 		const known =
 			pathname === '/api/join' ||
 			pathname === '/api/me' ||
+			pathname === '/api/me/name' ||
 			pathname === '/api/signout' ||
 			pathname.startsWith('/api/pair/') ||
 			ROOM_INVITES.test(pathname) ||
+			ROOM_INVITE_SESSIONS.test(pathname) ||
 			ROOM_DISPLAYS.test(pathname) ||
 			pathname.startsWith('/api/admin/');
 		if (!known) return false;
@@ -165,7 +158,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { token, name }.' }), true;
 			const joined = await access.join(body.data.token, body.data.name, tokenOf(req));
 			if (!joined.ok) return sendJson(res, 404, { error: joined.code, message: joined.message }), true;
-			res.setHeader('set-cookie', sessionCookie(req, joined.token));
+			res.setHeader('set-cookie', sessionCookie(req, joined.token, access.cookieMaxAgeS(joined.session)));
 			sendJson(res, 200, { roomId: joined.roomId, role: joined.role, name: joined.session.name });
 			return true;
 		}
@@ -178,6 +171,16 @@ export function createAccessApi(deps: AccessApiDeps) {
 				kind: session?.kind ?? null,
 				rooms: Object.entries(session?.grants ?? {}).map(([roomId, g]) => ({ roomId, role: g.role, displayId: g.displayId ?? null }))
 			});
+			return true;
+		}
+
+		if (pathname === '/api/me/name' && method === 'POST') {
+			const body = RenameBody.safeParse(await readJson(req));
+			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { name }: a name of 1 to 60 characters.' }), true;
+			const renamed = await access.rename(tokenOf(req), body.data.name);
+			if (renamed === 'screen') return sendJson(res, 403, { error: 'forbidden', message: 'A screen keeps the name it was paired with.' }), true;
+			if (!renamed) return sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: only people who joined a room have a name here.' }), true;
+			sendJson(res, 200, { name: renamed.name });
 			return true;
 		}
 
@@ -197,7 +200,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			const { code, token, expiresAt } = await access.startPairing();
 			const pairUrl = `${publicOrigin(req)}/pair#${code}`;
 			const qr = await QRCode.toString(pairUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-			res.setHeader('set-cookie', sessionCookie(req, token, PAIRING_TTL_MS / 1000 + SESSION_MAX_AGE_S));
+			res.setHeader('set-cookie', sessionCookie(req, token, (PAIRING_TTL_MS + access.lifetimes.maxMs) / 1000));
 			sendJson(res, 200, { code, expiresAt, qr, pairUrl });
 			return true;
 		}
@@ -224,6 +227,17 @@ export function createAccessApi(deps: AccessApiDeps) {
 			} else {
 				sendJson(res, 405, { error: 'method_not_allowed', message: 'Not here.' });
 			}
+			return true;
+		}
+
+		const fromLink = ROOM_INVITE_SESSIONS.exec(pathname);
+		if (fromLink) {
+			const [, roomId, role] = fromLink as unknown as [string, string, Role];
+			if (!(await requireRole(req, res, roomId, 'facilitator'))) return true;
+			if (method !== 'DELETE') return sendJson(res, 405, { error: 'method_not_allowed', message: 'Send DELETE to end these sessions.' }), true;
+			const ended = await access.endSessionsFromInvite(roomId, role);
+			for (const sessionId of ended) deps.onRevoked(sessionId, 'The facilitator ended access from the link you joined with. Ask them for a new link.');
+			sendJson(res, 200, { ended: ended.length });
 			return true;
 		}
 

@@ -4,13 +4,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { parse as parseCookie } from 'cookie';
 import { mayReadFile } from '../../src/lib/domain';
 import type { AccessService, Session } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
-import { SESSION_COOKIE } from '../gateway/socket-gateway';
 import type { BlobStore, ByteRange } from '../store/port';
 import { BodyError, SECURITY_HEADERS, sendJson } from './json';
+import { sessionTokenOf } from './session';
 
 export interface ApiDeps {
 	engine: RoomEngine;
@@ -109,12 +108,12 @@ export function createApiHandler({ engine, build, blobs, access, handleAccess, h
 				sendJson(res, 200, { ok: true, build });
 			} else if (url.pathname === '/api/rooms') {
 				// Only the rooms this browser has joined.
-				const session = await access.session(parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
+				const session = await access.session(sessionTokenOf(req));
 				const mine = (await engine.listRooms()).filter((r) => access.roleIn(session, r.id));
 				sendJson(res, 200, { rooms: mine.map((r) => ({ ...r, role: access.roleIn(session, r.id) })) });
 			} else if (BLOB_PATH.test(url.pathname)) {
 				const id = BLOB_PATH.exec(url.pathname)![1]!;
-				const session = await access.session(parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE]);
+				const session = await access.session(sessionTokenOf(req));
 				if (!session) {
 					sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: files are shown only to members of their room.' });
 				} else if (!(await mayFetchBlob(engine, blobs, session, id))) {

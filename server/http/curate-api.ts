@@ -15,7 +15,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseCookie } from 'cookie';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { ImportMapping, type Role } from '../../src/lib/domain';
@@ -26,7 +25,7 @@ import { storeRestoredFiles } from '../exports/restore-files';
 import { CSV_KINDS, exportCsv, type CsvKind } from '../exports/csv-export';
 import type { RoomStorage } from '../files/room-storage';
 import { readBody, storeUpload, UploadError } from '../files/uploads';
-import { SESSION_COOKIE } from '../gateway/socket-gateway';
+import { sessionTokenOf } from './session';
 import type { ImportService } from '../imports/import-service';
 import type { BlobStore } from '../store/port';
 import { readBackup } from '../workers/restore-thread';
@@ -86,7 +85,7 @@ export function createCurateApi(deps: CurateApiDeps) {
 	const { access, engine, blobs, imports, storage } = deps;
 
 	async function sessionOf(req: IncomingMessage): Promise<{ token: string | null; session: Session | null }> {
-		const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+		const token = sessionTokenOf(req);
 		return { token, session: await access.session(token) };
 	}
 

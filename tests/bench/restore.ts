@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { SESSION_COOKIE } from '../../server/gateway/socket-gateway';
+import { SESSION_COOKIE } from '../../server/http/session';
 import { DEMO_ROOM_ID } from '../../server/seed/demo-room';
 import { seedDemoRoomIfEmpty } from '../../server/seed/seed';
 import { silentLog, startTestServer } from '../support/test-server';

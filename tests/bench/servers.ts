@@ -60,7 +60,15 @@ const PROBE_ENV = {
 };
 
 /** Environment for our server in a benchmark: rate limits far above what the load needs. */
-export const BENCH_ENV = { COMMAND_RATE_LIMIT: '100000000', LOG_LEVEL: 'warn', ...PROBE_ENV };
+export const BENCH_ENV = {
+	COMMAND_RATE_LIMIT: '100000000',
+	COMMAND_RATE_LIMIT_PER_ADDRESS: '100000000',
+	// Every simulated wall connects from 127.0.0.1.
+	MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+	MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS: '1000000',
+	LOG_LEVEL: 'warn',
+	...PROBE_ENV
+};
 
 export function assertBuilt(): void {
 	if (!existsSync(path.join(root, 'build', 'handler.js'))) {

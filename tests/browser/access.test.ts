@@ -205,3 +205,31 @@ describe('access in Chromium', () => {
 		await facilitator.context().close();
 	});
 });
+
+describe('names and ending access', () => {
+	it('Change your name renames the person on the server and shows the new name', async () => {
+		const page = await openPage(browser, server.url, '/rooms/demo/access', { name: 'Dana', role: 'facilitator' });
+		await expect.poll(() => page.getByTestId('you').textContent()).toContain('Dana');
+		await page.getByRole('button', { name: 'Change your name' }).click();
+		await page.getByLabel('Your name (shown on your changes)').fill('Dana Smith');
+		await page.getByRole('button', { name: 'Save' }).click();
+		await expect.poll(() => page.getByTestId('you').textContent()).toContain('Dana Smith');
+		const me = await page.evaluate(() => fetch('/api/me').then((r) => r.json() as Promise<{ name: string }>));
+		expect(me.name).toBe('Dana Smith');
+		await page.context().close();
+	});
+
+	it('End everyone’s access from this link asks first, then says how many lost access', async () => {
+		const page = await openPage(browser, server.url, '/rooms/demo/access', { name: 'Dana', role: 'facilitator' });
+		await page.getByRole('button', { name: /Make a (new )?link for viewers/ }).click();
+		const link = await page.locator('#link-viewer').inputValue();
+		const joined = await fetch(`${server.url}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.split('#')[1], name: 'Vi' }) });
+		expect(joined.status).toBe(200);
+		await page.getByTestId('end-access-viewer').click();
+		await expect.poll(() => page.getByTestId('end-access-dialog').isVisible()).toBe(true);
+		await screenshot(page, 'end-access-dialog');
+		await page.getByRole('button', { name: 'End everyone’s access', exact: true }).click();
+		await expect.poll(() => page.getByTestId('invite-viewer').textContent()).toContain('1 person who joined with the viewer link no longer has access.');
+		await page.context().close();
+	});
+});

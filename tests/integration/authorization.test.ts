@@ -9,22 +9,16 @@
  * hash is compared before and after. An allowed command is sent into a freshly furnished room of its
  * own, where the factories' example applies, and must be applied, recorded under its sender.
  */
-import type { AddressInfo } from 'node:net';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_TYPES, SERVER_ONLY_COMMANDS, mayIssue, type Command, type CommandType } from '../../src/lib/domain';
 import { ErrorCode, type CommandResult, type HelloMessage, type JoinResult } from '../../src/lib/protocol';
-import { PAIRING_TTL_MS, createAccessService, type Role } from '../../server/access/access-service';
-import { openFileKv } from '../../server/access/file-kv';
-import { createApplication, memoryAttemptsLimiter, memoryCommandLimiter } from '../../server/app';
-import { openFileEventStore } from '../../server/store/file/file-event-store';
-import { openFileBlobStore } from '../../server/store/file/file-blob-store';
+import { PAIRING_TTL_MS, type Role } from '../../server/access/access-service';
+import { startClockedServer, type ClockedServer } from '../support/clocked-server';
 import { PRECONDITIONS, exampleFor, roomHash, seedRoom, seedRooms } from '../support/seed-room';
-import { tempDir } from '../support/temp-dir';
 import {
 	commandId,
 	nextEvents,
-	silentLog,
 	startTestServer,
 	type TestServer,
 	type TestSocket
@@ -135,36 +129,6 @@ async function http(
 
 const cookieToken = (setCookie: string | null) => /cr_session=([^;]+)/.exec(setCookie ?? '')?.[1] ?? '';
 
-/** The app as startTestServer builds it, but with an access service whose clock the test moves. */
-async function startClockedServer() {
-	const tmp = await tempDir();
-	const store = await openFileEventStore({ dataDir: tmp.dir });
-	const clock = { now: Date.now() };
-	// One clock for both: the kv expires pairing records by it, the service checks codes by it.
-	const access = createAccessService(await openFileKv(tmp.dir, () => clock.now), () => clock.now);
-	const app = createApplication({
-		store,
-		blobs: await openFileBlobStore(`${tmp.dir}/blobs`),
-		access,
-		log: silentLog,
-		build: 'test',
-		limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(100_000) }
-	});
-	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
-	const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
-	return {
-		app,
-		access,
-		url,
-		clock,
-		async close() {
-			await new Promise<void>((resolve) => app.httpServer.close(() => resolve()));
-			await app.close();
-			await tmp.cleanup();
-		}
-	};
-}
-type ClockedServer = Awaited<ReturnType<typeof startClockedServer>>;
 
 beforeAll(async () => {
 	server = await startTestServer();
@@ -409,6 +373,32 @@ describe('revoked and expired access', () => {
 			? await sendTo(socket, SIGNOUT_ROOM, { type: 'room.configure', patch: { name: 'Written after sign-out' } })
 			: ({ ok: false, code: 'unauthenticated', message: 'disconnected' } as const);
 		expectRefusal(result, 'unauthenticated');
+		expect(await roomHash(server.app.engine.state, SIGNOUT_ROOM)).toBe(before);
+	});
+
+	it('ending everyone’s access from a link: only its room’s facilitator may; the sessions made with it lose their rights', async () => {
+		const fran = await server.access.grantDirectly(SIGNOUT_ROOM, 'facilitator', 'Fran');
+		const made = await http(`${server.url}/api/rooms/${SIGNOUT_ROOM}/invites`, 'POST', { role: 'contributor' }, fran);
+		const joined = await http(`${server.url}/api/join`, 'POST', { token: String(made.body.link).split('#')[1], name: 'Joined by link' });
+		const token = cookieToken(joined.setCookie);
+		const { socket } = await connectWith(server.url, { token });
+		expect(await joinRoom(socket, SIGNOUT_ROOM)).toMatchObject({ ok: true, role: 'contributor' });
+
+		const path = `${server.url}/api/rooms/${SIGNOUT_ROOM}/invites/contributor/sessions`;
+		expect((await http(path, 'DELETE', undefined, token)).status).toBe(403);
+		expect((await http(path, 'DELETE', undefined)).status).toBe(401);
+		expect((await http(path, 'DELETE', undefined, await server.access.grantDirectly(DEN, 'facilitator', 'Other room'))).status).toBe(401);
+		expect(await server.access.roleIn(await server.access.session(token), SIGNOUT_ROOM)).toBe('contributor');
+
+		expect(await http(path, 'DELETE', undefined, fran)).toMatchObject({ status: 200, body: { ended: 1 } });
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		const before = await roomHash(server.app.engine.state, SIGNOUT_ROOM);
+		const result = socket.connected
+			? await sendTo(socket, SIGNOUT_ROOM, { type: 'stage.add', stageId: 'after-end', name: 'After', customerGoal: 'x' })
+			: ({ ok: false, code: 'unauthenticated', message: 'disconnected' } as const);
+		expectRefusal(result, 'unauthenticated');
+		const { socket: again } = await connectWith(server.url, { token });
+		expectRefusal(await joinRoom(again, SIGNOUT_ROOM), 'unauthenticated');
 		expect(await roomHash(server.app.engine.state, SIGNOUT_ROOM)).toBe(before);
 	});
 });

@@ -214,9 +214,20 @@ const deepRequest = fc.record({
 	body
 });
 
-const requestArb = fc
-	.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 2, arbitrary: deepRequest })
-	.map((g): Req & { crossOrigin: boolean; hostOverridden: boolean } => {
+/** The routes that end sessions or rename a person: any method, origin, cookie and body. */
+const sessionRouteRequest = fc.record({
+	method,
+	path: fc.oneof(fc.tuple(roomish, roleish).map(([r, role]) => `/api/rooms/${r}/invites/${role}/sessions`), fc.constant('/api/me/name')),
+	origin: fc.constantFrom(undefined, 'same', EVIL),
+	cookie: fc.oneof(fc.constantFrom(undefined, 'facilitator', 'viewer'), cookieHeader),
+	authorization: fc.constant(undefined),
+	contentType: fc.constantFrom(undefined, 'application/json'),
+	forwardedFor,
+	host: fc.constant(undefined),
+	body
+});
+
+const toRequest = (g: typeof anyRequest extends fc.Arbitrary<infer G> ? G : never): Req & { crossOrigin: boolean; hostOverridden: boolean } => {
 		const headers: Record<string, string> = {};
 		if (g.origin !== undefined) headers.origin = g.origin === 'same' ? sameOrigin : g.origin;
 		if (g.cookie === 'facilitator') headers.cookie = cookie(facilitator);
@@ -235,7 +246,8 @@ const requestArb = fc
 			crossOrigin: g.origin !== undefined && g.origin !== 'same' && g.origin.trim() !== '',
 			hostOverridden: g.host !== undefined
 		};
-	});
+	};
+const requestArb = fc.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 2, arbitrary: deepRequest }).map(toRequest);
 
 // ---------------------------------------------------------------------------------------------
 // Checks.
@@ -253,9 +265,10 @@ function serverPath(path: string): string | null {
 const ACCESS_ROUTE = (p: string) =>
 	p === '/api/join' ||
 	p === '/api/me' ||
+	p === '/api/me/name' ||
 	p === '/api/signout' ||
 	p.startsWith('/api/pair/') ||
-	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/invites(?:\/(facilitator|contributor|viewer))?$/.test(p) ||
+	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/invites(?:\/(facilitator|contributor|viewer)(?:\/sessions)?)?$/.test(p) ||
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/displays$/.test(p) ||
 	p.startsWith('/api/admin/');
 /** Curation writes: uploads, imports and restores, which a page on another site must never reach either. */
@@ -309,7 +322,8 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 			expect([...SESSION_ROUTES], `${label}: set-cookie`).toContain(pathname);
 			for (const c of res.headers['set-cookie'] as string[]) expect(c).toMatch(/HttpOnly/i);
 		}
-		const isWrite = !['GET', 'HEAD'].includes(r.method);
+		// node:http sends the method upper-cased.
+		const isWrite = !['GET', 'HEAD'].includes(r.method.toUpperCase());
 		if (isWrite && r.crossOrigin && !r.hostOverridden && (ACCESS_ROUTE(pathname) || (CURATE_WRITE(pathname) && r.method === 'POST'))) {
 			// A browser on another site cannot make us do anything, whatever else it sends.
 			expect(res.status, `${label}: cross-origin write`).toBe(403);
@@ -347,6 +361,18 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 		for (const status of [200, 400, 401, 403, 404, 405, 413, 429]) expect(stats.statuses.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0);
 	}, 90_000);
 
+	it('answers random requests to the session routes (end access from a link, rename) without a 5xx, and changes no room', async () => {
+		await fc.assert(
+			fc.asyncProperty(sessionRouteRequest.map(toRequest), async (r) => {
+				checkResponse(r, await send(r));
+				expect(await roomHash(server.app.engine.state, ROOM)).toBe(roomBefore);
+			}),
+			{ seed: SEED + 2, numRuns: RUNS.crossOrigin, endOnFailure: true }
+		);
+		// The facilitator's session was made without a link: ending a link's sessions leaves it.
+		expect(await server.access.session(facilitator)).not.toBeNull();
+	}, 60_000);
+
 	it(`refuses ${RUNS.crossOrigin} cross-origin writes to the access routes with 403, even with a valid session`, async () => {
 		const invitesBefore = await server.access.invites(ROOM);
 		const foreignOrigin = fc.oneof(
@@ -355,7 +381,8 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 			headerValue(50)
 		).filter((o) => o.trim() !== '' && o.trim() !== sameOrigin);
 		const route = fc.constantFrom(
-			'/api/join', '/api/signout', '/api/pair/start', `/api/rooms/${ROOM}/invites`, `/api/rooms/${ROOM}/invites/viewer`,
+			'/api/join', '/api/signout', '/api/pair/start', '/api/me/name', `/api/rooms/${ROOM}/invites`, `/api/rooms/${ROOM}/invites/viewer`,
+			`/api/rooms/${ROOM}/invites/viewer/sessions`,
 			`/api/rooms/${ROOM}/displays`, '/api/admin/rooms', `/api/admin/rooms/${ROOM}/sessions`
 		);
 		const writeMethod = fc.constantFrom('POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS');

@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../server/gateway/socket-gateway';
+import { SESSION_COOKIE } from '../../server/http/session';
 import { openRedisBlobStore } from '../../server/store/redis/redis-blob-store';
 import { openRedisEventStore } from '../../server/store/redis/redis-event-store';
 import { startRedis, type RedisServer } from '../support/redis-server';
@@ -139,8 +139,8 @@ describe('Redis mode: several instances serving one room', () => {
 	it('shows who is connected, across instances, with screens apart from people', async () => {
 		const admin = await socketTo(instances[1]!.url, 'presence');
 		await createRoom(admin, 'presence');
-		const token = await tokenFor('presence');
-		const facilitator = roomClient(instances[0]!.url, 'presence', token, 'Facilitator Fay');
+		// Presence shows each session's name, as the server holds it.
+		const facilitator = roomClient(instances[0]!.url, 'presence', await tokenFor('presence', 'Facilitator Fay'), 'Facilitator Fay');
 		const wall = roomClient(instances[1]!.url, 'presence', await tokenFor('presence', 'Lobby TV'), 'Lobby TV', 'screen');
 		const member = roomClient(instances[2]!.url, 'presence', await tokenFor('presence', 'Member Max'), 'Member Max');
 		cleanups.push(() => facilitator.close(), () => wall.close(), () => member.close());

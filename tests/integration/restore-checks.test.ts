@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RoomState } from '../../src/lib/domain';
 import { DEMO_ROOM_ID } from '../../server/seed/demo-room';
 import { seedDemoRoomIfEmpty } from '../../server/seed/seed';
-import { SESSION_COOKIE } from '../../server/gateway/socket-gateway';
+import { SESSION_COOKIE } from '../../server/http/session';
 import { curateHttp } from '../support/curate-http';
 import { createRoom, join, quote, send, silentLog, startTestServer, type TestServer } from '../support/test-server';
 

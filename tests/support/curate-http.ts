@@ -2,7 +2,7 @@
  * The curation endpoints as a page uses them (uploads, imports with their progress stream, exports,
  * restore), over real HTTP with a session cookie.
  */
-import { SESSION_COOKIE } from '../../server/gateway/socket-gateway';
+import { SESSION_COOKIE } from '../../server/http/session';
 import type { ComplaintMapping, ImportMapping } from '../../src/lib/domain';
 
 /** A complaints mapping for a file `date,issue[,text]` with a header: every row goes to `stageId`. */

@@ -44,6 +44,10 @@ export function startServerProcess(dataDir: string, env: Record<string, string> 
 			LOG_LEVEL: 'warn',
 			CUSTOMER_ROOM_ANNOUNCE: '1',
 			ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+			// Every test client connects from 127.0.0.1: the per-address budgets would make one client of
+			// them all (tests/integration/limits.test.ts tests those budgets).
+			COMMAND_RATE_LIMIT_PER_ADDRESS: '1000000',
+			MAX_CONNECTIONS_PER_ADDRESS: '100000',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -82,6 +82,9 @@ const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 export const joinWithInvite = (token: string, name: string) =>
 	call<{ roomId: string; role: Role; name: string }>('/api/join', post({ token, name }));
 
+/** Changes the name the server records on this person's changes (recorded in the rooms' audit trail). */
+export const renameMe = (name: string) => call<{ name: string }>('/api/me/name', post({ name }));
+
 /** Who this browser is signed in as, and in which rooms. */
 export const fetchMe = () => call<Me>('/api/me');
 
@@ -97,6 +100,10 @@ export const makeInvite = (roomId: string, role: Role) => call<{ role: Role; lin
 /** Turns a role's link off; people who already joined keep their access. */
 export const turnOffInvite = (roomId: string, role: Role) =>
 	call<{ ok: true }>(`${room(roomId)}/invites/${role}`, { method: 'DELETE' });
+
+/** Ends the access to a room of everyone who joined with a role's current link (facilitators only). */
+export const endAccessFromInvite = (roomId: string, role: Role) =>
+	call<{ ended: number }>(`${room(roomId)}/invites/${role}/sessions`, { method: 'DELETE' });
 
 /**
  * A TV asks for a pairing code (and gets its own session cookie). `msLeft` is measured against the

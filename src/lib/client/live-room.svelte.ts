@@ -3,6 +3,7 @@
  * context), whether a new build is out, and the person's display name. Made during a component's
  * initialisation; `start()` belongs in its onMount.
  */
+import { renameMe } from './access';
 import { RoomStore, setRoomStore } from './room-store.svelte';
 import { clientId, connectSocket, displayName, rememberDisplayName, type RoomSocket } from './socket';
 
@@ -13,7 +14,7 @@ export class LiveRoom {
 	readonly store: RoomStore;
 
 	constructor(roomId: string) {
-		this.socket = connectSocket(displayName());
+		this.socket = connectSocket();
 		this.store = new RoomStore(roomId, this.socket, { onNewBuild: () => (this.newBuild = true) });
 		setRoomStore(this.store);
 	}
@@ -27,11 +28,17 @@ export class LiveRoom {
 		};
 	}
 
-	/** Remembers the name and reconnects, so the server records it on this person's changes. */
-	saveName(next: string): void {
-		rememberDisplayName(next);
-		this.name = next;
-		this.socket.auth = { name: next, clientId: clientId() };
+	/**
+	 * Asks the server to rename this person, then reconnects so the new connection carries the name the
+	 * server now records on their changes. Answers the failure in words, or null when it worked.
+	 */
+	async saveName(next: string): Promise<string | null> {
+		const result = await renameMe(next);
+		if (!result.ok) return result.message;
+		rememberDisplayName(result.name);
+		this.name = result.name;
+		this.socket.auth = { clientId: clientId() };
 		this.socket.disconnect().connect();
+		return null;
 	}
 }

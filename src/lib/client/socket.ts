@@ -59,11 +59,14 @@ export function newId(prefix = ''): string {
 	return prefix ? `${prefix}-${body}` : body;
 }
 
-/** Connects to the server this page came from. `kind` tells presence a wall screen from a person. */
-export function connectSocket(name: string, kind: 'screen' | 'person' = 'person'): RoomSocket {
+/**
+ * Connects to the server this page came from. `kind` tells presence a wall screen from a person. The name
+ * on this person's changes is the one the server holds for their session, so none is sent.
+ */
+export function connectSocket(kind: 'screen' | 'person' = 'person'): RoomSocket {
 	return io({
 		transports: ['websocket'],
-		auth: { name: name || undefined, clientId: clientId(), kind },
+		auth: { clientId: clientId(), kind },
 		reconnectionDelay: 500,
 		reconnectionDelayMax: 5_000
 	});

@@ -112,6 +112,7 @@ export interface HelloMessage {
 
 /** What a client may put in the socket handshake `auth` (never in a query string). */
 export const HandshakeAuth = z.object({
+	/** Ignored: the name on a session's changes is the one the server holds (see POST /api/me/name). */
 	name: z.string().trim().max(60).optional(),
 	clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
 	/** A wall (TV or big screen) or a person's app; presence lists them apart. */
@@ -161,6 +162,10 @@ export interface SocketData {
 	sessionId: string | null;
 	/** Role per room, from the session, read when the connection opened. */
 	grants: Record<string, Role>;
+	/** When the session ends by itself (ms since the epoch); its connections close then. */
+	sessionEndsAt: number | null;
+	/** When the server last checked that the session is still live (ms since the epoch). */
+	sessionCheckedAt: number;
 }
 
 /** Turns zod issues into the short, path-based form sent to clients. */

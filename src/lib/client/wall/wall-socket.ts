@@ -8,7 +8,7 @@ import { clientId, type RoomSocket } from '$lib/client/socket';
 export function connectWallSocket(): RoomSocket {
 	return io({
 		transports: ['websocket'],
-		auth: { name: 'Wall display', clientId: clientId(), kind: 'screen' },
+		auth: { clientId: clientId(), kind: 'screen' },
 		reconnectionDelay: 500,
 		reconnectionDelayMax: 5_000
 	});
