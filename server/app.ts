@@ -2,6 +2,7 @@
  * The composition root: builds the whole application from its parts (store, engine, gateway, HTTP),
  * so index.ts only wires config and listens, and a test can build the very same app on port 0.
  */
+import type { Logger } from './log';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Readable } from 'node:stream';
@@ -10,7 +11,7 @@ import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexib
 import { Server } from 'socket.io';
 import { WIRE_LIMITS, type RoomEventsMessage } from '../src/lib/protocol';
 import type { AccessService } from './access/access-service';
-import { createRoomEngine, type Broadcaster, type EngineLogger } from './engine/room-engine';
+import { createRoomEngine, type Broadcaster } from './engine/room-engine';
 import { announceStale } from './gateway/channels';
 import type { ConnectionLimits } from './gateway/limits';
 import { attachGateway, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
@@ -37,7 +38,7 @@ export interface ApplicationDeps {
 	roomStorageLimit?: number;
 	/** Collection of files no room refers to: at start, then periodically (default grace a day, every six hours). */
 	blobCollection?: { graceMs?: number; everyMs?: number; enabled?: boolean };
-	log: EngineLogger;
+	log: Logger;
 	/** Identifies the deployed build; walls reload when it changes. */
 	build?: string;
 	/** Pages: the SvelteKit handler of the adapter-node build. Absent in socket-only tests. */
@@ -144,6 +145,7 @@ export function createApplication(deps: ApplicationDeps) {
 	const collector = createBlobCollector({ engine, blobs: deps.blobs, log: deps.log, ...collection });
 	if (collection.enabled) collector.start();
 	const handleCurate = createCurateApi({
+		log: deps.log,
 		access: deps.access,
 		engine,
 		blobs: deps.blobs,
@@ -154,7 +156,7 @@ export function createApplication(deps: ApplicationDeps) {
 		storage: createRoomStorage({ engine, blobs: deps.blobs, limitBytes: deps.roomStorageLimit ?? 1024 * 1_048_576, graceMs: collection.graceMs }),
 		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
 	});
-	const handleKnownHostApi = createApiHandler({ engine, build, blobs: deps.blobs, access: deps.access, handleAccess, handleCurate });
+	const handleKnownHostApi = createApiHandler({ log: deps.log, engine, build, blobs: deps.blobs, access: deps.access, handleAccess, handleCurate });
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
 	async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		if (isAllowedHost(req.headers.host, allowedHosts)) return handleKnownHostApi(req, res);

@@ -2,6 +2,7 @@
  * Opens what the app stands on, for production and `vite dev` alike: the event and blob stores, access
  * data and rate limits, embedded in DATA_DIR by default, or shared in Redis when REDIS_URL is set.
  */
+import type { Logger } from './log';
 import path from 'node:path';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createAccessService } from './access/access-service';
@@ -9,12 +10,11 @@ import { openFileKv } from './access/file-kv';
 import { openRedisKv } from './access/redis-kv';
 import { memoryAttemptsLimiter, memoryCommandLimiter, memoryRestoreLimiter, RESTORE_LIMIT, type ApplicationDeps } from './app';
 import type { Config } from './config';
-import type { EngineLogger } from './engine/room-engine';
 import { openRedisBackend } from './redis-backend';
 import { openFileBlobStore } from './store/file/file-blob-store';
 import { openFileEventStore } from './store/file/file-event-store';
 
-export async function openBackends(config: Config, log: EngineLogger) {
+export async function openBackends(config: Config, log: Logger) {
 	if (config.redisUrl) {
 		const redis = await openRedisBackend(config.redisUrl, log);
 		const limiter = (keyPrefix: string, points: number, duration: number) =>
@@ -53,7 +53,7 @@ export async function openBackends(config: Config, log: EngineLogger) {
 	}
 	const store = await openFileEventStore({
 		dataDir: config.dataDir,
-		log: { warn: (message, fields) => log.warn(fields ?? {}, message) }
+		log
 	});
 	return {
 		deps: {

@@ -4,12 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createApplication } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './log';
 import { DEMO_ROOM_ID } from './seed/demo-room';
-import { seedDemoRoomIfEmpty } from './seed/seed';
-import { openBackends } from './backends';
+import { startApplication } from './start';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,7 +15,6 @@ async function main(): Promise<void> {
 	const config = loadConfig();
 	const log = createLogger(config.logLevel);
 
-	const backend = await openBackends(config, log);
 	const handlerPath = path.join(root, 'build', 'handler.js');
 	if (!existsSync(handlerPath)) {
 		throw new Error('No build found. Run `npm run build` first (or `npm start`, which builds).');
@@ -27,21 +24,7 @@ async function main(): Promise<void> {
 	};
 	const build = readBuildVersion();
 
-	const app = createApplication({
-		...backend.deps,
-		log,
-		build,
-		pages: handler,
-		snapshotEvery: config.snapshotEvery,
-		allowedOrigins: config.allowedOrigins,
-		allowedHosts: config.allowedHosts,
-		trustProxy: config.trustProxy,
-		adminToken: config.adminToken,
-		uploadLimit: config.uploadLimit,
-		roomStorageLimit: config.roomStorageLimit
-	});
-	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
-	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);
+	const { app, backend, close } = await startApplication({ config, log, build, pages: handler });
 
 	// Like a notebook server's token URL: a fresh facilitator link for the demo room on every start in a
 	// terminal (the previous one stops working). Under a service manager or docker, stdout is a log: no
@@ -77,8 +60,7 @@ async function main(): Promise<void> {
 		stopping = true;
 		log.info({ signal }, 'shutting down');
 		app.httpServer.close();
-		await app.close();
-		await backend.close();
+		await close();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop('SIGINT'));

@@ -3,7 +3,7 @@
  * them: one for commands (the event store), one to publish and one to subscribe (fan-out). Each has an
  * error listener; none logs the URL (it may carry a password).
  */
-import type { EngineLogger } from './engine/room-engine';
+import type { Logger } from './log';
 import { createRedisClient, waitForRedisReady } from './store/redis/redis-client';
 import { openRedisBlobStore } from './store/redis/redis-blob-store';
 import { openRedisEventStore } from './store/redis/redis-event-store';
@@ -11,7 +11,7 @@ import { openRedisEventStore } from './store/redis/redis-event-store';
 const READY_TIMEOUT_MS = 10_000;
 
 /** Connects to Redis and opens the shared event store; `onStatus` reports outages and recoveries. */
-export async function openRedisBackend(url: string, log: EngineLogger) {
+export async function openRedisBackend(url: string, log: Logger) {
 	const onError = (role: string) => (error: Error) =>
 		log.warn({ role, err: error.message }, 'redis connection error');
 	const commands = createRedisClient(url, 'commands', onError('commands'));
@@ -20,7 +20,7 @@ export async function openRedisBackend(url: string, log: EngineLogger) {
 	await Promise.all([commands, pub, sub].map((client) => waitForRedisReady(client, READY_TIMEOUT_MS)));
 	const store = await openRedisEventStore({
 		redis: commands,
-		log: { warn: (message, fields) => log.warn(fields, message) }
+		log
 	});
 
 	return {

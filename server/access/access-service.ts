@@ -14,7 +14,9 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { KvStore } from './kv';
 
-export type Role = 'facilitator' | 'contributor' | 'viewer';
+import type { Role } from '../../src/lib/domain';
+
+export type { Role };
 const RANK: Record<Role, number> = { viewer: 0, contributor: 1, facilitator: 2 };
 
 export interface Grant {

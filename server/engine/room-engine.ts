@@ -19,6 +19,7 @@ import {
 import type { CommandResult, JoinAnswer, Position, RoomEventsMessage } from '../../src/lib/protocol';
 import { WIRE_LIMITS } from '../../src/lib/protocol';
 import { answerKnownCommand } from '../store/contract';
+import type { Logger } from '../log';
 import { StoreUnavailableError, type AppendResult, type CommandRange, type EventStore, type StoredEvent } from '../store/port';
 
 /** The one way committed events leave the engine. */
@@ -26,16 +27,11 @@ export interface Broadcaster {
 	publish(message: RoomEventsMessage): void;
 }
 
-export interface EngineLogger {
-	info(fields: Record<string, unknown>, message: string): void;
-	warn(fields: Record<string, unknown>, message: string): void;
-	error(fields: Record<string, unknown>, message: string): void;
-}
 
 export interface EngineOptions {
 	store: EventStore;
 	broadcaster: Broadcaster;
-	log: EngineLogger;
+	log: Logger;
 	now?: () => Date;
 	/** Save a snapshot every this many events (default 500). */
 	snapshotEvery?: number;

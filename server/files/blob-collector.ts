@@ -5,14 +5,15 @@
  * stored but not yet referenced; the store's `deleteIfStale` keeps a blob stored again meanwhile. When a
  * room cannot be read, nothing is deleted on that run.
  */
-import type { EngineLogger, RoomEngine } from '../engine/room-engine';
+import type { Logger } from '../log';
+import type { RoomEngine } from '../engine/room-engine';
 import { referencedBlobs } from '../exports/backup';
 import type { BlobStore } from '../store/port';
 
 export interface CollectorOptions {
 	engine: RoomEngine;
 	blobs: BlobStore;
-	log: EngineLogger;
+	log: Logger;
 	/** How long an unreferenced blob is kept after it was last stored (default a day). */
 	graceMs?: number;
 	/** How often to collect after the first run at start (default every six hours). */

@@ -4,13 +4,13 @@
  * debounced per room: a hundred walls joining at once cause one broadcast, not a hundred. The list names
  * every screen too, but goes only to the people in the room (see peopleChannel).
  */
+import type { Logger } from '../log';
 import type { PresenceMessage } from '../../src/lib/protocol';
-import type { EngineLogger } from '../engine/room-engine';
 import { peopleChannel, roomChannel, type AppServer } from './channels';
 
 const DEBOUNCE_MS = 300;
 
-export function createPresence(io: AppServer, log: EngineLogger) {
+export function createPresence(io: AppServer, log: Logger) {
 	const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
 	/** Everyone in the room right now, one entry per client (a person with two tabs counts once). */

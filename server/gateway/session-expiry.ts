@@ -4,8 +4,8 @@
  * still live (which also counts an open connection as use, so a wall left on is never idle). Revoked
  * sessions are closed at once by the revoke message (sessionChannel); this sweep is the backstop.
  */
+import type { Logger } from '../log';
 import type { AccessService } from '../access/access-service';
-import type { EngineLogger } from '../engine/room-engine';
 import type { AppServer, AppSocket } from './channels';
 
 /** How often one session's liveness is checked in the access store while its sockets stay connected. */
@@ -14,7 +14,7 @@ const RECHECK_MS = 10 * 60_000;
 export const SESSION_ENDED_REASON = 'Your session has ended. Open your invite link again (a TV: pair it again at /tv).';
 
 /** Starts the sweep; returns the function that stops it. */
-export function watchSessionLifetimes(io: AppServer, access: AccessService, log: EngineLogger, everyMs = 60_000): () => void {
+export function watchSessionLifetimes(io: AppServer, access: AccessService, log: Logger, everyMs = 60_000): () => void {
 	let running = false;
 	const timer = setInterval(() => {
 		if (running) return;

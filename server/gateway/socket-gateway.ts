@@ -3,21 +3,23 @@
  * answer with a typed result. Nothing a client sends reaches the engine unparsed, and no handler can
  * throw into socket.io.
  */
+import type { Logger } from '../log';
 import { randomUUID } from 'node:crypto';
 import {
 	CommandRequest,
 	HandshakeAuth,
 	JoinRequest,
+	LeaveRequest,
 	invalidPayload,
+	type ClientToServerEvents,
 	type ErrorResult,
 	type RoomEventsMessage
 } from '../../src/lib/protocol';
-import { z } from 'zod';
 import { SERVER_ONLY_COMMANDS, mayIssue } from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
 import { sessionTokenFromCookies } from '../http/session';
-import type { Broadcaster, EngineLogger, RoomEngine } from '../engine/room-engine';
+import type { Broadcaster, RoomEngine } from '../engine/room-engine';
 
 import { peopleChannel, roomChannel, type AppServer, type AppSocket } from './channels';
 import { encodedOnce, encodeJoinAnswersOnce } from './join-encoding';
@@ -40,7 +42,6 @@ export function socketBroadcaster(io: AppServer): Broadcaster {
 	};
 }
 
-const LeaveRequest = z.strictObject({ roomId: z.string().max(64) });
 
 const notJoined = (roomId: string): ErrorResult => ({
 	ok: false,
@@ -54,11 +55,21 @@ const noAccess = (roomId: string): ErrorResult => ({
 	message: `You have no access to room "${roomId}". Open the invite link you were given, or ask the facilitator for one.`
 });
 
+/** The client events answered through an acknowledgement. */
+type AckedEvent = 'room:join' | 'command';
+/** The answer an event's acknowledgement takes, from the protocol's event map, so the compiler checks every reply. */
+type AckOf<E extends AckedEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+/** What a failure log names once the payload is read: the room and the command (never the command's content). */
+interface HandlerContext {
+	roomId?: string;
+	commandId?: string;
+}
+
 export interface GatewayDeps {
 	/** Which proxies to believe for the client's address (TRUST_PROXY); null: none. */
 	trustProxy: TrustProxy | null;
 	engine: RoomEngine;
-	log: EngineLogger;
+	log: Logger;
 	build: string;
 	/** Whether the store can save right now; sent to each client on connect. */
 	storeStatus: () => 'ok' | 'unavailable';
@@ -124,10 +135,11 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		});
 
 		socket.on('room:join', (raw: unknown, ack: unknown) =>
-			guarded(socket, 'room:join', ack, async (reply) => {
+			guarded(socket, 'room:join', ack, async (reply, context) => {
 				const parsed = JoinRequest.safeParse(raw);
 				if (!parsed.success) return reply(invalidPayload(parsed.error));
 				const { roomId, since } = parsed.data;
+				context.roomId = roomId;
 				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
 				if (!role) return reply(noAccess(roomId));
 				// Join the channel first, so nothing committed after the read below can be missed;
@@ -156,10 +168,11 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		});
 
 		socket.on('command', (raw: unknown, ack: unknown) =>
-			guarded(socket, 'command', ack, async (reply) => {
+			guarded(socket, 'command', ack, async (reply, context) => {
 				const parsed = CommandRequest.safeParse(raw);
 				if (!parsed.success) return reply(invalidPayload(parsed.error));
 				const { roomId, commandId, command } = parsed.data;
+				Object.assign(context, { roomId, commandId });
 				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
 				if (!role) return reply(noAccess(roomId));
 				// Checked here too (decide checks it again) so a refused role never learns anything, not even
@@ -191,24 +204,26 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	 * Runs a handler that must answer through an ack. A message without an ack callback is dropped
 	 * (there is nobody to answer); a thrown error becomes an `internal` result, never a crash.
 	 */
-	function guarded(
+	function guarded<E extends AckedEvent>(
 		socket: AppSocket,
-		event: string,
+		event: E,
 		ack: unknown,
-		handler: (reply: (result: object) => void) => Promise<void>
+		handler: (reply: (result: AckOf<E>) => void, context: HandlerContext) => Promise<void>
 	): void {
 		if (typeof ack !== 'function') {
 			log.warn({ socketId: socket.id, event }, 'message without acknowledgement dropped');
 			return;
 		}
+		const answer = ack as (result: AckOf<E> | ErrorResult) => void;
+		const context: HandlerContext = {};
 		let answered = false;
-		const reply = (result: object) => {
+		const reply = (result: AckOf<E> | ErrorResult) => {
 			if (answered) return;
 			answered = true;
-			ack(result);
+			answer(result);
 		};
-		handler(reply).catch((error: unknown) => {
-			log.error({ socketId: socket.id, event, err: String(error) }, 'handler failed');
+		handler(reply, context).catch((error: unknown) => {
+			log.error({ socketId: socket.id, event, ...context, err: String(error) }, 'handler failed');
 			// The handler may have failed after the engine applied the command, so say only what is known.
 			reply({
 				ok: false,

@@ -8,8 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import QRCode from 'qrcode';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { Id, Name } from '../../src/lib/domain';
-import { PAIRING_TTL_MS, type AccessService, type Role } from '../access/access-service';
+import { Id, Name, Role } from '../../src/lib/domain';
+import { PAIRING_TTL_MS, type AccessService } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
@@ -27,9 +27,8 @@ export interface AccessApiDeps {
 	onRevoked(sessionId: string, reason: string): void;
 }
 
-const RoleSchema = z.enum(['facilitator', 'contributor', 'viewer']);
 const JoinBody = z.strictObject({ token: z.string().min(1).max(100), name: z.string().trim().max(60).default('') });
-const InviteBody = z.strictObject({ role: RoleSchema });
+const InviteBody = z.strictObject({ role: Role });
 const RenameBody = z.strictObject({ name: z.string().trim().min(1).max(60) });
 const PairBody = z.strictObject({
 	code: z.string().trim().min(1).max(20),
@@ -43,7 +42,7 @@ const ROOM_INVITE_SESSIONS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites\/(fa
 const ROOM_DISPLAYS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/displays$/;
 const ADMIN_SESSIONS = /^\/api\/admin\/rooms\/([A-Za-z0-9_-]{1,64})\/sessions$/;
 const AdminRoomBody = z.strictObject({ roomId: Id, name: Name, organisation: z.string().trim().max(120).default('') });
-const AdminSessionBody = z.strictObject({ role: RoleSchema, name: Name });
+const AdminSessionBody = z.strictObject({ role: Role, name: Name });
 
 export function createAccessApi(deps: AccessApiDeps) {
 	const { access, engine, limiter, trustProxy } = deps;

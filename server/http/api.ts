@@ -2,6 +2,8 @@
  * Plain HTTP endpoints served next to the SvelteKit pages: health, the room list and stored files;
  * access (`access-api.ts`) and curation (`curate-api.ts`: uploads, imports, exports) have their own.
  */
+import type { Logger } from '../log';
+import type { RoomList } from '../../src/lib/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { mayReadFile } from '../../src/lib/domain';
@@ -12,6 +14,8 @@ import { BodyError, SECURITY_HEADERS, sendJson } from './json';
 import { sessionTokenOf } from './session';
 
 export interface ApiDeps {
+	/** Failures are logged here once, with the request (never a token or a file's content). */
+	log: Logger;
 	engine: RoomEngine;
 	build: string;
 	blobs: BlobStore;
@@ -95,7 +99,7 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSt
 }
 
 /** Handles `/api/*`; returns false for any other path so the caller can pass it on. */
-export function createApiHandler({ engine, build, blobs, access, handleAccess, handleCurate }: ApiDeps) {
+export function createApiHandler({ log, engine, build, blobs, access, handleAccess, handleCurate }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;
@@ -110,7 +114,7 @@ export function createApiHandler({ engine, build, blobs, access, handleAccess, h
 				// Only the rooms this browser has joined.
 				const session = await access.session(sessionTokenOf(req));
 				const mine = (await engine.listRooms()).filter((r) => access.roleIn(session, r.id));
-				sendJson(res, 200, { rooms: mine.map((r) => ({ ...r, role: access.roleIn(session, r.id) })) });
+				sendJson(res, 200, { rooms: mine.map((r) => ({ ...r, role: access.roleIn(session, r.id)! })) } satisfies RoomList);
 			} else if (BLOB_PATH.test(url.pathname)) {
 				const id = BLOB_PATH.exec(url.pathname)![1]!;
 				const session = await access.session(sessionTokenOf(req));
@@ -126,8 +130,14 @@ export function createApiHandler({ engine, build, blobs, access, handleAccess, h
 				sendJson(res, 404, { error: 'not_found', message: `No endpoint ${url.pathname}.` });
 			}
 		} catch (error) {
-			if (error instanceof BodyError) sendJson(res, 413, { error: 'too_large', message: error.message });
-			else sendJson(res, 503, { error: 'unavailable', message: 'The server could not answer just now; retry.' });
+			if (error instanceof BodyError) {
+				if (!res.headersSent) sendJson(res, 413, { error: 'too_large', message: error.message });
+			} else {
+				const roomId = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})(?:\/|$)/.exec(url.pathname)?.[1] ?? null;
+				log.error({ roomId, request: `${req.method} ${url.pathname}`, err: String(error) }, 'request failed');
+				if (!res.headersSent) sendJson(res, 503, { error: 'unavailable', message: 'The server could not answer just now; retry.' });
+				else res.end();
+			}
 		}
 		return true;
 	};

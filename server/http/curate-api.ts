@@ -13,6 +13,7 @@
  *   GET  /api/rooms/:id/storage                           -> { used, limit } bytes of the room's files
  *   POST /api/rooms/restore                               backup JSON -> { roomId } (a new room)
  */
+import type { Logger } from '../log';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -33,6 +34,8 @@ import { readJson, SECURITY_HEADERS, sendJson } from './json';
 import { isAllowedOrigin } from './origin';
 
 export interface CurateApiDeps {
+	/** Failures are logged here once, with the room and the request (never a token or a file's content). */
+	log: Logger;
 	access: AccessService;
 	engine: RoomEngine;
 	blobs: BlobStore;
@@ -147,7 +150,10 @@ export function createCurateApi(deps: CurateApiDeps) {
 					res.write(`${JSON.stringify({ type: 'progress', rows, fraction })}\n`);
 				}
 			})
-			.catch(() => ({ ok: false as const, code: 'unavailable' as const, message: 'The import could not finish just now; nothing was changed. Try again.' }));
+			.catch((error: unknown) => {
+				deps.log.error({ roomId, request: 'POST /imports', err: String(error) }, 'import failed');
+				return { ok: false as const, code: 'unavailable' as const, message: 'The import could not finish just now; nothing was changed. Try again.' };
+			});
 		res.end(`${JSON.stringify({ type: 'done', ...outcome })}\n`);
 	}
 
@@ -257,10 +263,14 @@ export function createCurateApi(deps: CurateApiDeps) {
 				if (!res.headersSent) sendJson(res, error.status, { error: error.code, message: error.message });
 				// A refused body is not read to its end: close the connection rather than drain it.
 				if (error.status === 413) res.once('finish', () => req.destroy());
-			} else if (!res.headersSent) {
-				sendJson(res, 503, { error: 'unavailable', message: 'The server could not finish this just now; nothing was changed. Try again.' });
 			} else {
-				res.end();
+				const roomId = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\//.exec(path)?.[1] ?? null;
+				deps.log.error({ roomId, request: `${req.method} ${path}`, err: String(error) }, 'curation request failed');
+				if (!res.headersSent) {
+					sendJson(res, 503, { error: 'unavailable', message: 'The server could not finish this just now; nothing was changed. Try again.' });
+				} else {
+					res.end();
+				}
 			}
 		}
 		return true;

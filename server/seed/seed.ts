@@ -3,13 +3,9 @@
  * rather than an empty wall. Runs through the engine like any client would: every command is
  * validated, decided, appended and broadcast.
  */
+import type { Logger } from '../log';
 import type { Actor, RoomEngine } from '../engine/room-engine';
 import { DEMO_ROOM_ID, demoRoomCommands } from './demo-room';
-
-export interface SeedLog {
-	info(fields: object, msg: string): void;
-	warn(fields: object, msg: string): void;
-}
 
 const SEED_ACTOR: Actor = { id: 'seed', name: 'Demo data', role: 'facilitator' };
 
@@ -22,7 +18,7 @@ export function seedCommandId(index: number): string {
  * When the store holds no rooms, builds the demo room command by command. Stops at the first
  * refusal and logs it (a seed that half-applies is still a usable room, and the log says where).
  */
-export async function seedDemoRoomIfEmpty(engine: RoomEngine, log: SeedLog): Promise<void> {
+export async function seedDemoRoomIfEmpty(engine: RoomEngine, log: Logger): Promise<void> {
 	const rooms = await engine.listRooms();
 	if (rooms.length > 0) return;
 

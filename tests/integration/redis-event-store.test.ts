@@ -237,7 +237,7 @@ describe.runIf(redisAvailable)('redis event store: Redis down and back', () => {
 		const other = createRedisClient(relaxed.url, 'commands', () => {});
 		try {
 			const warnings: string[] = [];
-			await openRedisEventStore({ redis: other, log: { warn: (msg) => warnings.push(msg) } });
+			await openRedisEventStore({ redis: other, log: { warn: (_fields, msg) => warnings.push(msg) } });
 			expect(warnings.join('\n')).toMatch(/appendfsync everysec/);
 		} finally {
 			await other.quit();

@@ -2,6 +2,7 @@
  * Builds the real application (composition root, file store in a temp dir) on port 0, and real
  * socket.io clients that speak the typed protocol.
  */
+import { silentLogger } from '../../server/log';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -30,7 +31,7 @@ export const TEST_ROOMS = [
 	'multi', 'failover', 'outage', 'presence', 'x'
 ];
 
-export const silentLog = { info() {}, warn() {}, error() {} };
+export const silentLog = silentLogger;
 
 /** Starts the app on a random port with an embedded store in a fresh temp dir. */
 export async function startTestServer(

@@ -26,7 +26,7 @@ let openStores: FileEventStore[];
 async function openStore(options: Partial<FileEventStoreOptions> = {}): Promise<FileEventStore> {
 	const store = await openFileEventStore({
 		dataDir,
-		log: { warn: (msg, fields) => warnings.push({ msg, fields }) },
+		log: { warn: (fields, msg) => warnings.push({ msg, fields }) },
 		...options
 	});
 	openStores.push(store);

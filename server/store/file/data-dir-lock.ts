@@ -2,12 +2,12 @@
  * The `<dataDir>/LOCK` file: `{"pid":123,"started":<performance.timeOrigin>}`, created with O_EXCL so only
  * one process writes a data directory. Two writers would interleave log lines and corrupt the rooms.
  */
+import type { Logger } from '../../log';
 import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode, PRIVATE_FILE, readIfExists } from './durable-fs';
 import { isRecord } from '../contract';
-import type { FileStoreLog } from './store-log';
 
 interface LockHolder {
 	pid: number;
@@ -90,7 +90,7 @@ async function tryCreateLock(lockPath: string): Promise<boolean> {
  * Takes `<dataDir>/LOCK` (O_EXCL) and returns its path, or throws if a live process holds it; a dead
  * holder's lock is taken over (with a warning).
  */
-export async function acquireLock(dataDir: string, log: FileStoreLog): Promise<string> {
+export async function acquireLock(dataDir: string, log: Pick<Logger, 'warn'>): Promise<string> {
 	const lockPath = join(dataDir, 'LOCK');
 	for (let attempt = 0; attempt < 3; attempt++) {
 		if (await tryCreateLock(lockPath)) return lockPath;
@@ -102,7 +102,7 @@ export async function acquireLock(dataDir: string, log: FileStoreLog): Promise<s
 				`Data directory ${dataDir} is in use by ${who}: ${lockPath} is held. Stop the other server, or point DATA_DIR elsewhere.`
 			);
 		}
-		log.warn('Taking over a stale lock left by a process that is gone', { lockPath, pid: holder?.pid ?? null });
+		log.warn({ lockPath, pid: holder?.pid ?? null }, 'Taking over a stale lock left by a process that is gone');
 		await rm(lockPath, { force: true });
 	}
 	throw new Error(`Could not take ${lockPath}: another process keeps creating it. Is a second server starting?`);

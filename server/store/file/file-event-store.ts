@@ -19,6 +19,7 @@
  * (LOCK), recovery.ts (reading rooms on open), room-log.ts (per-room writer with group commit), line-codec.ts
  * and room-files.ts (the formats above), durable-fs.ts (fsync'd writes, shared with the blob store).
  */
+import type { Logger } from '../../log';
 import { readdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -30,9 +31,7 @@ import { encodeEvent } from './line-codec';
 import { recoverRoom, type RecoveryContext } from './recovery';
 import { parseSnapshotFile, SNAPSHOT_FILE } from './room-files';
 import { RoomLog, type RoomSettings } from './room-log';
-import type { FileStoreLog } from './store-log';
 
-export type { FileStoreLog } from './store-log';
 
 export interface FileEventStoreOptions {
 	dataDir: string;
@@ -40,13 +39,13 @@ export interface FileEventStoreOptions {
 	snapshotRetainEvents?: number;
 	/** How many recent commandIds each room remembers for idempotency (also across restarts). */
 	commandMemory?: number;
-	log?: FileStoreLog;
+	log?: Pick<Logger, 'warn'>;
 }
 
 const DEFAULT_RETAIN_EVENTS = 1000;
 const DEFAULT_COMMAND_MEMORY = 50_000;
 
-const consoleLog: FileStoreLog = { warn: (msg, fields) => console.warn(msg, fields) };
+const consoleLog: Pick<Logger, 'warn'> = { warn: (fields, message) => console.warn(message, fields) };
 
 /** The embedded EventStore, as returned by {@link openFileEventStore}. */
 export interface FileEventStore extends EventStore {
@@ -152,7 +151,7 @@ async function recoverAllRooms(ctx: RecoveryContext, roomsDir: string, settings:
 	const rooms = new Map<string, RoomLog>();
 	for (const entry of await readdir(roomsDir, { withFileTypes: true })) {
 		if (!entry.isDirectory() || !ROOM_ID.test(entry.name)) {
-			ctx.log.warn('Ignoring an unexpected entry in the rooms directory', { entry: entry.name });
+			ctx.log.warn({ entry: entry.name }, 'Ignoring an unexpected entry in the rooms directory');
 			continue;
 		}
 		const dir = join(roomsDir, entry.name);

@@ -3,6 +3,7 @@
  * may be damaged (a write cut short by a crash, never acknowledged) and it is cut off. Any other damage is
  * an error naming the file and line, because starting on a log with holes would serve wrong history.
  */
+import type { Logger } from '../../log';
 import { open, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { StoredEvent } from '../port';
@@ -18,7 +19,6 @@ import {
 	type Segment,
 	type SnapshotFile
 } from './room-files';
-import type { FileStoreLog } from './store-log';
 
 /** What a room directory holds, as found on open. */
 export interface RecoveredRoom {
@@ -33,7 +33,7 @@ export interface RecoveredRoom {
 
 export interface RecoveryContext {
 	dataDir: string;
-	log: FileStoreLog;
+	log: Pick<Logger, 'warn'>;
 }
 
 /** An error for damage an operator has to look at; names the file (relative and absolute) and the line. */
@@ -111,12 +111,10 @@ async function scanSegment(
 		const problem = decoded.ok ? 'line has no newline (torn write)' : decoded.problem;
 		const isFinalLine = newline === -1 || newline === bytes.length - 1;
 		if (!isLastSegment || !isFinalLine) throw corruptionError(ctx, path, lineNumber, problem);
-		ctx.log.warn('Cutting off a torn or damaged last line of the event log (it was never acknowledged)', {
-			file: relative(ctx.dataDir, path),
-			line: lineNumber,
-			problem,
-			keptBytes: offset
-		});
+		ctx.log.warn(
+			{ file: relative(ctx.dataDir, path), line: lineNumber, problem, keptBytes: offset },
+			'Cutting off a torn or damaged last line of the event log (it was never acknowledged)'
+		);
 		await truncateTail(path, offset);
 		break;
 	}

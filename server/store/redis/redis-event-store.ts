@@ -24,6 +24,7 @@
  * `enableOfflineQueue: false`, `maxRetriesPerRequest: 0`, `autoResendUnfulfilledCommands: false`,
  * `commandTimeout: 800`. Invalid arguments and corrupt data throw plain Errors (not retryable).
  */
+import type { Logger } from '../../log';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AppendArgs, AppendResult, CommandRange, EventStore, KnownCommand, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
@@ -35,11 +36,6 @@ import { waitForRedisReady } from './redis-client';
 import { describeRedisFailure, redisCall, storeUnavailable } from './redis-errors';
 import { APPEND_SCRIPT, SNAPSHOT_SCRIPT } from './scripts';
 
-/** Where the store reports what an operator should know (e.g. AOF off). Same shape as the file store's. */
-export interface RedisStoreLog {
-	warn(msg: string, fields: Record<string, unknown>): void;
-}
-
 export interface RedisEventStoreOptions {
 	/** An ioredis client for commands, created and owned (closed) by the caller; see the file comment. */
 	redis: Redis;
@@ -49,7 +45,7 @@ export interface RedisEventStoreOptions {
 	commandMemory?: number;
 	/** How long openRedisEventStore waits for the client to become ready (ms). */
 	readyTimeoutMs?: number;
-	log?: RedisStoreLog;
+	log?: Pick<Logger, 'warn'>;
 }
 
 /** The Redis EventStore, as returned by {@link openRedisEventStore}. */
@@ -67,7 +63,7 @@ const SNAPSHOT_COMMAND = 'customerRoomSnapshot';
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 type ScriptedRedis = Redis & Record<typeof APPEND_COMMAND | typeof SNAPSHOT_COMMAND, ScriptCommand>;
 
-const consoleLog: RedisStoreLog = { warn: (msg, fields) => console.warn(msg, fields) };
+const consoleLog: Pick<Logger, 'warn'> = { warn: (fields, message) => console.warn(message, fields) };
 
 /** A script reply: `[status, detail]`, both strings. */
 function scriptReply(raw: unknown, script: string): [string, string] {
@@ -279,22 +275,20 @@ class RedisEventStoreImpl implements RedisEventStore {
 }
 
 /** Warns if Redis would not keep acknowledged appends through a crash. Best effort: managed Redis may refuse. */
-async function checkDurability(redis: Redis, log: RedisStoreLog): Promise<void> {
+async function checkDurability(redis: Redis, log: Pick<Logger, 'warn'>): Promise<void> {
 	try {
 		const info = await redis.info('persistence');
 		if (/^aof_enabled:0\r?$/m.test(info)) {
-			log.warn('Redis has AOF off: acknowledged commands can be lost if Redis restarts (set appendonly yes, appendfsync always)', {});
+			log.warn({}, 'Redis has AOF off: acknowledged commands can be lost if Redis restarts (set appendonly yes, appendfsync always)');
 			return;
 		}
 		const reply = await redis.call('CONFIG', 'GET', 'appendfsync');
 		const value = Array.isArray(reply) ? reply[1] : isRecord(reply) ? reply.appendfsync : undefined;
 		if (typeof value === 'string' && value !== 'always') {
-			log.warn(`Redis runs appendfsync ${value}: a crash can lose recently acknowledged commands (set appendfsync always)`, {
-				appendfsync: value
-			});
+			log.warn({ appendfsync: value }, `Redis runs appendfsync ${value}: a crash can lose recently acknowledged commands (set appendfsync always)`);
 		}
 	} catch (error) {
-		log.warn('Could not check Redis persistence settings', { reason: describeRedisFailure(error) });
+		log.warn({ reason: describeRedisFailure(error) }, 'Could not check Redis persistence settings');
 	}
 }
 

@@ -69,6 +69,10 @@ export type Position = z.infer<typeof Position>;
 export const JoinRequest = z.strictObject({ roomId: Id, since: Position.optional() });
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
+/** client -> server: stop receiving a room's events (no answer). Example: `{ roomId: 'demo' }` */
+export const LeaveRequest = z.strictObject({ roomId: z.string().max(64) });
+export type LeaveRequest = z.infer<typeof LeaveRequest>;
+
 /**
  * server -> client, the answer to a join: the events after `since` when the log still has them
  * (and the epoch matches), else the whole state at a version.
@@ -135,7 +139,7 @@ export interface ServerStatusMessage {
 
 export interface ClientToServerEvents {
 	'room:join': (request: JoinRequest, ack: (result: JoinResult) => void) => void;
-	'room:leave': (request: { roomId: string }) => void;
+	'room:leave': (request: LeaveRequest) => void;
 	command: (request: CommandRequest, ack: (result: CommandResult) => void) => void;
 }
 
