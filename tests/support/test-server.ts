@@ -2,7 +2,7 @@
  * Builds the real application (composition root, file store in a temp dir) on port 0, and real
  * socket.io clients that speak the typed protocol.
  */
-import { silentLogger } from '../../server/log';
+import { silentLogger, type Logger } from '../../server/log';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -54,6 +54,8 @@ export async function startTestServer(
 		adminToken?: string;
 		/** What answers requests the API does not (the SvelteKit handler in production). */
 		pages?: Parameters<typeof createApplication>[0]['pages'];
+		/** Where the app logs (silent when absent). */
+		log?: Logger;
 	} = {}
 ) {
 	const tmp = options.dataDir ? null : await tempDir();
@@ -69,7 +71,7 @@ export async function startTestServer(
 		uploadLimit: options.uploadLimit,
 		roomStorageLimit: options.roomStorageLimit,
 		access,
-		log: silentLog,
+		log: options.log ?? silentLog,
 		build: 'test',
 		snapshotEvery: options.snapshotEvery,
 		pages: options.pages,
