@@ -78,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 	try {
 		trustProxy = parseTrustProxy(c.TRUST_PROXY);
 	} catch (error) {
-		throw new Error(`Invalid configuration:\n  TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}`);
+		throw new Error(`Invalid configuration:\n  TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 	}
 	const listed = c.ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
 	const unreadable = listed.filter((h) => hostNameOf(h) === null);

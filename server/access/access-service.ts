@@ -282,7 +282,7 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		/** A TV asks to pair: returns its code (shown on screen) and its secret token (its cookie). */
 		async startPairing(): Promise<{ code: string; token: string; expiresAt: number }> {
 			const token = newToken();
-			let code = '';
+			let code: string;
 			do {
 				code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 			} while (await kv.get(`pairing:${code}`));

@@ -37,7 +37,7 @@ export function parseTrustProxy(value: string): TrustProxy | null {
 	try {
 		return proxyAddr.compile(text.split(',').map((entry) => entry.trim()).filter(Boolean));
 	} catch (error) {
-		throw new Error(`TRUST_PROXY must be false, true, a number of proxy hops, or proxy addresses/CIDR ranges separated by commas (${error instanceof Error ? error.message : String(error)})`);
+		throw new Error(`TRUST_PROXY must be false, true, a number of proxy hops, or proxy addresses/CIDR ranges separated by commas (${error instanceof Error ? error.message : String(error)})`, { cause: error });
 	}
 }
 

@@ -4,7 +4,6 @@
  * guesses are generic (a column of dates is a date column whatever it is called); the person confirms
  * or changes every choice before anything is read for real.
  */
-import type { DateFormat } from '../../src/lib/domain';
 import { guessDateFormat, looksSlashedDate, parseDate, parseNumber } from './cells';
 import type { ColumnInfo, Inspection } from '../../src/lib/protocol/curate';
 import { countLines, csvRows, decodeText, sniffDelimiter } from './csv-source';

@@ -25,7 +25,7 @@ import {
 	type Verbatim
 } from '../../src/lib/domain';
 import { MAX_CELL_CHARS, columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
-import type { CategoryTotal, ImportSummary, PreviewRow, RowError } from '../../src/lib/protocol/curate';
+import type { CategoryTotal, ImportSummary, PreviewRow } from '../../src/lib/protocol/curate';
 import { countLines, csvRows, type Delimiter } from './csv-source';
 
 /** Verbatims an import keeps per category or survey: the newest few, so the wall has words to show. */

@@ -226,7 +226,7 @@ describe('the Artifacts tab', () => {
 	});
 
 	it('refuses a file too large and programs with the server’s words, and keeps what was typed', { timeout: 60_000 }, async () => {
-		const { room, page, form } = await curateNewRoom();
+		const { room, form } = await curateNewRoom();
 
 		// First a good file, so the form is out; then fill it in.
 		await upload(form, 'letter.png', 'image/png', await png(200, 100, { r: 240, g: 240, b: 240 }));

@@ -51,14 +51,20 @@ function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
 	for (let i = 0; i < text.length; i++) {
 		const ch = text[i]!;
 		if (quoted) {
-			if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+			if (ch === '"' && text[i + 1] === '"') {
+				field += '"';
+				i++;
+			}
 			else if (ch === '"') quoted = false;
 			else {
 				if (ch === '\n') line++;
 				field += ch;
 			}
 		} else if (ch === '"') quoted = true;
-		else if (ch === ',') cells.push(field), (field = '');
+		else if (ch === ',') {
+			cells.push(field);
+			field = '';
+		}
 		else if (ch === '\n' || ch === '\r') {
 			if (ch === '\r' && text[i + 1] === '\n') i++;
 			cells.push(field);

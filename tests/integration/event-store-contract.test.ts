@@ -32,7 +32,7 @@ describe('file store', () => {
 describe.runIf(canRunRedisTests())('Redis store', () => {
 	let server: RedisServer;
 	let admin: Redis;
-	let clients: Redis[] = [];
+	const clients: Redis[] = [];
 
 	beforeAll(async () => {
 		server = await startRedis();

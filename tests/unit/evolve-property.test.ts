@@ -697,7 +697,7 @@ function fuzz(seed: number, { steps: maxSteps, pools = POOLS, strict = true }: F
 		try {
 			result = decide(state, cmd, ctx);
 		} catch (error) {
-			throw new Error(`decide threw at ${where()}: ${String(error)}`);
+			throw new Error(`decide threw at ${where()}: ${String(error)}`, { cause: error });
 		}
 		if (canonicalJson(decide(state, cmd, ctx)) !== canonicalJson(result)) {
 			throw new Error(`decide is not deterministic at ${where()}`);
@@ -721,7 +721,7 @@ function fuzz(seed: number, { steps: maxSteps, pools = POOLS, strict = true }: F
 				try {
 					state = evolve(state, recorded);
 				} catch (error) {
-					throw new Error(`evolve threw on frozen state at ${where()}: ${String(error)}`);
+					throw new Error(`evolve threw on frozen state at ${where()}: ${String(error)}`, { cause: error });
 				}
 				log.push(recorded);
 			}

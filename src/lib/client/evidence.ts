@@ -28,7 +28,7 @@
 import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
 import type { ComplaintCategory, FixTeam, Kpi, KpiPoint, MaturityChange, RoomState, Survey, TeamLinks, TeamUpdate, Touchpoint } from '$lib/domain';
 import { gap, kpiStatus, surveyReading, trend, xmr, type KpiStatus } from '$lib/domain/metrics';
-import { formatSigned, latestPeriod, monthLabel, nextPeriod, previousPeriod, withUnit } from './format';
+import { formatSigned, monthLabel, previousPeriod, withUnit } from './format';
 import { formatHeadline } from './survey-figures';
 import { complaintSeries, latestComplaintPeriod, SERIES_MONTHS } from './complaint-periods';
 

@@ -9,6 +9,8 @@
  * - A change holds the screen that shows it for a full round; a pin (a `screen` URL option, or the
  *   stage the session is on) stops the screens from moving at all.
  */
+import { own } from '$lib/domain/basics';
+
 export interface PagerTiming {
 	/** Seconds per column page. */
 	pageSec: number;
@@ -32,7 +34,8 @@ export class WallPager {
 	#timing: PagerTiming;
 	#screens: string[][] = [[]];
 	#pinned: number | null = null;
-	#pages = new Map<string, number>();
+	/** Pages per stage column, as last measured (not reactive: `screenPages` is read on each turn). */
+	#pages: Record<string, number> = {};
 	#elapsed = 0;
 	#turnsHere = 0;
 
@@ -62,7 +65,7 @@ export class WallPager {
 
 	/** A column says how many pages it needs. */
 	report(stageId: string, pages: number): void {
-		this.#pages.set(stageId, Math.max(1, pages));
+		this.#pages[stageId] = Math.max(1, pages);
 	}
 
 	/** Brings the screen holding this stage up and keeps it for a full round (unless pinned elsewhere). */
@@ -91,7 +94,7 @@ export class WallPager {
 
 	#maxPages(): number {
 		let max = 1;
-		for (const id of this.#screens[this.screen] ?? []) max = Math.max(max, this.#pages.get(id) ?? 1);
+		for (const id of this.#screens[this.screen] ?? []) max = Math.max(max, own(this.#pages, id) ?? 1);
 		return max;
 	}
 

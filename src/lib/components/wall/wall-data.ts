@@ -4,7 +4,7 @@
  * laptop board's (both build on board/stage-view.ts).
  */
 import { own } from '$lib/domain/basics';
-import type { Artifact, Maturity, RoomState, SpotlightTarget, Touchpoint, Verbatim } from '$lib/domain';
+import type { Artifact, Maturity, RoomState, Touchpoint, Verbatim } from '$lib/domain';
 import { healthOf, stageItems, type StageItems } from '$lib/components/board/stage-view';
 import type { StageHealthResult } from '$lib/domain/metrics';
 
