@@ -403,6 +403,32 @@ describe('revoked and expired access', () => {
 	});
 });
 
+describe('HTTP endpoints beside the socket', () => {
+	it('a room\'s storage use: any member of the room may read it; a stranger, another room\'s facilitator or nobody may not', async () => {
+		const path = `${server.url}/api/rooms/${DEN}/storage`;
+		for (const role of ROLES) {
+			const answer = await http(path, 'GET', undefined, await server.access.grantDirectly(DEN, role, `Storage ${role}`));
+			expect(answer.status, role).toBe(200);
+			expect(answer.body, role).toMatchObject({ used: expect.any(Number), limit: expect.any(Number) });
+		}
+		expect((await http(path, 'GET', undefined)).status).toBe(401);
+		// A session without this room is refused as the other curation endpoints refuse it.
+		expect((await http(path, 'GET', undefined, await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Other room'))).status).toBe(403);
+	});
+
+	it('renaming: a person renames only their own session; without one it is refused and nothing is recorded', async () => {
+		const token = await server.access.grantDirectly(DEN, 'contributor', 'Before');
+		const renamed = await http(`${server.url}/api/me/name`, 'POST', { name: 'After' }, token);
+		expect(renamed.status).toBe(200);
+		expect((await server.access.session(token))?.name).toBe('After');
+		const lines = await server.access.audit(DEN);
+		expect(lines.some((line) => JSON.stringify(line).includes('After'))).toBe(true);
+		const anonymous = await http(`${server.url}/api/me/name`, 'POST', { name: 'Nobody' });
+		expect(anonymous.status).toBe(401);
+		expect(JSON.stringify(await server.access.audit(DEN))).not.toContain('Nobody');
+	});
+});
+
 describe('a resent commandId', () => {
 	// Regression (found by fuzz-protocol): a known commandId was once answered from the log before the
 	// role check, so a refused role was told { ok: true, duplicate: true }. The gateway now checks first.

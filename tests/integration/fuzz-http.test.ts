@@ -124,6 +124,7 @@ const apiPath = fc.oneof(
 	{ weight: 2, arbitrary: fc.tuple(roomish, roleish).map(([r, role]) => `/api/rooms/${r}/invites/${role}`) },
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/displays`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/admin/rooms/${r}/sessions`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/storage`) },
 
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{
