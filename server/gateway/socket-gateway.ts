@@ -13,7 +13,7 @@ import {
 	type RoomEventsMessage
 } from '../../src/lib/protocol';
 import { z } from 'zod';
-import { SERVER_ONLY_COMMANDS, mayIssue, own, projectEvents, projectState, type Audience, type Role } from '../../src/lib/domain';
+import { SERVER_ONLY_COMMANDS, audienceFor, mayIssue, own, projectEvents, projectState, type Audience } from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
 import { sessionTokenFromCookies } from '../http/session';
@@ -56,20 +56,6 @@ export function socketBroadcaster(io: AppServer): Broadcaster {
 			}
 		}
 	};
-}
-
-/**
- * What a connection is sent of a room: a screen paired as a corridor display gets the corridor
- * projection (also when its display is gone from the room: the narrowest view), other viewers the
- * viewer projection, contributors and facilitators everything.
- */
-async function audienceOf(engine: RoomEngine, roomId: string, role: Role, displayId: string | undefined): Promise<Audience> {
-	if (displayId !== undefined) {
-		const state = await engine.state(roomId);
-		const display = state ? own(state.displays, displayId) : undefined;
-		if (display?.mode !== 'room') return 'corridor';
-	}
-	return role === 'viewer' || displayId !== undefined ? 'viewer' : 'full';
 }
 
 const noSnapshot = (roomId: string): ErrorResult => ({
@@ -173,7 +159,8 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
 				if (!role) return reply(noAccess(roomId));
 				const displayId = own(socket.data.displays, roomId);
-				const audience = await audienceOf(engine, roomId, role, displayId);
+				// A paired screen's audience depends on its display's mode, which lives in the room.
+				const audience = audienceFor(displayId === undefined ? null : await engine.state(roomId), role, displayId);
 				const before = own(socket.data.audiences, roomId);
 				// Join the channels first, so nothing committed after the read below can be missed;
 				// the client drops what it already has by version.

@@ -138,6 +138,7 @@ let server: TestServer;
 let facilitator: TestSocket;
 let tvSocket: TestSocket;
 let displayId: string;
+let tvToken: string;
 const mirrors: Record<'tv' | 'viewer' | 'facilitator', Mirror> = {} as Record<'tv' | 'viewer' | 'facilitator', Mirror>;
 
 async function run(command: Command): Promise<number> {
@@ -183,7 +184,7 @@ beforeAll(async () => {
 	// The TV pairs over HTTP, as the /tv page does, and is registered as a corridor display.
 	const fran = await server.access.grantDirectly(ROOM, 'facilitator', 'Fran');
 	const started = await http('/api/pair/start', undefined);
-	const tvToken = /cr_session=([^;]+)/.exec(started.setCookie ?? '')?.[1] ?? '';
+	tvToken = /cr_session=([^;]+)/.exec(started.setCookie ?? '')?.[1] ?? '';
 	const claimed = await http(`/api/rooms/${ROOM}/displays`, { code: started.body.code, name: 'Lobby TV', mode: 'corridor' }, fran);
 	if (claimed.status !== 200) throw new Error(`pairing answered ${claimed.status}: ${JSON.stringify(claimed.body)}`);
 	displayId = String(claimed.body.displayId);
@@ -263,6 +264,23 @@ describe('a TV paired as a corridor display', () => {
 		await mirrors.tv.reach(last);
 		expect(mirrors.tv.payloads.slice(seenFrom).join('\n')).not.toContain('SECRET-after-moving-back');
 		expect(stateHash(mirrors.tv.state!)).toBe(stateHash(projectState(await serverState(), 'corridor')));
+	});
+});
+
+describe('exports', () => {
+	it('a corridor TV that asks for the CSV exports gets them without verbatims or sensitive artifacts', async () => {
+		const read = async (kind: string, token: string) => {
+			const res = await fetch(`${server.url}/api/rooms/${ROOM}/export/${kind}.csv`, { headers: { cookie: `cr_session=${token}` } });
+			expect(res.status).toBe(200);
+			return res.text();
+		};
+		const fran = await server.access.grantDirectly(ROOM, 'facilitator', 'Fran');
+		for (const kind of ['verbatims', 'artifacts', 'complaints', 'surveys']) {
+			const text = await read(kind, tvToken);
+			for (const secret of ALL_SECRETS) expect(text).not.toContain(secret);
+		}
+		expect(await read('verbatims', fran)).toContain(SECRET.verbatim);
+		expect(await read('artifacts', fran)).toContain(SECRET.sensitive);
 	});
 });
 

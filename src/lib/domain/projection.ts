@@ -13,9 +13,20 @@
  * knowing the room (`projectEvent` answers null) is never sent: the client is sent a snapshot instead.
  */
 import type { RecordedEvent } from './events';
-import type { Artifact, RoomState } from './model';
+import { own } from './basics';
+import type { Artifact, Role, RoomState } from './model';
 
 export type Audience = 'full' | 'viewer' | 'corridor';
+
+/**
+ * What a member is sent of a room: a screen paired as a corridor display gets the corridor projection
+ * (also when its display is gone from the room: the narrowest view), other viewers and screens the viewer
+ * projection, contributors and facilitators everything.
+ */
+export function audienceFor(state: RoomState | null, role: Role, displayId: string | undefined): Audience {
+	if (displayId !== undefined) return state && own(state.displays, displayId)?.mode === 'room' ? 'viewer' : 'corridor';
+	return role === 'viewer' ? 'viewer' : 'full';
+}
 
 const projectedStates: Record<Exclude<Audience, 'full'>, WeakMap<RoomState, RoomState>> = {
 	viewer: new WeakMap(),
