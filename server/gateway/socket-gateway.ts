@@ -169,8 +169,10 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				if (displayId !== undefined) channels.push(displayChannel(roomId, displayId));
 				const added = channels.filter((channel) => !socket.rooms.has(channel));
 				await socket.join(added);
-				// A client whose audience changed holds the other projection: it gets a snapshot.
-				const result = await engine.join(roomId, before === undefined || before === audience ? since : undefined);
+				// A client whose audience changed holds the other projection: it gets a snapshot. So does a paired
+				// screen's new connection: its display's mode may have changed while it was away.
+				const sameAudience = before === undefined ? displayId === undefined : before === audience;
+				const result = await engine.join(roomId, sameAudience ? since : undefined);
 				if (!result.ok) {
 					// A failed join leaves the socket as it was: a client already in the room (catching up
 					// after room:stale) keeps its events and may keep sending while it joins again.

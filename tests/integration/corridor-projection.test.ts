@@ -267,6 +267,27 @@ describe('a TV paired as a corridor display', () => {
 	});
 });
 
+describe('a corridor TV that was away', () => {
+	it('starts from a snapshot of its new projection when its display was set to room mode while it was away', async () => {
+		const state = await serverState();
+		const since = { version: state.version, epoch: mirrors.tv.epoch };
+		tvSocket.disconnect();
+		await run({ type: 'display.update', displayId, patch: { mode: 'room' } });
+		tvSocket = connect(server.url, { transports: ['websocket'], auth: { token: tvToken, kind: 'screen' }, forceNew: true, reconnection: false });
+		await new Promise<void>((resolve, reject) => {
+			tvSocket.once('connect', () => resolve());
+			tvSocket.once('connect_error', reject);
+		});
+		const joined = await join(tvSocket, ROOM, since);
+		// Corridor again for the tests after this one, whatever this one finds.
+		await run({ type: 'display.update', displayId, patch: { mode: 'corridor' } });
+		if (!joined.ok) throw new Error(joined.message);
+		expect(joined.audience).toBe('viewer');
+		expect(joined.mode).toBe('snapshot');
+		expect(JSON.stringify(joined)).toContain(SECRET.verbatim);
+	});
+});
+
 describe('exports', () => {
 	it('a corridor TV that asks for the CSV exports gets them without verbatims or sensitive artifacts', async () => {
 		const read = async (kind: string, token: string) => {
