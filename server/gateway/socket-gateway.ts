@@ -43,13 +43,17 @@ export function socketBroadcaster(io: AppServer): Broadcaster {
 	return {
 		publish(message: RoomEventsMessage) {
 			const { roomId } = message;
+			// Most events are the same for every audience: one emit to all their channels (one encoding,
+			// one message between instances), as before there were audiences.
+			const same: string[] = [];
 			for (const audience of AUDIENCES) {
 				const events = projectEvents(message.events, audience);
-				const to = io.to(audienceChannel(roomId, audience));
-				if (events === message.events) to.emit('room:events', message);
-				else if (events) to.emit('room:events', { ...message, events });
-				else to.emit('room:stale', { roomId });
+				const channel = audienceChannel(roomId, audience);
+				if (events === message.events) same.push(channel);
+				else if (events) io.to(channel).emit('room:events', { ...message, events });
+				else io.to(channel).emit('room:stale', { roomId });
 			}
+			io.to(same).emit('room:events', message);
 			for (const { event } of message.events) {
 				const displayId = event.type === 'display.registered' ? event.display.id : event.type === 'display.updated' && event.patch.mode ? event.displayId : null;
 				if (displayId) io.to(displayChannel(roomId, displayId)).emit('room:stale', { roomId });

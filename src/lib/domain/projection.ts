@@ -117,15 +117,18 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 
 /**
  * `events` as `audience` may see them, or null when one of them cannot be projected without the state.
- * The same array for `full`.
+ * The same array when the audience may see every event as it is (always for `full`), so a broadcast can
+ * go out once to every audience that shares it.
  */
 export function projectEvents(events: readonly RecordedEvent[], audience: Audience): RecordedEvent[] | null {
 	if (audience === 'full') return events as RecordedEvent[];
 	const out: RecordedEvent[] = [];
+	let changed = false;
 	for (const event of events) {
 		const projected = projectEvent(event, audience);
 		if (!projected) return null;
+		changed ||= projected !== event;
 		out.push(projected);
 	}
-	return out;
+	return changed ? out : (events as RecordedEvent[]);
 }
