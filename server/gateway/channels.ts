@@ -6,6 +6,7 @@ import type {
 	ServerToClientEvents,
 	SocketData
 } from '../../src/lib/protocol';
+import type { Audience } from '../../src/lib/domain';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -14,6 +15,15 @@ const PREFIX = 'room:';
 
 /** The socket.io room that carries one customer room's broadcasts. */
 export const roomChannel = (roomId: string) => `${PREFIX}${roomId}`;
+
+/**
+ * The socket.io room that carries one customer room's events as one audience may see them
+ * (src/lib/domain/projection.ts). Every joined socket is in exactly one of a room's audience channels.
+ */
+export const audienceChannel = (roomId: string, audience: Audience) => `${audience}:${roomId}`;
+
+/** The sockets of one paired display: told to join again when its mode changes. */
+export const displayChannel = (roomId: string, displayId: string) => `display:${roomId}:${displayId}`;
 
 /**
  * The people (not wall screens) in one customer room: presence goes only to them. Walls never show who

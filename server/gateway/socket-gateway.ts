@@ -15,13 +15,13 @@ import {
 	type ErrorResult,
 	type RoomEventsMessage
 } from '../../src/lib/protocol';
-import { SERVER_ONLY_COMMANDS, mayIssue } from '../../src/lib/domain';
+import { SERVER_ONLY_COMMANDS, audienceFor, mayIssue, own, projectEvents, projectState, type Audience } from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
 import { sessionTokenFromCookies } from '../http/session';
 import type { Broadcaster, RoomEngine } from '../engine/room-engine';
 
-import { peopleChannel, roomChannel, type AppServer, type AppSocket } from './channels';
+import { audienceChannel, displayChannel, peopleChannel, roomChannel, type AppServer, type AppSocket } from './channels';
 import { encodedOnce, encodeJoinAnswersOnce } from './join-encoding';
 import { clientAddress, type TrustProxy } from '../http/origin';
 import { connectionCounter, mayRunCommand, type ConnectionLimits } from './limits';
@@ -33,15 +33,42 @@ export { roomChannel, type AppServer };
 /** The socket.io room of one session, so revoking it can close its connections on every instance. */
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 
-/** The engine's only way out: one emit to everyone in the room, after the append committed. */
+const AUDIENCES: readonly Audience[] = ['full', 'viewer', 'corridor'];
+
+/**
+ * The engine's only way out, after the append committed: one emit per audience of the room, each with
+ * the events as that audience may see them. An audience whose events cannot be projected without the
+ * state is told to join again (it then gets a projected snapshot). A display whose mode changed is told
+ * to join again too, so it moves to its new audience.
+ */
 export function socketBroadcaster(io: AppServer): Broadcaster {
 	return {
 		publish(message: RoomEventsMessage) {
-			io.to(roomChannel(message.roomId)).emit('room:events', message);
+			const { roomId } = message;
+			// Most events are the same for every audience: one emit to all their channels (one encoding,
+			// one message between instances), as before there were audiences.
+			const same: string[] = [];
+			for (const audience of AUDIENCES) {
+				const events = projectEvents(message.events, audience);
+				const channel = audienceChannel(roomId, audience);
+				if (events === message.events) same.push(channel);
+				else if (events) io.to(channel).emit('room:events', { ...message, events });
+				else io.to(channel).emit('room:stale', { roomId });
+			}
+			io.to(same).emit('room:events', message);
+			for (const { event } of message.events) {
+				const displayId = event.type === 'display.registered' ? event.display.id : event.type === 'display.updated' && event.patch.mode ? event.displayId : null;
+				if (displayId) io.to(displayChannel(roomId, displayId)).emit('room:stale', { roomId });
+			}
 		}
 	};
 }
 
+const noSnapshot = (roomId: string): ErrorResult => ({
+	ok: false,
+	code: 'unavailable',
+	message: `Room "${roomId}" could not be loaded just now. Join again in a moment.`
+});
 
 const notJoined = (roomId: string): ErrorResult => ({
 	ok: false,
@@ -104,6 +131,10 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				// A connection without a session may connect (to be told what to do) but joins nothing.
 				socket.data.sessionId = session?.id ?? null;
 				socket.data.grants = Object.fromEntries(Object.entries(session?.grants ?? {}).map(([room, g]) => [room, g.role]));
+				socket.data.displays = Object.fromEntries(
+					Object.entries(session?.grants ?? {}).flatMap(([room, g]) => (g.displayId ? [[room, g.displayId]] : []))
+				);
+				socket.data.audiences = {};
 				socket.data.sessionEndsAt = session ? deps.access.endsAt(session) : null;
 				socket.data.sessionCheckedAt = deps.access.now();
 				// A wall page says it is a screen even when a person's session opened it.
@@ -142,28 +173,49 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				context.roomId = roomId;
 				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
 				if (!role) return reply(noAccess(roomId));
-				// Join the channel first, so nothing committed after the read below can be missed;
+				const displayId = own(socket.data.displays, roomId);
+				// A paired screen's audience depends on its display's mode, which lives in the room.
+				const audience = audienceFor(displayId === undefined ? null : await engine.state(roomId), role, displayId);
+				const before = own(socket.data.audiences, roomId);
+				// Join the channels first, so nothing committed after the read below can be missed;
 				// the client drops what it already has by version.
-				const channels = socket.data.kind === 'person' ? [roomChannel(roomId), peopleChannel(roomId)] : [roomChannel(roomId)];
+				const channels = [roomChannel(roomId), audienceChannel(roomId, audience)];
+				if (socket.data.kind === 'person') channels.push(peopleChannel(roomId));
+				if (displayId !== undefined) channels.push(displayChannel(roomId, displayId));
 				const added = channels.filter((channel) => !socket.rooms.has(channel));
 				await socket.join(added);
-				const result = await engine.join(roomId, since);
+				// A client whose audience changed holds the other projection: it gets a snapshot. So does a paired
+				// screen's new connection: its display's mode may have changed while it was away.
+				const sameAudience = before === undefined ? displayId === undefined : before === audience;
+				const result = await engine.join(roomId, sameAudience ? since : undefined);
 				if (!result.ok) {
 					// A failed join leaves the socket as it was: a client already in the room (catching up
 					// after room:stale) keeps its events and may keep sending while it joins again.
 					for (const channel of added) await socket.leave(channel);
 					return reply(result);
 				}
+				if (before !== undefined && before !== audience) await socket.leave(audienceChannel(roomId, before));
+				socket.data.audiences[roomId] = audience;
 				presence.changed(roomId);
-				reply(result.mode === 'snapshot' ? encodedOnce({ ...result, role }) : { ...result, role });
+				const events = result.mode === 'events' ? projectEvents(result.events, audience) : null;
+				if (result.mode === 'events' && events) return reply({ ...result, events, role, audience });
+				// A snapshot, or catch-up events that cannot be projected without the state.
+				const snapshot = result.mode === 'snapshot' ? result : await engine.join(roomId);
+				if (!snapshot.ok || snapshot.mode !== 'snapshot') return reply(snapshot.ok ? noSnapshot(roomId) : snapshot);
+				reply(encodedOnce({ ...snapshot, state: projectState(snapshot.state, audience), role, audience }));
 			})
 		);
 
 		socket.on('room:leave', (raw: unknown) => {
 			const parsed = LeaveRequest.safeParse(raw);
 			if (!parsed.success) return;
-			void socket.leave(roomChannel(parsed.data.roomId));
-			void socket.leave(peopleChannel(parsed.data.roomId));
+			const { roomId } = parsed.data;
+			for (const channel of [roomChannel(roomId), peopleChannel(roomId), ...AUDIENCES.map((a) => audienceChannel(roomId, a))]) {
+				void socket.leave(channel);
+			}
+			const displayId = own(socket.data.displays, roomId);
+			if (displayId !== undefined) void socket.leave(displayChannel(roomId, displayId));
+			delete socket.data.audiences[roomId];
 			presence.changed(parsed.data.roomId);
 		});
 

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { ImportMapping, type Role } from '../../src/lib/domain';
+import { ImportMapping, audienceFor, projectState, type Role } from '../../src/lib/domain';
 import type { AccessService, Session } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import { referencedBlobs, writeBackup } from '../exports/backup';
@@ -176,10 +176,14 @@ export function createCurateApi(deps: CurateApiDeps) {
 		if (!(CSV_KINDS as readonly string[]).includes(kind)) {
 			return sendJson(res, 404, { error: 'not_found', message: `No export "${kind}"; there are ${CSV_KINDS.join(', ')}.` });
 		}
-		if (!(await member(req, res, roomId, 'viewer'))) return;
+		const session = await member(req, res, roomId, 'viewer');
+		if (!session) return;
 		const state = await engine.state(roomId);
 		if (!state) return sendJson(res, 404, { error: 'not_found', message: 'This room does not exist.' });
-		const text = exportCsv(state, kind as CsvKind);
+		// A member exports what it is sent: a corridor screen's export has no verbatims or sensitive artifacts.
+		const grant = session.grants[roomId];
+		const audience = audienceFor(state, grant?.role ?? 'viewer', grant?.displayId);
+		const text = exportCsv(projectState(state, audience), kind as CsvKind);
 		res.writeHead(200, {
 			...SECURITY_HEADERS,
 			'content-type': 'text/csv; charset=utf-8',

@@ -65,10 +65,11 @@ async function command(c: Command): Promise<void> {
 	if (!result.ok) throw new Error(`${c.type}: ${result.message}`);
 }
 
-/** A wall signed in as a viewer (a TV), live and laid out (web font loaded). */
-async function openWall(path: string, size: { width: number; height: number } = SIZES[0]): Promise<Page> {
+/** A wall signed in as a viewer (a TV), live and laid out (web font loaded); `token`: a paired TV's session. */
+async function openWall(path: string, size: { width: number; height: number } = SIZES[0], token?: string): Promise<Page> {
 	const page = await openPage(browser, server.url, path, {
 		role: 'viewer',
+		token,
 		name: 'Corridor TV',
 		viewport: { width: size.width, height: size.height },
 		waitFor: LIVE
@@ -211,6 +212,28 @@ describe('the wall fits a TV', () => {
 		expect(await rotating.locator('[data-wall-viewport]').getAttribute('data-lanes')).toBe('3');
 		await expectTenFoot(rotating, 'rotation');
 		await rotating.context().close();
+	});
+
+	it('a TV paired as a corridor display stays in corridor view when its URL asks for room mode', async () => {
+		// Paired as the /tv and /pair pages do it: the TV's session comes from /api/pair/start.
+		const started = await fetch(`${server.url}/api/pair/start`, { method: 'POST' });
+		const tvToken = /cr_session=([^;]+)/.exec(started.headers.get('set-cookie') ?? '')?.[1] ?? '';
+		const { code } = (await started.json()) as { code: string };
+		const fran = await sessionToken(server.url, 'demo', 'facilitator', 'Fran');
+		const claimed = await fetch(`${server.url}/api/rooms/demo/displays`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: `cr_session=${fran}` },
+			body: JSON.stringify({ code, name: 'Lobby TV', mode: 'corridor' })
+		});
+		expect(claimed.status).toBe(200);
+		const { displayId } = (await claimed.json()) as { displayId: string };
+
+		const tv = await openWall(`/rooms/demo/wall?display=${displayId}&mode=room&screen=2`, SIZES[0], tvToken);
+		expect(await tv.locator('[data-testid="wall"]').getAttribute('data-mode')).toBe('corridor');
+		expect(await tv.locator('[data-testid="wall-corridor-chip"]').count()).toBe(1);
+		expect(await tv.locator('[data-testid="wall-artifact-a-collections-letter"]').count()).toBe(0);
+		expect(await tv.locator('[data-testid="wall-verbatim"], [data-testid="wall-transcript"]').count()).toBe(0);
+		await tv.context().close();
 	});
 
 	it('a segment filter counts only that segment', async () => {

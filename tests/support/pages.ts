@@ -18,6 +18,8 @@ export interface OpenOptions {
 	roomId?: string;
 	/** No session at all: a stranger without an invite. */
 	anonymous?: boolean;
+	/** This session instead of a new one for `role` (e.g. a TV's, after pairing). */
+	token?: string;
 }
 
 /** A page in its own browser context (its own client id and storage), signed in as `role`. */
@@ -25,7 +27,7 @@ export async function openPage(browser: Browser, baseUrl: string, path: string, 
 	const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
 	if (!options.anonymous) {
 		const roomId = options.roomId ?? /^\/rooms\/([^/?#]+)/.exec(path)?.[1] ?? 'demo';
-		const token = await sessionToken(baseUrl, roomId, options.role ?? 'facilitator', options.name ?? 'Tester');
+		const token = options.token ?? (await sessionToken(baseUrl, roomId, options.role ?? 'facilitator', options.name ?? 'Tester'));
 		// What redeeming an invite link leaves behind: the httpOnly session cookie.
 		await context.addCookies([{ name: 'cr_session', value: token, url: baseUrl, httpOnly: true, sameSite: 'Strict' }]);
 	}

@@ -16,6 +16,9 @@ import {
 	evolve,
 	evolveAll,
 	own,
+	projectEvent,
+	projectState,
+	type Audience,
 	type CommandType,
 	type DecideContext,
 	type ImportMapping,
@@ -768,6 +771,35 @@ describe('random command sequences (seeded)', () => {
 		expect(never).toEqual([]);
 		expect(longestOverall.verbatims).toBe(LIMITS.verbatims);
 		expect(longestOverall.kpiPoints).toBe(LIMITS.kpiPoints);
+	});
+});
+
+describe('projections for screens (seeded)', () => {
+	// A screen's copy, built from projected events (or a projected snapshot where an event cannot be
+	// projected alone), equals the projection of the room after every event: versions stay contiguous
+	// and nothing hidden comes back through an event.
+	it.each(SEEDS.slice(0, 8))('seed %i: folding projected events gives the projected room, for viewers and corridor screens', (seed) => {
+		const { log } = fuzz(seed);
+		for (const audience of ['viewer', 'corridor'] as const satisfies readonly Audience[]) {
+			let full = emptyRoom();
+			let copy = projectState(full, audience);
+			let snapshots = 0;
+			for (const recorded of log) {
+				full = evolve(full, recorded);
+				const projected = projectEvent(JSON.parse(JSON.stringify(recorded)) as RecordedEvent, audience);
+				if (projected) copy = evolve(copy, projected);
+				else {
+					copy = projectState(full, audience);
+					snapshots++;
+				}
+				const expected = projectState(full, audience);
+				if (canonicalJson(copy) !== canonicalJson(expected)) {
+					throw new Error(`${audience} copy differs from its projection after v${recorded.v} (${recorded.event.type}), seed ${seed}`);
+				}
+			}
+			// Most events go out as events: a snapshot only for the few that need the room to project.
+			expect(snapshots).toBeLessThan(log.length / 4);
+		}
 	});
 });
 

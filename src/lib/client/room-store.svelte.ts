@@ -4,7 +4,7 @@
  * not acknowledged yet, resending them with the same commandId (the server applies each once).
  */
 import { createContext } from 'svelte';
-import type { Command, RecordedEvent, RoomState } from '$lib/domain';
+import type { Audience, Command, RecordedEvent, RoomState } from '$lib/domain';
 // Deep imports: the browser folds events without loading zod (the schemas live in other modules).
 import { evolveAll } from '$lib/domain/evolve';
 import { RETRYABLE_CODES } from '$lib/protocol/codes';
@@ -80,6 +80,8 @@ export class RoomStore {
 	actor = $state<{ id: string; name: string } | null>(null);
 	/** What this person may do in this room, as the server said on joining. */
 	role = $state<Role | null>(null);
+	/** What the server sends this connection of the room (a corridor screen gets only what corridor mode shows). */
+	audience = $state<Audience | null>(null);
 	/** The server refused this connection access to the room (no invite redeemed, or revoked). */
 	denied = $state(false);
 	error = $state<string | null>(null);
@@ -282,6 +284,7 @@ export class RoomStore {
 			return false;
 		}
 		this.role = result.role;
+		this.audience = result.audience;
 		this.denied = false;
 		if (result.mode === 'snapshot') {
 			this.#epoch = result.epoch;

@@ -132,7 +132,10 @@ export const DomainEvent = z.discriminatedUnion('type', [
 
 	ev('display.registered', { display: Display }),
 	ev('display.updated', { displayId: Id, patch: DisplayPatch }),
-	ev('display.removed', { displayId: Id })
+	ev('display.removed', { displayId: Id }),
+
+	/** Sent in place of an event whose whole content a screen may not see (projection.ts); changes nothing. */
+	ev('event.withheld', {})
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type EventType = DomainEvent['type'];

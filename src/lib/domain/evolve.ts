@@ -407,6 +407,8 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return change(s, 'displays', e.displayId, (d) => ({ ...d, ...e.patch }));
 		case 'display.removed':
 			return put(s, 'displays', e.displayId, undefined);
+		case 'event.withheld':
+			return s;
 
 		default:
 			return assertNever(e);

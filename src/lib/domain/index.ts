@@ -9,3 +9,4 @@ export * from './canonical';
 export * from './template-schema';
 export * from './template-commands';
 export * from './file-access';
+export * from './projection';

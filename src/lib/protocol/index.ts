@@ -9,7 +9,7 @@
  *   server --room:events {roomId, epoch, events}--> every client in the room, after the append committed
  */
 import { z } from 'zod';
-import { Command, Id, RecordedEvent, Role, RoomState } from '../domain';
+import { Command, Id, RecordedEvent, Role, RoomState, type Audience } from '../domain';
 
 /** Hard caps applied before any parsing (socket.io's maxHttpBufferSize) and by the schemas. */
 export const WIRE_LIMITS = {
@@ -81,8 +81,11 @@ export type JoinAnswer =
 	| { ok: true; mode: 'events'; roomId: string; epoch: string; events: RecordedEvent[] }
 	| { ok: true; mode: 'snapshot'; roomId: string; epoch: string; state: RoomState }
 	| ErrorResult;
-/** The join answer as the client gets it: with the role it has in the room. */
-export type JoinResult = (Extract<JoinAnswer, { ok: true }> & { role: Role }) | ErrorResult;
+/**
+ * The join answer as the client gets it: with the role it has in the room, and what the server sends it
+ * (a screen paired as a corridor display gets only what corridor mode shows, whatever its URL says).
+ */
+export type JoinResult = (Extract<JoinAnswer, { ok: true }> & { role: Role; audience: Audience }) | ErrorResult;
 
 /** What a member may do in a room (the domain's one definition). */
 export { Role };
@@ -166,6 +169,10 @@ export interface SocketData {
 	sessionId: string | null;
 	/** Role per room, from the session, read when the connection opened. */
 	grants: Record<string, Role>;
+	/** For a paired screen: its display per room, from the session. */
+	displays: Record<string, string>;
+	/** What each joined room sends this connection (decided at join). */
+	audiences: Record<string, Audience>;
 	/** When the session ends by itself (ms since the epoch); its connections close then. */
 	sessionEndsAt: number | null;
 	/** When the server last checked that the session is still live (ms since the epoch). */

@@ -220,6 +220,7 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 		case 'display.updated':
 		case 'display.removed':
 		case 'room.restored':
+		case 'event.withheld':
 			return null;
 		default:
 			return assertNever(e);

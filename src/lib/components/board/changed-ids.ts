@@ -72,6 +72,7 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'display.updated':
 		case 'display.removed':
 		case 'room.restored':
+		case 'event.withheld':
 			return [];
 		case 'import.applied': {
 			const { delta } = event;

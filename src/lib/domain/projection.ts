@@ -1,0 +1,134 @@
+/**
+ * What each kind of member is sent of a room. The server projects the state and the events per audience
+ * before they leave it, so hiding never depends on the browser:
+ * - `full`: contributors and facilitators, everything;
+ * - `viewer`: screens and read-only members, everything but the import records (ids of raw import
+ *   files) and the remembered import mappings;
+ * - `corridor`: a screen paired as a corridor display, what corridor mode shows: no verbatims, no
+ *   transcripts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings.
+ *
+ * A projected event folded into the projected state gives the projection of the next state, with the
+ * same version, so a client's version sequence stays contiguous: an event whose whole content is hidden
+ * becomes `event.withheld` (evolve only takes its version). An event that cannot be projected without
+ * knowing the room (`projectEvent` answers null) is never sent: the client is sent a snapshot instead.
+ */
+import type { RecordedEvent } from './events';
+import { own } from './basics';
+import type { Artifact, Role, RoomState } from './model';
+
+export type Audience = 'full' | 'viewer' | 'corridor';
+
+/**
+ * What a member is sent of a room: a screen paired as a corridor display gets the corridor projection
+ * (also when its display is gone from the room: the narrowest view), other viewers and screens the viewer
+ * projection, contributors and facilitators everything.
+ */
+export function audienceFor(state: RoomState | null, role: Role, displayId: string | undefined): Audience {
+	if (displayId !== undefined) return state && own(state.displays, displayId)?.mode === 'room' ? 'viewer' : 'corridor';
+	return role === 'viewer' ? 'viewer' : 'full';
+}
+
+const projectedStates: Record<Exclude<Audience, 'full'>, WeakMap<RoomState, RoomState>> = {
+	viewer: new WeakMap(),
+	corridor: new WeakMap()
+};
+
+/** `state` as `audience` may see it. The same object for the same state (states are immutable). */
+export function projectState(state: RoomState, audience: Audience): RoomState {
+	if (audience === 'full') return state;
+	const cache = projectedStates[audience];
+	let projected = cache.get(state);
+	if (!projected) {
+		projected = audience === 'viewer' ? viewerState(state) : corridorState(state);
+		cache.set(state, projected);
+	}
+	return projected;
+}
+
+function viewerState(state: RoomState): RoomState {
+	return { ...state, imports: {}, importMappings: {} };
+}
+
+const mapValues = <T>(record: Record<string, T>, fn: (value: T) => T): Record<string, T> =>
+	Object.fromEntries(Object.entries(record).map(([id, value]) => [id, fn(value)]));
+
+function corridorState(state: RoomState): RoomState {
+	const artifacts: Record<string, Artifact> = {};
+	for (const [id, artifact] of Object.entries(state.artifacts)) {
+		if (!artifact.sensitive) artifacts[id] = artifact;
+	}
+	for (const [id, artifact] of Object.entries(artifacts)) {
+		const replacedBy = artifact.replacedBy !== null && !Object.hasOwn(artifacts, artifact.replacedBy) ? null : artifact.replacedBy;
+		artifacts[id] = { ...artifact, transcript: '', replacedBy };
+	}
+	const hiddenTarget = state.spotlight?.target.kind === 'artifact' && !Object.hasOwn(artifacts, state.spotlight.target.id);
+	return {
+		...viewerState(state),
+		artifacts,
+		complaints: mapValues(state.complaints, (c) => ({ ...c, verbatims: [] })),
+		surveys: mapValues(state.surveys, (s) => ({ ...s, verbatims: [] })),
+		nowPlaying: state.nowPlaying && Object.hasOwn(artifacts, state.nowPlaying.artifactId) ? state.nowPlaying : null,
+		spotlight: hiddenTarget ? null : state.spotlight
+	};
+}
+
+const withheld = (recorded: RecordedEvent): RecordedEvent => ({ ...recorded, event: { type: 'event.withheld' } });
+
+/**
+ * `recorded` as `audience` may see it, or null when it cannot be told without the room's state (the
+ * caller then sends the projected state instead). Never null for `full`.
+ */
+export function projectEvent(recorded: RecordedEvent, audience: Audience): RecordedEvent | null {
+	if (audience === 'full') return recorded;
+	const e = recorded.event;
+	// Both: an import carries its record (the raw file's id); a restore carries a whole state.
+	if (e.type === 'import.applied') return null;
+	if (e.type === 'room.restored') return { ...recorded, event: { ...e, state: projectState(e.state, audience) } };
+	if (audience === 'viewer') return recorded;
+	switch (e.type) {
+		case 'complaint.quoted':
+		case 'survey.quoted':
+			return withheld(recorded);
+		case 'complaint.defined':
+			return { ...recorded, event: { ...e, category: { ...e.category, verbatims: [] } } };
+		case 'survey.defined':
+			return { ...recorded, event: { ...e, survey: { ...e.survey, verbatims: [] } } };
+		case 'artifact.added':
+			if (e.artifact.sensitive) return withheld(recorded);
+			// What it replaces may be hidden: only the state can say.
+			if (e.artifact.replacedBy !== null) return null;
+			return { ...recorded, event: { ...e, artifact: { ...e.artifact, transcript: '' } } };
+		case 'artifact.updated': {
+			// Whether the artifact is shown may change, and what points at it: only the state can say.
+			if ('sensitive' in e.patch || 'replacedBy' in e.patch) return null;
+			if (!('transcript' in e.patch)) return recorded;
+			const { transcript: _hidden, ...patch } = e.patch;
+			return Object.keys(patch).length ? { ...recorded, event: { ...e, patch } } : withheld(recorded);
+		}
+		// Whether the call is a sensitive artifact's: only the state can say.
+		case 'call.played':
+			return null;
+		default:
+			// The rest carries nothing corridor mode hides, and folds the same on the projected state (a
+			// change to a hidden artifact finds nothing; a spotlight on one is released by evolve).
+			return recorded;
+	}
+}
+
+/**
+ * `events` as `audience` may see them, or null when one of them cannot be projected without the state.
+ * The same array when the audience may see every event as it is (always for `full`), so a broadcast can
+ * go out once to every audience that shares it.
+ */
+export function projectEvents(events: readonly RecordedEvent[], audience: Audience): RecordedEvent[] | null {
+	if (audience === 'full') return events as RecordedEvent[];
+	const out: RecordedEvent[] = [];
+	let changed = false;
+	for (const event of events) {
+		const projected = projectEvent(event, audience);
+		if (!projected) return null;
+		changed ||= projected !== event;
+		out.push(projected);
+	}
+	return changed ? out : (events as RecordedEvent[]);
+}
