@@ -10,7 +10,9 @@ try {
 	report = {};
 }
 if (report.error || !report.metadata) {
-	console.log(`npm audit: the registry's audit endpoint is not available here (${report.error?.summary ?? 'no report'}); not checked.`);
+	console.log(
+		`npm audit: the registry's audit endpoint is not available here (${report.error?.summary ?? 'no report'}); not checked.`
+	);
 	process.exit(0);
 }
 const { high = 0, critical = 0, moderate = 0, low = 0 } = report.metadata.vulnerabilities ?? {};

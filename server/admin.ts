@@ -50,7 +50,9 @@ async function main(args: string[]): Promise<number> {
 }
 
 function noRoom(roomId: string): number {
-	process.stderr.write(`There is no room "${roomId}" in this store. Check DATA_DIR or REDIS_URL, and the room id in the room's address.\n`);
+	process.stderr.write(
+		`There is no room "${roomId}" in this store. Check DATA_DIR or REDIS_URL, and the room id in the room's address.\n`
+	);
 	return 1;
 }
 

@@ -153,10 +153,23 @@ export function createApplication(deps: ApplicationDeps) {
 		allowedOrigins,
 		allowedHosts,
 		uploadLimit: deps.uploadLimit ?? 100 * 1_048_576,
-		storage: createRoomStorage({ engine, blobs: deps.blobs, limitBytes: deps.roomStorageLimit ?? 1024 * 1_048_576, graceMs: collection.graceMs }),
+		storage: createRoomStorage({
+			engine,
+			blobs: deps.blobs,
+			limitBytes: deps.roomStorageLimit ?? 1024 * 1_048_576,
+			graceMs: collection.graceMs
+		}),
 		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
 	});
-	const handleKnownHostApi = createApiHandler({ log: deps.log, engine, build, blobs: deps.blobs, access: deps.access, handleAccess, handleCurate });
+	const handleKnownHostApi = createApiHandler({
+		log: deps.log,
+		engine,
+		build,
+		blobs: deps.blobs,
+		access: deps.access,
+		handleAccess,
+		handleCurate
+	});
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
 	async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		if (isAllowedHost(req.headers.host, allowedHosts)) return handleKnownHostApi(req, res);
@@ -197,7 +210,10 @@ export function createApplication(deps: ApplicationDeps) {
 	function guardPipedFiles(req: IncomingMessage, res: ServerResponse): void {
 		res.once('pipe', (source: Readable) => {
 			source.once('error', (error: Error) => {
-				deps.log.warn({ path: req.url?.split('?')[0], err: String(error) }, 'a static file could not be read; restart after replacing the build');
+				deps.log.warn(
+					{ path: req.url?.split('?')[0], err: String(error) },
+					'a static file could not be read; restart after replacing the build'
+				);
 				res.destroy();
 			});
 		});

@@ -40,7 +40,10 @@ const Env = z.object({
 	/** Enables the admin API (create rooms, mint sessions for scripts): send it as a Bearer token. */
 	ADMIN_TOKEN: z
 		.string()
-		.refine(isStrongToken, `ADMIN_TOKEN is too easy to guess: use at least ${ADMIN_TOKEN_MIN_LENGTH} characters of a random value, such as the output of \`openssl rand -base64 32\``)
+		.refine(
+			isStrongToken,
+			`ADMIN_TOKEN is too easy to guess: use at least ${ADMIN_TOKEN_MIN_LENGTH} characters of a random value, such as the output of \`openssl rand -base64 32\``
+		)
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
 	/** Behind a reverse proxy: which proxies to believe for X-Forwarded-For and X-Forwarded-Proto. */
@@ -78,11 +81,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 	try {
 		trustProxy = parseTrustProxy(c.TRUST_PROXY);
 	} catch (error) {
-		throw new Error(`Invalid configuration:\n  TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+		throw new Error(`Invalid configuration:\n  TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}`, {
+			cause: error
+		});
 	}
-	const listed = c.ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+	const listed = c.ALLOWED_HOSTS.split(',')
+		.map((h) => h.trim())
+		.filter(Boolean);
 	const unreadable = listed.filter((h) => hostNameOf(h) === null);
-	if (unreadable.length) throw new Error(`Invalid configuration:\n  ALLOWED_HOSTS: ${unreadable.join(', ')} is not a host name (write names such as room.example.com, separated by commas)`);
+	if (unreadable.length)
+		throw new Error(
+			`Invalid configuration:\n  ALLOWED_HOSTS: ${unreadable.join(', ')} is not a host name (write names such as room.example.com, separated by commas)`
+		);
 	return {
 		port: c.PORT,
 		host: c.HOST,
@@ -91,7 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		seedDemo: c.SEED_DEMO === 'true',
 		snapshotEvery: c.SNAPSHOT_EVERY,
 		redisUrl: c.REDIS_URL,
-		allowedOrigins: c.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+		allowedOrigins: c.ALLOWED_ORIGINS.split(',')
+			.map((o) => o.trim())
+			.filter(Boolean),
 		/** Host names a request may name; `allowedHostsDefaulted` says they were not set (see index.ts). */
 		allowedHosts: allowedHostNames(c.HOST, listed),
 		allowedHostsDefaulted: listed.length === 0,

@@ -49,7 +49,8 @@ async function main(): Promise<void> {
 				`Listening on every interface, but answering only requests for ${config.allowedHosts.join(', ')}: set ALLOWED_HOSTS to the names people use to reach this server (e.g. room.example.com, or this machine's address)`
 			);
 		}
-		if (config.seedDemo && !demoLink) log.info({ roomId: DEMO_ROOM_ID }, 'for a facilitator link to a room, run: npm run admin -- link <roomId>');
+		if (config.seedDemo && !demoLink)
+			log.info({ roomId: DEMO_ROOM_ID }, 'for a facilitator link to a room, run: npm run admin -- link <roomId>');
 		// Test harnesses read this line to learn the port when PORT=0.
 		if (process.env.CUSTOMER_ROOM_ANNOUNCE) process.stdout.write(`LISTENING ${port}\n`);
 	});

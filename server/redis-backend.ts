@@ -12,8 +12,7 @@ const READY_TIMEOUT_MS = 10_000;
 
 /** Connects to Redis and opens the shared event store; `onStatus` reports outages and recoveries. */
 export async function openRedisBackend(url: string, log: Logger) {
-	const onError = (role: string) => (error: Error) =>
-		log.warn({ role, err: error.message }, 'redis connection error');
+	const onError = (role: string) => (error: Error) => log.warn({ role, err: error.message }, 'redis connection error');
 	const commands = createRedisClient(url, 'commands', onError('commands'));
 	const pub = createRedisClient(url, 'publish', onError('publish'));
 	const sub = createRedisClient(url, 'subscribe', onError('subscribe'));

@@ -38,7 +38,10 @@ export async function startApplication({ config, log, build, pages, httpServer }
 		uploadLimit: config.uploadLimit,
 		roomStorageLimit: config.roomStorageLimit
 	});
-	backend.onStatus?.((status) => app.setStoreStatus(status), () => app.announceStale());
+	backend.onStatus?.(
+		(status) => app.setStoreStatus(status),
+		() => app.announceStale()
+	);
 	if (config.seedDemo) await seedDemoRoomIfEmpty(app.engine, log);
 	return {
 		app,

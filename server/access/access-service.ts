@@ -252,7 +252,13 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 			const grant: Grant = had && RANK[had.role] > RANK[invite.role] ? had : { role: invite.role, inviteId: invite.id };
 			const role = grant.role;
 			// A renewed session: its lifetimes start again, as after any sign-in.
-			const next: Session = { ...base, name: name || base.name, grants: { ...base.grants, [invite.roomId]: grant }, createdAt: iso(), lastSeenAt: iso() };
+			const next: Session = {
+				...base,
+				name: name || base.name,
+				grants: { ...base.grants, [invite.roomId]: grant },
+				createdAt: iso(),
+				lastSeenAt: iso()
+			};
 			const token = newToken();
 			if (carried && existingToken) await drop(hashToken(existingToken), carried);
 			await save(hashToken(token), next);
@@ -287,13 +293,19 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 			} while (await kv.get(`pairing:${code}`));
 			const expiresAt = now() + PAIRING_TTL_MS;
-			await kv.set(`pairing:${code}`, { deviceHash: hashToken(token), expiresAt, claimed: null } satisfies PairingRecord, PAIRING_TTL_MS);
+			await kv.set(
+				`pairing:${code}`,
+				{ deviceHash: hashToken(token), expiresAt, claimed: null } satisfies PairingRecord,
+				PAIRING_TTL_MS
+			);
 			await kv.set(`device:${hashToken(token)}`, { code }, PAIRING_TTL_MS);
 			return { code, token, expiresAt };
 		},
 
 		/** What a pairing TV should do now: keep waiting, start again (expired), or show its room. */
-		async pairingStatus(token: string | null): Promise<{ state: 'waiting' | 'expired' } | { state: 'paired'; roomId: string; displayId: string }> {
+		async pairingStatus(
+			token: string | null
+		): Promise<{ state: 'waiting' | 'expired' } | { state: 'paired'; roomId: string; displayId: string }> {
 			if (!token || !TOKEN_SHAPE.test(token)) return { state: 'expired' };
 			const s = await session(token);
 			if (s?.kind === 'screen') {
@@ -316,7 +328,11 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 			const code = normalizeCode(typed);
 			const pairing = code ? await kv.get<PairingRecord>(`pairing:${code}`) : null;
 			if (!code || !pairing || pairing.expiresAt <= now()) {
-				return { ok: false, code: 'expired', message: 'That code is not valid or has expired. The TV shows a fresh one; enter that.' };
+				return {
+					ok: false,
+					code: 'expired',
+					message: 'That code is not valid or has expired. The TV shows a fresh one; enter that.'
+				};
 			}
 			const displayId = `d-${randomUUID().slice(0, 12)}`;
 			const screen: Session = {
@@ -345,7 +361,14 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		/** A session for scripts and tests: a token with a role in a room, without an invite link. */
 		async grantDirectly(roomId: string, role: Role, name: string): Promise<string> {
 			const token = newToken();
-			const s: Session = { id: randomUUID(), name, kind: 'person', grants: { [roomId]: { role } }, createdAt: iso(), lastSeenAt: iso() };
+			const s: Session = {
+				id: randomUUID(),
+				name,
+				kind: 'person',
+				grants: { [roomId]: { role } },
+				createdAt: iso(),
+				lastSeenAt: iso()
+			};
 			await save(hashToken(token), s);
 			return token;
 		},

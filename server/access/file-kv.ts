@@ -49,7 +49,11 @@ export async function openFileKv(dir: string, now: () => number = Date.now): Pro
 			const parsed = JSON.parse(await readFile(path, 'utf8')) as Record<string, Entry>;
 			for (const [key, entry] of Object.entries(parsed)) next.set(key, entry);
 		} catch (error) {
-			if (!isMissing(error)) throw new Error(`Unreadable ${FILE} in the data dir: restore it from a backup or remove it (everyone then needs a new invite link).`, { cause: error });
+			if (!isMissing(error))
+				throw new Error(
+					`Unreadable ${FILE} in the data dir: restore it from a backup or remove it (everyone then needs a new invite link).`,
+					{ cause: error }
+				);
 		}
 		entries = next;
 		seen = now;
@@ -63,7 +67,10 @@ export async function openFileKv(dir: string, now: () => number = Date.now): Pro
 				break;
 			} catch (error) {
 				if (errorCode(error) !== 'EEXIST') throw error;
-				const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+				const age = await stat(lockPath).then(
+					(s) => Date.now() - s.mtimeMs,
+					() => 0
+				);
 				if (age > STALE_LOCK_MS) await rm(lockPath, { force: true });
 				else await new Promise((resolve) => setTimeout(resolve, Math.min(50, 5 + attempt)));
 			}

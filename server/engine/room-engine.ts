@@ -27,7 +27,6 @@ export interface Broadcaster {
 	publish(message: RoomEventsMessage): void;
 }
 
-
 export interface EngineOptions {
 	store: EventStore;
 	broadcaster: Broadcaster;
@@ -415,7 +414,9 @@ export function createRoomEngine(options: EngineOptions) {
 				room = await runtime(roomId);
 			} catch (error) {
 				log.error({ roomId, commandId, err: String(error) }, 'room load failed');
-				return unavailable('The room could not be loaded just now, so this command was not applied. Send it again with the same commandId.');
+				return unavailable(
+					'The room could not be loaded just now, so this command was not applied. Send it again with the same commandId.'
+				);
 			}
 			return new Promise<CommandResult>((resolve) =>
 				enqueue(room, { commandId, command, digest: commandDigest(command), actor, attempts: 0, resolve })

@@ -53,7 +53,10 @@ export async function writeBackup(
 	blobs: BlobStore,
 	now = new Date()
 ): Promise<{ files: number; missing: number }> {
-	await write(out, `{"format":"${BACKUP_FORMAT}","formatVersion":1,"exportedAt":${JSON.stringify(now.toISOString())},"room":${JSON.stringify(room)},"state":${JSON.stringify(state)},"blobs":{`);
+	await write(
+		out,
+		`{"format":"${BACKUP_FORMAT}","formatVersion":1,"exportedAt":${JSON.stringify(now.toISOString())},"room":${JSON.stringify(room)},"state":${JSON.stringify(state)},"blobs":{`
+	);
 	let files = 0;
 	let missing = 0;
 	for (const id of referencedBlobs(state)) {
@@ -63,7 +66,10 @@ export async function writeBackup(
 			continue;
 		}
 		const data = Buffer.from(blob.bytes).toString('base64');
-		await write(out, `${files ? ',' : ''}${JSON.stringify(id)}:{"contentType":${JSON.stringify(blob.contentType)},"data":"${data}"}`);
+		await write(
+			out,
+			`${files ? ',' : ''}${JSON.stringify(id)}:{"contentType":${JSON.stringify(blob.contentType)},"data":"${data}"}`
+		);
 		files++;
 	}
 	await write(out, '}}');
@@ -80,13 +86,17 @@ export function checkBackup(json: unknown): RestoreCheck {
 	const parsed = Backup.safeParse(json);
 	if (!parsed.success) {
 		const first = parsed.error.issues[0];
-		return { ok: false, message: `This is not a Customer Room backup this server can read (${first?.path.join('.') || 'format'}: ${first?.message ?? 'invalid'}).` };
+		return {
+			ok: false,
+			message: `This is not a Customer Room backup this server can read (${first?.path.join('.') || 'format'}: ${first?.message ?? 'invalid'}).`
+		};
 	}
 	const files = new Map<string, Buffer>();
 	for (const [id, blob] of Object.entries(parsed.data.blobs)) {
 		const bytes = Buffer.from(blob.data, 'base64');
 		const actual = createHash('sha256').update(bytes).digest('hex');
-		if (actual !== id) return { ok: false, message: `The backup's file ${id.slice(0, 12)}… is damaged (its bytes do not match its name).` };
+		if (actual !== id)
+			return { ok: false, message: `The backup's file ${id.slice(0, 12)}… is damaged (its bytes do not match its name).` };
 		files.set(id, bytes);
 	}
 	const state = withDefaults(parsed.data.state);

@@ -6,7 +6,17 @@
 import { stringify } from 'csv-stringify/sync';
 import { own, type RoomState } from '../../src/lib/domain';
 
-export const CSV_KINDS = ['stages', 'touchpoints', 'artifacts', 'complaints', 'verbatims', 'kpis', 'surveys', 'teams', 'wins'] as const;
+export const CSV_KINDS = [
+	'stages',
+	'touchpoints',
+	'artifacts',
+	'complaints',
+	'verbatims',
+	'kpis',
+	'surveys',
+	'teams',
+	'wins'
+] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];
 
 type Cell = string | number | boolean | null;
@@ -25,7 +35,8 @@ export function exportCsv(state: RoomState, kind: CsvKind): string {
 	const stage = (id: string) => own(state.stages, id)?.name ?? '';
 	const touchpoint = (id: string | null) => (id ? (own(state.touchpoints, id)?.name ?? '') : '');
 	const stageIndex = (id: string) => state.stageOrder.indexOf(id);
-	const byStage = <T extends { stageId: string }>(items: T[]) => [...items].sort((a, b) => stageIndex(a.stageId) - stageIndex(b.stageId));
+	const byStage = <T extends { stageId: string }>(items: T[]) =>
+		[...items].sort((a, b) => stageIndex(a.stageId) - stageIndex(b.stageId));
 	switch (kind) {
 		case 'stages':
 			return table(
@@ -34,7 +45,18 @@ export function exportCsv(state: RoomState, kind: CsvKind): string {
 			);
 		case 'touchpoints':
 			return table(
-				['stage', 'touchpoint', 'channel', 'moment of truth', 'maturity', 'departments', 'importance', 'performance', 'internal score', 'gap (internal - performance)'],
+				[
+					'stage',
+					'touchpoint',
+					'channel',
+					'moment of truth',
+					'maturity',
+					'departments',
+					'importance',
+					'performance',
+					'internal score',
+					'gap (internal - performance)'
+				],
 				byStage(Object.values(state.touchpoints)).map((t) => [
 					stage(t.stageId),
 					t.name,
@@ -50,7 +72,19 @@ export function exportCsv(state: RoomState, kind: CsvKind): string {
 			);
 		case 'artifacts':
 			return table(
-				['stage', 'touchpoint', 'kind', 'title', 'caption', 'file', 'file type', 'link', 'current as of', 'sensitive', 'replaced by'],
+				[
+					'stage',
+					'touchpoint',
+					'kind',
+					'title',
+					'caption',
+					'file',
+					'file type',
+					'link',
+					'current as of',
+					'sensitive',
+					'replaced by'
+				],
 				byStage(Object.values(state.artifacts)).map((a) => [
 					stage(a.stageId),
 					touchpoint(a.touchpointId),
@@ -68,9 +102,11 @@ export function exportCsv(state: RoomState, kind: CsvKind): string {
 		case 'complaints': {
 			const rows: Cell[][] = [];
 			for (const c of byStage(Object.values(state.complaints))) {
-				for (const [period, count] of Object.entries(c.counts).sort()) rows.push([stage(c.stageId), c.name, period, 'all', count]);
+				for (const [period, count] of Object.entries(c.counts).sort())
+					rows.push([stage(c.stageId), c.name, period, 'all', count]);
 				for (const [segment, counts] of Object.entries(c.bySegment).sort()) {
-					for (const [period, count] of Object.entries(counts).sort()) rows.push([stage(c.stageId), c.name, period, segment, count]);
+					for (const [period, count] of Object.entries(counts).sort())
+						rows.push([stage(c.stageId), c.name, period, segment, count]);
 				}
 			}
 			return table(['stage', 'category', 'month', 'segment', 'complaints'], rows);
@@ -136,7 +172,15 @@ export function exportCsv(state: RoomState, kind: CsvKind): string {
 				['date', 'stage', 'team', 'headline', 'before', 'after', 'marked by'],
 				Object.values(state.wins)
 					.sort((a, b) => a.at.localeCompare(b.at))
-					.map((w) => [w.at, stage(w.stageId), w.teamId ? (own(state.teams, w.teamId)?.name ?? '') : '', w.headline, w.before, w.after, w.by])
+					.map((w) => [
+						w.at,
+						stage(w.stageId),
+						w.teamId ? (own(state.teams, w.teamId)?.name ?? '') : '',
+						w.headline,
+						w.before,
+						w.after,
+						w.by
+					])
 			);
 	}
 }

@@ -9,8 +9,7 @@ import { storeTyped, typeFile, UploadError, type TypedFile } from '../files/uplo
 import type { BlobStore } from '../store/port';
 
 export type RestoredFiles =
-	| { ok: true; state: RoomState; bytes: number }
-	| { ok: false; status: 400 | 413 | 415; message: string };
+	{ ok: true; state: RoomState; bytes: number } | { ok: false; status: 400 | 413 | 415; message: string };
 
 const megabytes = (bytes: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(bytes / 1_048_576);
 
@@ -22,7 +21,11 @@ async function typed(bytes: Uint8Array, purpose: 'artifact' | 'import', what: st
 		return await typeFile(bytes, purpose);
 	} catch (error) {
 		if (!(error instanceof UploadError)) throw error;
-		return { ok: false, status: error.status, message: `This backup cannot be restored: the file of ${what} was refused. ${error.message}` };
+		return {
+			ok: false,
+			status: error.status,
+			message: `This backup cannot be restored: the file of ${what} was refused. ${error.message}`
+		};
 	}
 }
 
@@ -50,7 +53,11 @@ export async function storeRestoredFiles(
 			apply: (stored) => {
 				const kind = stored.kind === 'csv' ? artifact.kind : stored.kind;
 				const name = artifact.file?.name ?? artifact.title;
-				artifacts[artifact.id] = { ...artifact, kind, file: { name, mime: stored.mime, size: stored.size, thumbBlobId: stored.thumbBlobId } };
+				artifacts[artifact.id] = {
+					...artifact,
+					kind,
+					file: { name, mime: stored.mime, size: stored.size, thumbBlobId: stored.thumbBlobId }
+				};
 			}
 		});
 	}

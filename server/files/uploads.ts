@@ -105,10 +105,19 @@ export async function classify(bytes: Uint8Array, purpose: UploadPurpose): Promi
 	if (purpose === 'import') {
 		if (text) return { mime: 'text/csv', kind: 'csv' };
 		const what = detected ? (SPREADSHEETS[detected.mime] ?? `a ${detected.ext.toUpperCase()} file`) : 'not text';
-		throw new UploadError(415, 'unsupported_type', `Imports read CSV text files, and this file is ${what}. Save it as CSV (comma- or semicolon-separated) and try again.`);
+		throw new UploadError(
+			415,
+			'unsupported_type',
+			`Imports read CSV text files, and this file is ${what}. Save it as CSV (comma- or semicolon-separated) and try again.`
+		);
 	}
-	if (detected && Object.hasOwn(ARTIFACT_TYPES, detected.mime)) return { mime: detected.mime, kind: ARTIFACT_TYPES[detected.mime]! };
-	const what = detected ? `a ${detected.ext.toUpperCase()} file (${detected.mime})` : text ? 'plain text' : 'of a kind this server does not recognise';
+	if (detected && Object.hasOwn(ARTIFACT_TYPES, detected.mime))
+		return { mime: detected.mime, kind: ARTIFACT_TYPES[detected.mime]! };
+	const what = detected
+		? `a ${detected.ext.toUpperCase()} file (${detected.mime})`
+		: text
+			? 'plain text'
+			: 'of a kind this server does not recognise';
 	throw new UploadError(
 		415,
 		'unsupported_type',
@@ -131,7 +140,11 @@ async function thumbnail(bytes: Uint8Array): Promise<{ thumb: Buffer; width: num
 			.toBuffer();
 		return { thumb, width: meta.width ?? null, height: meta.height ?? null };
 	} catch {
-		throw new UploadError(400, 'invalid_payload', 'This picture could not be read; the file may be damaged or too large in pixels.');
+		throw new UploadError(
+			400,
+			'invalid_payload',
+			'This picture could not be read; the file may be damaged or too large in pixels.'
+		);
 	}
 }
 
@@ -156,7 +169,15 @@ export async function storeTyped(blobs: BlobStore, file: TypedFile): Promise<Sto
 	const thumbBlobId = file.thumb ? (await blobs.put(file.thumb.bytes, 'image/jpeg')).id : null;
 	const stored = await blobs.put(file.bytes, file.mime);
 	const { mime, kind } = file;
-	return { blobId: stored.id, size: stored.size, mime, kind, thumbBlobId, width: file.thumb?.width ?? null, height: file.thumb?.height ?? null };
+	return {
+		blobId: stored.id,
+		size: stored.size,
+		mime,
+		kind,
+		thumbBlobId,
+		width: file.thumb?.width ?? null,
+		height: file.thumb?.height ?? null
+	};
 }
 
 /** Checks and stores one upload (and its thumbnail). */

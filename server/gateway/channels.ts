@@ -1,11 +1,6 @@
 /** socket.io channel names and the typed server, shared by the gateway's parts. */
 import type { Server, Socket } from 'socket.io';
-import type {
-	ClientToServerEvents,
-	InterServerEvents,
-	ServerToClientEvents,
-	SocketData
-} from '../../src/lib/protocol';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../src/lib/protocol';
 import type { Audience } from '../../src/lib/domain';
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -92,7 +92,13 @@ export function encodeJoinAnswersOnce(socket: Socket): void {
 	patched.add(client);
 	const write = client._packet.bind(client);
 	client._packet = (packet, opts = {}) => {
-		if (Array.isArray(packet) || packet.type !== ACK || !Array.isArray(packet.data) || packet.data.length !== 1 || !answers.has(packet.data[0] as object)) {
+		if (
+			Array.isArray(packet) ||
+			packet.type !== ACK ||
+			!Array.isArray(packet.data) ||
+			packet.data.length !== 1 ||
+			!answers.has(packet.data[0] as object)
+		) {
 			return write(packet, opts);
 		}
 		const { state, ...rest } = packet.data[0] as SnapshotAnswer;

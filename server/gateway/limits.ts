@@ -17,9 +17,17 @@ export interface CommandLimiters {
 }
 
 /** Whether a command may go ahead: every budget that applies must have room for it. */
-export async function mayRunCommand(limits: CommandLimiters, who: { socketId: string; sessionId: string | null; address: string }): Promise<boolean> {
+export async function mayRunCommand(
+	limits: CommandLimiters,
+	who: { socketId: string; sessionId: string | null; address: string }
+): Promise<boolean> {
 	const take = (limiter: RateLimiterAbstract | undefined, key: string) =>
-		limiter ? limiter.consume(key).then(() => true, () => false) : Promise.resolve(true);
+		limiter
+			? limiter.consume(key).then(
+					() => true,
+					() => false
+				)
+			: Promise.resolve(true);
 	const results = await Promise.all([
 		take(limits.connection, who.socketId),
 		who.sessionId ? take(limits.session, who.sessionId) : Promise.resolve(true),

@@ -15,7 +15,15 @@ import {
 	type ErrorResult,
 	type RoomEventsMessage
 } from '../../src/lib/protocol';
-import { SERVER_ONLY_COMMANDS, audienceFor, mayIssue, own, projectEvents, projectState, type Audience } from '../../src/lib/domain';
+import {
+	SERVER_ONLY_COMMANDS,
+	audienceFor,
+	mayIssue,
+	own,
+	projectEvents,
+	projectState,
+	type Audience
+} from '../../src/lib/domain';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AccessService } from '../access/access-service';
 import { sessionTokenFromCookies } from '../http/session';
@@ -57,7 +65,12 @@ export function socketBroadcaster(io: AppServer): Broadcaster {
 			}
 			io.to(same).emit('room:events', message);
 			for (const { event } of message.events) {
-				const displayId = event.type === 'display.registered' ? event.display.id : event.type === 'display.updated' && event.patch.mode ? event.displayId : null;
+				const displayId =
+					event.type === 'display.registered'
+						? event.display.id
+						: event.type === 'display.updated' && event.patch.mode
+							? event.displayId
+							: null;
 				if (displayId) io.to(displayChannel(roomId, displayId)).emit('room:stale', { roomId });
 			}
 		}
@@ -117,7 +130,11 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	const presence = createPresence(io, log);
 	const stopSweep = watchSessionLifetimes(io, deps.access, log, deps.sessionSweepMs);
 	const connections = connectionCounter(deps.connectionLimits ?? { perAddress: Infinity, anonymousPerAddress: Infinity });
-	const commandLimits = { connection: deps.commandLimiter, session: deps.sessionCommandLimiter, address: deps.addressCommandLimiter };
+	const commandLimits = {
+		connection: deps.commandLimiter,
+		session: deps.sessionCommandLimiter,
+		address: deps.addressCommandLimiter
+	};
 
 	io.use((socket, next) => {
 		const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
@@ -126,7 +143,11 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 			.session(token)
 			.then((session) => {
 				if (!connections.admits(clientAddress(socket.request, deps.trustProxy), session !== null)) {
-					return next(new Error('Too many connections from your network address. Close pages or screens you no longer use; the operator can raise MAX_CONNECTIONS_PER_ADDRESS.'));
+					return next(
+						new Error(
+							'Too many connections from your network address. Close pages or screens you no longer use; the operator can raise MAX_CONNECTIONS_PER_ADDRESS.'
+						)
+					);
 				}
 				// A connection without a session may connect (to be told what to do) but joins nothing.
 				socket.data.sessionId = session?.id ?? null;
@@ -233,7 +254,11 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 					return reply({ ok: false, code: 'forbidden', message: `A ${role} cannot do this here.` });
 				}
 				if (SERVER_ONLY_COMMANDS.has(command.type)) {
-					return reply({ ok: false, code: 'forbidden', message: 'Imports and restores go through the Curate page, not a socket.' });
+					return reply({
+						ok: false,
+						code: 'forbidden',
+						message: 'Imports and restores go through the Curate page, not a socket.'
+					});
 				}
 				// Creating a room is the one command sent before joining it (there is nothing to join yet).
 				if (command.type !== 'room.create' && !socket.rooms.has(roomChannel(roomId))) return reply(notJoined(roomId));

@@ -36,7 +36,6 @@ const PairBody = z.strictObject({
 	mode: z.enum(['room', 'corridor']).default('room')
 });
 
-
 const ROOM_INVITES = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites(?:\/(facilitator|contributor|viewer))?$/;
 const ROOM_INVITE_SESSIONS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/invites\/(facilitator|contributor|viewer)\/sessions$/;
 const ROOM_DISPLAYS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/displays$/;
@@ -48,7 +47,8 @@ export function createAccessApi(deps: AccessApiDeps) {
 	const { access, engine, limiter, trustProxy } = deps;
 
 	/** Secure over HTTPS: our own TLS, or X-Forwarded-Proto from a proxy TRUST_PROXY names (never a client's). */
-	const sessionCookie = (req: IncomingMessage, token: string, maxAge?: number) => sessionCookieFor(req, token, trustProxy, maxAge);
+	const sessionCookie = (req: IncomingMessage, token: string, maxAge?: number) =>
+		sessionCookieFor(req, token, trustProxy, maxAge);
 
 	/** The origin links are made for: the address the person used to reach us (an allowed host). */
 	function publicOrigin(req: IncomingMessage): string {
@@ -65,7 +65,8 @@ export function createAccessApi(deps: AccessApiDeps) {
 	};
 	const tokenOf = sessionTokenOf;
 
-	const tooMany = (res: ServerResponse) => sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
+	const tooMany = (res: ServerResponse) =>
+		sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
 
 	async function limited(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<boolean> {
 		try {
@@ -84,7 +85,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 	async function adminAllowed(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const key = `admin:${clientAddress(req, trustProxy)}`;
 		const seen = await limiter.get(key);
-		if (seen && seen.consumedPoints >= limiter.points) return tooMany(res), false;
+		if (seen && seen.consumedPoints >= limiter.points) return (tooMany(res), false);
 		if (isAdmin(req)) return true;
 		if (!(await limited(req, res, 'admin'))) {
 			sendJson(res, 401, { error: 'unauthenticated', message: 'The admin API needs ADMIN_TOKEN as a Bearer token.' });
@@ -128,14 +129,24 @@ export function createAccessApi(deps: AccessApiDeps) {
 			if (!(await adminAllowed(req, res))) return true;
 			if (pathname === '/api/admin/rooms' && method === 'POST') {
 				const body = AdminRoomBody.safeParse(await readJson(req));
-				if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { roomId, name, organisation }.' }), true;
+				if (!body.success)
+					return (sendJson(res, 400, { error: 'invalid_payload', message: 'Send { roomId, name, organisation }.' }), true);
 				const { roomId, name, organisation } = body.data;
-				const created = await engine.execute(roomId, `admin-create-${roomId}`, { type: 'room.create', name, organisation }, {
-					id: 'admin',
-					name: 'Administrator',
-					role: 'facilitator'
-				});
-				if (!created.ok) return sendJson(res, created.code === 'conflict' ? 409 : 503, { error: created.code, message: created.message }), true;
+				const created = await engine.execute(
+					roomId,
+					`admin-create-${roomId}`,
+					{ type: 'room.create', name, organisation },
+					{
+						id: 'admin',
+						name: 'Administrator',
+						role: 'facilitator'
+					}
+				);
+				if (!created.ok)
+					return (
+						sendJson(res, created.code === 'conflict' ? 409 : 503, { error: created.code, message: created.message }),
+						true
+					);
 				const token = await access.rotateInvite(roomId, 'facilitator');
 				sendJson(res, 200, { roomId, link: `${publicOrigin(req)}/join#${token}` });
 				return true;
@@ -143,7 +154,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 			const sessions = ADMIN_SESSIONS.exec(pathname);
 			if (sessions && method === 'POST') {
 				const body = AdminSessionBody.safeParse(await readJson(req));
-				if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { role, name }.' }), true;
+				if (!body.success) return (sendJson(res, 400, { error: 'invalid_payload', message: 'Send { role, name }.' }), true);
 				sendJson(res, 200, { token: await access.grantDirectly(sessions[1]!, body.data.role, body.data.name) });
 				return true;
 			}
@@ -154,9 +165,9 @@ export function createAccessApi(deps: AccessApiDeps) {
 		if (pathname === '/api/join' && method === 'POST') {
 			if (await limited(req, res, 'join')) return true;
 			const body = JoinBody.safeParse(await readJson(req));
-			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { token, name }.' }), true;
+			if (!body.success) return (sendJson(res, 400, { error: 'invalid_payload', message: 'Send { token, name }.' }), true);
 			const joined = await access.join(body.data.token, body.data.name, tokenOf(req));
-			if (!joined.ok) return sendJson(res, 404, { error: joined.code, message: joined.message }), true;
+			if (!joined.ok) return (sendJson(res, 404, { error: joined.code, message: joined.message }), true);
 			res.setHeader('set-cookie', sessionCookie(req, joined.token, access.cookieMaxAgeS(joined.session)));
 			sendJson(res, 200, { roomId: joined.roomId, role: joined.role, name: joined.session.name });
 			return true;
@@ -168,17 +179,30 @@ export function createAccessApi(deps: AccessApiDeps) {
 				signedIn: session !== null,
 				name: session?.name ?? null,
 				kind: session?.kind ?? null,
-				rooms: Object.entries(session?.grants ?? {}).map(([roomId, g]) => ({ roomId, role: g.role, displayId: g.displayId ?? null }))
+				rooms: Object.entries(session?.grants ?? {}).map(([roomId, g]) => ({
+					roomId,
+					role: g.role,
+					displayId: g.displayId ?? null
+				}))
 			});
 			return true;
 		}
 
 		if (pathname === '/api/me/name' && method === 'POST') {
 			const body = RenameBody.safeParse(await readJson(req));
-			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { name }: a name of 1 to 60 characters.' }), true;
+			if (!body.success)
+				return (sendJson(res, 400, { error: 'invalid_payload', message: 'Send { name }: a name of 1 to 60 characters.' }), true);
 			const renamed = await access.rename(tokenOf(req), body.data.name);
-			if (renamed === 'screen') return sendJson(res, 403, { error: 'forbidden', message: 'A screen keeps the name it was paired with.' }), true;
-			if (!renamed) return sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: only people who joined a room have a name here.' }), true;
+			if (renamed === 'screen')
+				return (sendJson(res, 403, { error: 'forbidden', message: 'A screen keeps the name it was paired with.' }), true);
+			if (!renamed)
+				return (
+					sendJson(res, 401, {
+						error: 'unauthenticated',
+						message: 'Open your invite link first: only people who joined a room have a name here.'
+					}),
+					true
+				);
 			sendJson(res, 200, { name: renamed.name });
 			return true;
 		}
@@ -217,7 +241,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 				sendJson(res, 200, { invites: await access.invites(roomId) });
 			} else if (method === 'POST' && !roleInPath) {
 				const body = InviteBody.safeParse(await readJson(req));
-				if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { role }.' }), true;
+				if (!body.success) return (sendJson(res, 400, { error: 'invalid_payload', message: 'Send { role }.' }), true);
 				const token = await access.rotateInvite(roomId, body.data.role);
 				sendJson(res, 200, { role: body.data.role, link: `${publicOrigin(req)}/join#${token}` });
 			} else if (method === 'DELETE' && roleInPath) {
@@ -233,9 +257,11 @@ export function createAccessApi(deps: AccessApiDeps) {
 		if (fromLink) {
 			const [, roomId, role] = fromLink as unknown as [string, string, Role];
 			if (!(await requireRole(req, res, roomId, 'facilitator'))) return true;
-			if (method !== 'DELETE') return sendJson(res, 405, { error: 'method_not_allowed', message: 'Send DELETE to end these sessions.' }), true;
+			if (method !== 'DELETE')
+				return (sendJson(res, 405, { error: 'method_not_allowed', message: 'Send DELETE to end these sessions.' }), true);
 			const ended = await access.endSessionsFromInvite(roomId, role);
-			for (const sessionId of ended) deps.onRevoked(sessionId, 'The facilitator ended access from the link you joined with. Ask them for a new link.');
+			for (const sessionId of ended)
+				deps.onRevoked(sessionId, 'The facilitator ended access from the link you joined with. Ask them for a new link.');
 			sendJson(res, 200, { ended: ended.length });
 			return true;
 		}
@@ -243,27 +269,32 @@ export function createAccessApi(deps: AccessApiDeps) {
 		const displays = ROOM_DISPLAYS.exec(pathname);
 		if (displays && method === 'POST') {
 			const id = Id.safeParse(displays[1]);
-			if (!id.success) return sendJson(res, 404, { error: 'not_found', message: 'No such room.' }), true;
+			if (!id.success) return (sendJson(res, 404, { error: 'not_found', message: 'No such room.' }), true);
 			const roomId = id.data;
 			if (await limited(req, res, 'pair-claim')) return true;
 			if (!(await requireRole(req, res, roomId, 'facilitator'))) return true;
 			const body = PairBody.safeParse(await readJson(req));
-			if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { code, name, mode }.' }), true;
+			if (!body.success) return (sendJson(res, 400, { error: 'invalid_payload', message: 'Send { code, name, mode }.' }), true);
 			const claimed = await access.claimPairing(body.data.code, roomId, body.data.name);
-			if (!claimed.ok) return sendJson(res, 404, { error: claimed.code, message: claimed.message }), true;
+			if (!claimed.ok) return (sendJson(res, 404, { error: claimed.code, message: claimed.message }), true);
 			const facilitator = await access.session(tokenOf(req));
-			const result = await engine.execute(roomId, `pair-${claimed.displayId}`, {
-				type: 'display.register',
-				displayId: claimed.displayId,
-				name: body.data.name,
-				location: '',
-				mode: body.data.mode,
-				rotation: { stageIds: [], intervalSec: 30 }
-			}, { id: facilitator!.id, name: facilitator!.name, role: 'facilitator' });
+			const result = await engine.execute(
+				roomId,
+				`pair-${claimed.displayId}`,
+				{
+					type: 'display.register',
+					displayId: claimed.displayId,
+					name: body.data.name,
+					location: '',
+					mode: body.data.mode,
+					rotation: { stageIds: [], intervalSec: 30 }
+				},
+				{ id: facilitator!.id, name: facilitator!.name, role: 'facilitator' }
+			);
 			if (!result.ok) {
 				const sessionId = await access.revokeDisplay(roomId, claimed.displayId);
 				if (sessionId) deps.onRevoked(sessionId, 'This screen could not be added to the room.');
-				return sendJson(res, 503, { error: result.code, message: result.message }), true;
+				return (sendJson(res, 503, { error: result.code, message: result.message }), true);
 			}
 			sendJson(res, 200, { displayId: claimed.displayId });
 			return true;

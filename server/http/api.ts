@@ -87,7 +87,12 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSt
 		res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` });
 		return void res.end();
 	}
-	if (range) res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': range.end - range.start + 1 });
+	if (range)
+		res.writeHead(206, {
+			...headers,
+			'content-range': `bytes ${range.start}-${range.end}/${size}`,
+			'content-length': range.end - range.start + 1
+		});
 	else res.writeHead(200, { ...headers, 'content-length': size });
 	if (req.method === 'HEAD' || size === 0) return void res.end();
 	try {
@@ -119,7 +124,10 @@ export function createApiHandler({ log, engine, build, blobs, access, handleAcce
 				const id = BLOB_PATH.exec(url.pathname)![1]!;
 				const session = await access.session(sessionTokenOf(req));
 				if (!session) {
-					sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: files are shown only to members of their room.' });
+					sendJson(res, 401, {
+						error: 'unauthenticated',
+						message: 'Open your invite link first: files are shown only to members of their room.'
+					});
 				} else if (!(await mayFetchBlob(engine, blobs, session, id))) {
 					// The same answer as for a file that does not exist: another room's file ids tell nothing.
 					sendJson(res, 404, { error: 'not_found', message: 'No such file in your rooms.' });
@@ -135,7 +143,8 @@ export function createApiHandler({ log, engine, build, blobs, access, handleAcce
 			} else {
 				const roomId = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})(?:\/|$)/.exec(url.pathname)?.[1] ?? null;
 				log.error({ roomId, request: `${req.method} ${url.pathname}`, err: String(error) }, 'request failed');
-				if (!res.headersSent) sendJson(res, 503, { error: 'unavailable', message: 'The server could not answer just now; retry.' });
+				if (!res.headersSent)
+					sendJson(res, 503, { error: 'unavailable', message: 'The server could not answer just now; retry.' });
 				else res.end();
 			}
 		}

@@ -69,7 +69,10 @@ const ImportBody = z.strictObject({
 });
 
 /** Another room's file, or one never uploaded: the same answer, so ids of other rooms' files tell nothing. */
-const NOT_UPLOADED_HERE = { error: 'not_found', message: 'That file was not uploaded to this room; upload it here first.' } as const;
+const NOT_UPLOADED_HERE = {
+	error: 'not_found',
+	message: 'That file was not uploaded to this room; upload it here first.'
+} as const;
 
 const RANK: Record<Role, number> = { viewer: 0, contributor: 1, facilitator: 2 };
 
@@ -97,11 +100,17 @@ export function createCurateApi(deps: CurateApiDeps) {
 		const { session } = await sessionOf(req);
 		const role = access.roleIn(session, roomId);
 		if (!session) {
-			sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first: this browser has not joined the room.' });
+			sendJson(res, 401, {
+				error: 'unauthenticated',
+				message: 'Open your invite link first: this browser has not joined the room.'
+			});
 			return null;
 		}
 		if (!role || RANK[role] < RANK[least]) {
-			sendJson(res, 403, { error: 'forbidden', message: `Only a ${least}${least === 'facilitator' ? '' : ' or facilitator'} of this room can do this.` });
+			sendJson(res, 403, {
+				error: 'forbidden',
+				message: `Only a ${least}${least === 'facilitator' ? '' : ' or facilitator'} of this room can do this.`
+			});
 			return null;
 		}
 		return session;
@@ -132,11 +141,18 @@ export function createCurateApi(deps: CurateApiDeps) {
 		const parsed = ImportBody.safeParse(await readJson(req, 256 * 1024));
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0];
-			return sendJson(res, 400, { error: 'invalid_payload', message: `The import settings are not valid (${issue?.path.join('.')}: ${issue?.message}).` });
+			return sendJson(res, 400, {
+				error: 'invalid_payload',
+				message: `The import settings are not valid (${issue?.path.join('.')}: ${issue?.message}).`
+			});
 		}
 		if (!(await blobs.uploadedTo(parsed.data.blobId, roomId))) return sendJson(res, 404, NOT_UPLOADED_HERE);
 		// Progress streams as one JSON object per line; the last line is the outcome.
-		res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+		res.writeHead(200, {
+			...SECURITY_HEADERS,
+			'content-type': 'application/x-ndjson; charset=utf-8',
+			'cache-control': 'no-store'
+		});
 		let lastSent = 0;
 		const outcome = await imports
 			.run({
@@ -152,7 +168,11 @@ export function createCurateApi(deps: CurateApiDeps) {
 			})
 			.catch((error: unknown) => {
 				deps.log.error({ roomId, request: 'POST /imports', err: String(error) }, 'import failed');
-				return { ok: false as const, code: 'unavailable' as const, message: 'The import could not finish just now; nothing was changed. Try again.' };
+				return {
+					ok: false as const,
+					code: 'unavailable' as const,
+					message: 'The import could not finish just now; nothing was changed. Try again.'
+				};
 			});
 		res.end(`${JSON.stringify({ type: 'done', ...outcome })}\n`);
 	}
@@ -160,7 +180,8 @@ export function createCurateApi(deps: CurateApiDeps) {
 	async function backup(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
 		if (!(await member(req, res, roomId, 'facilitator'))) return;
 		const joined = await engine.join(roomId);
-		if (!joined.ok || joined.mode !== 'snapshot') return sendJson(res, 503, { error: 'unavailable', message: 'The room could not be read just now; try again.' });
+		if (!joined.ok || joined.mode !== 'snapshot')
+			return sendJson(res, 503, { error: 'unavailable', message: 'The room could not be read just now; try again.' });
 		const day = new Date().toISOString().slice(0, 10);
 		res.writeHead(200, {
 			...SECURITY_HEADERS,
@@ -214,7 +235,12 @@ export function createCurateApi(deps: CurateApiDeps) {
 			});
 		}
 		const body = await readBody(req, deps.uploadLimit * 4).catch((error: unknown) => {
-			if (error instanceof UploadError) throw new UploadError(413, 'too_large', `This backup is larger than the ${Math.round((deps.uploadLimit * 4) / 1_048_576)} MB this server restores.`);
+			if (error instanceof UploadError)
+				throw new UploadError(
+					413,
+					'too_large',
+					`This backup is larger than the ${Math.round((deps.uploadLimit * 4) / 1_048_576)} MB this server restores.`
+				);
 			throw error;
 		});
 		// 1. Parse and check the backup in a worker thread: other rooms' commands go on meanwhile.
@@ -223,14 +249,26 @@ export function createCurateApi(deps: CurateApiDeps) {
 		// 2. Its files go through what an upload goes through, and must fit the new room's quota.
 		const restored = await storeRestoredFiles(blobs, reading.state, new Map(reading.files), storage.limitBytes);
 		if (!restored.ok) {
-			return sendJson(res, restored.status, { error: restored.status === 413 ? 'too_large' : restored.status === 415 ? 'unsupported_type' : 'invalid_payload', message: restored.message });
+			return sendJson(res, restored.status, {
+				error: restored.status === 413 ? 'too_large' : restored.status === 415 ? 'unsupported_type' : 'invalid_payload',
+				message: restored.message
+			});
 		}
 		// 3. The room is created by a command, which `decide` checks against the room's rules once more.
 		const roomId = restoredRoomId(restored.state.meta!.name);
 		// The restored room's imports may read its files again, as the original room's could.
 		for (const id of referencedBlobs(restored.state)) await blobs.recordUpload(id, roomId);
-		const result = await engine.execute(roomId, `restore-${randomBytes(8).toString('hex')}`, { type: 'room.restore', state: restored.state }, actorOf(session, 'facilitator'));
-		if (!result.ok) return sendJson(res, result.code === 'unavailable' ? 503 : result.code === 'rule_violation' ? 400 : 409, { error: result.code, message: result.message });
+		const result = await engine.execute(
+			roomId,
+			`restore-${randomBytes(8).toString('hex')}`,
+			{ type: 'room.restore', state: restored.state },
+			actorOf(session, 'facilitator')
+		);
+		if (!result.ok)
+			return sendJson(res, result.code === 'unavailable' ? 503 : result.code === 'rule_violation' ? 400 : 409, {
+				error: result.code,
+				message: result.message
+			});
 		await access.addGrant(token, roomId, 'facilitator');
 		sendJson(res, 201, { roomId, version: result.version, files: reading.files.length });
 	}
@@ -271,7 +309,10 @@ export function createCurateApi(deps: CurateApiDeps) {
 				const roomId = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\//.exec(path)?.[1] ?? null;
 				deps.log.error({ roomId, request: `${req.method} ${path}`, err: String(error) }, 'curation request failed');
 				if (!res.headersSent) {
-					sendJson(res, 503, { error: 'unavailable', message: 'The server could not finish this just now; nothing was changed. Try again.' });
+					sendJson(res, 503, {
+						error: 'unavailable',
+						message: 'The server could not finish this just now; nothing was changed. Try again.'
+					});
 				} else {
 					res.end();
 				}
@@ -292,7 +333,8 @@ export function createCurateApi(deps: CurateApiDeps) {
 		if (!parsed.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { blobId } of an uploaded file.' });
 		if (!(await blobs.uploadedTo(parsed.data.blobId, roomId))) return sendJson(res, 404, NOT_UPLOADED_HERE);
 		const inspection = await imports.inspect(parsed.data.blobId);
-		if (!inspection) return sendJson(res, 404, { error: 'not_found', message: 'That file is no longer on the server; upload it again.' });
+		if (!inspection)
+			return sendJson(res, 404, { error: 'not_found', message: 'That file is no longer on the server; upload it again.' });
 		sendJson(res, 200, inspection);
 	}
 }

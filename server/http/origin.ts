@@ -35,9 +35,17 @@ export function parseTrustProxy(value: string): TrustProxy | null {
 		return (_address, hop) => hop < hops;
 	}
 	try {
-		return proxyAddr.compile(text.split(',').map((entry) => entry.trim()).filter(Boolean));
+		return proxyAddr.compile(
+			text
+				.split(',')
+				.map((entry) => entry.trim())
+				.filter(Boolean)
+		);
 	} catch (error) {
-		throw new Error(`TRUST_PROXY must be false, true, a number of proxy hops, or proxy addresses/CIDR ranges separated by commas (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+		throw new Error(
+			`TRUST_PROXY must be false, true, a number of proxy hops, or proxy addresses/CIDR ranges separated by commas (${error instanceof Error ? error.message : String(error)})`,
+			{ cause: error }
+		);
 	}
 }
 
@@ -88,7 +96,11 @@ export function isAllowedHost(hostHeader: string | undefined, allowed: readonly 
 	return name !== null && allowed.includes(name);
 }
 
-export function isAllowedOrigin(req: IncomingMessage, allowedOrigins: readonly string[], allowedHosts: readonly string[]): boolean {
+export function isAllowedOrigin(
+	req: IncomingMessage,
+	allowedOrigins: readonly string[],
+	allowedHosts: readonly string[]
+): boolean {
 	const origin = req.headers.origin;
 	if (!origin) return true;
 	if (allowedOrigins.includes(origin)) return true;

@@ -31,7 +31,12 @@ export const sessionTokenOf = (req: IncomingMessage): string | null => sessionTo
  * A Set-Cookie value carrying `token` (an empty token with maxAge 0 clears it). Secure, with the `__Host-`
  * name, over HTTPS: our own TLS, or X-Forwarded-Proto from a proxy TRUST_PROXY names (never a client's).
  */
-export function sessionCookie(req: IncomingMessage, token: string, trustProxy: TrustProxy | null, maxAge = DEFAULT_COOKIE_MAX_AGE_S): string {
+export function sessionCookie(
+	req: IncomingMessage,
+	token: string,
+	trustProxy: TrustProxy | null,
+	maxAge = DEFAULT_COOKIE_MAX_AGE_S
+): string {
 	const secure = isHttps(req, trustProxy);
 	return serialize(secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE, token, {
 		httpOnly: true,

@@ -38,7 +38,8 @@ class Scanner {
 	digits(min: number, max: number): number | null {
 		let n = 0;
 		let value = 0;
-		while (n < max && isDigitCode(this.text.charCodeAt(this.at + n))) value = value * 10 + (this.text.charCodeAt(this.at + n++) - 48);
+		while (n < max && isDigitCode(this.text.charCodeAt(this.at + n)))
+			value = value * 10 + (this.text.charCodeAt(this.at + n++) - 48);
 		if (n < min) return null;
 		this.at += n;
 		return value;
@@ -94,7 +95,10 @@ function readMonth(value: string): { y: number; m: number } | null {
  * `A/B/YYYY` (or with dots or dashes), the two first parts in the order the caller knows, with an
  * optional time (` 10:22`, ` 10:22:05 PM`). With `prefixOnly`, anything may follow the year.
  */
-function readSlashed(value: string, options: { prefixOnly?: boolean; separators?: string } = {}): { a: number; b: number; year: number } | null {
+function readSlashed(
+	value: string,
+	options: { prefixOnly?: boolean; separators?: string } = {}
+): { a: number; b: number; year: number } | null {
 	const separators = options.separators ?? '/.-';
 	const s = new Scanner(value);
 	const a = s.digits(1, 2);
@@ -159,7 +163,10 @@ export function looksSlashedDate(raw: string): boolean {
  * tells (the caller shows the choice so a person can correct it).
  */
 export function guessDateFormat(samples: readonly string[]): DateFormat | null {
-	const values = samples.filter((s) => s.length <= MAX_CELL_CHARS).map((s) => s.trim()).filter(Boolean);
+	const values = samples
+		.filter((s) => s.length <= MAX_CELL_CHARS)
+		.map((s) => s.trim())
+		.filter(Boolean);
 	if (!values.length) return null;
 	const share = (ok: (v: string) => boolean) => values.filter(ok).length / values.length;
 	if (share((v) => parseDate(v, 'auto') !== null) >= 0.8) return 'auto';

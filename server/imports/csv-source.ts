@@ -92,7 +92,11 @@ export class CsvSyntaxError extends Error {
  * and CR line ends may mix. Yields to the event loop every few hundred records so a large file never
  * holds up other rooms.
  */
-export async function* csvRows(text: string, delimiter: Delimiter, options: { yieldEvery?: number } = {}): AsyncGenerator<CsvRow> {
+export async function* csvRows(
+	text: string,
+	delimiter: Delimiter,
+	options: { yieldEvery?: number } = {}
+): AsyncGenerator<CsvRow> {
 	const yieldEvery = options.yieldEvery ?? 500;
 	const bytes = Buffer.from(text, 'utf8');
 	// Lines are counted by their ends (LF, CRLF or a lone CR) in the bytes before a record: csv-parse's
@@ -146,7 +150,10 @@ export async function* csvRows(text: string, delimiter: Delimiter, options: { yi
 	} catch (error) {
 		const err = error as { code?: string; message?: string };
 		if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-			throw new CsvSyntaxError(line, `Line ${line}: a quoted field is never closed, so the rest of the file cannot be read. Check that line in the file.`);
+			throw new CsvSyntaxError(
+				line,
+				`Line ${line}: a quoted field is never closed, so the rest of the file cannot be read. Check that line in the file.`
+			);
 		}
 		throw new CsvSyntaxError(line, `Line ${line}: ${err.message ?? 'the file cannot be read as CSV'}.`);
 	} finally {

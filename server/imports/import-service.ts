@@ -28,7 +28,8 @@ export interface ImportRequest {
 
 const MAX_ATTEMPTS = 3;
 
-const TOO_BIG = 'This file needs more memory to read than the server allows for one import. Split it into smaller files and import them one after another.';
+const TOO_BIG =
+	'This file needs more memory to read than the server allows for one import. Split it into smaller files and import them one after another.';
 
 export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore; workers: WorkerPool }) {
 	const { engine, blobs, workers } = deps;
@@ -73,7 +74,8 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 		);
 		if (!read.ok) return { ok: false, code: 'invalid_payload', message: read.message, line: read.line };
 		const { summary, delta, newKeys } = read;
-		if (request.dryRun) return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
+		if (request.dryRun)
+			return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
 		if (summary.added === 0) {
 			return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
 		}
@@ -101,7 +103,10 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 		);
 		if (!result.ok) {
 			if (result.code === 'conflict') return 'retry';
-			const code = result.code === 'forbidden' || result.code === 'not_found' || result.code === 'unavailable' ? result.code : 'invalid_payload';
+			const code =
+				result.code === 'forbidden' || result.code === 'not_found' || result.code === 'unavailable'
+					? result.code
+					: 'invalid_payload';
 			return { ok: false, code, message: result.message };
 		}
 		return { ok: true, applied: true, importId, version: result.version, summary, message: describe(summary, true) };
@@ -139,7 +144,8 @@ function describe(summary: ImportSummary, applied: boolean): string {
 	const parts = [`${summary.rows} rows read`, `${summary.added} ${applied ? 'added' : 'new'}`];
 	if (summary.duplicates) parts.push(`${summary.duplicates} already counted`);
 	if (summary.errors) parts.push(`${summary.errors} with errors`);
-	if (!applied && summary.added === 0 && summary.rows > 0 && summary.duplicates > 0) return `${parts.join(', ')}: nothing new to import.`;
+	if (!applied && summary.added === 0 && summary.rows > 0 && summary.duplicates > 0)
+		return `${parts.join(', ')}: nothing new to import.`;
 	return `${parts.join(', ')}.`;
 }
 

@@ -31,7 +31,14 @@ export async function readImportFile(input: ReadFileInput, progress: (done: Read
 	const decoder = new TextDecoder();
 	for (const blob of input.seenKeys) for (const key of decoder.decode(blob).split('\n')) if (key) seen.add(key);
 	try {
-		const { summary, delta, newKeys } = await readImport({ state: input.room, mapping: input.mapping, text, delimiter: sniffDelimiter(text), seen, onProgress: progress });
+		const { summary, delta, newKeys } = await readImport({
+			state: input.room,
+			mapping: input.mapping,
+			text,
+			delimiter: sniffDelimiter(text),
+			seen,
+			onProgress: progress
+		});
 		return { ok: true, summary, delta, newKeys: newKeys.join('\n') };
 	} catch (error) {
 		if (error instanceof CsvSyntaxError) return { ok: false, line: error.line, message: error.message };

@@ -25,13 +25,19 @@ export function guessHeader(rows: readonly string[][]): boolean {
 	const [first, ...rest] = rows as [string[], ...string[][]];
 	const cells = first.map((c) => c.trim());
 	if (cells.some((c) => c !== '' && (isDate(c) || isNumber(c)))) return false;
-	const typedBelow = cells.some((_, i) => rest.some((r) => {
-		const v = (r[i] ?? '').trim();
-		return v !== '' && (isDate(v) || isNumber(v));
-	}));
+	const typedBelow = cells.some((_, i) =>
+		rest.some((r) => {
+			const v = (r[i] ?? '').trim();
+			return v !== '' && (isDate(v) || isNumber(v));
+		})
+	);
 	if (typedBelow) return true;
 	const labels = cells.filter(Boolean);
-	return labels.length === cells.length && new Set(labels.map((c) => c.toLowerCase())).size === labels.length && labels.every((c) => c.length <= 40);
+	return (
+		labels.length === cells.length &&
+		new Set(labels.map((c) => c.toLowerCase())).size === labels.length &&
+		labels.every((c) => c.length <= 40)
+	);
 }
 
 export async function inspectCsv(bytes: Uint8Array): Promise<Inspection> {

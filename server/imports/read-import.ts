@@ -53,7 +53,9 @@ export interface ImportRoom {
 }
 
 const pick = <T extends object, K extends keyof T>(record: Readonly<Record<string, T>>, keys: readonly K[]) =>
-	Object.fromEntries(Object.entries(record).map(([id, item]) => [id, Object.fromEntries(keys.map((k) => [k, item[k]])) as Pick<T, K>]));
+	Object.fromEntries(
+		Object.entries(record).map(([id, item]) => [id, Object.fromEntries(keys.map((k) => [k, item[k]])) as Pick<T, K>])
+	);
 
 /** The part of a room's state an import reads. */
 export function importRoomOf(state: RoomState): ImportRoom {
@@ -130,7 +132,12 @@ function overlongCell(cells: readonly string[], columns: readonly number[], head
 	return `has a cell too long to read: ${columnLabel(index, header)} holds ${count.format(cells[index]!.length)} characters, and a cell may hold at most ${count.format(MAX_CELL_CHARS)} (shorten it in the file, or leave that column out of the mapping)`;
 }
 
-function stageFor(rules: readonly StageRule[], cells: readonly string[], header: readonly string[] | null, fallback: string | null): string | null {
+function stageFor(
+	rules: readonly StageRule[],
+	cells: readonly string[],
+	header: readonly string[] | null,
+	fallback: string | null
+): string | null {
 	for (const rule of rules) {
 		const value = lower(cells[resolveColumn(rule.column, header)] ?? '');
 		const wanted = lower(rule.value);
@@ -243,8 +250,7 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 }
 
 type RowRead =
-	| { ok: true; preview: Omit<PreviewRow, 'line' | 'duplicate'>; commit: (key: string) => void }
-	| { ok: false; reason: string };
+	{ ok: true; preview: Omit<PreviewRow, 'line' | 'duplicate'>; commit: (key: string) => void } | { ok: false; reason: string };
 
 interface RowReader {
 	(cells: readonly string[], header: readonly string[] | null): RowRead;
@@ -264,11 +270,16 @@ function makeRowReader(state: ImportRoom, mapping: ImportMapping): RowReader {
 
 /** Shared by the readers: the cell of a column, trimmed, and the date and segment of a row. */
 function cellsOf(cells: readonly string[], header: readonly string[] | null) {
-	const cell = (ref: { index: number; name: string | null } | null) => (ref ? (cells[resolveColumn(ref, header)] ?? '').trim() : '');
+	const cell = (ref: { index: number; name: string | null } | null) =>
+		ref ? (cells[resolveColumn(ref, header)] ?? '').trim() : '';
 	return { cell, label: (ref: { index: number; name: string | null }) => columnLabel(resolveColumn(ref, header), header) };
 }
 
-function dateOf(mapping: ImportMapping, cells: readonly string[], header: readonly string[] | null): { ok: true; date: string } | { ok: false; reason: string } {
+function dateOf(
+	mapping: ImportMapping,
+	cells: readonly string[],
+	header: readonly string[] | null
+): { ok: true; date: string } | { ok: false; reason: string } {
 	const { cell, label } = cellsOf(cells, header);
 	const raw = cell(mapping.dateColumn);
 	if (!raw) return { ok: false, reason: `has no date (${label(mapping.dateColumn)} is empty)` };
@@ -312,7 +323,14 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 			const existingId = existing.get(key);
 			let categoryId = existingId ?? `c-${hash(key).slice(0, 12)}`;
 			while (!existingId && own(state.complaints, categoryId)) categoryId = `c-${hash(categoryId).slice(0, 12)}`;
-			found = { categoryId, name: existingId ? state.complaints[existingId]!.name : name.slice(0, 120), stageId, isNew: !existingId, months: {}, total: 0 };
+			found = {
+				categoryId,
+				name: existingId ? state.complaints[existingId]!.name : name.slice(0, 120),
+				stageId,
+				isNew: !existingId,
+				months: {},
+				total: 0
+			};
 			categories.set(key, found);
 		}
 		return found;
@@ -384,18 +402,36 @@ function kpiReader(state: ImportRoom, mapping: KpiMapping): RowReader {
 		if (!date.ok) return date;
 		const raw = cell(mapping.valueColumn);
 		const value = parseNumber(raw);
-		if (value === null) return { ok: false, reason: raw ? `${label(mapping.valueColumn)} "${short(raw)}" is not a number` : `has no value (${label(mapping.valueColumn)} is empty)` };
+		if (value === null)
+			return {
+				ok: false,
+				reason: raw
+					? `${label(mapping.valueColumn)} "${short(raw)}" is not a number`
+					: `has no value (${label(mapping.valueColumn)} is empty)`
+			};
 		let kpi = mapping.kpiId ? own(state.kpis, mapping.kpiId) : undefined;
 		if (mapping.nameColumn) {
 			const name = cell(mapping.nameColumn);
 			const named = byName.get(lower(name));
-			if (!named && !kpi) return { ok: false, reason: name ? `names no KPI of this room ("${short(name)}")` : `has no KPI name (${label(mapping.nameColumn)} is empty)` };
+			if (!named && !kpi)
+				return {
+					ok: false,
+					reason: name
+						? `names no KPI of this room ("${short(name)}")`
+						: `has no KPI name (${label(mapping.nameColumn)} is empty)`
+				};
 			kpi = named ?? kpi;
 		}
 		const target = kpi!;
 		return {
 			ok: true,
-			preview: { date: date.date, target: target.name, stage: state.stages[target.stageId]?.name ?? '', segment: null, detail: `${value}${target.unit ? ` ${target.unit}` : ''}` },
+			preview: {
+				date: date.date,
+				target: target.name,
+				stage: state.stages[target.stageId]?.name ?? '',
+				segment: null,
+				detail: `${value}${target.unit ? ` ${target.unit}` : ''}`
+			},
 			commit() {
 				const series = points.get(target.id) ?? new Map<string, number>();
 				if (series.has(date.date)) replaced++;
@@ -410,9 +446,14 @@ function kpiReader(state: ImportRoom, mapping: KpiMapping): RowReader {
 		delta.kpiPoints = [...points].map(([kpiId, series]) => ({
 			kpiId,
 			// The room keeps the newest LIMITS.kpiPoints values of a KPI; older ones would fall off anyway.
-			points: [...series].map(([date, value]): KpiPoint => ({ date, value })).sort((a, b) => a.date.localeCompare(b.date)).slice(-LIMITS.kpiPoints)
+			points: [...series]
+				.map(([date, value]): KpiPoint => ({ date, value }))
+				.sort((a, b) => a.date.localeCompare(b.date))
+				.slice(-LIMITS.kpiPoints)
 		}));
-		const notes = replaced ? [`${replaced} rows gave a second value for a date already in the file; the later row was kept.`] : [];
+		const notes = replaced
+			? [`${replaced} rows gave a second value for a date already in the file; the later row was kept.`]
+			: [];
 		return { delta, categories: [], periods: periods.get(), notes };
 	};
 	return read;
@@ -437,13 +478,21 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 		if (!date.ok) return date;
 		const raw = cell(mapping.scoreColumn);
 		const score = parseNumber(raw);
-		if (score === null) return { ok: false, reason: raw ? `${label(mapping.scoreColumn)} "${short(raw)}" is not a score` : `has no score (${label(mapping.scoreColumn)} is empty)` };
-		if (!Number.isInteger(score) || score < min || score > max) return { ok: false, reason: `score ${score} is outside the survey's ${min}-${max} scale` };
+		if (score === null)
+			return {
+				ok: false,
+				reason: raw
+					? `${label(mapping.scoreColumn)} "${short(raw)}" is not a score`
+					: `has no score (${label(mapping.scoreColumn)} is empty)`
+			};
+		if (!Number.isInteger(score) || score < min || score > max)
+			return { ok: false, reason: `score ${score} is outside the survey's ${min}-${max} scale` };
 		let n = 1;
 		if (mapping.countColumn) {
 			const rawCount = cell(mapping.countColumn);
 			const count = parseNumber(rawCount);
-			if (count === null || !Number.isInteger(count) || count < 0) return { ok: false, reason: `${label(mapping.countColumn)} "${short(rawCount)}" is not a count of responses` };
+			if (count === null || !Number.isInteger(count) || count < 0)
+				return { ok: false, reason: `${label(mapping.countColumn)} "${short(rawCount)}" is not a count of responses` };
 			n = count;
 		}
 		const segment = segmentOf(mapping, cell);
@@ -451,12 +500,19 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 		const period = date.date.slice(0, 7);
 		return {
 			ok: true,
-			preview: { date: date.date, target: survey.question, stage: state.stages[survey.stageId]?.name ?? '', segment, detail: mapping.countColumn ? `${n} × ${score}` : `score ${score}` },
+			preview: {
+				date: date.date,
+				target: survey.question,
+				stage: state.stages[survey.stageId]?.name ?? '',
+				segment,
+				detail: mapping.countColumn ? `${n} × ${score}` : `score ${score}`
+			},
 			commit(key: string) {
 				periods.see(period);
 				bump(period, null, score, n);
 				if (segment) bump(period, segment, score, n);
-				if (text) quotes.offer(survey.id, { id: `q-${key.slice(0, 20)}`, text: quoteText(text), date: date.date, channel: '', segment });
+				if (text)
+					quotes.offer(survey.id, { id: `q-${key.slice(0, 20)}`, text: quoteText(text), date: date.date, channel: '', segment });
 			}
 		};
 	}) as RowReader;

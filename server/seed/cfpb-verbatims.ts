@@ -23,11 +23,16 @@ export function asNorthwind(text: string): string {
 	const spaced = (mask: string, all: string, at: number, length: number) =>
 		`${/[A-Za-z]/.test(all.charAt(at - 1)) ? ' ' : ''}${mask}${/[A-Za-z]/.test(all.charAt(at + length)) ? ' ' : ''}`;
 	return text
-		.replace('Guaranteed Rate, Inc. ( " GR \'\' )', 'Northwind Bank')
+		.replace("Guaranteed Rate, Inc. ( \" GR '' )", 'Northwind Bank')
 		.replace(OTHER_BANKS, (name) => (/bank$/i.test(name) ? 'Northwind Bank' : 'Northwind'))
-		.replace(/XX\/XX\/(?:XXXX|\d{2,4})\b|XX\/(?:XXXX|\d{4})\b|XX\/XX\/(?=\s|$)/g, (date: string, at: number, all: string) => spaced('[date]', all, at, date.length))
+		.replace(/XX\/XX\/(?:XXXX|\d{2,4})\b|XX\/(?:XXXX|\d{4})\b|XX\/XX\/(?=\s|$)/g, (date: string, at: number, all: string) =>
+			spaced('[date]', all, at, date.length)
+		)
 		.replace(/X{2,}(?:[ /]X{2,})*/g, (run: string, at: number, all: string) => spaced('[redacted]', all, at, run.length))
-		.replace(/\{\$(\d+)(\.\d\d)?\}/g, (_, whole: string, cents: string | undefined) => `$${Number(whole).toLocaleString('en-US')}${cents ?? ''}`);
+		.replace(
+			/\{\$(\d+)(\.\d\d)?\}/g,
+			(_, whole: string, cents: string | undefined) => `$${Number(whole).toLocaleString('en-US')}${cents ?? ''}`
+		);
 }
 
 export interface CfpbVerbatim {

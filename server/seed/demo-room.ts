@@ -21,15 +21,7 @@ export const DEMO_SEGMENT = 'Private clients';
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 type Department =
-	| 'Marketing'
-	| 'Sales'
-	| 'Operations'
-	| 'Customer Service'
-	| 'Product'
-	| 'IT'
-	| 'Finance/Billing'
-	| 'HR'
-	| 'Legal';
+	'Marketing' | 'Sales' | 'Operations' | 'Customer Service' | 'Product' | 'IT' | 'Finance/Billing' | 'HR' | 'Legal';
 
 /** Builds the demo room, command by command, with the last twelve months ending at `today`'s month. */
 export function demoRoomCommands(today: Date = new Date()): Command[] {
@@ -268,7 +260,7 @@ const STAGES = [
 	{
 		id: 'renew-leave',
 		name: 'Renew / leave',
-		customerGoal: "When my rate ends or I decide to go, I want a fair offer or a clean exit, not a maze."
+		customerGoal: 'When my rate ends or I decide to go, I want a fair offer or a clean exit, not a maze.'
 	}
 ] as const;
 
@@ -286,57 +278,292 @@ interface TouchpointSeed {
 }
 
 const TOUCHPOINTS: readonly TouchpointSeed[] = [
-	{ id: 'tp-rate-compare', stageId: 'discover', name: 'Rates & fees comparison page', channel: 'Web', momentOfTruth: false, departments: ['Marketing', 'Product', 'IT'], scores: [7.5, 6.8, 8.0] },
-	{ id: 'tp-eligibility', stageId: 'discover', name: 'Loan & card eligibility checker', channel: 'Web and app', momentOfTruth: true, departments: ['Product', 'IT', 'Legal', 'Sales'], scores: [8.6, 4.9, 7.5] },
-	{ id: 'tp-branch-appt', stageId: 'discover', name: 'Book a branch appointment', channel: 'Phone and web', momentOfTruth: false, departments: ['Sales', 'Operations'] },
+	{
+		id: 'tp-rate-compare',
+		stageId: 'discover',
+		name: 'Rates & fees comparison page',
+		channel: 'Web',
+		momentOfTruth: false,
+		departments: ['Marketing', 'Product', 'IT'],
+		scores: [7.5, 6.8, 8.0]
+	},
+	{
+		id: 'tp-eligibility',
+		stageId: 'discover',
+		name: 'Loan & card eligibility checker',
+		channel: 'Web and app',
+		momentOfTruth: true,
+		departments: ['Product', 'IT', 'Legal', 'Sales'],
+		scores: [8.6, 4.9, 7.5]
+	},
+	{
+		id: 'tp-branch-appt',
+		stageId: 'discover',
+		name: 'Book a branch appointment',
+		channel: 'Phone and web',
+		momentOfTruth: false,
+		departments: ['Sales', 'Operations']
+	},
 
-	{ id: 'tp-app-application', stageId: 'apply', name: 'Mobile account application', channel: 'App', momentOfTruth: true, departments: ['Product', 'IT', 'Operations', 'Legal'], scores: [9.2, 4.1, 7.0] },
-	{ id: 'tp-id-check', stageId: 'apply', name: 'Identity & address verification', channel: 'App and branch', momentOfTruth: false, departments: ['Operations', 'IT', 'Legal'], scores: [8.0, 4.5, 6.5] },
-	{ id: 'tp-application-status', stageId: 'apply', name: 'Application status emails', channel: 'Email and SMS', momentOfTruth: false, departments: ['Operations', 'Marketing'] },
+	{
+		id: 'tp-app-application',
+		stageId: 'apply',
+		name: 'Mobile account application',
+		channel: 'App',
+		momentOfTruth: true,
+		departments: ['Product', 'IT', 'Operations', 'Legal'],
+		scores: [9.2, 4.1, 7.0]
+	},
+	{
+		id: 'tp-id-check',
+		stageId: 'apply',
+		name: 'Identity & address verification',
+		channel: 'App and branch',
+		momentOfTruth: false,
+		departments: ['Operations', 'IT', 'Legal'],
+		scores: [8.0, 4.5, 6.5]
+	},
+	{
+		id: 'tp-application-status',
+		stageId: 'apply',
+		name: 'Application status emails',
+		channel: 'Email and SMS',
+		momentOfTruth: false,
+		departments: ['Operations', 'Marketing']
+	},
 
-	{ id: 'tp-card-delivery', stageId: 'onboard', name: 'Debit card & PIN delivery', channel: 'Mail', momentOfTruth: true, departments: ['Operations', 'Marketing', 'IT'], scores: [8.8, 8.1, 7.5] },
-	{ id: 'tp-welcome-pack', stageId: 'onboard', name: 'Welcome letter & pack', channel: 'Mail and email', momentOfTruth: false, departments: ['Marketing', 'Legal'], scores: [5.0, 6.2, 7.8] },
-	{ id: 'tp-first-login', stageId: 'onboard', name: 'First app login & card activation', channel: 'App', momentOfTruth: false, departments: ['IT', 'Product'], scores: [8.4, 7.9, 8.0] },
+	{
+		id: 'tp-card-delivery',
+		stageId: 'onboard',
+		name: 'Debit card & PIN delivery',
+		channel: 'Mail',
+		momentOfTruth: true,
+		departments: ['Operations', 'Marketing', 'IT'],
+		scores: [8.8, 8.1, 7.5]
+	},
+	{
+		id: 'tp-welcome-pack',
+		stageId: 'onboard',
+		name: 'Welcome letter & pack',
+		channel: 'Mail and email',
+		momentOfTruth: false,
+		departments: ['Marketing', 'Legal'],
+		scores: [5.0, 6.2, 7.8]
+	},
+	{
+		id: 'tp-first-login',
+		stageId: 'onboard',
+		name: 'First app login & card activation',
+		channel: 'App',
+		momentOfTruth: false,
+		departments: ['IT', 'Product'],
+		scores: [8.4, 7.9, 8.0]
+	},
 
-	{ id: 'tp-app-home', stageId: 'everyday', name: 'Mobile app home & balance', channel: 'App', momentOfTruth: true, departments: ['Product', 'IT'], scores: [9.0, 8.7, 8.5] },
-	{ id: 'tp-statement', stageId: 'everyday', name: 'Monthly statement', channel: 'Mail and PDF', momentOfTruth: false, departments: ['Operations', 'Finance/Billing'], scores: [5.2, 6.0, 7.0] },
-	{ id: 'tp-fee-alerts', stageId: 'everyday', name: 'Fee & low-balance alerts', channel: 'App push and SMS', momentOfTruth: false, departments: ['Product', 'Finance/Billing', 'IT'], scores: [7.8, 3.9, 6.5] },
-	{ id: 'tp-card-payments', stageId: 'everyday', name: 'Card payments & contactless', channel: 'Card', momentOfTruth: false, departments: ['IT', 'Operations'], scores: [8.5, 8.2, 8.8] },
+	{
+		id: 'tp-app-home',
+		stageId: 'everyday',
+		name: 'Mobile app home & balance',
+		channel: 'App',
+		momentOfTruth: true,
+		departments: ['Product', 'IT'],
+		scores: [9.0, 8.7, 8.5]
+	},
+	{
+		id: 'tp-statement',
+		stageId: 'everyday',
+		name: 'Monthly statement',
+		channel: 'Mail and PDF',
+		momentOfTruth: false,
+		departments: ['Operations', 'Finance/Billing'],
+		scores: [5.2, 6.0, 7.0]
+	},
+	{
+		id: 'tp-fee-alerts',
+		stageId: 'everyday',
+		name: 'Fee & low-balance alerts',
+		channel: 'App push and SMS',
+		momentOfTruth: false,
+		departments: ['Product', 'Finance/Billing', 'IT'],
+		scores: [7.8, 3.9, 6.5]
+	},
+	{
+		id: 'tp-card-payments',
+		stageId: 'everyday',
+		name: 'Card payments & contactless',
+		channel: 'Card',
+		momentOfTruth: false,
+		departments: ['IT', 'Operations'],
+		scores: [8.5, 8.2, 8.8]
+	},
 
-	{ id: 'tp-loan-decision', stageId: 'borrow', name: 'Personal loan decision', channel: 'App and web', momentOfTruth: true, departments: ['Sales', 'Product', 'Finance/Billing'], scores: [8.7, 6.2, 7.4] },
-	{ id: 'tp-overdraft-letter', stageId: 'borrow', name: 'Overdraft & arrears letters', channel: 'Mail', momentOfTruth: false, departments: ['Finance/Billing', 'Legal', 'Customer Service'], scores: [6.8, 3.2, 6.0] },
-	{ id: 'tp-repayments', stageId: 'borrow', name: 'Loan & mortgage repayments', channel: 'Direct debit', momentOfTruth: false, departments: ['Finance/Billing', 'Operations'] },
+	{
+		id: 'tp-loan-decision',
+		stageId: 'borrow',
+		name: 'Personal loan decision',
+		channel: 'App and web',
+		momentOfTruth: true,
+		departments: ['Sales', 'Product', 'Finance/Billing'],
+		scores: [8.7, 6.2, 7.4]
+	},
+	{
+		id: 'tp-overdraft-letter',
+		stageId: 'borrow',
+		name: 'Overdraft & arrears letters',
+		channel: 'Mail',
+		momentOfTruth: false,
+		departments: ['Finance/Billing', 'Legal', 'Customer Service'],
+		scores: [6.8, 3.2, 6.0]
+	},
+	{
+		id: 'tp-repayments',
+		stageId: 'borrow',
+		name: 'Loan & mortgage repayments',
+		channel: 'Direct debit',
+		momentOfTruth: false,
+		departments: ['Finance/Billing', 'Operations']
+	},
 
-	{ id: 'tp-contact-centre', stageId: 'help', name: 'Contact centre call', channel: 'Phone', momentOfTruth: true, departments: ['Customer Service', 'Operations', 'HR'], scores: [9.1, 5.0, 7.2] },
-	{ id: 'tp-complaint-handling', stageId: 'help', name: 'Complaint & dispute handling', channel: 'Phone, web and mail', momentOfTruth: true, departments: ['Customer Service', 'Legal', 'Operations'] },
-	{ id: 'tp-collections', stageId: 'help', name: 'Collections calls & letters', channel: 'Phone and mail', momentOfTruth: false, departments: ['Finance/Billing', 'Customer Service', 'Legal'], scores: [7.0, 2.8, 5.5] },
-	{ id: 'tp-branch-help', stageId: 'help', name: 'In-branch help desk', channel: 'Branch', momentOfTruth: false, departments: ['Operations', 'Customer Service'], scores: [7.0, 8.4, 7.0] },
+	{
+		id: 'tp-contact-centre',
+		stageId: 'help',
+		name: 'Contact centre call',
+		channel: 'Phone',
+		momentOfTruth: true,
+		departments: ['Customer Service', 'Operations', 'HR'],
+		scores: [9.1, 5.0, 7.2]
+	},
+	{
+		id: 'tp-complaint-handling',
+		stageId: 'help',
+		name: 'Complaint & dispute handling',
+		channel: 'Phone, web and mail',
+		momentOfTruth: true,
+		departments: ['Customer Service', 'Legal', 'Operations']
+	},
+	{
+		id: 'tp-collections',
+		stageId: 'help',
+		name: 'Collections calls & letters',
+		channel: 'Phone and mail',
+		momentOfTruth: false,
+		departments: ['Finance/Billing', 'Customer Service', 'Legal'],
+		scores: [7.0, 2.8, 5.5]
+	},
+	{
+		id: 'tp-branch-help',
+		stageId: 'help',
+		name: 'In-branch help desk',
+		channel: 'Branch',
+		momentOfTruth: false,
+		departments: ['Operations', 'Customer Service'],
+		scores: [7.0, 8.4, 7.0]
+	},
 
-	{ id: 'tp-renewal-offer', stageId: 'renew-leave', name: 'Fixed-rate renewal offer', channel: 'Email and app', momentOfTruth: true, departments: ['Sales', 'Product', 'Marketing'], scores: [8.2, 8.5, 7.0] },
-	{ id: 'tp-account-closure', stageId: 'renew-leave', name: 'Closing an account or switching away', channel: 'Branch, phone and mail', momentOfTruth: false, departments: ['Operations', 'Customer Service', 'Finance/Billing'] }
+	{
+		id: 'tp-renewal-offer',
+		stageId: 'renew-leave',
+		name: 'Fixed-rate renewal offer',
+		channel: 'Email and app',
+		momentOfTruth: true,
+		departments: ['Sales', 'Product', 'Marketing'],
+		scores: [8.2, 8.5, 7.0]
+	},
+	{
+		id: 'tp-account-closure',
+		stageId: 'renew-leave',
+		name: 'Closing an account or switching away',
+		channel: 'Branch, phone and mail',
+		momentOfTruth: false,
+		departments: ['Operations', 'Customer Service', 'Finance/Billing']
+	}
 ];
 
 type Assessment = readonly [touchpointId: string, maturity: Cmd<'touchpoint.assess'>['maturity'], evidence: string];
 
 /** Unassessed on purpose: tp-branch-appt, tp-application-status, tp-repayments, tp-complaint-handling, tp-account-closure. */
 const ASSESSMENTS: readonly Assessment[] = [
-	['tp-rate-compare', 'reliable', 'Usability test, 8 of 10 found the monthly fee and waiver in under a minute. The overdraft fee is still only in the footnote.'],
-	['tp-eligibility', 'broken', "The checker is a soft search, but 'Continue to apply' on the result page starts a hard search. 3 of 5 test users did not realise; see the complaints about credit checks."],
-	['tp-app-application', 'broken', 'Only 38% finish in one sitting; median 26 minutes. 41% of drop-outs stop at the ID upload (step 4 of 7).'],
-	['tp-id-check', 'broken', 'Automatic check rejects 1 in 4 photos (mostly glare). Failures get a "visit a branch with two documents" email and a 2-day manual review.'],
-	['tp-card-delivery', 'broken', 'Card in hand 11 days after approval on average; the welcome letter telling people to "start using your card today" arrives a week earlier.'],
+	[
+		'tp-rate-compare',
+		'reliable',
+		'Usability test, 8 of 10 found the monthly fee and waiver in under a minute. The overdraft fee is still only in the footnote.'
+	],
+	[
+		'tp-eligibility',
+		'broken',
+		"The checker is a soft search, but 'Continue to apply' on the result page starts a hard search. 3 of 5 test users did not realise; see the complaints about credit checks."
+	],
+	[
+		'tp-app-application',
+		'broken',
+		'Only 38% finish in one sitting; median 26 minutes. 41% of drop-outs stop at the ID upload (step 4 of 7).'
+	],
+	[
+		'tp-id-check',
+		'broken',
+		'Automatic check rejects 1 in 4 photos (mostly glare). Failures get a "visit a branch with two documents" email and a 2-day manual review.'
+	],
+	[
+		'tp-card-delivery',
+		'broken',
+		'Card in hand 11 days after approval on average; the welcome letter telling people to "start using your card today" arrives a week earlier.'
+	],
 	['tp-welcome-pack', 'reliable', 'Read by 64% (QR scans and app downloads within 7 days). Tone tested well with new customers.'],
-	['tp-first-login', 'reliable', 'First login works for 93% without a call; card activation within 7 days still short of the 80% target.'],
-	['tp-app-home', 'differentiating', "4.6 stars. 'Balance after pending' and the upcoming-bill warning are mentioned unprompted in NPS comments as reasons people moved their salary here."],
-	['tp-statement', 'reliable', 'Accurate and on time. Fee lines are cryptic ("OD ARR FEE"), which drives calls, so this is no better than reliable.'],
-	['tp-fee-alerts', 'broken', 'The low-balance alert fires after the overdraft fee has posted, not before. Customers find out from the statement.'],
-	['tp-card-payments', 'reliable', '98.7% approved first time. Most declines are fraud-rule false positives on travel, even when a travel notice is set in the app.'],
-	['tp-loan-decision', 'reliable', '81% decided within 24 hours; customers rate the speed well but the final rate often differs from the quoted range.'],
-	['tp-overdraft-letter', 'broken', 'Reading grade 14, legal wording first, the phone number on page 2. Customers call Collections to ask what the letter means.'],
-	['tp-contact-centre', 'broken', 'First-contact resolution 64% against a 75% target and falling; Saturday wait peaks at 4 minutes.'],
-	['tp-collections', 'broken', 'Disputed and settled balances still reach the collections agency in the weekly file; customers are called while a dispute is open.'],
-	['tp-branch-help', 'differentiating', 'Branch staff fix 84% of problems on the spot; customers name them in survey comments. Queue times on Saturdays are the weak point.'],
-	['tp-renewal-offer', 'differentiating', 'Offer arrives 90 days ahead with a one-tap renewal; 84% of fixed-rate customers renew, against 71% two years ago.']
+	[
+		'tp-first-login',
+		'reliable',
+		'First login works for 93% without a call; card activation within 7 days still short of the 80% target.'
+	],
+	[
+		'tp-app-home',
+		'differentiating',
+		"4.6 stars. 'Balance after pending' and the upcoming-bill warning are mentioned unprompted in NPS comments as reasons people moved their salary here."
+	],
+	[
+		'tp-statement',
+		'reliable',
+		'Accurate and on time. Fee lines are cryptic ("OD ARR FEE"), which drives calls, so this is no better than reliable.'
+	],
+	[
+		'tp-fee-alerts',
+		'broken',
+		'The low-balance alert fires after the overdraft fee has posted, not before. Customers find out from the statement.'
+	],
+	[
+		'tp-card-payments',
+		'reliable',
+		'98.7% approved first time. Most declines are fraud-rule false positives on travel, even when a travel notice is set in the app.'
+	],
+	[
+		'tp-loan-decision',
+		'reliable',
+		'81% decided within 24 hours; customers rate the speed well but the final rate often differs from the quoted range.'
+	],
+	[
+		'tp-overdraft-letter',
+		'broken',
+		'Reading grade 14, legal wording first, the phone number on page 2. Customers call Collections to ask what the letter means.'
+	],
+	[
+		'tp-contact-centre',
+		'broken',
+		'First-contact resolution 64% against a 75% target and falling; Saturday wait peaks at 4 minutes.'
+	],
+	[
+		'tp-collections',
+		'broken',
+		'Disputed and settled balances still reach the collections agency in the weekly file; customers are called while a dispute is open.'
+	],
+	[
+		'tp-branch-help',
+		'differentiating',
+		'Branch staff fix 84% of problems on the spot; customers name them in survey comments. Queue times on Saturdays are the weak point.'
+	],
+	[
+		'tp-renewal-offer',
+		'differentiating',
+		'Offer arrives 90 days ahead with a one-tap renewal; 84% of fixed-rate customers renew, against 71% two years ago.'
+	]
 ];
 
 // -------------------------------------------------------------------------------------------------
@@ -439,100 +666,179 @@ CUSTOMER: Okay. Send me the address.
 
 const ARTIFACTS: readonly ArtifactSeed[] = [
 	{
-		id: 'a-compare-page', stageId: 'discover', touchpointId: 'tp-rate-compare', kind: 'image',
+		id: 'a-compare-page',
+		stageId: 'discover',
+		touchpointId: 'tp-rate-compare',
+		kind: 'image',
 		title: 'Compare checking accounts, web page',
-		caption: 'What a prospect sees first on northwindbank.com. "No branch visit needed" is in the headline; the $35 overdraft fee is in the footnote.',
-		file: 'compare-accounts.svg', collectedDaysAgo: 40
+		caption:
+			'What a prospect sees first on northwindbank.com. "No branch visit needed" is in the headline; the $35 overdraft fee is in the footnote.',
+		file: 'compare-accounts.svg',
+		collectedDaysAgo: 40
 	},
 	{
-		id: 'a-eligibility-result', stageId: 'discover', touchpointId: 'tp-eligibility', kind: 'image',
+		id: 'a-eligibility-result',
+		stageId: 'discover',
+		touchpointId: 'tp-eligibility',
+		kind: 'image',
 		title: 'Eligibility checker result screen',
-		caption: '"This check didn\'t affect your credit score", and the button underneath starts a hard search. The small print says so in 9-point grey.',
-		file: 'eligibility-result.svg', collectedDaysAgo: 35
+		caption:
+			'"This check didn\'t affect your credit score", and the button underneath starts a hard search. The small print says so in 9-point grey.',
+		file: 'eligibility-result.svg',
+		collectedDaysAgo: 35
 	},
 	{
-		id: 'a-id-upload', stageId: 'apply', touchpointId: 'tp-app-application', kind: 'image',
+		id: 'a-id-upload',
+		stageId: 'apply',
+		touchpointId: 'tp-app-application',
+		kind: 'image',
 		title: 'Account application, step 4 of 7: upload your ID',
 		caption: 'Where 41% of drop-outs happen. The photo fails on glare; the message only says "Something went wrong".',
-		file: 'app-id-upload.svg', collectedDaysAgo: 30
+		file: 'app-id-upload.svg',
+		collectedDaysAgo: 30
 	},
 	{
-		id: 'a-more-details-email', stageId: 'apply', touchpointId: 'tp-application-status', kind: 'image',
+		id: 'a-more-details-email',
+		stageId: 'apply',
+		touchpointId: 'tp-application-status',
+		kind: 'image',
 		title: 'Email: "Action needed: we need a few more details"',
 		caption: 'Sent when the ID check fails. "Dear Applicant", a branch visit with two documents, and no link to finish online.',
-		file: 'onboarding-email.svg', collectedDaysAgo: 30
+		file: 'onboarding-email.svg',
+		collectedDaysAgo: 30
 	},
 	{
-		id: 'a-call-stuck-at-id', stageId: 'apply', touchpointId: 'tp-id-check', kind: 'audio',
+		id: 'a-call-stuck-at-id',
+		stageId: 'apply',
+		touchpointId: 'tp-id-check',
+		kind: 'audio',
 		title: 'Recorded call: stuck at the ID step',
 		caption: 'An applicant tries four times, is told to visit a branch, and leaves for her credit union.',
-		file: 'calls/call-stuck-at-id.ogg', collectedDaysAgo: 24, transcript: CALL_STUCK_AT_ID
+		file: 'calls/call-stuck-at-id.ogg',
+		collectedDaysAgo: 24,
+		transcript: CALL_STUCK_AT_ID
 	},
 	{
-		id: 'a-welcome-letter', stageId: 'onboard', touchpointId: 'tp-welcome-pack', kind: 'image',
+		id: 'a-welcome-letter',
+		stageId: 'onboard',
+		touchpointId: 'tp-welcome-pack',
+		kind: 'image',
 		title: 'Welcome letter',
-		caption: '"Start using your debit card today", mailed the day the account opened, about a week before the card arrived. Now sent after card dispatch.',
-		file: 'welcome-letter.svg', collectedDaysAgo: 150
+		caption:
+			'"Start using your debit card today", mailed the day the account opened, about a week before the card arrived. Now sent after card dispatch.',
+		file: 'welcome-letter.svg',
+		collectedDaysAgo: 150
 	},
 	{
-		id: 'a-card-carrier', stageId: 'onboard', touchpointId: 'tp-card-delivery', kind: 'image',
+		id: 'a-card-carrier',
+		stageId: 'onboard',
+		touchpointId: 'tp-card-delivery',
+		kind: 'image',
 		title: 'Debit card carrier',
-		caption: 'The card arrives glued to this. Since the fix team\'s change it is printed daily and mailed priority: 4 days to card in hand.',
-		file: 'card-carrier.svg', collectedDaysAgo: 25
+		caption:
+			"The card arrives glued to this. Since the fix team's change it is printed daily and mailed priority: 4 days to card in hand.",
+		file: 'card-carrier.svg',
+		collectedDaysAgo: 25
 	},
 	{
-		id: 'a-app-home', stageId: 'everyday', touchpointId: 'tp-app-home', kind: 'image',
+		id: 'a-app-home',
+		stageId: 'everyday',
+		touchpointId: 'tp-app-home',
+		kind: 'image',
 		title: 'Mobile app home screen',
 		caption: '"Balance after pending" and the upcoming-rent warning: the two things customers praise unprompted.',
-		file: 'app-home.svg', collectedDaysAgo: 20
+		file: 'app-home.svg',
+		collectedDaysAgo: 20
 	},
 	{
-		id: 'a-statement', stageId: 'everyday', touchpointId: 'tp-statement', kind: 'image',
+		id: 'a-statement',
+		stageId: 'everyday',
+		touchpointId: 'tp-statement',
+		kind: 'image',
 		title: 'Monthly checking statement',
-		caption: 'Three overdraft fees in two days, shown as "OD ARR FEE ITEM 1-3". The low-balance alert went out after the first one.',
-		file: 'statement.svg', collectedDaysAgo: 50
+		caption:
+			'Three overdraft fees in two days, shown as "OD ARR FEE ITEM 1-3". The low-balance alert went out after the first one.',
+		file: 'statement.svg',
+		collectedDaysAgo: 50
 	},
 	{
-		id: 'a-call-card-declined', stageId: 'everyday', touchpointId: 'tp-card-payments', kind: 'audio',
+		id: 'a-call-card-declined',
+		stageId: 'everyday',
+		touchpointId: 'tp-card-payments',
+		kind: 'audio',
 		title: 'Recorded call: card declined abroad',
-		caption: 'Travel notice set in the app, card declined anyway, and the fraud text went to an old phone number held in a second record.',
-		file: 'calls/call-card-declined.ogg', collectedDaysAgo: 45, transcript: CALL_CARD_DECLINED
+		caption:
+			'Travel notice set in the app, card declined anyway, and the fraud text went to an old phone number held in a second record.',
+		file: 'calls/call-card-declined.ogg',
+		collectedDaysAgo: 45,
+		transcript: CALL_CARD_DECLINED
 	},
 	{
-		id: 'a-overdraft-letter', stageId: 'borrow', touchpointId: 'tp-overdraft-letter', kind: 'image',
+		id: 'a-overdraft-letter',
+		stageId: 'borrow',
+		touchpointId: 'tp-overdraft-letter',
+		kind: 'image',
 		title: 'Overdraft arrears letter',
-		caption: 'Legal wording first, "demand for payment", and the number to call on page 2. Sent the day after the statement above.',
-		file: 'overdraft-letter.svg', collectedDaysAgo: 50
+		caption:
+			'Legal wording first, "demand for payment", and the number to call on page 2. Sent the day after the statement above.',
+		file: 'overdraft-letter.svg',
+		collectedDaysAgo: 50
 	},
 	{
-		id: 'a-branch-queue', stageId: 'help', touchpointId: 'tp-branch-help', kind: 'image',
+		id: 'a-branch-queue',
+		stageId: 'help',
+		touchpointId: 'tp-branch-help',
+		kind: 'image',
 		title: 'Branch queue screen, Saturday 10:41',
 		caption: 'Customers who could not get through on the phone come in on Saturday morning: 35 minutes, 2 of 5 counters open.',
-		file: 'branch-queue.svg', collectedDaysAgo: 16
+		file: 'branch-queue.svg',
+		collectedDaysAgo: 16
 	},
 	{
-		id: 'a-collections-letter', stageId: 'help', touchpointId: 'tp-collections', kind: 'image',
+		id: 'a-collections-letter',
+		stageId: 'help',
+		touchpointId: 'tp-collections',
+		kind: 'image',
 		title: 'Collections letter for $0.63',
-		caption: "Sent by our agency to a customer who closed her account with a zero balance; a fee posted after closure. Shows the customer's name, address and account number.",
-		file: 'collections-letter.svg', collectedDaysAgo: 60, sensitive: true
+		caption:
+			"Sent by our agency to a customer who closed her account with a zero balance; a fee posted after closure. Shows the customer's name, address and account number.",
+		file: 'collections-letter.svg',
+		collectedDaysAgo: 60,
+		sensitive: true
 	},
 	{
-		id: 'a-call-wrong-debt', stageId: 'help', touchpointId: 'tp-complaint-handling', kind: 'audio',
+		id: 'a-call-wrong-debt',
+		stageId: 'help',
+		touchpointId: 'tp-complaint-handling',
+		kind: 'audio',
 		title: 'Recorded call: "I don\'t owe this"',
 		caption: 'The customer behind the $0.63 letter. The agent agrees, and still cannot stop the agency calling for another week.',
-		file: 'calls/call-wrong-debt.ogg', collectedDaysAgo: 58, transcript: CALL_WRONG_DEBT, sensitive: true
+		file: 'calls/call-wrong-debt.ogg',
+		collectedDaysAgo: 58,
+		transcript: CALL_WRONG_DEBT,
+		sensitive: true
 	},
 	{
-		id: 'a-renewal-email', stageId: 'renew-leave', touchpointId: 'tp-renewal-offer', kind: 'image',
+		id: 'a-renewal-email',
+		stageId: 'renew-leave',
+		touchpointId: 'tp-renewal-offer',
+		kind: 'image',
 		title: 'Fixed-rate renewal email',
-		caption: 'Ninety days ahead, the actual rate, the estimated interest, and a one-tap renewal. Copied by two other teams already.',
-		file: 'renewal-email.svg', collectedDaysAgo: 12
+		caption:
+			'Ninety days ahead, the actual rate, the estimated interest, and a one-tap renewal. Copied by two other teams already.',
+		file: 'renewal-email.svg',
+		collectedDaysAgo: 12
 	},
 	{
-		id: 'a-call-closing', stageId: 'renew-leave', touchpointId: 'tp-account-closure', kind: 'audio',
+		id: 'a-call-closing',
+		stageId: 'renew-leave',
+		touchpointId: 'tp-account-closure',
+		kind: 'audio',
 		title: 'Recorded call: closing my account',
 		caption: 'Opened on a phone; closing needs a posted letter or a branch visit, and the balance comes back as a mailed check.',
-		file: 'calls/call-closing-account.ogg', collectedDaysAgo: 33, transcript: CALL_CLOSING
+		file: 'calls/call-closing-account.ogg',
+		collectedDaysAgo: 33,
+		transcript: CALL_CLOSING
 	}
 ];
 
@@ -585,21 +891,130 @@ interface ComplaintSeed {
 }
 
 const COMPLAINTS: readonly ComplaintSeed[] = [
-	{ id: 'c-promo', stageId: 'discover', touchpointId: 'tp-rate-compare', name: 'Misleading offers and promotions', departments: ['Marketing', 'Legal', 'Product'], counts: { base: 34, season: 'flat', shift: 0 } },
-	{ id: 'c-credit-check', stageId: 'discover', touchpointId: 'tp-eligibility', name: "Credit check I didn't agree to", departments: ['Product', 'IT', 'Legal'], counts: { base: 48, season: 'openings', shift: 3 } },
-	{ id: 'c-cant-open', stageId: 'apply', touchpointId: 'tp-id-check', name: "Can't open account", departments: ['Operations', 'IT', 'Product'], counts: { base: 86, season: 'openings', shift: 6, recent: [1.1, 1.2, 1.3, 1.42] } },
-	{ id: 'c-apply-delay', stageId: 'apply', touchpointId: 'tp-application-status', name: 'Application stuck or delayed', departments: ['Operations', 'Sales'], counts: { base: 58, season: 'openings', shift: 9 } },
-	{ id: 'c-card-arrival', stageId: 'onboard', touchpointId: 'tp-card-delivery', name: "Card or PIN didn't arrive", departments: ['Operations', 'IT'], counts: { base: 94, season: 'openings', shift: 1, recent: [0.78, 0.56, 0.5] } },
-	{ id: 'c-extras', stageId: 'onboard', touchpointId: 'tp-first-login', name: "Enrolled in extras I didn't ask for", departments: ['Marketing', 'Product', 'Legal'], counts: { base: 22, season: 'flat', shift: 4 } },
-	{ id: 'c-fees', stageId: 'everyday', touchpointId: 'tp-fee-alerts', name: 'Fees charged unexpectedly', departments: ['Finance/Billing', 'Product'], counts: { base: 212, season: 'january', shift: 2 }, segmentShare: 0.05 },
-	{ id: 'c-frozen', stageId: 'everyday', touchpointId: 'tp-card-payments', name: 'Card declined or account frozen', departments: ['Operations', 'IT', 'Legal'], counts: { base: 118, season: 'summer', shift: 7 }, segmentShare: 0.09 },
-	{ id: 'c-credit-report', stageId: 'borrow', touchpointId: 'tp-repayments', name: 'Credit report shows wrong information', departments: ['Finance/Billing', 'Operations'], counts: { base: 141, season: 'flat', shift: 5 } },
-	{ id: 'c-payments', stageId: 'borrow', touchpointId: 'tp-repayments', name: 'Trouble during payment process', departments: ['Finance/Billing', 'Operations', 'IT'], counts: { base: 73, season: 'january', shift: 8 } },
-	{ id: 'c-not-owed', stageId: 'help', touchpointId: 'tp-collections', name: 'Debt collector contacting about debt not owed', departments: ['Finance/Billing', 'Customer Service', 'Legal'], counts: { base: 61, season: 'flat', shift: 10, recent: [1.95, 2.3, 2.15] }, segmentShare: 0.04 },
-	{ id: 'c-tactics', stageId: 'help', touchpointId: 'tp-collections', name: 'Collection calls and letters feel like harassment', departments: ['Finance/Billing', 'Customer Service'], counts: { base: 29, season: 'flat', shift: 11 } },
-	{ id: 'c-dispute', stageId: 'help', touchpointId: 'tp-complaint-handling', name: 'Dispute closed without fixing the error', departments: ['Customer Service', 'Operations'], counts: { base: 54, season: 'flat', shift: 2 } },
-	{ id: 'c-closing', stageId: 'renew-leave', touchpointId: 'tp-account-closure', name: 'Hard to close an account', departments: ['Operations', 'Customer Service'], counts: { base: 39, season: 'january', shift: 6 } },
-	{ id: 'c-renewal', stageId: 'renew-leave', touchpointId: 'tp-renewal-offer', name: 'Fees or terms changed at renewal', departments: ['Product', 'Sales', 'Finance/Billing'], counts: { base: 27, season: 'flat', shift: 9 }, segmentShare: 0.18 }
+	{
+		id: 'c-promo',
+		stageId: 'discover',
+		touchpointId: 'tp-rate-compare',
+		name: 'Misleading offers and promotions',
+		departments: ['Marketing', 'Legal', 'Product'],
+		counts: { base: 34, season: 'flat', shift: 0 }
+	},
+	{
+		id: 'c-credit-check',
+		stageId: 'discover',
+		touchpointId: 'tp-eligibility',
+		name: "Credit check I didn't agree to",
+		departments: ['Product', 'IT', 'Legal'],
+		counts: { base: 48, season: 'openings', shift: 3 }
+	},
+	{
+		id: 'c-cant-open',
+		stageId: 'apply',
+		touchpointId: 'tp-id-check',
+		name: "Can't open account",
+		departments: ['Operations', 'IT', 'Product'],
+		counts: { base: 86, season: 'openings', shift: 6, recent: [1.1, 1.2, 1.3, 1.42] }
+	},
+	{
+		id: 'c-apply-delay',
+		stageId: 'apply',
+		touchpointId: 'tp-application-status',
+		name: 'Application stuck or delayed',
+		departments: ['Operations', 'Sales'],
+		counts: { base: 58, season: 'openings', shift: 9 }
+	},
+	{
+		id: 'c-card-arrival',
+		stageId: 'onboard',
+		touchpointId: 'tp-card-delivery',
+		name: "Card or PIN didn't arrive",
+		departments: ['Operations', 'IT'],
+		counts: { base: 94, season: 'openings', shift: 1, recent: [0.78, 0.56, 0.5] }
+	},
+	{
+		id: 'c-extras',
+		stageId: 'onboard',
+		touchpointId: 'tp-first-login',
+		name: "Enrolled in extras I didn't ask for",
+		departments: ['Marketing', 'Product', 'Legal'],
+		counts: { base: 22, season: 'flat', shift: 4 }
+	},
+	{
+		id: 'c-fees',
+		stageId: 'everyday',
+		touchpointId: 'tp-fee-alerts',
+		name: 'Fees charged unexpectedly',
+		departments: ['Finance/Billing', 'Product'],
+		counts: { base: 212, season: 'january', shift: 2 },
+		segmentShare: 0.05
+	},
+	{
+		id: 'c-frozen',
+		stageId: 'everyday',
+		touchpointId: 'tp-card-payments',
+		name: 'Card declined or account frozen',
+		departments: ['Operations', 'IT', 'Legal'],
+		counts: { base: 118, season: 'summer', shift: 7 },
+		segmentShare: 0.09
+	},
+	{
+		id: 'c-credit-report',
+		stageId: 'borrow',
+		touchpointId: 'tp-repayments',
+		name: 'Credit report shows wrong information',
+		departments: ['Finance/Billing', 'Operations'],
+		counts: { base: 141, season: 'flat', shift: 5 }
+	},
+	{
+		id: 'c-payments',
+		stageId: 'borrow',
+		touchpointId: 'tp-repayments',
+		name: 'Trouble during payment process',
+		departments: ['Finance/Billing', 'Operations', 'IT'],
+		counts: { base: 73, season: 'january', shift: 8 }
+	},
+	{
+		id: 'c-not-owed',
+		stageId: 'help',
+		touchpointId: 'tp-collections',
+		name: 'Debt collector contacting about debt not owed',
+		departments: ['Finance/Billing', 'Customer Service', 'Legal'],
+		counts: { base: 61, season: 'flat', shift: 10, recent: [1.95, 2.3, 2.15] },
+		segmentShare: 0.04
+	},
+	{
+		id: 'c-tactics',
+		stageId: 'help',
+		touchpointId: 'tp-collections',
+		name: 'Collection calls and letters feel like harassment',
+		departments: ['Finance/Billing', 'Customer Service'],
+		counts: { base: 29, season: 'flat', shift: 11 }
+	},
+	{
+		id: 'c-dispute',
+		stageId: 'help',
+		touchpointId: 'tp-complaint-handling',
+		name: 'Dispute closed without fixing the error',
+		departments: ['Customer Service', 'Operations'],
+		counts: { base: 54, season: 'flat', shift: 2 }
+	},
+	{
+		id: 'c-closing',
+		stageId: 'renew-leave',
+		touchpointId: 'tp-account-closure',
+		name: 'Hard to close an account',
+		departments: ['Operations', 'Customer Service'],
+		counts: { base: 39, season: 'january', shift: 6 }
+	},
+	{
+		id: 'c-renewal',
+		stageId: 'renew-leave',
+		touchpointId: 'tp-renewal-offer',
+		name: 'Fees or terms changed at renewal',
+		departments: ['Product', 'Sales', 'Finance/Billing'],
+		counts: { base: 27, season: 'flat', shift: 9 },
+		segmentShare: 0.18
+	}
 ];
 
 /** CFPB narratives shown under the private-clients segment (the complainants held premium products). */
@@ -625,21 +1040,201 @@ interface KpiSeed {
 }
 
 const KPIS: readonly KpiSeed[] = [
-	{ id: 'k-check-to-apply', stageId: 'discover', touchpointId: 'tp-eligibility', name: 'Eligibility check to application started', unit: '%', direction: 'higher', target: 35, warning: 5, source: 'Web analytics', department: 'Marketing', values: [32.1, 31.4, 33.0, 32.6, 31.8, 32.9, 33.4, 32.2, 31.6, 32.8, 32.0, 31.7] },
-	{ id: 'k-branch-appt-days', stageId: 'discover', touchpointId: 'tp-branch-appt', name: 'Days to next branch appointment', unit: 'days', direction: 'lower', target: 3, warning: 2, source: 'Appointment booking system', department: 'Sales', values: [2.4, 2.6, 2.2, 2.8, 2.5, 2.3, 2.7, 2.4, 2.9, 2.6, 2.5, 2.3] },
-	{ id: 'k-one-sitting', stageId: 'apply', touchpointId: 'tp-app-application', name: 'Applications completed in one sitting', unit: '%', direction: 'higher', target: 70, warning: 10, source: 'App analytics (application funnel)', department: 'Product', values: [38, 37, 39, 38, 36, 38, 39, 37, 38, 37, 39, 41] },
-	{ id: 'k-time-to-open', stageId: 'apply', touchpointId: 'tp-app-application', name: 'Time to open an account (median)', unit: 'min', direction: 'lower', target: 10, warning: 5, source: 'Onboarding platform logs', department: 'IT', values: [26, 25, 27, 26, 24, 26, 27, 25, 26, 27, 25, 24] },
-	{ id: 'k-card-days', stageId: 'onboard', touchpointId: 'tp-card-delivery', name: 'Approval to card in hand', unit: 'days', direction: 'lower', target: 5, warning: 2, source: 'Card bureau dispatch and delivery scans', department: 'Operations', values: [11.2, 10.8, 11.5, 11.0, 10.6, 11.3, 10.9, 11.4, 10.7, 6.1, 4.3, 3.9] },
-	{ id: 'k-activation', stageId: 'onboard', touchpointId: 'tp-first-login', name: 'Cards activated within 7 days', unit: '%', direction: 'higher', target: 80, warning: 5, source: 'Card management system', department: 'Product', values: [61, 63, 62, 60, 62, 61, 63, 62, 64, 71, 76, 78] },
-	{ id: 'k-app-rating', stageId: 'everyday', touchpointId: 'tp-app-home', name: 'App store rating (90 days)', unit: 'stars', direction: 'higher', target: 4.5, warning: 0.3, source: 'App Store and Google Play', department: 'Product', values: [4.5, 4.6, 4.5, 4.6, 4.6, 4.5, 4.6, 4.7, 4.6, 4.6, 4.7, 4.6] },
-	{ id: 'k-first-time-approvals', stageId: 'everyday', touchpointId: 'tp-card-payments', name: 'Card payments approved first time', unit: '%', direction: 'higher', target: 99, warning: 0.5, source: 'Card authorisation logs', department: 'IT', values: [98.9, 98.8, 98.7, 98.9, 98.6, 98.8, 98.7, 98.9, 98.8, 98.6, 98.8, 98.7] },
-	{ id: 'k-loan-decision', stageId: 'borrow', touchpointId: 'tp-loan-decision', name: 'Loan decisions within 24 hours', unit: '%', direction: 'higher', target: 85, warning: 5, source: 'Loan origination system', department: 'Sales', values: [80, 82, 79, 81, 83, 80, 82, 81, 79, 82, 80, 81] },
-	{ id: 'k-credit-corrections', stageId: 'borrow', touchpointId: 'tp-repayments', name: 'Credit file corrections requested', unit: 'per month', direction: 'lower', target: 150, warning: 50, source: 'Credit bureau dispute feed', department: 'Finance/Billing', values: [172, 181, 168, 176, 185, 170, 178, 166, 183, 174, 179, 171] },
-	{ id: 'k-fcr', stageId: 'help', touchpointId: 'tp-contact-centre', name: 'First-contact resolution', unit: '%', direction: 'higher', target: 75, warning: 5, source: 'Contact centre platform, 7-day repeat-call check', department: 'Customer Service', values: [71, 70, 72, 69, 71, 70, 69, 70, 68, 66, 65, 64] },
-	{ id: 'k-wait', stageId: 'help', touchpointId: 'tp-contact-centre', name: 'Average call wait', unit: 's', direction: 'lower', target: 120, warning: 60, source: 'Contact centre platform', department: 'Customer Service', values: [148, 162, 139, 151, 168, 157, 171, 160, 176, 166, 181, 172] },
-	{ id: 'k-complaint-days', stageId: 'help', touchpointId: 'tp-complaint-handling', name: 'Complaint resolution time (median)', unit: 'days', direction: 'lower', target: 8, warning: 7, source: 'Complaints system', department: 'Customer Service', values: [11, 12, 10, 11, 13, 12, 11, 12, 13, 14, 13, 13] },
-	{ id: 'k-renewal-retention', stageId: 'renew-leave', touchpointId: 'tp-renewal-offer', name: 'Fixed-rate customers retained at renewal', unit: '%', direction: 'higher', target: 80, warning: 5, source: 'Core banking, maturity report', department: 'Sales', values: [82, 83, 81, 84, 83, 85, 82, 84, 83, 85, 84, 84] },
-	{ id: 'k-closure-days', stageId: 'renew-leave', touchpointId: 'tp-account-closure', name: 'Account closure completed', unit: 'days', direction: 'lower', target: 5, warning: 5, source: 'Closure workflow', department: 'Operations', values: [9, 8, 10, 9, 8, 9, 10, 9, 8, 9, 9, 8] }
+	{
+		id: 'k-check-to-apply',
+		stageId: 'discover',
+		touchpointId: 'tp-eligibility',
+		name: 'Eligibility check to application started',
+		unit: '%',
+		direction: 'higher',
+		target: 35,
+		warning: 5,
+		source: 'Web analytics',
+		department: 'Marketing',
+		values: [32.1, 31.4, 33.0, 32.6, 31.8, 32.9, 33.4, 32.2, 31.6, 32.8, 32.0, 31.7]
+	},
+	{
+		id: 'k-branch-appt-days',
+		stageId: 'discover',
+		touchpointId: 'tp-branch-appt',
+		name: 'Days to next branch appointment',
+		unit: 'days',
+		direction: 'lower',
+		target: 3,
+		warning: 2,
+		source: 'Appointment booking system',
+		department: 'Sales',
+		values: [2.4, 2.6, 2.2, 2.8, 2.5, 2.3, 2.7, 2.4, 2.9, 2.6, 2.5, 2.3]
+	},
+	{
+		id: 'k-one-sitting',
+		stageId: 'apply',
+		touchpointId: 'tp-app-application',
+		name: 'Applications completed in one sitting',
+		unit: '%',
+		direction: 'higher',
+		target: 70,
+		warning: 10,
+		source: 'App analytics (application funnel)',
+		department: 'Product',
+		values: [38, 37, 39, 38, 36, 38, 39, 37, 38, 37, 39, 41]
+	},
+	{
+		id: 'k-time-to-open',
+		stageId: 'apply',
+		touchpointId: 'tp-app-application',
+		name: 'Time to open an account (median)',
+		unit: 'min',
+		direction: 'lower',
+		target: 10,
+		warning: 5,
+		source: 'Onboarding platform logs',
+		department: 'IT',
+		values: [26, 25, 27, 26, 24, 26, 27, 25, 26, 27, 25, 24]
+	},
+	{
+		id: 'k-card-days',
+		stageId: 'onboard',
+		touchpointId: 'tp-card-delivery',
+		name: 'Approval to card in hand',
+		unit: 'days',
+		direction: 'lower',
+		target: 5,
+		warning: 2,
+		source: 'Card bureau dispatch and delivery scans',
+		department: 'Operations',
+		values: [11.2, 10.8, 11.5, 11.0, 10.6, 11.3, 10.9, 11.4, 10.7, 6.1, 4.3, 3.9]
+	},
+	{
+		id: 'k-activation',
+		stageId: 'onboard',
+		touchpointId: 'tp-first-login',
+		name: 'Cards activated within 7 days',
+		unit: '%',
+		direction: 'higher',
+		target: 80,
+		warning: 5,
+		source: 'Card management system',
+		department: 'Product',
+		values: [61, 63, 62, 60, 62, 61, 63, 62, 64, 71, 76, 78]
+	},
+	{
+		id: 'k-app-rating',
+		stageId: 'everyday',
+		touchpointId: 'tp-app-home',
+		name: 'App store rating (90 days)',
+		unit: 'stars',
+		direction: 'higher',
+		target: 4.5,
+		warning: 0.3,
+		source: 'App Store and Google Play',
+		department: 'Product',
+		values: [4.5, 4.6, 4.5, 4.6, 4.6, 4.5, 4.6, 4.7, 4.6, 4.6, 4.7, 4.6]
+	},
+	{
+		id: 'k-first-time-approvals',
+		stageId: 'everyday',
+		touchpointId: 'tp-card-payments',
+		name: 'Card payments approved first time',
+		unit: '%',
+		direction: 'higher',
+		target: 99,
+		warning: 0.5,
+		source: 'Card authorisation logs',
+		department: 'IT',
+		values: [98.9, 98.8, 98.7, 98.9, 98.6, 98.8, 98.7, 98.9, 98.8, 98.6, 98.8, 98.7]
+	},
+	{
+		id: 'k-loan-decision',
+		stageId: 'borrow',
+		touchpointId: 'tp-loan-decision',
+		name: 'Loan decisions within 24 hours',
+		unit: '%',
+		direction: 'higher',
+		target: 85,
+		warning: 5,
+		source: 'Loan origination system',
+		department: 'Sales',
+		values: [80, 82, 79, 81, 83, 80, 82, 81, 79, 82, 80, 81]
+	},
+	{
+		id: 'k-credit-corrections',
+		stageId: 'borrow',
+		touchpointId: 'tp-repayments',
+		name: 'Credit file corrections requested',
+		unit: 'per month',
+		direction: 'lower',
+		target: 150,
+		warning: 50,
+		source: 'Credit bureau dispute feed',
+		department: 'Finance/Billing',
+		values: [172, 181, 168, 176, 185, 170, 178, 166, 183, 174, 179, 171]
+	},
+	{
+		id: 'k-fcr',
+		stageId: 'help',
+		touchpointId: 'tp-contact-centre',
+		name: 'First-contact resolution',
+		unit: '%',
+		direction: 'higher',
+		target: 75,
+		warning: 5,
+		source: 'Contact centre platform, 7-day repeat-call check',
+		department: 'Customer Service',
+		values: [71, 70, 72, 69, 71, 70, 69, 70, 68, 66, 65, 64]
+	},
+	{
+		id: 'k-wait',
+		stageId: 'help',
+		touchpointId: 'tp-contact-centre',
+		name: 'Average call wait',
+		unit: 's',
+		direction: 'lower',
+		target: 120,
+		warning: 60,
+		source: 'Contact centre platform',
+		department: 'Customer Service',
+		values: [148, 162, 139, 151, 168, 157, 171, 160, 176, 166, 181, 172]
+	},
+	{
+		id: 'k-complaint-days',
+		stageId: 'help',
+		touchpointId: 'tp-complaint-handling',
+		name: 'Complaint resolution time (median)',
+		unit: 'days',
+		direction: 'lower',
+		target: 8,
+		warning: 7,
+		source: 'Complaints system',
+		department: 'Customer Service',
+		values: [11, 12, 10, 11, 13, 12, 11, 12, 13, 14, 13, 13]
+	},
+	{
+		id: 'k-renewal-retention',
+		stageId: 'renew-leave',
+		touchpointId: 'tp-renewal-offer',
+		name: 'Fixed-rate customers retained at renewal',
+		unit: '%',
+		direction: 'higher',
+		target: 80,
+		warning: 5,
+		source: 'Core banking, maturity report',
+		department: 'Sales',
+		values: [82, 83, 81, 84, 83, 85, 82, 84, 83, 85, 84, 84]
+	},
+	{
+		id: 'k-closure-days',
+		stageId: 'renew-leave',
+		touchpointId: 'tp-account-closure',
+		name: 'Account closure completed',
+		unit: 'days',
+		direction: 'lower',
+		target: 5,
+		warning: 5,
+		source: 'Closure workflow',
+		department: 'Operations',
+		values: [9, 8, 10, 9, 8, 9, 10, 9, 8, 9, 9, 8]
+	}
 ];
 
 // -------------------------------------------------------------------------------------------------
@@ -703,36 +1298,81 @@ const at = (values: readonly number[], i: number) => values[i]!;
 
 const SURVEYS: readonly SurveySeed[] = [
 	{
-		id: 's-discover-ces', stageId: 'discover', touchpointId: 'tp-rate-compare', kind: 'ces',
+		id: 's-discover-ces',
+		stageId: 'discover',
+		touchpointId: 'tp-rate-compare',
+		kind: 'ces',
 		question: 'Northwind made it easy to compare accounts and see what I would pay.',
-		distribution: (i) => cesCounts(at([182, 195, 211, 170, 158, 176, 190, 224, 241, 205, 186, 152], i), at([0.66, 0.64, 0.67, 0.65, 0.66, 0.63, 0.65, 0.64, 0.66, 0.65, 0.63, 0.64], i)),
+		distribution: (i) =>
+			cesCounts(
+				at([182, 195, 211, 170, 158, 176, 190, 224, 241, 205, 186, 152], i),
+				at([0.66, 0.64, 0.67, 0.65, 0.66, 0.63, 0.65, 0.64, 0.66, 0.65, 0.63, 0.64], i)
+			),
 		verbatims: [
-			{ id: 'sv-discover-1', text: 'The comparison table was clear, but I had to hunt for the overdraft fee. Found it in the footnote.', daysAgo: 26, channel: 'Web survey' }
+			{
+				id: 'sv-discover-1',
+				text: 'The comparison table was clear, but I had to hunt for the overdraft fee. Found it in the footnote.',
+				daysAgo: 26,
+				channel: 'Web survey'
+			}
 		]
 	},
 	{
-		id: 's-apply-ces', stageId: 'apply', touchpointId: 'tp-app-application', kind: 'ces',
+		id: 's-apply-ces',
+		stageId: 'apply',
+		touchpointId: 'tp-app-application',
+		kind: 'ces',
 		question: 'Opening my account was easy.',
-		distribution: (i) => cesCounts(at([418, 392, 455, 407, 381, 362, 398, 447, 472, 431, 409, 266], i), at([0.49, 0.5, 0.48, 0.47, 0.5, 0.49, 0.48, 0.46, 0.47, 0.48, 0.5, 0.53], i)),
+		distribution: (i) =>
+			cesCounts(
+				at([418, 392, 455, 407, 381, 362, 398, 447, 472, 431, 409, 266], i),
+				at([0.49, 0.5, 0.48, 0.47, 0.5, 0.49, 0.48, 0.46, 0.47, 0.48, 0.5, 0.53], i)
+			),
 		verbatims: [
-			{ id: 'sv-apply-1', text: 'Took three goes to get the license photo accepted, then it told me to go to a branch. I opened with another bank the same evening.', daysAgo: 41, channel: 'Email survey' },
-			{ id: 'sv-apply-2', text: 'Once the ID went through it was quick. Under ten minutes. Why not always like this?', daysAgo: 6, channel: 'In-app survey' }
+			{
+				id: 'sv-apply-1',
+				text: 'Took three goes to get the license photo accepted, then it told me to go to a branch. I opened with another bank the same evening.',
+				daysAgo: 41,
+				channel: 'Email survey'
+			},
+			{
+				id: 'sv-apply-2',
+				text: 'Once the ID went through it was quick. Under ten minutes. Why not always like this?',
+				daysAgo: 6,
+				channel: 'In-app survey'
+			}
 		]
 	},
 	{
-		id: 's-onboard-csat', stageId: 'onboard', touchpointId: 'tp-card-delivery', kind: 'csat',
+		id: 's-onboard-csat',
+		stageId: 'onboard',
+		touchpointId: 'tp-card-delivery',
+		kind: 'csat',
 		question: 'How satisfied are you with getting set up in your first two weeks?',
 		distribution: (i) => {
 			const top = at([0.31, 0.3, 0.32, 0.29, 0.31, 0.3, 0.32, 0.31, 0.3, 0.38, 0.44, 0.47], i);
 			return csatCounts(at([241, 226, 262, 231, 214, 205, 236, 251, 270, 255, 246, 189], i), top, top + 0.33);
 		},
 		verbatims: [
-			{ id: 'sv-onboard-1', text: "Got a letter saying 'start using your card today'. The card turned up ten days later.", daysAgo: 130, channel: 'Email survey' },
-			{ id: 'sv-onboard-2', text: 'Card came before the welcome letter this time and I activated it in the app straight away. Easy.', daysAgo: 9, channel: 'In-app survey' }
+			{
+				id: 'sv-onboard-1',
+				text: "Got a letter saying 'start using your card today'. The card turned up ten days later.",
+				daysAgo: 130,
+				channel: 'Email survey'
+			},
+			{
+				id: 'sv-onboard-2',
+				text: 'Card came before the welcome letter this time and I activated it in the app straight away. Easy.',
+				daysAgo: 9,
+				channel: 'In-app survey'
+			}
 		]
 	},
 	{
-		id: 's-everyday-nps', stageId: 'everyday', touchpointId: null, kind: 'nps',
+		id: 's-everyday-nps',
+		stageId: 'everyday',
+		touchpointId: null,
+		kind: 'nps',
 		question: 'How likely are you to recommend Northwind Bank to a friend or colleague?',
 		distribution: (i) =>
 			npsCounts(
@@ -747,32 +1387,71 @@ const SURVEYS: readonly SurveySeed[] = [
 				at([0.31, 0.33, 0.3, 0.32, 0.34, 0.31, 0.33, 0.32, 0.34, 0.33, 0.35, 0.34], i)
 			),
 		verbatims: [
-			{ id: 'sv-everyday-1', text: "The app shows what's pending before it hits my balance. That alone is why I moved my salary here.", daysAgo: 14, channel: 'In-app survey' },
-			{ id: 'sv-everyday-2', text: 'I keep more with you than most people and I still had to call three times about a fee you then refunded. Nobody sees the whole relationship.', daysAgo: 22, channel: 'Email survey', segment: DEMO_SEGMENT }
+			{
+				id: 'sv-everyday-1',
+				text: "The app shows what's pending before it hits my balance. That alone is why I moved my salary here.",
+				daysAgo: 14,
+				channel: 'In-app survey'
+			},
+			{
+				id: 'sv-everyday-2',
+				text: 'I keep more with you than most people and I still had to call three times about a fee you then refunded. Nobody sees the whole relationship.',
+				daysAgo: 22,
+				channel: 'Email survey',
+				segment: DEMO_SEGMENT
+			}
 		]
 	},
 	{
-		id: 's-borrow-csat', stageId: 'borrow', touchpointId: 'tp-loan-decision', kind: 'csat',
+		id: 's-borrow-csat',
+		stageId: 'borrow',
+		touchpointId: 'tp-loan-decision',
+		kind: 'csat',
 		question: 'How satisfied were you with how we handled your loan application?',
 		distribution: (i) => {
 			const top = at([0.36, 0.35, 0.37, 0.34, 0.36, 0.37, 0.35, 0.36, 0.34, 0.37, 0.35, 0.36], i);
 			return csatCounts(at([138, 124, 151, 147, 162, 171, 158, 143, 166, 179, 155, 117], i), top, top + 0.36);
 		},
 		verbatims: [
-			{ id: 'sv-borrow-1', text: 'Decision came back the next morning, which was fine. Nobody mentioned my rate would be higher than the one on the website until the very last screen.', daysAgo: 33, channel: 'Email survey' }
+			{
+				id: 'sv-borrow-1',
+				text: 'Decision came back the next morning, which was fine. Nobody mentioned my rate would be higher than the one on the website until the very last screen.',
+				daysAgo: 33,
+				channel: 'Email survey'
+			}
 		]
 	},
 	{
-		id: 's-help-ces', stageId: 'help', touchpointId: 'tp-contact-centre', kind: 'ces',
+		id: 's-help-ces',
+		stageId: 'help',
+		touchpointId: 'tp-contact-centre',
+		kind: 'ces',
 		question: 'Northwind made it easy to get my problem resolved.',
-		distribution: (i) => cesCounts(at([431, 412, 458, 446, 401, 389, 422, 455, 481, 502, 512, 377], i), at([0.58, 0.57, 0.59, 0.56, 0.58, 0.57, 0.56, 0.57, 0.55, 0.52, 0.5, 0.48], i)),
+		distribution: (i) =>
+			cesCounts(
+				at([431, 412, 458, 446, 401, 389, 422, 455, 481, 502, 512, 377], i),
+				at([0.58, 0.57, 0.59, 0.56, 0.58, 0.57, 0.56, 0.57, 0.55, 0.52, 0.5, 0.48], i)
+			),
 		verbatims: [
-			{ id: 'sv-help-1', text: 'Explained the same problem to four different people. Each one said they would note it on the file.', daysAgo: 11, channel: 'SMS survey' },
-			{ id: 'sv-help-2', text: 'The lady at the Elm Street branch sorted out in ten minutes what the phone line could not in two weeks.', daysAgo: 18, channel: 'SMS survey' }
+			{
+				id: 'sv-help-1',
+				text: 'Explained the same problem to four different people. Each one said they would note it on the file.',
+				daysAgo: 11,
+				channel: 'SMS survey'
+			},
+			{
+				id: 'sv-help-2',
+				text: 'The lady at the Elm Street branch sorted out in ten minutes what the phone line could not in two weeks.',
+				daysAgo: 18,
+				channel: 'SMS survey'
+			}
 		]
 	},
 	{
-		id: 's-renew-nps', stageId: 'renew-leave', touchpointId: 'tp-renewal-offer', kind: 'nps',
+		id: 's-renew-nps',
+		stageId: 'renew-leave',
+		touchpointId: 'tp-renewal-offer',
+		kind: 'nps',
 		question: 'After your renewal, how likely are you to recommend Northwind Bank to a friend or colleague?',
 		// The renewal survey goes out once a batch of fixed rates matures: this month's batch is small so far.
 		distribution: (i) =>
@@ -782,7 +1461,13 @@ const SURVEYS: readonly SurveySeed[] = [
 				at([0.19, 0.18, 0.2, 0.18, 0.19, 0.17, 0.18, 0.19, 0.16, 0.17, 0.18, 0.17], i)
 			),
 		verbatims: [
-			{ id: 'sv-renew-1', text: 'The renewal offer came three months early and renewing took one tap. No haggling, no phone call. More of this, please.', daysAgo: 8, channel: 'Email survey', segment: DEMO_SEGMENT }
+			{
+				id: 'sv-renew-1',
+				text: 'The renewal offer came three months early and renewing took one tap. No haggling, no phone call. More of this, please.',
+				daysAgo: 8,
+				channel: 'Email survey',
+				segment: DEMO_SEGMENT
+			}
 		]
 	}
 ];
@@ -819,26 +1504,46 @@ function accountOpeningTeam(dueDate: string): Command[] {
 			baseline: '38% complete in one sitting; median 26 minutes',
 			target: '70% complete in one sitting; under 10 minutes'
 		},
-		{ type: 'team.setStatus', teamId, status: 'investigating', note: 'Kick-off held. Funnel data and 200 session replays pulled; 12 applicants interviewed.' },
 		{
-			type: 'team.post', teamId, updateId: 'u-one-sitting-1', kind: 'finding',
+			type: 'team.setStatus',
+			teamId,
+			status: 'investigating',
+			note: 'Kick-off held. Funnel data and 200 session replays pulled; 12 applicants interviewed.'
+		},
+		{
+			type: 'team.post',
+			teamId,
+			updateId: 'u-one-sitting-1',
+			kind: 'finding',
 			text: '41% of drop-outs happen at step 4, the ID upload. In the session replays people photograph their license on a desk under a lamp; glare fails the automatic check and the screen only says "Something went wrong".'
 		},
 		{
-			type: 'team.post', teamId, updateId: 'u-one-sitting-2', kind: 'finding',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-one-sitting-2',
+			kind: 'finding',
 			text: 'Legal confirmed we do not need a separate proof of address when the credit bureau match is strong. We have been asking for one "to be safe" since 2019; it adds a step for 100% of applicants and a branch visit for 18%.'
 		},
 		{
-			type: 'team.post', teamId, updateId: 'u-one-sitting-3', kind: 'recommendation',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-one-sitting-3',
+			kind: 'recommendation',
 			text: 'Three changes: live camera capture with glare guidance; drop the proof-of-address upload when the bureau match is strong; replace the "visit a branch" email with a resume link that keeps everything already entered.'
 		},
 		{ type: 'team.setStatus', teamId, status: 'fixing', note: 'Sponsor approved all three changes; in the next app release.' },
 		{
-			type: 'team.post', teamId, updateId: 'u-one-sitting-4', kind: 'result',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-one-sitting-4',
+			kind: 'result',
 			text: 'Two-week pilot on Android (3,120 applications): one-sitting completion 38% → 55%, median time 26 → 14 minutes, branch-visit emails down 70%.'
 		},
 		{
-			type: 'team.post', teamId, updateId: 'u-one-sitting-5', kind: 'blocker',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-one-sitting-5',
+			kind: 'blocker',
 			text: "The iOS camera SDK update is waiting on the vendor's security review. Legal and IT meet the vendor on Thursday; without it, iPhone users (58% of applicants) keep the old flow."
 		}
 	];
@@ -871,29 +1576,59 @@ function wrongDebtTeam(dueDate: string): Command[] {
 			baseline: 'About 130 complaints a month about debts not owed; 13 days to resolve',
 			target: 'Under 40 a month; every dispute owned by one person and resolved within 5 days'
 		},
-		{ type: 'team.setStatus', teamId, status: 'investigating', note: 'Sampled 150 complaints from the last quarter and traced each account end to end.' },
 		{
-			type: 'team.post', teamId, updateId: 'u-wrong-debt-1', kind: 'finding',
+			type: 'team.setStatus',
+			teamId,
+			status: 'investigating',
+			note: 'Sampled 150 complaints from the last quarter and traced each account end to end.'
+		},
+		{
+			type: 'team.post',
+			teamId,
+			updateId: 'u-wrong-debt-1',
+			kind: 'finding',
 			text: 'Root cause: since the billing migration, a monthly fee can post after an account is closed. 71% of the sampled "debt not owed" complaints are closed accounts with a balance under $5, sent to the agency automatically after 60 days.'
 		},
 		{
-			type: 'team.post', teamId, updateId: 'u-wrong-debt-2', kind: 'finding',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-wrong-debt-2',
+			kind: 'finding',
 			text: 'The agency works from a file we send every Monday. Disputes logged in our complaints system never reach that file, so customers keep getting calls while we agree with them.'
 		},
 		{
-			type: 'team.post', teamId, updateId: 'u-wrong-debt-3', kind: 'recommendation',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-wrong-debt-3',
+			kind: 'recommendation',
 			text: 'Stop fees posting to closed accounts and write off balances under $5 at closure; send disputed accounts to the agency as "hold" within 24 hours; one named owner in Customer Service for every dispute until it is resolved.'
 		},
-		{ type: 'team.setStatus', teamId, status: 'fixing', note: 'Finance approved the write-off rule; IT building the daily hold file.' },
 		{
-			type: 'team.post', teamId, updateId: 'u-wrong-debt-4', kind: 'blocker',
+			type: 'team.setStatus',
+			teamId,
+			status: 'fixing',
+			note: 'Finance approved the write-off rule; IT building the daily hold file.'
+		},
+		{
+			type: 'team.post',
+			teamId,
+			updateId: 'u-wrong-debt-4',
+			kind: 'blocker',
 			text: 'Correcting the credit files of about 2,300 affected customers needs a one-off write-off of roughly $4,100; waiting for the CFO to sign it off.'
 		},
 		{
-			type: 'team.post', teamId, updateId: 'u-wrong-debt-5', kind: 'result',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-wrong-debt-5',
+			kind: 'result',
 			text: 'Daily hold file live for 6 weeks: repeat collection calls on disputed accounts down from 410 to 35 a week. Write-off signed; bureau corrections sent.'
 		},
-		{ type: 'team.setStatus', teamId, status: 'verifying', note: "Fixes are live. Verifying against next month's complaint counts before we call it a win." }
+		{
+			type: 'team.setStatus',
+			teamId,
+			status: 'verifying',
+			note: "Fixes are live. Verifying against next month's complaint counts before we call it a win."
+		}
 	];
 }
 
@@ -923,21 +1658,33 @@ function cardFirstTeam(dueDate: string): Command[] {
 			baseline: '11 days from approval to card in hand',
 			target: '5 days or less, and the card before the letter'
 		},
-		{ type: 'team.setStatus', teamId, status: 'investigating', note: 'Mapped every hand-off from approval to the customer’s mailbox.' },
 		{
-			type: 'team.post', teamId, updateId: 'u-card-first-1', kind: 'finding',
+			type: 'team.setStatus',
+			teamId,
+			status: 'investigating',
+			note: 'Mapped every hand-off from approval to the customer’s mailbox.'
+		},
+		{
+			type: 'team.post',
+			teamId,
+			updateId: 'u-card-first-1',
+			kind: 'finding',
 			text: 'Cards were printed in a weekly batch by the card bureau; the welcome letter went out the same day the account opened, from a different mail house.'
 		},
 		{ type: 'team.setStatus', teamId, status: 'fixing', note: 'Daily print run agreed with the bureau at no extra cost.' },
 		{
-			type: 'team.post', teamId, updateId: 'u-card-first-2', kind: 'result',
+			type: 'team.post',
+			teamId,
+			updateId: 'u-card-first-2',
+			kind: 'result',
 			text: 'Daily print run and priority mail: 4 days to card in hand on average (was 11). The welcome letter is now triggered by card dispatch. "Where is my card?" calls down 62%.'
 		},
 		{
 			type: 'touchpoint.assess',
 			touchpointId: 'tp-card-delivery',
 			maturity: 'reliable',
-			evidence: 'Three months at 4 days to card in hand (was 11), card before the letter; fix team "Card arrives before the welcome letter".'
+			evidence:
+				'Three months at 4 days to card in hand (was 11), card before the letter; fix team "Card arrives before the welcome letter".'
 		},
 		{
 			type: 'win.mark',

@@ -59,12 +59,15 @@ export function assertAppend(...[roomId, expectedVersion, commandId, events, epo
 	assertVersion(expectedVersion, 'expectedVersion');
 	if (typeof commandId !== 'string' || commandId.length === 0) throw new Error('commandId must be a non-empty string');
 	if (!Array.isArray(events) || events.length === 0) throw new Error(`Command ${commandId} has no events to append`);
-	if (epoch !== undefined && (typeof epoch !== 'string' || epoch.length === 0)) throw new Error('epoch must be a non-empty string');
+	if (epoch !== undefined && (typeof epoch !== 'string' || epoch.length === 0))
+		throw new Error('epoch must be a non-empty string');
 	assertDigest(digest);
 	for (let i = 0; i < events.length; i++) {
 		const event = events[i] as StoredEvent;
 		if (event.commandId !== commandId) {
-			throw new Error(`Event commandId ${JSON.stringify(event.commandId)} differs from the append's ${JSON.stringify(commandId)}`);
+			throw new Error(
+				`Event commandId ${JSON.stringify(event.commandId)} differs from the append's ${JSON.stringify(commandId)}`
+			);
 		}
 		if (event.v !== expectedVersion + 1 + i) {
 			throw new Error(
@@ -89,7 +92,8 @@ export function assertSnapshot(roomId: string, snapshot: Snapshot): void {
 	assertRoomId(roomId);
 	assertVersion(snapshot.version, 'snapshot.version');
 	if (snapshot.version < 1) throw new Error('snapshot.version must be at least 1');
-	if (typeof snapshot.epoch !== 'string' || snapshot.epoch.length === 0) throw new Error('snapshot.epoch must be a non-empty string');
+	if (typeof snapshot.epoch !== 'string' || snapshot.epoch.length === 0)
+		throw new Error('snapshot.epoch must be a non-empty string');
 }
 
 /**

@@ -75,9 +75,13 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
 			const channel = onProgress ? new MessageChannel() : null;
 			channel?.port1.on('message', (message: Parameters<typeof onProgress & {}>[0]) => onProgress?.(message));
 			try {
-				return await pool.run({ task, input, port: channel?.port2 }, { transferList: [...transfer, ...(channel ? [channel.port2] : [])] });
+				return await pool.run(
+					{ task, input, port: channel?.port2 },
+					{ transferList: [...transfer, ...(channel ? [channel.port2] : [])] }
+				);
 			} catch (error) {
-				if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new WorkerMemoryError(`The ${task} task ran out of memory.`);
+				if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY')
+					throw new WorkerMemoryError(`The ${task} task ran out of memory.`);
 				throw error;
 			} finally {
 				channel?.port1.close();

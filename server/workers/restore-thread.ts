@@ -9,9 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RoomState } from '../../src/lib/domain';
 
-export type RestoreReading =
-	| { ok: true; state: RoomState; files: Array<[string, Uint8Array]> }
-	| { ok: false; message: string };
+export type RestoreReading = { ok: true; state: RoomState; files: Array<[string, Uint8Array]> } | { ok: false; message: string };
 
 const WORKER = new URL('./restore-worker.ts', import.meta.url).href;
 
@@ -51,7 +49,10 @@ function readInWorker(body: Uint8Array): Promise<RestoreReading> {
 		worker.once('error', (error: Error & { code?: string }) => {
 			answered = true;
 			if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-				resolve({ ok: false, message: 'This backup is too large for this server to read. Restore a smaller one, or ask the operator for more memory.' });
+				resolve({
+					ok: false,
+					message: 'This backup is too large for this server to read. Restore a smaller one, or ask the operator for more memory.'
+				});
 			} else reject(error);
 		});
 		worker.once('exit', (code) => {

@@ -17,4 +17,6 @@ export type TaskName = keyof Tasks;
 export type TaskInput<K extends TaskName> = Parameters<Tasks[K]>[0];
 export type TaskOutput<K extends TaskName> = Awaited<ReturnType<Tasks[K]>>;
 /** What a task reports along the way (never for a task that takes no progress callback). */
-export type TaskProgress<K extends TaskName> = Tasks[K] extends (input: never, progress: (message: infer P) => void) => unknown ? P : never;
+export type TaskProgress<K extends TaskName> = Tasks[K] extends (input: never, progress: (message: infer P) => void) => unknown
+	? P
+	: never;

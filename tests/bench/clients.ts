@@ -23,7 +23,13 @@ export async function connectClient(url: string, token?: string, name = 'Bench l
 }
 
 /** `count` distinct sessions with `role` in `roomId`, made through the admin API a few at a time. */
-export async function mintTokens(url: string, roomId: string, role: 'facilitator' | 'contributor' | 'viewer', count: number, concurrency = 8): Promise<string[]> {
+export async function mintTokens(
+	url: string,
+	roomId: string,
+	role: 'facilitator' | 'contributor' | 'viewer',
+	count: number,
+	concurrency = 8
+): Promise<string[]> {
 	const tokens: string[] = new Array(count);
 	let next = 0;
 	const worker = async () => {

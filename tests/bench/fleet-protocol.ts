@@ -5,9 +5,7 @@
 import type { RoomEventsMessage } from '../../src/lib/protocol';
 
 /** Where walls connect: our server (real protocol: session token, room:join, versions) or the raw baseline. */
-export type Target =
-	| { kind: 'ours'; urls: string[]; roomId: string; tokens: string[] }
-	| { kind: 'raw'; urls: string[] };
+export type Target = { kind: 'ours'; urls: string[]; roomId: string; tokens: string[] } | { kind: 'raw'; urls: string[] };
 
 /**
  * What a wall does with events: `fold` applies them to its state with the domain's `evolve` (what a wall

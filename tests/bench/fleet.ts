@@ -60,7 +60,11 @@ export class Fleet {
 		const workers = Array.from({ length: count }, () => {
 			const child = fork(path.join(here, 'wall-worker.ts'), [], {
 				// BENCH_CPU_PROF=<dir> profiles the walls too (see servers.ts).
-				execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])],
+				execArgv: [
+					'--import',
+					'tsx',
+					...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [])
+				],
 				serialization: 'advanced',
 				stdio: ['ignore', 'inherit', 'inherit', 'ipc']
 			});
@@ -77,7 +81,11 @@ export class Fleet {
 	 * Opens `count` walls spread evenly over the workers. Every worker starts at the same moment,
 	 * `delayMs` from now; each keeps at most `concurrency` connections opening at once.
 	 */
-	async connect(target: Target, count: number, options: { apply: ApplyMode; concurrency?: number; delayMs?: number }): Promise<FleetConnectReport> {
+	async connect(
+		target: Target,
+		count: number,
+		options: { apply: ApplyMode; concurrency?: number; delayMs?: number }
+	): Promise<FleetConnectReport> {
 		const startAt = nowMs() + (options.delayMs ?? 200);
 		const first = this.walls;
 		const replies = await Promise.all(
@@ -105,7 +113,9 @@ export class Fleet {
 	}
 
 	async progress(): Promise<Progress> {
-		const all = await Promise.all(this.workers.map(async (w) => ((await w.ask('progress', {})) as Extract<WorkerReply, { type: 'progress' }>).progress));
+		const all = await Promise.all(
+			this.workers.map(async (w) => ((await w.ask('progress', {})) as Extract<WorkerReply, { type: 'progress' }>).progress)
+		);
 		return {
 			received: all.reduce((a, p) => a + p.received, 0),
 			ready: all.reduce((a, p) => a + p.ready, 0),
@@ -132,7 +142,9 @@ export class Fleet {
 
 	/** What every worker recorded since `arm`. */
 	async collect(): Promise<Collected[]> {
-		return Promise.all(this.workers.map(async (w) => ((await w.ask('collect', {})) as Extract<WorkerReply, { type: 'collected' }>).collected));
+		return Promise.all(
+			this.workers.map(async (w) => ((await w.ask('collect', {})) as Extract<WorkerReply, { type: 'collected' }>).collected)
+		);
 	}
 
 	async disconnect(): Promise<void> {

@@ -84,13 +84,29 @@ async function worstPathologicalCell(): Promise<{ cell: string; ms: number }> {
 		'a date with 40,000 fraction digits': `2024-01-01T10:10:10.${'1'.repeat(40_000)}x`,
 		'digits just under the cap, then x': `${'1'.repeat(MAX_CELL_CHARS - 1)}x`
 	};
-	const kpiMapping: ImportMapping = { kind: 'kpis', hasHeader: false, dateColumn: { index: 0, name: null }, dateFormat: 'auto', idColumn: null, segmentColumn: null, valueColumn: { index: 1, name: null }, nameColumn: null, kpiId: 'k' };
-	const room = { stages: { s: { name: 'Stage' } }, complaints: {}, kpis: { k: { id: 'k', name: 'KPI', unit: '', stageId: 's' } }, surveys: {} };
+	const kpiMapping: ImportMapping = {
+		kind: 'kpis',
+		hasHeader: false,
+		dateColumn: { index: 0, name: null },
+		dateFormat: 'auto',
+		idColumn: null,
+		segmentColumn: null,
+		valueColumn: { index: 1, name: null },
+		nameColumn: null,
+		kpiId: 'k'
+	};
+	const room = {
+		stages: { s: { name: 'Stage' } },
+		complaints: {},
+		kpis: { k: { id: 'k', name: 'KPI', unit: '', stageId: 's' } },
+		surveys: {}
+	};
 	let worst = { cell: '', ms: 0 };
 	for (const [name, cell] of Object.entries(cells)) {
 		const t0 = nowMs();
 		parseNumber(cell);
-		for (const format of ['auto', 'YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'DD.MM.YYYY', 'YYYY-MM'] as const) parseDate(cell, format);
+		for (const format of ['auto', 'YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'DD.MM.YYYY', 'YYYY-MM'] as const)
+			parseDate(cell, format);
 		const text = `2025-01-01,"${cell.replaceAll('"', '""')}"\n${cell.length < 100_000 ? `"${cell.replaceAll('"', '""')}",1\n` : ''}`;
 		const read = await readImport({ state: room, mapping: kpiMapping, text, delimiter: ',', seen: new Set() });
 		if (read.summary.errors !== read.summary.rows) throw new Error(`the pathological cell "${name}" was read as a value`);
@@ -175,7 +191,14 @@ export async function importsSection(options: { quick: boolean; log: (m: string)
 			rssMiB: { before: mib(before.rssAfterGc), after: mib(after.rssAfterGc), idle: idle ? mib(idle.rssAfterGc) : null },
 			worstPathologicalCell: { ...worst, ms: Math.round(worst.ms * 10) / 10 }
 		};
-		const ackRow = (what: string, s: typeof quietAck, eld: ProbeReport['eld']) => [what, String(s.count), fmt(s.p50, 1), fmt(s.p99, 1), fmt(s.max, 1), fmt(eld.max, 1)];
+		const ackRow = (what: string, s: typeof quietAck, eld: ProbeReport['eld']) => [
+			what,
+			String(s.count),
+			fmt(s.p50, 1),
+			fmt(s.p99, 1),
+			fmt(s.max, 1),
+			fmt(eld.max, 1)
+		];
 		return {
 			name: 'imports',
 			data,
@@ -191,7 +214,10 @@ export async function importsSection(options: { quick: boolean; log: (m: string)
 				{
 					title: `Another room's command acks while a ${fmtBytes(file.length)} complaints file (${summary.rows.toLocaleString('en')} rows) is inspected, previewed and imported (a command every ${PING_INTERVAL_MS} ms)`,
 					head: ['while', 'acks', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'event-loop delay max ms'],
-					rows: [ackRow('no import (baseline)', quietAck, quietProbe.eld), ackRow('inspect + preview + import', duringAck, after.eld)],
+					rows: [
+						ackRow('no import (baseline)', quietAck, quietProbe.eld),
+						ackRow('inspect + preview + import', duringAck, after.eld)
+					],
 					notes: [
 						`inspect ${fmt(steps.inspect ?? NaN, 0)} ms, preview ${fmt(steps.preview ?? NaN, 0)} ms, import ${fmt(steps.import ?? NaN, 0)} ms (${summary.added.toLocaleString('en')} rows added)`,
 						`server RSS after a full GC: ${fmt(data.rssMiB.before, 0)} MiB before, ${fmt(data.rssMiB.after, 0)} MiB right after${data.rssMiB.idle === null ? '' : `, ${fmt(data.rssMiB.idle, 0)} MiB once the parsing threads stopped (${idleWaitS} s later)`}`,

@@ -39,7 +39,14 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-	const options: Options = { quick: false, only: [...NAMES], walls: [], topologies: ['embedded', 'redis'], workers: 4, out: path.join(here, 'results', 'latest.json') };
+	const options: Options = {
+		quick: false,
+		only: [...NAMES],
+		walls: [],
+		topologies: ['embedded', 'redis'],
+		workers: 4,
+		out: path.join(here, 'results', 'latest.json')
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		const value = () => {
@@ -49,18 +56,25 @@ function parseOptions(argv: string[]): Options {
 		};
 		if (arg === '--quick') options.quick = true;
 		else if (arg === '--only') {
-			const names = value().split(',').map((s) => s.trim());
+			const names = value()
+				.split(',')
+				.map((s) => s.trim());
 			const unknown = names.filter((n) => !(NAMES as readonly string[]).includes(n));
 			if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}: choose from ${NAMES.join(', ')}`);
 			options.only = names as Name[];
 		} else if (arg === '--walls') options.walls = value().split(',').map(Number);
 		else if (arg === '--topology') {
-			const names = value().split(',').map((s) => s.trim());
+			const names = value()
+				.split(',')
+				.map((s) => s.trim());
 			if (names.some((n) => n !== 'embedded' && n !== 'redis')) throw new Error('--topology takes embedded, redis or both');
 			options.topologies = names as Options['topologies'];
 		} else if (arg === '--workers') options.workers = Number(value());
 		else if (arg === '--out') options.out = path.resolve(value());
-		else throw new Error(`unknown option ${arg} (options: --quick, --only <names>, --walls <n,n>, --topology <embedded,redis>, --workers <n>, --out <file>)`);
+		else
+			throw new Error(
+				`unknown option ${arg} (options: --quick, --only <names>, --walls <n,n>, --topology <embedded,redis>, --workers <n>, --out <file>)`
+			);
 	}
 	if (!options.walls.length) options.walls = options.quick ? [1000] : [1000, 5000];
 	return options;
@@ -115,13 +129,21 @@ async function main(): Promise<void> {
 		durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
 		machine: machine(),
 		loadAverage: { before: loadBefore, after: loadAfter },
-		options: { quick: options.quick, only: options.only, walls: options.walls, topologies: options.topologies, workers: options.workers },
+		options: {
+			quick: options.quick,
+			only: options.only,
+			walls: options.walls,
+			topologies: options.topologies,
+			workers: options.workers
+		},
 		targets,
 		results: Object.fromEntries(sections.map((s) => [s.name, s.data]))
 	};
 	await mkdir(path.dirname(options.out), { recursive: true });
 	await writeFile(options.out, `${JSON.stringify(result, null, '\t')}\n`);
-	process.stdout.write(`\nLoad average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}. Wrote ${path.relative(process.cwd(), options.out)}\n`);
+	process.stdout.write(
+		`\nLoad average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}. Wrote ${path.relative(process.cwd(), options.out)}\n`
+	);
 }
 
 main().catch((error: unknown) => {

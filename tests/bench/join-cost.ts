@@ -33,7 +33,12 @@ async function timedJoin(url: string, token: string, since?: { version: number; 
 	if (!result.ok) throw new Error(`join: ${result.message}`);
 	const state = result.mode === 'snapshot' ? result.state : evolveAll(base!, result.events);
 	const t2 = nowMs();
-	return { socket, result, state, sample: { bytes: Buffer.byteLength(JSON.stringify(result)), joinMs: t2 - t1, connectJoinMs: t2 - t0 } };
+	return {
+		socket,
+		result,
+		state,
+		sample: { bytes: Buffer.byteLength(JSON.stringify(result)), joinMs: t2 - t1, connectJoinMs: t2 - t0 }
+	};
 }
 
 function summary(samples: Sample[]) {
@@ -44,7 +49,10 @@ function summary(samples: Sample[]) {
 	};
 }
 
-export async function joinCostSection(large: LargeRoomServer, options: { quick: boolean; log: (m: string) => void }): Promise<Section> {
+export async function joinCostSection(
+	large: LargeRoomServer,
+	options: { quick: boolean; log: (m: string) => void }
+): Promise<Section> {
 	options.log('join cost: large room');
 	const deployment = await large.get();
 	const url = deployment.urls[0]!;
@@ -70,21 +78,38 @@ export async function joinCostSection(large: LargeRoomServer, options: { quick: 
 				Array.from({ length: BEHIND }, async (_, k) => {
 					const id = `${batch}-${k}`;
 					// Monthly counts: they change figures without growing the room, so every join sees one size.
-					const result = await laptop.timeout(10_000).emitWithAck('command', { roomId: LARGE_ROOM_ID, commandId: id, command: countCommand(`cc-${(k % 40) + 1}`, i * BEHIND + k) });
+					const result = await laptop.timeout(10_000).emitWithAck('command', {
+						roomId: LARGE_ROOM_ID,
+						commandId: id,
+						command: countCommand(`cc-${(k % 40) + 1}`, i * BEHIND + k)
+					});
 					if (!result.ok) throw new Error(`count: ${result.message}`);
 				})
 			);
 			const since = { version: first.state.version, epoch: first.result.ok ? first.result.epoch : '' };
 			const again = await timedJoin(url, wallToken, since, first.state);
 			again.socket.disconnect();
-			if (again.result.ok) modeBehind = `${again.result.mode}${again.result.mode === 'events' ? ` (${again.result.events.length})` : ''}`;
+			if (again.result.ok)
+				modeBehind = `${again.result.mode}${again.result.mode === 'events' ? ` (${again.result.events.length})` : ''}`;
 			behind.push(again.sample);
 		}
 	} finally {
 		laptop.disconnect();
 	}
-	const data = { room: LARGE_ROOM_ID, stateVersion, iterations, fromZero: summary(fromZero), behind100: { ...summary(behind), mode: modeBehind } };
-	const row = (what: string, s: ReturnType<typeof summary>) => [what, fmtBytes(s.bytes), fmt(s.joinMs.p50, 1), fmt(s.joinMs.max, 1), fmt(s.connectJoinMs.p50, 1)];
+	const data = {
+		room: LARGE_ROOM_ID,
+		stateVersion,
+		iterations,
+		fromZero: summary(fromZero),
+		behind100: { ...summary(behind), mode: modeBehind }
+	};
+	const row = (what: string, s: ReturnType<typeof summary>) => [
+		what,
+		fmtBytes(s.bytes),
+		fmt(s.joinMs.p50, 1),
+		fmt(s.joinMs.max, 1),
+		fmt(s.connectJoinMs.p50, 1)
+	];
 	return {
 		name: 'join',
 		data,
@@ -93,7 +118,10 @@ export async function joinCostSection(large: LargeRoomServer, options: { quick: 
 			{
 				title: `Join cost, large room (12 stages, 48 touchpoints, 60 KPIs, ...; ${iterations} joins each, one at a time)`,
 				head: ['join', 'bytes', 'join p50 ms', 'join max ms', 'connect + join p50 ms'],
-				rows: [row('from zero (whole state)', data.fromZero), row(`from ${BEHIND} events behind (${modeBehind})`, data.behind100)],
+				rows: [
+					row('from zero (whole state)', data.fromZero),
+					row(`from ${BEHIND} events behind (${modeBehind})`, data.behind100)
+				],
 				notes: [`bytes ratio behind / zero: ${fmt(round(data.behind100.bytes / data.fromZero.bytes, 3), 3)}`]
 			}
 		]

@@ -23,7 +23,10 @@ export function largeRoomServer(): LargeRoomServer {
 				const deployment = await startOurs();
 				const url = deployment.urls[0]!;
 				try {
-					await buildLargeRoom(async () => connectClient(url, await sessionToken(url, LARGE_ROOM_ID, 'facilitator', 'Bench curator')), { create: true });
+					await buildLargeRoom(
+						async () => connectClient(url, await sessionToken(url, LARGE_ROOM_ID, 'facilitator', 'Bench curator')),
+						{ create: true }
+					);
 				} catch (error) {
 					await deployment.stop();
 					throw error;

@@ -69,7 +69,14 @@ export interface SideResult {
 	commands: number;
 	acked: number;
 	messageBytes: number;
-	server: Array<{ cpuPct: number | null; eldP50: number; eldP99: number; eldMax: number; rssMiB: number | null; heapAfterGcMiB: number | null }>;
+	server: Array<{
+		cpuPct: number | null;
+		eldP50: number;
+		eldP99: number;
+		eldMax: number;
+		rssMiB: number | null;
+		heapAfterGcMiB: number | null;
+	}>;
 }
 
 export interface LatencyResult extends LatencyCase {
@@ -91,7 +98,15 @@ const OURS = 0;
 const RAW = 1;
 
 /** Figures for one side: walls of `kind`, commands of `parity` (ours even, raw odd). */
-function side(run: ScheduleRun, collected: Collected[], probes: ProbeReport[], kind: number, warm: number, messageBytes: number, prefix: string): SideResult {
+function side(
+	run: ScheduleRun,
+	collected: Collected[],
+	probes: ProbeReport[],
+	kind: number,
+	warm: number,
+	messageBytes: number,
+	prefix: string
+): SideResult {
 	const total = run.due.length;
 	const seqs = [...Array(total).keys()].filter((s) => s >= warm && s % 2 === kind);
 	const deliveries: number[] = [];
@@ -152,7 +167,9 @@ async function prepareOurs(deployment: Deployment, walls: number) {
 	// One update first: the laptop, in the room, receives its broadcast as a wall does; the raw server
 	// will send copies of that very message.
 	const template = new Promise<RoomEventsMessage>((resolve) => laptop.once('room:events', resolve));
-	const primed = await laptop.timeout(10_000).emitWithAck('command', { roomId: ROOM, commandId: `prime-${Date.now().toString(36)}`, command: assessCommand(1) });
+	const primed = await laptop
+		.timeout(10_000)
+		.emitWithAck('command', { roomId: ROOM, commandId: `prime-${Date.now().toString(36)}`, command: assessCommand(1) });
 	if (!primed.ok) throw new Error(`priming command refused: ${primed.message}`);
 	return { laptop, tokens, template: await template };
 }
@@ -178,7 +195,8 @@ export async function runLatency(fleet: Fleet, c: LatencyCase): Promise<LatencyR
 			['ours', await fleet.connect({ kind: 'ours', urls: ours.urls, roomId: ROOM, tokens }, c.walls, { apply: c.apply })],
 			['raw', await fleet.connect({ kind: 'raw', urls: raw.urls }, c.walls, { apply: 'fold' })]
 		] as const) {
-			if (report.ready !== c.walls) throw new Error(`only ${report.ready} of ${c.walls} ${what} walls connected: ${report.errors.join('; ')}`);
+			if (report.ready !== c.walls)
+				throw new Error(`only ${report.ready} of ${c.walls} ${what} walls connected: ${report.errors.join('; ')}`);
 		}
 		const connectS = (performance.now() - started) / 1000;
 		await sleep(1_000); // presence settles (it is debounced)
@@ -193,7 +211,9 @@ export async function runLatency(fleet: Fleet, c: LatencyCase): Promise<LatencyR
 		const run = await runSchedule(total, 1000 / (2 * c.rate), async (seq) => {
 			if (seq % 2 === OURS) {
 				const command = assessCommand(seq / 2);
-				const result = await laptop.timeout(30_000).emitWithAck('command', { roomId: ROOM, commandId: `${prefix}o${seq}`, command });
+				const result = await laptop
+					.timeout(30_000)
+					.emitWithAck('command', { roomId: ROOM, commandId: `${prefix}o${seq}`, command });
 				return result.ok;
 			}
 			const result = (await trigger.timeout(30_000).emitWithAck('send', { commandId: `${prefix}r${seq}` })) as { ok: boolean };
@@ -290,7 +310,24 @@ export async function latencySection(
 		tables: [
 			{
 				title: 'Update-to-wall latency, ms from the command being due (per delivery; "all" = until the last wall had it)',
-				head: ['case', 'ours p50', 'p99', 'max', 'all p99', 'raw p50', 'p99', 'max', 'all p99', 'p50 x', 'p99 x', 'max x', 'all p99 x', 'first wall p50', 'before bcast', 'delivery'],
+				head: [
+					'case',
+					'ours p50',
+					'p99',
+					'max',
+					'all p99',
+					'raw p50',
+					'p99',
+					'max',
+					'all p99',
+					'p50 x',
+					'p99 x',
+					'max x',
+					'all p99 x',
+					'first wall p50',
+					'before bcast',
+					'delivery'
+				],
 				rows: results.map((r) => [
 					label(r),
 					ms(r.ours.deliveries.p50),
@@ -315,7 +352,8 @@ export async function latencySection(
 				]
 			},
 			{
-				title: 'First wall, ms from the command arriving at the server (what we spend before and during the start of the broadcast)',
+				title:
+					'First wall, ms from the command arriving at the server (what we spend before and during the start of the broadcast)',
 				head: ['case', 'send to arrival p50', 'ours p50', 'p90', 'p99', 'raw p50', 'p90', 'p99', 'ours - raw p50'],
 				rows: results.map((r) => [
 					label(r),
@@ -326,13 +364,36 @@ export async function latencySection(
 					ms(r.baseline.firstWallFromArrival.p50),
 					ms(r.baseline.firstWallFromArrival.p90),
 					ms(r.baseline.firstWallFromArrival.p99),
-					ms(r.ours.firstWallFromArrival.p50 === null || r.baseline.firstWallFromArrival.p50 === null ? null : r.ours.firstWallFromArrival.p50 - r.baseline.firstWallFromArrival.p50)
+					ms(
+						r.ours.firstWallFromArrival.p50 === null || r.baseline.firstWallFromArrival.p50 === null
+							? null
+							: r.ours.firstWallFromArrival.p50 - r.baseline.firstWallFromArrival.p50
+					)
 				]),
-				notes: ['arrival = the websocket library handing the message to socket.io in the server process; first wall = the first of the N walls to have applied it (worker processes, same clock)']
+				notes: [
+					'arrival = the websocket library handing the message to socket.io in the server process; first wall = the first of the N walls to have applied it (worker processes, same clock)'
+				]
 			},
 			{
 				title: 'Update-to-wall latency: load and resources during the measured window',
-				head: ['case', 'cmd/s each', 'commands each', 'msg bytes', 'ack p50', 'ack p99', 'server CPU %', 'ELD p99', 'ELD max', 'RSS MiB', 'raw CPU %', 'raw ELD p99', 'raw RSS MiB', 'walls CPU %', 'gaps', 'reconnects'],
+				head: [
+					'case',
+					'cmd/s each',
+					'commands each',
+					'msg bytes',
+					'ack p50',
+					'ack p99',
+					'server CPU %',
+					'ELD p99',
+					'ELD max',
+					'RSS MiB',
+					'raw CPU %',
+					'raw ELD p99',
+					'raw RSS MiB',
+					'walls CPU %',
+					'gaps',
+					'reconnects'
+				],
 				rows: results.map((r) => [
 					label(r),
 					String(r.rate),

@@ -43,7 +43,9 @@ async function sendWaves(senders: TestSocket[], count: number, tag: string): Pro
 			wave.map(async (i) => {
 				const id = `${tag}-${i}`;
 				const socket = senders[i % senders.length]!;
-				const result = await socket.timeout(60_000).emitWithAck('command', { roomId: ROOM, commandId: id, command: countCommand('cant-open', i) });
+				const result = await socket
+					.timeout(60_000)
+					.emitWithAck('command', { roomId: ROOM, commandId: id, command: countCommand('cant-open', i) });
 				if (!result.ok) throw new Error(`soak command refused: ${result.code} ${result.message}`);
 				version = Math.max(version, result.version);
 			})
@@ -87,7 +89,12 @@ export async function memorySection(fleet: Fleet, options: { quick: boolean; log
 			const progress = await fleet.reachVersion(version, 120_000);
 			if (progress.minVersion < version) throw new Error(`walls stayed behind: ${progress.minVersion} < ${version}`);
 			last = await server.probe();
-			series.push({ events: (r * events) / rounds, heapAfterGcMiB: MiB(last.heapAfterGc), rssMiB: MiB(last.rssAfterGc), roundS: round((performance.now() - started) / 1000, 1) });
+			series.push({
+				events: (r * events) / rounds,
+				heapAfterGcMiB: MiB(last.heapAfterGc),
+				rssMiB: MiB(last.rssAfterGc),
+				roundS: round((performance.now() - started) / 1000, 1)
+			});
 			options.log(`memory: ${series.at(-1)!.events} events, heap ${series.at(-1)!.heapAfterGcMiB} MiB`);
 		}
 		// Growth is judged once what is bounded has reached its bound (or over the second half of a short soak).
@@ -128,12 +135,17 @@ export async function memorySection(fleet: Fleet, options: { quick: boolean; log
 					rows: [
 						['server heap per idle wall socket', fmtBytes(perSocket.heapBytes)],
 						['server RSS per idle wall socket', fmtBytes(perSocket.rssBytes)],
-						...series.map((s) => [`heap after GC at ${s.events.toLocaleString('en')} events`, `${fmt(s.heapAfterGcMiB, 2)} MiB${s.roundS === null ? '' : ` (round ${fmt(s.roundS, 1)} s)`}`]),
+						...series.map((s) => [
+							`heap after GC at ${s.events.toLocaleString('en')} events`,
+							`${fmt(s.heapAfterGcMiB, 2)} MiB${s.roundS === null ? '' : ` (round ${fmt(s.roundS, 1)} s)`}`
+						]),
 						['growth once the bounds are reached', target.measured],
 						['peak RSS', `${fmt(data.soak.maxRssMiB, 0)} MiB`],
 						['wall gaps / reconnects', `${progress.gaps} / ${progress.reconnects}`]
 					],
-					notes: ['walls check versions (in order, no gaps) from the message text without decoding or folding events, to spare the two cores']
+					notes: [
+						'walls check versions (in order, no gaps) from the message text without decoding or folding events, to spare the two cores'
+					]
 				}
 			]
 		};

@@ -12,7 +12,12 @@ import { Server } from 'socket.io';
 import type { RoomEventsMessage } from '../../src/lib/protocol';
 
 const httpServer = createServer();
-const io = new Server(httpServer, { serveClient: false, pingInterval: 10_000, pingTimeout: 10_000, maxHttpBufferSize: 1_000_000 });
+const io = new Server(httpServer, {
+	serveClient: false,
+	pingInterval: 10_000,
+	pingTimeout: 10_000,
+	maxHttpBufferSize: 1_000_000
+});
 const redisUrl = process.env.REDIS_URL;
 if (redisUrl) io.adapter(createAdapter(new Redis(redisUrl), new Redis(redisUrl), { key: 'bench-raw' }));
 

@@ -25,7 +25,10 @@ async function completeAt(page: Page): Promise<number> {
 	});
 }
 
-export async function renderSection(large: LargeRoomServer, options: { quick: boolean; log: (m: string) => void }): Promise<Section> {
+export async function renderSection(
+	large: LargeRoomServer,
+	options: { quick: boolean; log: (m: string) => void }
+): Promise<Section> {
 	options.log('wall render: large room at 4K');
 	const deployment = await large.get();
 	const browser = await launchChromium();
@@ -49,7 +52,14 @@ export async function renderSection(large: LargeRoomServer, options: { quick: bo
 	}
 	// The first load also warms the browser and the server's page rendering: reported apart.
 	const warm = summarize(times.slice(1));
-	const data = { viewport: '3840x2160', room: LARGE_ROOM_ID, scripts, firstLoadMs: round(times[0]!, 0), loadsMs: times.map((t) => round(t, 0)), warm: roundSummary(warm, 0) };
+	const data = {
+		viewport: '3840x2160',
+		room: LARGE_ROOM_ID,
+		scripts,
+		firstLoadMs: round(times[0]!, 0),
+		loadsMs: times.map((t) => round(t, 0)),
+		warm: roundSummary(warm, 0)
+	};
 	return {
 		name: 'render',
 		data,
@@ -64,7 +74,9 @@ export async function renderSection(large: LargeRoomServer, options: { quick: bo
 					[`complete render, next ${times.length - 1} loads p50`, `${fmt(warm.p50, 0)} ms`],
 					[`complete render, next ${times.length - 1} loads max`, `${fmt(warm.max, 0)} ms`]
 				],
-				notes: ['from navigation start to: live, columns laid out, fonts loaded, two frames drawn; fresh context (no cache) each load']
+				notes: [
+					'from navigation start to: live, columns laid out, fonts loaded, two frames drawn; fresh context (no cache) each load'
+				]
 			}
 		]
 	};

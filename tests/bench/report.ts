@@ -27,7 +27,10 @@ export function renderTable(table: Table): string {
 	const widths = table.head.map((h, i) => Math.max(h.length, ...table.rows.map((r) => (r[i] ?? '').length)));
 	const numeric = (s: string) => /^[-+]?[\d.,]+\s*(%|x|ms|s|B|KiB|MiB)?$/.test(s) || s === '-';
 	const line = (cells: string[]) =>
-		cells.map((c, i) => (i > 0 && numeric(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+		cells
+			.map((c, i) => (i > 0 && numeric(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+			.join('  ')
+			.trimEnd();
 	const out = [`\n${table.title}`, line(table.head), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)];
 	for (const note of table.notes ?? []) out.push(`  ${note}`);
 	return out.join('\n');

@@ -25,13 +25,26 @@ const server = await startTestServer();
 const scratch = await tempDir();
 await seedDemoRoomIfEmpty(server.app.engine, silentLog);
 const cookie = `${SESSION_COOKIE}=${await server.access.grantDirectly(DEMO_ROOM_ID, 'facilitator', 'Dana')}`;
-const backup = JSON.parse(await (await fetch(`${server.url}/api/rooms/${DEMO_ROOM_ID}/export/backup.json`, { headers: { cookie } })).text());
+const backup = JSON.parse(
+	await (await fetch(`${server.url}/api/rooms/${DEMO_ROOM_ID}/export/backup.json`, { headers: { cookie } })).text()
+);
 const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(fileMb * 1_048_576, 65)]);
 const id = createHash('sha256').update(pdf).digest('hex');
 backup.blobs[id] = { contentType: 'application/pdf', data: pdf.toString('base64') };
 backup.state.artifacts.big = {
-	id: 'big', stageId: backup.state.stageOrder[0], touchpointId: null, kind: 'document', title: 'Big', caption: '', blobId: id, url: null,
-	transcript: '', currentAsOf: null, sensitive: false, replacedBy: null, file: { name: 'big.pdf', mime: 'application/pdf', size: pdf.length, thumbBlobId: null }
+	id: 'big',
+	stageId: backup.state.stageOrder[0],
+	touchpointId: null,
+	kind: 'document',
+	title: 'Big',
+	caption: '',
+	blobId: id,
+	url: null,
+	transcript: '',
+	currentAsOf: null,
+	sensitive: false,
+	replacedBy: null,
+	file: { name: 'big.pdf', mime: 'application/pdf', size: pdf.length, thumbBlobId: null }
 };
 const bodyFile = `${scratch.dir}/backup.json`;
 const body = Buffer.from(JSON.stringify(backup));
@@ -43,8 +56,21 @@ const stalls = monitorEventLoopDelay({ resolution: 5 });
 stalls.enable();
 const started = Date.now();
 const out = await new Promise<string>((resolve, reject) =>
-	execFile('curl', ['-s', '-w', '\n%{http_code}', '-H', `cookie: ${cookie}`, '-H', 'content-type: application/json', '--data-binary', `@${bodyFile}`, `${server.url}/api/rooms/restore`], (error, stdout) =>
-		error ? reject(error) : resolve(stdout)
+	execFile(
+		'curl',
+		[
+			'-s',
+			'-w',
+			'\n%{http_code}',
+			'-H',
+			`cookie: ${cookie}`,
+			'-H',
+			'content-type: application/json',
+			'--data-binary',
+			`@${bodyFile}`,
+			`${server.url}/api/rooms/restore`
+		],
+		(error, stdout) => (error ? reject(error) : resolve(stdout))
 	)
 );
 const took = Date.now() - started;

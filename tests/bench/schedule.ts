@@ -16,14 +16,18 @@ export interface ScheduleRun {
 	ok: boolean[];
 }
 
-export async function runSchedule(total: number, intervalMs: number, send: (seq: number) => Promise<boolean>): Promise<ScheduleRun> {
+export async function runSchedule(
+	total: number,
+	intervalMs: number,
+	send: (seq: number) => Promise<boolean>
+): Promise<ScheduleRun> {
 	const start = nowMs() + 20;
 	const due = Float64Array.from({ length: total }, (_, i) => start + i * intervalMs);
 	const sentAt = new Float64Array(total).fill(Number.NaN);
 	const ackAt = new Float64Array(total).fill(Number.NaN);
 	const ok: boolean[] = new Array<boolean>(total).fill(false);
 	const pending: Array<Promise<void>> = [];
-	for (let seq = 0; seq < total; ) {
+	for (let seq = 0; seq < total;) {
 		const wait = due[seq]! - nowMs();
 		// Timers wake up to a millisecond late: sleep short of the due time, then spin to it.
 		if (wait > 3) await sleep(wait - 2);

@@ -116,7 +116,9 @@ async function kill(child: ChildProcess): Promise<void> {
  * Our server: one embedded instance (fresh data dir), or `instances` processes sharing the Redis at
  * `redisUrl`.
  */
-export async function startOurs(options: { instances?: number; redisUrl?: string; env?: Record<string, string> } = {}): Promise<Deployment> {
+export async function startOurs(
+	options: { instances?: number; redisUrl?: string; env?: Record<string, string> } = {}
+): Promise<Deployment> {
 	const count = options.instances ?? 1;
 	if (count > 1 && !options.redisUrl) throw new Error('several instances need Redis');
 	const tmp = await tempDir('customer-room-bench-');

@@ -12,7 +12,11 @@ import { cpuPercent } from './servers';
 import { sleep } from './clock';
 import { fmt, fmtBytes, round, roundSummary, summarize } from './stats';
 
-export async function stormSection(fleet: Fleet, large: LargeRoomServer, options: { quick: boolean; log: (m: string) => void }): Promise<Section> {
+export async function stormSection(
+	fleet: Fleet,
+	large: LargeRoomServer,
+	options: { quick: boolean; log: (m: string) => void }
+): Promise<Section> {
 	const walls = 1000;
 	const repeats = options.quick ? 1 : 3;
 	const deployment = await large.get();
@@ -27,7 +31,11 @@ export async function stormSection(fleet: Fleet, large: LargeRoomServer, options
 		options.log(`join storm: ${walls} walls at once (${r + 1}/${repeats})`);
 		await sleep(1_000);
 		await deployment.instances[0]!.probe();
-		const report = await fleet.connect({ kind: 'ours', urls: deployment.urls, roomId: LARGE_ROOM_ID, tokens }, walls, { apply: 'track', concurrency: walls, delayMs: 300 });
+		const report = await fleet.connect({ kind: 'ours', urls: deployment.urls, roomId: LARGE_ROOM_ID, tokens }, walls, {
+			apply: 'track',
+			concurrency: walls,
+			delayMs: 300
+		});
 		const probe = await deployment.instances[0]!.probe();
 		const ready = report.readyAfter.filter((t) => Number.isFinite(t));
 		storms.push({
@@ -59,7 +67,17 @@ export async function stormSection(fleet: Fleet, large: LargeRoomServer, options
 		tables: [
 			{
 				title: `Join storm: ${walls} walls (${sessions === walls ? 'each its own session' : `${sessions} sessions`}) connect and join the large room at once`,
-				head: ['storm', 'all have state s', 'p50 s', 'p90 s', 'joined', 'state bytes each', 'server CPU ms per wall', 'server CPU %', 'server ELD max ms'],
+				head: [
+					'storm',
+					'all have state s',
+					'p50 s',
+					'p90 s',
+					'joined',
+					'state bytes each',
+					'server CPU ms per wall',
+					'server CPU %',
+					'server ELD max ms'
+				],
 				rows: storms.map((s, i) => [
 					String(i + 1),
 					fmt(s.allReadyMs === null ? null : s.allReadyMs / 1000, 2),

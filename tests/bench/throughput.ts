@@ -40,7 +40,8 @@ async function redisCpuS(client: Redis): Promise<number> {
 }
 
 export async function runThroughput(store: Durability, seconds: number, warmupS: number): Promise<ThroughputResult> {
-	const redis: RedisServer | null = store === 'embedded' ? null : await startRedis({ appendfsync: store === 'redis-always' ? 'always' : 'everysec' });
+	const redis: RedisServer | null =
+		store === 'embedded' ? null : await startRedis({ appendfsync: store === 'redis-always' ? 'always' : 'everysec' });
 	const deployment = await startOurs(redis ? { redisUrl: redis.url } : {});
 	const redisClient = redis ? new Redis(redis.url) : null;
 	const senders: TestSocket[] = [];
@@ -60,7 +61,9 @@ export async function runThroughput(store: Durability, seconds: number, warmupS:
 			while (nowMs() < end) {
 				const id = `${run}-${n++}`;
 				const sent = nowMs();
-				const result = await socket.timeout(30_000).emitWithAck('command', { roomId: ROOM, commandId: id, command: quoteCommand('cant-open', id) });
+				const result = await socket
+					.timeout(30_000)
+					.emitWithAck('command', { roomId: ROOM, commandId: id, command: quoteCommand('cant-open', id) });
 				const at = nowMs();
 				if (sent < measureFrom) continue;
 				if (at > end) break;

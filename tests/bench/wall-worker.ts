@@ -60,7 +60,12 @@ class Wall {
 		const url = this.target.urls[this.index % this.target.urls.length]!;
 		const auth =
 			this.target.kind === 'ours'
-				? { name: 'Bench wall', kind: 'screen', clientId: `bench-wall-${process.pid}-${this.index}`, token: this.target.tokens[this.index % this.target.tokens.length] }
+				? {
+						name: 'Bench wall',
+						kind: 'screen',
+						clientId: `bench-wall-${process.pid}-${this.index}`,
+						token: this.target.tokens[this.index % this.target.tokens.length]
+					}
 				: {};
 		const socket: WallSocket = io(url, {
 			transports: ['websocket'],
@@ -131,25 +136,27 @@ class Wall {
 		if (!socket || this.joining || this.target.kind !== 'ours') return;
 		this.joining = true;
 		const since = this.epoch ? { version: this.version, epoch: this.epoch } : undefined;
-		socket.timeout(JOIN_TIMEOUT_MS).emit('room:join', { roomId: this.target.roomId, since }, (err: Error | null, result: JoinResult) => {
-			this.joining = false;
-			if (err || !result.ok) {
-				if (socket.connected) setTimeout(() => this.join(onReady), JOIN_RETRY_MS);
-				return;
-			}
-			if (this.measureBytes && !this.joinBytes) this.joinBytes = Buffer.byteLength(JSON.stringify(result));
-			this.epoch = result.epoch;
-			if (result.mode === 'snapshot') {
-				this.version = result.state.version;
-				this.state = this.apply === 'fold' ? result.state : null;
-			} else {
-				this.applyEvents(result.events, nowMs());
-			}
-			const buffered = this.buffer;
-			this.buffer = [];
-			this.applyEvents(buffered, nowMs());
-			this.markReady(onReady);
-		});
+		socket
+			.timeout(JOIN_TIMEOUT_MS)
+			.emit('room:join', { roomId: this.target.roomId, since }, (err: Error | null, result: JoinResult) => {
+				this.joining = false;
+				if (err || !result.ok) {
+					if (socket.connected) setTimeout(() => this.join(onReady), JOIN_RETRY_MS);
+					return;
+				}
+				if (this.measureBytes && !this.joinBytes) this.joinBytes = Buffer.byteLength(JSON.stringify(result));
+				this.epoch = result.epoch;
+				if (result.mode === 'snapshot') {
+					this.version = result.state.version;
+					this.state = this.apply === 'fold' ? result.state : null;
+				} else {
+					this.applyEvents(result.events, nowMs());
+				}
+				const buffered = this.buffer;
+				this.buffer = [];
+				this.applyEvents(buffered, nowMs());
+				this.markReady(onReady);
+			});
 	}
 
 	private receive(message: RoomEventsMessage): void {
@@ -282,13 +289,25 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
 			return { id: request.id, type: 'done' };
 		case 'progress': {
 			const { gaps, reconnects, ready, minVersion, maxVersion } = totals();
-			return { id: request.id, type: 'progress', progress: { received: recording.received, ready, minVersion, maxVersion, gaps, reconnects } };
+			return {
+				id: request.id,
+				type: 'progress',
+				progress: { received: recording.received, ready, minVersion, maxVersion, gaps, reconnects }
+			};
 		}
 		case 'collect': {
 			const cpu = process.cpuUsage(cpuAtArm);
 			const { gaps, reconnects } = totals();
 			const kinds = Uint8Array.from(walls, (w) => (w.target.kind === 'ours' ? 0 : 1));
-			const collected = { times: recording.times, kinds, walls: walls.length, sample, cpuUs: cpu.user + cpu.system, gaps, reconnects };
+			const collected = {
+				times: recording.times,
+				kinds,
+				walls: walls.length,
+				sample,
+				cpuUs: cpu.user + cpu.system,
+				gaps,
+				reconnects
+			};
 			recording.prefix = '';
 			return { id: request.id, type: 'collected', collected };
 		}

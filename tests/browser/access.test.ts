@@ -97,7 +97,10 @@ describe('access in Chromium', () => {
 	});
 
 	it('keeps strangers and non-facilitators out, saying what to do', async () => {
-		const stranger = await openPage(browser, server.url, '/rooms/demo', { anonymous: true, waitFor: '[data-testid="room-error"]' });
+		const stranger = await openPage(browser, server.url, '/rooms/demo', {
+			anonymous: true,
+			waitFor: '[data-testid="room-error"]'
+		});
 		expect(await stranger.locator('[data-testid="room-error"]').textContent()).toContain(
 			'You have no access to room "demo". Open the invite link you were given'
 		);
@@ -106,11 +109,15 @@ describe('access in Chromium', () => {
 		await stranger.goto(`${server.url}/`);
 		const empty = stranger.locator('[data-testid="rooms-empty"]');
 		await empty.waitFor();
-		expect(await empty.textContent()).toContain('Open the invite link you were given; facilitators find links under Access in their room');
+		expect(await empty.textContent()).toContain(
+			'Open the invite link you were given; facilitators find links under Access in their room'
+		);
 
 		await stranger.goto(`${server.url}/rooms/demo/access`);
 		await stranger.locator('[data-testid="access-not-facilitator"]').waitFor();
-		expect(await stranger.locator('[data-testid="access-not-facilitator"]').textContent()).toContain('Only facilitators manage access');
+		expect(await stranger.locator('[data-testid="access-not-facilitator"]').textContent()).toContain(
+			'Only facilitators manage access'
+		);
 		await stranger.goto(`${server.url}/pair`);
 		await stranger.locator('[data-testid="pair-signed-out"]').waitFor();
 		await stranger.context().close();
@@ -191,7 +198,11 @@ describe('access in Chromium', () => {
 	it('goes straight to the wall when the TV was paired before', async () => {
 		const tv = await openPage(browser, server.url, '/tv', { anonymous: true, viewport: TV, waitFor: '[data-testid="tv-code"]' });
 		const code = (await tv.locator('[data-testid="tv-code"]').getAttribute('data-code'))!;
-		const facilitator = await openPage(browser, server.url, '/pair', { role: 'facilitator', roomId: 'demo', waitFor: '#pair-code' });
+		const facilitator = await openPage(browser, server.url, '/pair', {
+			role: 'facilitator',
+			roomId: 'demo',
+			waitFor: '#pair-code'
+		});
 		await facilitator.getByLabel('Code shown on the TV').fill(code);
 		await facilitator.getByLabel('Screen name').fill('Canteen TV');
 		await facilitator.getByRole('button', { name: 'Pair screen' }).click();
@@ -223,13 +234,19 @@ describe('names and ending access', () => {
 		const page = await openPage(browser, server.url, '/rooms/demo/access', { name: 'Dana', role: 'facilitator' });
 		await page.getByRole('button', { name: /Make a (new )?link for viewers/ }).click();
 		const link = await page.locator('#link-viewer').inputValue();
-		const joined = await fetch(`${server.url}/api/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.split('#')[1], name: 'Vi' }) });
+		const joined = await fetch(`${server.url}/api/join`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ token: link.split('#')[1], name: 'Vi' })
+		});
 		expect(joined.status).toBe(200);
 		await page.getByTestId('end-access-viewer').click();
 		await expect.poll(() => page.getByTestId('end-access-dialog').isVisible()).toBe(true);
 		await screenshot(page, 'end-access-dialog');
 		await page.getByRole('button', { name: 'End everyone’s access', exact: true }).click();
-		await expect.poll(() => page.getByTestId('invite-viewer').textContent()).toContain('1 person who joined with the viewer link no longer has access.');
+		await expect
+			.poll(() => page.getByTestId('invite-viewer').textContent())
+			.toContain('1 person who joined with the viewer link no longer has access.');
 		await page.context().close();
 	});
 });

@@ -29,7 +29,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await Promise.all(opened.map((p) => p.context().close().catch(() => {})));
+	await Promise.all(
+		opened.map((p) =>
+			p
+				.context()
+				.close()
+				.catch(() => {})
+		)
+	);
 	await browser?.close();
 	server?.child.kill('SIGKILL');
 	await server?.exited;
@@ -56,7 +63,12 @@ describe('the Imports tab', () => {
 			body: JSON.stringify({ roomId: 'imp', name: 'Import room', organisation: 'Test Bank' })
 		});
 		expect(res.ok).toBe(true);
-		const page = await open('/rooms/imp/curate?tab=journey', { roomId: 'imp', role: 'facilitator', name: 'Ines', viewport: { width: 1440, height: 900 } });
+		const page = await open('/rooms/imp/curate?tab=journey', {
+			roomId: 'imp',
+			role: 'facilitator',
+			name: 'Ines',
+			viewport: { width: 1440, height: 900 }
+		});
 		// Two stages, made on the Journey tab the way a curator would.
 		for (const name of ['Report a problem', 'Get it fixed']) {
 			await page.getByLabel('Stage name').fill(name);
@@ -66,11 +78,16 @@ describe('the Imports tab', () => {
 		const board = await open('/rooms/imp', { roomId: 'imp', role: 'viewer', name: 'Vera' });
 
 		await page.getByRole('tab', { name: 'Imports' }).click();
-		await page.getByTestId('import-file').setInputFiles({ name: 'complaints.csv', mimeType: 'text/csv', buffer: readFileSync(CFPB) });
+		await page
+			.getByTestId('import-file')
+			.setInputFiles({ name: 'complaints.csv', mimeType: 'text/csv', buffer: readFileSync(CFPB) });
 		await page.getByTestId('mapping').waitFor();
 		// The guesses: the date column, and a category column; the curator picks Issue and writes one rule.
 		await expect.poll(() => page.getByTestId('col-date').locator('option:checked').textContent()).toMatch(/^Date received/);
-		const issue = await page.getByTestId('col-category').locator('option', { hasText: /^Issue / }).getAttribute('value');
+		const issue = await page
+			.getByTestId('col-category')
+			.locator('option', { hasText: /^Issue / })
+			.getAttribute('value');
 		await page.getByTestId('col-category').selectOption(issue!);
 		await page.getByTestId('add-rule').click();
 		const rule = page.getByTestId('stage-rule').first();
@@ -84,9 +101,12 @@ describe('the Imports tab', () => {
 		await page.getByTestId('import-report').waitFor();
 		expect(await page.getByTestId('rows').textContent()).toBe('999');
 		expect(await page.getByTestId('added').textContent()).toBe('999');
-		if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'curate-imports.png'), fullPage: false });
+		if (process.env.SCREENSHOT_DIR)
+			await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'curate-imports.png'), fullPage: false });
 		await page.getByTestId('import').click();
-		await expect.poll(() => page.getByTestId('import-message').textContent(), { timeout: 20_000 }).toMatch(/^Imported: 999 rows read, 999 added/);
+		await expect
+			.poll(() => page.getByTestId('import-message').textContent(), { timeout: 20_000 })
+			.toMatch(/^Imported: 999 rows read, 999 added/);
 
 		// Another person's board shows the categories, on the stages the rules chose.
 		await expect.poll(() => board.getByText('Attempts to collect debt not owed').count(), { timeout: 10_000 }).toBeGreaterThan(0);
@@ -98,7 +118,9 @@ describe('the Imports tab', () => {
 
 		// Next month: the same file again. The settings come back by themselves, and nothing is new.
 		await page.getByRole('button', { name: 'Start again' }).click();
-		await page.getByTestId('import-file').setInputFiles({ name: 'complaints-again.csv', mimeType: 'text/csv', buffer: readFileSync(CFPB) });
+		await page
+			.getByTestId('import-file')
+			.setInputFiles({ name: 'complaints-again.csv', mimeType: 'text/csv', buffer: readFileSync(CFPB) });
 		await page.getByTestId('remembered').waitFor();
 		expect(await page.getByTestId('stage-rule').locator('input').inputValue()).toBe('Debt collection');
 		await page.getByTestId('preview').click();
@@ -111,7 +133,8 @@ describe('the Imports tab', () => {
 
 	it('reports broken rows by line before anything is imported, and refuses a spreadsheet', async () => {
 		const page = await open('/rooms/demo/curate?tab=imports', { roomId: 'demo', role: 'contributor', name: 'Cato' });
-		const text = 'When,Issue\n2025-01-05,Card declined\n2025-13-01,Card declined\n,Card declined\n2025-01-07,\n2025-01-08,Card declined\n';
+		const text =
+			'When,Issue\n2025-01-05,Card declined\n2025-13-01,Card declined\n,Card declined\n2025-01-07,\n2025-01-08,Card declined\n';
 		await page.getByTestId('import-file').setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
 		await page.getByTestId('mapping').waitFor();
 		await page.getByTestId('preview').click();
@@ -124,17 +147,27 @@ describe('the Imports tab', () => {
 		]);
 		expect(await page.getByTestId('added').textContent()).toBe('2');
 
-		await page.getByTestId('import-file').setInputFiles({ name: 'book.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, ...new Array(60).fill(0)]) });
-		await expect.poll(() => page.getByTestId('import-error').textContent()).toMatch(/this file is a zip archive\. Save it as CSV/);
+		await page.getByTestId('import-file').setInputFiles({
+			name: 'book.xlsx',
+			mimeType: 'application/octet-stream',
+			buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, ...new Array(60).fill(0)])
+		});
+		await expect
+			.poll(() => page.getByTestId('import-error').textContent())
+			.toMatch(/this file is a zip archive\. Save it as CSV/);
 	});
 
 	it('cancels a slow upload: the bytes stop, nothing is read, and the next file goes through', async () => {
 		const page = await open('/rooms/demo/curate?tab=imports', { roomId: 'demo', role: 'contributor', name: 'Cato' });
 		const uplink = await slowUplink(page, 20 * 1024);
-		await page.getByTestId('import-file').setInputFiles({ name: 'last-year.csv', mimeType: 'text/csv', buffer: readFileSync(CFPB) });
+		await page
+			.getByTestId('import-file')
+			.setInputFiles({ name: 'last-year.csv', mimeType: 'text/csv', buffer: readFileSync(CFPB) });
 		await page.getByTestId('import-progress').waitFor();
 		await page.getByRole('button', { name: 'Cancel upload' }).click();
-		await expect.poll(() => page.getByTestId('import-notice').textContent()).toBe('Stopped uploading last-year.csv. Nothing was stored.');
+		await expect
+			.poll(() => page.getByTestId('import-notice').textContent())
+			.toBe('Stopped uploading last-year.csv. Nothing was stored.');
 		await expect.poll(() => uplink.aborted).toEqual(['net::ERR_ABORTED']);
 		await expect(page.getByTestId('import-progress').count()).resolves.toBe(0);
 		await expect(page.getByTestId('mapping').count()).resolves.toBe(0);
@@ -144,7 +177,9 @@ describe('the Imports tab', () => {
 		await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('import-file');
 
 		await uplink.restore();
-		await page.getByTestId('import-file').setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from('When,Issue\n2025-01-05,Card declined\n') });
+		await page
+			.getByTestId('import-file')
+			.setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from('When,Issue\n2025-01-05,Card declined\n') });
 		await page.getByTestId('mapping').waitFor();
 		await expect(page.getByTestId('import-notice').count()).resolves.toBe(0);
 	});
@@ -155,9 +190,12 @@ describe('the Export tab and printing', () => {
 		const page = await open('/rooms/demo/curate?tab=export', { roomId: 'demo', role: 'facilitator', name: 'Dana' });
 		await page.getByTestId('export-panel').waitFor();
 		// How much of its quota the room's files take, in words and numbers.
-		await expect.poll(() => page.getByTestId('storage-use').innerText()).toMatch(/This room's files take [\d.,]+ [kM]B of the 1,024 MB it may keep \(\d+% used\)\./);
+		await expect
+			.poll(() => page.getByTestId('storage-use').innerText())
+			.toMatch(/This room's files take [\d.,]+ [kM]B of the 1,024 MB it may keep \(\d+% used\)\./);
 		expect(await page.getByRole('meter', { name: 'Storage used' }).count()).toBe(1);
-		if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'curate-export.png'), fullPage: true });
+		if (process.env.SCREENSHOT_DIR)
+			await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'curate-export.png'), fullPage: true });
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-link').click()]);
 		expect(download.suggestedFilename()).toMatch(/^demo-backup-\d{4}-\d{2}-\d{2}\.json$/);
 		const file = await download.path();
@@ -172,12 +210,17 @@ describe('the Export tab and printing', () => {
 		await page.getByTestId('board').waitFor();
 		const original = await roomState(page, 'demo');
 		const copy = await roomState(page, href!.split('/').pop()!);
-		expect(copy.stageOrder.map((id) => copy.stages[id]!.name)).toEqual(original.stageOrder.map((id) => original.stages[id]!.name));
+		expect(copy.stageOrder.map((id) => copy.stages[id]!.name)).toEqual(
+			original.stageOrder.map((id) => original.stages[id]!.name)
+		);
 		expect(Object.keys(copy.complaints).sort()).toEqual(Object.keys(original.complaints).sort());
 
 		await page.goto(`${server.url}/rooms/demo/curate?tab=export`);
 		await page.getByTestId('csv-links').waitFor();
-		const links = await page.getByTestId('csv-links').locator('a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
+		const links = await page
+			.getByTestId('csv-links')
+			.locator('a')
+			.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
 		expect(links).toHaveLength(9);
 		for (const link of links) expect((await page.request.get(`${server.url}${link}`)).status()).toBe(200);
 
@@ -189,7 +232,12 @@ describe('the Export tab and printing', () => {
 	}, 60_000);
 
 	it('prints the board black on white, one stage per page, without navigation or buttons', async () => {
-		const page = await open('/rooms/demo', { roomId: 'demo', role: 'facilitator', name: 'Dana', viewport: { width: 1440, height: 900 } });
+		const page = await open('/rooms/demo', {
+			roomId: 'demo',
+			role: 'facilitator',
+			name: 'Dana',
+			viewport: { width: 1440, height: 900 }
+		});
 		await page.getByTestId('board').waitFor();
 		await page.emulateMedia({ media: 'print' });
 		const looks = await page.evaluate(() => ({
@@ -199,9 +247,11 @@ describe('the Export tab and printing', () => {
 			buttons: [...document.querySelectorAll('button')].filter((b) => getComputedStyle(b).display !== 'none').length
 		}));
 		expect(looks).toEqual({ background: 'rgb(255, 255, 255)', text: 'rgb(0, 0, 0)', nav: 'none', buttons: 0 });
-		if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'board-print.png'), fullPage: false });
+		if (process.env.SCREENSHOT_DIR)
+			await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'board-print.png'), fullPage: false });
 		const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
-		if (process.env.SCREENSHOT_DIR) await import('node:fs/promises').then((fs) => fs.writeFile(path.join(process.env.SCREENSHOT_DIR!, 'board.pdf'), pdf));
+		if (process.env.SCREENSHOT_DIR)
+			await import('node:fs/promises').then((fs) => fs.writeFile(path.join(process.env.SCREENSHOT_DIR!, 'board.pdf'), pdf));
 		const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
 		const stages = (await roomState(page, 'demo')).stageOrder.length;
 		// Every stage starts a page of its own; a long stage runs over onto more.

@@ -36,7 +36,9 @@ describe('hardening in Chromium', () => {
 		await page.goto(`${server.url}/join#%E0%A4%A`);
 		const alert = page.getByRole('alert');
 		await alert.waitFor({ timeout: 10_000 });
-		expect(await alert.innerText()).toContain('This invite link is damaged: part of it was cut off or changed on its way to you.');
+		expect(await alert.innerText()).toContain(
+			'This invite link is damaged: part of it was cut off or changed on its way to you.'
+		);
 		// The damaged token is gone from the address bar too.
 		expect(new URL(page.url()).hash).toBe('');
 		// (SvelteKit's own scroll-to-anchor still reports "URI malformed" in the console; the page is whole.)

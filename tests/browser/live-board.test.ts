@@ -102,7 +102,12 @@ describe('the board in Chromium', () => {
 		await expect.poll(() => alice.locator('[data-testid="pending-count"]').count()).toBe(0);
 		// Applied exactly once, though the page may have sent it more than once.
 		const token = await sessionToken(server.url, 'demo', 'viewer');
-		const reader: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+		const reader: TestSocket = connect(server.url, {
+			transports: ['websocket'],
+			forceNew: true,
+			reconnection: false,
+			auth: { token }
+		});
 		await new Promise((resolve) => reader.once('connect', () => resolve(null)));
 		const joined = await join(reader, 'demo');
 		reader.disconnect();

@@ -34,7 +34,10 @@ beforeAll(async () => {
 	cleanup = tmp.cleanup;
 	dataDir = tmp.dir;
 	port = await freePort();
-	[server, browser] = await Promise.all([startServerProcess(dataDir, { SEED_DEMO: 'true', PORT: String(port) }), launchChromium()]);
+	[server, browser] = await Promise.all([
+		startServerProcess(dataDir, { SEED_DEMO: 'true', PORT: String(port) }),
+		launchChromium()
+	]);
 	await buildLargeRoom(() => connectClient('Curator', LARGE_ROOM_ID), { create: true });
 	facilitator = await connectClient('Facilitator', 'demo');
 	const joined = await join(facilitator, 'demo');
@@ -52,7 +55,12 @@ afterAll(async () => {
 /** A socket with a facilitator session for `roomId` (which may not exist yet). */
 async function connectClient(name: string, roomId: string): Promise<TestSocket> {
 	const token = await sessionToken(server.url, roomId, 'facilitator', name);
-	const socket: TestSocket = connect(server.url, { transports: ['websocket'], auth: { name, token }, forceNew: true, reconnection: false });
+	const socket: TestSocket = connect(server.url, {
+		transports: ['websocket'],
+		auth: { name, token },
+		forceNew: true,
+		reconnection: false
+	});
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
 		socket.once('connect_error', reject);
@@ -104,7 +112,8 @@ function measureLayout(): LayoutReport {
 	const T = 1;
 	let smallest = { px: Infinity, text: '' };
 	let texts = 0;
-	const inside = (r: DOMRect, b: DOMRect) => r.left >= b.left - T && r.right <= b.right + T && r.top >= b.top - T && r.bottom <= b.bottom + T;
+	const inside = (r: DOMRect, b: DOMRect) =>
+		r.left >= b.left - T && r.right <= b.right + T && r.top >= b.top - T && r.bottom <= b.bottom + T;
 
 	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 	for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -148,7 +157,12 @@ function measureLayout(): LayoutReport {
 		}
 	}
 	return {
-		scroll: { width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight, innerWidth: iw, innerHeight: ih },
+		scroll: {
+			width: document.documentElement.scrollWidth,
+			height: document.documentElement.scrollHeight,
+			innerWidth: iw,
+			innerHeight: ih
+		},
 		texts,
 		smallest,
 		problems: [...new Set(problems)]
@@ -162,7 +176,9 @@ async function expectTenFoot(page: Page, what: string): Promise<LayoutReport> {
 		width: report.scroll.innerWidth,
 		height: report.scroll.innerHeight
 	});
-	expect(report.smallest.px, `${what}: smallest text "${report.smallest.text}"`).toBeGreaterThanOrEqual(report.scroll.innerHeight / 54);
+	expect(report.smallest.px, `${what}: smallest text "${report.smallest.text}"`).toBeGreaterThanOrEqual(
+		report.scroll.innerHeight / 54
+	);
 	expect(report.texts, what).toBeGreaterThan(20);
 	return report;
 }
@@ -258,8 +274,15 @@ describe('the wall is live', () => {
 
 		// "Repayments" sits on the second screen of the demo journey: the wall must bring it up.
 		const row = page.locator('[data-testid="wall-touchpoint-tp-repayments"]');
-		const seen = page.waitForSelector('[data-testid="wall-touchpoint-tp-repayments"][data-maturity="reliable"]', { timeout: 1_000 });
-		await command({ type: 'touchpoint.assess', touchpointId: 'tp-repayments', maturity: 'reliable', evidence: 'Audit of 200 direct debits' });
+		const seen = page.waitForSelector('[data-testid="wall-touchpoint-tp-repayments"][data-maturity="reliable"]', {
+			timeout: 1_000
+		});
+		await command({
+			type: 'touchpoint.assess',
+			touchpointId: 'tp-repayments',
+			maturity: 'reliable',
+			evidence: 'Audit of 200 direct debits'
+		});
 		await seen;
 		const onScreen = await row.evaluate((el) => {
 			const r = el.getBoundingClientRect();
@@ -303,7 +326,9 @@ describe('the wall is live', () => {
 
 	it('follows a recorded call playing in the room, large, until it stops', async () => {
 		const page = await openWall('/rooms/demo/wall');
-		const shown = page.waitForSelector('[data-testid="wall-now-playing"][data-artifact-id="a-call-stuck-at-id"]', { timeout: 1_000 });
+		const shown = page.waitForSelector('[data-testid="wall-now-playing"][data-artifact-id="a-call-stuck-at-id"]', {
+			timeout: 1_000
+		});
 		await command({ type: 'call.play', artifactId: 'a-call-stuck-at-id', positionSec: 200 });
 		await shown;
 		expect(Number(await page.locator('[data-testid="wall-now-playing"]').getAttribute('data-line'))).toBeGreaterThan(0);
@@ -340,7 +365,10 @@ describe('the wall is live', () => {
 	});
 
 	it('a screen without access says so, then turns into the pairing screen', async () => {
-		const page = await openPage(browser, server.url, '/rooms/demo/wall', { anonymous: true, waitFor: '[data-testid="wall-no-access"]' });
+		const page = await openPage(browser, server.url, '/rooms/demo/wall', {
+			anonymous: true,
+			waitFor: '[data-testid="wall-no-access"]'
+		});
 		await page.waitForURL(/\/tv$/, { timeout: 6_000 });
 		await page.context().close();
 	});
@@ -360,7 +388,12 @@ describe('the wall is live', () => {
 		const joined = await join(facilitator, 'demo');
 		if (!joined.ok) throw new Error(joined.message);
 		await page.locator(LIVE).waitFor({ timeout: 15_000 });
-		await command({ type: 'touchpoint.assess', touchpointId: 'tp-account-closure', maturity: 'broken', evidence: 'Closing takes 9 days and a letter' });
+		await command({
+			type: 'touchpoint.assess',
+			touchpointId: 'tp-account-closure',
+			maturity: 'broken',
+			evidence: 'Closing takes 9 days and a letter'
+		});
 		await page.locator('[data-testid="wall-touchpoint-tp-account-closure"][data-maturity="broken"]').waitFor({ timeout: 5_000 });
 		expect(await page.evaluate(() => (window as unknown as { wallMarker?: string }).wallMarker)).toBe('first load');
 		await page.context().close();

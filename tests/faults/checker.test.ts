@@ -68,26 +68,84 @@ describe('the fault-suite checker', () => {
 	});
 
 	const broken: Array<[string, (run: RunRecord) => RunRecord, RegExp]> = [
-		['a client that skipped a version', (run) => withWall(run, (h) => h.entries.splice(2, 1)), /wall: .*applied version 9 right after 7 \(a gap\)/],
-		['a client that applied a version twice', (run) => withWall(run, (h) => h.entries.splice(2, 0, h.entries[1]!)), /again or out of order/],
-		['a client that applied events out of order', (run) => withWall(run, (h) => h.entries.reverse()), /wall: entry 1: applied version 10 before loading any state/],
-		['a client whose event came from another command', (run) => withWall(run, (h) => ((h.entries[2] as { commandId: string }).commandId = 'cmd-x')), /version 8 came from command cmd-x/],
-		['a snapshot that is not the log folded to its version', (run) => withWall(run, (h) => (h.entries[0] = { kind: 'snapshot', epoch: 'e1', version: 6, hash: stateHash(foldTo(5)) })), /snapshot at version 6 is not the state/],
-		['a snapshot that goes back in time', (run) => withWall(run, (h) => h.entries.push({ kind: 'snapshot', epoch: 'e1', version: 4, hash: stateHash(foldTo(4)) })), /went back from version 10 to a snapshot at 4/],
-		['a snapshot of another epoch', (run) => withWall(run, (h) => ((h.entries[0] as { epoch: string }).epoch = 'e0')), /snapshot of epoch e0/],
+		[
+			'a client that skipped a version',
+			(run) => withWall(run, (h) => h.entries.splice(2, 1)),
+			/wall: .*applied version 9 right after 7 \(a gap\)/
+		],
+		[
+			'a client that applied a version twice',
+			(run) => withWall(run, (h) => h.entries.splice(2, 0, h.entries[1]!)),
+			/again or out of order/
+		],
+		[
+			'a client that applied events out of order',
+			(run) => withWall(run, (h) => h.entries.reverse()),
+			/wall: entry 1: applied version 10 before loading any state/
+		],
+		[
+			'a client whose event came from another command',
+			(run) => withWall(run, (h) => ((h.entries[2] as { commandId: string }).commandId = 'cmd-x')),
+			/version 8 came from command cmd-x/
+		],
+		[
+			'a snapshot that is not the log folded to its version',
+			(run) => withWall(run, (h) => (h.entries[0] = { kind: 'snapshot', epoch: 'e1', version: 6, hash: stateHash(foldTo(5)) })),
+			/snapshot at version 6 is not the state/
+		],
+		[
+			'a snapshot that goes back in time',
+			(run) => withWall(run, (h) => h.entries.push({ kind: 'snapshot', epoch: 'e1', version: 4, hash: stateHash(foldTo(4)) })),
+			/went back from version 10 to a snapshot at 4/
+		],
+		[
+			'a snapshot of another epoch',
+			(run) => withWall(run, (h) => ((h.entries[0] as { epoch: string }).epoch = 'e0')),
+			/snapshot of epoch e0/
+		],
 		['a client left behind', (run) => withWall(run, (h) => h.entries.pop()), /wall: ended at version 9, the log at 10/],
-		['a client with another final state', (run) => withWall(run, (h) => (h.finalHash = stateHash(foldTo(9)))), /ended with a state other than/],
-		['an acknowledged command missing from the log', (run) => ({ ...run, log: run.log.slice(0, 9) }), /writer: acknowledged command cmd-9 \(version 10\) is not in the log/],
-		['an ack that names another version', (run) => withWriter(run, (h) => (h.acked[0]!.version = 5)), /acknowledged at version 5 but the log has it at 4-4/],
-		['a command that took effect twice', (run) => ({ ...run, log: [...run.log, { ...run.log[4]!, v: 11 }] }), /command cmd-4 took effect twice \(versions 5-5 and 11\)/],
-		['a refused command found in the log', (run) => withWriter(run, (h) => h.refused.push({ commandId: 'cmd-5', code: 'conflict' })), /cmd-5 was refused \(conflict\) yet is in the log/],
-		['a command refused other than by a domain rule', (run) => withWriter(run, (h) => h.refused.push({ commandId: 'cmd-x', code: 'unauthenticated' })), /writer: command cmd-x was refused \(unauthenticated\), which is not a domain rule's answer/],
+		[
+			'a client with another final state',
+			(run) => withWall(run, (h) => (h.finalHash = stateHash(foldTo(9)))),
+			/ended with a state other than/
+		],
+		[
+			'an acknowledged command missing from the log',
+			(run) => ({ ...run, log: run.log.slice(0, 9) }),
+			/writer: acknowledged command cmd-9 \(version 10\) is not in the log/
+		],
+		[
+			'an ack that names another version',
+			(run) => withWriter(run, (h) => (h.acked[0]!.version = 5)),
+			/acknowledged at version 5 but the log has it at 4-4/
+		],
+		[
+			'a command that took effect twice',
+			(run) => ({ ...run, log: [...run.log, { ...run.log[4]!, v: 11 }] }),
+			/command cmd-4 took effect twice \(versions 5-5 and 11\)/
+		],
+		[
+			'a refused command found in the log',
+			(run) => withWriter(run, (h) => h.refused.push({ commandId: 'cmd-5', code: 'conflict' })),
+			/cmd-5 was refused \(conflict\) yet is in the log/
+		],
+		[
+			'a command refused other than by a domain rule',
+			(run) => withWriter(run, (h) => h.refused.push({ commandId: 'cmd-x', code: 'unauthenticated' })),
+			/writer: command cmd-x was refused \(unauthenticated\), which is not a domain rule's answer/
+		],
 		['a log that does not start at version 1', (run) => ({ ...run, log: run.log.slice(1) }), /log: position 1 holds version 2/],
-		['a command in the log that nobody was told about', (run) => withWriter(run, (h) => h.acked.pop()), /log: version 10 \(command cmd-9\) was never acknowledged/]
+		[
+			'a command in the log that nobody was told about',
+			(run) => withWriter(run, (h) => h.acked.pop()),
+			/log: version 10 \(command cmd-9\) was never acknowledged/
+		]
 	];
 	it('names a gap in the log once, and still finds the commands after it', () => {
 		const problems = checkRun({ ...cleanRun(), log: log.filter((e) => e.v !== 6) });
-		expect(problems.filter((p) => p.startsWith('log:'))).toEqual(['log: position 6 holds version 7 (a gap or a duplicate version)']);
+		expect(problems.filter((p) => p.startsWith('log:'))).toEqual([
+			'log: position 6 holds version 7 (a gap or a duplicate version)'
+		]);
 		expect(problems.join('\n')).toMatch(/writer: acknowledged command cmd-5 \(version 6\) is not in the log/);
 		expect(problems.join('\n')).not.toMatch(/cmd-[6-9] .*not in the log/);
 	});

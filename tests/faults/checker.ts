@@ -17,8 +17,7 @@ import { stateHash } from '../support/test-server';
 
 /** One step of a client's history, as its RoomStore applied it. */
 export type HistoryEntry =
-	| { kind: 'snapshot'; epoch: string; version: number; hash: string }
-	| { kind: 'event'; v: number; commandId: string };
+	{ kind: 'snapshot'; epoch: string; version: number; hash: string } | { kind: 'event'; v: number; commandId: string };
 
 export interface ClientHistory {
 	name: string;
@@ -88,7 +87,8 @@ export function checkRun(run: RunRecord): string[] {
 	for (let i = 0; i < log.length; i++) {
 		const e = log[i]!;
 		// Only the first misplaced version is worth a line: every later one is misplaced too.
-		if (e.v !== i + 1 && (i === 0 || log[i - 1]!.v === i)) problems.push(`log: position ${i + 1} holds version ${e.v} (a gap or a duplicate version)`);
+		if (e.v !== i + 1 && (i === 0 || log[i - 1]!.v === i))
+			problems.push(`log: position ${i + 1} holds version ${e.v} (a gap or a duplicate version)`);
 		byVersion.set(e.v, e);
 		const known = runs.get(e.commandId);
 		if (!known) runs.set(e.commandId, { from: e.v, to: e.v });
@@ -102,15 +102,21 @@ export function checkRun(run: RunRecord): string[] {
 		for (const ack of client.acked) {
 			acked.add(ack.commandId);
 			const found = runs.get(ack.commandId);
-			if (!found) problems.push(`${client.name}: acknowledged command ${ack.commandId} (version ${ack.version}) is not in the log`);
+			if (!found)
+				problems.push(`${client.name}: acknowledged command ${ack.commandId} (version ${ack.version}) is not in the log`);
 			else if (found.to !== ack.version) {
-				problems.push(`${client.name}: command ${ack.commandId} was acknowledged at version ${ack.version} but the log has it at ${found.from}-${found.to}`);
+				problems.push(
+					`${client.name}: command ${ack.commandId} was acknowledged at version ${ack.version} but the log has it at ${found.from}-${found.to}`
+				);
 			}
 		}
 		for (const refusal of client.refused) {
-			if (runs.has(refusal.commandId)) problems.push(`${client.name}: command ${refusal.commandId} was refused (${refusal.code}) yet is in the log`);
+			if (runs.has(refusal.commandId))
+				problems.push(`${client.name}: command ${refusal.commandId} was refused (${refusal.code}) yet is in the log`);
 			if (!DOMAIN_REFUSALS.has(refusal.code)) {
-				problems.push(`${client.name}: command ${refusal.commandId} was refused (${refusal.code}), which is not a domain rule's answer`);
+				problems.push(
+					`${client.name}: command ${refusal.commandId} was refused (${refusal.code}), which is not a domain rule's answer`
+				);
 			}
 		}
 	}
@@ -144,16 +150,20 @@ function historyProblem(
 		if (entry.kind === 'snapshot') {
 			if (entry.epoch !== epoch) return `${where}: a snapshot of epoch ${entry.epoch}, the room's is ${epoch}`;
 			if (entry.version > head) return `${where}: a snapshot at version ${entry.version}, beyond the log's ${head}`;
-			if (version !== null && entry.version < version) return `${where}: went back from version ${version} to a snapshot at ${entry.version}`;
-			if (hashAt.get(entry.version) !== entry.hash) return `${where}: the snapshot at version ${entry.version} is not the state the log folds to there`;
+			if (version !== null && entry.version < version)
+				return `${where}: went back from version ${version} to a snapshot at ${entry.version}`;
+			if (hashAt.get(entry.version) !== entry.hash)
+				return `${where}: the snapshot at version ${entry.version} is not the state the log folds to there`;
 			version = entry.version;
 			continue;
 		}
 		if (version === null) return `${where}: applied version ${entry.v} before loading any state`;
-		if (entry.v !== version + 1) return `${where}: applied version ${entry.v} right after ${version} (${entry.v <= version ? 'again or out of order' : 'a gap'})`;
+		if (entry.v !== version + 1)
+			return `${where}: applied version ${entry.v} right after ${version} (${entry.v <= version ? 'again or out of order' : 'a gap'})`;
 		const logged = log.get(entry.v);
 		if (!logged) return `${where}: applied version ${entry.v}, which the log does not have`;
-		if (logged.commandId !== entry.commandId) return `${where}: version ${entry.v} came from command ${entry.commandId}, the log has ${logged.commandId}`;
+		if (logged.commandId !== entry.commandId)
+			return `${where}: version ${entry.v} came from command ${entry.commandId}, the log has ${logged.commandId}`;
 		version = entry.v;
 	}
 	if (client.finalHash === null) return null;

@@ -27,62 +27,67 @@ afterEach(async () => {
 });
 
 describe('fault suite: embedded store', () => {
-	it('keeps every promise through repeated kill -9 under load, clients offline and reloading', { timeout: LONG ? 900_000 : 120_000 }, async () => {
-		const seed = faultSeed();
-		const { dir, cleanup } = await tempDir('customer-room-faults-');
-		cleanups.push(cleanup);
-		let server: ServerProcess | null = await startServerProcess(dir, ENV);
-		cleanups.push(async () => {
-			server?.child.kill('SIGKILL');
-			await server?.exited;
-		});
-		const setupVersion = await setUpRoom(server.url, ROOM);
-		const tail = tailRoomLog(dir, ROOM);
-		cleanups.push(() => tail.stop());
+	it(
+		'keeps every promise through repeated kill -9 under load, clients offline and reloading',
+		{ timeout: LONG ? 900_000 : 120_000 },
+		async () => {
+			const seed = faultSeed();
+			const { dir, cleanup } = await tempDir('customer-room-faults-');
+			cleanups.push(cleanup);
+			let server: ServerProcess | null = await startServerProcess(dir, ENV);
+			cleanups.push(async () => {
+				server?.child.kill('SIGKILL');
+				await server?.exited;
+			});
+			const setupVersion = await setUpRoom(server.url, ROOM);
+			const tail = tailRoomLog(dir, ROOM);
+			cleanups.push(() => tail.stop());
 
-		const run = new FaultRun({
-			roomId: ROOM,
-			seed,
-			backends: () => (server ? [server.port] : []),
-			token: (role, name) => (server ? sessionToken(server.url, ROOM, role, name) : Promise.reject(new Error('the server is down'))),
-			spacing: SHAPE.spacing
-		});
-		cleanups.push(() => run.close());
-		onTestFailed(() => {
-			const output = server ? `--- server:\n${server.output().slice(-3000)}` : '(no server running)';
-			console.error([run.summary('embedded store, failed', tail.events().length), output].join('\n'));
-		});
-		await run.start(SHAPE.writers, SHAPE.walls);
+			const run = new FaultRun({
+				roomId: ROOM,
+				seed,
+				backends: () => (server ? [server.port] : []),
+				token: (role, name) =>
+					server ? sessionToken(server.url, ROOM, role, name) : Promise.reject(new Error('the server is down')),
+				spacing: SHAPE.spacing
+			});
+			cleanups.push(() => run.close());
+			onTestFailed(() => {
+				const output = server ? `--- server:\n${server.output().slice(-3000)}` : '(no server running)';
+				console.error([run.summary('embedded store, failed', tail.events().length), output].join('\n'));
+			});
+			await run.start(SHAPE.writers, SHAPE.walls);
 
-		// Clients go offline, reload (and in the long run stall) meanwhile, so faults also overlap.
-		const meanwhile = run.clientFaultsMeanwhile(CLIENT_FAULTS);
-		for (let kill = 0; kill < SHAPE.kills; kill++) {
+			// Clients go offline, reload (and in the long run stall) meanwhile, so faults also overlap.
+			const meanwhile = run.clientFaultsMeanwhile(CLIENT_FAULTS);
+			for (let kill = 0; kill < SHAPE.kills; kill++) {
+				await run.progress(run.gap());
+				const victim = server!;
+				run.note(`kill -9 the server (pid ${victim.child.pid})`);
+				server = null;
+				victim.child.kill('SIGKILL');
+				await victim.exited;
+				server = await startServerProcess(dir, ENV);
+			}
+			await meanwhile.stop();
 			await run.progress(run.gap());
-			const victim = server!;
-			run.note(`kill -9 the server (pid ${victim.child.pid})`);
+			const top = await run.finish();
+
+			const last = server!;
 			server = null;
-			victim.child.kill('SIGKILL');
-			await victim.exited;
-			server = await startServerProcess(dir, ENV);
+			last.child.kill('SIGKILL');
+			await last.exited;
+			await tail.stop();
+			const log = tail.events() as RecordedEvent[];
+			const store = await openFileEventStore({ dataDir: dir, log: { warn: () => {} } });
+			const { epoch, log: kept } = await readLog(store, ROOM).finally(() => store.close());
+
+			console.info(run.summary('embedded store, kill -9, snapshots every 10 events', log.length));
+			expect(tail.problems).toEqual([]);
+			expect(checkRun({ epoch, log, setupVersion, clients: run.histories })).toEqual([]);
+			expect(log.length).toBe(top);
+			// What the store reads after the last kill is the end of what the tail saw written.
+			expect(kept.map((e) => e.commandId)).toEqual(log.slice(log.length - kept.length).map((e) => e.commandId));
 		}
-		await meanwhile.stop();
-		await run.progress(run.gap());
-		const top = await run.finish();
-
-		const last = server!;
-		server = null;
-		last.child.kill('SIGKILL');
-		await last.exited;
-		await tail.stop();
-		const log = tail.events() as RecordedEvent[];
-		const store = await openFileEventStore({ dataDir: dir, log: { warn: () => {} } });
-		const { epoch, log: kept } = await readLog(store, ROOM).finally(() => store.close());
-
-		console.info(run.summary('embedded store, kill -9, snapshots every 10 events', log.length));
-		expect(tail.problems).toEqual([]);
-		expect(checkRun({ epoch, log, setupVersion, clients: run.histories })).toEqual([]);
-		expect(log.length).toBe(top);
-		// What the store reads after the last kill is the end of what the tail saw written.
-		expect(kept.map((e) => e.commandId)).toEqual(log.slice(log.length - kept.length).map((e) => e.commandId));
-	});
+	);
 });

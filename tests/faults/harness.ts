@@ -71,7 +71,8 @@ function nextCommand(rng: Prng, n: number): Command {
 		const refused = quote(`Refused ${n}`, n);
 		return refused.type === 'complaint.quote' ? { ...refused, categoryId: 'no-such-category' } : refused;
 	}
-	if (roll < 0.2) return { type: 'complaint.count', categoryId: 'cant-open', period: `2026-0${1 + rng.int(9)}`, count: rng.int(1000) };
+	if (roll < 0.2)
+		return { type: 'complaint.count', categoryId: 'cant-open', period: `2026-0${1 + rng.int(9)}`, count: rng.int(1000) };
 	if (roll < 0.35) {
 		// Order matters here: assessing to the current maturity is refused (conflict), so a reordering shows.
 		const maturity = rng.pick(['broken', 'reliable', 'differentiating'] as const);
@@ -102,7 +103,9 @@ export class FaultRun {
 	constructor(options: FaultRunOptions) {
 		this.#options = options;
 		this.rng = prng(options.seed);
-		console.info(`fault suite (${options.roomId}, ${LONG ? 'long' : 'short'}): seed ${options.seed}; FAULTS_SEED=${options.seed} replays it`);
+		console.info(
+			`fault suite (${options.roomId}, ${LONG ? 'long' : 'short'}): seed ${options.seed}; FAULTS_SEED=${options.seed} replays it`
+		);
 	}
 
 	/** Adds a client behind its own link; each link starts at another backend, so clients spread out. */
@@ -119,7 +122,12 @@ export class FaultRun {
 	}
 
 	/** A RoomStore client behind `link`, with a new history named `historyName`. */
-	async #open(role: Role, name: string, link: Balancer, historyName: string): Promise<{ client: RoomClient; history: ClientHistory }> {
+	async #open(
+		role: Role,
+		name: string,
+		link: Balancer,
+		historyName: string
+	): Promise<{ client: RoomClient; history: ClientHistory }> {
 		const { history, record } = recordHistory(historyName);
 		this.histories.push(history);
 		const token = await this.#token(role, name);
@@ -231,7 +239,11 @@ export class FaultRun {
 		});
 	}
 
-	async #away(fault: FaultClient, what: string, steps: { leave(): unknown; meanwhile(): Promise<void>; back(): unknown }): Promise<number> {
+	async #away(
+		fault: FaultClient,
+		what: string,
+		steps: { leave(): unknown; meanwhile(): Promise<void>; back(): unknown }
+	): Promise<number> {
 		const { history, client } = fault;
 		const snapshots = () => history.entries.filter((e) => e.kind === 'snapshot').length;
 		const before = snapshots();
@@ -301,7 +313,11 @@ export class FaultRun {
 
 	/** Every client's version, connection and outbox, for timeout messages. */
 	describeClients(): string {
-		return this.clients.map((c) => `${c.name}@${c.client.store.state?.version ?? '-'}/${c.client.store.connection}/out${c.client.store.outbox.length}`).join(', ');
+		return this.clients
+			.map(
+				(c) => `${c.name}@${c.client.store.state?.version ?? '-'}/${c.client.store.connection}/out${c.client.store.outbox.length}`
+			)
+			.join(', ');
 	}
 
 	/**
@@ -314,7 +330,10 @@ export class FaultRun {
 		await Promise.all(this.#loops);
 		const top = this.top;
 		await waitUntil(
-			() => this.clients.every(({ client }) => client.store.connection === 'live' && client.store.version === top && client.store.outbox.length === 0),
+			() =>
+				this.clients.every(
+					({ client }) => client.store.connection === 'live' && client.store.version === top && client.store.outbox.length === 0
+				),
 			`every client at version ${top} (${this.describeClients()})`,
 			timeoutMs
 		);
@@ -359,7 +378,11 @@ export async function readLog(store: EventStore, roomId: string): Promise<{ epoc
  * can read while servers write), so snapshots may compact the log behind it. Read errors (the store is
  * down) are retried on the next poll.
  */
-export function followLog(store: EventStore, roomId: string, intervalMs = 100): { events(): RecordedEvent[]; problems: string[]; stop(): Promise<void> } {
+export function followLog(
+	store: EventStore,
+	roomId: string,
+	intervalMs = 100
+): { events(): RecordedEvent[]; problems: string[]; stop(): Promise<void> } {
 	const events: RecordedEvent[] = [];
 	const problems: string[] = [];
 	const poll = async () => {

@@ -26,7 +26,13 @@ describe('a reconnection the server refuses for now', () => {
 		await setUpRoom(server.url, ROOM, await access.grantDirectly(ROOM, 'facilitator', 'Setup'));
 		const port = server.port;
 		link = await startBalancer(() => [port]);
-		wall = roomClient(`http://127.0.0.1:${link.port}`, ROOM, await access.grantDirectly(ROOM, 'viewer', 'Lobby TV'), 'Lobby TV', 'screen');
+		wall = roomClient(
+			`http://127.0.0.1:${link.port}`,
+			ROOM,
+			await access.grantDirectly(ROOM, 'viewer', 'Lobby TV'),
+			'Lobby TV',
+			'screen'
+		);
 		await waitUntil(() => wall!.store.connection === 'live', 'the wall to join');
 		const writer = await server.client('Writer', { [ROOM]: 'facilitator' });
 		expect(await join(writer, ROOM)).toMatchObject({ ok: true });

@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult, RoomEventsMessage } from '../../src/lib/protocol';
 import { StoreUnavailableError, type EventStore } from '../../server/store/port';
 import { roomClient, waitUntil, type RoomClient } from '../support/room-clients';
-import { commandId, createRoom, join, quote, send, startTestServer, type TestServer, type TestSocket } from '../support/test-server';
+import {
+	commandId,
+	createRoom,
+	join,
+	quote,
+	send,
+	startTestServer,
+	type TestServer,
+	type TestSocket
+} from '../support/test-server';
 
 /** Store faults a test turns on: the next reads fail, or appends are written and then reported as failed. */
 interface Faults {
@@ -88,11 +97,13 @@ describe('acknowledgements', () => {
 				{ length: 8 },
 				(_, n) =>
 					new Promise<{ result: CommandResult; heardFirst: boolean }>((resolve) => {
-						socket.timeout(10_000).emit('command', { roomId: 'r1', commandId: commandId(), command: quote(`Batch ${n}`, n) }, (err, result) => {
-							if (err) throw err;
-							seen.push(`ack ${result.ok ? result.version : result.code}`);
-							resolve({ result, heardFirst: result.ok && heard.has(result.version) });
-						});
+						socket
+							.timeout(10_000)
+							.emit('command', { roomId: 'r1', commandId: commandId(), command: quote(`Batch ${n}`, n) }, (err, result) => {
+								if (err) throw err;
+								seen.push(`ack ${result.ok ? result.version : result.code}`);
+								resolve({ result, heardFirst: result.ok && heard.has(result.version) });
+							});
 					})
 			)
 		);
@@ -100,7 +111,10 @@ describe('acknowledgements', () => {
 		// Several commands were decided together (one broadcast for more than one of them) ...
 		expect(seen.some((line) => line.startsWith('events ') && line.includes(','))).toBe(true);
 		// ... and no sender heard of its version before the events that carry it.
-		expect(acks.filter((a) => !a.heardFirst).map((a) => a.result), seen.join('; ')).toEqual([]);
+		expect(
+			acks.filter((a) => !a.heardFirst).map((a) => a.result),
+			seen.join('; ')
+		).toEqual([]);
 	});
 });
 
@@ -123,7 +137,9 @@ describe('refusals say what is true', () => {
 
 	it('a rate-limited command is said not to be applied, and what to do: wait, then resend with the same commandId', async () => {
 		const socket = await roomWith('r3');
-		const answers = await Promise.all(Array.from({ length: RATE_LIMIT + 2 }, (_, n) => send(socket, 'r3', quote(`Flood ${n}`, n))));
+		const answers = await Promise.all(
+			Array.from({ length: RATE_LIMIT + 2 }, (_, n) => send(socket, 'r3', quote(`Flood ${n}`, n)))
+		);
 		const limited = answers.find((a) => !a.ok && a.code === 'rate_limited');
 		expect(limited).toBeDefined();
 		const message = limited && !limited.ok ? limited.message : '';
@@ -199,7 +215,7 @@ describe('a failed join', () => {
 			const own = await client.store.send(quote('Sent while catching up', 1));
 			expect(own.ok).toBe(true);
 			const other = await send(writer, 'multi', quote('From the writer', 2));
-			await waitUntil(() => other.ok && client.store.version >= other.version, 'the writer\'s command to reach the store');
+			await waitUntil(() => other.ok && client.store.version >= other.version, "the writer's command to reach the store");
 			expect(client.store.outbox).toEqual([]);
 		} finally {
 			client.close();

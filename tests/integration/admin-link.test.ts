@@ -17,7 +17,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 /** Runs the admin command as an operator would; answers its exit code and output. */
 async function admin(env: Record<string, string>, ...args: string[]) {
 	try {
-		const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], { cwd: root, env: { ...process.env, ...env } });
+		const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'server/admin.ts', ...args], {
+			cwd: root,
+			env: { ...process.env, ...env }
+		});
 		return { code: 0, stdout, stderr };
 	} catch (error) {
 		const failed = error as { code: number; stdout: string; stderr: string };

@@ -16,13 +16,7 @@ import { ErrorCode, type CommandResult, type HelloMessage, type JoinResult } fro
 import { PAIRING_TTL_MS, type Role } from '../../server/access/access-service';
 import { startClockedServer, type ClockedServer } from '../support/clocked-server';
 import { PRECONDITIONS, exampleFor, roomHash, seedRoom, seedRooms } from '../support/seed-room';
-import {
-	commandId,
-	nextEvents,
-	startTestServer,
-	type TestServer,
-	type TestSocket
-} from '../support/test-server';
+import { commandId, nextEvents, startTestServer, type TestServer, type TestSocket } from '../support/test-server';
 
 // ---------------------------------------------------------------------------------------------
 // The specification: what each role may send.
@@ -32,13 +26,29 @@ const ROLES: readonly Role[] = ['facilitator', 'contributor', 'viewer'];
 
 /** Content and fix-team work: what a contributor may send (DESIGN.md section 7). Everything else is a facilitator's. */
 const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
-	'stage.add', 'stage.update', 'stage.move',
-	'touchpoint.add', 'touchpoint.update', 'touchpoint.assess',
-	'artifact.add', 'artifact.update', 'artifact.remove',
-	'complaint.define', 'complaint.update', 'complaint.count', 'complaint.quote',
-	'kpi.define', 'kpi.update', 'kpi.record',
-	'survey.define', 'survey.update', 'survey.record', 'survey.quote',
-	'team.update', 'team.setStatus', 'team.post',
+	'stage.add',
+	'stage.update',
+	'stage.move',
+	'touchpoint.add',
+	'touchpoint.update',
+	'touchpoint.assess',
+	'artifact.add',
+	'artifact.update',
+	'artifact.remove',
+	'complaint.define',
+	'complaint.update',
+	'complaint.count',
+	'complaint.quote',
+	'kpi.define',
+	'kpi.update',
+	'kpi.record',
+	'survey.define',
+	'survey.update',
+	'survey.record',
+	'survey.quote',
+	'team.update',
+	'team.setStatus',
+	'team.post',
 	'import.apply'
 ]);
 
@@ -129,13 +139,17 @@ async function http(
 
 const cookieToken = (setCookie: string | null) => /cr_session=([^;]+)/.exec(setCookie ?? '')?.[1] ?? '';
 
-
 beforeAll(async () => {
 	server = await startTestServer();
 	const allowedTypes = (role: Role) => COMMAND_TYPES.filter((t) => overSocket(role, t) && t !== 'room.create');
 
 	// Every room the seeding facilitator builds, and the grants of the sockets under test.
-	const seeded = [DEN, TV_ROOM, SIGNOUT_ROOM, ...(['facilitator', 'contributor'] as const).flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))];
+	const seeded = [
+		DEN,
+		TV_ROOM,
+		SIGNOUT_ROOM,
+		...(['facilitator', 'contributor'] as const).flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))
+	];
 	const seeder = await server.client('Seeder', Object.fromEntries(seeded.map((r) => [r, 'facilitator' as Role])));
 	await seedRooms(seeder, [
 		{ roomId: DEN },
@@ -182,12 +196,22 @@ beforeAll(async () => {
 	const fran = await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Fran');
 	const started = await http(`${server.url}/api/pair/start`, 'POST', undefined);
 	const tvToken = cookieToken(started.setCookie);
-	const claimed = await http(`${server.url}/api/rooms/${TV_ROOM}/displays`, 'POST', { code: started.body.code, name: 'Lobby TV' }, fran);
+	const claimed = await http(
+		`${server.url}/api/rooms/${TV_ROOM}/displays`,
+		'POST',
+		{ code: started.body.code, name: 'Lobby TV' },
+		fran
+	);
 	if (claimed.status !== 200) throw new Error(`pairing answered ${claimed.status}: ${JSON.stringify(claimed.body)}`);
 	tv.displayId = String(claimed.body.displayId);
 	// The code is single use.
 	const beforeSecond = await roomHash(server.app.engine.state, TV_ROOM);
-	const second = await http(`${server.url}/api/rooms/${TV_ROOM}/displays`, 'POST', { code: started.body.code, name: 'Copy TV' }, fran);
+	const second = await http(
+		`${server.url}/api/rooms/${TV_ROOM}/displays`,
+		'POST',
+		{ code: started.body.code, name: 'Copy TV' },
+		fran
+	);
 	tv.secondClaim = second;
 	tv.hashAroundSecondClaim = [beforeSecond, await roomHash(server.app.engine.state, TV_ROOM)];
 
@@ -248,7 +272,8 @@ describe('the specification table', () => {
 	it('covers every command type, and mayIssue agrees with it for every role', () => {
 		expect(COMMAND_TYPES.length).toBeGreaterThan(40);
 		for (const type of CONTRIBUTOR_MAY) expect(COMMAND_TYPES).toContain(type);
-		for (const type of COMMAND_TYPES) for (const role of ROLES) expect([type, role, mayIssue(role, type)]).toEqual([type, role, specified(role, type)]);
+		for (const type of COMMAND_TYPES)
+			for (const role of ROLES) expect([type, role, mayIssue(role, type)]).toEqual([type, role, specified(role, type)]);
 	});
 
 	it('keeps the writes the issue names away from contributors and viewers', () => {
@@ -379,7 +404,10 @@ describe('revoked and expired access', () => {
 	it('ending everyone’s access from a link: only its room’s facilitator may; the sessions made with it lose their rights', async () => {
 		const fran = await server.access.grantDirectly(SIGNOUT_ROOM, 'facilitator', 'Fran');
 		const made = await http(`${server.url}/api/rooms/${SIGNOUT_ROOM}/invites`, 'POST', { role: 'contributor' }, fran);
-		const joined = await http(`${server.url}/api/join`, 'POST', { token: String(made.body.link).split('#')[1], name: 'Joined by link' });
+		const joined = await http(`${server.url}/api/join`, 'POST', {
+			token: String(made.body.link).split('#')[1],
+			name: 'Joined by link'
+		});
 		const token = cookieToken(joined.setCookie);
 		const { socket } = await connectWith(server.url, { token });
 		expect(await joinRoom(socket, SIGNOUT_ROOM)).toMatchObject({ ok: true, role: 'contributor' });
@@ -387,7 +415,9 @@ describe('revoked and expired access', () => {
 		const path = `${server.url}/api/rooms/${SIGNOUT_ROOM}/invites/contributor/sessions`;
 		expect((await http(path, 'DELETE', undefined, token)).status).toBe(403);
 		expect((await http(path, 'DELETE', undefined)).status).toBe(401);
-		expect((await http(path, 'DELETE', undefined, await server.access.grantDirectly(DEN, 'facilitator', 'Other room'))).status).toBe(401);
+		expect(
+			(await http(path, 'DELETE', undefined, await server.access.grantDirectly(DEN, 'facilitator', 'Other room'))).status
+		).toBe(401);
 		expect(await server.access.roleIn(await server.access.session(token), SIGNOUT_ROOM)).toBe('contributor');
 
 		expect(await http(path, 'DELETE', undefined, fran)).toMatchObject({ status: 200, body: { ended: 1 } });
@@ -404,7 +434,7 @@ describe('revoked and expired access', () => {
 });
 
 describe('HTTP endpoints beside the socket', () => {
-	it('a room\'s storage use: any member of the room may read it; a stranger, another room\'s facilitator or nobody may not', async () => {
+	it("a room's storage use: any member of the room may read it; a stranger, another room's facilitator or nobody may not", async () => {
 		const path = `${server.url}/api/rooms/${DEN}/storage`;
 		for (const role of ROLES) {
 			const answer = await http(path, 'GET', undefined, await server.access.grantDirectly(DEN, role, `Storage ${role}`));
@@ -413,7 +443,9 @@ describe('HTTP endpoints beside the socket', () => {
 		}
 		expect((await http(path, 'GET', undefined)).status).toBe(401);
 		// A session without this room is refused as the other curation endpoints refuse it.
-		expect((await http(path, 'GET', undefined, await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Other room'))).status).toBe(403);
+		expect(
+			(await http(path, 'GET', undefined, await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Other room'))).status
+		).toBe(403);
 	});
 
 	it('renaming: a person renames only their own session; without one it is refused and nothing is recorded', async () => {
@@ -437,7 +469,9 @@ describe('a resent commandId', () => {
 		const vera = await server.client('Vera again', { [TV_ROOM]: 'viewer' });
 		for (const s of [fran, vera]) expect(await joinRoom(s, TV_ROOM)).toMatchObject({ ok: true });
 		const id = commandId();
-		expect(await sendTo(fran, TV_ROOM, { type: 'room.configure', patch: { name: 'Renamed by Fran' } }, id)).toMatchObject({ ok: true });
+		expect(await sendTo(fran, TV_ROOM, { type: 'room.configure', patch: { name: 'Renamed by Fran' } }, id)).toMatchObject({
+			ok: true
+		});
 		const before = await roomHash(server.app.engine.state, TV_ROOM);
 		const result = await sendTo(vera, TV_ROOM, { type: 'win.retract', winId: 'win-1' }, id);
 		expect(await roomHash(server.app.engine.state, TV_ROOM)).toBe(before);

@@ -51,7 +51,10 @@ function malformed(r: Prng, i: number): unknown {
 		() => ({ roomId: 'fuzz', since: { version: -1, epoch: 'x' } }),
 		() => Buffer.from([0xde, 0xad, 0xbe, 0xef]),
 		() => ({ ...validQuote, command: Buffer.alloc(64) }),
-		() => ({ ...validQuote, command: { ...validQuote.command, verbatim: { ...(validQuote.command as { verbatim: object }).verbatim, text: '' } } })
+		() => ({
+			...validQuote,
+			command: { ...validQuote.command, verbatim: { ...(validQuote.command as { verbatim: object }).verbatim, text: '' } }
+		})
 	];
 	return r.pick(cases)();
 }

@@ -101,8 +101,26 @@ beforeAll(async () => {
 	big = Buffer.concat([pdf('recording'), randomBytes(3 * 1_048_576)]);
 	ids.big = (await casey.upload(big)).body.blobId as string;
 	const artifact = (artifactId: string, blobId: string, sensitive: boolean) =>
-		({ type: 'artifact.add', artifactId, stageId: 'apply', touchpointId: null, kind: 'document', title: artifactId, caption: '', blobId, url: null, transcript: '', currentAsOf: null, sensitive, replacedBy: null }) as const;
-	for (const command of [artifact('letter', ids.artifact, false), artifact('private-letter', ids.sensitive, true), artifact('big', ids.big, false)]) {
+		({
+			type: 'artifact.add',
+			artifactId,
+			stageId: 'apply',
+			touchpointId: null,
+			kind: 'document',
+			title: artifactId,
+			caption: '',
+			blobId,
+			url: null,
+			transcript: '',
+			currentAsOf: null,
+			sensitive,
+			replacedBy: null
+		}) as const;
+	for (const command of [
+		artifact('letter', ids.artifact, false),
+		artifact('private-letter', ids.sensitive, true),
+		artifact('big', ids.big, false)
+	]) {
 		const result = await send(owner, A, command);
 		if (!result.ok) throw new Error(result.message);
 	}
@@ -116,7 +134,8 @@ afterAll(async () => {
 	await server?.close();
 });
 
-const fetchAs = (token: string | null, id: string, extra: Record<string, string> = {}) => curateHttp(server.url, A, token).blob(id, extra);
+const fetchAs = (token: string | null, id: string, extra: Record<string, string> = {}) =>
+	curateHttp(server.url, A, token).blob(id, extra);
 
 describe('who gets a stored file', () => {
 	it('answers a signed-out browser and an unpaired TV with 401, and sends no bytes', async () => {
@@ -184,7 +203,10 @@ describe('imports read only files uploaded to their own room', () => {
 		expect(Object.keys((await server.app.engine.state(B))!.imports)).toEqual([]);
 		// The same file uploaded to B is B's to import.
 		const fromB = curateHttp(server.url, B, tokens.contributorB);
-		const own = await fromB.upload(Buffer.from('date,issue,email\n2026-10-01,Late card,ann@example.com\n2026-10-02,Lost card,bob@example.com\n'), 'import');
+		const own = await fromB.upload(
+			Buffer.from('date,issue,email\n2026-10-01,Late card,ann@example.com\n2026-10-02,Lost card,bob@example.com\n'),
+			'import'
+		);
 		expect(own.body.blobId).toBe(ids.importFile);
 		expect((await fromB.inspect(ids.importFile)).status).toBe(200);
 	});

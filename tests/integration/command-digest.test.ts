@@ -21,15 +21,30 @@ describe('a commandId reused for a different command, over a socket', () => {
 	it('is answered conflict and not applied; a resend of the first command is still a duplicate', async () => {
 		const socket = await server.client('Fay');
 		await createRoom(socket, 'r1');
-		const first = await send(socket, 'r1', { type: 'stage.add', stageId: 'pay', name: 'Pay', customerGoal: 'I want to pay easily' }, 'reused-1');
+		const first = await send(
+			socket,
+			'r1',
+			{ type: 'stage.add', stageId: 'pay', name: 'Pay', customerGoal: 'I want to pay easily' },
+			'reused-1'
+		);
 		expect(first).toMatchObject({ ok: true, duplicate: false });
 		const version = first.ok ? first.version : 0;
 
-		const other = await send(socket, 'r1', { type: 'stage.add', stageId: 'use', name: 'Use', customerGoal: 'I want it to work' }, 'reused-1');
+		const other = await send(
+			socket,
+			'r1',
+			{ type: 'stage.add', stageId: 'use', name: 'Use', customerGoal: 'I want it to work' },
+			'reused-1'
+		);
 		expect(other).toMatchObject({ ok: false, code: 'conflict' });
 		expect(!other.ok && other.message).toMatch(/already used for a different command.*not applied.*new commandId/);
 
-		const resend = await send(socket, 'r1', { type: 'stage.add', stageId: 'pay', name: 'Pay', customerGoal: 'I want to pay easily' }, 'reused-1');
+		const resend = await send(
+			socket,
+			'r1',
+			{ type: 'stage.add', stageId: 'pay', name: 'Pay', customerGoal: 'I want to pay easily' },
+			'reused-1'
+		);
 		expect(resend).toEqual({ ok: true, version, duplicate: true });
 
 		const joined = await join(socket, 'r1');

@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evolve, projectState, type Command, type RecordedEvent, type RoomState } from '../../src/lib/domain';
 import type { JoinResult, RoomEventsMessage } from '../../src/lib/protocol';
 import { BLOB_ID, command } from '../support/factories';
-import { commandId, createRoom, join, send, startTestServer, stateHash, type TestServer, type TestSocket } from '../support/test-server';
+import {
+	commandId,
+	createRoom,
+	join,
+	send,
+	startTestServer,
+	stateHash,
+	type TestServer,
+	type TestSocket
+} from '../support/test-server';
 
 const ROOM = 'corr';
 /** Text that only a facilitator's connection may ever carry. */
@@ -149,7 +158,11 @@ async function run(command: Command): Promise<number> {
 
 /** Imports go through the Curate page, never a socket: applied here through the engine, as the server does. */
 async function runImport(importId: string, basedOn: number): Promise<number> {
-	const result = await server.app.engine.execute(ROOM, commandId(), importCommand(importId, basedOn), { id: 'curator', name: 'Curator', role: 'facilitator' });
+	const result = await server.app.engine.execute(ROOM, commandId(), importCommand(importId, basedOn), {
+		id: 'curator',
+		name: 'Curator',
+		role: 'facilitator'
+	});
 	if (!result.ok) throw new Error(`import.apply: ${result.message}`);
 	return result.version;
 }
@@ -160,7 +173,11 @@ async function serverState(): Promise<RoomState> {
 	return state;
 }
 
-async function http(path: string, body: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown>; setCookie: string | null }> {
+async function http(
+	path: string,
+	body: unknown,
+	token?: string
+): Promise<{ status: number; body: Record<string, unknown>; setCookie: string | null }> {
 	const res = await fetch(`${server.url}${path}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', ...(token ? { cookie: `cr_session=${token}` } : {}) },
@@ -174,7 +191,14 @@ beforeAll(async () => {
 	facilitator = await server.client('Fran', { [ROOM]: 'facilitator' });
 	await createRoom(facilitator, ROOM);
 	await run({ type: 'complaint.quote', categoryId: 'cant-open', verbatim: verbatim('q-1', SECRET.verbatim) });
-	await run({ type: 'survey.define', surveyId: 'nps', kind: 'nps', stageId: 'apply', touchpointId: null, question: 'Would you recommend us?' });
+	await run({
+		type: 'survey.define',
+		surveyId: 'nps',
+		kind: 'nps',
+		stageId: 'apply',
+		touchpointId: null,
+		question: 'Would you recommend us?'
+	});
 	await run({ type: 'survey.quote', surveyId: 'nps', verbatim: verbatim('sq-1', SECRET.surveyVerbatim) });
 	await run(artifact('call-open', 'A call about the form', false, SECRET.transcript));
 	await run(artifact('letter', SECRET.sensitive, true, SECRET.transcript));
@@ -185,10 +209,19 @@ beforeAll(async () => {
 	const fran = await server.access.grantDirectly(ROOM, 'facilitator', 'Fran');
 	const started = await http('/api/pair/start', undefined);
 	tvToken = /cr_session=([^;]+)/.exec(started.setCookie ?? '')?.[1] ?? '';
-	const claimed = await http(`/api/rooms/${ROOM}/displays`, { code: started.body.code, name: 'Lobby TV', mode: 'corridor' }, fran);
+	const claimed = await http(
+		`/api/rooms/${ROOM}/displays`,
+		{ code: started.body.code, name: 'Lobby TV', mode: 'corridor' },
+		fran
+	);
 	if (claimed.status !== 200) throw new Error(`pairing answered ${claimed.status}: ${JSON.stringify(claimed.body)}`);
 	displayId = String(claimed.body.displayId);
-	tvSocket = connect(server.url, { transports: ['websocket'], auth: { token: tvToken, kind: 'screen' }, forceNew: true, reconnection: false });
+	tvSocket = connect(server.url, {
+		transports: ['websocket'],
+		auth: { token: tvToken, kind: 'screen' },
+		forceNew: true,
+		reconnection: false
+	});
 	await new Promise<void>((resolve, reject) => {
 		tvSocket.once('connect', () => resolve());
 		tvSocket.once('connect_error', reject);
@@ -226,7 +259,11 @@ describe('a TV paired as a corridor display', () => {
 	it('is sent live changes without what it may not show, and its copy stays contiguous and equal to the projection', async () => {
 		await run({ type: 'complaint.quote', categoryId: 'cant-open', verbatim: verbatim('q-2', SECRET.liveVerbatim) });
 		await run(artifact('memo', SECRET.liveSensitive, true, SECRET.liveTranscript));
-		await run({ type: 'artifact.update', artifactId: 'call-open', patch: { transcript: SECRET.liveTranscript, title: 'The form call' } });
+		await run({
+			type: 'artifact.update',
+			artifactId: 'call-open',
+			patch: { transcript: SECRET.liveTranscript, title: 'The form call' }
+		});
 		await run({ type: 'call.play', artifactId: 'memo', positionSec: 0 });
 		await run({ type: 'call.play', artifactId: 'call-open', positionSec: 3 });
 		await run({ type: 'spotlight.set', target: { kind: 'artifact', id: 'memo' } });
@@ -273,7 +310,12 @@ describe('a corridor TV that was away', () => {
 		const since = { version: state.version, epoch: mirrors.tv.epoch };
 		tvSocket.disconnect();
 		await run({ type: 'display.update', displayId, patch: { mode: 'room' } });
-		tvSocket = connect(server.url, { transports: ['websocket'], auth: { token: tvToken, kind: 'screen' }, forceNew: true, reconnection: false });
+		tvSocket = connect(server.url, {
+			transports: ['websocket'],
+			auth: { token: tvToken, kind: 'screen' },
+			forceNew: true,
+			reconnection: false
+		});
 		await new Promise<void>((resolve, reject) => {
 			tvSocket.once('connect', () => resolve());
 			tvSocket.once('connect_error', reject);
@@ -291,7 +333,9 @@ describe('a corridor TV that was away', () => {
 describe('exports', () => {
 	it('a corridor TV that asks for the CSV exports gets them without verbatims or sensitive artifacts', async () => {
 		const read = async (kind: string, token: string) => {
-			const res = await fetch(`${server.url}/api/rooms/${ROOM}/export/${kind}.csv`, { headers: { cookie: `cr_session=${token}` } });
+			const res = await fetch(`${server.url}/api/rooms/${ROOM}/export/${kind}.csv`, {
+				headers: { cookie: `cr_session=${token}` }
+			});
 			expect(res.status).toBe(200);
 			return res.text();
 		};

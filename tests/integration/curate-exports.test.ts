@@ -23,7 +23,9 @@ beforeAll(async () => {
 	facilitatorToken = await server.access.grantDirectly(DEMO_ROOM_ID, 'facilitator', 'Dana');
 	const http = curateHttp(server.url, DEMO_ROOM_ID, facilitatorToken);
 	// Give the room an uploaded picture and an import, so the backup has files to carry.
-	const png = await sharp({ create: { width: 320, height: 200, channels: 3, background: '#2255aa' } }).png().toBuffer();
+	const png = await sharp({ create: { width: 320, height: 200, channels: 3, background: '#2255aa' } })
+		.png()
+		.toBuffer();
 	const picture = await http.upload(png);
 	const socket = await server.client('Dana', { [DEMO_ROOM_ID]: 'facilitator' });
 	await join(socket, DEMO_ROOM_ID);
@@ -46,7 +48,10 @@ beforeAll(async () => {
 		file: { name: 'letter.png', mime: 'image/png', size: png.length, thumbBlobId: picture.body.thumbBlobId as string }
 	});
 	expect(added.ok).toBe(true);
-	const csv = await http.upload(Buffer.from('date,issue,text\n2025-03-02,=HYPERLINK("http://evil"),@SUM(A1)\n2025-03-03,Fees,-2+3\n'), 'import');
+	const csv = await http.upload(
+		Buffer.from('date,issue,text\n2025-03-02,=HYPERLINK("http://evil"),@SUM(A1)\n2025-03-03,Fees,-2+3\n'),
+		'import'
+	);
 	const imported = await http.runImport({
 		blobId: csv.body.blobId as string,
 		fileName: 'march.csv',
@@ -63,7 +68,11 @@ describe('backup and restore', () => {
 		const backup = await http.get('/export/backup.json');
 		expect(backup.status).toBe(200);
 		expect(backup.headers.get('content-disposition')).toMatch(/attachment; filename="demo-backup-\d{4}-\d{2}-\d{2}\.json"/);
-		const parsed = JSON.parse(backup.text) as { state: RoomState; room: { epoch: string; version: number }; blobs: Record<string, unknown> };
+		const parsed = JSON.parse(backup.text) as {
+			state: RoomState;
+			room: { epoch: string; version: number };
+			blobs: Record<string, unknown>;
+		};
 		const original = (await server.app.engine.state(DEMO_ROOM_ID))!;
 		expect(parsed.room.version).toBe(original.version);
 		// The picture, its thumbnail, the import's file and its row keys.
@@ -88,7 +97,12 @@ describe('backup and restore', () => {
 		expect(thumb.headers.get('content-type')).toBe('image/jpeg');
 		// And an import into the copy still knows which rows were counted before.
 		const record = Object.values(copy.imports)[0]!;
-		const again = await copyHttp.runImport({ blobId: record.blobId, fileName: 'march.csv', mapping: copy.importMappings.complaints!, dryRun: true });
+		const again = await copyHttp.runImport({
+			blobId: record.blobId,
+			fileName: 'march.csv',
+			mapping: copy.importMappings.complaints!,
+			dryRun: true
+		});
 		expect(again.done.summary).toMatchObject({ added: 0, duplicates: 2 });
 	});
 
@@ -128,11 +142,18 @@ describe('CSV exports', () => {
 			expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
 			expect(res.text.split('\r\n').length, kind).toBeGreaterThan(1);
 		}
-		const stages = (await http.get('/export/stages.csv')).text.replace(/^\uFEFF/, '').trim().split('\r\n');
+		const stages = (await http.get('/export/stages.csv')).text
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n');
 		expect(stages.length - 1).toBe(state.stageOrder.length);
 
 		// Every month's complaint count is in the export, and the totals agree.
-		const complaints = (await http.get('/export/complaints.csv')).text.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1);
+		const complaints = (await http.get('/export/complaints.csv')).text
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n')
+			.slice(1);
 		const exportedTotal = complaints.filter((l) => /,all,\d+$/.test(l)).reduce((n, l) => n + Number(l.split(',').at(-1)), 0);
 		const roomTotal = Object.values(state.complaints).reduce((n, c) => n + Object.values(c.counts).reduce((a, b) => a + b, 0), 0);
 		expect(exportedTotal).toBe(roomTotal);

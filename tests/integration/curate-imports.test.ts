@@ -22,9 +22,12 @@ async function room(role: 'facilitator' | 'contributor' | 'viewer' = 'contributo
 	const owner = await server.client('Owner', { [roomId]: 'facilitator' });
 	const steps: Command[] = [
 		{ type: 'room.create', name: `Room ${roomId}`, organisation: 'Test Bank' },
-		...['fraud', 'credit', 'debt', 'accounts', 'cards', 'other'].map(
-			(id): Command => ({ type: 'stage.add', stageId: id, name: id[0]!.toUpperCase() + id.slice(1), customerGoal: '' })
-		),
+		...['fraud', 'credit', 'debt', 'accounts', 'cards', 'other'].map((id): Command => ({
+			type: 'stage.add',
+			stageId: id,
+			name: id[0]!.toUpperCase() + id.slice(1),
+			customerGoal: ''
+		})),
 		...extra
 	];
 	for (const command of steps) {
@@ -54,8 +57,7 @@ function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
 			if (ch === '"' && text[i + 1] === '"') {
 				field += '"';
 				i++;
-			}
-			else if (ch === '"') quoted = false;
+			} else if (ch === '"') quoted = false;
 			else {
 				if (ch === '\n') line++;
 				field += ch;
@@ -64,8 +66,7 @@ function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
 		else if (ch === ',') {
 			cells.push(field);
 			field = '';
-		}
-		else if (ch === '\n' || ch === '\r') {
+		} else if (ch === '\n' || ch === '\r') {
 			if (ch === '\r' && text[i + 1] === '\n') i++;
 			cells.push(field);
 			if (cells.length > 1 || cells[0] !== '') records.push({ line: start, cells });
@@ -143,7 +144,8 @@ let CFPB_TEXT = '';
 let CFPB_HEADER: string[] = [];
 
 beforeAll(async () => {
-	if (!existsSync(CFPB)) throw new Error(`The CFPB sample is missing at ${CFPB}: the shared data folder must sit beside the project.`);
+	if (!existsSync(CFPB))
+		throw new Error(`The CFPB sample is missing at ${CFPB}: the shared data folder must sit beside the project.`);
 	CFPB_TEXT = readFileSync(CFPB, 'utf8');
 	CFPB_HEADER = parseCsv(CFPB_TEXT.slice(0, CFPB_TEXT.indexOf('\n') + 1))[0]!.cells;
 	server = await startTestServer();
@@ -175,7 +177,9 @@ describe('complaints from the CFPB sample', () => {
 		expect(first.done).toMatchObject({ ok: true, applied: true });
 		const after = await state();
 		expect(sorted(roomCount(after))).toEqual(sorted(independentCount(CFPB_TEXT, true)));
-		expect(Object.values(after.imports)).toEqual([expect.objectContaining({ kind: 'complaints', rows: 999, added: 999, fileName: 'cfpb.csv' })]);
+		expect(Object.values(after.imports)).toEqual([
+			expect.objectContaining({ kind: 'complaints', rows: 999, added: 999, fileName: 'cfpb.csv' })
+		]);
 		// The customers' words come along: the newest narratives of a category, never more than ten of them.
 		const withWords = Object.values(after.complaints).filter((c) => c.verbatims.length > 0);
 		expect(withWords.length).toBeGreaterThan(5);
@@ -212,19 +216,32 @@ describe('complaints from the CFPB sample', () => {
 		const blobId = (await http.upload(Buffer.from(text), 'import')).body.blobId as string;
 		const result = await http.runImport({ blobId, fileName: 'broken.csv', mapping: cfpbMapping(CFPB_HEADER), dryRun: false });
 		expect(result.done).toMatchObject({ ok: true, applied: true });
-		const summary = result.done.summary as { rows: number; added: number; errors: number; errorList: Array<{ line: number; reason: string }> };
+		const summary = result.done.summary as {
+			rows: number;
+			added: number;
+			errors: number;
+			errorList: Array<{ line: number; reason: string }>;
+		};
 		expect(summary).toMatchObject({ rows: 999, added: 996, errors: 3 });
 		expect(summary.errorList.map((e) => e.line)).toEqual([bad1.line, bad2.line, bad3.line].sort((a, b) => a - b));
 		const reasons = Object.fromEntries(summary.errorList.map((e) => [e.line, e.reason]));
 		expect(reasons[bad1.line]).toMatch(/"Date received" "2019-13-45" is not a date/);
 		expect(reasons[bad2.line]).toMatch(/has no category \("Issue" is empty\)/);
 		expect(reasons[bad3.line]).toMatch(/has 5 fields where the header has 18/);
-		const total = Object.values((await state()).complaints).reduce((n, c) => n + Object.values(c.counts).reduce((a, b) => a + b, 0), 0);
+		const total = Object.values((await state()).complaints).reduce(
+			(n, c) => n + Object.values(c.counts).reduce((a, b) => a + b, 0),
+			0
+		);
 		expect(total).toBe(996);
 
 		// Once the rows are fixed, a re-import adds exactly the three that were missing.
 		const fixedId = (await http.upload(Buffer.from(CFPB_TEXT), 'import')).body.blobId as string;
-		const fixed = await http.runImport({ blobId: fixedId, fileName: 'fixed.csv', mapping: cfpbMapping(CFPB_HEADER), dryRun: false });
+		const fixed = await http.runImport({
+			blobId: fixedId,
+			fileName: 'fixed.csv',
+			mapping: cfpbMapping(CFPB_HEADER),
+			dryRun: false
+		});
 		expect(fixed.done.summary).toMatchObject({ added: 3, duplicates: 996 });
 		expect(sorted(roomCount(await state()))).toEqual(sorted(independentCount(CFPB_TEXT, true)));
 	});
@@ -259,11 +276,15 @@ describe('complaints from the CFPB sample', () => {
 		const blobId = (await http.upload(Buffer.from(CFPB_TEXT), 'import')).body.blobId as string;
 		await http.runImport({ blobId, mapping, dryRun: false });
 		// Next month's export: the same complaints with their status changed, plus one new complaint.
-		const edited = CFPB_TEXT.replaceAll('Closed with explanation', 'Closed with relief') + '2020-04-01,Debt collection,,Written notification about debt,,,,,NY,10001,,,Web,2020-04-01,In progress,Yes,N/A,9999999\n';
+		const edited =
+			CFPB_TEXT.replaceAll('Closed with explanation', 'Closed with relief') +
+			'2020-04-01,Debt collection,,Written notification about debt,,,,,NY,10001,,,Web,2020-04-01,In progress,Yes,N/A,9999999\n';
 		const editedId = (await http.upload(Buffer.from(edited), 'import')).body.blobId as string;
 		const second = await http.runImport({ blobId: editedId, mapping, dryRun: false });
 		expect(second.done.summary).toMatchObject({ rows: 1000, added: 1, duplicates: 999 });
-		const debt = Object.values((await state()).complaints).find((c) => c.stageId === 'debt' && c.name === 'Written notification about debt');
+		const debt = Object.values((await state()).complaints).find(
+			(c) => c.stageId === 'debt' && c.name === 'Written notification about debt'
+		);
 		expect(debt?.counts['2020-04']).toBe(1);
 	});
 });
@@ -286,17 +307,32 @@ describe('bad import requests', () => {
 		expect(xlsx.body.message).toMatch(/Save it as CSV/);
 
 		const blobId = (await http.upload(Buffer.from('date,issue\n2025-01-02,Late\n'), 'import')).body.blobId as string;
-		const noStage = await http.runImport({ blobId, mapping: { ...cfpbMapping(null), stageRules: [], defaultStageId: null }, dryRun: false });
+		const noStage = await http.runImport({
+			blobId,
+			mapping: { ...cfpbMapping(null), stageRules: [], defaultStageId: null },
+			dryRun: false
+		});
 		expect(noStage.done).toMatchObject({ ok: false, code: 'invalid_payload' });
 		expect(noStage.done.message).toMatch(/Choose a stage/);
-		const ghostStage = await http.runImport({ blobId, mapping: { ...cfpbMapping(null), defaultStageId: 'nowhere', stageRules: [] }, dryRun: false });
+		const ghostStage = await http.runImport({
+			blobId,
+			mapping: { ...cfpbMapping(null), defaultStageId: 'nowhere', stageRules: [] },
+			dryRun: false
+		});
 		expect(ghostStage.done.message).toMatch(/default stage no longer exists/);
 		const malformed = await fetch(`${server.url}/api/rooms/${roomId}/imports`, { method: 'POST', body: '{"blobId":1}' });
 		expect(malformed.status).toBe(401);
 
 		// A quote that never closes: nothing is imported, and the line is named.
 		const unclosed = (await http.upload(Buffer.from('2025-01-02,"Late\n2025-01-03,Rude\n'), 'import')).body.blobId as string;
-		const simple: ComplaintMapping = { ...cfpbMapping(null), dateColumn: col(0), categoryColumn: col(1), channelColumn: null, textColumn: null, stageRules: [] };
+		const simple: ComplaintMapping = {
+			...cfpbMapping(null),
+			dateColumn: col(0),
+			categoryColumn: col(1),
+			channelColumn: null,
+			textColumn: null,
+			stageRules: []
+		};
 		const fatal = await http.runImport({ blobId: unclosed, mapping: simple, dryRun: false });
 		expect(fatal.done).toMatchObject({ ok: false, line: 1 });
 		expect(fatal.done.message).toMatch(/never closed/);
@@ -320,7 +356,8 @@ describe('KPI values and survey responses', () => {
 		});
 		const { http, state } = await room('contributor', [kpi('k-fcr', 'First contact resolution'), kpi('k-csat', 'Chat CSAT')]);
 		// Day-first dates, European decimals, a name per row, and one name the room does not know.
-		const text = 'Datum;KPI;Wert\n01/02/2025;First contact resolution;81,5\n01/03/2025;first contact resolution;83\n01/03/2025;Chat CSAT;77 %\n02/03/2025;Net promoter;12\n';
+		const text =
+			'Datum;KPI;Wert\n01/02/2025;First contact resolution;81,5\n01/03/2025;first contact resolution;83\n01/03/2025;Chat CSAT;77 %\n02/03/2025;Net promoter;12\n';
 		const blobId = (await http.upload(Buffer.from(text), 'import')).body.blobId as string;
 		const inspected = await http.inspect(blobId);
 		expect((inspected.body.columns as Array<{ dateFormat: string }>)[0]!.dateFormat).toBe('MM/DD/YYYY');
@@ -336,7 +373,12 @@ describe('KPI values and survey responses', () => {
 			kpiId: null
 		};
 		const result = await http.runImport({ blobId, mapping, dryRun: false });
-		expect(result.done.summary).toMatchObject({ rows: 4, added: 3, errors: 1, errorList: [{ line: 5, reason: 'names no KPI of this room ("Net promoter")' }] });
+		expect(result.done.summary).toMatchObject({
+			rows: 4,
+			added: 3,
+			errors: 1,
+			errorList: [{ line: 5, reason: 'names no KPI of this room ("Net promoter")' }]
+		});
 		const s = await state();
 		expect(s.kpis['k-fcr']!.points).toEqual([
 			{ date: '2025-02-01', value: 81.5 },
@@ -348,27 +390,65 @@ describe('KPI values and survey responses', () => {
 	});
 
 	it('imports NPS responses one per row, and pre-aggregated CSAT counts, into the month distributions', async () => {
-		const survey = (surveyId: string, kind: 'nps' | 'csat'): Command => ({ type: 'survey.define', surveyId, kind, stageId: 'accounts', touchpointId: null, question: `${kind} question` });
+		const survey = (surveyId: string, kind: 'nps' | 'csat'): Command => ({
+			type: 'survey.define',
+			surveyId,
+			kind,
+			stageId: 'accounts',
+			touchpointId: null,
+			question: `${kind} question`
+		});
 		const { http, state } = await room('contributor', [survey('s-nps', 'nps'), survey('s-csat', 'csat')]);
-		const npsText = 'when,score,segment,comment\n2025-01-03,10,Retail,Great app\n2025-01-09,9,Retail,\n2025-01-20,3,Business,Hold music for an hour\n2025-02-02,11,Retail,\n2025-02-03,7,,\n';
+		const npsText =
+			'when,score,segment,comment\n2025-01-03,10,Retail,Great app\n2025-01-09,9,Retail,\n2025-01-20,3,Business,Hold music for an hour\n2025-02-02,11,Retail,\n2025-02-03,7,,\n';
 		const npsBlob = (await http.upload(Buffer.from(npsText), 'import')).body.blobId as string;
 		const nps = await http.runImport({
 			blobId: npsBlob,
-			mapping: { kind: 'surveys', hasHeader: true, surveyId: 's-nps', dateColumn: col(0, 'when'), dateFormat: 'auto', idColumn: null, segmentColumn: col(2, 'segment'), scoreColumn: col(1, 'score'), countColumn: null, textColumn: col(3, 'comment') },
+			mapping: {
+				kind: 'surveys',
+				hasHeader: true,
+				surveyId: 's-nps',
+				dateColumn: col(0, 'when'),
+				dateFormat: 'auto',
+				idColumn: null,
+				segmentColumn: col(2, 'segment'),
+				scoreColumn: col(1, 'score'),
+				countColumn: null,
+				textColumn: col(3, 'comment')
+			},
 			dryRun: false
 		});
-		expect(nps.done.summary).toMatchObject({ rows: 5, added: 4, errors: 1, errorList: [{ line: 5, reason: "score 11 is outside the survey's 0-10 scale" }] });
+		expect(nps.done.summary).toMatchObject({
+			rows: 5,
+			added: 4,
+			errors: 1,
+			errorList: [{ line: 5, reason: "score 11 is outside the survey's 0-10 scale" }]
+		});
 		const s = await state();
 		const dist = (n: Partial<Record<number, number>>, size: number) => Array.from({ length: size }, (_, i) => n[i] ?? 0);
 		expect(s.surveys['s-nps']!.responses).toEqual({ '2025-01': dist({ 10: 1, 9: 1, 3: 1 }, 11), '2025-02': dist({ 7: 1 }, 11) });
-		expect(s.surveys['s-nps']!.bySegment).toEqual({ Retail: { '2025-01': dist({ 10: 1, 9: 1 }, 11) }, Business: { '2025-01': dist({ 3: 1 }, 11) } });
+		expect(s.surveys['s-nps']!.bySegment).toEqual({
+			Retail: { '2025-01': dist({ 10: 1, 9: 1 }, 11) },
+			Business: { '2025-01': dist({ 3: 1 }, 11) }
+		});
 		expect(s.surveys['s-nps']!.verbatims.map((v) => v.text)).toEqual(['Hold music for an hour', 'Great app']);
 
 		const csatText = 'month,score,responses\n2025-03,5,120\n2025-03,4,60\n2025-03,1,8\n';
 		const csatBlob = (await http.upload(Buffer.from(csatText), 'import')).body.blobId as string;
 		const csat = await http.runImport({
 			blobId: csatBlob,
-			mapping: { kind: 'surveys', hasHeader: true, surveyId: 's-csat', dateColumn: col(0, 'month'), dateFormat: 'YYYY-MM', idColumn: null, segmentColumn: null, scoreColumn: col(1, 'score'), countColumn: col(2, 'responses'), textColumn: null },
+			mapping: {
+				kind: 'surveys',
+				hasHeader: true,
+				surveyId: 's-csat',
+				dateColumn: col(0, 'month'),
+				dateFormat: 'YYYY-MM',
+				idColumn: null,
+				segmentColumn: null,
+				scoreColumn: col(1, 'score'),
+				countColumn: col(2, 'responses'),
+				textColumn: null
+			},
 			dryRun: false
 		});
 		expect(csat.done.summary).toMatchObject({ rows: 3, added: 3, errors: 0 });
@@ -383,7 +463,9 @@ describe('a 100k-row file', () => {
 		const lines = ['id,date,product,issue,segment,narrative'];
 		for (let i = 0; i < 100_000; i++) {
 			const day = new Date(Date.UTC(2023, 0, 1 + (i % 730))).toISOString().slice(0, 10);
-			lines.push(`${i},${day},${i % 3 ? 'Credit card' : 'Checking or savings account'},${issues[i % 40]},${i % 2 ? 'Retail' : 'Business'},"Row ${i}, with a comma and ""quotes"""`);
+			lines.push(
+				`${i},${day},${i % 3 ? 'Credit card' : 'Checking or savings account'},${issues[i % 40]},${i % 2 ? 'Retail' : 'Business'},"Row ${i}, with a comma and ""quotes"""`
+			);
 		}
 		const text = lines.join('\n');
 		const blobId = (await http.upload(Buffer.from(text), 'import')).body.blobId as string;
@@ -409,7 +491,12 @@ describe('a 100k-row file', () => {
 		const importDone = http.runImport({ blobId, mapping, dryRun: false }).finally(() => (importing = false));
 		const chatter = (async () => {
 			for (let i = 0; importing; i++) {
-				const result = await send(other.owner, other.roomId, { type: 'stage.update', stageId: 'other', patch: { customerGoal: `goal ${i}` } }, commandId());
+				const result = await send(
+					other.owner,
+					other.roomId,
+					{ type: 'stage.update', stageId: 'other', patch: { customerGoal: `goal ${i}` } },
+					commandId()
+				);
 				if (result.ok && importing) acks.push(Date.now() - started);
 				await new Promise((resolve) => setTimeout(resolve, 20));
 			}
@@ -425,9 +512,13 @@ describe('a 100k-row file', () => {
 		const s = await state();
 		const total = Object.values(s.complaints).reduce((n, c) => n + Object.values(c.counts).reduce((a, b) => a + b, 0), 0);
 		expect(total).toBe(100_000);
-		const retail = Object.values(s.complaints).reduce((n, c) => n + Object.values(c.bySegment.Retail ?? {}).reduce((a, b) => a + b, 0), 0);
+		const retail = Object.values(s.complaints).reduce(
+			(n, c) => n + Object.values(c.bySegment.Retail ?? {}).reduce((a, b) => a + b, 0),
+			0
+		);
 		expect(retail).toBe(50_000);
 		expect(Object.values(s.complaints).filter((c) => c.stageId === 'cards')).toHaveLength(40);
-		if (process.env.IMPORT_STATS) console.log(`100k rows: ${result.arrivals.at(-1)} ms, ${acks.length} acks from the other room meanwhile`);
+		if (process.env.IMPORT_STATS)
+			console.log(`100k rows: ${result.arrivals.at(-1)} ms, ${acks.length} acks from the other room meanwhile`);
 	}, 120_000);
 });

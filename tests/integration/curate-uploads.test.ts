@@ -30,7 +30,9 @@ afterAll(async () => {
 });
 
 const png = (width: number, height: number) =>
-	sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 40 } } }).png().toBuffer();
+	sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 40 } } })
+		.png()
+		.toBuffer();
 
 /** The first bytes of an ELF executable (a Linux program). */
 function elf(): Buffer {

@@ -46,7 +46,13 @@ async function walk(dir: string): Promise<string[]> {
 describe('data files', () => {
 	it('are created 0600 in folders created 0700', async () => {
 		const entries = await walk(dataDir);
-		const modes = await Promise.all(entries.map(async (p) => ({ p: path.relative(dataDir, p) || '.', dir: (await stat(p)).isDirectory(), mode: (await stat(p)).mode & 0o777 })));
+		const modes = await Promise.all(
+			entries.map(async (p) => ({
+				p: path.relative(dataDir, p) || '.',
+				dir: (await stat(p)).isDirectory(),
+				mode: (await stat(p)).mode & 0o777
+			}))
+		);
 		// Something of each kind was written: a room log and snapshot, access data, a blob, the lock.
 		const names = modes.map((m) => m.p).join('\n');
 		expect(names).toMatch(/rooms\/r1\//);

@@ -14,7 +14,8 @@ interface Line {
 
 function capturingLogger(): { log: Logger; lines: Line[] } {
 	const lines: Line[] = [];
-	const at = (level: Line['level']) => (fields: Record<string, unknown>, message: string) => void lines.push({ level, fields, message });
+	const at = (level: Line['level']) => (fields: Record<string, unknown>, message: string) =>
+		void lines.push({ level, fields, message });
 	return { log: { info: at('info'), warn: at('warn'), error: at('error') }, lines };
 }
 

@@ -80,7 +80,9 @@ function send(r: Req): Promise<Res> {
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+				res.on('end', () =>
+					done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })
+				);
 				res.on('error', (e: NodeJS.ErrnoException) => done({ kind: 'error', code: e.code ?? e.message }));
 			}
 		);
@@ -101,7 +103,7 @@ const cookie = (token: string) => `cr_session=${token}`;
  * past 0x7e with a bare 400 before our code runs, so latin-1 appears only in a few fixed paths below.
  */
 const pathChar = fc.oneof(
-	{ weight: 8, arbitrary: fc.constantFrom(...'abcz09-_./%?#&=;:@!$\'()*+,~'.split('')) },
+	{ weight: 8, arbitrary: fc.constantFrom(..."abcz09-_./%?#&=;:@!$'()*+,~".split('')) },
 	{ weight: 2, arbitrary: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)) }
 );
 /** Characters node:http lets through in a header value. */
@@ -112,14 +114,46 @@ const headerChar = fc.oneof(
 const headerValue = (maxLength = 200) => fc.string({ unit: headerChar, maxLength });
 
 const roomish = fc.oneof(
-	fc.constantFrom(ROOM, 'no-such-room', '__proto__', 'constructor', 'toString', '..', '%2e%2e', '.', 'a'.repeat(64), 'a'.repeat(65), '%00', 'ROOM'),
+	fc.constantFrom(
+		ROOM,
+		'no-such-room',
+		'__proto__',
+		'constructor',
+		'toString',
+		'..',
+		'%2e%2e',
+		'.',
+		'a'.repeat(64),
+		'a'.repeat(65),
+		'%00',
+		'ROOM'
+	),
 	fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/),
 	fc.string({ unit: pathChar, maxLength: 30 })
 );
-const roleish = fc.oneof(fc.constantFrom('facilitator', 'contributor', 'viewer', 'admin', '', 'VIEWER'), fc.string({ unit: pathChar, maxLength: 12 }));
+const roleish = fc.oneof(
+	fc.constantFrom('facilitator', 'contributor', 'viewer', 'admin', '', 'VIEWER'),
+	fc.string({ unit: pathChar, maxLength: 12 })
+);
 
 const apiPath = fc.oneof(
-	{ weight: 3, arbitrary: fc.constantFrom('/api/join', '/api/me', '/api/signout', '/api/pair/start', '/api/pair/status', '/api/rooms', '/api/health', '/api/admin/rooms', '/api/pair/', '/api/pair/x', '/api/', '/api') },
+	{
+		weight: 3,
+		arbitrary: fc.constantFrom(
+			'/api/join',
+			'/api/me',
+			'/api/signout',
+			'/api/pair/start',
+			'/api/pair/status',
+			'/api/rooms',
+			'/api/health',
+			'/api/admin/rooms',
+			'/api/pair/',
+			'/api/pair/x',
+			'/api/',
+			'/api'
+		)
+	},
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/invites`) },
 	{ weight: 2, arbitrary: fc.tuple(roomish, roleish).map(([r, role]) => `/api/rooms/${r}/invites/${role}`) },
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/displays`) },
@@ -130,11 +164,29 @@ const apiPath = fc.oneof(
 	{
 		weight: 2,
 		arbitrary: fc.constantFrom(
-			'/api/../api/health', '/api/%2e%2e/%2e%2e/etc/passwd', '/api/rooms/..%2f..%2fetc/invites', '/api//join', '/api/join/',
-			'/API/join', '/api/join;x=1', '/api/./join', '/api/rooms/fh-room/invites/../displays', '/api/rooms/fh-room%2finvites',
-			'/api/join%00', '/api/%ff%fe', '/api/%E0%A4%A', '//api/join', '/api\\join', '/api/join?token=abc', '*',
-			'http://evil.example/api/join', '/api/rooms/__proto__/invites', '/api/rooms/constructor/displays', '/api/%2e%2e%2f',
-			'/api/join\u00e9', '/api/rooms/\u00ff/invites'
+			'/api/../api/health',
+			'/api/%2e%2e/%2e%2e/etc/passwd',
+			'/api/rooms/..%2f..%2fetc/invites',
+			'/api//join',
+			'/api/join/',
+			'/API/join',
+			'/api/join;x=1',
+			'/api/./join',
+			'/api/rooms/fh-room/invites/../displays',
+			'/api/rooms/fh-room%2finvites',
+			'/api/join%00',
+			'/api/%ff%fe',
+			'/api/%E0%A4%A',
+			'//api/join',
+			'/api\\join',
+			'/api/join?token=abc',
+			'*',
+			'http://evil.example/api/join',
+			'/api/rooms/__proto__/invites',
+			'/api/rooms/constructor/displays',
+			'/api/%2e%2e%2f',
+			'/api/join\u00e9',
+			'/api/rooms/\u00ff/invites'
 		)
 	},
 	{ weight: 2, arbitrary: fc.string({ unit: pathChar, maxLength: 80 }).map((tail) => `/api/${tail}`) },
@@ -154,7 +206,10 @@ const method = fc.oneof(
 const origin = fc.oneof(
 	{ weight: 3, arbitrary: fc.constant(undefined) },
 	{ weight: 2, arbitrary: fc.constant('same') },
-	{ weight: 2, arbitrary: fc.constantFrom(EVIL, 'null', 'http://127.0.0.1', 'http://localhost', 'file://', 'https://127.0.0.1.evil.example') },
+	{
+		weight: 2,
+		arbitrary: fc.constantFrom(EVIL, 'null', 'http://127.0.0.1', 'http://localhost', 'file://', 'https://127.0.0.1.evil.example')
+	},
 	{ weight: 1, arbitrary: headerValue(60) }
 );
 const cookieHeader = fc.oneof(
@@ -163,22 +218,66 @@ const cookieHeader = fc.oneof(
 	{ weight: 1, arbitrary: fc.constant('viewer') },
 	{ weight: 2, arbitrary: headerValue(100).map((v) => `cr_session=${v}`) },
 	{ weight: 1, arbitrary: headerValue(300) },
-	{ weight: 1, arbitrary: fc.constantFrom('cr_session=', 'cr_session', '=;=;=', 'cr_session=a; cr_session=b', 'cr_session="quoted"', `cr_session=${'A'.repeat(43)}`, `cr_session=%E0%A4%A`) }
+	{
+		weight: 1,
+		arbitrary: fc.constantFrom(
+			'cr_session=',
+			'cr_session',
+			'=;=;=',
+			'cr_session=a; cr_session=b',
+			'cr_session="quoted"',
+			`cr_session=${'A'.repeat(43)}`,
+			`cr_session=%E0%A4%A`
+		)
+	}
 );
 const authorization = fc.oneof(
 	{ weight: 4, arbitrary: fc.constant(undefined) },
 	{ weight: 1, arbitrary: headerValue(80).map((v) => `Bearer ${v}`) },
 	{ weight: 1, arbitrary: headerValue(80) }
 );
-const contentType = fc.option(fc.oneof(fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded'), headerValue(40)), { nil: undefined });
-const forwardedFor = fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), headerValue(40), fc.constantFrom(',', ' , ', 'unknown')), { nil: undefined });
-const hostHeader = fc.option(fc.oneof(fc.constantFrom('evil.example', 'localhost', '127.0.0.1', '', '[::1]'), headerValue(40)), { nil: undefined, freq: 8 });
+const contentType = fc.option(
+	fc.oneof(
+		fc.constantFrom(
+			'application/json',
+			'application/json; charset=utf-16',
+			'text/plain',
+			'multipart/form-data; boundary=x',
+			'application/x-www-form-urlencoded'
+		),
+		headerValue(40)
+	),
+	{ nil: undefined }
+);
+const forwardedFor = fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), headerValue(40), fc.constantFrom(',', ' , ', 'unknown')), {
+	nil: undefined
+});
+const hostHeader = fc.option(fc.oneof(fc.constantFrom('evil.example', 'localhost', '127.0.0.1', '', '[::1]'), headerValue(40)), {
+	nil: undefined,
+	freq: 8
+});
 
 const validish = fc.oneof(
-	fc.record({ token: fc.oneof(fc.string({ maxLength: 120 }), fc.constant('A'.repeat(43))), name: fc.string({ unit: 'grapheme', maxLength: 80 }) }, { requiredKeys: [] }),
+	fc.record(
+		{
+			token: fc.oneof(fc.string({ maxLength: 120 }), fc.constant('A'.repeat(43))),
+			name: fc.string({ unit: 'grapheme', maxLength: 80 })
+		},
+		{ requiredKeys: [] }
+	),
 	fc.record({ role: fc.oneof(fc.constantFrom('facilitator', 'contributor', 'viewer'), fc.string()) }, { requiredKeys: [] }),
-	fc.record({ code: fc.oneof(fc.stringMatching(/^[A-Z2-9]{6}$/), fc.string({ maxLength: 30 })), name: fc.string({ maxLength: 130 }), mode: fc.constantFrom('room', 'corridor', 'x') }, { requiredKeys: [] }),
-	fc.record({ roomId: fc.constantFrom(ROOM, 'new-room', '__proto__'), name: fc.string(), organisation: fc.string() }, { requiredKeys: [] })
+	fc.record(
+		{
+			code: fc.oneof(fc.stringMatching(/^[A-Z2-9]{6}$/), fc.string({ maxLength: 30 })),
+			name: fc.string({ maxLength: 130 }),
+			mode: fc.constantFrom('room', 'corridor', 'x')
+		},
+		{ requiredKeys: [] }
+	),
+	fc.record(
+		{ roomId: fc.constantFrom(ROOM, 'new-room', '__proto__'), name: fc.string(), organisation: fc.string() },
+		{ requiredKeys: [] }
+	)
 );
 const body = fc.oneof(
 	{ weight: 3, arbitrary: fc.constant(undefined) },
@@ -188,13 +287,33 @@ const body = fc.oneof(
 	{ weight: 1, arbitrary: fc.constant(Buffer.from('{"__proto__":{"polluted":true},"token":"x","name":"y"}')) },
 	{ weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }).map((s) => Buffer.from(s)) },
 	{ weight: 1, arbitrary: fc.uint8Array({ maxLength: 2_000 }).map((b) => Buffer.from(b)) },
-	{ weight: 1, arbitrary: fc.integer({ min: 16_000, max: 200_000 }).map((n) => Buffer.from(JSON.stringify({ token: 'x', name: 'y'.repeat(n) }))) },
+	{
+		weight: 1,
+		arbitrary: fc
+			.integer({ min: 16_000, max: 200_000 })
+			.map((n) => Buffer.from(JSON.stringify({ token: 'x', name: 'y'.repeat(n) })))
+	},
 	{ weight: 1, arbitrary: fc.integer({ min: 100, max: 100_000 }).map((n) => Buffer.from('['.repeat(n) + ']'.repeat(n))) },
-	{ weight: 1, arbitrary: fc.constantFrom('', '{', 'null', '"str"', '[]', '{"token":', '\uFEFF{"token":"x"}', '{"role":"viewer"}'.repeat(3)).map((s) => Buffer.from(s)) }
+	{
+		weight: 1,
+		arbitrary: fc
+			.constantFrom('', '{', 'null', '"str"', '[]', '{"token":', '\uFEFF{"token":"x"}', '{"role":"viewer"}'.repeat(3))
+			.map((s) => Buffer.from(s))
+	}
 );
 
 /** Anything at all, assembled from the parts above. */
-const anyRequest = fc.record({ method, path: withQuery, origin, cookie: cookieHeader, authorization, contentType, forwardedFor, host: hostHeader, body });
+const anyRequest = fc.record({
+	method,
+	path: withQuery,
+	origin,
+	cookie: cookieHeader,
+	authorization,
+	contentType,
+	forwardedFor,
+	host: hostHeader,
+	body
+});
 
 /** Requests that get past the method, origin and role checks to the code that reads bodies. */
 const deepRequest = fc.record({
@@ -218,7 +337,10 @@ const deepRequest = fc.record({
 /** The routes that end sessions or rename a person: any method, origin, cookie and body. */
 const sessionRouteRequest = fc.record({
 	method,
-	path: fc.oneof(fc.tuple(roomish, roleish).map(([r, role]) => `/api/rooms/${r}/invites/${role}/sessions`), fc.constant('/api/me/name')),
+	path: fc.oneof(
+		fc.tuple(roomish, roleish).map(([r, role]) => `/api/rooms/${r}/invites/${role}/sessions`),
+		fc.constant('/api/me/name')
+	),
 	origin: fc.constantFrom(undefined, 'same', EVIL),
 	cookie: fc.oneof(fc.constantFrom(undefined, 'facilitator', 'viewer'), cookieHeader),
 	authorization: fc.constant(undefined),
@@ -228,26 +350,28 @@ const sessionRouteRequest = fc.record({
 	body
 });
 
-const toRequest = (g: typeof anyRequest extends fc.Arbitrary<infer G> ? G : never): Req & { crossOrigin: boolean; hostOverridden: boolean } => {
-		const headers: Record<string, string> = {};
-		if (g.origin !== undefined) headers.origin = g.origin === 'same' ? sameOrigin : g.origin;
-		if (g.cookie === 'facilitator') headers.cookie = cookie(facilitator);
-		else if (g.cookie === 'viewer') headers.cookie = cookie(viewer);
-		else if (g.cookie !== undefined) headers.cookie = g.cookie;
-		if (g.authorization !== undefined) headers.authorization = g.authorization;
-		if (g.contentType !== undefined) headers['content-type'] = g.contentType;
-		if (g.forwardedFor !== undefined) headers['x-forwarded-for'] = g.forwardedFor;
-		if (g.host !== undefined) headers.host = g.host;
-		return {
-			method: g.method,
-			path: g.path,
-			headers,
-			body: g.body,
-			// Node trims header values: an Origin of blanks arrives as none.
-			crossOrigin: g.origin !== undefined && g.origin !== 'same' && g.origin.trim() !== '',
-			hostOverridden: g.host !== undefined
-		};
+const toRequest = (
+	g: typeof anyRequest extends fc.Arbitrary<infer G> ? G : never
+): Req & { crossOrigin: boolean; hostOverridden: boolean } => {
+	const headers: Record<string, string> = {};
+	if (g.origin !== undefined) headers.origin = g.origin === 'same' ? sameOrigin : g.origin;
+	if (g.cookie === 'facilitator') headers.cookie = cookie(facilitator);
+	else if (g.cookie === 'viewer') headers.cookie = cookie(viewer);
+	else if (g.cookie !== undefined) headers.cookie = g.cookie;
+	if (g.authorization !== undefined) headers.authorization = g.authorization;
+	if (g.contentType !== undefined) headers['content-type'] = g.contentType;
+	if (g.forwardedFor !== undefined) headers['x-forwarded-for'] = g.forwardedFor;
+	if (g.host !== undefined) headers.host = g.host;
+	return {
+		method: g.method,
+		path: g.path,
+		headers,
+		body: g.body,
+		// Node trims header values: an Origin of blanks arrives as none.
+		crossOrigin: g.origin !== undefined && g.origin !== 'same' && g.origin.trim() !== '',
+		hostOverridden: g.host !== undefined
 	};
+};
 const requestArb = fc.oneof({ weight: 3, arbitrary: anyRequest }, { weight: 2, arbitrary: deepRequest }).map(toRequest);
 
 // ---------------------------------------------------------------------------------------------
@@ -273,7 +397,8 @@ const ACCESS_ROUTE = (p: string) =>
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/displays$/.test(p) ||
 	p.startsWith('/api/admin/');
 /** Curation writes: uploads, imports and restores, which a page on another site must never reach either. */
-const CURATE_WRITE = (p: string) => /^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(uploads|imports|imports\/inspect)$/.test(p) || p === '/api/rooms/restore';
+const CURATE_WRITE = (p: string) =>
+	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(uploads|imports|imports\/inspect)$/.test(p) || p === '/api/rooms/restore';
 const SESSION_ROUTES = new Set(['/api/join', '/api/signout', '/api/pair/start']);
 
 const stats = { statuses: new Map<number | string, number>(), errors: new Map<string, number>(), fiveOhThree: [] as string[] };
@@ -325,7 +450,12 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 		}
 		// node:http sends the method upper-cased.
 		const isWrite = !['GET', 'HEAD'].includes(r.method.toUpperCase());
-		if (isWrite && r.crossOrigin && !r.hostOverridden && (ACCESS_ROUTE(pathname) || (CURATE_WRITE(pathname) && r.method === 'POST'))) {
+		if (
+			isWrite &&
+			r.crossOrigin &&
+			!r.hostOverridden &&
+			(ACCESS_ROUTE(pathname) || (CURATE_WRITE(pathname) && r.method === 'POST'))
+		) {
 			// A browser on another site cannot make us do anything, whatever else it sends.
 			expect(res.status, `${label}: cross-origin write`).toBe(403);
 		}
@@ -359,7 +489,8 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 		// Nothing here is an outage: no request may be answered "unavailable, retry".
 		expect(stats.fiveOhThree).toEqual([]);
 		// The fuzz reached the code behind the checks, not just the front door.
-		for (const status of [200, 400, 401, 403, 404, 405, 413, 429]) expect(stats.statuses.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0);
+		for (const status of [200, 400, 401, 403, 404, 405, 413, 429])
+			expect(stats.statuses.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0);
 	}, 90_000);
 
 	it('answers random requests to the session routes (end access from a link, rename) without a 5xx, and changes no room', async () => {
@@ -376,15 +507,32 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 
 	it(`refuses ${RUNS.crossOrigin} cross-origin writes to the access routes with 403, even with a valid session`, async () => {
 		const invitesBefore = await server.access.invites(ROOM);
-		const foreignOrigin = fc.oneof(
-			fc.constantFrom(EVIL, 'null', 'http://localhost', 'http://127.0.0.1', `http://127.0.0.1:${server.port + 1}`, `https://127.0.0.1:${server.port}x`, 'file://'),
-			fc.webUrl({ withQueryParameters: false, withFragments: false }).map((u) => new URL(u).origin),
-			headerValue(50)
-		).filter((o) => o.trim() !== '' && o.trim() !== sameOrigin);
+		const foreignOrigin = fc
+			.oneof(
+				fc.constantFrom(
+					EVIL,
+					'null',
+					'http://localhost',
+					'http://127.0.0.1',
+					`http://127.0.0.1:${server.port + 1}`,
+					`https://127.0.0.1:${server.port}x`,
+					'file://'
+				),
+				fc.webUrl({ withQueryParameters: false, withFragments: false }).map((u) => new URL(u).origin),
+				headerValue(50)
+			)
+			.filter((o) => o.trim() !== '' && o.trim() !== sameOrigin);
 		const route = fc.constantFrom(
-			'/api/join', '/api/signout', '/api/pair/start', '/api/me/name', `/api/rooms/${ROOM}/invites`, `/api/rooms/${ROOM}/invites/viewer`,
+			'/api/join',
+			'/api/signout',
+			'/api/pair/start',
+			'/api/me/name',
+			`/api/rooms/${ROOM}/invites`,
+			`/api/rooms/${ROOM}/invites/viewer`,
 			`/api/rooms/${ROOM}/invites/viewer/sessions`,
-			`/api/rooms/${ROOM}/displays`, '/api/admin/rooms', `/api/admin/rooms/${ROOM}/sessions`
+			`/api/rooms/${ROOM}/displays`,
+			'/api/admin/rooms',
+			`/api/admin/rooms/${ROOM}/sessions`
 		);
 		const writeMethod = fc.constantFrom('POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS');
 		const goodBody = fc.constantFrom(
@@ -395,7 +543,12 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 		);
 		await fc.assert(
 			fc.asyncProperty(foreignOrigin, route, writeMethod, goodBody, async (o, path, m, b) => {
-				const res = await send({ method: m, path, headers: { origin: o, cookie: cookie(facilitator), 'content-type': 'application/json' }, body: Buffer.from(b) });
+				const res = await send({
+					method: m,
+					path,
+					headers: { origin: o, cookie: cookie(facilitator), 'content-type': 'application/json' },
+					body: Buffer.from(b)
+				});
 				expect(res.kind).toBe('response');
 				if (res.kind !== 'response') return;
 				expect(res.status, `${m} ${path} from ${o}`).toBe(403);
@@ -444,27 +597,45 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 	it('answers random uploads, imports, exports and restores with a session without a 5xx, and changes no room', async () => {
 		const roomsBefore = (await server.app.engine.listRooms()).length;
 		const curatePath = fc.oneof(
-			fc.constantFrom('uploads', 'uploads?purpose=import', 'imports', 'imports/inspect', 'export/backup.json', 'export/complaints.csv', 'export/nope.csv').map((tail) => `/api/rooms/${ROOM}/${tail}`),
+			fc
+				.constantFrom(
+					'uploads',
+					'uploads?purpose=import',
+					'imports',
+					'imports/inspect',
+					'export/backup.json',
+					'export/complaints.csv',
+					'export/nope.csv'
+				)
+				.map((tail) => `/api/rooms/${ROOM}/${tail}`),
 			fc.constantFrom('__proto__', 'constructor', 'no-such-room').map((r) => `/api/rooms/${r}/imports`),
 			fc.constant('/api/rooms/restore')
 		);
 		const curateBody = fc.oneof(
 			body,
-			fc.constantFrom(
-				JSON.stringify({ blobId: 'ab'.repeat(32) }),
-				JSON.stringify({ blobId: 'ab'.repeat(32), fileName: 'x.csv', dryRun: false, mapping: { kind: 'kpis' } }),
-				JSON.stringify({ format: 'customer-room-backup', formatVersion: 1, blobs: {} }),
-				'date,issue\n2025-01-01,Late\n'
-			).map((b) => Buffer.from(b))
+			fc
+				.constantFrom(
+					JSON.stringify({ blobId: 'ab'.repeat(32) }),
+					JSON.stringify({ blobId: 'ab'.repeat(32), fileName: 'x.csv', dryRun: false, mapping: { kind: 'kpis' } }),
+					JSON.stringify({ format: 'customer-room-backup', formatVersion: 1, blobs: {} }),
+					'date,issue\n2025-01-01,Late\n'
+				)
+				.map((b) => Buffer.from(b))
 		);
 		await fc.assert(
-			fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT'), curatePath, fc.constantFrom('facilitator', 'viewer', undefined), curateBody, async (method, path, who, b) => {
-				const headers: Record<string, string> = { origin: sameOrigin };
-				if (who) headers.cookie = cookie(who === 'facilitator' ? facilitator : viewer);
-				const r = { method, path, headers, body: method === 'GET' ? undefined : b, crossOrigin: false, hostOverridden: false };
-				checkResponse(r, await send(r));
-				expect(await roomHash(server.app.engine.state, ROOM)).toBe(roomBefore);
-			}),
+			fc.asyncProperty(
+				fc.constantFrom('GET', 'POST', 'PUT'),
+				curatePath,
+				fc.constantFrom('facilitator', 'viewer', undefined),
+				curateBody,
+				async (method, path, who, b) => {
+					const headers: Record<string, string> = { origin: sameOrigin };
+					if (who) headers.cookie = cookie(who === 'facilitator' ? facilitator : viewer);
+					const r = { method, path, headers, body: method === 'GET' ? undefined : b, crossOrigin: false, hostOverridden: false };
+					checkResponse(r, await send(r));
+					expect(await roomHash(server.app.engine.state, ROOM)).toBe(roomBefore);
+				}
+			),
 			{ seed: SEED + 3, numRuns: 300, endOnFailure: true }
 		);
 		expect((await server.app.engine.listRooms()).length).toBe(roomsBefore);
@@ -491,10 +662,15 @@ describe('the socket handshake checks the origin', () => {
 		for (const s of sockets) s.disconnect();
 		// Let the server see the polling clients go: a long poll it still holds would keep the HTTP
 		// server from closing until the next ping (10 s).
-		for (let i = 0; i < 100 && server.app.io.engine.clientsCount > before - mine; i++) await new Promise((r) => setTimeout(r, 20));
+		for (let i = 0; i < 100 && server.app.io.engine.clientsCount > before - mine; i++)
+			await new Promise((r) => setTimeout(r, 20));
 	});
 
-	function handshake(originHeader: string | undefined, transport: 'websocket' | 'polling', token?: string): Promise<'connected' | string> {
+	function handshake(
+		originHeader: string | undefined,
+		transport: 'websocket' | 'polling',
+		token?: string
+	): Promise<'connected' | string> {
 		const socket: TestSocket = connect(server.url, {
 			transports: [transport],
 			auth: token ? { token } : {},
@@ -510,22 +686,31 @@ describe('the socket handshake checks the origin', () => {
 		});
 	}
 
-	it.each(['websocket', 'polling'] as const)('refuses a cross-origin %s handshake, even with a valid token', async (transport) => {
-		expect(await handshake(EVIL, transport)).toMatch(/^refused/);
-		expect(await handshake(EVIL, transport, facilitator)).toMatch(/^refused/);
-		expect(await handshake('null', transport, facilitator)).toMatch(/^refused/);
-		expect(await handshake(`http://127.0.0.1:${server.port + 1}`, transport, facilitator)).toMatch(/^refused/);
-	});
+	it.each(['websocket', 'polling'] as const)(
+		'refuses a cross-origin %s handshake, even with a valid token',
+		async (transport) => {
+			expect(await handshake(EVIL, transport)).toMatch(/^refused/);
+			expect(await handshake(EVIL, transport, facilitator)).toMatch(/^refused/);
+			expect(await handshake('null', transport, facilitator)).toMatch(/^refused/);
+			expect(await handshake(`http://127.0.0.1:${server.port + 1}`, transport, facilitator)).toMatch(/^refused/);
+		}
+	);
 
-	it.each(['websocket', 'polling'] as const)('accepts a %s handshake from our own origin, and one without an Origin (a script)', async (transport) => {
-		expect(await handshake(sameOrigin, transport, facilitator)).toBe('connected');
-		expect(await handshake(undefined, transport, facilitator)).toBe('connected');
-	});
+	it.each(['websocket', 'polling'] as const)(
+		'accepts a %s handshake from our own origin, and one without an Origin (a script)',
+		async (transport) => {
+			expect(await handshake(sameOrigin, transport, facilitator)).toBe('connected');
+			expect(await handshake(undefined, transport, facilitator)).toBe('connected');
+		}
+	);
 
 	it('refuses random foreign origins (fast-check, fixed seed)', async () => {
 		await fc.assert(
 			fc.asyncProperty(
-				fc.oneof(fc.webUrl({ withQueryParameters: false, withFragments: false }).map((u) => new URL(u).origin), headerValue(40).filter((v) => v.trim() !== '')),
+				fc.oneof(
+					fc.webUrl({ withQueryParameters: false, withFragments: false }).map((u) => new URL(u).origin),
+					headerValue(40).filter((v) => v.trim() !== '')
+				),
 				async (o) => {
 					fc.pre(o !== sameOrigin);
 					expect(await handshake(o, 'websocket', facilitator), o).toMatch(/^refused/);

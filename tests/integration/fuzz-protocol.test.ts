@@ -38,7 +38,8 @@ beforeAll(async () => {
 	console.log(`fuzz-protocol: fast-check seed ${SEED} (properties use ${SEED}+0..3), runs ${JSON.stringify(RUNS)}`);
 	server = await startTestServer();
 	const grants = (role: Role) => ({ [ROOM]: role, [UNBORN]: role, constructor: role, toString: role });
-	for (const role of ['facilitator', 'contributor', 'viewer'] as const) sockets[role] = await server.client(`Fuzz ${role}`, grants(role));
+	for (const role of ['facilitator', 'contributor', 'viewer'] as const)
+		sockets[role] = await server.client(`Fuzz ${role}`, grants(role));
 	await seedRoom(sockets.facilitator, ROOM);
 	for (const role of ['contributor', 'viewer'] as const) {
 		const joined = await sockets[role].timeout(5_000).emitWithAck('room:join', { roomId: ROOM });
@@ -54,7 +55,12 @@ afterAll(async () => {
 });
 
 function anonymous(): Promise<TestSocket> {
-	const socket: TestSocket = connect(server.url, { transports: ['websocket'], auth: { name: 'Anon' }, forceNew: true, reconnection: false });
+	const socket: TestSocket = connect(server.url, {
+		transports: ['websocket'],
+		auth: { name: 'Anon' },
+		forceNew: true,
+		reconnection: false
+	});
 	return new Promise((resolve, reject) => {
 		socket.once('connect', () => resolve(socket));
 		socket.once('connect_error', reject);
@@ -83,19 +89,65 @@ function deep(depth: number, leaf: unknown): unknown {
 
 /** Values no schema should accept where a value of another kind is expected, and some it may. */
 const junk: fc.Arbitrary<unknown> = fc.oneof(
-	{ weight: 3, arbitrary: fc.anything({ maxDepth: 3, maxKeys: 6, withNullPrototype: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, stringUnit: 'binary' }) },
+	{
+		weight: 3,
+		arbitrary: fc.anything({
+			maxDepth: 3,
+			maxKeys: 6,
+			withNullPrototype: true,
+			withBoxedValues: true,
+			withDate: true,
+			withMap: true,
+			withSet: true,
+			withTypedArray: true,
+			withSparseArray: true,
+			stringUnit: 'binary'
+		})
+	},
 	{ weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 	{ weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 300 }) },
 	{ weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
 	{ weight: 1, arbitrary: fc.integer({ min: 1_000, max: 200_000 }).map((n) => 'x'.repeat(n)) },
 	{ weight: 1, arbitrary: fc.integer({ min: 100, max: 50_000 }).map((n) => '\u{1F4A9}\u0301\u202E'.repeat(Math.ceil(n / 3))) },
-	{ weight: 1, arbitrary: fc.tuple(fc.integer({ min: 10, max: 3_000 }), fc.constantFrom<unknown>('leaf', 1, null, { type: 'stage.add' })).map(([d, leaf]) => deep(d, leaf)) },
+	{
+		weight: 1,
+		arbitrary: fc
+			.tuple(fc.integer({ min: 10, max: 3_000 }), fc.constantFrom<unknown>('leaf', 1, null, { type: 'stage.add' }))
+			.map(([d, leaf]) => deep(d, leaf))
+	},
 	{ weight: 1, arbitrary: fc.uint8Array({ maxLength: 128 }) },
 	{
 		weight: 2,
 		arbitrary: fc.constantFrom<unknown>(
-			...PROTO_KEYS, '', ' ', '\u0000', 'null', NaN, Infinity, -Infinity, -0, -1, 1e308, 2 ** 53, 0.5, null, undefined, true, false, [], {},
-			'2026-02-30', '2026-13', '9999-12-31', 'stage-1', 'tp-1', 'cat-1', 'display-1', 'fz-main', '../fz-main', 'fz-main\u0000'
+			...PROTO_KEYS,
+			'',
+			' ',
+			'\u0000',
+			'null',
+			NaN,
+			Infinity,
+			-Infinity,
+			-0,
+			-1,
+			1e308,
+			2 ** 53,
+			0.5,
+			null,
+			undefined,
+			true,
+			false,
+			[],
+			{},
+			'2026-02-30',
+			'2026-13',
+			'9999-12-31',
+			'stage-1',
+			'tp-1',
+			'cat-1',
+			'display-1',
+			'fz-main',
+			'../fz-main',
+			'fz-main\u0000'
 		)
 	}
 );
@@ -116,10 +168,49 @@ type Mutation =
 
 /** Schema-valid but tricky values: ids of things that exist (or not), prototype names, edge numbers. */
 const PLAUSIBLE_STRINGS = [
-	'stage-1', 'stage-2', 'tp-1', 'tp-2', 'art-1', 'cat-1', 'kpi-1', 'survey-1', 'team-1', 'win-1', 'display-1', 'call-1',
-	'stage-new', 'nope', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'prototype',
-	'__proto__', 'length', '0', 'facilitator', 'viewer', 'room', 'corridor', 'audio', 'link', 'nps', 'csat', 'ces', 'done',
-	'2026-02', '2026-02-29', '2026-02-28', '1970-01-01', '/', 'javascript:alert(1)', 'https://example.com', '\u202Eevil', ' padded '
+	'stage-1',
+	'stage-2',
+	'tp-1',
+	'tp-2',
+	'art-1',
+	'cat-1',
+	'kpi-1',
+	'survey-1',
+	'team-1',
+	'win-1',
+	'display-1',
+	'call-1',
+	'stage-new',
+	'nope',
+	'constructor',
+	'toString',
+	'hasOwnProperty',
+	'valueOf',
+	'isPrototypeOf',
+	'__defineGetter__',
+	'prototype',
+	'__proto__',
+	'length',
+	'0',
+	'facilitator',
+	'viewer',
+	'room',
+	'corridor',
+	'audio',
+	'link',
+	'nps',
+	'csat',
+	'ces',
+	'done',
+	'2026-02',
+	'2026-02-29',
+	'2026-02-28',
+	'1970-01-01',
+	'/',
+	'javascript:alert(1)',
+	'https://example.com',
+	'\u202Eevil',
+	' padded '
 ];
 const PLAUSIBLE_NUMBERS = [-1, 0, 0.5, 1, 2, 5, 10, 10.01, 11, 1000, 1001, 3600, 3601, 86_400, 86_401, 1e9, 1e9 + 1, 2 ** 31, -0];
 
@@ -133,8 +224,24 @@ const plausibleMutation: fc.Arbitrary<Mutation> = fc.record({
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 	{ weight: 4, arbitrary: fc.record({ at: fc.nat(), kind: fc.constant('set' as const), value: junk }) },
 	{ weight: 2, arbitrary: fc.record({ at: fc.nat(), kind: fc.constant('delete' as const) }) },
-	{ weight: 2, arbitrary: fc.record({ at: fc.nat(), kind: fc.constant('extra' as const), key: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...PROTO_KEYS)), value: junk }) },
-	{ weight: 2, arbitrary: fc.record({ at: fc.nat(), kind: fc.constant('own-proto-key' as const), key: fc.constantFrom(...PROTO_KEYS), value: junk }) },
+	{
+		weight: 2,
+		arbitrary: fc.record({
+			at: fc.nat(),
+			kind: fc.constant('extra' as const),
+			key: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...PROTO_KEYS)),
+			value: junk
+		})
+	},
+	{
+		weight: 2,
+		arbitrary: fc.record({
+			at: fc.nat(),
+			kind: fc.constant('own-proto-key' as const),
+			key: fc.constantFrom(...PROTO_KEYS),
+			value: junk
+		})
+	},
 	{ weight: 2, arbitrary: fc.record({ at: fc.nat(), kind: fc.constant('retype' as const) }) },
 	{ weight: 8, arbitrary: plausibleMutation }
 );
@@ -146,7 +253,12 @@ const isContainer = (v: unknown): v is Json => typeof v === 'object' && v !== nu
  * Every path to a node of `value` (the root is []), descending only into `owned` containers: the copy
  * of the valid message, never into generated values (which fast-check may share between runs).
  */
-function paths(value: unknown, owned: WeakSet<object>, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []) {
+function paths(
+	value: unknown,
+	owned: WeakSet<object>,
+	prefix: Array<string | number> = [],
+	out: Array<Array<string | number>> = []
+) {
 	out.push(prefix);
 	if (isContainer(value) && owned.has(value) && prefix.length < 6) {
 		for (const [k, v] of Object.entries(value)) paths(v, owned, [...prefix, Array.isArray(value) ? Number(k) : k], out);
@@ -178,7 +290,12 @@ function mutate(valid: Record<string, unknown>, mutations: readonly Mutation[]):
 	for (const m of mutations) {
 		const all = paths(root, owned);
 		const path = all[m.at % all.length]!;
-		const parent = path.length ? (path.slice(0, -1).reduce<unknown>((node, k) => (node as Record<string, unknown>)[k as string], root) as Record<string, unknown>) : null;
+		const parent = path.length
+			? (path.slice(0, -1).reduce<unknown>((node, k) => (node as Record<string, unknown>)[k as string], root) as Record<
+					string,
+					unknown
+				>)
+			: null;
 		const key = path[path.length - 1];
 		const current = parent ? parent[key as string] : root;
 		const replace = (next: unknown) => {
@@ -206,7 +323,12 @@ function mutate(valid: Record<string, unknown>, mutations: readonly Mutation[]):
 				break;
 			case 'extra':
 			case 'own-proto-key': {
-				const target = isContainer(current) && owned.has(current) && !Array.isArray(current) ? current : parent && !Array.isArray(parent) ? parent : null;
+				const target =
+					isContainer(current) && owned.has(current) && !Array.isArray(current)
+						? current
+						: parent && !Array.isArray(parent)
+							? parent
+							: null;
 				if (!target) break;
 				// An own property named like a prototype key, as JSON.parse makes one on the server.
 				Object.defineProperty(target, m.key, { value: m.value, enumerable: true, configurable: true, writable: true });
@@ -220,15 +342,27 @@ function mutate(valid: Record<string, unknown>, mutations: readonly Mutation[]):
 const validCommandRequest = fc
 	.record({
 		type: fc.constantFrom(...COMMAND_TYPES),
-		roomId: fc.oneof({ weight: 8, arbitrary: fc.constant(ROOM) }, { weight: 1, arbitrary: fc.constant(UNBORN) }, { weight: 1, arbitrary: idLike }),
+		roomId: fc.oneof(
+			{ weight: 8, arbitrary: fc.constant(ROOM) },
+			{ weight: 1, arbitrary: fc.constant(UNBORN) },
+			{ weight: 1, arbitrary: idLike }
+		),
 		commandId: fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/)
 	})
 	.map(({ type, roomId, commandId }) => ({ roomId, commandId, command: exampleFor(type) as unknown as Record<string, unknown> }));
 
 const commandPayload: fc.Arbitrary<unknown> = fc.oneof(
-	{ weight: 6, arbitrary: fc.tuple(validCommandRequest, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => mutate(v, ms)) },
+	{
+		weight: 6,
+		arbitrary: fc.tuple(validCommandRequest, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => mutate(v, ms))
+	},
 	// Mutations that mostly keep the message valid, so it gets past the schema to the rules.
-	{ weight: 4, arbitrary: fc.tuple(validCommandRequest, fc.array(plausibleMutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => mutate(v, ms)) },
+	{
+		weight: 4,
+		arbitrary: fc
+			.tuple(validCommandRequest, fc.array(plausibleMutation, { minLength: 1, maxLength: 3 }))
+			.map(([v, ms]) => mutate(v, ms))
+	},
 	{ weight: 2, arbitrary: validCommandRequest },
 	{ weight: 1, arbitrary: junk },
 	{ weight: 1, arbitrary: fc.anything({ maxDepth: 4, withNullPrototype: true, withTypedArray: true, stringUnit: 'grapheme' }) }
@@ -236,14 +370,21 @@ const commandPayload: fc.Arbitrary<unknown> = fc.oneof(
 
 const validJoinRequest = fc.record(
 	{
-		roomId: fc.oneof({ weight: 6, arbitrary: fc.constant(ROOM) }, { weight: 1, arbitrary: fc.constant(UNBORN) }, { weight: 2, arbitrary: idLike }),
+		roomId: fc.oneof(
+			{ weight: 6, arbitrary: fc.constant(ROOM) },
+			{ weight: 1, arbitrary: fc.constant(UNBORN) },
+			{ weight: 2, arbitrary: idLike }
+		),
 		since: fc.record({ version: fc.oneof(fc.nat(), fc.constant(1e9)), epoch: fc.string({ maxLength: 64 }) })
 	},
 	{ requiredKeys: ['roomId'] }
 );
 
 const joinPayload: fc.Arbitrary<unknown> = fc.oneof(
-	{ weight: 5, arbitrary: fc.tuple(validJoinRequest, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => mutate(v, ms)) },
+	{
+		weight: 5,
+		arbitrary: fc.tuple(validJoinRequest, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => mutate(v, ms))
+	},
 	{ weight: 1, arbitrary: validJoinRequest },
 	{ weight: 2, arbitrary: junk }
 );
@@ -361,13 +502,29 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 			commandPayload.map((p) => JSON.stringify(['command', p]) ?? 'null'),
 			joinPayload.map((p) => JSON.stringify(['room:join', p]) ?? 'null'),
 			fc.string({ unit: 'binary', maxLength: 200 }),
-			fc.constantFrom('[', '["command"', '{}', '[]', '["command",{"_placeholder":true,"num":0}]', '[1,2]', '["__proto__",{}]', '["constructor"]', 'null')
+			fc.constantFrom(
+				'[',
+				'["command"',
+				'{}',
+				'[]',
+				'["command",{"_placeholder":true,"num":0}]',
+				'[1,2]',
+				'["__proto__",{}]',
+				'["constructor"]',
+				'null'
+			)
 		);
 		// Ack ids far above the client's own counter, so an answer is known to be the frame's.
 		const wellFormed = fc
 			.tuple(
-				fc.option(fc.nat({ max: 999_999 }).map((n) => 900_000_000 + n), { nil: undefined }),
-				fc.oneof(commandPayload.map((p) => ['command', p]), joinPayload.map((p) => ['room:join', p]))
+				fc.option(
+					fc.nat({ max: 999_999 }).map((n) => 900_000_000 + n),
+					{ nil: undefined }
+				),
+				fc.oneof(
+					commandPayload.map((p) => ['command', p]),
+					joinPayload.map((p) => ['room:join', p])
+				)
 			)
 			.map(([ack, args]) => ({ text: `2${ack ?? ''}${JSON.stringify(args)}`, ack }));
 		const malformed = fc
@@ -396,9 +553,12 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 						const match = typeof data === 'string' ? /^3(\d+)(\[.*)$/s.exec(data) : null;
 						if (!match || Number(match[1]) !== ack) return;
 						const [answer] = JSON.parse(match[2]!) as unknown[];
-						const { ok, code } = checkAnswer(text.startsWith('2' + String(ack) + '["room:join"') ? 'room:join' : 'command', answer);
+						const { ok, code } = checkAnswer(
+							text.startsWith('2' + String(ack) + '["room:join"') ? 'room:join' : 'command',
+							answer
+						);
 						if (!ok) count(code!);
-						else expect(text.startsWith(`2${ack}["room:join"`), 'a viewer\'s command is never accepted').toBe(true);
+						else expect(text.startsWith(`2${ack}["room:join"`), "a viewer's command is never accepted").toBe(true);
 						done('answered');
 					};
 					const onClose = () => done('closed');
@@ -419,7 +579,10 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 					const barrier = await socket
 						.timeout(2_000)
 						.emitWithAck('room:join', { roomId: '__nothing__' })
-						.then(() => 'silent' as const, () => 'closed' as const);
+						.then(
+							() => 'silent' as const,
+							() => 'closed' as const
+						);
 					outcomes[socket.connected ? barrier : 'closed']++;
 					// No answer to the round trip (e.g. the frame disconnected the namespace): start afresh.
 					if (barrier === 'closed') {
@@ -444,7 +607,11 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 				fc.oneof(
 					fc.constantFrom('command', 'room:join', 'room:leave', 'server:hello', 'room:events', 'access:revoked', 'error'),
 					// socket.io-client refuses to emit its own reserved names.
-					fc.string({ maxLength: 30 }).filter((e) => !['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'].includes(e))
+					fc
+						.string({ maxLength: 30 })
+						.filter(
+							(e) => !['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'].includes(e)
+						)
 				),
 				fc.oneof(commandPayload, joinPayload),
 				async (who, event, payload) => {
@@ -458,7 +625,8 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 			{ seed: SEED + 3, numRuns: RUNS.silent, endOnFailure: true }
 		);
 		// room:leave may have taken a socket out of the room: join again, then check.
-		for (const role of ['facilitator', 'contributor', 'viewer'] as const) await emitRaw(sockets[role], 'room:join', { roomId: ROOM });
+		for (const role of ['facilitator', 'contributor', 'viewer'] as const)
+			await emitRaw(sockets[role], 'room:join', { roomId: ROOM });
 		await stillServing();
 		console.log(
 			`fuzz-protocol: ${stats.answers} answers (${stats.accepted} accepted commands), refusals by code:`,

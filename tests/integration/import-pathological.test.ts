@@ -29,8 +29,27 @@ async function room() {
 	const steps: Command[] = [
 		{ type: 'room.create', name: `Room ${roomId}`, organisation: 'Test' },
 		{ type: 'stage.add', stageId: 'buy', name: 'Buy', customerGoal: '' },
-		{ type: 'kpi.define', kpiId: 'k-wait', stageId: 'buy', touchpointId: null, name: 'Wait', unit: 'min', direction: 'lower', target: 5, warning: 2, source: 'BI', department: null },
-		{ type: 'survey.define', surveyId: 's-nps', kind: 'nps', stageId: 'buy', touchpointId: null, question: 'Would you recommend us?' }
+		{
+			type: 'kpi.define',
+			kpiId: 'k-wait',
+			stageId: 'buy',
+			touchpointId: null,
+			name: 'Wait',
+			unit: 'min',
+			direction: 'lower',
+			target: 5,
+			warning: 2,
+			source: 'BI',
+			department: null
+		},
+		{
+			type: 'survey.define',
+			surveyId: 's-nps',
+			kind: 'nps',
+			stageId: 'buy',
+			touchpointId: null,
+			question: 'Would you recommend us?'
+		}
 	];
 	for (const command of steps) {
 		const result = await send(owner, roomId, command);
@@ -38,7 +57,12 @@ async function room() {
 		if (command.type === 'room.create' && !(await join(owner, roomId)).ok) throw new Error('could not join');
 	}
 	const token = await server.access.grantDirectly(roomId, 'contributor', 'A contributor');
-	return { roomId, owner, http: curateHttp(server.url, roomId, token), state: async () => (await server.app.engine.state(roomId))! };
+	return {
+		roomId,
+		owner,
+		http: curateHttp(server.url, roomId, token),
+		state: async () => (await server.app.engine.state(roomId))!
+	};
 }
 
 const digits = (n: number) => '1'.repeat(n);
@@ -49,7 +73,17 @@ const LONG_SPACE = `${' '.repeat(1_000_000)}x`;
 const NESTED_QUOTES = `${'"'.repeat(20_000)}7${'"'.repeat(20_000)}`;
 const ONE_MB = `${digits(1_048_576)}x`;
 
-const KPI_MAPPING: ImportMapping = { kind: 'kpis', hasHeader: true, dateColumn: col(0, 'date'), dateFormat: 'auto', idColumn: null, segmentColumn: null, valueColumn: col(1, 'value'), nameColumn: null, kpiId: 'k-wait' };
+const KPI_MAPPING: ImportMapping = {
+	kind: 'kpis',
+	hasHeader: true,
+	dateColumn: col(0, 'date'),
+	dateFormat: 'auto',
+	idColumn: null,
+	segmentColumn: null,
+	valueColumn: col(1, 'value'),
+	nameColumn: null,
+	kpiId: 'k-wait'
+};
 
 /** date,value rows: good ones on odd lines, and twelve 40,000-digit cells among them, as the review sent. */
 function kpiFile(): { text: string; bad: Map<number, string> } {
@@ -57,7 +91,7 @@ function kpiFile(): { text: string; bad: Map<number, string> } {
 	const bad = new Map<number, string>();
 	const badCells = [...Array<string>(12).fill(LONG_DIGITS), LONG_SPACE, NESTED_QUOTES, ONE_MB];
 	for (let i = 0; i < 40; i++) {
-		const date = `2025-01-${String(i % 28 + 1).padStart(2, '0')}`;
+		const date = `2025-01-${String((i % 28) + 1).padStart(2, '0')}`;
 		if (i % 2 === 1 && badCells.length) {
 			bad.set(lines.length + 1, badCells.shift()!);
 			lines.push(`${date},${quoted(bad.get(lines.length + 1)!)}`);
@@ -121,22 +155,54 @@ describe('pathological cells', () => {
 		const read = await http.runImport({
 			blobId: complaintsId,
 			dryRun: true,
-			mapping: { kind: 'complaints', hasHeader: true, dateColumn: col(0, 'date'), dateFormat: 'auto', idColumn: null, segmentColumn: null, categoryColumn: col(1, 'category'), channelColumn: null, textColumn: col(2, 'text'), stageRules: [], defaultStageId: 'buy' }
+			mapping: {
+				kind: 'complaints',
+				hasHeader: true,
+				dateColumn: col(0, 'date'),
+				dateFormat: 'auto',
+				idColumn: null,
+				segmentColumn: null,
+				categoryColumn: col(1, 'category'),
+				channelColumn: null,
+				textColumn: col(2, 'text'),
+				stageRules: [],
+				defaultStageId: 'buy'
+			}
 		});
 		expect(read.done.summary).toMatchObject({ rows: 6, added: 2, errors: 4 });
-		expect((read.done.summary as { errorList: RowError[] }).errorList.map((e) => [e.line, e.reason.split(' ').slice(0, 2).join(' ')])).toEqual([
+		expect(
+			(read.done.summary as { errorList: RowError[] }).errorList.map((e) => [e.line, e.reason.split(' ').slice(0, 2).join(' ')])
+		).toEqual([
 			[3, `"date" "${digits(39)}…"`],
 			[4, 'has a'],
 			[5, 'has a'],
 			[6, `"date" "2025-02-04T10:10:10.${digits(19)}…"`]
 		]);
 
-		const survey = ['when,score', '2025-03-01,9', `2025-03-02,${quoted(LONG_DIGITS)}`, `2025-03-03,${quoted(NESTED_QUOTES)}`, `2025-03-04,${quoted(ONE_MB)}`, '2025-03-05,3'].join('\n');
+		const survey = [
+			'when,score',
+			'2025-03-01,9',
+			`2025-03-02,${quoted(LONG_DIGITS)}`,
+			`2025-03-03,${quoted(NESTED_QUOTES)}`,
+			`2025-03-04,${quoted(ONE_MB)}`,
+			'2025-03-05,3'
+		].join('\n');
 		const surveyId = (await http.upload(Buffer.from(survey), 'import')).body.blobId as string;
 		const scored = await http.runImport({
 			blobId: surveyId,
 			dryRun: false,
-			mapping: { kind: 'surveys', hasHeader: true, surveyId: 's-nps', dateColumn: col(0, 'when'), dateFormat: 'auto', idColumn: null, segmentColumn: null, scoreColumn: col(1, 'score'), countColumn: null, textColumn: null }
+			mapping: {
+				kind: 'surveys',
+				hasHeader: true,
+				surveyId: 's-nps',
+				dateColumn: col(0, 'when'),
+				dateFormat: 'auto',
+				idColumn: null,
+				segmentColumn: null,
+				scoreColumn: col(1, 'score'),
+				countColumn: null,
+				textColumn: null
+			}
 		});
 		expect(scored.done).toMatchObject({ ok: true, applied: true, summary: { rows: 5, added: 2, errors: 3 } });
 	});
@@ -149,16 +215,21 @@ describe('a large file in one room', () => {
 		// Enough ordinary rows to keep a reader busy for a while, with the review's twelve 40,000-digit
 		// cells right after the first progress report (sent after 2,000 rows).
 		const lines = ['date,value'];
-		for (let i = 0; i < 300_000; i++) lines.push(i >= 2_000 && i < 2_012 ? `2025-01-01,${LONG_DIGITS}` : `2025-01-${String((i % 28) + 1).padStart(2, '0')},${i % 97}`);
+		for (let i = 0; i < 300_000; i++)
+			lines.push(
+				i >= 2_000 && i < 2_012 ? `2025-01-01,${LONG_DIGITS}` : `2025-01-${String((i % 28) + 1).padStart(2, '0')},${i % 97}`
+			);
 		const blobId = (await a.http.upload(Buffer.from(lines.join('\n')), 'import')).body.blobId as string;
 
 		const order: string[] = [];
 		let firstProgress!: () => void;
 		const reading = new Promise<void>((resolve) => (firstProgress = resolve));
-		const importing = a.http.runImport({ blobId, mapping: KPI_MAPPING, dryRun: true }, () => firstProgress()).then((result) => {
-			order.push('import answered');
-			return result;
-		});
+		const importing = a.http
+			.runImport({ blobId, mapping: KPI_MAPPING, dryRun: true }, () => firstProgress())
+			.then((result) => {
+				order.push('import answered');
+				return result;
+			});
 		await reading;
 		const ack = await send(b.owner, b.roomId, { type: 'stage.update', stageId: 'buy', patch: { customerGoal: 'Get it done' } });
 		order.push('room B answered');

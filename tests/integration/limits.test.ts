@@ -56,7 +56,12 @@ afterAll(() => sockets.forEach((s) => s.disconnect()));
 
 /** Connects; resolves with the socket, or with the refusal's message. */
 function open(url: string, token?: string): Promise<TestSocket | string> {
-	const socket: TestSocket = connect(url, { transports: ['websocket'], auth: token ? { token } : {}, forceNew: true, reconnection: false });
+	const socket: TestSocket = connect(url, {
+		transports: ['websocket'],
+		auth: token ? { token } : {},
+		forceNew: true,
+		reconnection: false
+	});
 	sockets.push(socket);
 	return new Promise((resolve) => {
 		socket.once('connect', () => resolve(socket));
@@ -71,11 +76,22 @@ async function opened(url: string, token?: string): Promise<TestSocket> {
 
 /** Sends `count` commands from each socket at once; answers how many were applied and how many refused as rate limited. */
 async function burst(roomId: string, from: TestSocket[], count: number): Promise<{ applied: number; limited: number }> {
-	const results: CommandResult[] = await Promise.all(from.flatMap((s) => Array.from({ length: count }, (_, n) => send(s, roomId, quote('Too slow', n)))));
-	return { applied: results.filter((r) => r.ok).length, limited: results.filter((r) => !r.ok && r.code === 'rate_limited').length };
+	const results: CommandResult[] = await Promise.all(
+		from.flatMap((s) => Array.from({ length: count }, (_, n) => send(s, roomId, quote('Too slow', n))))
+	);
+	return {
+		applied: results.filter((r) => r.ok).length,
+		limited: results.filter((r) => !r.ok && r.code === 'rate_limited').length
+	};
 }
 
-async function roomWith(url: string, access: Started['deps']['access'], roomId: string, sessions: number, connectionsEach: number) {
+async function roomWith(
+	url: string,
+	access: Started['deps']['access'],
+	roomId: string,
+	sessions: number,
+	connectionsEach: number
+) {
 	const owner = await opened(url, await access.grantDirectly(roomId, 'facilitator', 'Owner'));
 	await createRoom(owner, roomId);
 	const groups: TestSocket[][] = [];
@@ -140,7 +156,12 @@ describe('connections per address', () => {
 		expect(anonymous[2]).toMatch(/Too many connections from your network address/);
 
 		const token = await server.deps.access.grantDirectly('limit-conn', 'viewer', 'Lobby TV');
-		const withSession = [await open(server.url, token), await open(server.url, token), await open(server.url, token), await open(server.url, token)];
+		const withSession = [
+			await open(server.url, token),
+			await open(server.url, token),
+			await open(server.url, token),
+			await open(server.url, token)
+		];
 		expect(withSession.slice(0, 3).every((s) => typeof s !== 'string')).toBe(true);
 		expect(withSession[3]).toMatch(/Too many connections/);
 

@@ -8,7 +8,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError, type AppendResult } from '../../server/store/port';
 import { createRedisClient, waitForRedisReady } from '../../server/store/redis/redis-client';
-import { openRedisEventStore, type RedisEventStore, type RedisEventStoreOptions } from '../../server/store/redis/redis-event-store';
+import {
+	openRedisEventStore,
+	type RedisEventStore,
+	type RedisEventStoreOptions
+} from '../../server/store/redis/redis-event-store';
 import { prng } from '../support/prng';
 import { canRunRedisTests, startRedis, type RedisServer } from '../support/redis-server';
 import { eventsFor } from '../support/stored-events';
@@ -204,10 +208,9 @@ describe.runIf(redisAvailable)('redis event store', () => {
 			expect(await store.lookupCommand(ROOM, 'c3')).toEqual({ from: 3, to: 3 });
 			expect((await store.head(ROOM))?.version).toBe(40);
 		});
-
 	});
 
-	it('refuses calls after close without closing the caller\'s client', async () => {
+	it("refuses calls after close without closing the caller's client", async () => {
 		const redis = client();
 		const store = await openRedisEventStore({ redis, log: { warn: () => {} } });
 		await store.close();
@@ -248,7 +251,9 @@ describe.runIf(redisAvailable)('redis event store: Redis down and back', () => {
 	it('fails fast with StoreUnavailableError while Redis is down, then works again with every acknowledged event', async () => {
 		// 30 acknowledged commands, the last ten pipelined.
 		for (let v = 0; v < 20; v++) await store.append(ROOM, v, `c${v + 1}`, eventsFor(`c${v + 1}`, 1, v), 'epoch-1');
-		await Promise.all(Array.from({ length: 10 }, (_, i) => store.append(ROOM, 20 + i, `c${21 + i}`, eventsFor(`c${21 + i}`, 1, 20 + i))));
+		await Promise.all(
+			Array.from({ length: 10 }, (_, i) => store.append(ROOM, 20 + i, `c${21 + i}`, eventsFor(`c${21 + i}`, 1, 20 + i)))
+		);
 		expect((await store.head(ROOM))?.version).toBe(30);
 
 		await server.kill();
@@ -271,8 +276,16 @@ describe.runIf(redisAvailable)('redis event store: Redis down and back', () => {
 		const all = await store.readFrom(ROOM, 0);
 		expect(all.ok && all.events.map((e) => e.commandId)).toEqual(Array.from({ length: 30 }, (_, i) => `c${i + 1}`));
 		expect(await store.lookupCommand(ROOM, 'c31')).toBeNull();
-		expect(await store.append(ROOM, 0, 'c30', eventsFor('c30'))).toEqual({ ok: true, duplicate: true, range: { from: 30, to: 30 } });
-		expect(await store.append(ROOM, 30, 'c31', eventsFor('c31', 1, 30))).toEqual({ ok: true, duplicate: false, range: { from: 31, to: 31 } });
+		expect(await store.append(ROOM, 0, 'c30', eventsFor('c30'))).toEqual({
+			ok: true,
+			duplicate: true,
+			range: { from: 30, to: 30 }
+		});
+		expect(await store.append(ROOM, 30, 'c31', eventsFor('c31', 1, 30))).toEqual({
+			ok: true,
+			duplicate: false,
+			range: { from: 31, to: 31 }
+		});
 	});
 
 	it('settles appends in flight when Redis is SIGKILLed, and keeps every acknowledged one', async () => {
@@ -329,7 +342,9 @@ describe.runIf(redisAvailable)('redis event store: Redis down and back', () => {
 			expect(pubErrors.length).toBeGreaterThan(0);
 
 			await server.restart();
-			const received = new Promise<string>((resolve) => sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => resolve(message.toString())));
+			const received = new Promise<string>((resolve) =>
+				sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => resolve(message.toString()))
+			);
 			const deadline = Date.now() + 10_000;
 			let delivered = 0;
 			while (delivered === 0 && Date.now() < deadline) {

@@ -23,7 +23,12 @@ const cleanups: Array<() => Promise<void> | void> = [];
 async function startInstance(env: Record<string, string> = {}, balanced = true): Promise<ServerProcess> {
 	const { dir, cleanup } = await tempDir();
 	cleanups.push(cleanup);
-	const instance = await startServerProcess(dir, { REDIS_URL: redis.url, SEED_DEMO: 'false', COMMAND_RATE_LIMIT: '100000', ...env });
+	const instance = await startServerProcess(dir, {
+		REDIS_URL: redis.url,
+		SEED_DEMO: 'false',
+		COMMAND_RATE_LIMIT: '100000',
+		...env
+	});
 	if (balanced) {
 		alive.add(instance);
 		void instance.exited.then(() => alive.delete(instance));
@@ -51,9 +56,7 @@ async function socketTo(url: string, roomId: string): Promise<TestSocket> {
 
 async function clients(urls: string[], roomId: string, perUrl: number): Promise<RoomClient[]> {
 	const token = await tokenFor(roomId);
-	const list = urls.flatMap((url, i) =>
-		Array.from({ length: perUrl }, (_, k) => roomClient(url, roomId, token, `i${i}-c${k}`))
-	);
+	const list = urls.flatMap((url, i) => Array.from({ length: perUrl }, (_, k) => roomClient(url, roomId, token, `i${i}-c${k}`)));
 	for (const c of list) cleanups.push(() => c.close());
 	return list;
 }
@@ -85,7 +88,11 @@ describe('Redis mode: several instances serving one room', () => {
 	it('converges 300 concurrent commands sent through all three instances, each applied once', async () => {
 		const admin = await socketTo(instances[0]!.url, 'multi');
 		await createRoom(admin, 'multi');
-		const list = await clients(instances.map((i) => i.url), 'multi', 2);
+		const list = await clients(
+			instances.map((i) => i.url),
+			'multi',
+			2
+		);
 		await waitUntil(() => list.every((c) => c.store.connection === 'live'), 'every client live');
 
 		const results = await Promise.all(
@@ -140,10 +147,19 @@ describe('Redis mode: several instances serving one room', () => {
 		const admin = await socketTo(instances[1]!.url, 'presence');
 		await createRoom(admin, 'presence');
 		// Presence shows each session's name, as the server holds it.
-		const facilitator = roomClient(instances[0]!.url, 'presence', await tokenFor('presence', 'Facilitator Fay'), 'Facilitator Fay');
+		const facilitator = roomClient(
+			instances[0]!.url,
+			'presence',
+			await tokenFor('presence', 'Facilitator Fay'),
+			'Facilitator Fay'
+		);
 		const wall = roomClient(instances[1]!.url, 'presence', await tokenFor('presence', 'Lobby TV'), 'Lobby TV', 'screen');
 		const member = roomClient(instances[2]!.url, 'presence', await tokenFor('presence', 'Member Max'), 'Member Max');
-		cleanups.push(() => facilitator.close(), () => wall.close(), () => member.close());
+		cleanups.push(
+			() => facilitator.close(),
+			() => wall.close(),
+			() => member.close()
+		);
 		await waitUntil(
 			() => ['Lobby TV', 'Member Max', 'Facilitator Fay'].every((n) => facilitator.store.presence.some((p) => p.name === n)),
 			'presence from all instances'
@@ -191,7 +207,11 @@ describe('Redis mode: several instances serving one room', () => {
 	it('fails fast while Redis is down, shows it, and converges after Redis restarts', async () => {
 		const admin = await socketTo(instances[0]!.url, 'outage');
 		await createRoom(admin, 'outage');
-		const list = await clients(instances.map((i) => i.url), 'outage', 1);
+		const list = await clients(
+			instances.map((i) => i.url),
+			'outage',
+			1
+		);
 		await waitUntil(() => list.every((c) => c.store.connection === 'live'), 'every client live');
 		const before = list.map((c) => c.store.send(quote('before the outage', 1)));
 		const beforeResults = await Promise.all(before);

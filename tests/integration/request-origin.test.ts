@@ -14,7 +14,13 @@ const ROOM = 'origin-room';
 const ADMIN = randomBytes(32).toString('base64');
 
 /** A raw HTTP request, so the Host header is ours to choose. */
-function raw(url: string, path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function raw(
+	url: string,
+	path: string,
+	headers: Record<string, string>,
+	method = 'GET',
+	body?: string
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
 	return new Promise((resolve, reject) => {
 		const req = request(`${url}${path}`, { method, headers }, (res) => {
 			let text = '';
@@ -59,12 +65,24 @@ describe('allowed hosts', () => {
 	});
 
 	it('refuses a DNS-rebinding request whose Host and Origin are both the attacker name, on HTTP and the socket handshake', async () => {
-		const join = await raw(plain.url, '/api/join', { host: 'evil.example', origin: 'http://evil.example', 'content-type': 'application/json' }, 'POST', JSON.stringify({ token: 'x'.repeat(43), name: 'Eve' }));
+		const join = await raw(
+			plain.url,
+			'/api/join',
+			{ host: 'evil.example', origin: 'http://evil.example', 'content-type': 'application/json' },
+			'POST',
+			JSON.stringify({ token: 'x'.repeat(43), name: 'Eve' })
+		);
 		expect(join.status).toBe(421);
-		const handshake = await raw(plain.url, '/socket.io/?EIO=4&transport=polling', { host: 'evil.example', origin: 'http://evil.example' });
+		const handshake = await raw(plain.url, '/socket.io/?EIO=4&transport=polling', {
+			host: 'evil.example',
+			origin: 'http://evil.example'
+		});
 		expect(handshake.status).toBe(403);
 		expect(handshake.text).toContain('ALLOWED_HOSTS');
-		const ours = await raw(plain.url, '/socket.io/?EIO=4&transport=polling', { host: `127.0.0.1:${plain.port}`, origin: `http://127.0.0.1:${plain.port}` });
+		const ours = await raw(plain.url, '/socket.io/?EIO=4&transport=polling', {
+			host: `127.0.0.1:${plain.port}`,
+			origin: `http://127.0.0.1:${plain.port}`
+		});
 		expect(ours.status).toBe(200);
 	});
 });
@@ -74,7 +92,11 @@ describe('session cookie', () => {
 		const token = await server.access.rotateInvite(ROOM, 'contributor');
 		const res = await fetch(`${server.url}/api/join`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', 'x-forwarded-for': `192.0.2.${Math.floor(Math.random() * 200)}` },
+			headers: {
+				'content-type': 'application/json',
+				'x-forwarded-proto': 'https',
+				'x-forwarded-for': `192.0.2.${Math.floor(Math.random() * 200)}`
+			},
 			body: JSON.stringify({ token, name: 'Casey' })
 		});
 		expect(res.status).toBe(200);

@@ -29,7 +29,8 @@ let demo: BackupJson;
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const copy = (backup: BackupJson): BackupJson => structuredClone(backup);
 /** A fresh facilitator session of the demo room: each test restores under its own, so limits stay apart. */
-const facilitator = async (name = 'Dana') => curateHttp(server.url, DEMO_ROOM_ID, await server.access.grantDirectly(DEMO_ROOM_ID, 'facilitator', name));
+const facilitator = async (name = 'Dana') =>
+	curateHttp(server.url, DEMO_ROOM_ID, await server.access.grantDirectly(DEMO_ROOM_ID, 'facilitator', name));
 
 /** A DOS stub whose e_lfanew points at a "PE\0\0" header: a Windows program. */
 function pe(): Buffer {
@@ -137,7 +138,11 @@ describe('a restored room keeps the rules', () => {
 			},
 			/filed under .* says its id is/
 		],
-		['a stage twice in the order of stages', (b) => b.state.stageOrder.push(b.state.stageOrder[0]!), /appears twice in the order of stages/],
+		[
+			'a stage twice in the order of stages',
+			(b) => b.state.stageOrder.push(b.state.stageOrder[0]!),
+			/appears twice in the order of stages/
+		],
 		[
 			'a touchpoint in a stage that does not exist',
 			(b) => {
@@ -158,7 +163,13 @@ describe('a restored room keeps the rules', () => {
 			'more quotes in a category than a room keeps',
 			(b) => {
 				const category = Object.values(b.state.complaints)[0]!;
-				category.verbatims = Array.from({ length: 51 }, (_, i) => ({ id: `v${i}`, text: 'Too slow', date: '2025-01-01', channel: 'Email', segment: null }));
+				category.verbatims = Array.from({ length: 51 }, (_, i) => ({
+					id: `v${i}`,
+					text: 'Too slow',
+					date: '2025-01-01',
+					channel: 'Email',
+					segment: null
+				}));
 			},
 			/at most 50/
 		],
@@ -218,7 +229,12 @@ describe('restores are limited and never hold up other rooms', () => {
 		const restored = new Promise<number>((resolve, reject) => {
 			const req = request(`${server.url}/api/rooms/restore`, {
 				method: 'POST',
-				headers: { cookie: `${SESSION_COOKIE}=${token}`, 'content-type': 'application/json', 'content-length': body.length, origin: server.url }
+				headers: {
+					cookie: `${SESSION_COOKIE}=${token}`,
+					'content-type': 'application/json',
+					'content-length': body.length,
+					origin: server.url
+				}
 			});
 			req.on('response', (res) => {
 				res.resume();

@@ -67,7 +67,13 @@ describe('storage quota', () => {
 		expect(body.used).toBeGreaterThanOrEqual(200 * 1024);
 		expect(body.used).toBeLessThan(LIMIT);
 		// Another room has its own quota.
-		expect((await curateHttp(server.url, DEMO_ROOM_ID, await server.access.grantDirectly(DEMO_ROOM_ID, 'contributor', 'Uma')).upload(pdf(200 * 1024, 'second'))).status).toBe(201);
+		expect(
+			(
+				await curateHttp(server.url, DEMO_ROOM_ID, await server.access.grantDirectly(DEMO_ROOM_ID, 'contributor', 'Uma')).upload(
+					pdf(200 * 1024, 'second')
+				)
+			).status
+		).toBe(201);
 	});
 
 	it("refuses a backup whose files exceed a room's quota, and stores none of them", async () => {
@@ -79,8 +85,19 @@ describe('storage quota', () => {
 		const big = pdf(400 * 1024, 'restored');
 		backup.blobs[sha(big)] = { contentType: 'application/pdf', data: big.toString('base64') };
 		backup.state.artifacts['report'] = {
-			id: 'report', stageId: backup.state.stageOrder[0], touchpointId: null, kind: 'document', title: 'Annual report', caption: '', blobId: sha(big),
-			url: null, transcript: '', currentAsOf: null, sensitive: false, replacedBy: null, file: { name: 'report.pdf', mime: 'application/pdf', size: big.length, thumbBlobId: null }
+			id: 'report',
+			stageId: backup.state.stageOrder[0],
+			touchpointId: null,
+			kind: 'document',
+			title: 'Annual report',
+			caption: '',
+			blobId: sha(big),
+			url: null,
+			transcript: '',
+			currentAsOf: null,
+			sensitive: false,
+			replacedBy: null,
+			file: { name: 'report.pdf', mime: 'application/pdf', size: big.length, thumbBlobId: null }
 		};
 		const answer = await http.restore(JSON.stringify(backup));
 		expect(answer.status).toBe(413);
@@ -92,7 +109,10 @@ describe('storage quota', () => {
 /** Makes a blob look as if it was last stored `ms` ago. */
 type Backdate = (id: string, ms: number) => Promise<void>;
 
-function collectionSuite(name: string, open: () => Promise<{ blobs: BlobStore; backdate: Backdate; close?: () => Promise<void> }>) {
+function collectionSuite(
+	name: string,
+	open: () => Promise<{ blobs: BlobStore; backdate: Backdate; close?: () => Promise<void> }>
+) {
 	describe(`collecting unreferenced files (${name})`, () => {
 		let blobs: BlobStore;
 		let backdate: Backdate;
@@ -112,8 +132,20 @@ function collectionSuite(name: string, open: () => Promise<{ blobs: BlobStore; b
 			await join(socket, DEMO_ROOM_ID);
 			const stageId = (await server.app.engine.state(DEMO_ROOM_ID))!.stageOrder[0]!;
 			const added = await send(socket, DEMO_ROOM_ID, {
-				type: 'artifact.add', artifactId: `kept-${name.replace(/\W/g, '-')}`, stageId, touchpointId: null, kind: 'document', title: 'Kept', caption: '',
-				blobId: sha(referenced), url: null, transcript: '', currentAsOf: null, sensitive: false, replacedBy: null, file: null
+				type: 'artifact.add',
+				artifactId: `kept-${name.replace(/\W/g, '-')}`,
+				stageId,
+				touchpointId: null,
+				kind: 'document',
+				title: 'Kept',
+				caption: '',
+				blobId: sha(referenced),
+				url: null,
+				transcript: '',
+				currentAsOf: null,
+				sensitive: false,
+				replacedBy: null,
+				file: null
 			});
 			expect(added.ok).toBe(true);
 			// An upload of the old orphan's twin is storing while the collection runs: it keeps its bytes.

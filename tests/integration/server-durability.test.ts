@@ -14,7 +14,12 @@ afterEach(async () => {
 
 async function client(server: ServerProcess, roomId: string): Promise<TestSocket> {
 	const token = await sessionToken(server.url, roomId, 'facilitator');
-	const socket: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+	const socket: TestSocket = connect(server.url, {
+		transports: ['websocket'],
+		forceNew: true,
+		reconnection: false,
+		auth: { token }
+	});
 	cleanups.push(async () => void socket.disconnect());
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());

@@ -51,7 +51,10 @@ describe('joining', () => {
 		expect(firstToken).not.toBe('');
 
 		// The same browser (its cookie) joins a second room with a higher role.
-		const second = await http('/api/join', { body: { token: await inviteLink(OTHER, 'contributor'), name: 'Pat' }, cookie: firstToken });
+		const second = await http('/api/join', {
+			body: { token: await inviteLink(OTHER, 'contributor'), name: 'Pat' },
+			cookie: firstToken
+		});
 		const secondToken = tokenIn(second.setCookie);
 		expect(secondToken).not.toBe('');
 		expect(secondToken).not.toBe(firstToken);
@@ -69,8 +72,13 @@ describe('joining', () => {
 
 	it('a token planted in a browser before it joined gains nothing from the join', async () => {
 		// The attacker makes a session of their own and plants its token as the victim's cookie.
-		const planted = tokenIn((await http('/api/join', { body: { token: await inviteLink(OTHER, 'viewer'), name: 'Mallory' } })).setCookie);
-		const victim = await http('/api/join', { body: { token: await inviteLink(ROOM, 'facilitator'), name: 'Victim' }, cookie: planted });
+		const planted = tokenIn(
+			(await http('/api/join', { body: { token: await inviteLink(OTHER, 'viewer'), name: 'Mallory' } })).setCookie
+		);
+		const victim = await http('/api/join', {
+			body: { token: await inviteLink(ROOM, 'facilitator'), name: 'Victim' },
+			cookie: planted
+		});
 		expect(victim.status).toBe(200);
 		const attacker = await http(`/api/rooms/${ROOM}/invites`, { cookie: planted });
 		expect(attacker.status).toBe(401);
@@ -135,7 +143,9 @@ describe('names', () => {
 		const socket = await connectAs({ token });
 		expect((await join(socket, ROOM_N)).ok).toBe(true);
 		const added = nextEvents(socket, (m) => m.events.some((e) => e.event.type === 'stage.added'));
-		expect((await send(socket, ROOM_N, { type: 'stage.add', stageId: 'pay', name: 'Pay', customerGoal: 'Clear bills' })).ok).toBe(true);
+		expect((await send(socket, ROOM_N, { type: 'stage.add', stageId: 'pay', name: 'Pay', customerGoal: 'Clear bills' })).ok).toBe(
+			true
+		);
 		expect((await added).events.map((e) => e.actor.name)).toEqual(['Robin Lee']);
 
 		const audit = await server.access.audit(ROOM_N);
@@ -158,7 +168,11 @@ const DAY = 24 * HOUR;
 describe('session lifetimes', () => {
 	let clocked: ClockedServer;
 	const me = async (token: string) =>
-		((await (await fetch(`${clocked.url}/api/me`, { headers: { cookie: `cr_session=${token}` } })).json()) as { signedIn: boolean }).signedIn;
+		(
+			(await (await fetch(`${clocked.url}/api/me`, { headers: { cookie: `cr_session=${token}` } })).json()) as {
+				signedIn: boolean;
+			}
+		).signedIn;
 
 	beforeAll(async () => {
 		clocked = await startClockedServer({ idleMs: 2 * DAY, maxMs: 5 * DAY });
@@ -201,7 +215,12 @@ describe('session lifetimes', () => {
 
 	it('a connection is refused its session once it has ended, and a live one is closed when it ends', async () => {
 		const token = await clocked.access.grantDirectly('life-room', 'viewer', 'Lobby TV');
-		const socket: TestSocket = connect(clocked.url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
+		const socket: TestSocket = connect(clocked.url, {
+			transports: ['websocket'],
+			auth: { token },
+			forceNew: true,
+			reconnection: false
+		});
 		const hello = await new Promise<HelloMessage>((resolve) => socket.once('server:hello', resolve));
 		expect(hello.signedIn).toBe(true);
 		const revoked = new Promise<{ reason: string }>((resolve) => socket.once('access:revoked', resolve));
@@ -211,7 +230,12 @@ describe('session lifetimes', () => {
 		expect((await revoked).reason).toMatch(/session has ended/);
 		expect(await closed).toBe('io server disconnect');
 
-		const again: TestSocket = connect(clocked.url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
+		const again: TestSocket = connect(clocked.url, {
+			transports: ['websocket'],
+			auth: { token },
+			forceNew: true,
+			reconnection: false
+		});
 		const second = await new Promise<HelloMessage>((resolve) => again.once('server:hello', resolve));
 		expect(second.signedIn).toBe(false);
 		again.disconnect();
@@ -235,7 +259,12 @@ describe('ending everyone’s access from one link', () => {
 		const ben = await joinWith(contributorLink, 'Ben');
 		const vic = await joinWith(viewerLink, 'Vic');
 
-		const annSocket: TestSocket = connect(server.url, { transports: ['websocket'], auth: { token: ann }, forceNew: true, reconnection: false });
+		const annSocket: TestSocket = connect(server.url, {
+			transports: ['websocket'],
+			auth: { token: ann },
+			forceNew: true,
+			reconnection: false
+		});
 		await new Promise<void>((resolve) => annSocket.once('connect', () => resolve()));
 		expect((await join(annSocket, ROOM_E)).ok).toBe(true);
 		const revoked = new Promise<{ reason: string }>((resolve) => annSocket.once('access:revoked', resolve));
@@ -246,7 +275,8 @@ describe('ending everyone’s access from one link', () => {
 		expect((await revoked).reason).toMatch(/ended access/);
 		expect(await closed).toBe('io server disconnect');
 
-		const rooms = async (token: string) => ((await http('/api/me', { cookie: token })).body.rooms as Array<{ roomId: string }>).map((r) => r.roomId);
+		const rooms = async (token: string) =>
+			((await http('/api/me', { cookie: token })).body.rooms as Array<{ roomId: string }>).map((r) => r.roomId);
 		expect(await rooms(ann)).toEqual([OTHER]);
 		expect((await http('/api/me', { cookie: ben })).body.signedIn).toBe(false);
 		expect(await rooms(vic)).toEqual([ROOM_E]);
@@ -256,8 +286,17 @@ describe('ending everyone’s access from one link', () => {
 
 	it('only a facilitator of the room may end access from its links', async () => {
 		const contributor = await server.access.grantDirectly(ROOM, 'contributor', 'Con');
-		expect((await http(`/api/rooms/${ROOM}/invites/viewer/sessions`, { method: 'DELETE', cookie: contributor })).status).toBe(403);
+		expect((await http(`/api/rooms/${ROOM}/invites/viewer/sessions`, { method: 'DELETE', cookie: contributor })).status).toBe(
+			403
+		);
 		expect((await http(`/api/rooms/${ROOM}/invites/viewer/sessions`, { method: 'DELETE' })).status).toBe(401);
-		expect((await http(`/api/rooms/${ROOM}/invites/viewer/sessions`, { method: 'DELETE', cookie: await server.access.grantDirectly(OTHER, 'facilitator', 'Elsewhere') })).status).toBe(401);
+		expect(
+			(
+				await http(`/api/rooms/${ROOM}/invites/viewer/sessions`, {
+					method: 'DELETE',
+					cookie: await server.access.grantDirectly(OTHER, 'facilitator', 'Elsewhere')
+				})
+			).status
+		).toBe(401);
 	});
 });

@@ -86,9 +86,7 @@ describe('live sync between real socket.io clients', () => {
 		const caughtUp = await join(bobAgain, 'r3', { version: bobState.version, epoch });
 		if (!caughtUp.ok || caughtUp.mode !== 'events') throw new Error('expected events since the last version');
 		expect(caughtUp.events).toHaveLength(50);
-		expect(caughtUp.events.map((e) => e.v)).toEqual(
-			Array.from({ length: 50 }, (_, i) => bobState.version + 1 + i)
-		);
+		expect(caughtUp.events.map((e) => e.v)).toEqual(Array.from({ length: 50 }, (_, i) => bobState.version + 1 + i));
 		const rebuilt: RoomState = evolveAll(bobState, caughtUp.events);
 		const serverState = (await server.app.engine.state('r3'))!;
 		expect(stateHash(rebuilt)).toBe(stateHash(serverState));
@@ -120,7 +118,8 @@ describe('live sync between real socket.io clients', () => {
 
 		const near = await join(alice, 'x', { version: latest - 10, epoch });
 		expect(near).toMatchObject({ ok: true, mode: 'events' });
-		if (near.ok && near.mode === 'events') expect(near.events.map((e) => e.v)).toEqual(Array.from({ length: 10 }, (_, i) => latest - 9 + i));
+		if (near.ok && near.mode === 'events')
+			expect(near.events.map((e) => e.v)).toEqual(Array.from({ length: 10 }, (_, i) => latest - 9 + i));
 
 		const far = await join(alice, 'x', { version: start.version, epoch });
 		expect(far).toMatchObject({ ok: true, mode: 'snapshot' });

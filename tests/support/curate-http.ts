@@ -31,16 +31,31 @@ export interface ImportStreamResult {
 }
 
 export function curateHttp(baseUrl: string, roomId: string, token: string | null) {
-	const headers = (extra: Record<string, string> = {}) => ({ ...(token ? { cookie: `${SESSION_COOKIE}=${token}` } : {}), ...extra });
+	const headers = (extra: Record<string, string> = {}) => ({
+		...(token ? { cookie: `${SESSION_COOKIE}=${token}` } : {}),
+		...extra
+	});
 	const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> });
 	const room = `${baseUrl}/api/rooms/${roomId}`;
 
 	return {
 		async upload(bytes: Uint8Array, purpose: 'artifact' | 'import' = 'artifact', extra: Record<string, string> = {}) {
-			return json(await fetch(`${room}/uploads?purpose=${purpose}`, { method: 'POST', headers: headers({ 'content-type': 'application/octet-stream', ...extra }), body: bytes as unknown as BodyInit }));
+			return json(
+				await fetch(`${room}/uploads?purpose=${purpose}`, {
+					method: 'POST',
+					headers: headers({ 'content-type': 'application/octet-stream', ...extra }),
+					body: bytes as unknown as BodyInit
+				})
+			);
 		},
 		async inspect(blobId: string) {
-			return json(await fetch(`${room}/imports/inspect`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify({ blobId }) }));
+			return json(
+				await fetch(`${room}/imports/inspect`, {
+					method: 'POST',
+					headers: headers({ 'content-type': 'application/json' }),
+					body: JSON.stringify({ blobId })
+				})
+			);
 		},
 		/** Runs an import and reads its NDJSON stream to the end, telling `onProgress` of each progress line as it comes. */
 		async runImport(
@@ -48,10 +63,19 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 			onProgress?: (progress: { rows: number; fraction: number }) => void
 		): Promise<ImportStreamResult> {
 			const started = Date.now();
-			const res = await fetch(`${room}/imports`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+			const res = await fetch(`${room}/imports`, {
+				method: 'POST',
+				headers: headers({ 'content-type': 'application/json' }),
+				body: JSON.stringify(body)
+			});
 			if (!res.headers.get('content-type')?.includes('ndjson')) {
 				const answer = (await res.json()) as Record<string, unknown>;
-				return { status: res.status, progress: [], arrivals: [], done: { ok: false, message: String(answer.message), ...answer } };
+				return {
+					status: res.status,
+					progress: [],
+					arrivals: [],
+					done: { ok: false, message: String(answer.message), ...answer }
+				};
 			}
 			const progress: ImportStreamResult['progress'] = [];
 			const arrivals: number[] = [];
@@ -83,7 +107,13 @@ export function curateHttp(baseUrl: string, roomId: string, token: string | null
 			return fetch(`${baseUrl}/api/blobs/${id}`, { method, headers: headers(extra) });
 		},
 		async restore(body: string) {
-			return json(await fetch(`${baseUrl}/api/rooms/restore`, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body }));
+			return json(
+				await fetch(`${baseUrl}/api/rooms/restore`, {
+					method: 'POST',
+					headers: headers({ 'content-type': 'application/json' }),
+					body
+				})
+			);
 		}
 	};
 }

@@ -70,8 +70,16 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				const store = await open();
 				expect(await store.head(ROOM)).toBeNull();
 				expect(await store.listRooms()).toEqual([]);
-				expect(await store.append(ROOM, 0, 'c1', eventsFor('c1', 2), EPOCH)).toEqual({ ok: true, duplicate: false, range: { from: 1, to: 2 } });
-				expect(await store.append(ROOM, 2, 'c2', eventsFor('c2', 1, 2))).toEqual({ ok: true, duplicate: false, range: { from: 3, to: 3 } });
+				expect(await store.append(ROOM, 0, 'c1', eventsFor('c1', 2), EPOCH)).toEqual({
+					ok: true,
+					duplicate: false,
+					range: { from: 1, to: 2 }
+				});
+				expect(await store.append(ROOM, 2, 'c2', eventsFor('c2', 1, 2))).toEqual({
+					ok: true,
+					duplicate: false,
+					range: { from: 3, to: 3 }
+				});
 
 				expect(await store.head(ROOM)).toEqual({ version: 3, epoch: EPOCH });
 				expect(await store.listRooms()).toEqual([ROOM]);
@@ -127,12 +135,20 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 
 			it('answers a stale expectedVersion with version_conflict and writes nothing', async () => {
 				const store = await open();
-				expect(await store.append('fresh', 4, 'x', eventsFor('x', 1, 4))).toEqual({ ok: false, reason: 'version_conflict', currentVersion: 0 });
+				expect(await store.append('fresh', 4, 'x', eventsFor('x', 1, 4))).toEqual({
+					ok: false,
+					reason: 'version_conflict',
+					currentVersion: 0
+				});
 				expect(await store.head('fresh')).toBeNull();
 				expect(await harness.isEmpty()).toBe(true);
 
 				await appendCommands(store, 2);
-				expect(await store.append(ROOM, 1, 'late', eventsFor('late', 1, 1))).toEqual({ ok: false, reason: 'version_conflict', currentVersion: 2 });
+				expect(await store.append(ROOM, 1, 'late', eventsFor('late', 1, 1))).toEqual({
+					ok: false,
+					reason: 'version_conflict',
+					currentVersion: 2
+				});
 				expect(await store.append(ROOM, 0, 'recreate', eventsFor('recreate'), 'epoch-2')).toEqual({
 					ok: false,
 					reason: 'version_conflict',
@@ -148,10 +164,24 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				await appendCommands(store, 2); // c1, c2
 				const next = eventsFor('next', 1, 2);
 				// Version 2 is c2's: an append naming c1 (or a command never seen) as the one before it is refused.
-				expect(await store.append(ROOM, 2, 'next', next, undefined, 'c1')).toEqual({ ok: false, reason: 'version_conflict', currentVersion: 2 });
-				expect(await store.append(ROOM, 2, 'next', next, undefined, 'unknown')).toMatchObject({ ok: false, reason: 'version_conflict' });
-				expect(await store.append(ROOM, 2, 'next', next, undefined, 'c2')).toEqual({ ok: true, duplicate: false, range: { from: 3, to: 3 } });
-				expect(await store.append('fresh', 0, 'x', eventsFor('x'), EPOCH, 'c2')).toMatchObject({ ok: false, reason: 'version_conflict' });
+				expect(await store.append(ROOM, 2, 'next', next, undefined, 'c1')).toEqual({
+					ok: false,
+					reason: 'version_conflict',
+					currentVersion: 2
+				});
+				expect(await store.append(ROOM, 2, 'next', next, undefined, 'unknown')).toMatchObject({
+					ok: false,
+					reason: 'version_conflict'
+				});
+				expect(await store.append(ROOM, 2, 'next', next, undefined, 'c2')).toEqual({
+					ok: true,
+					duplicate: false,
+					range: { from: 3, to: 3 }
+				});
+				expect(await store.append('fresh', 0, 'x', eventsFor('x'), EPOCH, 'c2')).toMatchObject({
+					ok: false,
+					reason: 'version_conflict'
+				});
 				expect(await store.head('fresh')).toBeNull();
 				expect(versions(await store.readFrom(ROOM, 0))).toEqual([1, 2, 3]);
 			});
@@ -160,13 +190,21 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				const store = await open();
 				await store.append(ROOM, 0, 'first', eventsFor('first', 2), EPOCH);
 				await store.append(ROOM, 2, 'second', eventsFor('second', 1, 2));
-				expect(await store.append(ROOM, 0, 'first', eventsFor('first', 2))).toEqual({ ok: true, duplicate: true, range: { from: 1, to: 2 } });
+				expect(await store.append(ROOM, 0, 'first', eventsFor('first', 2))).toEqual({
+					ok: true,
+					duplicate: true,
+					range: { from: 1, to: 2 }
+				});
 				expect((await store.head(ROOM))?.version).toBe(3);
 
 				const reopened = await reopen(store);
 				expect(await reopened.lookupCommand(ROOM, 'first')).toEqual({ from: 1, to: 2 });
 				expect(await reopened.lookupCommand(ROOM, 'never')).toBeNull();
-				expect(await reopened.append(ROOM, 3, 'first', eventsFor('first', 2, 3))).toEqual({ ok: true, duplicate: true, range: { from: 1, to: 2 } });
+				expect(await reopened.append(ROOM, 3, 'first', eventsFor('first', 2, 3))).toEqual({
+					ok: true,
+					duplicate: true,
+					range: { from: 1, to: 2 }
+				});
 				expect(versions(await reopened.readFrom(ROOM, 0))).toEqual([1, 2, 3]);
 			});
 
@@ -180,14 +218,18 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 
 			it('writes pipelined appends (not awaited) in call order', async () => {
 				const store = await open();
-				const pending = Array.from({ length: 50 }, (_, i) => store.append(ROOM, i * 2, `c${i}`, eventsFor(`c${i}`, 2, i * 2), EPOCH));
+				const pending = Array.from({ length: 50 }, (_, i) =>
+					store.append(ROOM, i * 2, `c${i}`, eventsFor(`c${i}`, 2, i * 2), EPOCH)
+				);
 				const results = await Promise.all(pending);
 				results.forEach((result, i) => {
 					expect(result).toEqual({ ok: true, duplicate: false, range: { from: i * 2 + 1, to: i * 2 + 2 } });
 				});
 				const all = await store.readFrom(ROOM, 0);
 				expect(all.ok && all.events.map((e) => e.v)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-				expect(all.ok && all.events.map((e) => e.commandId)).toEqual(Array.from({ length: 100 }, (_, i) => `c${Math.floor(i / 2)}`));
+				expect(all.ok && all.events.map((e) => e.commandId)).toEqual(
+					Array.from({ length: 100 }, (_, i) => `c${Math.floor(i / 2)}`)
+				);
 			});
 
 			it('forgets the oldest commands beyond commandMemory', async () => {
@@ -206,7 +248,9 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				await expect(store.readFrom('a/b', 0)).rejects.toThrow(/Invalid room id/);
 				await expect(store.head('')).rejects.toThrow(/Invalid room id/);
 				await expect(store.head('x'.repeat(65))).rejects.toThrow(/Invalid room id/);
-				await expect(store.append(ROOM, -1, 'c1', eventsFor('c1'))).rejects.toThrow(/expectedVersion must be a non-negative integer/);
+				await expect(store.append(ROOM, -1, 'c1', eventsFor('c1'))).rejects.toThrow(
+					/expectedVersion must be a non-negative integer/
+				);
 				await expect(store.append(ROOM, 0, '', eventsFor(''))).rejects.toThrow(/commandId must be a non-empty string/);
 				await expect(store.append(ROOM, 0, 'c1', [])).rejects.toThrow(/Command c1 has no events/);
 				await expect(store.append(ROOM, 0, 'c1', eventsFor('other'))).rejects.toThrow(/differs from the append's "c1"/);
@@ -214,7 +258,9 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				await expect(store.append(ROOM, 0, 'c1', eventsFor('c1'), EPOCH, undefined, 'NOT-HEX')).rejects.toThrow(/digest must be/);
 				await expect(store.readFrom(ROOM, -1)).rejects.toThrow(/afterVersion/);
 				await expect(store.readFrom(ROOM, 0, 0)).rejects.toThrow(/limit must be a positive integer/);
-				await expect(store.saveSnapshot(ROOM, { version: 0, epoch: EPOCH, state: {} })).rejects.toThrow(/snapshot.version must be at least 1/);
+				await expect(store.saveSnapshot(ROOM, { version: 0, epoch: EPOCH, state: {} })).rejects.toThrow(
+					/snapshot.version must be at least 1/
+				);
 				await expect(store.saveSnapshot(ROOM, { version: 1, epoch: '', state: {} })).rejects.toThrow(/snapshot.epoch/);
 				expect(await store.listRooms()).toEqual([]);
 				expect(await harness.isEmpty()).toBe(true);
@@ -231,10 +277,16 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				expect(await harness.isEmpty()).toBe(true);
 
 				await appendCommands(store, 2);
-				await expect(store.append(ROOM, 2, 'c3', eventsFor('c3', 2), EPOCH)).rejects.toThrow(/numbered 1, but an append at version 2/);
+				await expect(store.append(ROOM, 2, 'c3', eventsFor('c3', 2), EPOCH)).rejects.toThrow(
+					/numbered 1, but an append at version 2/
+				);
 				expect(await store.head(ROOM)).toEqual({ version: 2, epoch: EPOCH });
 				expect(await store.lookupCommand(ROOM, 'c3')).toBeNull();
-				expect(await store.append(ROOM, 2, 'c3', eventsFor('c3', 2, 2))).toEqual({ ok: true, duplicate: false, range: { from: 3, to: 4 } });
+				expect(await store.append(ROOM, 2, 'c3', eventsFor('c3', 2, 2))).toEqual({
+					ok: true,
+					duplicate: false,
+					range: { from: 3, to: 4 }
+				});
 			});
 
 			it('refuses calls after close', async () => {
@@ -259,10 +311,17 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				expect(await reopened.head(ROOM)).toEqual({ version: 5, epoch: EPOCH });
 				expect(await reopened.loadSnapshot(ROOM)).toEqual({ version: 5, epoch: EPOCH, state: { notes: 5 } });
 				expect(await reopened.lookupCommand(ROOM, 'c2')).toEqual({ from: 2, to: 2 });
-				expect(await reopened.append(ROOM, 5, 'c2', eventsFor('c2', 1, 5))).toEqual({ ok: true, duplicate: true, range: { from: 2, to: 2 } });
+				expect(await reopened.append(ROOM, 5, 'c2', eventsFor('c2', 1, 5))).toEqual({
+					ok: true,
+					duplicate: true,
+					range: { from: 2, to: 2 }
+				});
 				expect(await reopened.readFrom(ROOM, 0)).toEqual({ ok: false, reason: 'compacted', oldestAvailable: 5 });
 				expect(await reopened.readFrom(ROOM, 5)).toEqual({ ok: true, events: [] });
-				expect(await reopened.append(ROOM, 5, 'c6', eventsFor('c6', 1, 5))).toMatchObject({ ok: true, range: { from: 6, to: 6 } });
+				expect(await reopened.append(ROOM, 5, 'c6', eventsFor('c6', 1, 5))).toMatchObject({
+					ok: true,
+					range: { from: 6, to: 6 }
+				});
 				expect(versions(await reopened.readFrom(ROOM, 5))).toEqual([6]);
 			});
 
@@ -286,8 +345,16 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 				expect(await store.listRooms()).toEqual(['restored']);
 				expect(await store.readFrom('restored', 0)).toEqual({ ok: false, reason: 'compacted', oldestAvailable: 7 });
 				expect(await store.readFrom('restored', 7)).toEqual({ ok: true, events: [] });
-				expect(await store.append('restored', 0, 'c1', eventsFor('c1'))).toEqual({ ok: false, reason: 'version_conflict', currentVersion: 7 });
-				expect(await store.append('restored', 7, 'c8', eventsFor('c8', 1, 7))).toEqual({ ok: true, duplicate: false, range: { from: 8, to: 8 } });
+				expect(await store.append('restored', 0, 'c1', eventsFor('c1'))).toEqual({
+					ok: false,
+					reason: 'version_conflict',
+					currentVersion: 7
+				});
+				expect(await store.append('restored', 7, 'c8', eventsFor('c8', 1, 7))).toEqual({
+					ok: true,
+					duplicate: false,
+					range: { from: 8, to: 8 }
+				});
 				expect(versions(await store.readFrom('restored', 7))).toEqual([8]);
 				expect((await store.head('restored'))?.epoch).toBe('epoch-r');
 			});
@@ -320,7 +387,9 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 			it('hands readers events without the digest', async () => {
 				const store = await openWithDigests();
 				const read = await store.readFrom(ROOM, 0);
-				expect(read.ok && read.events.map((e) => Object.keys(e).sort().join())).toEqual(Array(3).fill('actor,at,commandId,event,v'));
+				expect(read.ok && read.events.map((e) => Object.keys(e).sort().join())).toEqual(
+					Array(3).fill('actor,at,commandId,event,v')
+				);
 			});
 
 			it('refuses another command under a used commandId, writing nothing', async () => {

@@ -160,7 +160,13 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	},
 	'team.update': { type: 'team.update', teamId: 'team-1', patch: { sponsor: 'CFO' } },
 	'team.setStatus': { type: 'team.setStatus', teamId: 'team-1', status: 'investigating', note: 'Kick-off done' },
-	'team.post': { type: 'team.post', teamId: 'team-1', updateId: 'upd-new', kind: 'finding', text: 'Fees are shown only at step 5.' },
+	'team.post': {
+		type: 'team.post',
+		teamId: 'team-1',
+		updateId: 'upd-new',
+		kind: 'finding',
+		text: 'Fees are shown only at step 5.'
+	},
 
 	'win.mark': {
 		type: 'win.mark',

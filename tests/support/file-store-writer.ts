@@ -55,9 +55,7 @@ async function pump(store: FileEventStore, room: string, run: string): Promise<v
 		if (!snapshotting && acked > 0 && n % SNAPSHOT_EVERY === 0) {
 			snapshotting = true;
 			const version = acked;
-			store
-				.saveSnapshot(room, { version, epoch, state: { notes: version } })
-				.then(() => (snapshotting = false), die);
+			store.saveSnapshot(room, { version, epoch, state: { notes: version } }).then(() => (snapshotting = false), die);
 		}
 	}
 }

@@ -133,7 +133,12 @@ const IMAGES = [
 	'collections-letter.svg',
 	'renewal-email.svg'
 ];
-const CALLS = ['calls/call-stuck-at-id.ogg', 'calls/call-card-declined.ogg', 'calls/call-wrong-debt.ogg', 'calls/call-closing-account.ogg'];
+const CALLS = [
+	'calls/call-stuck-at-id.ogg',
+	'calls/call-card-declined.ogg',
+	'calls/call-wrong-debt.ogg',
+	'calls/call-closing-account.ogg'
+];
 const MATURITIES = ['broken', 'reliable', 'differentiating'] as const;
 const WIGGLE = [0.04, -0.03, 0.05, -0.05, 0.01, -0.02, 0.05, -0.06, 0.03, -0.01, 0.02, -0.04];
 const VERBATIM =
@@ -250,7 +255,13 @@ export function largeRoomCommands(today = new Date()): Command[][] {
 			const count = Math.round(base * (1 + WIGGLE[(m + c) % 12]!) * jump);
 			data.push({ type: 'complaint.count', categoryId: id, period, count });
 			if (c % 5 === 0) {
-				data.push({ type: 'complaint.count', categoryId: id, period, count: Math.max(1, Math.round(count / 12)), segment: LARGE_SEGMENT });
+				data.push({
+					type: 'complaint.count',
+					categoryId: id,
+					period,
+					count: Math.max(1, Math.round(count / 12)),
+					segment: LARGE_SEGMENT
+				});
 			}
 		});
 		for (let v = 0; v < 2; v++) {
@@ -326,7 +337,13 @@ export function largeRoomCommands(today = new Date()): Command[][] {
 		more.push({
 			type: 'survey.quote',
 			surveyId: id,
-			verbatim: { id: `svq-${s + 1}`, text: VERBATIM.slice(0, 180), date: `${months[11]}-03`, channel: 'Email survey', segment: null }
+			verbatim: {
+				id: `svq-${s + 1}`,
+				text: VERBATIM.slice(0, 180),
+				date: `${months[11]}-03`,
+				channel: 'Email survey',
+				segment: null
+			}
 		});
 	}
 

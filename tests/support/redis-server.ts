@@ -102,14 +102,22 @@ interface Running {
 
 function spawnRedis(port: number, dir: string, appendfsync: 'always' | 'everysec'): Running {
 	const args = [
-		'--port', String(port),
-		'--bind', '127.0.0.1',
-		'--save', '',
-		'--appendonly', 'yes',
-		'--appendfsync', appendfsync,
-		'--dir', dir,
-		'--daemonize', 'no',
-		'--logfile', ''
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--save',
+		'',
+		'--appendonly',
+		'yes',
+		'--appendfsync',
+		appendfsync,
+		'--dir',
+		dir,
+		'--daemonize',
+		'no',
+		'--logfile',
+		''
 	];
 	const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	running.add(child);

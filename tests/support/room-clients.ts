@@ -57,7 +57,8 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
 /** Waits until every client holds the same version (at least `atLeast`) and the same state hash. */
 export async function waitForConvergence(list: RoomClient[], atLeast: number, timeoutMs = 20_000): Promise<string> {
 	await waitUntil(
-		() => list.every((c) => c.store.state !== null && c.store.state.version >= atLeast && c.store.outbox.length === 0) &&
+		() =>
+			list.every((c) => c.store.state !== null && c.store.state.version >= atLeast && c.store.outbox.length === 0) &&
 			new Set(list.map((c) => c.store.state!.version)).size === 1,
 		`${list.length} clients to reach version ${atLeast}: ${list.map((c) => `${c.name}@${c.store.state?.version}/${c.store.connection}/out${c.store.outbox.length}`).join(', ')}`,
 		timeoutMs

@@ -12,7 +12,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 /** A session token with `role` in `roomId` (which may not exist yet), from a test server's admin API. */
-export async function sessionToken(baseUrl: string, roomId: string, role: 'facilitator' | 'contributor' | 'viewer', name = 'Tester'): Promise<string> {
+export async function sessionToken(
+	baseUrl: string,
+	roomId: string,
+	role: 'facilitator' | 'contributor' | 'viewer',
+	name = 'Tester'
+): Promise<string> {
 	const res = await fetch(`${baseUrl}/api/admin/rooms/${roomId}/sessions`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },

@@ -27,8 +27,24 @@ export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Room ids the socket tests use; `client(name, role)` grants that role in each of them. */
 export const TEST_ROOMS = [
-	'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'no-such-room', 'fuzz', 'fuzz2', 'compact', 'durable', 'torn', 'corrupt',
-	'multi', 'failover', 'outage', 'presence', 'x'
+	'r1',
+	'r2',
+	'r3',
+	'r4',
+	'r5',
+	'r6',
+	'no-such-room',
+	'fuzz',
+	'fuzz2',
+	'compact',
+	'durable',
+	'torn',
+	'corrupt',
+	'multi',
+	'failover',
+	'outage',
+	'presence',
+	'x'
 ];
 
 export const silentLog = silentLogger;
@@ -105,7 +121,12 @@ export async function startTestServer(
 		 */
 		async client(name = 'Tester', grants: Record<string, Role> | Role = 'facilitator'): Promise<TestSocket> {
 			const token = await tokenFor(name, grants);
-			const socket: TestSocket = connect(url, { transports: ['websocket'], auth: { name, token }, forceNew: true, reconnection: false });
+			const socket: TestSocket = connect(url, {
+				transports: ['websocket'],
+				auth: { name, token },
+				forceNew: true,
+				reconnection: false
+			});
 			sockets.push(socket);
 			await new Promise<void>((resolve, reject) => {
 				socket.once('connect', () => resolve());
@@ -183,7 +204,14 @@ export async function createRoom(socket: TestSocket, roomId: string): Promise<vo
 			performance: 4,
 			internalScore: 7
 		},
-		{ type: 'complaint.define', categoryId: 'cant-open', stageId: 'apply', touchpointId: null, name: "Can't open account", departments: ['Operations'] }
+		{
+			type: 'complaint.define',
+			categoryId: 'cant-open',
+			stageId: 'apply',
+			touchpointId: null,
+			name: "Can't open account",
+			departments: ['Operations']
+		}
 	];
 	for (const command of steps) {
 		const result = await send(socket, roomId, command);

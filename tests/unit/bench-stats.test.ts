@@ -56,6 +56,11 @@ describe('slope', () => {
 
 	it('needs two distinct x', () => {
 		expect(slope([{ x: 1, y: 1 }])).toBeNaN();
-		expect(slope([{ x: 1, y: 1 }, { x: 1, y: 2 }])).toBeNaN();
+		expect(
+			slope([
+				{ x: 1, y: 1 },
+				{ x: 1, y: 2 }
+			])
+		).toBeNaN();
 	});
 });

@@ -40,7 +40,12 @@ function blobStoreContract(name: string, open: () => Promise<BlobStore>) {
 			const store = await open();
 			const { id } = await store.put(bytes, 'video/mp4');
 			expect((await collect(store.read(id))).equals(bytes)).toBe(true);
-			for (const [start, end] of [[0, 0], [1_048_570, 1_048_580], [5, 2 * 1_048_576 + 100], [bytes.length - 2, bytes.length - 1]] as const) {
+			for (const [start, end] of [
+				[0, 0],
+				[1_048_570, 1_048_580],
+				[5, 2 * 1_048_576 + 100],
+				[bytes.length - 2, bytes.length - 1]
+			] as const) {
 				expect((await collect(store.read(id, { start, end }))).equals(bytes.subarray(start, end + 1))).toBe(true);
 			}
 		});

@@ -68,7 +68,9 @@ describe('positionNow', () => {
 	it('counts on from when the call (re)started, and stands still when paused', () => {
 		const since = '2026-03-05T14:00:00.000Z';
 		expect(positionNow({ artifactId: 'a', positionSec: 10, since, durationSec: null }, Date.parse(since) + 2_500)).toBe(12.5);
-		expect(positionNow({ artifactId: 'a', positionSec: 10, since: null, durationSec: null }, Date.parse(since) + 60_000)).toBe(10);
+		expect(positionNow({ artifactId: 'a', positionSec: 10, since: null, durationSec: null }, Date.parse(since) + 60_000)).toBe(
+			10
+		);
 	});
 });
 

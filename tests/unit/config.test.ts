@@ -6,8 +6,16 @@ import { allowedHostNames, parseTrustProxy } from '../../server/http/origin';
 
 describe('ADMIN_TOKEN', () => {
 	it('refuses a short or repetitive token and says how to make a good one', () => {
-		for (const weak of ['correct-horse-battery', 'a'.repeat(64), 'abababababababababababababababababab', 'aaaaaaaaaaaaaaaaaaaaaaabcdefghijk', 'password-password-password-password1']) {
-			expect(() => loadConfig({ ADMIN_TOKEN: weak })).toThrow(/ADMIN_TOKEN is too easy to guess: use at least 32 characters .*openssl rand -base64 32/);
+		for (const weak of [
+			'correct-horse-battery',
+			'a'.repeat(64),
+			'abababababababababababababababababab',
+			'aaaaaaaaaaaaaaaaaaaaaaabcdefghijk',
+			'password-password-password-password1'
+		]) {
+			expect(() => loadConfig({ ADMIN_TOKEN: weak })).toThrow(
+				/ADMIN_TOKEN is too easy to guess: use at least 32 characters .*openssl rand -base64 32/
+			);
 		}
 	});
 
@@ -31,14 +39,21 @@ describe('TRUST_PROXY', () => {
 	});
 
 	it('refuses what it cannot read', () => {
-		expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY must be false, true, a number of proxy hops, or proxy addresses/);
+		expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(
+			/TRUST_PROXY must be false, true, a number of proxy hops, or proxy addresses/
+		);
 	});
 });
 
 describe('ALLOWED_HOSTS', () => {
 	it('defaults to the loopback names and HOST, or the machine name when HOST is every interface', () => {
 		expect(loadConfig({}).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
-		expect(loadConfig({ HOST: 'room.example.com' }).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'room.example.com']);
+		expect(loadConfig({ HOST: 'room.example.com' }).allowedHosts).toEqual([
+			'localhost',
+			'127.0.0.1',
+			'[::1]',
+			'room.example.com'
+		]);
 		expect(allowedHostNames('0.0.0.0', [], 'Wallbox')).toEqual(['localhost', '127.0.0.1', '[::1]', 'wallbox']);
 		expect(allowedHostNames('::', [], 'wallbox')).toContain('wallbox');
 	});
@@ -47,6 +62,8 @@ describe('ALLOWED_HOSTS', () => {
 		const config = loadConfig({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'Room.Example.com, 192.168.1.20:3000' });
 		expect(config.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'room.example.com', '192.168.1.20']);
 		expect(config.allowedHostsDefaulted).toBe(false);
-		expect(() => loadConfig({ ALLOWED_HOSTS: 'https://room.example.com/' })).toThrow(/ALLOWED_HOSTS: https:\/\/room.example.com\/ is not a host name/);
+		expect(() => loadConfig({ ALLOWED_HOSTS: 'https://room.example.com/' })).toThrow(
+			/ALLOWED_HOSTS: https:\/\/room.example.com\/ is not a host name/
+		);
 	});
 });

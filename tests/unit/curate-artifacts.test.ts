@@ -21,7 +21,15 @@ const BLOB = (n: number) => String(n).repeat(64).slice(0, 64);
 function versionedRoom(): RoomState {
 	const { state } = buildRoom({ stages: 2, touchpointsPerStage: 2 });
 	const version = (id: string, asOf: string, n: number): Command =>
-		command('artifact.add', { artifactId: id, kind: 'image', title: 'Hang tag', url: null, blobId: BLOB(n), currentAsOf: asOf, touchpointId: 'tp-1' });
+		command('artifact.add', {
+			artifactId: id,
+			kind: 'image',
+			title: 'Hang tag',
+			url: null,
+			blobId: BLOB(n),
+			currentAsOf: asOf,
+			touchpointId: 'tp-1'
+		});
 	return applyAll(
 		[
 			version('v1', '2025-01-10', 1),
@@ -38,7 +46,10 @@ function versionedRoom(): RoomState {
 }
 
 /** The artifacts of the chain the board would show (current versions). */
-const onBoard = (state: RoomState) => Object.values(state.artifacts).filter((a) => a.replacedBy === null && a.title === 'Hang tag').map((a) => a.id);
+const onBoard = (state: RoomState) =>
+	Object.values(state.artifacts)
+		.filter((a) => a.replacedBy === null && a.title === 'Hang tag')
+		.map((a) => a.id);
 
 describe('grouping and versions', () => {
 	it('lists only current versions, whole stage first, then moments of truth, then the other touchpoints', () => {
@@ -95,7 +106,10 @@ describe('removing', () => {
 
 	it('an artifact without versions goes alone, with nothing else to say', () => {
 		const state = versionedRoom();
-		expect(removeCurrent(state, state.artifacts.note!, 'only')).toEqual({ commands: [{ type: 'artifact.remove', artifactId: 'note' }], effect: null });
+		expect(removeCurrent(state, state.artifacts.note!, 'only')).toEqual({
+			commands: [{ type: 'artifact.remove', artifactId: 'note' }],
+			effect: null
+		});
 	});
 });
 
@@ -112,8 +126,12 @@ describe('form helpers', () => {
 		expect(linkProblem('/demo/statement.svg')).toBeNull();
 		expect(linkProblem('')).toBe('Type the link’s address.');
 		expect(linkProblem('northwind.example/fees')).toBe('A link starts with https://, http:// or / (a page on this site).');
-		expect(linkProblem('//evil.example/x')).toBe('A path on this site starts with one / and then a page name; this one leads to another site.');
-		expect(linkProblem('/\\evil.example')).toBe('A path on this site starts with one / and then a page name; this one leads to another site.');
+		expect(linkProblem('//evil.example/x')).toBe(
+			'A path on this site starts with one / and then a page name; this one leads to another site.'
+		);
+		expect(linkProblem('/\\evil.example')).toBe(
+			'A path on this site starts with one / and then a page name; this one leads to another site.'
+		);
 		expect(linkProblem('javascript:alert(1)')).toBe('A link starts with https://, http:// or / (a page on this site).');
 	});
 

@@ -30,10 +30,27 @@ function movedOrder(state: RoomState, stageId: string, index: number): string[] 
 
 describe('what a stage holds, and removing it', () => {
 	it('counts each kind of thing on a stage and says it in words', () => {
-		const { state } = buildRoom({ stages: 2, touchpointsPerStage: 2, artifactsPerStage: 1, complaintsPerStage: 3, kpisPerStage: 1, surveysPerStage: 1, teams: 1, wins: 2 });
+		const { state } = buildRoom({
+			stages: 2,
+			touchpointsPerStage: 2,
+			artifactsPerStage: 1,
+			complaintsPerStage: 3,
+			kpisPerStage: 1,
+			surveysPerStage: 1,
+			teams: 1,
+			wins: 2
+		});
 		const contents = stageContents(state, 'stage-1');
 		expect(contents).toEqual({ touchpoints: 2, artifacts: 1, complaints: 3, kpis: 1, surveys: 1, teams: 1, wins: 2 });
-		expect(contentPhrases(contents)).toEqual(['2 touchpoints', '1 artifact', '3 complaint categories', '1 KPI', '1 survey', '1 fix team', '2 wins']);
+		expect(contentPhrases(contents)).toEqual([
+			'2 touchpoints',
+			'1 artifact',
+			'3 complaint categories',
+			'1 KPI',
+			'1 survey',
+			'1 fix team',
+			'2 wins'
+		]);
 		expect(stageContents(state, 'stage-2').teams).toBe(0);
 	});
 
@@ -48,7 +65,11 @@ describe('what a stage holds, and removing it', () => {
 		let state = buildRoom({ stages: 2 }).state;
 		state = applyAll(
 			[
-				command('display.register', { displayId: 'tv-1', name: 'Lobby TV', rotation: { stageIds: ['stage-1', 'stage-2'], intervalSec: 30 } }),
+				command('display.register', {
+					displayId: 'tv-1',
+					name: 'Lobby TV',
+					rotation: { stageIds: ['stage-1', 'stage-2'], intervalSec: 30 }
+				}),
 				command('display.register', { displayId: 'tv-2', name: 'Canteen', rotation: { stageIds: ['stage-2'], intervalSec: 30 } }),
 				command('session.start', { sessionId: 'sess-1', title: 'March review', agenda: ['stage-2', 'stage-1'] }),
 				command('spotlight.set', { target: { kind: 'stage', id: 'stage-2' } })
@@ -137,7 +158,12 @@ describe('reordering', () => {
 		expect(keyedIndex(order, 'stage-1', 'earlier')).toBeNull();
 		expect(keyedIndex(order, 'stage-1', 'first')).toBeNull();
 		expect(keyedIndex(order, 'stage-4', 'later')).toBeNull();
-		expect(movedOrder(state, 'stage-2', keyedIndex(order, 'stage-2', 'later')!)).toEqual(['stage-1', 'stage-3', 'stage-2', 'stage-4']);
+		expect(movedOrder(state, 'stage-2', keyedIndex(order, 'stage-2', 'later')!)).toEqual([
+			'stage-1',
+			'stage-3',
+			'stage-2',
+			'stage-4'
+		]);
 		expect(['ArrowUp', 'ArrowLeft', 'ArrowDown', 'ArrowRight', 'Home', 'End', 'Enter'].map(moveForKey)).toEqual([
 			'earlier',
 			'earlier',
@@ -158,7 +184,10 @@ describe('moments of truth, gaps and scores', () => {
 	it('warns only past twenty moments of truth', () => {
 		let state = buildRoom({ stages: 1 }).state;
 		for (let i = 0; i < 21; i++) {
-			state = apply(state, command('touchpoint.add', { touchpointId: `mot-${i}`, stageId: 'stage-1', name: `MoT ${i}`, momentOfTruth: true }));
+			state = apply(
+				state,
+				command('touchpoint.add', { touchpointId: `mot-${i}`, stageId: 'stage-1', name: `MoT ${i}`, momentOfTruth: true })
+			);
 			const count = momentsOfTruth(state.touchpoints);
 			expect(count).toBe(i + 1);
 			expect(momentsOfTruthWarning(count)).toBe(count > 20 ? '21 moments of truth: past 20 they stop standing out' : null);
@@ -189,7 +218,10 @@ describe('moments of truth, gaps and scores', () => {
 		expect(parseScore('0', 'Importance')).toEqual({ ok: true, value: 0 });
 		expect(parseScore('10', 'Importance')).toEqual({ ok: true, value: 10 });
 		expect(parseScore('7.25', 'Importance')).toEqual({ ok: true, value: 7.3 });
-		expect(parseScore('11', 'Importance')).toEqual({ ok: false, message: 'Importance must be a number from 0 to 10, or left empty.' });
+		expect(parseScore('11', 'Importance')).toEqual({
+			ok: false,
+			message: 'Importance must be a number from 0 to 10, or left empty.'
+		});
 		expect(parseScore('-1', 'Importance').ok).toBe(false);
 		expect(parseScore('high', 'Importance').ok).toBe(false);
 	});
@@ -225,7 +257,14 @@ describe('who may do what', () => {
 		const facilitator = journeyAbilities('facilitator');
 		expect(facilitator).toMatchObject({ add: true, move: true, removeStage: true, removeTouchpoint: true, limits: null });
 		const contributor = journeyAbilities('contributor');
-		expect(contributor).toMatchObject({ add: true, edit: true, move: true, assess: true, removeStage: false, removeTouchpoint: false });
+		expect(contributor).toMatchObject({
+			add: true,
+			edit: true,
+			move: true,
+			assess: true,
+			removeStage: false,
+			removeTouchpoint: false
+		});
 		expect(contributor.limits).toBe(
 			'As a contributor, you can add, edit and reorder; only a facilitator can remove stages and remove touchpoints, so nothing is lost by accident.'
 		);
@@ -249,14 +288,15 @@ describe('words', () => {
 	});
 
 	it('turns a refused payload into a sentence about the field', () => {
-		expect(commandErrorText('Invalid command.name: must not be empty', [{ path: 'command.name', message: 'must not be empty' }])).toBe(
-			'The name must not be empty.'
-		);
 		expect(
-			commandErrorText('Invalid command.patch.customerGoal: Too big', [{ path: 'command.patch.customerGoal', message: 'Too big: expected string to have <=2000 characters' }])
+			commandErrorText('Invalid command.name: must not be empty', [{ path: 'command.name', message: 'must not be empty' }])
+		).toBe('The name must not be empty.');
+		expect(
+			commandErrorText('Invalid command.patch.customerGoal: Too big', [
+				{ path: 'command.patch.customerGoal', message: 'Too big: expected string to have <=2000 characters' }
+			])
 		).toBe('The customer goal is not valid: Too big: expected string to have <=2000 characters.');
 		expect(commandErrorText('This stage still holds 3 items.')).toBe('This stage still holds 3 items.');
 		expect(commandErrorText('Invalid roomId', [{ path: 'roomId', message: 'bad' }])).toBe('Invalid roomId');
 	});
 });
-

@@ -10,18 +10,7 @@ import {
 	mayIssue,
 	type CommandType
 } from '../../src/lib/domain';
-import {
-	NOW,
-	PEOPLE,
-	apply,
-	applyAll,
-	buildRoom,
-	command,
-	contextFor,
-	furnishedRoom,
-	refusal,
-	step
-} from '../support/factories';
+import { NOW, PEOPLE, apply, applyAll, buildRoom, command, contextFor, furnishedRoom, refusal, step } from '../support/factories';
 
 /**
  * What a contributor may send. Written out for every command type so a new command is a compile error
@@ -381,8 +370,24 @@ describe('verbatims and KPI points', () => {
 
 	it('keeps KPI points sorted by date, one per date, the last recorded value winning', () => {
 		let s = buildRoom({ kpisPerStage: 1 }).state;
-		s = apply(s, command('kpi.record', { points: [{ date: '2026-03-01', value: 3 }, { date: '2026-01-01', value: 1 }] }));
-		s = apply(s, command('kpi.record', { points: [{ date: '2026-02-01', value: 2 }, { date: '2026-03-01', value: 30 }] }));
+		s = apply(
+			s,
+			command('kpi.record', {
+				points: [
+					{ date: '2026-03-01', value: 3 },
+					{ date: '2026-01-01', value: 1 }
+				]
+			})
+		);
+		s = apply(
+			s,
+			command('kpi.record', {
+				points: [
+					{ date: '2026-02-01', value: 2 },
+					{ date: '2026-03-01', value: 30 }
+				]
+			})
+		);
 		expect(s.kpis['kpi-1']!.points).toEqual([
 			{ date: '2026-01-01', value: 1 },
 			{ date: '2026-02-01', value: 2 },
@@ -595,7 +600,10 @@ describe('fixed bugs', () => {
 	it('moving a touchpoint to another stage leaves nothing under it on the old stage', () => {
 		let s = buildRoom({ stages: 2, touchpointsPerStage: 1 }).state;
 		s = apply(s, command('kpi.define', { kpiId: 'k', stageId: 'stage-1', touchpointId: 'tp-1' }));
-		const { result, state: after } = step(s, command('touchpoint.update', { touchpointId: 'tp-1', patch: { stageId: 'stage-2' } }));
+		const { result, state: after } = step(
+			s,
+			command('touchpoint.update', { touchpointId: 'tp-1', patch: { stageId: 'stage-2' } })
+		);
 		// The move is accepted and the KPI moves along: never a KPI on stage-1 under a stage-2 touchpoint.
 		expect(result.ok).toBe(true);
 		expect(after.touchpoints['tp-1']!.stageId).toBe('stage-2');

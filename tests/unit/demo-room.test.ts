@@ -2,15 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-	Command,
-	OPEN_TEAM_STATUSES,
-	decide,
-	emptyRoom,
-	evolve,
-	type DecideContext,
-	type RoomState
-} from '../../src/lib/domain';
+import { Command, OPEN_TEAM_STATUSES, decide, emptyRoom, evolve, type DecideContext, type RoomState } from '../../src/lib/domain';
 import { xmr } from '../../src/lib/domain/metrics';
 import { DEMO_ROOM_ID, DEMO_SEGMENT, demoRoomCommands } from '../../server/seed/demo-room';
 import { asNorthwind } from '../../server/seed/cfpb-verbatims';
@@ -21,8 +13,7 @@ const ACTOR: DecideContext['actor'] = { id: 'seed', name: 'Demo data', role: 'fa
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The CFPB public-domain sample the verbatims were taken from (outside the repo; override with CFPB_SAMPLE_CSV). */
 const CSV_PATH =
-	process.env.CFPB_SAMPLE_CSV ??
-	fileURLToPath(new URL('../../../shared/data/cfpb-complaints-sample.csv', import.meta.url));
+	process.env.CFPB_SAMPLE_CSV ?? fileURLToPath(new URL('../../../shared/data/cfpb-complaints-sample.csv', import.meta.url));
 
 /** The last twelve months ending at TODAY's month: 2025-12 .. 2026-11. */
 const MONTHS = Array.from({ length: 12 }, (_, i) => {
@@ -116,11 +107,20 @@ describe('demo room', () => {
 			const name = room.stages[stageId]!.name;
 			expect(inStage(values(room.artifacts)).length, name).toBeGreaterThan(0);
 			const complaints = inStage(values(room.complaints));
-			expect(complaints.some((c) => MONTHS.every((m) => (c.counts[m] ?? 0) > 0)), name).toBe(true);
+			expect(
+				complaints.some((c) => MONTHS.every((m) => (c.counts[m] ?? 0) > 0)),
+				name
+			).toBe(true);
 			const kpis = inStage(values(room.kpis));
-			expect(kpis.some((k) => k.points.length === 12 && k.points.at(-1)!.date === '2026-11-01'), name).toBe(true);
+			expect(
+				kpis.some((k) => k.points.length === 12 && k.points.at(-1)!.date === '2026-11-01'),
+				name
+			).toBe(true);
 			const surveys = inStage(values(room.surveys));
-			expect(surveys.some((s) => MONTHS.every((m) => s.responses[m] !== undefined)), name).toBe(true);
+			expect(
+				surveys.some((s) => MONTHS.every((m) => s.responses[m] !== undefined)),
+				name
+			).toBe(true);
 		}
 	});
 
@@ -184,10 +184,12 @@ describe('demo room', () => {
 		expect(verbatims.some((v) => v.segment === DEMO_SEGMENT)).toBe(true);
 	});
 
-	it('reads as Northwind Bank\'s own complaints: no other bank named, no raw CFPB redactions', () => {
+	it("reads as Northwind Bank's own complaints: no other bank named, no raw CFPB redactions", () => {
 		const texts = values(room.complaints).flatMap((c) => c.verbatims.map((v) => v.text));
 		for (const text of texts) {
-			expect(text).not.toMatch(/XX|\b(?:Wells Fargo|Bank of America|Capital One|Chase|Citi|Citibank|Synchrony|BBVA|PennyMac|Ditech)\b/i);
+			expect(text).not.toMatch(
+				/XX|\b(?:Wells Fargo|Bank of America|Capital One|Chase|Citi|Citibank|Synchrony|BBVA|PennyMac|Ditech)\b/i
+			);
 			expect(text).not.toMatch(/\{\$/);
 		}
 		expect(texts.filter((t) => t.includes('Northwind')).length).toBeGreaterThanOrEqual(10);
@@ -195,20 +197,23 @@ describe('demo room', () => {
 	});
 
 	// Outside CI the shared data may be absent; under CI=true this never skips.
-	it.skipIf(!existsSync(CSV_PATH) && !process.env.CI)('quotes the real CFPB text and channel, dated within the last quarter', () => {
-		const rows = parseCsv(readFileSync(CSV_PATH, 'utf8'));
-		const header = rows[0]!;
-		const col = (name: string) => header.indexOf(name);
-		const byId = new Map(rows.slice(1).map((r) => [r[col('Complaint ID')]!, r]));
-		for (const v of values(room.complaints).flatMap((c) => c.verbatims)) {
-			const row = byId.get(v.id.slice('cfpb-'.length));
-			expect(row, v.id).toBeDefined();
-			expect(v.date > '2026-08-15' && v.date <= '2026-11-15', `${v.id} ${v.date}`).toBe(true);
-			expect(v.channel).toBe(row![col('Submitted via')]);
-			const quoted = v.text.replace(/ …$/, '');
-			expect(asNorthwind(squash(row![col('Consumer complaint narrative')]!)).startsWith(quoted), v.id).toBe(true);
+	it.skipIf(!existsSync(CSV_PATH) && !process.env.CI)(
+		'quotes the real CFPB text and channel, dated within the last quarter',
+		() => {
+			const rows = parseCsv(readFileSync(CSV_PATH, 'utf8'));
+			const header = rows[0]!;
+			const col = (name: string) => header.indexOf(name);
+			const byId = new Map(rows.slice(1).map((r) => [r[col('Complaint ID')]!, r]));
+			for (const v of values(room.complaints).flatMap((c) => c.verbatims)) {
+				const row = byId.get(v.id.slice('cfpb-'.length));
+				expect(row, v.id).toBeDefined();
+				expect(v.date > '2026-08-15' && v.date <= '2026-11-15', `${v.id} ${v.date}`).toBe(true);
+				expect(v.channel).toBe(row![col('Submitted via')]);
+				const quoted = v.text.replace(/ …$/, '');
+				expect(asNorthwind(squash(row![col('Consumer complaint narrative')]!)).startsWith(quoted), v.id).toBe(true);
+			}
 		}
-	});
+	);
 
 	it('lets the private-clients filter show complaint counts', () => {
 		const segmented = values(room.complaints).filter((c) => c.bySegment[DEMO_SEGMENT]);

@@ -6,16 +6,42 @@ import { lastSessionStart, linksOf, rankLetdowns, teamProgressSince } from '../.
 import { demoRoomCommands } from '../../server/seed/demo-room';
 import { applyAll, command, contextFor } from '../support/factories';
 
-const MONTHS = ['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'];
+const MONTHS = [
+	'2025-04',
+	'2025-05',
+	'2025-06',
+	'2025-07',
+	'2025-08',
+	'2025-09',
+	'2025-10',
+	'2025-11',
+	'2025-12',
+	'2026-01',
+	'2026-02',
+	'2026-03'
+];
 
 /** One stage with a room's worth of evidence for and against. */
 function stageWithEvidence(): RoomState {
 	const commands: Command[] = [
 		command('room.create'),
 		command('stage.add', { stageId: 'apply', name: 'Apply' }),
-		command('touchpoint.add', { touchpointId: 'tp-mot', stageId: 'apply', name: 'App application', momentOfTruth: true, departments: ['Product', 'IT'] }),
+		command('touchpoint.add', {
+			touchpointId: 'tp-mot',
+			stageId: 'apply',
+			name: 'App application',
+			momentOfTruth: true,
+			departments: ['Product', 'IT']
+		}),
 		command('touchpoint.add', { touchpointId: 'tp-plain', stageId: 'apply', name: 'Status emails', departments: ['Operations'] }),
-		command('touchpoint.add', { touchpointId: 'tp-fine', stageId: 'apply', name: 'Branch desk', importance: 7, performance: 8, internalScore: 7 }),
+		command('touchpoint.add', {
+			touchpointId: 'tp-fine',
+			stageId: 'apply',
+			name: 'Branch desk',
+			importance: 7,
+			performance: 8,
+			internalScore: 7
+		}),
 		command('touchpoint.add', {
 			touchpointId: 'tp-gap',
 			stageId: 'apply',
@@ -28,12 +54,46 @@ function stageWithEvidence(): RoomState {
 		command('touchpoint.assess', { touchpointId: 'tp-plain', maturity: 'broken', evidence: 'Late' }),
 		command('touchpoint.assess', { touchpointId: 'tp-fine', maturity: 'reliable', evidence: 'Fine' }),
 		command('touchpoint.assess', { touchpointId: 'tp-gap', maturity: 'reliable', evidence: 'We think so' }),
-		command('kpi.define', { kpiId: 'k-red', stageId: 'apply', touchpointId: 'tp-mot', name: 'Days to open', unit: 'days', direction: 'lower', target: 3, warning: 1, department: 'Operations' }),
-		command('kpi.record', { kpiId: 'k-red', points: [{ date: '2026-02-01', value: 5 }, { date: '2026-03-01', value: 6 }] }),
-		command('kpi.define', { kpiId: 'k-green', stageId: 'apply', name: 'Uptime', unit: '%', direction: 'higher', target: 99, warning: 0.5 }),
+		command('kpi.define', {
+			kpiId: 'k-red',
+			stageId: 'apply',
+			touchpointId: 'tp-mot',
+			name: 'Days to open',
+			unit: 'days',
+			direction: 'lower',
+			target: 3,
+			warning: 1,
+			department: 'Operations'
+		}),
+		command('kpi.record', {
+			kpiId: 'k-red',
+			points: [
+				{ date: '2026-02-01', value: 5 },
+				{ date: '2026-03-01', value: 6 }
+			]
+		}),
+		command('kpi.define', {
+			kpiId: 'k-green',
+			stageId: 'apply',
+			name: 'Uptime',
+			unit: '%',
+			direction: 'higher',
+			target: 99,
+			warning: 0.5
+		}),
 		command('kpi.record', { kpiId: 'k-green', points: [{ date: '2026-03-01', value: 99.9 }] }),
-		command('complaint.define', { categoryId: 'c-jump', stageId: 'apply', name: "Can't open account", departments: ['Operations', 'IT'] }),
-		command('complaint.define', { categoryId: 'c-steady', stageId: 'apply', name: 'Slow replies', departments: ['Customer Service'] }),
+		command('complaint.define', {
+			categoryId: 'c-jump',
+			stageId: 'apply',
+			name: "Can't open account",
+			departments: ['Operations', 'IT']
+		}),
+		command('complaint.define', {
+			categoryId: 'c-steady',
+			stageId: 'apply',
+			name: 'Slow replies',
+			departments: ['Customer Service']
+		}),
 		command('survey.define', { surveyId: 's-ces', kind: 'ces', stageId: 'apply', question: 'Opening my account was easy.' }),
 		command('survey.define', { surveyId: 's-thin', kind: 'ces', stageId: 'apply', question: 'The branch made it easy.' })
 	];
@@ -123,7 +183,9 @@ describe('rankLetdowns', () => {
 	});
 
 	it('finds nothing in an empty stage', () => {
-		expect(rankLetdowns(applyAll([command('room.create'), command('stage.add', { stageId: 's' })], emptyRoom()), 's')).toEqual([]);
+		expect(rankLetdowns(applyAll([command('room.create'), command('stage.add', { stageId: 's' })], emptyRoom()), 's')).toEqual(
+			[]
+		);
 	});
 
 	it('leads the demo room’s help stage with the debt-collection signal and the broken contact centre', () => {
@@ -151,19 +213,37 @@ describe('linksOf', () => {
 
 describe('teamProgressSince', () => {
 	const at = (iso: string) => contextFor('contributor', iso);
-	const base = applyAll([
-		...[
-			command('room.create'),
-			command('stage.add', { stageId: 'apply' }),
-			command('touchpoint.add', { touchpointId: 'tp-1', stageId: 'apply' }),
-			command('kpi.define', { kpiId: 'k-1', stageId: 'apply', direction: 'lower' }),
-			command('kpi.record', { kpiId: 'k-1', points: [{ date: '2026-01-01', value: 11 }, { date: '2026-02-01', value: 10 }] }),
-			command('team.charter', { teamId: 'team-1', stageId: 'apply', links: { touchpoints: ['tp-1'], complaints: [], kpis: ['k-1'], surveys: [] } }),
-			command('session.start', { sessionId: 'march', title: 'March', agenda: ['apply'] })
+	const base = applyAll(
+		[
+			...[
+				command('room.create'),
+				command('stage.add', { stageId: 'apply' }),
+				command('touchpoint.add', { touchpointId: 'tp-1', stageId: 'apply' }),
+				command('kpi.define', { kpiId: 'k-1', stageId: 'apply', direction: 'lower' }),
+				command('kpi.record', {
+					kpiId: 'k-1',
+					points: [
+						{ date: '2026-01-01', value: 11 },
+						{ date: '2026-02-01', value: 10 }
+					]
+				}),
+				command('team.charter', {
+					teamId: 'team-1',
+					stageId: 'apply',
+					links: { touchpoints: ['tp-1'], complaints: [], kpis: ['k-1'], surveys: [] }
+				}),
+				command('session.start', { sessionId: 'march', title: 'March', agenda: ['apply'] })
+			],
+			command('session.end')
 		],
-		command('session.end')
-	], emptyRoom(), contextFor('facilitator', '2026-03-05T10:00:00.000Z'));
-	const before = applyAll([command('team.post', { teamId: 'team-1', updateId: 'u-old', kind: 'note', text: 'Before' })], base, at('2026-03-01T09:00:00.000Z'));
+		emptyRoom(),
+		contextFor('facilitator', '2026-03-05T10:00:00.000Z')
+	);
+	const before = applyAll(
+		[command('team.post', { teamId: 'team-1', updateId: 'u-old', kind: 'note', text: 'Before' })],
+		base,
+		at('2026-03-01T09:00:00.000Z')
+	);
 	const after = applyAll(
 		[
 			command('team.post', { teamId: 'team-1', updateId: 'u-new', kind: 'finding', text: 'Found it' }),

@@ -74,10 +74,7 @@ const STATUSES = ['chartered', 'investigating', 'fixing', 'verifying', 'won', 's
 const SPOT_KINDS: SpotlightTarget['kind'][] = ['stage', 'touchpoint', 'team', 'win', 'artifact', 'kpi', 'survey', 'complaint'];
 
 /** How often each command is tried (a new type gets 1; `randomCommand`'s exhaustive switch must learn to make it). */
-const WEIGHTS: Record<CommandType, number> = Object.fromEntries(COMMAND_TYPES.map((t) => [t, 1])) as Record<
-	CommandType,
-	number
->;
+const WEIGHTS: Record<CommandType, number> = Object.fromEntries(COMMAND_TYPES.map((t) => [t, 1])) as Record<CommandType, number>;
 Object.assign(WEIGHTS, {
 	'room.create': 0.2,
 	'stage.add': 3,
@@ -330,7 +327,12 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 
 		case 'survey.define': {
 			const kind = r.pick(['nps', 'csat', 'ces', 'custom'] as const);
-			const scales = [{ min: 0, max: 10 }, { min: 1, max: 5 }, { min: 1, max: 7 }, { min: 0, max: 2 }];
+			const scales = [
+				{ min: 0, max: 10 },
+				{ min: 1, max: 5 },
+				{ min: 1, max: 7 },
+				{ min: 0, max: 2 }
+			];
 			const scale = r.chance(0.6) ? undefined : r.pick(scales);
 			return {
 				type,
@@ -494,7 +496,9 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 						{ categoryId, period: period(), segment: 'Retail', add: r.int(5) }
 					],
 					complaintQuotes: r.chance(0.5) ? [{ categoryId, verbatim: verbatim() }] : [],
-					kpiPoints: r.chance(0.3) ? [{ kpiId: known(pools.kpis, state.kpis), points: [{ date: date(), value: r.int(100) }] }] : [],
+					kpiPoints: r.chance(0.3)
+						? [{ kpiId: known(pools.kpis, state.kpis), points: [{ date: date(), value: r.int(100) }] }]
+						: [],
 					surveyCounts: r.chance(0.3)
 						? [{ surveyId: survey, period: period(), segment: null, add: Array.from({ length: points }, () => r.int(9)) }]
 						: [],
@@ -642,7 +646,8 @@ function brokenInvariant(s: RoomState, eventsApplied: number, strict: boolean): 
 		}
 		for (const a of Object.values(s.artifacts)) {
 			if (a.replacedBy !== null && !has(s.artifacts, a.replacedBy)) return `artifact ${a.id} replaced by missing ${a.replacedBy}`;
-			if (a.kind !== 'note' && a.blobId === null && a.url === null) return `${a.kind} artifact ${a.id} has neither upload nor link`;
+			if (a.kind !== 'note' && a.blobId === null && a.url === null)
+				return `${a.kind} artifact ${a.id} has neither upload nor link`;
 		}
 		const current = s.session && !s.session.endedAt ? s.session.currentStageId : null;
 		if (current !== null && !has(s.stages, current)) return `running session focused on missing stage ${current}`;
@@ -778,29 +783,34 @@ describe('projections for screens (seeded)', () => {
 	// A screen's copy, built from projected events (or a projected snapshot where an event cannot be
 	// projected alone), equals the projection of the room after every event: versions stay contiguous
 	// and nothing hidden comes back through an event.
-	it.each(SEEDS.slice(0, 8))('seed %i: folding projected events gives the projected room, for viewers and corridor screens', (seed) => {
-		const { log } = fuzz(seed);
-		for (const audience of ['viewer', 'corridor'] as const satisfies readonly Audience[]) {
-			let full = emptyRoom();
-			let copy = projectState(full, audience);
-			let snapshots = 0;
-			for (const recorded of log) {
-				full = evolve(full, recorded);
-				const projected = projectEvent(JSON.parse(JSON.stringify(recorded)) as RecordedEvent, audience);
-				if (projected) copy = evolve(copy, projected);
-				else {
-					copy = projectState(full, audience);
-					snapshots++;
+	it.each(SEEDS.slice(0, 8))(
+		'seed %i: folding projected events gives the projected room, for viewers and corridor screens',
+		(seed) => {
+			const { log } = fuzz(seed);
+			for (const audience of ['viewer', 'corridor'] as const satisfies readonly Audience[]) {
+				let full = emptyRoom();
+				let copy = projectState(full, audience);
+				let snapshots = 0;
+				for (const recorded of log) {
+					full = evolve(full, recorded);
+					const projected = projectEvent(JSON.parse(JSON.stringify(recorded)) as RecordedEvent, audience);
+					if (projected) copy = evolve(copy, projected);
+					else {
+						copy = projectState(full, audience);
+						snapshots++;
+					}
+					const expected = projectState(full, audience);
+					if (canonicalJson(copy) !== canonicalJson(expected)) {
+						throw new Error(
+							`${audience} copy differs from its projection after v${recorded.v} (${recorded.event.type}), seed ${seed}`
+						);
+					}
 				}
-				const expected = projectState(full, audience);
-				if (canonicalJson(copy) !== canonicalJson(expected)) {
-					throw new Error(`${audience} copy differs from its projection after v${recorded.v} (${recorded.event.type}), seed ${seed}`);
-				}
+				// Most events go out as events: a snapshot only for the few that need the room to project.
+				expect(snapshots).toBeLessThan(log.length / 4);
 			}
-			// Most events go out as events: a snapshot only for the few that need the room to project.
-			expect(snapshots).toBeLessThan(log.length / 4);
 		}
-	});
+	);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -52,7 +52,8 @@ function referenceNumber(raw: string): number | null {
 		value = value.slice(1, -1);
 	}
 	value = value.replace(/[%$€£¥\s]/g, '');
-	if (/^-?\d{1,3}(\.\d{3})*,\d{1,2}$/.test(value) || /^-?\d+,\d{1,2}$/.test(value)) value = value.replace(/\./g, '').replace(',', '.');
+	if (/^-?\d{1,3}(\.\d{3})*,\d{1,2}$/.test(value) || /^-?\d+,\d{1,2}$/.test(value))
+		value = value.replace(/\./g, '').replace(',', '.');
 	else value = value.replace(/,/g, '');
 	if (!/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(value)) return null;
 	const n = Number(value);
@@ -70,13 +71,34 @@ describe('cell readers against the expressions they replaced', () => {
 			fc.property(cell('0123456789.,-+()eE%$€ x\t'), (raw) => Object.is(parseNumber(raw), referenceNumber(raw))),
 			{ numRuns: 20_000, seed: 13 }
 		);
-		for (const raw of ['1,234.5', '81,5', '1.234,5', '-1.234.567,89', '12 %', '€ 3.20', '(4)', '5.', '.5', '1e5', '2E-3', '()', '-', '.', '1,2,3', '1.23,4'])
+		for (const raw of [
+			'1,234.5',
+			'81,5',
+			'1.234,5',
+			'-1.234.567,89',
+			'12 %',
+			'€ 3.20',
+			'(4)',
+			'5.',
+			'.5',
+			'1e5',
+			'2E-3',
+			'()',
+			'-',
+			'.',
+			'1,2,3',
+			'1.23,4'
+		])
 			expect([raw, parseNumber(raw)]).toEqual([raw, referenceNumber(raw)]);
 	});
 
 	it('read dates the same way in every format', () => {
 		fc.assert(
-			fc.property(cell('0123456789-/.:TZ+ apmAPM', 28), fc.constantFrom(...FORMATS), (raw, format) => parseDate(raw, format) === referenceDate(raw, format)),
+			fc.property(
+				cell('0123456789-/.:TZ+ apmAPM', 28),
+				fc.constantFrom(...FORMATS),
+				(raw, format) => parseDate(raw, format) === referenceDate(raw, format)
+			),
 			{ numRuns: 20_000, seed: 13 }
 		);
 		const dated = fc.tuple(
@@ -84,11 +106,23 @@ describe('cell readers against the expressions they replaced', () => {
 			fc.integer({ min: 1, max: 13 }),
 			fc.integer({ min: 1899, max: 2201 }),
 			fc.constantFrom('-', '/', '.'),
-			fc.constantFrom('', ' 10:22', 'T9:05:33', ' 10:22:05 PM', ' 1:02am', ' 10:22:05.120Z', 'T10:22+02:00', ' 10:22-0130', 'T10:22z')
+			fc.constantFrom(
+				'',
+				' 10:22',
+				'T9:05:33',
+				' 10:22:05 PM',
+				' 1:02am',
+				' 10:22:05.120Z',
+				'T10:22+02:00',
+				' 10:22-0130',
+				'T10:22z'
+			)
 		);
 		fc.assert(
 			fc.property(dated, fc.constantFrom(...FORMATS), ([d, m, y, sep, time], format) =>
-				[`${y}${sep}${m}${sep}${d}${time}`, `${d}${sep}${m}${sep}${y}${time}`, `${y}-${m}`].every((raw) => parseDate(raw, format) === referenceDate(raw, format))
+				[`${y}${sep}${m}${sep}${d}${time}`, `${d}${sep}${m}${sep}${y}${time}`, `${y}-${m}`].every(
+					(raw) => parseDate(raw, format) === referenceDate(raw, format)
+				)
 			),
 			{ numRuns: 20_000, seed: 13 }
 		);
@@ -96,7 +130,10 @@ describe('cell readers against the expressions they replaced', () => {
 
 	it('tell a slashed or dotted date start as the inspection did', () => {
 		const start = /^\d{1,2}[/.]\d{1,2}[/.]\d{4}/;
-		fc.assert(fc.property(cell('0123456789/.- x', 16), (raw) => looksSlashedDate(raw) === start.test(raw.trim())), { numRuns: 20_000, seed: 13 });
+		fc.assert(
+			fc.property(cell('0123456789/.- x', 16), (raw) => looksSlashedDate(raw) === start.test(raw.trim())),
+			{ numRuns: 20_000, seed: 13 }
+		);
 	});
 });
 

@@ -51,7 +51,15 @@ const SUMMARY: ImportSummary = {
 	notes: []
 };
 
-const STORED: StoredUpload = { blobId: 'ab'.repeat(32), size: 80, mime: 'text/csv', kind: 'csv', thumbBlobId: null, width: null, height: null };
+const STORED: StoredUpload = {
+	blobId: 'ab'.repeat(32),
+	size: 80,
+	mime: 'text/csv',
+	kind: 'csv',
+	thumbBlobId: null,
+	width: null,
+	height: null
+};
 
 /** A promise the test settles when it chooses. */
 function later<T>() {
@@ -62,9 +70,17 @@ function later<T>() {
 
 /** A server whose every answer the test gives by hand, recording what it was asked. */
 function scriptedServer() {
-	const uploads: Array<{ progress: (f: number) => void; signal: AbortSignal; answer: ReturnType<typeof later<Answer<StoredUpload>>> }> = [];
+	const uploads: Array<{
+		progress: (f: number) => void;
+		signal: AbortSignal;
+		answer: ReturnType<typeof later<Answer<StoredUpload>>>;
+	}> = [];
 	const inspections: Array<ReturnType<typeof later<Answer<Inspection>>>> = [];
-	const reads: Array<{ body: Parameters<ImportsApi['read']>[0]; progress: (d: { rows: number; fraction: number }) => void; answer: ReturnType<typeof later<ImportOutcome>> }> = [];
+	const reads: Array<{
+		body: Parameters<ImportsApi['read']>[0];
+		progress: (d: { rows: number; fraction: number }) => void;
+		answer: ReturnType<typeof later<ImportOutcome>>;
+	}> = [];
 	const api: ImportsApi = {
 		upload(_file, progress, signal) {
 			const answer = later<Answer<StoredUpload>>();
@@ -170,14 +186,28 @@ describe('Imports flow', () => {
 		server.reads[0]!.progress({ rows: 1200, fraction: 0.5 });
 		expect(flow.step).toMatchObject({ phase: 'reading', rows: 1200, progress: 0.5 });
 
-		server.reads[0]!.answer.settle({ ok: true, applied: false, importId: null, version: null, summary: SUMMARY, message: '2 rows would be added.' });
+		server.reads[0]!.answer.settle({
+			ok: true,
+			applied: false,
+			importId: null,
+			version: null,
+			summary: SUMMARY,
+			message: '2 rows would be added.'
+		});
 		await previewing;
 		expect(flow.step).toMatchObject({ phase: 'previewed', result: { applied: false, message: '2 rows would be added.' } });
 
 		const importing = flow.read(false);
 		expect(flow.step).toMatchObject({ phase: 'importing', rows: 0, progress: 0 });
 		expect(server.reads[1]!.body.dryRun).toBe(false);
-		server.reads[1]!.answer.settle({ ok: true, applied: true, importId: 'i-1', version: 9, summary: SUMMARY, message: '2 rows added.' });
+		server.reads[1]!.answer.settle({
+			ok: true,
+			applied: true,
+			importId: 'i-1',
+			version: 9,
+			summary: SUMMARY,
+			message: '2 rows added.'
+		});
 		await importing;
 		expect(flow.step).toMatchObject({ phase: 'done', result: { applied: true, message: '2 rows added.' } });
 		expect(flow.mapped?.file.name).toBe('complaints.csv');
@@ -192,7 +222,11 @@ describe('Imports flow', () => {
 		const step = flow.mapped!;
 		if (step.mapping.kind !== 'complaints') throw new Error('expected a complaints mapping');
 		step.mapping = { ...step.mapping, defaultStageId: room.stageOrder[1]! };
-		server.reads[0]!.answer.settle({ ok: false, code: 'unavailable', message: 'The server could not be reached. Check the connection and try again.' });
+		server.reads[0]!.answer.settle({
+			ok: false,
+			code: 'unavailable',
+			message: 'The server could not be reached. Check the connection and try again.'
+		});
 		await reading;
 		expect(flow.step.phase).toBe('mapping');
 		expect(flow.error).toBe('The server could not be reached. Check the connection and try again.');
@@ -204,7 +238,14 @@ describe('Imports flow', () => {
 		const previewing = flow.read(true);
 		flow.changeKind('kpis');
 		expect(flow.kind).toBe('complaints');
-		server.reads[0]!.answer.settle({ ok: true, applied: false, importId: null, version: null, summary: SUMMARY, message: '2 rows would be added.' });
+		server.reads[0]!.answer.settle({
+			ok: true,
+			applied: false,
+			importId: null,
+			version: null,
+			summary: SUMMARY,
+			message: '2 rows would be added.'
+		});
 		await previewing;
 		expect(flow.step.phase).toBe('previewed');
 

@@ -33,7 +33,11 @@ describe('import.apply', () => {
 	it('forgets a removed stage in the remembered stage rules', () => {
 		let state = apply(furnishedRoom().state, command('stage.add', { stageId: 'stage-empty', name: 'Empty', customerGoal: '' }));
 		const imported = command('import.apply');
-		imported.mapping = { ...imported.mapping, stageRules: [{ column: { index: 2, name: null }, op: 'equals', value: 'Card', stageId: 'stage-empty' }], defaultStageId: 'stage-empty' } as typeof imported.mapping;
+		imported.mapping = {
+			...imported.mapping,
+			stageRules: [{ column: { index: 2, name: null }, op: 'equals', value: 'Card', stageId: 'stage-empty' }],
+			defaultStageId: 'stage-empty'
+		} as typeof imported.mapping;
 		state = apply(state, imported);
 		state = apply(state, command('stage.remove', { stageId: 'stage-empty' }));
 		expect(state.importMappings.complaints).toMatchObject({ stageRules: [], defaultStageId: null });
@@ -43,10 +47,19 @@ describe('import.apply', () => {
 		const state = apply(furnishedRoom().state, command('import.apply'));
 		expect(refusal(state, command('import.apply', { importId: 'import-2', basedOn: 0 }))).toMatchObject({ code: 'conflict' });
 		const ghost = command('import.apply', { importId: 'import-2', basedOn: 1 });
-		ghost.delta = { ...ghost.delta, categories: [], complaintCounts: [{ categoryId: 'nope', period: '2025-03', segment: null, add: 1 }] };
+		ghost.delta = {
+			...ghost.delta,
+			categories: [],
+			complaintCounts: [{ categoryId: 'nope', period: '2025-03', segment: null, add: 1 }]
+		};
 		expect(refusal(state, ghost)).toMatchObject({ code: 'not_found' });
 		const wrongScale = command('import.apply', { importId: 'import-2', basedOn: 1 });
-		wrongScale.delta = { ...wrongScale.delta, categories: [], complaintCounts: [], surveyCounts: [{ surveyId: 'survey-1', period: '2025-03', segment: null, add: [1, 2] }] };
+		wrongScale.delta = {
+			...wrongScale.delta,
+			categories: [],
+			complaintCounts: [],
+			surveyCounts: [{ surveyId: 'survey-1', period: '2025-03', segment: null, add: [1, 2] }]
+		};
 		expect(refusal(state, wrongScale)).toMatchObject({ code: 'rule_violation' });
 	});
 });
@@ -97,9 +110,24 @@ describe('reading files', () => {
 		expect(sniffDelimiter('a;b;c\n1;2;3\n')).toBe(';');
 		expect(sniffDelimiter('a\tb\n1\t2\n')).toBe('\t');
 		expect(sniffDelimiter('"x, y";b\n"1, 2";3\n')).toBe(';');
-		expect(guessHeader([['Date', 'Issue'], ['2025-01-01', 'Late']])).toBe(true);
-		expect(guessHeader([['2025-01-01', 'Late'], ['2025-01-02', 'Rude']])).toBe(false);
-		expect(guessHeader([['Product', 'Issue'], ['Card', 'Late']])).toBe(true);
+		expect(
+			guessHeader([
+				['Date', 'Issue'],
+				['2025-01-01', 'Late']
+			])
+		).toBe(true);
+		expect(
+			guessHeader([
+				['2025-01-01', 'Late'],
+				['2025-01-02', 'Rude']
+			])
+		).toBe(false);
+		expect(
+			guessHeader([
+				['Product', 'Issue'],
+				['Card', 'Late']
+			])
+		).toBe(true);
 	});
 
 	it('decodes Windows-1252 files and numbers lines where records start, across quoted line breaks', async () => {

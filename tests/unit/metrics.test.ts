@@ -13,7 +13,7 @@ import {
 	stageHealth,
 	gap,
 	surveyReading,
-	CES_FORMULA,
+	CES_FORMULA
 } from '../../src/lib/domain/metrics';
 
 /** 0..10 distribution from a sparse map score -> count. */
@@ -193,7 +193,13 @@ describe('customScore', () => {
 describe('sumDistributions', () => {
 	it('adds per index', () => {
 		// [1+4+0, 2+5+1, 3+6+2] = [5, 8, 11]
-		expect(sumDistributions([[1, 2, 3], [4, 5, 6], [0, 1, 2]])).toEqual([5, 8, 11]);
+		expect(
+			sumDistributions([
+				[1, 2, 3],
+				[4, 5, 6],
+				[0, 1, 2]
+			])
+		).toEqual([5, 8, 11]);
 	});
 
 	it('aggregated NPS equals NPS of the summed counts', () => {
@@ -205,7 +211,12 @@ describe('sumDistributions', () => {
 
 	it('empty list and mismatched lengths', () => {
 		expect(sumDistributions([])).toEqual([]);
-		expect(() => sumDistributions([[1, 2], [1, 2, 3]])).toThrow(RangeError);
+		expect(() =>
+			sumDistributions([
+				[1, 2],
+				[1, 2, 3]
+			])
+		).toThrow(RangeError);
 	});
 });
 
@@ -336,7 +347,21 @@ describe('xmr', () => {
 		expect(r.lower).toBeCloseTo(6.745, 10);
 		expect(r.points.some((p) => p.beyondLimit)).toBe(false);
 		// indices 5..12 are the run; baseline points are not
-		expect(r.points.map((p) => p.inRun)).toEqual([false, false, false, false, false, true, true, true, true, true, true, true, true]);
+		expect(r.points.map((p) => p.inRun)).toEqual([
+			false,
+			false,
+			false,
+			false,
+			false,
+			true,
+			true,
+			true,
+			true,
+			true,
+			true,
+			true,
+			true
+		]);
 		expect(r.signal).toBe(true);
 		expect(r.latestSignal).toBe('high');
 	});
@@ -421,10 +446,10 @@ describe('stageHealth', () => {
 		const r = stageHealth({
 			touchpoints: [
 				{ maturity: 'reliable', momentOfTruth: true },
-				{ maturity: 'broken', momentOfTruth: false },
+				{ maturity: 'broken', momentOfTruth: false }
 			],
 			redKpis: 0,
-			signals: 0,
+			signals: 0
 		});
 		expect(r.score).toBe(53);
 		expect(r.level).toBe('at-risk');
@@ -438,10 +463,10 @@ describe('stageHealth', () => {
 				{ maturity: 'broken', momentOfTruth: true },
 				{ maturity: 'differentiating', momentOfTruth: false },
 				{ maturity: 'differentiating', momentOfTruth: false },
-				{ maturity: 'differentiating', momentOfTruth: false },
+				{ maturity: 'differentiating', momentOfTruth: false }
 			],
 			redKpis: 0,
-			signals: 0,
+			signals: 0
 		});
 		expect(r.score).toBe(50);
 		expect(r.level).toBe('critical');
@@ -455,21 +480,21 @@ describe('stageHealth', () => {
 			stageHealth({
 				touchpoints: [
 					{ maturity: 'differentiating', momentOfTruth: true },
-					{ maturity: 'broken', momentOfTruth: false },
+					{ maturity: 'broken', momentOfTruth: false }
 				],
 				redKpis: 0,
-				signals: 0,
-			}),
+				signals: 0
+			})
 		).toEqual({ score: 75, level: 'healthy', reasons: ['1 touchpoint broken'] });
 		expect(
 			stageHealth({
 				touchpoints: [
 					{ maturity: 'differentiating', momentOfTruth: false },
-					{ maturity: 'reliable', momentOfTruth: true },
+					{ maturity: 'reliable', momentOfTruth: true }
 				],
 				redKpis: 0,
-				signals: 0,
-			}).score,
+				signals: 0
+			}).score
 		).toBe(78);
 	});
 
@@ -478,13 +503,13 @@ describe('stageHealth', () => {
 		const r = stageHealth({
 			touchpoints: [{ maturity: 'differentiating', momentOfTruth: true }],
 			redKpis: 1,
-			signals: 2,
+			signals: 2
 		});
 		expect(r).toEqual({ score: 70, level: 'healthy', reasons: ['1 KPI red', '2 adverse signals'] });
 		// all reliable with one red KPI: 70 - 10 = 60 -> at-risk
-		expect(
-			stageHealth({ touchpoints: [{ maturity: 'reliable', momentOfTruth: false }], redKpis: 1, signals: 0 }).level,
-		).toBe('at-risk');
+		expect(stageHealth({ touchpoints: [{ maturity: 'reliable', momentOfTruth: false }], redKpis: 1, signals: 0 }).level).toBe(
+			'at-risk'
+		);
 	});
 
 	it('below 40 is critical', () => {
@@ -492,7 +517,7 @@ describe('stageHealth', () => {
 		const touchpoints = [
 			{ maturity: 'reliable', momentOfTruth: true },
 			{ maturity: 'broken', momentOfTruth: false },
-			{ maturity: 'broken', momentOfTruth: false },
+			{ maturity: 'broken', momentOfTruth: false }
 		] as const;
 		expect(stageHealth({ touchpoints: [...touchpoints], redKpis: 0, signals: 0 })).toMatchObject({ score: 42, level: 'at-risk' });
 		const r = stageHealth({ touchpoints: [...touchpoints], redKpis: 1, signals: 0 });
@@ -505,15 +530,15 @@ describe('stageHealth', () => {
 			touchpoints: [
 				{ maturity: 'broken', momentOfTruth: true },
 				{ maturity: 'broken', momentOfTruth: true },
-				{ maturity: 'broken', momentOfTruth: false },
+				{ maturity: 'broken', momentOfTruth: false }
 			],
 			redKpis: 3,
-			signals: 0,
+			signals: 0
 		});
 		expect(r).toEqual({
 			score: 0,
 			level: 'critical',
-			reasons: ['2 moments of truth broken', '1 other touchpoint broken', '3 KPIs red'],
+			reasons: ['2 moments of truth broken', '1 other touchpoint broken', '3 KPIs red']
 		});
 	});
 
@@ -523,10 +548,10 @@ describe('stageHealth', () => {
 			touchpoints: [
 				{ maturity: 'differentiating', momentOfTruth: true },
 				{ maturity: 'unassessed', momentOfTruth: true },
-				{ maturity: 'unassessed', momentOfTruth: false },
+				{ maturity: 'unassessed', momentOfTruth: false }
 			],
 			redKpis: 0,
-			signals: 0,
+			signals: 0
 		});
 		expect(r).toEqual({ score: 100, level: 'healthy', reasons: [] });
 	});

@@ -107,7 +107,9 @@ describe('minutesMarkdown', () => {
 	it('ends with the teams still open, the new ones marked, with their latest news', () => {
 		const open = md.slice(md.indexOf('## Open fix teams'));
 		expect(open).toContain('## Open fix teams (1)');
-		expect(open).toContain('- **Account opening in \\*one\\* sitting**: Chartered, due 2 Apr 2026, sponsor Helen Carter, COO, new this session');
+		expect(open).toContain(
+			'- **Account opening in \\*one\\* sitting**: Chartered, due 2 Apr 2026, sponsor Helen Carter, COO, new this session'
+		);
 		// The team whose win was marked is no longer open.
 		expect(open).not.toContain('Stop wrong-debt');
 	});

@@ -36,7 +36,12 @@ function instance(store: EventStore): Instance {
 }
 
 const ROOM = 'two-writers';
-const stage = (stageId: string): Command => ({ type: 'stage.add', stageId, name: `Stage ${stageId}`, customerGoal: 'I want it to work' });
+const stage = (stageId: string): Command => ({
+	type: 'stage.add',
+	stageId,
+	name: `Stage ${stageId}`,
+	customerGoal: 'I want it to work'
+});
 const touchpoint = (touchpointId: string, stageId: string): Command => ({
 	type: 'touchpoint.add',
 	touchpointId,
@@ -49,7 +54,12 @@ const touchpoint = (touchpointId: string, stageId: string): Command => ({
 	performance: 5,
 	internalScore: 5
 });
-const assess = (n: number): Command => ({ type: 'touchpoint.assess', touchpointId: 'form', maturity: n % 2 ? 'reliable' : 'broken', evidence: `Check ${n}` });
+const assess = (n: number): Command => ({
+	type: 'touchpoint.assess',
+	touchpointId: 'form',
+	maturity: n % 2 ? 'reliable' : 'broken',
+	evidence: `Check ${n}`
+});
 
 async function logOf(store: EventStore): Promise<RecordedEvent[]> {
 	const read = await store.readFrom(ROOM, 0);
@@ -74,7 +84,14 @@ function twoWriters(name: string, stores: () => Promise<[EventStore, EventStore]
 			expect((await a.send('create', { type: 'room.create', name: 'Two writers', organisation: 'Test Org' })).ok).toBe(true);
 			expect((await a.send('stage-apply', stage('apply'))).ok).toBe(true);
 			expect((await a.send('tp-form', touchpoint('form', 'apply'))).ok).toBe(true);
-			const category: Command = { type: 'complaint.define', categoryId: 'cant-open', stageId: 'apply', touchpointId: null, name: "Can't open account", departments: ['Operations'] };
+			const category: Command = {
+				type: 'complaint.define',
+				categoryId: 'cant-open',
+				stageId: 'apply',
+				touchpointId: null,
+				name: "Can't open account",
+				departments: ['Operations']
+			};
 			expect((await a.send('category', category)).ok).toBe(true);
 			// B knows the room as it is now; everything A writes from here on is news to B.
 			expect((await b.engine.state(ROOM))?.version).toBe(4);
@@ -108,13 +125,16 @@ function twoWriters(name: string, stores: () => Promise<[EventStore, EventStore]
 			expect(published(b)).not.toContain('assess-once');
 		});
 
-		it('never lands a batch\'s second command on a state it was not decided on', async () => {
+		it("never lands a batch's second command on a state it was not decided on", async () => {
 			expect((await a.send('stage-gone', stage('gone'))).ok).toBe(true);
 			await b.engine.state(ROOM); // B catches up and removes the stage; A does not know yet
 			expect((await b.send('remove-gone', { type: 'stage.remove', stageId: 'gone' })).ok).toBe(true);
 			// Both decided on A's stale state, in one batch: the first is refused by the version check; the
 			// second would find the version it expects (the removal took one event, as the first would have).
-			const [first, second] = await Promise.all([a.send('tp-gone-1', touchpoint('gone-1', 'gone')), a.send('tp-gone-2', touchpoint('gone-2', 'gone'))]);
+			const [first, second] = await Promise.all([
+				a.send('tp-gone-1', touchpoint('gone-1', 'gone')),
+				a.send('tp-gone-2', touchpoint('gone-2', 'gone'))
+			]);
 			expect(first).toMatchObject({ ok: false, code: 'not_found' });
 			expect(second).toMatchObject({ ok: false, code: 'not_found' });
 			expect((await logOf(storeA)).map((e) => e.commandId)).not.toContain('tp-gone-2');

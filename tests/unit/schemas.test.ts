@@ -118,7 +118,8 @@ describe('ids', () => {
 	});
 
 	it('accepts ids of 1 to 64 letters, digits, - and _', () => {
-		for (const id of ['a', 'i'.repeat(64), 'Stage_2-b', '0']) expect(accepts(command('stage.add', { stageId: id })), id).toBe(true);
+		for (const id of ['a', 'i'.repeat(64), 'Stage_2-b', '0'])
+			expect(accepts(command('stage.add', { stageId: id })), id).toBe(true);
 	});
 });
 

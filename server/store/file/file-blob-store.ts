@@ -63,7 +63,8 @@ class FileBlobStore implements BlobStore {
 
 	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
 		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
-		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
+		if (typeof contentType !== 'string' || contentType.length === 0)
+			throw new Error('Blob contentType must be a non-empty string');
 		const id = await blobIdOf(bytes);
 		this.storing.set(id, (this.storing.get(id) ?? 0) + 1);
 		try {

@@ -32,7 +32,6 @@ import { recoverRoom, type RecoveryContext } from './recovery';
 import { parseSnapshotFile, SNAPSHOT_FILE } from './room-files';
 import { RoomLog, type RoomSettings } from './room-log';
 
-
 export interface FileEventStoreOptions {
 	dataDir: string;
 	/** Log events kept behind a snapshot, so clients slightly behind can still catch up by events. */
@@ -72,7 +71,10 @@ class EmbeddedEventStore implements FileEventStore {
 
 	async listRooms(): Promise<string[]> {
 		this.assertOpen();
-		return [...this.rooms.values()].filter((room) => room.head !== null).map((room) => room.id).sort();
+		return [...this.rooms.values()]
+			.filter((room) => room.head !== null)
+			.map((room) => room.id)
+			.sort();
 	}
 
 	/** The durable head: versions still being written by pipelined appends are not included. */

@@ -184,7 +184,9 @@ export async function recoverRoom(ctx: RecoveryContext, dir: string): Promise<Re
 		throw new Error(`Room ${relative(ctx.dataDir, dir)} has data but no meta.json: restore it from a backup.`);
 	}
 	if (snapshot !== null && snapshot.epoch !== epoch) {
-		throw new Error(`Snapshot of ${relative(ctx.dataDir, dir)} has epoch ${snapshot.epoch}, meta.json has ${epoch}: restore from a backup.`);
+		throw new Error(
+			`Snapshot of ${relative(ctx.dataDir, dir)} has epoch ${snapshot.epoch}, meta.json has ${epoch}: restore from a backup.`
+		);
 	}
 	const snapshotVersion = snapshot?.version ?? 0;
 	const digests = new Map<string, string>();

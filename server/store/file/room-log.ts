@@ -271,10 +271,12 @@ export class RoomLog {
 		// A room born from a snapshot starts its log after it; if the snapshot is not written, appends
 		// would leave a gap at the start of the log, so the room must not take any.
 		this.assignedHead = snapshot.version;
-		return this.io.run(() => this.writeSnapshot(snapshot, true)).catch((error: unknown) => {
-			this.fail(error, []);
-			throw error;
-		});
+		return this.io
+			.run(() => this.writeSnapshot(snapshot, true))
+			.catch((error: unknown) => {
+				this.fail(error, []);
+				throw error;
+			});
 	}
 
 	private async writeSnapshot(snapshot: Snapshot, isNewRoom: boolean): Promise<void> {
@@ -288,8 +290,8 @@ export class RoomLog {
 		if (snapshot.version < this.snapshotVersion) {
 			throw new Error(`Snapshot version ${snapshot.version} is older than room ${this.id}'s snapshot at ${this.snapshotVersion}`);
 		}
-		const commands = [...this.commands].map(
-			([commandId, r]): CommandEntry => (r.digest === undefined ? [commandId, r.from, r.to] : [commandId, r.from, r.to, r.digest])
+		const commands = [...this.commands].map(([commandId, r]): CommandEntry =>
+			r.digest === undefined ? [commandId, r.from, r.to] : [commandId, r.from, r.to, r.digest]
 		);
 		const body = { version: snapshot.version, epoch: snapshot.epoch, state: snapshot.state, commands };
 		await writeFileAtomic(this.dir, SNAPSHOT_FILE, encodeSnapshotFile(body));

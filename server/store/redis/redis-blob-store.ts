@@ -60,12 +60,17 @@ class RedisBlobStore implements BlobStore {
 
 	async put(bytes: Uint8Array, contentType: string): Promise<{ id: string; size: number }> {
 		if (!(bytes instanceof Uint8Array)) throw new Error('Blob bytes must be a Uint8Array');
-		if (typeof contentType !== 'string' || contentType.length === 0) throw new Error('Blob contentType must be a non-empty string');
+		if (typeof contentType !== 'string' || contentType.length === 0)
+			throw new Error('Blob contentType must be a non-empty string');
 		const id = await blobIdOf(bytes);
 		const result = { id, size: bytes.byteLength };
 		const keys = blobKeys(id);
 		const [, , exists] = await redisCall('store blob', () =>
-			Promise.all([this.redis.set(keys.at, String(Date.now())), this.redis.set(keys.type, contentType), this.redis.exists(keys.bytes)])
+			Promise.all([
+				this.redis.set(keys.at, String(Date.now())),
+				this.redis.set(keys.type, contentType),
+				this.redis.exists(keys.bytes)
+			])
 		);
 		if (exists === 1) return result;
 		const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -88,7 +93,12 @@ class RedisBlobStore implements BlobStore {
 		assertBlobId(id);
 		const keys = blobKeys(id);
 		const [exists, size, type, at] = await redisCall('stat blob', () =>
-			Promise.all([this.redis.exists(keys.bytes), this.redis.strlen(keys.bytes), this.redis.get(keys.type), this.redis.get(keys.at)])
+			Promise.all([
+				this.redis.exists(keys.bytes),
+				this.redis.strlen(keys.bytes),
+				this.redis.get(keys.type),
+				this.redis.get(keys.at)
+			])
 		);
 		if (exists === 0) return null;
 		if (type === null) throw new Error(`Blob ${id} has no content type in Redis`);

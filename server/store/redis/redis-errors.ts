@@ -7,7 +7,16 @@ import { StoreUnavailableError } from '../port';
 
 /** A reply code Redis puts first in an error reply (`OOM ...`, `READONLY ...`); only these are echoed. */
 const REPLY_CODE = /^([A-Z][A-Z_]{1,24})\b/;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENOTFOUND',
+	'EAI_AGAIN'
+]);
 
 /** What went wrong, in a few words that are safe to show and log. */
 export function describeRedisFailure(error: unknown): string {

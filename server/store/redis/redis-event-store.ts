@@ -27,9 +27,28 @@
 import type { Logger } from '../../log';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AppendArgs, AppendResult, CommandRange, EventStore, KnownCommand, ReadResult, RoomHead, Snapshot, StoredEvent } from '../port';
+import type {
+	AppendArgs,
+	AppendResult,
+	CommandRange,
+	EventStore,
+	KnownCommand,
+	ReadResult,
+	RoomHead,
+	Snapshot,
+	StoredEvent
+} from '../port';
 import { StoreUnavailableError } from '../port';
-import { ROOM_ID, answerKnownCommand, assertAppend, assertRead, assertRoomId, assertSnapshot, integerOption, isRecord } from '../contract';
+import {
+	ROOM_ID,
+	answerKnownCommand,
+	assertAppend,
+	assertRead,
+	assertRoomId,
+	assertSnapshot,
+	integerOption,
+	isRecord
+} from '../contract';
 import { decodeEntry, encodeEvent } from './event-codec';
 import { ROOMS_KEY, entryId, roomKeys } from './keys';
 import { waitForRedisReady } from './redis-client';
@@ -279,13 +298,19 @@ async function checkDurability(redis: Redis, log: Pick<Logger, 'warn'>): Promise
 	try {
 		const info = await redis.info('persistence');
 		if (/^aof_enabled:0\r?$/m.test(info)) {
-			log.warn({}, 'Redis has AOF off: acknowledged commands can be lost if Redis restarts (set appendonly yes, appendfsync always)');
+			log.warn(
+				{},
+				'Redis has AOF off: acknowledged commands can be lost if Redis restarts (set appendonly yes, appendfsync always)'
+			);
 			return;
 		}
 		const reply = await redis.call('CONFIG', 'GET', 'appendfsync');
 		const value = Array.isArray(reply) ? reply[1] : isRecord(reply) ? reply.appendfsync : undefined;
 		if (typeof value === 'string' && value !== 'always') {
-			log.warn({ appendfsync: value }, `Redis runs appendfsync ${value}: a crash can lose recently acknowledged commands (set appendfsync always)`);
+			log.warn(
+				{ appendfsync: value },
+				`Redis runs appendfsync ${value}: a crash can lose recently acknowledged commands (set appendfsync always)`
+			);
 		}
 	} catch (error) {
 		log.warn({ reason: describeRedisFailure(error) }, 'Could not check Redis persistence settings');

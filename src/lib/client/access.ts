@@ -53,7 +53,7 @@ function failureMessage(status: number, body: unknown): string {
 }
 
 /** Sends a request; answers the parsed body and the response, or a failure in words. */
-async function request<T>(path: string, init: RequestInit = {}): Promise<({ ok: true; body: T; res: Response }) | Failure> {
+async function request<T>(path: string, init: RequestInit = {}): Promise<{ ok: true; body: T; res: Response } | Failure> {
 	let res: Response;
 	try {
 		res = await fetch(path, {
@@ -95,7 +95,8 @@ export const fetchMyRooms = () => call<{ rooms: MyRoom[] }>('/api/rooms');
 export const fetchInvites = (roomId: string) => call<{ invites: InviteStatus }>(`${room(roomId)}/invites`);
 
 /** Makes a new link for a role, turning the previous one off. The link is in this answer only. */
-export const makeInvite = (roomId: string, role: Role) => call<{ role: Role; link: string }>(`${room(roomId)}/invites`, post({ role }));
+export const makeInvite = (roomId: string, role: Role) =>
+	call<{ role: Role; link: string }>(`${room(roomId)}/invites`, post({ role }));
 
 /** Turns a role's link off; people who already joined keep their access. */
 export const turnOffInvite = (roomId: string, role: Role) =>

@@ -20,7 +20,9 @@ export function latestComplaintPeriod(state: RoomState): string | null {
 
 /** The monthly counts of a category over (at most) the last 12 months ending at `period`; missing months count 0. */
 export function complaintSeries(category: ComplaintCategory, period: string): number[] {
-	const periods = Object.keys(category.counts).filter((p) => p <= period).sort();
+	const periods = Object.keys(category.counts)
+		.filter((p) => p <= period)
+		.sort();
 	const first = periods[0];
 	if (first === undefined) return [];
 	let start = period;

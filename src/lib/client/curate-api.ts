@@ -45,7 +45,13 @@ export function uploadFile(
 			} else resolve({ ok: false, message: messageOf(xhr.responseText, xhr.status) });
 		};
 		// A refused upload may close the connection before the body is sent: the status is then lost.
-		xhr.onerror = () => resolve({ ok: false, message: xhr.status ? messageOf(xhr.responseText, xhr.status) : `${OFFLINE} (A file too large for the server is refused this way too.)` });
+		xhr.onerror = () =>
+			resolve({
+				ok: false,
+				message: xhr.status
+					? messageOf(xhr.responseText, xhr.status)
+					: `${OFFLINE} (A file too large for the server is refused this way too.)`
+			});
 		xhr.send(file);
 	});
 }
@@ -101,7 +107,8 @@ export async function runImport(
 			if (value) buffered += decoder.decode(value, { stream: true });
 			let newline: number;
 			while ((newline = buffered.indexOf('\n')) >= 0) {
-				const line = JSON.parse(buffered.slice(0, newline)) as { type: 'progress'; rows: number; fraction: number } | ({ type: 'done' } & ImportOutcome);
+				const line = JSON.parse(buffered.slice(0, newline)) as
+					{ type: 'progress'; rows: number; fraction: number } | ({ type: 'done' } & ImportOutcome);
 				buffered = buffered.slice(newline + 1);
 				if (line.type === 'progress') onProgress(line);
 				else {
@@ -114,7 +121,12 @@ export async function runImport(
 	} catch {
 		// the stream broke off: fall through
 	}
-	return { ok: false, code: 'unavailable', message: 'The connection broke off before the import finished. Look at the room before trying again: an import either landed whole or not at all.' };
+	return {
+		ok: false,
+		code: 'unavailable',
+		message:
+			'The connection broke off before the import finished. Look at the room before trying again: an import either landed whole or not at all.'
+	};
 }
 
 /** Restores a backup file into a new room; answers the new room's id. */
@@ -125,7 +137,11 @@ export function restoreBackup(file: Blob, onProgress: (fraction: number) => void
 		xhr.setRequestHeader('content-type', 'application/json');
 		xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
 		xhr.onload = () =>
-			resolve(xhr.status === 201 ? { ok: true, value: JSON.parse(xhr.responseText) as { roomId: string } } : { ok: false, message: messageOf(xhr.responseText, xhr.status) });
+			resolve(
+				xhr.status === 201
+					? { ok: true, value: JSON.parse(xhr.responseText) as { roomId: string } }
+					: { ok: false, message: messageOf(xhr.responseText, xhr.status) }
+			);
 		xhr.onerror = () => resolve({ ok: false, message: OFFLINE });
 		xhr.send(file);
 	});

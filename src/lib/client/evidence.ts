@@ -26,7 +26,18 @@
  * merely lower than last month earns nothing.
  */
 import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
-import type { ComplaintCategory, FixTeam, Kpi, KpiPoint, MaturityChange, RoomState, Survey, TeamLinks, TeamUpdate, Touchpoint } from '$lib/domain';
+import type {
+	ComplaintCategory,
+	FixTeam,
+	Kpi,
+	KpiPoint,
+	MaturityChange,
+	RoomState,
+	Survey,
+	TeamLinks,
+	TeamUpdate,
+	Touchpoint
+} from '$lib/domain';
 import { gap, kpiStatus, surveyReading, trend, xmr, type KpiStatus } from '$lib/domain/metrics';
 import { formatSigned, monthLabel, previousPeriod, withUnit } from './format';
 import { formatHeadline } from './survey-figures';
@@ -50,7 +61,6 @@ export interface Letdown {
 	coveredBy: string[];
 	momentOfTruth: boolean;
 }
-
 
 /** Which key of a team's links holds items of this kind. */
 export const LINK_KEY: Record<EvidenceKind, keyof TeamLinks> = {
@@ -103,7 +113,8 @@ function assessKpi(kpi: Kpi, momentOfTruth: boolean): { score: number; reasons: 
 	const { status, latest } = kpiStatusOf(kpi);
 	let score = 0;
 	const reasons: string[] = [];
-	const target = kpi.target === null ? '' : ` against a target of ${kpi.direction === 'higher' ? '≥' : '≤'} ${withUnit(kpi.target, kpi.unit)}`;
+	const target =
+		kpi.target === null ? '' : ` against a target of ${kpi.direction === 'higher' ? '≥' : '≤'} ${withUnit(kpi.target, kpi.unit)}`;
 	if (latest && status === 'red') {
 		score += 60;
 		reasons.push(`Red: ${withUnit(latest.value, kpi.unit)}${target}`);
@@ -146,15 +157,21 @@ function assessComplaint(
 }
 
 /** A survey's reading for one month, with the headline in words for a reason line; null when it cannot be computed. */
-function surveyReadingInWords(survey: Survey, counts: readonly number[]): { value: number; low: boolean; words: string; n: number; thin: boolean } | null {
+function surveyReadingInWords(
+	survey: Survey,
+	counts: readonly number[]
+): { value: number; low: boolean; words: string; n: number; thin: boolean } | null {
 	const reading = surveyReading(survey, counts);
 	if (!reading || reading.value === null) return null;
 	const headline = formatHeadline(reading);
 	const words =
-		reading.measure === 'nps' ? `NPS ${headline}`
-		: reading.measure === 'top-box' ? `top-box ${headline}`
-		: reading.measure === 'easy-share' ? `${headline} found it easy (5-7 of 7)`
-		: `mean ${headline} of ${reading.scale.max}`;
+		reading.measure === 'nps'
+			? `NPS ${headline}`
+			: reading.measure === 'top-box'
+				? `top-box ${headline}`
+				: reading.measure === 'easy-share'
+					? `${headline} found it easy (5-7 of 7)`
+					: `mean ${headline} of ${reading.scale.max}`;
 	return { value: reading.value, low: reading.low, words, n: reading.n, thin: reading.thin };
 }
 
@@ -314,7 +331,7 @@ export function teamProgressSince(state: RoomState, teamIds: readonly string[], 
 			const now = kpi?.points[kpi.points.length - 1];
 			if (!kpi || !now) return [];
 			const then = [...kpi.points].reverse().find((p) => p.date <= sinceDay) ?? null;
-			const better = then === null || then.value === now.value ? null : (now.value > then.value) === (kpi.direction === 'higher');
+			const better = then === null || then.value === now.value ? null : now.value > then.value === (kpi.direction === 'higher');
 			return [{ kpi, then, now, better }];
 		});
 		out.push({ team, updates, moves, kpis });

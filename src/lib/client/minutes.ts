@@ -16,7 +16,6 @@ export interface MinutesOptions {
 	now?: Date;
 }
 
-
 /** The session the minutes are about: the current one (running or ended), else the latest past one. */
 export function minutesSession(state: RoomState): Session | null {
 	return state.session ?? state.pastSessions[0] ?? null;
@@ -112,7 +111,9 @@ function openTeamLine(team: FixTeam, session: Session): string {
 		team.sponsor ? `sponsor ${inline(team.sponsor)}` : null,
 		session.chartered.includes(team.id) ? 'new this session' : null
 	].filter(Boolean);
-	const news = latest ? `\n  - Latest: ${latest.kind}, ${inline(latest.text)} (${inline(latest.author)}, ${dateLabel(latest.at)})` : '';
+	const news = latest
+		? `\n  - Latest: ${latest.kind}, ${inline(latest.text)} (${inline(latest.author)}, ${dateLabel(latest.at)})`
+		: '';
 	return `- **${inline(team.name)}**: ${parts.join(', ')}${news}`;
 }
 

@@ -23,8 +23,7 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 
 /** What a store just applied: a whole state from a join (a new epoch starts here) or events in order. */
 export type AppliedUpdate =
-	| { kind: 'snapshot'; epoch: string; state: RoomState }
-	| { kind: 'events'; events: readonly RecordedEvent[] };
+	{ kind: 'snapshot'; epoch: string; state: RoomState } | { kind: 'events'; events: readonly RecordedEvent[] };
 
 export interface RoomStoreOptions {
 	onNewBuild?: () => void;
@@ -174,9 +173,12 @@ export class RoomStore {
 		];
 		if (s.connected) this.#join();
 		// A join from our version costs nothing when nothing was missed (an empty list of events).
-		this.#resyncTimer = setInterval(() => {
-			if (this.#joined && !this.#joining) this.#join();
-		}, RESYNC_MS + Math.floor(Math.random() * 5_000));
+		this.#resyncTimer = setInterval(
+			() => {
+				if (this.#joined && !this.#joining) this.#join();
+			},
+			RESYNC_MS + Math.floor(Math.random() * 5_000)
+		);
 		return () => {
 			clearInterval(this.#resyncTimer);
 			clearTimeout(this.#retryTimer);

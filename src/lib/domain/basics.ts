@@ -36,13 +36,7 @@ export const LIMITS = {
 export const MATURITY_LADDER: readonly Maturity[] = ['unassessed', 'broken', 'reliable', 'differentiating'];
 
 /** Team statuses that count as still open. */
-export const OPEN_TEAM_STATUSES: readonly TeamStatus[] = [
-	'chartered',
-	'investigating',
-	'fixing',
-	'verifying',
-	'stalled'
-];
+export const OPEN_TEAM_STATUSES: readonly TeamStatus[] = ['chartered', 'investigating', 'fixing', 'verifying', 'stalled'];
 
 /** The entity with this id, if the record has it as its own (never a prototype member like "constructor"). */
 export function own<T>(record: Readonly<Record<string, T>>, id: string): T | undefined {

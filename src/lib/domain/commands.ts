@@ -36,8 +36,7 @@ import {
 	Verbatim
 } from './model';
 
-const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-	z.strictObject({ type: z.literal(type), ...shape });
+const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
 
 const Departments = z.array(Department).max(LIMITS.departments);
 const ShortText = z.string().trim().max(200);
@@ -60,7 +59,10 @@ const ArtifactFields = {
 	kind: ArtifactKind,
 	title: Name,
 	caption: Text,
-	blobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+	blobId: z
+		.string()
+		.regex(/^[a-f0-9]{64}$/)
+		.nullable(),
 	url: Url.nullable(),
 	transcript: LongText,
 	currentAsOf: IsoDate.nullable(),
@@ -255,7 +257,10 @@ export const Command = z.discriminatedUnion('type', [
 		kind: ImportKind,
 		fileName: z.string().max(200),
 		blobId: z.string().regex(/^[a-f0-9]{64}$/),
-		keysBlobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+		keysBlobId: z
+			.string()
+			.regex(/^[a-f0-9]{64}$/)
+			.nullable(),
 		rows: z.int().min(0),
 		added: z.int().min(0),
 		duplicates: z.int().min(0),

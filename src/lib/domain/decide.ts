@@ -24,7 +24,6 @@ import {
 	type TeamMember
 } from './model';
 
-
 export interface DecideContext {
 	roomId: string;
 	actor: { id: string; name: string; role: Role };
@@ -158,7 +157,10 @@ function checkImport(s: RoomState, c: CommandOf<'import.apply'>): DecideResult |
 		const survey = own(s.surveys, surveyId);
 		if (!survey) return fail('not_found', `No survey ${surveyId}.`);
 		if (add.length !== survey.scale.max - survey.scale.min + 1) {
-			return fail('rule_violation', `Survey "${survey.question}" has ${survey.scale.max - survey.scale.min + 1} points on its scale.`);
+			return fail(
+				'rule_violation',
+				`Survey "${survey.question}" has ${survey.scale.max - survey.scale.min + 1} points on its scale.`
+			);
 		}
 	}
 	return null;
@@ -182,11 +184,7 @@ function decideCreate(state: RoomState, c: CommandOf<'room.create'>, ctx: Decide
 }
 
 /** Checks that references point at existing things, and a touchpoint at the same stage. */
-function checkPlacement(
-	s: RoomState,
-	stageId: string | undefined,
-	touchpointId: string | null | undefined
-): DecideResult | null {
+function checkPlacement(s: RoomState, stageId: string | undefined, touchpointId: string | null | undefined): DecideResult | null {
 	if (stageId !== undefined && !own(s.stages, stageId)) return fail('not_found', `No stage ${stageId}.`);
 	if (touchpointId) {
 		const tp = own(s.touchpoints, touchpointId);
@@ -277,10 +275,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return emit({ type: 'stage.added', stage, index });
 		}
 		case 'stage.update':
-			return (
-				checkPlacement(s, c.stageId, null) ??
-				emit({ type: 'stage.updated', stageId: c.stageId, patch: c.patch })
-			);
+			return checkPlacement(s, c.stageId, null) ?? emit({ type: 'stage.updated', stageId: c.stageId, patch: c.patch });
 		case 'stage.move': {
 			const missing = checkPlacement(s, c.stageId, null);
 			if (missing) return missing;
@@ -292,10 +287,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			if (missing) return missing;
 			const count = stageItemCount(s, c.stageId);
 			if (count > 0) {
-				return fail(
-					'conflict',
-					`This stage still holds ${count} items. Move or remove them first, so nothing is lost.`
-				);
+				return fail('conflict', `This stage still holds ${count} items. Move or remove them first, so nothing is lost.`);
 			}
 			return emit({ type: 'stage.removed', stageId: c.stageId });
 		}
@@ -495,8 +487,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 
 		case 'team.charter': {
 			if (own(s.teams, c.teamId)) return fail('conflict', 'That team already exists.');
-			const bad =
-				checkPlacement(s, c.stageId, null) ?? checkTeamMembers(c.members) ?? checkTeamLinks(s, c.links);
+			const bad = checkPlacement(s, c.stageId, null) ?? checkTeamMembers(c.members) ?? checkTeamLinks(s, c.links);
 			if (bad) return bad;
 			const { type: _type, teamId, ...fields } = c;
 			return emit({
@@ -554,9 +545,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			const team = c.teamId ? own(s.teams, c.teamId) : null;
 			if (c.teamId && !team) return fail('not_found', 'No such team.');
 			const { type: _type, winId, ...fields } = c;
-			const events: DomainEvent[] = [
-				{ type: 'win.marked', win: { id: winId, ...fields, at: ctx.now, by } }
-			];
+			const events: DomainEvent[] = [{ type: 'win.marked', win: { id: winId, ...fields, at: ctx.now, by } }];
 			if (team && team.status !== 'won') {
 				events.push({
 					type: 'team.statusChanged',
@@ -683,7 +672,9 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		}
 		case 'display.update':
 			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
-			return checkRotation(s, c.patch.rotation?.stageIds) ?? emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch });
+			return (
+				checkRotation(s, c.patch.rotation?.stageIds) ?? emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch })
+			);
 		case 'display.remove':
 			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
 			return emit({ type: 'display.removed', displayId: c.displayId });
@@ -712,7 +703,8 @@ function repeatedId(ids: Iterable<string>): string | null {
 /** A record's entries must carry the id they are filed under, so no two entities share an id. */
 function misfiled(what: string, record: Readonly<Record<string, { id: string }>>): string | null {
 	for (const [key, entity] of Object.entries(record)) {
-		if (entity.id !== key) return `the ${what} filed under "${key}" says its id is "${entity.id}", so two ${what}s may share an id.`;
+		if (entity.id !== key)
+			return `the ${what} filed under "${key}" says its id is "${entity.id}", so two ${what}s may share an id.`;
 	}
 	return null;
 }
@@ -725,7 +717,9 @@ function overfull(what: string, list: ReadonlyArray<{ id: string }>, cap: number
 }
 
 function checkSession(s: RoomState, session: Session, what: string): string | null {
-	const unknown = [...session.agenda, ...(session.currentStageId ? [session.currentStageId] : [])].filter((id) => !own(s.stages, id));
+	const unknown = [...session.agenda, ...(session.currentStageId ? [session.currentStageId] : [])].filter(
+		(id) => !own(s.stages, id)
+	);
 	if (unknown.length) return `${what} names stages that do not exist: ${unknown.join(', ')}.`;
 	if (session.attendees.length > LIMITS.attendees) return `${what} lists more than ${LIMITS.attendees} attendees.`;
 	return overfull(`The decisions of ${what}`, session.decisions, LIMITS.decisions);
@@ -745,7 +739,11 @@ export function checkRestoredRoom(s: RoomState): string | null {
 		},
 		() => misfiled('stage', s.stages) ?? misfiled('touchpoint', s.touchpoints) ?? misfiled('artifact', s.artifacts),
 		() => misfiled('complaint category', s.complaints) ?? misfiled('KPI', s.kpis) ?? misfiled('survey', s.surveys),
-		() => misfiled('fix team', s.teams) ?? misfiled('win', s.wins) ?? misfiled('display', s.displays) ?? misfiled('import', s.imports),
+		() =>
+			misfiled('fix team', s.teams) ??
+			misfiled('win', s.wins) ??
+			misfiled('display', s.displays) ??
+			misfiled('import', s.imports),
 		() => {
 			const twice = repeatedId(s.stageOrder);
 			if (twice !== null) return `the stage "${twice}" appears twice in the order of stages.`;
@@ -754,24 +752,46 @@ export function checkRestoredRoom(s: RoomState): string | null {
 			if (unknown.length) return `the order of stages names stages that do not exist: ${unknown.join(', ')}.`;
 			return unordered.length ? `the stages ${unordered.join(', ')} are missing from the order of stages.` : null;
 		},
-		...Object.values(s.touchpoints).map((t) => () => why(checkPlacement(s, t.stageId, null)) ?? (t.history.length > LIMITS.maturityHistory ? `touchpoint "${t.name}" has more than ${LIMITS.maturityHistory} maturity changes.` : null)),
+		...Object.values(s.touchpoints).map(
+			(t) => () =>
+				why(checkPlacement(s, t.stageId, null)) ??
+				(t.history.length > LIMITS.maturityHistory
+					? `touchpoint "${t.name}" has more than ${LIMITS.maturityHistory} maturity changes.`
+					: null)
+		),
 		...Object.values(s.artifacts).map((a) => () => {
 			if (!a.blobId && !a.url && a.kind !== 'note') return `the artifact "${a.title}" has neither a file nor a link.`;
-			if (a.replacedBy && !own(s.artifacts, a.replacedBy)) return `the artifact "${a.title}" is replaced by one that does not exist.`;
+			if (a.replacedBy && !own(s.artifacts, a.replacedBy))
+				return `the artifact "${a.title}" is replaced by one that does not exist.`;
 			return why(checkPlacement(s, a.stageId, a.touchpointId));
 		}),
-		...Object.values(s.complaints).map((c) => () => why(checkPlacement(s, c.stageId, c.touchpointId)) ?? overfull(`The complaint category "${c.name}"`, c.verbatims, LIMITS.verbatims)),
-		...Object.values(s.kpis).map((k) => () => why(checkPlacement(s, k.stageId, k.touchpointId)) ?? (k.points.length > LIMITS.kpiPoints ? `the KPI "${k.name}" holds more than ${LIMITS.kpiPoints} points.` : null)),
+		...Object.values(s.complaints).map(
+			(c) => () =>
+				why(checkPlacement(s, c.stageId, c.touchpointId)) ??
+				overfull(`The complaint category "${c.name}"`, c.verbatims, LIMITS.verbatims)
+		),
+		...Object.values(s.kpis).map(
+			(k) => () =>
+				why(checkPlacement(s, k.stageId, k.touchpointId)) ??
+				(k.points.length > LIMITS.kpiPoints ? `the KPI "${k.name}" holds more than ${LIMITS.kpiPoints} points.` : null)
+		),
 		...Object.values(s.surveys).map((v) => () => {
 			const size = v.scale.max - v.scale.min + 1;
 			const distributions = [...Object.values(v.responses), ...Object.values(v.bySegment).flatMap((d) => Object.values(d))];
-			if (distributions.some((counts) => counts.length !== size)) return `the survey "${v.question}" has counts that do not fit its ${size}-point scale.`;
-			return why(checkPlacement(s, v.stageId, v.touchpointId)) ?? why(checkScale(v.kind, v.scale)) ?? overfull(`The survey "${v.question}"`, v.verbatims, LIMITS.verbatims);
+			if (distributions.some((counts) => counts.length !== size))
+				return `the survey "${v.question}" has counts that do not fit its ${size}-point scale.`;
+			return (
+				why(checkPlacement(s, v.stageId, v.touchpointId)) ??
+				why(checkScale(v.kind, v.scale)) ??
+				overfull(`The survey "${v.question}"`, v.verbatims, LIMITS.verbatims)
+			);
 		}),
 		...Object.values(s.teams).map((t) => () => {
-			const problem = why(checkPlacement(s, t.stageId, null)) ?? why(checkTeamMembers(t.members)) ?? why(checkTeamLinks(s, t.links));
+			const problem =
+				why(checkPlacement(s, t.stageId, null)) ?? why(checkTeamMembers(t.members)) ?? why(checkTeamLinks(s, t.links));
 			if (problem) return `fix team "${t.name}": ${problem}`;
-			if (t.statusHistory.length > LIMITS.statusHistory) return `fix team "${t.name}" has more than ${LIMITS.statusHistory} status changes.`;
+			if (t.statusHistory.length > LIMITS.statusHistory)
+				return `fix team "${t.name}" has more than ${LIMITS.statusHistory} status changes.`;
 			return overfull(`The updates of fix team "${t.name}"`, t.updates, LIMITS.teamUpdates);
 		}),
 		...Object.values(s.wins).map((w) => () => {

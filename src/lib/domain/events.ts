@@ -45,8 +45,7 @@ import {
 	Decision
 } from './model';
 
-const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-	z.strictObject({ type: z.literal(type), ...shape });
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
 
 export const DomainEvent = z.discriminatedUnion('type', [
 	ev('room.created', { meta: RoomMeta }),

@@ -14,12 +14,7 @@ type Entities = Omit<
 >;
 
 /** Replaces (or removes, with `undefined`) one entry of an entity record. */
-function put<K extends keyof Entities>(
-	state: RoomState,
-	key: K,
-	id: string,
-	value: Entities[K][string] | undefined
-): RoomState {
+function put<K extends keyof Entities>(state: RoomState, key: K, id: string, value: Entities[K][string] | undefined): RoomState {
 	const next = { ...state[key] } as Entities[K];
 	if (value === undefined) delete next[id];
 	else next[id] = value;
@@ -38,16 +33,12 @@ function change<K extends keyof Entities>(
 }
 
 const newestFirst = (list: readonly Verbatim[], v: Verbatim): Verbatim[] =>
-	[v, ...list.filter((x) => x.id !== v.id)]
-		.sort((a, b) => b.date.localeCompare(a.date))
-		.slice(0, LIMITS.verbatims);
+	[v, ...list.filter((x) => x.id !== v.id)].sort((a, b) => b.date.localeCompare(a.date)).slice(0, LIMITS.verbatims);
 
 function mergePoints(existing: readonly KpiPoint[], incoming: readonly KpiPoint[]): KpiPoint[] {
 	const byDate = new Map(existing.map((p) => [p.date, p]));
 	for (const p of incoming) byDate.set(p.date, p);
-	return [...byDate.values()]
-		.sort((a, b) => a.date.localeCompare(b.date))
-		.slice(-LIMITS.kpiPoints);
+	return [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date)).slice(-LIMITS.kpiPoints);
 }
 
 function setPeriod<T>(
@@ -67,11 +58,7 @@ function setPeriod<T>(
 const without = (ids: readonly string[], id: string) => ids.filter((x) => x !== id);
 
 /** Removes a deleted item from every team that links it, so no link dangles. */
-function unlink(
-	state: RoomState,
-	kind: 'touchpoints' | 'complaints' | 'kpis' | 'surveys',
-	id: string
-): RoomState {
+function unlink(state: RoomState, kind: 'touchpoints' | 'complaints' | 'kpis' | 'surveys', id: string): RoomState {
 	let teams = state.teams;
 	for (const team of Object.values(state.teams)) {
 		if (team.links[kind].includes(id)) {
@@ -189,7 +176,10 @@ function moveHangingItems(state: RoomState, touchpointId: string, stageId: strin
 function forgetStage(state: RoomState, stageId: string): RoomState {
 	let next = state;
 	const complaints = state.importMappings.complaints;
-	if (complaints?.kind === 'complaints' && (complaints.defaultStageId === stageId || complaints.stageRules.some((r) => r.stageId === stageId))) {
+	if (
+		complaints?.kind === 'complaints' &&
+		(complaints.defaultStageId === stageId || complaints.stageRules.some((r) => r.stageId === stageId))
+	) {
 		next = {
 			...next,
 			importMappings: {
@@ -237,10 +227,7 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'stage.moved':
 			return { ...s, stageOrder: moveTo(s.stageOrder, e.stageId, e.index) };
 		case 'stage.removed':
-			return forgetStage(
-				{ ...put(s, 'stages', e.stageId, undefined), stageOrder: without(s.stageOrder, e.stageId) },
-				e.stageId
-			);
+			return forgetStage({ ...put(s, 'stages', e.stageId, undefined), stageOrder: without(s.stageOrder, e.stageId) }, e.stageId);
 
 		case 'touchpoint.added':
 			return put(s, 'touchpoints', e.touchpoint.id, e.touchpoint);
@@ -319,9 +306,10 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 
 		case 'team.chartered': {
 			const next = put(s, 'teams', e.team.id, e.team);
-			const session = s.session && s.session.id === e.team.sessionId
-				? { ...s.session, chartered: [...s.session.chartered, e.team.id] }
-				: s.session;
+			const session =
+				s.session && s.session.id === e.team.sessionId
+					? { ...s.session, chartered: [...s.session.chartered, e.team.id] }
+					: s.session;
 			return { ...next, session };
 		}
 		case 'team.updated':
@@ -343,8 +331,7 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 
 		case 'win.marked': {
 			const next = put(s, 'wins', e.win.id, e.win);
-			const session =
-				s.session && !s.session.endedAt ? { ...s.session, wins: [...s.session.wins, e.win.id] } : s.session;
+			const session = s.session && !s.session.endedAt ? { ...s.session, wins: [...s.session.wins, e.win.id] } : s.session;
 			return { ...next, session };
 		}
 		case 'win.retracted': {
@@ -355,9 +342,7 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 
 		case 'session.started': {
 			// A session left running is archived when the next one starts, so history is kept.
-			const pastSessions = s.session
-				? [s.session, ...s.pastSessions].slice(0, LIMITS.pastSessions)
-				: s.pastSessions;
+			const pastSessions = s.session ? [s.session, ...s.pastSessions].slice(0, LIMITS.pastSessions) : s.pastSessions;
 			return { ...s, session: e.session, pastSessions };
 		}
 		case 'session.focused':

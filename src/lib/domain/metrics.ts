@@ -229,7 +229,7 @@ export function nps(counts: Distribution): NpsResult {
 		detractors,
 		score: (100 * (promoters - detractors)) / n,
 		marginOfError: 1.96 * 100 * Math.sqrt(variance / n),
-		thin: n < THIN_SAMPLE,
+		thin: n < THIN_SAMPLE
 	};
 }
 
@@ -252,7 +252,7 @@ export function csat(counts: Distribution, scaleMax: 5 | 7): CsatResult {
 		topBox: top / n,
 		top2Box: (top + second) / n,
 		mean: distributionMean(counts, 1, n),
-		thin: n < THIN_SAMPLE,
+		thin: n < THIN_SAMPLE
 	};
 }
 
@@ -272,7 +272,7 @@ export function ces(counts: Distribution): CesResult {
 		easyShare: sumRange(counts, 4, 6) / n,
 		mean: distributionMean(counts, 1, n),
 		formula: CES_FORMULA,
-		thin: n < THIN_SAMPLE,
+		thin: n < THIN_SAMPLE
 	};
 }
 
@@ -293,7 +293,7 @@ export function customScore(counts: Distribution, min: number, max: number): Cus
 		n,
 		mean: distributionMean(counts, min, n),
 		topBox: (counts[counts.length - 1] as number) / n,
-		thin: n < THIN_SAMPLE,
+		thin: n < THIN_SAMPLE
 	};
 }
 
@@ -389,7 +389,7 @@ export function xmr(values: readonly number[], options: XmrOptions = {}): XmrRes
 			baseline: 0,
 			points: values.map((value) => ({ value, beyondLimit: false, inRun: false })),
 			signal: false,
-			latestSignal: null,
+			latestSignal: null
 		};
 	}
 
@@ -420,7 +420,7 @@ export function xmr(values: readonly number[], options: XmrOptions = {}): XmrRes
 	const points: XmrPoint[] = values.map((value, i) => ({
 		value,
 		beyondLimit: value > upper || value < lower,
-		inRun: inRun[i] as boolean,
+		inRun: inRun[i] as boolean
 	}));
 	const signal = points.some((p) => p.beyondLimit || p.inRun);
 

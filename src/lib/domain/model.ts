@@ -66,11 +66,12 @@ export function isSafeLink(text: string): boolean {
 	return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== THIS_SITE;
 }
 
-export const Url = z.string().max(2000).refine(isSafeLink, 'links start with http:// or https://, or are a path on this site starting with /');
+export const Url = z
+	.string()
+	.max(2000)
+	.refine(isSafeLink, 'links start with http:// or https://, or are a path on this site starting with /');
 const Count = z.int().min(0).max(1_000_000_000);
 const Score = z.number().min(0).max(10);
-
-
 
 // ---------------------------------------------------------------------------------------------
 // Entities
@@ -122,7 +123,10 @@ export const ArtifactFile = z.object({
 	mime: z.string().max(100),
 	size: z.int().min(0),
 	/** A small image for the board, made on upload for pictures. */
-	thumbBlobId: z.string().regex(/^[a-f0-9]{64}$/).nullable()
+	thumbBlobId: z
+		.string()
+		.regex(/^[a-f0-9]{64}$/)
+		.nullable()
 });
 export type ArtifactFile = z.infer<typeof ArtifactFile>;
 
@@ -134,7 +138,10 @@ export const Artifact = z.object({
 	title: Name,
 	caption: Text,
 	/** Content id (sha256) in the blob store, for uploaded files. */
-	blobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+	blobId: z
+		.string()
+		.regex(/^[a-f0-9]{64}$/)
+		.nullable(),
 	/** A link, or a path under /static for shipped demo images. */
 	url: Url.nullable(),
 	transcript: LongText,
@@ -218,15 +225,7 @@ export const Survey = z.object({
 });
 export type Survey = z.infer<typeof Survey>;
 
-export const TeamStatus = z.enum([
-	'chartered',
-	'investigating',
-	'fixing',
-	'verifying',
-	'won',
-	'stalled',
-	'disbanded'
-]);
+export const TeamStatus = z.enum(['chartered', 'investigating', 'fixing', 'verifying', 'won', 'stalled', 'disbanded']);
 export type TeamStatus = z.infer<typeof TeamStatus>;
 
 /** A move of a fix team along its workflow, with the note that explains it. */
@@ -421,7 +420,10 @@ export const ImportRecord = z.object({
 	/** The original file in the blob store: raw rows stay there, not in the live state. */
 	blobId: z.string().regex(/^[a-f0-9]{64}$/),
 	/** The keys of the rows this import counted (one per line), for idempotent re-imports. */
-	keysBlobId: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+	keysBlobId: z
+		.string()
+		.regex(/^[a-f0-9]{64}$/)
+		.nullable(),
 	rows: z.int().min(0),
 	added: z.int().min(0),
 	duplicates: z.int().min(0),
@@ -553,5 +555,3 @@ export function defaultScale(kind: SurveyKind): Scale {
 			return assertNever(kind);
 	}
 }
-
-

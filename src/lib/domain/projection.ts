@@ -58,7 +58,8 @@ function corridorState(state: RoomState): RoomState {
 		if (!artifact.sensitive) artifacts[id] = artifact;
 	}
 	for (const [id, artifact] of Object.entries(artifacts)) {
-		const replacedBy = artifact.replacedBy !== null && !Object.hasOwn(artifacts, artifact.replacedBy) ? null : artifact.replacedBy;
+		const replacedBy =
+			artifact.replacedBy !== null && !Object.hasOwn(artifacts, artifact.replacedBy) ? null : artifact.replacedBy;
 		artifacts[id] = { ...artifact, transcript: '', replacedBy };
 	}
 	const hiddenTarget = state.spotlight?.target.kind === 'artifact' && !Object.hasOwn(artifacts, state.spotlight.target.id);

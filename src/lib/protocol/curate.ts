@@ -77,7 +77,12 @@ export interface ImportSummary {
 
 export type ImportOutcome =
 	| { ok: true; applied: boolean; importId: string | null; version: number | null; summary: ImportSummary; message: string }
-	| { ok: false; code: 'not_found' | 'invalid_payload' | 'conflict' | 'unavailable' | 'forbidden'; message: string; line?: number };
+	| {
+			ok: false;
+			code: 'not_found' | 'invalid_payload' | 'conflict' | 'unavailable' | 'forbidden';
+			message: string;
+			line?: number;
+	  };
 
 export interface StoredUpload {
 	blobId: string;

@@ -121,7 +121,10 @@ export interface HelloMessage {
 export const HandshakeAuth = z.object({
 	/** Ignored: the name on a session's changes is the one the server holds (see POST /api/me/name). */
 	name: z.string().trim().max(60).optional(),
-	clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+	clientId: z
+		.string()
+		.regex(/^[A-Za-z0-9_-]{8,64}$/)
+		.optional(),
 	/** A wall (TV or big screen) or a person's app; presence lists them apart. */
 	kind: z.enum(['screen', 'person']).optional(),
 	/** A session token, for clients without cookies (scripts, tests). Browsers use the httpOnly cookie. */

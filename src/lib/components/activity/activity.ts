@@ -10,16 +10,7 @@ import { assertNever, own } from '$lib/domain/basics';
 import type { RecordedEvent, RoomState, TeamUpdateKind } from '$lib/domain';
 
 export type ActivityKind =
-	| 'charter'
-	| 'status'
-	| 'update'
-	| 'maturity'
-	| 'win'
-	| 'session'
-	| 'decision'
-	| 'quote'
-	| 'data'
-	| 'call';
+	'charter' | 'status' | 'update' | 'maturity' | 'win' | 'session' | 'decision' | 'quote' | 'data' | 'call';
 
 export interface ActivityItem {
 	/** The same fact has the same key from either source. */
@@ -105,12 +96,36 @@ export function historyItems(state: RoomState): ActivityItem[] {
 	}
 	for (const session of [...(state.session ? [state.session] : []), ...state.pastSessions]) {
 		const who = session.attendees[0] ?? '';
-		items.push({ key: `session:${session.id}:start`, kind: 'session', at: session.startedAt, who, what: `started ${session.title}`, detail: '', teamIds: [] });
+		items.push({
+			key: `session:${session.id}:start`,
+			kind: 'session',
+			at: session.startedAt,
+			who,
+			what: `started ${session.title}`,
+			detail: '',
+			teamIds: []
+		});
 		if (session.endedAt) {
-			items.push({ key: `session:${session.id}:end`, kind: 'session', at: session.endedAt, who: '', what: `${session.title} ended`, detail: '', teamIds: [] });
+			items.push({
+				key: `session:${session.id}:end`,
+				kind: 'session',
+				at: session.endedAt,
+				who: '',
+				what: `${session.title} ended`,
+				detail: '',
+				teamIds: []
+			});
 		}
 		for (const d of session.decisions) {
-			items.push({ key: `decision:${d.id}`, kind: 'decision', at: d.at, who: '', what: 'Decision recorded', detail: d.text, teamIds: [] });
+			items.push({
+				key: `decision:${d.id}`,
+				kind: 'decision',
+				at: d.at,
+				who: '',
+				what: 'Decision recorded',
+				detail: d.text,
+				teamIds: []
+			});
 		}
 	}
 	return items.sort((a, b) => b.at.localeCompare(a.at));
@@ -131,32 +146,62 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 	});
 	switch (e.type) {
 		case 'team.chartered':
-			return { ...item(`team:${e.team.id}`, 'charter', `chartered ${e.team.name}`, e.team.problem, [e.team.id]), at: e.team.charteredAt, who: e.team.charteredBy };
+			return {
+				...item(`team:${e.team.id}`, 'charter', `chartered ${e.team.name}`, e.team.problem, [e.team.id]),
+				at: e.team.charteredAt,
+				who: e.team.charteredBy
+			};
 		case 'team.statusChanged':
 			return {
-				...item(`status:${e.teamId}:${recorded.v}`, 'status', `moved ${teamName(state, e.teamId)} from ${e.from} to ${e.to}`, e.note, [e.teamId]),
+				...item(
+					`status:${e.teamId}:${recorded.v}`,
+					'status',
+					`moved ${teamName(state, e.teamId)} from ${e.from} to ${e.to}`,
+					e.note,
+					[e.teamId]
+				),
 				at: e.at,
 				who: e.by
 			};
 		case 'team.posted':
 			return {
-				...item(`update:${e.teamId}:${e.update.id}`, 'update', `posted ${UPDATE_WORD[e.update.kind]} in ${teamName(state, e.teamId)}`, e.update.text, [e.teamId]),
+				...item(
+					`update:${e.teamId}:${e.update.id}`,
+					'update',
+					`posted ${UPDATE_WORD[e.update.kind]} in ${teamName(state, e.teamId)}`,
+					e.update.text,
+					[e.teamId]
+				),
 				at: e.update.at,
 				who: e.update.author
 			};
 		case 'team.updated':
-			return item(`charter:${e.teamId}:${recorded.v}`, 'charter', `changed the charter of ${teamName(state, e.teamId)}`, '', [e.teamId]);
+			return item(`charter:${e.teamId}:${recorded.v}`, 'charter', `changed the charter of ${teamName(state, e.teamId)}`, '', [
+				e.teamId
+			]);
 		case 'touchpoint.assessed': {
 			const name = own(state.touchpoints, e.touchpointId)?.name ?? 'a touchpoint';
 			return {
-				...item(`maturity:${e.touchpointId}:${e.change.at}`, 'maturity', `moved ${name} from ${e.change.from} to ${e.change.to}`, e.change.evidence, teamsLinking(state, e.touchpointId)),
+				...item(
+					`maturity:${e.touchpointId}:${e.change.at}`,
+					'maturity',
+					`moved ${name} from ${e.change.from} to ${e.change.to}`,
+					e.change.evidence,
+					teamsLinking(state, e.touchpointId)
+				),
 				at: e.change.at,
 				who: e.change.by
 			};
 		}
 		case 'win.marked':
 			return {
-				...item(`win:${e.win.id}`, 'win', `marked a win: ${e.win.headline}`, e.win.before || e.win.after ? `${e.win.before || '—'} → ${e.win.after || '—'}` : '', e.win.teamId ? [e.win.teamId] : []),
+				...item(
+					`win:${e.win.id}`,
+					'win',
+					`marked a win: ${e.win.headline}`,
+					e.win.before || e.win.after ? `${e.win.before || '—'} → ${e.win.after || '—'}` : '',
+					e.win.teamId ? [e.win.teamId] : []
+				),
 				at: e.win.at,
 				who: e.win.by
 			};
@@ -165,24 +210,50 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 		case 'session.started':
 			return { ...item(`session:${e.session.id}:start`, 'session', `started ${e.session.title}`), at: e.session.startedAt };
 		case 'session.ended':
-			return { ...item(`session:${state.session?.id ?? recorded.v}:end`, 'session', `${state.session?.title ?? 'The session'} ended`), at: e.at, who: '' };
+			return {
+				...item(`session:${state.session?.id ?? recorded.v}:end`, 'session', `${state.session?.title ?? 'The session'} ended`),
+				at: e.at,
+				who: ''
+			};
 		case 'session.decided':
-			return { ...item(`decision:${e.decision.id}`, 'decision', 'Decision recorded', e.decision.text), at: e.decision.at, who: '' };
+			return {
+				...item(`decision:${e.decision.id}`, 'decision', 'Decision recorded', e.decision.text),
+				at: e.decision.at,
+				who: ''
+			};
 		case 'session.focused':
 			return e.stageId ? item(`focus:${recorded.v}`, 'session', `turned the room to ${stageName(state, e.stageId)}`) : null;
 		case 'session.attended':
 			return item(`attend:${recorded.v}`, 'session', `added ${e.name} to the attendees`);
 		case 'complaint.quoted':
-			return item(`quote:${e.verbatim.id}`, 'quote', `added a customer's words to ${own(state.complaints, e.categoryId)?.name ?? 'a complaint'}`, e.verbatim.text);
+			return item(
+				`quote:${e.verbatim.id}`,
+				'quote',
+				`added a customer's words to ${own(state.complaints, e.categoryId)?.name ?? 'a complaint'}`,
+				e.verbatim.text
+			);
 		case 'survey.quoted':
 			return item(`quote:${e.verbatim.id}`, 'quote', 'added a survey comment', e.verbatim.text);
 		case 'kpi.recorded':
-			return item(`kpi:${e.kpiId}:${recorded.v}`, 'data', `recorded ${e.points.length === 1 ? 'a value' : `${e.points.length} values`} for ${own(state.kpis, e.kpiId)?.name ?? 'a KPI'}`);
+			return item(
+				`kpi:${e.kpiId}:${recorded.v}`,
+				'data',
+				`recorded ${e.points.length === 1 ? 'a value' : `${e.points.length} values`} for ${own(state.kpis, e.kpiId)?.name ?? 'a KPI'}`
+			);
 		case 'import.applied': {
 			const { record } = e;
 			const what = { complaints: 'complaints', kpis: 'KPI values', surveys: 'survey responses' }[record.kind];
 			const skipped = record.duplicates ? `, ${record.duplicates} already counted` : '';
-			return { ...item(`import:${record.id}`, 'data', `imported ${record.added} ${what} from ${record.fileName}`, `${record.rows} rows${skipped}`), at: record.at, who: record.by };
+			return {
+				...item(
+					`import:${record.id}`,
+					'data',
+					`imported ${record.added} ${what} from ${record.fileName}`,
+					`${record.rows} rows${skipped}`
+				),
+				at: record.at,
+				who: record.by
+			};
 		}
 		case 'call.played': {
 			const title = own(state.artifacts, e.artifactId)?.title ?? 'a call';

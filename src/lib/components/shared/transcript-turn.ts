@@ -15,7 +15,11 @@ const LINE_BREAKS = ['\r', '\u2028', '\u2029'];
  * `maxRest` characters that `allowed` accepts, a colon, and the words (spaces after the colon
  * dropped). Null for any other line.
  */
-export function speakerTurn(line: string, allowed: (ch: string) => boolean, maxRest: number): { speaker: string; text: string } | null {
+export function speakerTurn(
+	line: string,
+	allowed: (ch: string) => boolean,
+	maxRest: number
+): { speaker: string; text: string } | null {
 	const colon = line.indexOf(':');
 	if (colon < 1 || colon > maxRest + 1 || !isUpper(line[0]!)) return null;
 	for (let i = 1; i < colon; i++) if (!allowed(line[i]!)) return null;
@@ -29,7 +33,7 @@ export function speakerTurn(line: string, allowed: (ch: string) => boolean, maxR
 
 /** The length a line like "Recorded call, 11 min 42 s" states, in seconds; null if it states none. */
 export function statedLength(text: string): number | null {
-	for (let i = 0; i < text.length; ) {
+	for (let i = 0; i < text.length;) {
 		if (!isDigit(text[i]!)) {
 			i++;
 			continue;

@@ -5,7 +5,16 @@
  */
 import { dateLabel } from '$lib/client/format';
 import { own } from '$lib/domain/basics';
-import { isSafeLink, type Artifact, type ArtifactFile, type ArtifactKind, type Command, type RoomState, type Stage, type Touchpoint } from '$lib/domain';
+import {
+	isSafeLink,
+	type Artifact,
+	type ArtifactFile,
+	type ArtifactKind,
+	type Command,
+	type RoomState,
+	type Stage,
+	type Touchpoint
+} from '$lib/domain';
 import type { StoredUpload } from '$lib/protocol/curate';
 import { artifactLink } from '$lib/components/wall/artifact-view';
 
@@ -28,16 +37,22 @@ export const KIND_WORDS: Record<ArtifactKind, string> = {
 };
 
 /** What the file picker offers (the server still decides by the bytes). */
-export const ACCEPTED_FILES = 'image/png,image/jpeg,image/gif,image/webp,image/avif,application/pdf,audio/*,video/mp4,video/webm,video/quicktime,video/ogg';
+export const ACCEPTED_FILES =
+	'image/png,image/jpeg,image/gif,image/webp,image/avif,application/pdf,audio/*,video/mp4,video/webm,video/quicktime,video/ogg';
 
 export const blobUrl = (blobId: string) => `/api/blobs/${blobId}`;
 
 /** Where a recording or document plays or opens from: its uploaded file, else its link. */
-export const mediaSource = (artifact: Artifact): string | null => (artifact.blobId ? blobUrl(artifact.blobId) : artifactLink(artifact));
+export const mediaSource = (artifact: Artifact): string | null =>
+	artifact.blobId ? blobUrl(artifact.blobId) : artifactLink(artifact);
 
 /** A title from a file name: "hang-tag_v2.png" -> "hang tag v2". */
 export function titleFromFileName(name: string): string {
-	const base = name.replace(/\.[A-Za-z0-9]{1,5}$/, '').replace(/[_-]+/g, ' ').replace(/\s+/g, ' ').trim();
+	const base = name
+		.replace(/\.[A-Za-z0-9]{1,5}$/, '')
+		.replace(/[_-]+/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return (base || 'Untitled').slice(0, 120).trim();
 }
 
@@ -54,7 +69,9 @@ export function linkProblem(url: string): string | null {
 	if (!text) return 'Type the link’s address.';
 	if (!/^(https?:\/\/|\/)/i.test(text)) return 'A link starts with https://, http:// or / (a page on this site).';
 	if (!isSafeLink(text)) {
-		return text.startsWith('/') ? 'A path on this site starts with one / and then a page name; this one leads to another site.' : 'This is not a web address; check it for typos.';
+		return text.startsWith('/')
+			? 'A path on this site starts with one / and then a page name; this one leads to another site.'
+			: 'This is not a web address; check it for typos.';
 	}
 	return text.length > 2000 ? 'This link is longer than the 2,000 characters a room keeps.' : null;
 }
@@ -92,8 +109,14 @@ export function artifactGroups(state: RoomState): ArtifactGroup[] {
 			.filter((t) => t.stageId === stageId)
 			.sort((a, b) => Number(b.momentOfTruth) - Number(a.momentOfTruth) || a.name.localeCompare(b.name));
 		const sections: ArtifactSection[] = [
-			{ touchpoint: null, artifacts: mine.filter((a) => !a.touchpointId || !own(state.touchpoints, a.touchpointId)).sort(byTitle) },
-			...touchpoints.map((touchpoint) => ({ touchpoint, artifacts: mine.filter((a) => a.touchpointId === touchpoint.id).sort(byTitle) }))
+			{
+				touchpoint: null,
+				artifacts: mine.filter((a) => !a.touchpointId || !own(state.touchpoints, a.touchpointId)).sort(byTitle)
+			},
+			...touchpoints.map((touchpoint) => ({
+				touchpoint,
+				artifacts: mine.filter((a) => a.touchpointId === touchpoint.id).sort(byTitle)
+			}))
 		];
 		return [{ stage, sections: sections.filter((s) => s.artifacts.length > 0), count: mine.length }];
 	});
@@ -130,7 +153,10 @@ export interface Removal {
 export function removeCurrent(state: RoomState, artifact: Artifact, scope: 'only' | 'all'): Removal {
 	const before = previousVersions(state, artifact.id);
 	if (scope === 'all' || before.length === 0) {
-		return { commands: [...before.reverse(), artifact].map((a) => ({ type: 'artifact.remove', artifactId: a.id })), effect: null };
+		return {
+			commands: [...before.reverse(), artifact].map((a) => ({ type: 'artifact.remove', artifactId: a.id })),
+			effect: null
+		};
 	}
 	const previous = before[0]!;
 	return {
@@ -183,7 +209,10 @@ export function draftFields(draft: ArtifactDraft) {
 
 /** Only what an edit changed (`artifact.update` refuses an empty patch). */
 export function changedFields(artifact: Artifact, draft: ArtifactDraft, url: string | null): Partial<Artifact> {
-	const next: Partial<Artifact> = { ...draftFields(draft), ...(artifact.kind === 'link' && url !== null ? { url: url.trim() } : {}) };
+	const next: Partial<Artifact> = {
+		...draftFields(draft),
+		...(artifact.kind === 'link' && url !== null ? { url: url.trim() } : {})
+	};
 	const patch: Partial<Artifact> = {};
 	for (const [key, value] of Object.entries(next) as Array<[keyof Artifact, Artifact[keyof Artifact]]>) {
 		if (artifact[key] !== value) Object.assign(patch, { [key]: value });

@@ -56,7 +56,12 @@ export function roomImportsApi(roomId: string): ImportsApi {
 	};
 }
 
-const mappedOf = ({ file, inspection, mapping, remembered }: MappedFile): MappedFile => ({ file, inspection, mapping, remembered });
+const mappedOf = ({ file, inspection, mapping, remembered }: MappedFile): MappedFile => ({
+	file,
+	inspection,
+	mapping,
+	remembered
+});
 
 export class ImportsFlow {
 	kind = $state<ImportKind>('complaints');
@@ -164,7 +169,11 @@ export class ImportsFlow {
 		// The mapping as it is now: the form stays open while the server reads.
 		const now = mappedOf(reading);
 		this.step = outcome.ok
-			? { ...now, phase: dryRun ? 'previewed' : 'done', result: { summary: outcome.summary, message: outcome.message, applied: outcome.applied } }
+			? {
+					...now,
+					phase: dryRun ? 'previewed' : 'done',
+					result: { summary: outcome.summary, message: outcome.message, applied: outcome.applied }
+				}
 			: { ...now, phase: 'mapping', error: outcome.message };
 	}
 }

@@ -17,7 +17,8 @@ export const KIND_LABEL: Record<ImportKind, string> = {
 export function columnName(column: Pick<ColumnInfo, 'index' | 'name'>, hasHeader: boolean): string {
 	if (hasHeader && column.name) return column.name;
 	let letters = '';
-	for (let n = column.index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+	for (let n = column.index + 1; n > 0; n = Math.floor((n - 1) / 26))
+		letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
 	return `Column ${letters}`;
 }
 
@@ -48,7 +49,11 @@ function pick(inspection: Inspection, ...tests: Array<(c: ColumnInfo) => boolean
 
 /** Guessed columns, for a file the room has no remembered settings for. */
 export function guessColumns(inspection: Inspection) {
-	const date = pick(inspection, (c) => c.looks === 'date' && named(c, /receiv|created|date|when|day|month|period/i), (c) => c.looks === 'date');
+	const date = pick(
+		inspection,
+		(c) => c.looks === 'date' && named(c, /receiv|created|date|when|day|month|period/i),
+		(c) => c.looks === 'date'
+	);
 	const id = pick(inspection, (c) => c.unique && named(c, /(^|\b|_)(id|number|no|ref|reference|ticket)(\b|_|$)/i));
 	const categorical = (c: ColumnInfo) => c.looks === 'text' && c.distinct >= 1 && !(c.unique && c.distinct > 3);
 	const category = pick(
@@ -56,8 +61,15 @@ export function guessColumns(inspection: Inspection) {
 		(c) => categorical(c) && named(c, /issue|categor|reason|topic|type|subject/i),
 		(c) => categorical(c) && c.samples.every((s) => s.length <= 80)
 	);
-	const longText = pick(inspection, (c) => c.looks === 'text' && named(c, /narrative|comment|text|verbatim|description|feedback|words/i));
-	const number = pick(inspection, (c) => c.looks === 'number' && named(c, /value|amount|score|rate|kpi|result/i), (c) => c.looks === 'number' && c !== id);
+	const longText = pick(
+		inspection,
+		(c) => c.looks === 'text' && named(c, /narrative|comment|text|verbatim|description|feedback|words/i)
+	);
+	const number = pick(
+		inspection,
+		(c) => c.looks === 'number' && named(c, /value|amount|score|rate|kpi|result/i),
+		(c) => c.looks === 'number' && c !== id
+	);
 	const segment = pick(inspection, (c) => named(c, /segment|tier|customer type|plan/i));
 	const channel = pick(inspection, (c) => named(c, /channel|submitted via|source|medium/i));
 	const count = pick(inspection, (c) => c.looks === 'number' && named(c, /count|responses|number of|n$/i));
@@ -66,7 +78,11 @@ export function guessColumns(inspection: Inspection) {
 }
 
 /** The mapping to start from for `kind`: the remembered one (found again in this file), else guesses. */
-export function initialMapping(kind: ImportKind, inspection: Inspection, state: RoomState): { mapping: ImportMapping; remembered: boolean } {
+export function initialMapping(
+	kind: ImportKind,
+	inspection: Inspection,
+	state: RoomState
+): { mapping: ImportMapping; remembered: boolean } {
 	const hasHeader = inspection.hasHeader;
 	const ref = (c: ColumnInfo | undefined) => (c ? refTo(inspection, c.index, hasHeader) : null);
 	const g = guessColumns(inspection);
@@ -95,7 +111,10 @@ export function initialMapping(kind: ImportKind, inspection: Inspection, state: 
 						channelColumn: again(remembered.channelColumn),
 						textColumn: again(remembered.textColumn),
 						stageRules,
-						defaultStageId: remembered.defaultStageId && Object.hasOwn(state.stages, remembered.defaultStageId) ? remembered.defaultStageId : null
+						defaultStageId:
+							remembered.defaultStageId && Object.hasOwn(state.stages, remembered.defaultStageId)
+								? remembered.defaultStageId
+								: null
 					}
 				};
 			}
@@ -149,7 +168,9 @@ export function initialMapping(kind: ImportKind, inspection: Inspection, state: 
 		}
 		case 'surveys': {
 			const surveyId =
-				remembered?.kind === 'surveys' && Object.hasOwn(state.surveys, remembered.surveyId) ? remembered.surveyId : (Object.keys(state.surveys)[0] ?? '');
+				remembered?.kind === 'surveys' && Object.hasOwn(state.surveys, remembered.surveyId)
+					? remembered.surveyId
+					: (Object.keys(state.surveys)[0] ?? '');
 			if (remembered?.kind === 'surveys') {
 				return {
 					remembered: true,
@@ -166,7 +187,11 @@ export function initialMapping(kind: ImportKind, inspection: Inspection, state: 
 					}
 				};
 			}
-			const score = pick(inspection, (c) => c.looks === 'number' && named(c, /score|rating|nps|csat|ces|answer/i), (c) => c.looks === 'number' && c !== g.count);
+			const score = pick(
+				inspection,
+				(c) => c.looks === 'number' && named(c, /score|rating|nps|csat|ces|answer/i),
+				(c) => c.looks === 'number' && c !== g.count
+			);
 			return {
 				remembered: false,
 				mapping: {
@@ -190,7 +215,8 @@ export function initialMapping(kind: ImportKind, inspection: Inspection, state: 
 export function mappingProblem(mapping: ImportMapping, state: RoomState): string | null {
 	switch (mapping.kind) {
 		case 'complaints':
-			if (!mapping.stageRules.length && !mapping.defaultStageId) return 'Choose where rows go: add a stage rule or pick a default stage.';
+			if (!mapping.stageRules.length && !mapping.defaultStageId)
+				return 'Choose where rows go: add a stage rule or pick a default stage.';
 			if (mapping.stageRules.some((r) => !r.value.trim())) return 'Every stage rule needs a value to look for.';
 			return null;
 		case 'kpis':

@@ -97,7 +97,8 @@ export function stageRemoval(state: RoomState, stageId: string): StageRemoval {
 	if (session) {
 		const which = session.endedAt ? 'the last session' : 'the running session';
 		if (session.agenda.includes(stageId)) alsoChanges.push(`It comes off the agenda of ${which}, “${session.title}”.`);
-		if (session.currentStageId === stageId) alsoChanges.push(`${session.endedAt ? 'The last session' : 'The running session'} stops focusing on it.`);
+		if (session.currentStageId === stageId)
+			alsoChanges.push(`${session.endedAt ? 'The last session' : 'The running session'} stops focusing on it.`);
 	}
 	const screens = Object.values(state.displays).filter((d) => d.rotation.stageIds.includes(stageId));
 	if (screens.length) {
@@ -110,7 +111,10 @@ export function stageRemoval(state: RoomState, stageId: string): StageRemoval {
 	}
 	// The room drops those rules with the stage: say so, so the next complaint import is not a surprise.
 	const mapping = state.importMappings?.complaints;
-	if (mapping?.kind === 'complaints' && (mapping.defaultStageId === stageId || mapping.stageRules.some((r) => r.stageId === stageId))) {
+	if (
+		mapping?.kind === 'complaints' &&
+		(mapping.defaultStageId === stageId || mapping.stageRules.some((r) => r.stageId === stageId))
+	) {
 		alsoChanges.push(
 			'The saved complaint import settings send rows to it: those rules are dropped, and the next complaint import asks where such rows go.'
 		);
@@ -178,10 +182,9 @@ export function journeyAbilities(role: Role | null): JourneyAbilities {
 		assess: may('touchpoint.assess'),
 		removeTouchpoint: may('touchpoint.remove')
 	};
-	const cannot = [
-		!abilities.removeStage && 'remove stages',
-		!abilities.removeTouchpoint && 'remove touchpoints'
-	].filter((x): x is string => typeof x === 'string');
+	const cannot = [!abilities.removeStage && 'remove stages', !abilities.removeTouchpoint && 'remove touchpoints'].filter(
+		(x): x is string => typeof x === 'string'
+	);
 	const limits = !abilities.add
 		? 'You can look at the journey here, but changing it needs a contributor’s or facilitator’s invite link.'
 		: cannot.length

@@ -18,8 +18,7 @@ function moveTo(order: readonly string[], id: string, index: number): string[] {
 	return rest;
 }
 
-const sameStages = (a: readonly string[], b: readonly string[]) =>
-	a.length === b.length && a.every((id) => b.includes(id));
+const sameStages = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
 
 export class StageReorder {
 	/** The stage being dragged, if any. */
@@ -58,7 +57,8 @@ export class StageReorder {
 		const index = keyedIndex(this.order, stageId, move);
 		const name = this.#name(stageId);
 		if (index === null) {
-			this.announcement = move === 'earlier' || move === 'first' ? `“${name}” is already the first stage.` : `“${name}” is already the last stage.`;
+			this.announcement =
+				move === 'earlier' || move === 'first' ? `“${name}” is already the first stage.` : `“${name}” is already the last stage.`;
 			return true;
 		}
 		void this.move(stageId, index, control);
