@@ -4,7 +4,7 @@ import {
 	emptyRoom,
 	fileUse,
 	mayReadFile,
-	withoutImportFiles,
+	projectState,
 	type Artifact,
 	type ImportRecord,
 	type RoomState
@@ -88,7 +88,7 @@ describe('file access', () => {
 	});
 
 	it("gives a viewer's state no import file ids", () => {
-		const seen = JSON.stringify(withoutImportFiles(state));
+		const seen = JSON.stringify(projectState(state, 'viewer'));
 		expect(seen).not.toContain(RAW);
 		expect(seen).not.toContain(KEYS);
 		expect(seen).toContain(PUBLIC);

@@ -52,8 +52,3 @@ export function mayReadFile(state: RoomState, blobId: string, reader: FileReader
 			return assertNever(use);
 	}
 }
-
-/** A viewer's copy of the state: no import records, so no ids of raw import files. */
-export function withoutImportFiles(state: RoomState): RoomState {
-	return { ...state, imports: {} };
-}
