@@ -457,7 +457,9 @@ export const RoomMeta = z.object({
 	organisation: trimmed(120),
 	departments: z.array(Department).min(2).max(LIMITS.departments),
 	settings: RoomSettings,
-	createdAt: Timestamp
+	createdAt: Timestamp,
+	/** Set while the room is archived: read-only, hidden from the room list, restorable. Absent on older rooms. */
+	archivedAt: Timestamp.nullable().optional()
 });
 export type RoomMeta = z.infer<typeof RoomMeta>;
 
