@@ -42,6 +42,8 @@ const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
 	'kpi.define',
 	'kpi.update',
 	'kpi.record',
+	'kpi.unrecord',
+	'kpi.move',
 	'survey.define',
 	'survey.update',
 	'survey.record',

@@ -118,6 +118,8 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	},
 	'kpi.update': { type: 'kpi.update', kpiId: 'kpi-1', patch: { target: 2 } },
 	'kpi.record': { type: 'kpi.record', kpiId: 'kpi-1', points: [{ date: '2026-02-01', value: 4.5 }] },
+	'kpi.unrecord': { type: 'kpi.unrecord', kpiId: 'kpi-1', dates: ['2026-02-01'] },
+	'kpi.move': { type: 'kpi.move', kpiId: 'kpi-1', index: 0 },
 	'kpi.remove': { type: 'kpi.remove', kpiId: 'kpi-1' },
 
 	'survey.define': {

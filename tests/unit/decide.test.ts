@@ -8,6 +8,7 @@ import {
 	RoomState,
 	emptyRoom,
 	mayIssue,
+	stageKpis,
 	type CommandType
 } from '../../src/lib/domain';
 import { NOW, PEOPLE, apply, applyAll, buildRoom, command, contextFor, furnishedRoom, refusal, step } from '../support/factories';
@@ -38,6 +39,8 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'kpi.define': true,
 	'kpi.update': true,
 	'kpi.record': true,
+	'kpi.unrecord': true,
+	'kpi.move': true,
 	'kpi.remove': false,
 	'survey.define': true,
 	'survey.update': true,
@@ -76,6 +79,7 @@ function roomReadyFor(type: CommandType) {
 	if (type.startsWith('session.') && type !== 'session.start') state = apply(state, command('session.start'));
 	if (type === 'spotlight.clear') state = apply(state, command('spotlight.set'));
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
+	if (type === 'kpi.unrecord') state = apply(state, command('kpi.record'));
 	return state;
 }
 
@@ -350,6 +354,79 @@ describe('surveys', () => {
 			{ min: 1, max: 7 },
 			{ min: 0, max: 3 }
 		]);
+	});
+});
+
+describe('survey scales and top-box rules', () => {
+	it('lets a custom survey count its top boxes, within its scale, and refuses the rule on NPS, CSAT and CES', () => {
+		const { state } = buildRoom();
+		let s = apply(state, command('survey.define', { surveyId: 'c', kind: 'custom', scale: { min: 1, max: 5 }, topBoxFrom: 4 }));
+		expect(s.surveys.c!.topBoxFrom).toBe(4);
+		const outside = refusal(state, command('survey.define', { kind: 'custom', scale: { min: 1, max: 5 }, topBoxFrom: 6 }));
+		expect(outside.code).toBe('rule_violation');
+		expect(outside.message).toContain('2 to 5');
+		expect(refusal(state, command('survey.define', { kind: 'custom', scale: { min: 1, max: 5 }, topBoxFrom: 1 })).code).toBe(
+			'rule_violation'
+		);
+		expect(refusal(state, command('survey.define', { kind: 'nps', topBoxFrom: 9 })).message).toContain('Only a custom survey');
+		s = apply(s, command('survey.update', { surveyId: 'c', patch: { topBoxFrom: 5 } }));
+		expect(s.surveys.c!.topBoxFrom).toBe(5);
+		// Turning it into a CSAT drops the custom rule: CSAT has its own.
+		s = apply(s, command('survey.update', { surveyId: 'c', patch: { kind: 'csat' } }));
+		expect(s.surveys.c!.kind).toBe('csat');
+		expect(s.surveys.c!.topBoxFrom).toBeNull();
+	});
+
+	it("changes a survey's kind and scale while it has no responses, and never afterwards", () => {
+		const { state } = buildRoom({ surveysPerStage: 1 });
+		let s = apply(state, command('survey.update', { patch: { kind: 'csat', scale: { min: 1, max: 7 } } }));
+		expect(s.surveys['survey-1']!.scale).toEqual({ min: 1, max: 7 });
+		expect(refusal(s, command('survey.update', { patch: { kind: 'nps' } })).message).toContain('0-10');
+		s = apply(s, command('survey.record', { period: '2026-01', counts: [1, 1, 1, 1, 1, 1, 1] }));
+		const resized = refusal(s, command('survey.update', { patch: { scale: { min: 1, max: 5 } } }));
+		expect(resized.code).toBe('rule_violation');
+		expect(resized.message).toContain('already holds responses');
+		// Same scale, another kind: the counts keep their meaning.
+		s = apply(s, command('survey.update', { patch: { kind: 'custom', scale: { min: 1, max: 7 } } }));
+		expect(s.surveys['survey-1']!.kind).toBe('custom');
+	});
+});
+
+describe('KPI order and corrections', () => {
+	it('moves a KPI within its stage, and the stage lists its KPIs in that order', () => {
+		const { state } = buildRoom({ stages: 1, kpisPerStage: 3 });
+		const ids = () => stageKpis(s.kpis, 'stage-1').map((k) => k.id);
+		let s = state;
+		const before = ids();
+		expect(before).toHaveLength(3);
+		s = apply(s, command('kpi.move', { kpiId: before[2]!, index: 0 }));
+		expect(ids()).toEqual([before[2], before[0], before[1]]);
+		s = apply(s, command('kpi.move', { kpiId: before[2]!, index: 2 }));
+		expect(ids()).toEqual([before[0], before[1], before[2]]);
+		const past = refusal(s, command('kpi.move', { kpiId: before[0]!, index: 3 }));
+		expect(past.code).toBe('rule_violation');
+		expect(past.message).toContain('3 KPIs');
+		// A KPI defined later joins the end.
+		s = apply(s, command('kpi.define', { kpiId: 'late', stageId: 'stage-1' }));
+		expect(ids().at(-1)).toBe('late');
+	});
+
+	it('removes a wrong point by date, and says so when there is none on that date', () => {
+		let s = buildRoom({ kpisPerStage: 1 }).state;
+		s = apply(
+			s,
+			command('kpi.record', {
+				points: [
+					{ date: '2026-01-01', value: 1 },
+					{ date: '2026-02-01', value: 999 }
+				]
+			})
+		);
+		s = apply(s, command('kpi.unrecord', { dates: ['2026-02-01'] }));
+		expect(s.kpis['kpi-1']!.points).toEqual([{ date: '2026-01-01', value: 1 }]);
+		const none = refusal(s, command('kpi.unrecord', { dates: ['2026-02-01'] }));
+		expect(none.code).toBe('not_found');
+		expect(none.message).toContain('2026-02-01');
 	});
 });
 

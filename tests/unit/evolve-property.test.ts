@@ -322,6 +322,20 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 				points: Array.from({ length: n }, () => ({ date: dayIso(start + r.int(n * 2)), value: r.next() * 200 - 100 }))
 			};
 		}
+		case 'kpi.unrecord': {
+			const id = kpi();
+			const points = Object.hasOwn(state.kpis, id) ? state.kpis[id]!.points : [];
+			return {
+				type,
+				kpiId: id,
+				dates:
+					points.length && r.chance(0.8)
+						? unique(some(points, 3).map((p) => p.date)).concat(dayIso(r.int(700)))
+						: [dayIso(r.int(700))]
+			};
+		}
+		case 'kpi.move':
+			return { type, kpiId: kpi(), index: r.int(4) };
 		case 'kpi.remove':
 			return { type, kpiId: kpi() };
 
@@ -339,6 +353,7 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 				surveyId: r.pick(pools.surveys),
 				kind,
 				...(scale ? { scale } : {}),
+				...(r.chance(0.3) ? { topBoxFrom: r.pick([null, 1, 2, 4, 7, 10]) } : {}),
 				stageId: stage(),
 				touchpointId: tpOrNull(),
 				question: 'How was it?'
@@ -348,7 +363,19 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return {
 				type,
 				surveyId: survey(),
-				patch: patchOf({ question: () => 'And now?', stageId: stage, touchpointId: tpOrNull })
+				patch: patchOf({
+					question: () => 'And now?',
+					stageId: stage,
+					touchpointId: tpOrNull,
+					kind: () => r.pick(['nps', 'csat', 'ces', 'custom'] as const),
+					scale: () =>
+						r.pick([
+							{ min: 0, max: 10 },
+							{ min: 1, max: 5 },
+							{ min: 1, max: 7 }
+						]),
+					topBoxFrom: () => r.pick([null, 2, 4, 9])
+				})
 			};
 		case 'survey.record': {
 			const surveyId = survey();

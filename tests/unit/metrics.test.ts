@@ -636,6 +636,19 @@ describe('surveyReading: the one headline rule for survey cards', () => {
 		expect(r).toMatchObject({ measure: 'mean', value: 0.5, topBox: 0, low: true });
 	});
 
+	it('a custom survey with a top-box rule leads with the share at or above it, the mean second', () => {
+		// counts of 1..5: 5, 5, 10, 12, 8 (n = 40): top boxes 4-5 = 20/40 = 0.5; mean (5 + 10 + 30 + 48 + 40) / 40 = 3.325
+		const r = surveyReading({ ...survey('custom', 1, 5), topBoxFrom: 4 }, [5, 5, 10, 12, 8])!;
+		expect(r).toMatchObject({ measure: 'top-box', value: 0.5, mean: 3.325, low: false, n: 40 });
+		expect(r.formula).toBe('Top-box = share scoring 4–5 on the 1–5 scale');
+		// 8/40 = 0.2 scoring 5: under 40%, low.
+		const top = surveyReading({ ...survey('custom', 1, 5), topBoxFrom: 5 }, [5, 5, 10, 12, 8])!;
+		expect(top).toMatchObject({ value: 0.2, low: true });
+		expect(top.formula).toBe('Top-box = share scoring 5 on the 1–5 scale');
+		// The rule is a custom survey's: a CSAT keeps its own.
+		expect(surveyReading({ ...survey('csat', 1, 5), topBoxFrom: 4 }, [5, 5, 10, 12, 8])!.value).toBe(0.2);
+	});
+
 	it('no responses: no headline, nothing low, a thin sample', () => {
 		const r = surveyReading(survey('nps', 0, 10), npsCounts({}))!;
 		expect(r).toMatchObject({ value: null, low: false, thin: true, n: 0 });

@@ -137,7 +137,12 @@ export const TouchpointPatch = patchOf(TouchpointFields);
 export const ArtifactPatch = patchOf(ArtifactFields);
 export const ComplaintPatch = patchOf(ComplaintFields);
 export const KpiPatch = patchOf(KpiFields);
-export const SurveyPatch = patchOf(SurveyFields);
+export const SurveyPatch = patchOf({
+	...SurveyFields,
+	kind: SurveyKind,
+	scale: Scale,
+	topBoxFrom: z.int().min(0).max(10).nullable()
+});
 export const TeamPatch = patchOf(TeamFields);
 export const DisplayPatch = patchOf(DisplayFields);
 
@@ -187,6 +192,10 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('kpi.update', { kpiId: Id, patch: KpiPatch }),
 	/** Adds or replaces points by date. */
 	cmd('kpi.record', { kpiId: Id, points: z.array(KpiPoint).min(1).max(LIMITS.kpiPoints) }),
+	/** Removes the points of these dates (a wrong value); dates without a point are ignored. */
+	cmd('kpi.unrecord', { kpiId: Id, dates: z.array(IsoDate).min(1).max(LIMITS.kpiPoints) }),
+	/** Moves a KPI to a place among its stage's KPIs (0 = first). */
+	cmd('kpi.move', { kpiId: Id, index: z.int().min(0).max(1000) }),
 	cmd('kpi.remove', { kpiId: Id }),
 
 	cmd('survey.define', {
@@ -194,6 +203,8 @@ export const Command = z.discriminatedUnion('type', [
 		kind: SurveyKind,
 		/** Defaults by kind: NPS 0-10, CSAT 1-5 (or 1-7), CES 1-7. */
 		scale: Scale.optional(),
+		/** Custom surveys: the lowest score counted as top-box (see `Survey.topBoxFrom`). */
+		topBoxFrom: z.int().min(0).max(10).nullable().optional(),
 		...SurveyFields
 	}),
 	cmd('survey.update', { surveyId: Id, patch: SurveyPatch }),

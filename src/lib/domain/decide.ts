@@ -13,6 +13,8 @@ import {
 	defaultScale,
 	own,
 	scaleProblem,
+	stageKpis,
+	topBoxProblem,
 	spotlightEntity,
 	type FixTeam,
 	type Role,
@@ -57,6 +59,8 @@ const CONTRIBUTOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
 	'kpi.define',
 	'kpi.update',
 	'kpi.record',
+	'kpi.unrecord',
+	'kpi.move',
 	'survey.define',
 	'survey.update',
 	'survey.record',
@@ -212,6 +216,14 @@ function checkScale(kind: Survey['kind'], scale: Scale): DecideResult | null {
 	const problem = scaleProblem(kind, scale);
 	return problem ? fail('rule_violation', problem) : null;
 }
+
+function checkTopBox(kind: Survey['kind'], scale: Scale, topBoxFrom: number | null | undefined): DecideResult | null {
+	const problem = topBoxProblem(kind, scale, topBoxFrom);
+	return problem ? fail('rule_violation', problem) : null;
+}
+
+const hasResponses = (survey: Survey): boolean =>
+	Object.keys(survey.responses).length > 0 || Object.values(survey.bySegment).some((d) => Object.keys(d).length > 0);
 
 function checkSpotlight(s: RoomState, target: SpotlightTarget): DecideResult | null {
 	return spotlightEntity(s, target) ? null : fail('not_found', `Nothing to spotlight: no ${target.kind} ${target.id}.`);
@@ -419,6 +431,20 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		case 'kpi.record':
 			if (!own(s.kpis, c.kpiId)) return fail('not_found', 'No such KPI.');
 			return emit({ type: 'kpi.recorded', kpiId: c.kpiId, points: c.points });
+		case 'kpi.unrecord': {
+			const kpi = own(s.kpis, c.kpiId);
+			if (!kpi) return fail('not_found', 'No such KPI.');
+			const dates = [...new Set(c.dates)].filter((d) => kpi.points.some((p) => p.date === d));
+			if (dates.length === 0) return fail('not_found', `"${kpi.name}" has no value on ${c.dates.join(', ')}.`);
+			return emit({ type: 'kpi.unrecorded', kpiId: c.kpiId, dates });
+		}
+		case 'kpi.move': {
+			const kpi = own(s.kpis, c.kpiId);
+			if (!kpi) return fail('not_found', 'No such KPI.');
+			const count = stageKpis(s.kpis, kpi.stageId).length;
+			if (c.index >= count) return fail('rule_violation', `Its stage has ${count} KPIs: places 0 to ${count - 1}.`);
+			return emit({ type: 'kpi.moved', kpiId: c.kpiId, index: c.index });
+		}
 		case 'kpi.remove':
 			if (!own(s.kpis, c.kpiId)) return fail('not_found', 'No such KPI.');
 			return emit({ type: 'kpi.removed', kpiId: c.kpiId });
@@ -428,7 +454,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			const bad = checkPlacement(s, c.stageId, c.touchpointId);
 			if (bad) return bad;
 			const scale = c.scale ?? defaultScale(c.kind);
-			const badScale = checkScale(c.kind, scale);
+			const badScale = checkScale(c.kind, scale) ?? checkTopBox(c.kind, scale, c.topBoxFrom);
 			if (badScale) return badScale;
 			return emit({
 				type: 'survey.defined',
@@ -439,6 +465,7 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 					kind: c.kind,
 					question: c.question,
 					scale,
+					...(c.topBoxFrom !== undefined && c.topBoxFrom !== null ? { topBoxFrom: c.topBoxFrom } : {}),
 					responses: {},
 					bySegment: {},
 					verbatims: []
@@ -453,7 +480,21 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 				c.patch.stageId ?? survey.stageId,
 				c.patch.touchpointId === undefined ? survey.touchpointId : c.patch.touchpointId
 			);
-			return bad ?? emit({ type: 'survey.updated', surveyId: c.surveyId, patch: c.patch });
+			if (bad) return bad;
+			const kind = c.patch.kind ?? survey.kind;
+			const scale = c.patch.scale ?? survey.scale;
+			const resized = scale.min !== survey.scale.min || scale.max !== survey.scale.max;
+			if (resized && hasResponses(survey)) {
+				return fail(
+					'rule_violation',
+					'This survey already holds responses on its scale; add a new survey for the new scale, so no count changes meaning.'
+				);
+			}
+			const topBoxFrom = c.patch.topBoxFrom === undefined ? (kind === 'custom' ? survey.topBoxFrom : null) : c.patch.topBoxFrom;
+			const badScale = checkScale(kind, scale) ?? checkTopBox(kind, scale, topBoxFrom);
+			if (badScale) return badScale;
+			const patch = kind !== 'custom' && survey.topBoxFrom != null ? { ...c.patch, topBoxFrom: null } : c.patch;
+			return emit({ type: 'survey.updated', surveyId: c.surveyId, patch });
 		}
 		case 'survey.record': {
 			const survey = own(s.surveys, c.surveyId);

@@ -23,6 +23,7 @@ import {
 	Id,
 	ImportMapping,
 	ImportRecord,
+	IsoDate,
 	Kpi,
 	KpiPoint,
 	MaturityChange,
@@ -79,6 +80,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('kpi.defined', { kpi: Kpi }),
 	ev('kpi.updated', { kpiId: Id, patch: KpiPatch }),
 	ev('kpi.recorded', { kpiId: Id, points: z.array(KpiPoint) }),
+	ev('kpi.unrecorded', { kpiId: Id, dates: z.array(IsoDate) }),
+	ev('kpi.moved', { kpiId: Id, index: z.int().min(0) }),
 	ev('kpi.removed', { kpiId: Id }),
 
 	ev('survey.defined', { survey: Survey }),

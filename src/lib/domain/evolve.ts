@@ -6,6 +6,7 @@
 import type { RecordedEvent } from './events';
 import { LIMITS, assertNever, own, spotlightEntity } from './basics';
 import type { ImportDelta } from './imports';
+import { stageKpis } from './model';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
 
 type Entities = Omit<
@@ -148,6 +149,19 @@ function applyImport(s: RoomState, delta: ImportDelta): RoomState {
 	return { ...s, complaints, surveys, kpis };
 }
 
+/** Puts a KPI at `index` among its stage's KPIs and numbers the stage's KPIs 0, 1, 2… in that order. */
+function moveKpi(s: RoomState, kpiId: string, index: number): RoomState {
+	const kpi = own(s.kpis, kpiId);
+	if (!kpi) return s;
+	const others = stageKpis(s.kpis, kpi.stageId).filter((k) => k.id !== kpiId);
+	const ordered = [...others.slice(0, index), kpi, ...others.slice(index)];
+	const kpis = { ...s.kpis };
+	ordered.forEach((k, i) => {
+		if (k.order !== i) kpis[k.id] = { ...k, order: i };
+	});
+	return { ...s, kpis };
+}
+
 /** Folds one recorded event into the state and advances the version to the event's. */
 export function evolve(state: RoomState, recorded: RecordedEvent): RoomState {
 	return { ...releaseVanishedSpotlight(apply(state, recorded)), version: recorded.v };
@@ -284,7 +298,18 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'kpi.defined':
 			return put(s, 'kpis', e.kpi.id, e.kpi);
 		case 'kpi.updated':
-			return change(s, 'kpis', e.kpiId, (k) => ({ ...k, ...e.patch }));
+			return change(s, 'kpis', e.kpiId, (k) => {
+				const next = { ...k, ...e.patch };
+				// A KPI moved to another stage joins the end of that stage's list.
+				if (e.patch.stageId !== undefined && e.patch.stageId !== k.stageId) delete next.order;
+				return next;
+			});
+		case 'kpi.unrecorded': {
+			const gone = new Set(e.dates);
+			return change(s, 'kpis', e.kpiId, (k) => ({ ...k, points: k.points.filter((p) => !gone.has(p.date)) }));
+		}
+		case 'kpi.moved':
+			return moveKpi(s, e.kpiId, e.index);
 		case 'kpi.recorded':
 			return change(s, 'kpis', e.kpiId, (k) => ({ ...k, points: mergePoints(k.points, e.points) }));
 		case 'kpi.removed':

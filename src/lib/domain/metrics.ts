@@ -561,12 +561,17 @@ export interface SurveyReading {
  * | NPS (0-10) | NPS with its 95% margin of error | below 0 | - |
  * | CSAT on 1-5 or 1-7 | top-box (never "% satisfied") | under 40% | top-2-box, mean |
  * | CES (1-7) | share scoring 5-7 | under 60% | mean |
+ * | custom with a top-box rule (`topBoxFrom`) | share scoring `topBoxFrom`..max | under 40% | mean |
  * | custom, or CSAT on any other scale | mean | below the scale's midpoint | top-box |
  *
  * Returns null when the counts do not fit the survey's scale (a distribution of the wrong length).
  */
 export function surveyReading(
-	survey: { readonly kind: SurveyKindName; readonly scale: { readonly min: number; readonly max: number } },
+	survey: {
+		readonly kind: SurveyKindName;
+		readonly scale: { readonly min: number; readonly max: number };
+		readonly topBoxFrom?: number | null | undefined;
+	},
 	counts: Distribution
 ): SurveyReading | null {
 	const { min, max } = survey.scale;
@@ -619,6 +624,25 @@ export function surveyReading(
 			};
 		}
 		const r = customScore(counts, min, max);
+		const from = survey.kind === 'custom' ? survey.topBoxFrom : null;
+		if (from !== null && from !== undefined && from > min && from <= max) {
+			const share = r.n === 0 ? null : sumRange(counts, from - min, max - min) / r.n;
+			return {
+				...base,
+				measure: 'top-box',
+				value: share,
+				low: share !== null && share < 0.4,
+				title: 'Survey',
+				label: 'top-box',
+				formula:
+					from === max
+						? `Top-box = share scoring ${max} on the ${min}–${max} scale`
+						: `Top-box = share scoring ${from}–${max} on the ${min}–${max} scale`,
+				mean: r.mean,
+				n: r.n,
+				thin: r.thin
+			};
+		}
 		return {
 			...base,
 			measure: 'mean',

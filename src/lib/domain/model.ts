@@ -197,9 +197,24 @@ export const Kpi = z.object({
 	/** Sorted by date, one per date, capped at LIMITS.kpiPoints (oldest fall off). */
 	points: z.array(KpiPoint),
 	source: trimmed(120),
-	department: Department.nullable()
+	department: Department.nullable(),
+	/** Place among its stage's KPIs (set by `kpi.move`); KPIs without one follow, in the order they were defined. */
+	order: z.int().min(0).optional()
 });
 export type Kpi = z.infer<typeof Kpi>;
+
+/** A stage's KPIs in the curator's order (`kpi.move`); the board and Curate list them so. */
+export function stageKpis<K extends { stageId: string; order?: number | undefined }>(
+	kpis: Record<string, K>,
+	stageId: string
+): K[] {
+	const list = Object.values(kpis).filter((k) => k.stageId === stageId);
+	const at = (k: K, i: number) => k.order ?? Number.MAX_SAFE_INTEGER / 2 + i;
+	return list
+		.map((k, i) => ({ k, key: at(k, i) }))
+		.sort((a, b) => a.key - b.key)
+		.map((x) => x.k);
+}
 
 export const SurveyKind = z.enum(['nps', 'csat', 'ces', 'custom']);
 export type SurveyKind = z.infer<typeof SurveyKind>;
@@ -219,6 +234,11 @@ export const Survey = z.object({
 	kind: SurveyKind,
 	question: trimmed(300).min(1),
 	scale: Scale,
+	/**
+	 * Custom surveys only: the lowest score that counts as top-box (4 on a 1-5 scale: the top two boxes).
+	 * With it the card leads with the top-box share; without it, with the mean.
+	 */
+	topBoxFrom: z.int().min(0).max(10).nullable().optional(),
 	responses: PeriodDistributions,
 	bySegment: z.record(Segment, PeriodDistributions),
 	verbatims: z.array(Verbatim)
@@ -540,6 +560,16 @@ export function scaleProblem(kind: SurveyKind, scale: Scale): string | null {
 		default:
 			return assertNever(kind);
 	}
+}
+
+/** Why a custom survey's top-box rule does not fit its kind and scale, or null when it does (or there is none). */
+export function topBoxProblem(kind: SurveyKind, scale: Scale, topBoxFrom: number | null | undefined): string | null {
+	if (topBoxFrom === null || topBoxFrom === undefined) return null;
+	if (kind !== 'custom') return 'Only a custom survey sets its own top-box rule; NPS, CSAT and CES have theirs.';
+	if (topBoxFrom <= scale.min || topBoxFrom > scale.max) {
+		return `The top box starts above the lowest score and at most at the highest: ${scale.min + 1} to ${scale.max}.`;
+	}
+	return null;
 }
 
 /** The scale a survey kind implies; `custom` and CSAT may choose (CSAT 1-5 or 1-7). */

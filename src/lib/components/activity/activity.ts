@@ -240,6 +240,14 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 				'data',
 				`recorded ${e.points.length === 1 ? 'a value' : `${e.points.length} values`} for ${own(state.kpis, e.kpiId)?.name ?? 'a KPI'}`
 			);
+		case 'kpi.unrecorded':
+			return item(
+				`kpi:${e.kpiId}:${recorded.v}`,
+				'data',
+				e.dates.length === 1
+					? `removed the value of ${e.dates[0]} from ${own(state.kpis, e.kpiId)?.name ?? 'a KPI'}`
+					: `removed ${e.dates.length} values from ${own(state.kpis, e.kpiId)?.name ?? 'a KPI'}`
+			);
 		case 'import.applied': {
 			const { record } = e;
 			const what = { complaints: 'complaints', kpis: 'KPI values', surveys: 'survey responses' }[record.kind];
@@ -277,6 +285,7 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 		case 'complaint.removed':
 		case 'kpi.defined':
 		case 'kpi.updated':
+		case 'kpi.moved':
 		case 'kpi.removed':
 		case 'survey.defined':
 		case 'survey.updated':

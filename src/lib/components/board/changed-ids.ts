@@ -36,6 +36,8 @@ export function touchedIds(event: DomainEvent): string[] {
 			return [event.kpi.id];
 		case 'kpi.updated':
 		case 'kpi.recorded':
+		case 'kpi.unrecorded':
+		case 'kpi.moved':
 		case 'kpi.removed':
 			return [event.kpiId];
 		case 'survey.defined':

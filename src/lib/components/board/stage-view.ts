@@ -3,7 +3,17 @@
  * the stage's items in display order, complaint and KPI summaries, survey headlines and stage health.
  * Pure functions, so every screen (laptop board now, the wall later) reads the same numbers.
  */
-import type { Artifact, ComplaintCategory, FixTeam, Kpi, RoomState, Survey, Touchpoint, Win } from '$lib/domain';
+import {
+	stageKpis,
+	type Artifact,
+	type ComplaintCategory,
+	type FixTeam,
+	type Kpi,
+	type RoomState,
+	type Survey,
+	type Touchpoint,
+	type Win
+} from '$lib/domain';
 import {
 	kpiStatus,
 	stageHealth,
@@ -117,7 +127,7 @@ export function stageItems(state: RoomState, stageId: string, complaintPeriod: s
 		touchpoints,
 		artifacts: ofStage(state.artifacts).filter((a) => a.replacedBy === null),
 		complaints,
-		kpis: ofStage(state.kpis).map(summarizeKpi),
+		kpis: stageKpis(state.kpis, stageId).map(summarizeKpi),
 		surveys: ofStage(state.surveys),
 		teams: ofStage(state.teams).filter((t) => t.status !== 'disbanded'),
 		wins: ofStage(state.wins).sort((a, b) => b.at.localeCompare(a.at))
