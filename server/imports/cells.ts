@@ -91,6 +91,39 @@ function readMonth(value: string): { y: number; m: number } | null {
 	return m !== null && s.done ? { y, m } : null;
 }
 
+/** `MM/YYYY` (or `M/YYYY`, `MM.YYYY`, `MM-YYYY`): a month, month first. */
+function readMonthFirst(value: string): { y: number; m: number } | null {
+	const s = new Scanner(value);
+	const m = s.digits(1, 2);
+	if (m === null || !s.oneOf('/.-')) return null;
+	const y = s.digits(4, 4);
+	return y !== null && s.done ? { y, m } : null;
+}
+
+/** The ISO weekday of a date, Monday 1 to Sunday 7. */
+const isoWeekday = (y: number, m: number, d: number) => ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
+
+/** How many ISO weeks a year has: 53 when it starts on a Thursday, or is a leap year starting on a Wednesday. */
+function isoWeeksIn(y: number): number {
+	const jan1 = isoWeekday(y, 1, 1);
+	const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+	return jan1 === 4 || (leap && jan1 === 3) ? 53 : 52;
+}
+
+/** `YYYY-Www` (or `YYYY-ww`, `YYYYWww`): an ISO week, read as its Monday (YYYY-MM-DD), or null. */
+function readWeek(value: string): string | null {
+	const s = new Scanner(value);
+	const y = s.digits(4, 4);
+	if (y === null) return null;
+	s.oneOf('-');
+	if (!s.oneOf('Ww')) return null;
+	const w = s.digits(1, 2);
+	if (w === null || !s.done || y < 1900 || y > 2200 || w < 1 || w > isoWeeksIn(y)) return null;
+	// Week 1 holds 4 January; its Monday is that many days before.
+	const monday = new Date(Date.UTC(y, 0, 4 - (isoWeekday(y, 1, 4) - 1) + (w - 1) * 7));
+	return monday.toISOString().slice(0, 10);
+}
+
 /**
  * `A/B/YYYY` (or with dots or dashes), the two first parts in the order the caller knows, with an
  * optional time (` 10:22`, ` 10:22:05 PM`). With `prefixOnly`, anything may follow the year.
@@ -118,8 +151,10 @@ function readSlashed(
 }
 
 /**
- * A date as YYYY-MM-DD, or null. `auto` reads ISO dates (with or without a time) and months; day and
- * month orders that could be confused (03/04/2025) need the format named.
+ * A date as YYYY-MM-DD, or null. `auto` reads ISO dates (with or without a time), months (`2025-03`,
+ * `03/2025`) and ISO weeks (`2025-W14`), none of which can be mistaken for another; day and month orders
+ * that could be confused (03/04/2025) need the format named. A month reads as its first day, a week as
+ * its Monday.
  */
 export function parseDate(raw: string, format: DateFormat): string | null {
 	if (raw.length > MAX_CELL_CHARS) return null;
@@ -130,9 +165,16 @@ export function parseDate(raw: string, format: DateFormat): string | null {
 		case 'YYYY-MM-DD': {
 			const iso = readIso(value);
 			if (iso) return validDate(iso.y, iso.m, iso.d);
-			const month = format === 'auto' ? readMonth(value) : null;
+			if (format !== 'auto') return null;
+			const month = readMonth(value) ?? readMonthFirst(value);
+			return month ? validDate(month.y, month.m, 1) : readWeek(value);
+		}
+		case 'MM/YYYY': {
+			const month = readMonthFirst(value);
 			return month ? validDate(month.y, month.m, 1) : null;
 		}
+		case 'YYYY-Www':
+			return readWeek(value);
 		case 'YYYY-MM': {
 			const month = readMonth(value);
 			if (month) return validDate(month.y, month.m, 1);

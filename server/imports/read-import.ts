@@ -9,6 +9,7 @@ import {
 	LIMITS,
 	emptyDelta,
 	own,
+	scaleProblem,
 	type ColumnRef,
 	type ComplaintCategory,
 	type ComplaintMapping,
@@ -100,9 +101,16 @@ export function checkMapping(state: ImportRoom, mapping: ImportMapping): string 
 		case 'kpis':
 			if (!mapping.nameColumn && !mapping.kpiId) return 'Choose the KPI the values belong to, or a column naming it.';
 			if (mapping.kpiId && !own(state.kpis, mapping.kpiId)) return 'That KPI no longer exists.';
+			for (const rule of mapping.stageRules) {
+				if (!own(state.stages, rule.stageId)) return `A stage rule names a stage that no longer exists (${rule.value}).`;
+			}
+			if (mapping.defaultStageId && !own(state.stages, mapping.defaultStageId)) return 'The stage for new KPIs no longer exists.';
 			return null;
 		case 'surveys':
-			return own(state.surveys, mapping.surveyId) ? null : 'That survey no longer exists.';
+			if (own(state.surveys, mapping.surveyId)) return null;
+			if (!mapping.newSurvey) return 'That survey no longer exists.';
+			if (!own(state.stages, mapping.newSurvey.stageId)) return 'The stage of the new survey no longer exists.';
+			return scaleProblem(mapping.newSurvey.kind, mapping.newSurvey.scale);
 	}
 }
 
@@ -114,7 +122,7 @@ function mappedColumns(mapping: ImportMapping): ColumnRef[] {
 			refs.push(mapping.categoryColumn, mapping.channelColumn, mapping.textColumn, ...mapping.stageRules.map((r) => r.column));
 			break;
 		case 'kpis':
-			refs.push(mapping.valueColumn, mapping.nameColumn);
+			refs.push(mapping.valueColumn, mapping.nameColumn, ...mapping.stageRules.map((r) => r.column));
 			break;
 		case 'surveys':
 			refs.push(mapping.scoreColumn, mapping.countColumn, mapping.textColumn);
@@ -285,8 +293,13 @@ function dateOf(
 	if (!raw) return { ok: false, reason: `has no date (${label(mapping.dateColumn)} is empty)` };
 	const date = parseDate(raw, mapping.dateFormat);
 	if (!date) {
-		const format = mapping.dateFormat === 'auto' ? 'YYYY-MM-DD' : mapping.dateFormat;
-		return { ok: false, reason: `${label(mapping.dateColumn)} "${short(raw)}" is not a date written ${format}` };
+		return {
+			ok: false,
+			reason:
+				mapping.dateFormat === 'auto'
+					? `${label(mapping.dateColumn)} "${short(raw)}" is not a date written YYYY-MM-DD, a month (YYYY-MM or MM/YYYY) or a week (YYYY-Www)`
+					: `${label(mapping.dateColumn)} "${short(raw)}" is not a date written ${mapping.dateFormat}`
+		};
 	}
 	return { ok: true, date };
 }
@@ -391,11 +404,35 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 	return read;
 }
 
+/** How a stage rule reads in the preview: `"Journey stage" is "Claim"`. */
+function ruleText(rule: StageRule, header: readonly string[] | null): string {
+	return `${columnLabel(resolveColumn(rule.column, header), header)} ${rule.op === 'equals' ? 'is' : 'contains'} "${short(rule.value, 30)}"`;
+}
+
 function kpiReader(state: ImportRoom, mapping: KpiMapping): RowReader {
 	const byName = new Map(Object.values(state.kpis).map((k) => [lower(k.name), k]));
 	const points = new Map<string, Map<string, number>>();
 	const periods = trackPeriods();
+	/** Every KPI the new rows count towards, the new ones with the rule that placed them. */
+	const totals = new Map<string, CategoryTotal>();
+	/** KPIs this file creates, by lower-cased name. */
+	const created = new Map<string, { kpiId: string; stageId: string; name: string; rule: string }>();
+	const taken = new Set(Object.keys(state.kpis));
 	let replaced = 0;
+
+	function newKpi(name: string, stageId: string, rule: string) {
+		const key = lower(name);
+		let found = created.get(key);
+		if (!found) {
+			let kpiId = `k-${hash(key).slice(0, 12)}`;
+			while (taken.has(kpiId)) kpiId = `k-${hash(kpiId).slice(0, 12)}`;
+			taken.add(kpiId);
+			found = { kpiId, stageId, name: name.slice(0, 120), rule };
+			created.set(key, found);
+		}
+		return found;
+	}
+
 	const read = ((cells, header) => {
 		const { cell, label } = cellsOf(cells, header);
 		const date = dateOf(mapping, cells, header);
@@ -409,40 +446,70 @@ function kpiReader(state: ImportRoom, mapping: KpiMapping): RowReader {
 					? `${label(mapping.valueColumn)} "${short(raw)}" is not a number`
 					: `has no value (${label(mapping.valueColumn)} is empty)`
 			};
-		let kpi = mapping.kpiId ? own(state.kpis, mapping.kpiId) : undefined;
+		let target: { id: string; name: string; unit: string; stageId: string; isNew: boolean; rule: string | null } | null = null;
+		const fixed = mapping.kpiId ? own(state.kpis, mapping.kpiId) : undefined;
+		if (fixed) target = { ...fixed, isNew: false, rule: null };
 		if (mapping.nameColumn) {
 			const name = cell(mapping.nameColumn);
 			const named = byName.get(lower(name));
-			if (!named && !kpi)
-				return {
-					ok: false,
-					reason: name
-						? `names no KPI of this room ("${short(name)}")`
-						: `has no KPI name (${label(mapping.nameColumn)} is empty)`
-				};
-			kpi = named ?? kpi;
+			if (named) target = { ...named, isNew: false, rule: null };
+			else if (name) {
+				const earlier = created.get(lower(name));
+				const rule = mapping.stageRules.find((r) => stageFor([r], cells, header, null) !== null);
+				const stageId = earlier?.stageId ?? rule?.stageId ?? mapping.defaultStageId;
+				if (stageId) {
+					const why = earlier?.rule ?? (rule ? ruleText(rule, header) : 'the stage for new KPIs');
+					target = { id: '', name: earlier?.name ?? name.slice(0, 120), unit: '', stageId, isNew: true, rule: why };
+				} else if (!target) {
+					return {
+						ok: false,
+						reason: `names no KPI of this room ("${short(name)}"), and no stage rule places a new one (add a rule or a stage for new KPIs)`
+					};
+				}
+			} else if (!target) return { ok: false, reason: `has no KPI name (${label(mapping.nameColumn)} is empty)` };
 		}
-		const target = kpi!;
+		const kpi = target!;
 		return {
 			ok: true,
 			preview: {
 				date: date.date,
-				target: target.name,
-				stage: state.stages[target.stageId]?.name ?? '',
+				target: kpi.isNew ? `${kpi.name} (new)` : kpi.name,
+				stage: state.stages[kpi.stageId]?.name ?? '',
 				segment: null,
-				detail: `${value}${target.unit ? ` ${target.unit}` : ''}`
+				detail: `${value}${kpi.unit ? ` ${kpi.unit}` : ''}`
 			},
 			commit() {
-				const series = points.get(target.id) ?? new Map<string, number>();
+				const id = kpi.isNew ? newKpi(kpi.name, kpi.stageId, kpi.rule ?? '').kpiId : kpi.id;
+				const series = points.get(id) ?? new Map<string, number>();
 				if (series.has(date.date)) replaced++;
 				series.set(date.date, value);
-				points.set(target.id, series);
-				periods.see(date.date.slice(0, 7));
+				points.set(id, series);
+				const month = date.date.slice(0, 7);
+				periods.see(month);
+				const total = totals.get(id) ?? {
+					categoryId: id,
+					name: kpi.name,
+					stageId: kpi.stageId,
+					isNew: kpi.isNew,
+					rule: kpi.rule,
+					months: {},
+					total: 0
+				};
+				total.months[month] = (total.months[month] ?? 0) + 1;
+				total.total++;
+				totals.set(id, total);
 			}
 		};
 	}) as RowReader;
 	read.finish = () => {
 		const delta = emptyDelta();
+		delta.kpis = [...created.values()].map((k) => ({
+			kpiId: k.kpiId,
+			stageId: k.stageId,
+			name: k.name,
+			unit: '',
+			source: 'Import'
+		}));
 		delta.kpiPoints = [...points].map(([kpiId, series]) => ({
 			kpiId,
 			// The room keeps the newest LIMITS.kpiPoints values of a KPI; older ones would fall off anyway.
@@ -454,13 +521,27 @@ function kpiReader(state: ImportRoom, mapping: KpiMapping): RowReader {
 		const notes = replaced
 			? [`${replaced} rows gave a second value for a date already in the file; the later row was kept.`]
 			: [];
-		return { delta, categories: [], periods: periods.get(), notes };
+		if (created.size)
+			notes.push(
+				created.size === 1
+					? 'The file names a KPI the room does not have yet; the import creates it (marked new below). Set its unit, direction and target in Curate, KPIs.'
+					: `The file names ${created.size} KPIs the room does not have yet; the import creates them (marked new below). Set their units, directions and targets in Curate, KPIs.`
+			);
+		const categories = [...totals.values()].sort((a, b) => Number(b.isNew) - Number(a.isNew) || b.total - a.total);
+		return { delta, categories, periods: periods.get(), notes };
 	};
 	return read;
 }
 
 function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
-	const survey = state.surveys[mapping.surveyId]!;
+	const existing = own(state.surveys, mapping.surveyId);
+	const created = existing ? null : mapping.newSurvey;
+	const survey = existing ?? {
+		id: mapping.surveyId,
+		scale: created!.scale,
+		question: created!.question,
+		stageId: created!.stageId
+	};
 	const { min, max } = survey.scale;
 	const size = max - min + 1;
 	const counts = new Map<string, { surveyId: string; period: string; segment: string | null; add: number[] }>();
@@ -518,9 +599,23 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 	}) as RowReader;
 	read.finish = () => {
 		const delta = emptyDelta();
+		if (created) delta.surveys = [{ surveyId: mapping.surveyId, ...created }];
 		delta.surveyCounts = [...counts.values()];
 		delta.surveyQuotes = quotes.entries().map(([surveyId, verbatim]) => ({ surveyId, verbatim }));
-		return { delta, categories: [], periods: periods.get(), notes: [] };
+		const responses = delta.surveyCounts.filter((c) => c.segment === null);
+		const categories: CategoryTotal[] = [
+			{
+				categoryId: survey.id,
+				name: survey.question,
+				stageId: survey.stageId,
+				isNew: created !== null,
+				rule: null,
+				months: Object.fromEntries(responses.map((c) => [c.period, c.add.reduce((a, b) => a + b, 0)])),
+				total: responses.reduce((sum, c) => sum + c.add.reduce((a, b) => a + b, 0), 0)
+			}
+		];
+		const notes = created ? ['The import creates this survey (marked new below); its responses go to it.'] : [];
+		return { delta, categories, periods: periods.get(), notes };
 	};
 	return read;
 }

@@ -93,7 +93,9 @@ async function worstPathologicalCell(): Promise<{ cell: string; ms: number }> {
 		segmentColumn: null,
 		valueColumn: { index: 1, name: null },
 		nameColumn: null,
-		kpiId: 'k'
+		kpiId: 'k',
+		stageRules: [],
+		defaultStageId: null
 	};
 	const room = {
 		stages: { s: { name: 'Stage' } },

@@ -8,6 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnRef, ComplaintMapping, Command, ImportMapping, RoomState } from '../../src/lib/domain';
+import type { ImportSummary } from '../../src/lib/protocol/curate';
 import { curateHttp } from '../support/curate-http';
 import { commandId, join, send, startTestServer, stateHash, type TestServer } from '../support/test-server';
 
@@ -370,14 +371,22 @@ describe('KPI values and survey responses', () => {
 			segmentColumn: null,
 			valueColumn: col(2, 'Wert'),
 			nameColumn: col(1, 'KPI'),
-			kpiId: null
+			kpiId: null,
+			stageRules: [],
+			defaultStageId: null
 		};
 		const result = await http.runImport({ blobId, mapping, dryRun: false });
 		expect(result.done.summary).toMatchObject({
 			rows: 4,
 			added: 3,
 			errors: 1,
-			errorList: [{ line: 5, reason: 'names no KPI of this room ("Net promoter")' }]
+			errorList: [
+				{
+					line: 5,
+					reason:
+						'names no KPI of this room ("Net promoter"), and no stage rule places a new one (add a rule or a stage for new KPIs)'
+				}
+			]
 		});
 		const s = await state();
 		expect(s.kpis['k-fcr']!.points).toEqual([
@@ -414,7 +423,8 @@ describe('KPI values and survey responses', () => {
 				segmentColumn: col(2, 'segment'),
 				scoreColumn: col(1, 'score'),
 				countColumn: null,
-				textColumn: col(3, 'comment')
+				textColumn: col(3, 'comment'),
+				newSurvey: null
 			},
 			dryRun: false
 		});
@@ -447,12 +457,149 @@ describe('KPI values and survey responses', () => {
 				segmentColumn: null,
 				scoreColumn: col(1, 'score'),
 				countColumn: col(2, 'responses'),
-				textColumn: null
+				textColumn: null,
+				newSurvey: null
 			},
 			dryRun: false
 		});
 		expect(csat.done.summary).toMatchObject({ rows: 3, added: 3, errors: 0 });
 		expect((await state()).surveys['s-csat']!.responses).toEqual({ '2025-03': [8, 0, 0, 60, 120] });
+	});
+});
+
+describe('KPIs and surveys the file introduces', () => {
+	it('creates the KPIs a file names that the room lacks, placed by stage rule, listed as new in the preview', async () => {
+		const { http, state } = await room('contributor', [
+			{
+				type: 'kpi.define',
+				kpiId: 'k-fcr',
+				stageId: 'accounts',
+				touchpointId: null,
+				name: 'First contact resolution',
+				unit: '%',
+				direction: 'higher',
+				target: 80,
+				warning: 5,
+				source: 'CRM',
+				department: null
+			}
+		]);
+		// Months written MM/YYYY, ISO weeks, and one month that does not exist.
+		const text = [
+			'period,team,kpi,value',
+			'01/2026,Cards desk,First contact resolution,81',
+			'02/2026,Cards desk,Card delivery days,6',
+			'2026-W10,Cards desk,card delivery days,5',
+			'03/2026,Fraud line,Fraud callback minutes,42',
+			'13/2026,Fraud line,Fraud callback minutes,40',
+			'04/2026,Nobody,Orphan metric,1'
+		].join('\n');
+		const blobId = (await http.upload(Buffer.from(text), 'import')).body.blobId as string;
+		const mapping: ImportMapping = {
+			kind: 'kpis',
+			hasHeader: true,
+			dateColumn: col(0, 'period'),
+			dateFormat: 'auto',
+			idColumn: null,
+			segmentColumn: null,
+			valueColumn: col(3, 'value'),
+			nameColumn: col(2, 'kpi'),
+			kpiId: null,
+			stageRules: [
+				{ column: col(1, 'team'), op: 'equals', value: 'cards desk', stageId: 'cards' },
+				{ column: col(1, 'team'), op: 'contains', value: 'fraud', stageId: 'fraud' }
+			],
+			defaultStageId: null
+		};
+		const before = await state();
+		const preview = await http.runImport({ blobId, mapping, dryRun: true });
+		expect(preview.done.summary).toMatchObject({ rows: 6, added: 4, errors: 2 });
+		const summary = preview.done.summary as ImportSummary;
+		expect(summary.errorList).toEqual([
+			{ line: 6, reason: expect.stringContaining('"13/2026" is not a date') },
+			{ line: 7, reason: expect.stringContaining('names no KPI of this room ("Orphan metric")') }
+		]);
+		const listed = summary.categories.map((c) => ({
+			name: c.name,
+			isNew: c.isNew,
+			rule: c.rule,
+			total: c.total
+		}));
+		expect(listed).toEqual([
+			{ name: 'Card delivery days', isNew: true, rule: '"team" is "cards desk"', total: 2 },
+			{ name: 'Fraud callback minutes', isNew: true, rule: '"team" contains "fraud"', total: 1 },
+			{ name: 'First contact resolution', isNew: false, rule: null, total: 1 }
+		]);
+		// A preview changes nothing.
+		expect(stateHash(await state())).toBe(stateHash(before));
+
+		const result = await http.runImport({ blobId, mapping, dryRun: false });
+		expect(result.done).toMatchObject({ ok: true, applied: true });
+		const s = await state();
+		const byName = Object.fromEntries(Object.values(s.kpis).map((k) => [k.name, k]));
+		expect(Object.keys(byName).sort()).toEqual(['Card delivery days', 'First contact resolution', 'Fraud callback minutes']);
+		expect(byName['Card delivery days']).toMatchObject({
+			stageId: 'cards',
+			points: [
+				{ date: '2026-02-01', value: 6 },
+				{ date: '2026-03-02', value: 5 }
+			]
+		});
+		expect(byName['Fraud callback minutes']).toMatchObject({ stageId: 'fraud', points: [{ date: '2026-03-01', value: 42 }] });
+		expect(byName['First contact resolution']!.points).toEqual([{ date: '2026-01-01', value: 81 }]);
+
+		// Next month's file finds the new KPIs by name: nothing is created twice.
+		const next = (await http.upload(Buffer.from('period,team,kpi,value\n05/2026,Cards desk,Card delivery days,4\n'), 'import'))
+			.body.blobId as string;
+		const again = await http.runImport({ blobId: next, mapping, dryRun: false });
+		expect((again.done.summary as ImportSummary).categories).toMatchObject([{ name: 'Card delivery days', isNew: false }]);
+		expect(Object.keys((await state()).kpis)).toHaveLength(3);
+	});
+
+	it('creates the survey a file answers when the room has none yet', async () => {
+		const { http, state } = await room('contributor');
+		const text = 'week,score\n2026-W02,5\n2026-W02,4\n2026-W03,2\n2026-W54,5\n';
+		const blobId = (await http.upload(Buffer.from(text), 'import')).body.blobId as string;
+		const mapping: ImportMapping = {
+			kind: 'surveys',
+			hasHeader: true,
+			surveyId: 'survey-new-1',
+			newSurvey: {
+				kind: 'custom',
+				question: 'How easy was it to report the fraud?',
+				stageId: 'fraud',
+				touchpointId: null,
+				scale: { min: 1, max: 5 },
+				topBoxFrom: 4
+			},
+			dateColumn: col(0, 'week'),
+			dateFormat: 'YYYY-Www',
+			idColumn: null,
+			segmentColumn: null,
+			scoreColumn: col(1, 'score'),
+			countColumn: null,
+			textColumn: null
+		};
+		const preview = await http.runImport({ blobId, mapping, dryRun: true });
+		expect(preview.done.summary).toMatchObject({ rows: 4, added: 3, errors: 1 });
+		expect((preview.done.summary as ImportSummary).categories).toMatchObject([
+			{ name: 'How easy was it to report the fraud?', isNew: true, total: 3 }
+		]);
+		expect((await state()).surveys).toEqual({});
+
+		expect((await http.runImport({ blobId, mapping, dryRun: false })).done).toMatchObject({ ok: true, applied: true });
+		const survey = (await state()).surveys['survey-new-1']!;
+		expect(survey).toMatchObject({ kind: 'custom', stageId: 'fraud', scale: { min: 1, max: 5 }, topBoxFrom: 4 });
+		// 2026-W02 and W03 begin in January 2026.
+		expect(survey.responses).toEqual({ '2026-01': [0, 1, 0, 1, 1] });
+
+		// A new survey with a scale its kind does not allow is refused before a row is read.
+		const wrong = await http.runImport({
+			blobId,
+			mapping: { ...mapping, surveyId: 'survey-new-2', newSurvey: { ...mapping.newSurvey!, kind: 'nps', topBoxFrom: null } },
+			dryRun: true
+		});
+		expect(wrong.done).toMatchObject({ ok: false, message: expect.stringContaining('0-10') });
 	});
 });
 

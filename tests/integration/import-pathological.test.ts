@@ -82,7 +82,9 @@ const KPI_MAPPING: ImportMapping = {
 	segmentColumn: null,
 	valueColumn: col(1, 'value'),
 	nameColumn: null,
-	kpiId: 'k-wait'
+	kpiId: 'k-wait',
+	stageRules: [],
+	defaultStageId: null
 };
 
 /** date,value rows: good ones on odd lines, and twelve 40,000-digit cells among them, as the review sent. */
@@ -201,7 +203,8 @@ describe('pathological cells', () => {
 				segmentColumn: null,
 				scoreColumn: col(1, 'score'),
 				countColumn: null,
-				textColumn: null
+				textColumn: null,
+				newSurvey: null
 			}
 		});
 		expect(scored.done).toMatchObject({ ok: true, applied: true, summary: { rows: 5, added: 2, errors: 3 } });

@@ -232,6 +232,8 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 		},
 		delta: {
 			categories: [{ categoryId: 'cat-new', stageId: 'stage-1', name: 'Card declined' }],
+			kpis: [],
+			surveys: [],
 			complaintCounts: [
 				{ categoryId: 'cat-new', period: '2025-03', segment: null, add: 2 },
 				{ categoryId: 'cat-1', period: '2025-03', segment: null, add: 1 }

@@ -503,6 +503,10 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			const survey = known(pools.surveys, state.surveys);
 			const scale = own(state.surveys, survey)?.scale;
 			const points = scale ? scale.max - scale.min + 1 : 11;
+			const newKpi = `imp-kpi-${r.int(3)}`;
+			const freshKpi = r.chance(0.3) && !own(state.kpis, newKpi);
+			const newSurvey = `imp-survey-${r.int(3)}`;
+			const freshSurvey = r.chance(0.2) && !own(state.surveys, newSurvey);
 			return {
 				type,
 				importId: `import-${step}`,
@@ -518,16 +522,32 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 				mapping: IMPORT_MAPPING,
 				delta: {
 					categories: fresh ? [{ categoryId, stageId: stage(), name: name() }] : [],
+					kpis: freshKpi ? [{ kpiId: newKpi, stageId: stage(), name: name(), unit: '%', source: 'export.csv' }] : [],
+					surveys: freshSurvey
+						? [
+								{
+									surveyId: newSurvey,
+									stageId: stage(),
+									touchpointId: null,
+									kind: 'custom' as const,
+									question: 'How likely?',
+									scale: { min: 1, max: 4 },
+									topBoxFrom: r.pick([null, 3])
+								}
+							]
+						: [],
 					complaintCounts: [
 						{ categoryId, period: period(), segment: null, add: r.int(50) },
 						{ categoryId, period: period(), segment: 'Retail', add: r.int(5) }
 					],
 					complaintQuotes: r.chance(0.5) ? [{ categoryId, verbatim: verbatim() }] : [],
 					kpiPoints: r.chance(0.3)
-						? [{ kpiId: known(pools.kpis, state.kpis), points: [{ date: date(), value: r.int(100) }] }]
+						? [{ kpiId: freshKpi ? newKpi : known(pools.kpis, state.kpis), points: [{ date: date(), value: r.int(100) }] }]
 						: [],
 					surveyCounts: r.chance(0.3)
-						? [{ surveyId: survey, period: period(), segment: null, add: Array.from({ length: points }, () => r.int(9)) }]
+						? freshSurvey
+							? [{ surveyId: newSurvey, period: period(), segment: null, add: [1, 2, 3, 4] }]
+							: [{ surveyId: survey, period: period(), segment: null, add: Array.from({ length: points }, () => r.int(9)) }]
 						: [],
 					surveyQuotes: []
 				}

@@ -15,6 +15,19 @@ import { MAX_CELL_CHARS, looksSlashedDate, parseDate, parseNumber } from '../../
 const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const MONTH_ONLY = /^(\d{4})-(\d{1,2})$/;
 const SLASHED = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?)?$/i;
+const MONTH_FIRST = /^(\d{1,2})[/.-](\d{4})$/;
+const WEEK = /^(\d{4})-?[Ww](\d{1,2})$/;
+
+/** The Monday of ISO week `w` of year `y`, found by walking days (not by the reader's arithmetic), or null. */
+function referenceWeek(y: number, w: number): string | null {
+	if (y < 1900 || y > 2200 || w < 1) return null;
+	const day = new Date(Date.UTC(y, 0, 4));
+	while (day.getUTCDay() !== 1) day.setUTCDate(day.getUTCDate() - 1);
+	day.setUTCDate(day.getUTCDate() + 7 * (w - 1));
+	// A week belongs to the year its Thursday falls in.
+	const thursday = new Date(day.getTime() + 3 * 86_400_000);
+	return thursday.getUTCFullYear() === y ? day.toISOString().slice(0, 10) : null;
+}
 
 function referenceDate(raw: string, format: DateFormat): string | null {
 	const valid = (y: number, m: number, d: number) => {
@@ -27,12 +40,20 @@ function referenceDate(raw: string, format: DateFormat): string | null {
 	const iso = ISO.exec(value);
 	const month = MONTH_ONLY.exec(value);
 	const slashed = SLASHED.exec(value);
+	const monthFirst = MONTH_FIRST.exec(value);
+	const week = WEEK.exec(value);
 	switch (format) {
 		case 'auto':
 		case 'YYYY-MM-DD':
 			if (iso) return valid(+iso[1]!, +iso[2]!, +iso[3]!);
-			if (format === 'auto' && month) return valid(+month[1]!, +month[2]!, 1);
-			return null;
+			if (format !== 'auto') return null;
+			if (month) return valid(+month[1]!, +month[2]!, 1);
+			if (monthFirst) return valid(+monthFirst[2]!, +monthFirst[1]!, 1);
+			return week ? referenceWeek(+week[1]!, +week[2]!) : null;
+		case 'MM/YYYY':
+			return monthFirst ? valid(+monthFirst[2]!, +monthFirst[1]!, 1) : null;
+		case 'YYYY-Www':
+			return week ? referenceWeek(+week[1]!, +week[2]!) : null;
 		case 'YYYY-MM':
 			return month ? valid(+month[1]!, +month[2]!, 1) : iso ? valid(+iso[1]!, +iso[2]!, +iso[3]!) : null;
 		case 'MM/DD/YYYY':
@@ -63,7 +84,7 @@ function referenceNumber(raw: string): number | null {
 
 const cell = (alphabet: string, maxLength = 24) =>
 	fc.array(fc.constantFrom(...alphabet), { maxLength }).map((chars) => chars.join(''));
-const FORMATS: DateFormat[] = ['auto', 'YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'DD.MM.YYYY', 'YYYY-MM'];
+const FORMATS: DateFormat[] = ['auto', 'YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'DD.MM.YYYY', 'YYYY-MM', 'MM/YYYY', 'YYYY-Www'];
 
 describe('cell readers against the expressions they replaced', () => {
 	it('read numbers the same way', () => {
@@ -95,7 +116,7 @@ describe('cell readers against the expressions they replaced', () => {
 	it('read dates the same way in every format', () => {
 		fc.assert(
 			fc.property(
-				cell('0123456789-/.:TZ+ apmAPM', 28),
+				cell('0123456789-/.:TZ+ apmAPMWw', 28),
 				fc.constantFrom(...FORMATS),
 				(raw, format) => parseDate(raw, format) === referenceDate(raw, format)
 			),
@@ -120,9 +141,15 @@ describe('cell readers against the expressions they replaced', () => {
 		);
 		fc.assert(
 			fc.property(dated, fc.constantFrom(...FORMATS), ([d, m, y, sep, time], format) =>
-				[`${y}${sep}${m}${sep}${d}${time}`, `${d}${sep}${m}${sep}${y}${time}`, `${y}-${m}`].every(
-					(raw) => parseDate(raw, format) === referenceDate(raw, format)
-				)
+				[
+					`${y}${sep}${m}${sep}${d}${time}`,
+					`${d}${sep}${m}${sep}${y}${time}`,
+					`${y}-${m}`,
+					`${m}${sep}${y}`,
+					`${y}-W${d + 30}`,
+					`${y}-W${String(d).padStart(2, '0')}`,
+					`${y}W${m}`
+				].every((raw) => parseDate(raw, format) === referenceDate(raw, format))
 			),
 			{ numRuns: 20_000, seed: 13 }
 		);
@@ -134,6 +161,36 @@ describe('cell readers against the expressions they replaced', () => {
 			fc.property(cell('0123456789/.- x', 16), (raw) => looksSlashedDate(raw) === start.test(raw.trim())),
 			{ numRuns: 20_000, seed: 13 }
 		);
+	});
+});
+
+describe('months and weeks', () => {
+	it('reads MM/YYYY and YYYY-MM as the first of the month, in their own format and in auto', () => {
+		expect(parseDate('03/2026', 'MM/YYYY')).toBe('2026-03-01');
+		expect(parseDate('3/2026', 'auto')).toBe('2026-03-01');
+		expect(parseDate('12.2025', 'auto')).toBe('2025-12-01');
+		expect(parseDate('2026-04', 'auto')).toBe('2026-04-01');
+		expect(parseDate('2026-04', 'YYYY-MM')).toBe('2026-04-01');
+	});
+
+	it('refuses months that do not exist, and a month where a day is asked for', () => {
+		for (const raw of ['13/2026', '00/2026', '2026-13', '1/26', '03/2026x', '003/2026'])
+			for (const format of FORMATS) expect([raw, format, parseDate(raw, format)]).toEqual([raw, format, null]);
+		expect(parseDate('03/2026', 'MM/DD/YYYY')).toBeNull();
+		expect(parseDate('03/2026', 'YYYY-MM-DD')).toBeNull();
+	});
+
+	it('reads an ISO week as its Monday, and knows which years have a 53rd week', () => {
+		// 2026 starts on a Thursday: week 1 begins Monday 29 December 2025, week 14 on 30 March.
+		expect(parseDate('2026-W14', 'YYYY-Www')).toBe('2026-03-30');
+		expect(parseDate('2026-W01', 'auto')).toBe('2025-12-29');
+		expect(parseDate('2026w1', 'auto')).toBe('2025-12-29');
+		expect(parseDate('2026-W53', 'auto')).toBe('2026-12-28');
+		// 2025 starts on a Wednesday and is no leap year: 52 weeks.
+		for (const raw of ['2026-W54', '2025-W53', '2026-W00', '2026-W', '2026-W1x', '2026--W14', 'W14-2026'])
+			expect([raw, parseDate(raw, 'YYYY-Www'), parseDate(raw, 'auto')]).toEqual([raw, null, null]);
+		// 2020 is a leap year that starts on a Wednesday: 53 weeks.
+		expect(parseDate('2020-W53', 'YYYY-Www')).toBe('2020-12-28');
 	});
 });
 

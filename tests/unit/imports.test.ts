@@ -62,6 +62,70 @@ describe('import.apply', () => {
 		};
 		expect(refusal(state, wrongScale)).toMatchObject({ code: 'rule_violation' });
 	});
+
+	it('creates the KPIs and the survey an import introduces, then fills them, and refuses ones it cannot place', () => {
+		const base = furnishedRoom().state;
+		const imported = command('import.apply', { kind: 'kpis' });
+		imported.delta = {
+			...imported.delta,
+			categories: [],
+			complaintCounts: [],
+			kpis: [{ kpiId: 'k-new', stageId: 'stage-1', name: 'Card delivery days', unit: '', source: 'Import' }],
+			kpiPoints: [{ kpiId: 'k-new', points: [{ date: '2026-03-02', value: 5 }] }],
+			surveys: [
+				{
+					surveyId: 's-new',
+					stageId: 'stage-1',
+					touchpointId: null,
+					kind: 'custom',
+					question: 'How easy was it?',
+					scale: { min: 1, max: 5 },
+					topBoxFrom: 4
+				}
+			],
+			surveyCounts: [{ surveyId: 's-new', period: '2026-03', segment: null, add: [0, 1, 0, 2, 3] }]
+		};
+		const state = apply(base, imported);
+		expect(state.kpis['k-new']).toMatchObject({
+			name: 'Card delivery days',
+			stageId: 'stage-1',
+			direction: 'higher',
+			target: null,
+			points: [{ date: '2026-03-02', value: 5 }]
+		});
+		expect(state.surveys['s-new']).toMatchObject({ kind: 'custom', topBoxFrom: 4, responses: { '2026-03': [0, 1, 0, 2, 3] } });
+
+		const nowhere = structuredClone(imported);
+		nowhere.delta.kpis[0]!.stageId = 'stage-404';
+		expect(refusal(base, nowhere)).toMatchObject({ code: 'not_found' });
+		const twice = structuredClone(imported);
+		twice.delta.kpis.push(twice.delta.kpis[0]!);
+		expect(refusal(base, twice)).toMatchObject({ code: 'conflict' });
+		const badScale = structuredClone(imported);
+		badScale.delta.surveys[0]!.kind = 'nps';
+		expect(refusal(base, badScale).message).toContain('0-10');
+	});
+
+	it("forgets a removed stage in the KPI import's stage rules too", () => {
+		let state = apply(furnishedRoom().state, command('stage.add', { stageId: 'stage-empty', name: 'Empty', customerGoal: '' }));
+		const imported = command('import.apply', { kind: 'kpis' });
+		imported.mapping = {
+			kind: 'kpis',
+			hasHeader: true,
+			dateColumn: { index: 0, name: 'date' },
+			dateFormat: 'auto',
+			idColumn: null,
+			segmentColumn: null,
+			valueColumn: { index: 2, name: 'value' },
+			nameColumn: { index: 1, name: 'kpi' },
+			kpiId: null,
+			stageRules: [{ column: { index: 1, name: 'kpi' }, op: 'contains', value: 'days', stageId: 'stage-empty' }],
+			defaultStageId: 'stage-empty'
+		};
+		state = apply(state, imported);
+		state = apply(state, command('stage.remove', { stageId: 'stage-empty' }));
+		expect(state.importMappings.kpis).toMatchObject({ stageRules: [], defaultStageId: null });
+	});
 });
 
 describe('reading cells', () => {

@@ -24,7 +24,9 @@ const mapping: ImportMapping = {
 	segmentColumn: null,
 	valueColumn: { index: 1, name: null },
 	nameColumn: null,
-	kpiId: 'k'
+	kpiId: 'k',
+	stageRules: [],
+	defaultStageId: null
 };
 const file = (rows: number) =>
 	Buffer.from(

@@ -46,6 +46,8 @@ function secondFigures(reading: SurveyReading): string | null {
 		case 'nps':
 			return null;
 		case 'top-box':
+			// A custom survey's own top box has no top-2-box: its mean comes second.
+			if (reading.top2Box === null) return `mean ${decimal(reading.mean)} of ${max}`;
 			return `top-2-box ${formatPercent(reading.top2Box)} (scoring ${max - 1}–${max}) · mean ${decimal(reading.mean)} of ${max}`;
 		case 'easy-share':
 			return `mean ${decimal(reading.mean)} of ${max}`;
@@ -55,7 +57,10 @@ function secondFigures(reading: SurveyReading): string | null {
 }
 
 /** The figures for one distribution; null when the counts do not fit the survey's scale. */
-export function surveyFigures(survey: Pick<Survey, 'kind' | 'scale'>, counts: readonly number[]): SurveyFigures | null {
+export function surveyFigures(
+	survey: Pick<Survey, 'kind' | 'scale' | 'topBoxFrom'>,
+	counts: readonly number[]
+): SurveyFigures | null {
 	const reading = surveyReading(survey, counts);
 	if (!reading) return null;
 	return {

@@ -117,6 +117,8 @@ function decideRestore(state: RoomState, c: CommandOf<'room.restore'>, ctx: Deci
 /** What each capped list of an import holds, in words. */
 const CAPPED_LISTS: Readonly<Record<keyof typeof IMPORT_CAPS, string>> = {
 	categories: 'complaint categories',
+	kpis: 'new KPIs',
+	surveys: 'new surveys',
 	complaintCounts: 'complaint counts',
 	complaintQuotes: 'complaint quotes',
 	kpiPoints: 'KPI series',
@@ -151,14 +153,32 @@ function checkImport(s: RoomState, c: CommandOf<'import.apply'>): DecideResult |
 	for (const { categoryId } of [...delta.complaintCounts, ...delta.complaintQuotes]) {
 		if (!known(categoryId)) return fail('not_found', `No complaint category ${categoryId}.`);
 	}
-	for (const { kpiId } of delta.kpiPoints) {
-		if (!own(s.kpis, kpiId)) return fail('not_found', `No KPI ${kpiId}.`);
+	const newKpis = new Set<string>();
+	for (const kpi of delta.kpis) {
+		const missing = checkPlacement(s, kpi.stageId, null);
+		if (missing) return missing;
+		if (own(s.kpis, kpi.kpiId) || newKpis.has(kpi.kpiId)) return fail('conflict', `KPI ${kpi.kpiId} already exists.`);
+		newKpis.add(kpi.kpiId);
 	}
+	for (const { kpiId } of delta.kpiPoints) {
+		if (!own(s.kpis, kpiId) && !newKpis.has(kpiId)) return fail('not_found', `No KPI ${kpiId}.`);
+	}
+	const newSurveys = new Map<string, Pick<Survey, 'question' | 'scale'>>();
+	for (const survey of delta.surveys) {
+		const bad =
+			checkPlacement(s, survey.stageId, survey.touchpointId) ??
+			checkScale(survey.kind, survey.scale) ??
+			checkTopBox(survey.kind, survey.scale, survey.topBoxFrom);
+		if (bad) return bad;
+		if (own(s.surveys, survey.surveyId)) return fail('conflict', `Survey ${survey.surveyId} already exists.`);
+		newSurveys.set(survey.surveyId, survey);
+	}
+	const surveyOf = (id: string) => own(s.surveys, id) ?? newSurveys.get(id);
 	for (const { surveyId } of delta.surveyQuotes) {
-		if (!own(s.surveys, surveyId)) return fail('not_found', `No survey ${surveyId}.`);
+		if (!surveyOf(surveyId)) return fail('not_found', `No survey ${surveyId}.`);
 	}
 	for (const { surveyId, add } of delta.surveyCounts) {
-		const survey = own(s.surveys, surveyId);
+		const survey = surveyOf(surveyId);
 		if (!survey) return fail('not_found', `No survey ${surveyId}.`);
 		if (add.length !== survey.scale.max - survey.scale.min + 1) {
 			return fail(

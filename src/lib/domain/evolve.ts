@@ -124,6 +124,22 @@ function applyImport(s: RoomState, delta: ImportDelta): RoomState {
 
 	const surveys = { ...s.surveys };
 	const touched = new Set<string>();
+	for (const sv of delta.surveys) {
+		if (own(surveys, sv.surveyId)) continue;
+		surveys[sv.surveyId] = {
+			id: sv.surveyId,
+			stageId: sv.stageId,
+			touchpointId: sv.touchpointId,
+			kind: sv.kind,
+			question: sv.question,
+			scale: sv.scale,
+			...(sv.topBoxFrom === null ? {} : { topBoxFrom: sv.topBoxFrom }),
+			responses: {},
+			bySegment: {},
+			verbatims: []
+		};
+		touched.add(sv.surveyId);
+	}
 	const survey = (id: string): Survey | undefined => {
 		const current = own(surveys, id);
 		if (!current || touched.has(id)) return current;
@@ -142,6 +158,25 @@ function applyImport(s: RoomState, delta: ImportDelta): RoomState {
 	}
 
 	let kpis = s.kpis;
+	for (const k of delta.kpis) {
+		if (own(kpis, k.kpiId)) continue;
+		kpis = {
+			...kpis,
+			[k.kpiId]: {
+				id: k.kpiId,
+				stageId: k.stageId,
+				touchpointId: null,
+				name: k.name,
+				unit: k.unit,
+				direction: 'higher',
+				target: null,
+				warning: 0,
+				points: [],
+				source: k.source,
+				department: null
+			}
+		};
+	}
 	for (const { kpiId, points } of delta.kpiPoints) {
 		const kpi = own(kpis, kpiId);
 		if (kpi) kpis = { ...kpis, [kpiId]: { ...kpi, points: mergePoints(kpi.points, points) } };
@@ -205,6 +240,26 @@ function forgetStage(state: RoomState, stageId: string): RoomState {
 				}
 			}
 		};
+	}
+	const kpis = next.importMappings.kpis;
+	// Mappings saved before KPI imports could create KPIs have no stage rules.
+	const kpiRules = kpis?.kind === 'kpis' ? (kpis.stageRules ?? []) : [];
+	if (kpis?.kind === 'kpis' && (kpis.defaultStageId === stageId || kpiRules.some((r) => r.stageId === stageId))) {
+		next = {
+			...next,
+			importMappings: {
+				...next.importMappings,
+				kpis: {
+					...kpis,
+					stageRules: kpiRules.filter((r) => r.stageId !== stageId),
+					defaultStageId: kpis.defaultStageId === stageId ? null : (kpis.defaultStageId ?? null)
+				}
+			}
+		};
+	}
+	const surveys = next.importMappings.surveys;
+	if (surveys?.kind === 'surveys' && surveys.newSurvey?.stageId === stageId) {
+		next = { ...next, importMappings: { ...next.importMappings, surveys: { ...surveys, newSurvey: null } } };
 	}
 	if (state.session) {
 		const agenda = without(state.session.agenda, stageId);

@@ -4,7 +4,7 @@
  * record schemas sit in `model.ts` with the room state that keeps them.
  */
 import { z } from 'zod';
-import { Id, KpiPoint, Name, Period, Segment, Verbatim } from './model';
+import { Id, KpiPoint, Name, Period, Scale, Segment, SurveyKind, Verbatim } from './model';
 
 const Add = z.int().min(0).max(1_000_000_000);
 
@@ -14,6 +14,8 @@ const Add = z.int().min(0).max(1_000_000_000);
  */
 export const IMPORT_CAPS = {
 	categories: 5_000,
+	kpis: 5_000,
+	surveys: 1,
 	complaintCounts: 500_000,
 	complaintQuotes: 50_000,
 	kpiPoints: 5_000,
@@ -25,6 +27,34 @@ export const IMPORT_CAPS = {
 export const ImportDelta = z.strictObject({
 	/** Complaint categories the file introduced. */
 	categories: z.array(z.strictObject({ categoryId: Id, stageId: Id, name: Name })).max(IMPORT_CAPS.categories),
+	/** KPIs the file introduced (by a name the room did not know); older imports have none. */
+	kpis: z
+		.array(
+			z.strictObject({
+				kpiId: Id,
+				stageId: Id,
+				name: Name,
+				unit: z.string().trim().max(20),
+				source: z.string().trim().max(120)
+			})
+		)
+		.max(IMPORT_CAPS.kpis)
+		.default([]),
+	/** The survey the import creates (at most one: a survey import reads one survey); older imports have none. */
+	surveys: z
+		.array(
+			z.strictObject({
+				surveyId: Id,
+				stageId: Id,
+				touchpointId: Id.nullable(),
+				kind: SurveyKind,
+				question: z.string().trim().min(1).max(300),
+				scale: Scale,
+				topBoxFrom: z.int().min(0).max(10).nullable()
+			})
+		)
+		.max(IMPORT_CAPS.surveys)
+		.default([]),
 	complaintCounts: z
 		.array(z.strictObject({ categoryId: Id, period: Period, segment: Segment.nullable(), add: Add }))
 		.max(IMPORT_CAPS.complaintCounts),
@@ -39,6 +69,8 @@ export type ImportDelta = z.infer<typeof ImportDelta>;
 
 export const emptyDelta = (): ImportDelta => ({
 	categories: [],
+	kpis: [],
+	surveys: [],
 	complaintCounts: [],
 	complaintQuotes: [],
 	kpiPoints: [],

@@ -373,7 +373,16 @@ export const ColumnRef = z.strictObject({
 });
 export type ColumnRef = z.infer<typeof ColumnRef>;
 
-export const DATE_FORMATS = ['auto', 'YYYY-MM-DD', 'MM/DD/YYYY', 'DD/MM/YYYY', 'DD.MM.YYYY', 'YYYY-MM'] as const;
+export const DATE_FORMATS = [
+	'auto',
+	'YYYY-MM-DD',
+	'MM/DD/YYYY',
+	'DD/MM/YYYY',
+	'DD.MM.YYYY',
+	'YYYY-MM',
+	'MM/YYYY',
+	'YYYY-Www'
+] as const;
 export const DateFormat = z.enum(DATE_FORMATS);
 export type DateFormat = z.infer<typeof DateFormat>;
 
@@ -414,7 +423,13 @@ export const KpiMapping = z.strictObject({
 	valueColumn: ColumnRef,
 	/** The KPI's name on each row; without it every row goes to `kpiId`. */
 	nameColumn: ColumnRef.nullable(),
-	kpiId: Id.nullable()
+	kpiId: Id.nullable(),
+	/**
+	 * A name the room has no KPI for creates one, on the stage of the first rule its row matches (else
+	 * `defaultStageId`); with neither, such rows are errors. Older mappings have none.
+	 */
+	stageRules: z.array(StageRule).max(500).default([]),
+	defaultStageId: Id.nullable().default(null)
 });
 export type KpiMapping = z.infer<typeof KpiMapping>;
 
@@ -422,6 +437,18 @@ export const SurveyMapping = z.strictObject({
 	kind: z.literal('surveys'),
 	...common,
 	surveyId: Id,
+	/** When `surveyId` names no survey yet, the import creates this one under that id. */
+	newSurvey: z
+		.strictObject({
+			kind: SurveyKind,
+			question: trimmed(300).min(1),
+			stageId: Id,
+			touchpointId: Id.nullable(),
+			scale: Scale,
+			topBoxFrom: z.int().min(0).max(10).nullable()
+		})
+		.nullable()
+		.default(null),
 	scoreColumn: ColumnRef,
 	/** Pre-aggregated files: how many responses gave this score. Without it, one row is one response. */
 	countColumn: ColumnRef.nullable(),

@@ -54,6 +54,8 @@ export interface CategoryTotal {
 	name: string;
 	stageId: string;
 	isNew: boolean;
+	/** For a KPI the import creates: the stage rule that placed it ("\"Stage\" is \"Claim\""), or the stage for new KPIs. */
+	rule?: string | null;
 	/** New rows per month. */
 	months: Record<string, number>;
 	total: number;

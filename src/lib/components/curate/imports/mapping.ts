@@ -4,7 +4,7 @@
  * the columns hold. Guesses are generic (a column of dates, a column whose values repeat like
  * categories, a column of unique values that looks like an id); the person sees and can change each.
  */
-import type { ColumnRef, ImportKind, ImportMapping, RoomState } from '$lib/domain';
+import type { ColumnRef, ImportKind, ImportMapping, RoomState, StageRule } from '$lib/domain';
 import type { ColumnInfo, Inspection } from '$lib/protocol/curate';
 
 export const KIND_LABEL: Record<ImportKind, string> = {
@@ -90,6 +90,14 @@ export function initialMapping(
 	const dateFormat = g.date?.dateFormat ?? 'auto';
 	const remembered = state.importMappings[kind];
 	const again = (r: ColumnRef | null) => findAgain(r, inspection, hasHeader);
+	/** Remembered stage rules whose stage and column are still there. */
+	const rulesAgain = (rules: readonly StageRule[]) =>
+		rules
+			.filter((r) => Object.hasOwn(state.stages, r.stageId))
+			.flatMap((r) => {
+				const column = again(r.column);
+				return column ? [{ ...r, column }] : [];
+			});
 	switch (kind) {
 		case 'complaints': {
 			if (remembered?.kind === 'complaints') {
@@ -147,7 +155,12 @@ export function initialMapping(
 						nameColumn: again(remembered.nameColumn),
 						idColumn: again(remembered.idColumn),
 						segmentColumn: null,
-						kpiId: remembered.kpiId && Object.hasOwn(state.kpis, remembered.kpiId) ? remembered.kpiId : null
+						kpiId: remembered.kpiId && Object.hasOwn(state.kpis, remembered.kpiId) ? remembered.kpiId : null,
+						stageRules: rulesAgain(remembered.stageRules),
+						defaultStageId:
+							remembered.defaultStageId && Object.hasOwn(state.stages, remembered.defaultStageId)
+								? remembered.defaultStageId
+								: null
 					}
 				};
 			}
@@ -162,7 +175,9 @@ export function initialMapping(
 					segmentColumn: null,
 					valueColumn: ref(g.number) ?? first,
 					nameColumn: ref(g.kpiName),
-					kpiId: g.kpiName ? null : (Object.keys(state.kpis)[0] ?? null)
+					kpiId: g.kpiName ? null : (Object.keys(state.kpis)[0] ?? null),
+					stageRules: [],
+					defaultStageId: state.stageOrder[0] ?? null
 				}
 			};
 		}
@@ -183,7 +198,8 @@ export function initialMapping(
 						countColumn: again(remembered.countColumn),
 						idColumn: again(remembered.idColumn),
 						segmentColumn: again(remembered.segmentColumn),
-						textColumn: again(remembered.textColumn)
+						textColumn: again(remembered.textColumn),
+						newSurvey: null
 					}
 				};
 			}
@@ -204,7 +220,8 @@ export function initialMapping(
 					segmentColumn: ref(g.segment),
 					scoreColumn: ref(score) ?? first,
 					countColumn: ref(g.count),
-					textColumn: ref(g.longText)
+					textColumn: ref(g.longText),
+					newSurvey: null
 				}
 			};
 		}
@@ -220,8 +237,14 @@ export function mappingProblem(mapping: ImportMapping, state: RoomState): string
 			if (mapping.stageRules.some((r) => !r.value.trim())) return 'Every stage rule needs a value to look for.';
 			return null;
 		case 'kpis':
-			return !mapping.nameColumn && !mapping.kpiId ? 'Choose the KPI these values belong to, or the column that names it.' : null;
+			if (!mapping.nameColumn && !mapping.kpiId) return 'Choose the KPI these values belong to, or the column that names it.';
+			if (mapping.stageRules.some((r) => !r.value.trim())) return 'Every stage rule needs a value to look for.';
+			return null;
 		case 'surveys':
-			return Object.hasOwn(state.surveys, mapping.surveyId) ? null : 'Choose the survey these responses answer.';
+			if (Object.hasOwn(state.surveys, mapping.surveyId)) return null;
+			if (!mapping.newSurvey) return 'Choose the survey these responses answer, or add a new one.';
+			if (!mapping.newSurvey.question.trim()) return "Write the new survey's question.";
+			if (!Object.hasOwn(state.stages, mapping.newSurvey.stageId)) return 'Choose the stage of the new survey.';
+			return null;
 	}
 }
