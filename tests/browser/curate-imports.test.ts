@@ -141,7 +141,7 @@ describe('the Imports tab', () => {
 		await page.getByTestId('row-errors').waitFor();
 		const errors = await page.getByTestId('row-errors').locator('li').allTextContents();
 		expect(errors).toEqual([
-			'Line 3 "When" "2025-13-01" is not a date written YYYY-MM-DD',
+			'Line 3 "When" "2025-13-01" is not a date written YYYY-MM-DD, a month (YYYY-MM or MM/YYYY) or a week (YYYY-Www)',
 			'Line 4 has no date ("When" is empty)',
 			'Line 5 has no category ("Issue" is empty)'
 		]);
