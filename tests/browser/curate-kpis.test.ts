@@ -157,8 +157,13 @@ describe('KPIs and surveys in Chromium', () => {
 			await board.getByTestId('kpi-form').getByRole('button', { name: 'Add KPI' }).click();
 			await expect.poll(() => kpiOrder(board).then((o) => o.length)).toBe(2);
 			const second = (await kpiOrder(board))[1]!;
-			await board.getByRole('button', { name: 'Move “Claims reopened” up' }).click();
+			await board.getByRole('button', { name: 'Move “Claims reopened” up' }).focus();
+			await board.keyboard.press('Enter');
 			await expect.poll(() => kpiOrder(board)).toEqual([second, kpi.id]);
+			// Focus stays with the KPI that moved; at the top, on its other arrow.
+			await expect
+				.poll(() => board.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+				.toBe('Move “Claims reopened” down');
 			state = await roomState('ck-kpi');
 			expect(state.kpis[second]!.order).toBe(0);
 			// A contributor may not remove a KPI: no Remove button, and the tab says so.
@@ -427,5 +432,6 @@ describe('KPIs and surveys in Chromium', () => {
 		});
 		opened.push(tv);
 		expect(await tv.getByTestId('add-measures').count()).toBe(0);
+		if (shots) await person.screenshot({ path: path.join(shots, 'wall-empty-curator.png') });
 	});
 });
