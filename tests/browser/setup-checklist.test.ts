@@ -106,6 +106,16 @@ describe('a new room', () => {
 		await expect.poll(() => viewer.getByTestId('board-empty').innerText()).toContain('A curator of this room adds them');
 		expect(await viewer.getByRole('link', { name: 'Add the first stage' }).count()).toBe(0);
 		expect(await viewer.getByTestId('setup-checklist').count()).toBe(0);
+
+		// The fix teams page says what a fix team is, and offers chartering to the facilitator.
+		const teams = await open('/rooms/empty-board/teams', 'facilitator');
+		await expect.poll(() => teams.getByTestId('teams-empty').innerText()).toContain('A fix team is a few people');
+		expect(await teams.getByRole('link', { name: 'Charter a fix team' }).getAttribute('href')).toBe(
+			'/rooms/empty-board/facilitate'
+		);
+		const contributorTeams = await open('/rooms/empty-board/teams', 'contributor');
+		await expect.poll(() => contributorTeams.getByTestId('teams-empty').innerText()).toContain('The facilitator charters them');
+		expect(await contributorTeams.getByRole('link', { name: 'Charter a fix team' }).count()).toBe(0);
 	});
 
 	it('shows a checklist that ticks itself as the room fills, links to each step, and can be hidden', async () => {
