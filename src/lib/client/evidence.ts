@@ -41,7 +41,7 @@ import type {
 import { gap, kpiStatus, surveyReading, trend, xmr, type KpiStatus } from '$lib/domain/metrics';
 import { formatSigned, monthLabel, previousPeriod, withUnit } from './format';
 import { formatHeadline } from './survey-figures';
-import { complaintSeries, latestComplaintPeriod, SERIES_MONTHS } from './complaint-periods';
+import { complaintPeriods, complaintSeries, SERIES_MONTHS } from './complaint-periods';
 
 export type EvidenceKind = 'touchpoint' | 'complaint' | 'kpi' | 'survey';
 
@@ -198,8 +198,11 @@ function assessSurvey(survey: Survey): { score: number; reasons: string[]; figur
 	return { score, reasons, figure: `${latest.words}, n = ${latest.n.toLocaleString('en')}` };
 }
 
-/** Where a stage lets customers down, strongest evidence first (see the table in the module comment). */
-export function rankLetdowns(state: RoomState, stageId: string): Letdown[] {
+/**
+ * Where a stage lets customers down, strongest evidence first (see the table in the module comment).
+ * `nowMs` is the clock (the server's): complaints are judged on the last complete month by it.
+ */
+export function rankLetdowns(state: RoomState, stageId: string, nowMs: number): Letdown[] {
 	const inStage = <T extends { stageId: string }>(record: Record<string, T>) =>
 		Object.values(record).filter((x) => x.stageId === stageId);
 	const covered = coverage(state);
@@ -240,7 +243,7 @@ export function rankLetdowns(state: RoomState, stageId: string): Letdown[] {
 			});
 		}
 	}
-	const period = latestComplaintPeriod(state);
+	const period = complaintPeriods(state, nowMs)?.compared ?? null;
 	const complaints = inStage(state.complaints);
 	const largest = period ? Math.max(0, ...complaints.map((c) => c.counts[period] ?? 0)) : 0;
 	for (const category of complaints) {
