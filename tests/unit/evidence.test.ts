@@ -249,6 +249,7 @@ describe('teamProgressSince', () => {
 	const after = applyAll(
 		[
 			command('team.post', { teamId: 'team-1', updateId: 'u-new', kind: 'finding', text: 'Found it' }),
+			command('team.setStatus', { teamId: 'team-1', status: 'fixing', note: 'Root cause agreed with IT' }),
 			command('touchpoint.assess', { touchpointId: 'tp-1', maturity: 'reliable', evidence: 'Fixed' }),
 			command('kpi.record', { kpiId: 'k-1', points: [{ date: '2026-04-01', value: 4 }] })
 		],
@@ -261,8 +262,11 @@ describe('teamProgressSince', () => {
 		expect(lastSessionStart(emptyRoom())).toBeNull();
 	});
 
-	it('lists the updates, ladder moves and KPI movement since then', () => {
+	it('lists the status changes with their notes, updates, ladder moves and KPI movement since then', () => {
 		const [progress] = teamProgressSince(after, ['team-1', 'no-such-team'], lastSessionStart(after)!);
+		expect(progress!.statuses.map((c) => [c.from, c.to, c.note, c.by])).toEqual([
+			['chartered', 'fixing', 'Root cause agreed with IT', 'Cole Contributor']
+		]);
 		expect(progress!.updates.map((u) => u.id)).toEqual(['u-new']);
 		expect(progress!.moves.map((m) => `${m.change.from}→${m.change.to}`)).toEqual(['unassessed→reliable']);
 		expect(progress!.kpis).toHaveLength(1);

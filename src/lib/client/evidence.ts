@@ -33,6 +33,7 @@ import type {
 	KpiPoint,
 	MaturityChange,
 	RoomState,
+	StatusChange,
 	Survey,
 	TeamLinks,
 	TeamUpdate,
@@ -298,6 +299,8 @@ export function linksOf(selected: ReadonlyArray<Pick<Letdown, 'kind' | 'id'>>): 
 /** What moved for one open team since a moment. */
 export interface TeamProgress {
 	team: FixTeam;
+	/** Moves along the team's workflow since, with the note written with each, newest first. */
+	statuses: StatusChange[];
 	/** Updates posted since, newest first. */
 	updates: TeamUpdate[];
 	/** Linked touchpoints moved on the maturity ladder since, newest first. */
@@ -323,6 +326,7 @@ export function teamProgressSince(state: RoomState, teamIds: readonly string[], 
 	for (const teamId of teamIds) {
 		const team = own(state.teams, teamId);
 		if (!team) continue;
+		const statuses = team.statusHistory.filter((c) => c.at >= since);
 		const updates = team.updates.filter((u) => u.at >= since);
 		const moves = team.links.touchpoints.flatMap((id) => {
 			const touchpoint = own(state.touchpoints, id);
@@ -337,7 +341,7 @@ export function teamProgressSince(state: RoomState, teamIds: readonly string[], 
 			const better = then === null || then.value === now.value ? null : now.value > then.value === (kpi.direction === 'higher');
 			return [{ kpi, then, now, better }];
 		});
-		out.push({ team, updates, moves, kpis });
+		out.push({ team, statuses, updates, moves, kpis });
 	}
 	return out;
 }
