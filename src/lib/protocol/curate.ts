@@ -81,8 +81,19 @@ export type ImportOutcome =
 			ok: false;
 			code: 'not_found' | 'invalid_payload' | 'conflict' | 'unavailable' | 'forbidden';
 			message: string;
+			/** The first line at fault, when the file cannot be read as CSV. */
 			line?: number;
+			/** Every line at fault one pass found (an unclosed quote on each). */
+			lines?: number[];
 	  };
+
+/** POST /imports/inspect's answer (422) for a file that cannot be read as CSV. */
+export interface UnreadableFile {
+	error: 'unreadable_file';
+	message: string;
+	line: number;
+	lines: number[];
+}
 
 export interface StoredUpload {
 	blobId: string;
