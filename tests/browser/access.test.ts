@@ -191,7 +191,7 @@ describe('access in Chromium', () => {
 		await screen.getByRole('button', { name: /^Remove screen/ }).click();
 		expect(await confirm.getByRole('heading').textContent()).toBe('Remove the screen “Lobby TV”?');
 		await screenshot(facilitator, 'remove-screen-confirm');
-		await confirm.getByRole('button', { name: 'Remove the screen' }).click();
+		await confirm.getByRole('button', { name: 'Remove the screen', exact: true }).click();
 		await facilitator.locator('[data-testid="screen-removed"]').waitFor();
 		await expect.poll(() => screen.count()).toBe(0);
 
