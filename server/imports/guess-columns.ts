@@ -12,12 +12,13 @@
  * - text (the customer's words): free text at least 60 characters long on average, different in
  *   nine rows in ten.
  * - id: a value in every row, each different, without spaces, at most 40 characters.
+ * - category, when no column qualifies (a small file): the short text column whose values repeat most.
  *
  * A header's words break a tie between close candidates, never more. Each guess carries its reason in a
  * whole sentence; the person confirms or changes every one in the mapping form.
  */
 import type { ColumnGuess, ColumnGuesses } from '../../src/lib/protocol/curate';
-import { guessDateFormat, parseDate } from './cells';
+import { guessDateFormat, parseDate, parseNumber } from './cells';
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 const count = (n: number) => n.toLocaleString('en');
@@ -34,6 +35,7 @@ interface Profile {
 	/** Each value's date (YYYY-MM-DD), or null. */
 	dates: Array<string | null>;
 	dateShare: number;
+	numberShare: number;
 }
 
 function profile(index: number, name: string | null, rows: readonly string[][]): Profile {
@@ -52,7 +54,8 @@ function profile(index: number, name: string | null, rows: readonly string[][]):
 		distinct: new Set(filled).size,
 		meanLength: filled.length ? filled.reduce((n, v) => n + v.length, 0) / filled.length : 0,
 		dates,
-		dateShare: filled.length ? dated / filled.length : 0
+		dateShare: filled.length ? dated / filled.length : 0,
+		numberShare: filled.length ? filled.filter((v) => parseNumber(v) !== null).length / filled.length : 0
 	};
 }
 
@@ -116,12 +119,35 @@ function guessCategory(columns: readonly Profile[], taken: ReadonlySet<number>):
 			nudge(c, /issue|categor|reason|topic|type|subject/i) -
 			c.index * 1e-6
 	);
-	if (!pick) return null;
+	if (!pick) return fallbackCategory(columns, taken);
 	const perValue = Math.round(pick.filled.length / pick.distinct);
 	return {
 		index: pick.index,
 		why: `${count(pick.distinct)} different values, each in about ${count(perValue)} of the ${count(pick.values.length)} rows read, written in words (${count(Math.round(pick.meanLength))} characters on average): they repeat like categories.`
 	};
+}
+
+/** For a small file no column may repeat enough: the short text column that repeats most, said as such. */
+function fallbackCategory(columns: readonly Profile[], taken: ReadonlySet<number>): ColumnGuess | null {
+	const candidates = columns.filter(
+		(c) =>
+			!taken.has(c.index) &&
+			c.filled.length > 0 &&
+			c.dateShare < 0.5 &&
+			c.numberShare < 0.5 &&
+			c.fillShare >= 0.5 &&
+			c.meanLength <= 80
+	);
+	const pick = best(
+		candidates,
+		(c) => -c.distinct / c.filled.length + nudge(c, /issue|categor|reason|topic|type|subject/i) - c.index * 1e-6
+	);
+	if (!pick) return null;
+	const why =
+		pick.distinct === 1
+			? `Of the columns of short text, its values repeat the most (the same value in all ${count(pick.filled.length)} filled rows), though too few rows were read to be sure.`
+			: `Of the columns of short text, its values repeat the most (${count(pick.distinct)} different values in ${count(pick.filled.length)} filled rows), though too few rows were read to be sure.`;
+	return { index: pick.index, why };
 }
 
 function guessText(columns: readonly Profile[], taken: ReadonlySet<number>): ColumnGuess | null {

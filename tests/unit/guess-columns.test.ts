@@ -74,6 +74,15 @@ describe('guessing columns from what they hold', () => {
 		expect(nameOf(inspection.guesses.id)).toBe('Complaint ID');
 	});
 
+	it('falls back, in a file too small to be sure, to the short text that repeats most, and says so', async () => {
+		const text = 'When,Issue\n2025-01-05,Card declined\n2025-13-01,Card declined\n,Card declined\n2025-01-07,\n';
+		const { guesses } = await inspectCsv(new TextEncoder().encode(text));
+		expect(guesses.category).toEqual({
+			index: 1,
+			why: 'Of the columns of short text, its values repeat the most (the same value in all 3 filled rows), though too few rows were read to be sure.'
+		});
+	});
+
 	it('reads day-first dates and another layout the same way', async () => {
 		const rows = Array.from({ length: 60 }, (_, i) => {
 			const day = String((i % 28) + 1).padStart(2, '0');
