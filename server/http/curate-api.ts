@@ -5,7 +5,8 @@
  * `{ error, message }` a page can show as it is.
  *
  *   POST /api/rooms/:id/uploads?purpose=artifact|import   raw bytes -> what was stored
- *   POST /api/rooms/:id/imports/inspect                   { blobId } -> columns, sample rows, guesses
+ *   POST /api/rooms/:id/imports/inspect                   { blobId } -> columns, sample rows, guesses with reasons
+ *                                                          (422 unreadable_file: quotes never closed, with the lines)
  *   POST /api/rooms/:id/imports                           { blobId, fileName, mapping, dryRun }
  *                                                          -> NDJSON: progress lines, then the outcome
  *   GET  /api/rooms/:id/export/backup.json                (facilitators)
