@@ -5,7 +5,8 @@
  * `{ error, message }` a page can show as it is.
  *
  *   POST /api/rooms/:id/uploads?purpose=artifact|import   raw bytes -> what was stored
- *   POST /api/rooms/:id/imports/inspect                   { blobId } -> columns, sample rows, guesses
+ *   POST /api/rooms/:id/imports/inspect                   { blobId } -> columns, sample rows, guesses with reasons
+ *                                                          (422 unreadable_file: quotes never closed, with the lines)
  *   POST /api/rooms/:id/imports                           { blobId, fileName, mapping, dryRun }
  *                                                          -> NDJSON: progress lines, then the outcome
  *   GET  /api/rooms/:id/export/backup.json                (facilitators)
@@ -28,6 +29,7 @@ import type { RoomStorage } from '../files/room-storage';
 import { readBody, storeUpload, UploadError } from '../files/uploads';
 import { sessionTokenOf } from './session';
 import type { ImportService } from '../imports/import-service';
+import type { UnreadableFile } from '../../src/lib/protocol/curate';
 import type { BlobStore } from '../store/port';
 import { readBackup } from '../workers/restore-thread';
 import { readJson, SECURITY_HEADERS, sendJson } from './json';
@@ -332,9 +334,20 @@ export function createCurateApi(deps: CurateApiDeps) {
 		const parsed = InspectBody.safeParse(await readJson(req));
 		if (!parsed.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { blobId } of an uploaded file.' });
 		if (!(await blobs.uploadedTo(parsed.data.blobId, roomId))) return sendJson(res, 404, NOT_UPLOADED_HERE);
-		const inspection = await imports.inspect(parsed.data.blobId);
-		if (!inspection)
+		const inspected = await imports.inspect(parsed.data.blobId);
+		if (!inspected)
 			return sendJson(res, 404, { error: 'not_found', message: 'That file is no longer on the server; upload it again.' });
-		sendJson(res, 200, inspection);
+		if (!inspected.ok) {
+			// The person's file, not the server: said once in the log (no contents), answered with what to fix.
+			deps.log.warn({ roomId, request: 'POST /imports/inspect', lines: inspected.lines }, 'import file cannot be read as CSV');
+			const body: UnreadableFile = {
+				error: 'unreadable_file',
+				message: inspected.message,
+				line: inspected.line,
+				lines: inspected.lines
+			};
+			return sendJson(res, 422, body);
+		}
+		sendJson(res, 200, inspected.inspection);
 	}
 }

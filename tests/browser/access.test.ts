@@ -183,6 +183,15 @@ describe('access in Chromium', () => {
 		expect(await screen.textContent()).toContain('Corridor view');
 		await screenshot(facilitator, 'room-access-screens');
 		await screen.getByRole('button', { name: /^Remove screen/ }).click();
+		// Asked first: keeping it changes nothing.
+		const confirm = facilitator.getByTestId('screen-remove-dialog');
+		await confirm.getByRole('button', { name: 'Keep it' }).click();
+		await confirm.waitFor({ state: 'hidden' });
+		expect(await screen.count()).toBe(1);
+		await screen.getByRole('button', { name: /^Remove screen/ }).click();
+		expect(await confirm.getByRole('heading').textContent()).toBe('Remove the screen “Lobby TV”?');
+		await screenshot(facilitator, 'remove-screen-confirm');
+		await confirm.getByRole('button', { name: 'Remove the screen', exact: true }).click();
 		await facilitator.locator('[data-testid="screen-removed"]').waitFor();
 		await expect.poll(() => screen.count()).toBe(0);
 

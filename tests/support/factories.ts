@@ -184,6 +184,8 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'session.setTimer': { type: 'session.setTimer', durationSec: 600 },
 	'session.attend': { type: 'session.attend', name: 'Avery' },
 	'session.decide': { type: 'session.decide', decisionId: 'dec-new', text: 'Fund the fee-clarity team.' },
+	'session.reviseDecision': { type: 'session.reviseDecision', decisionId: 'dec-new', text: 'Fund the fee-clarity team from Q2.' },
+	'session.removeDecision': { type: 'session.removeDecision', decisionId: 'dec-new' },
 	'session.end': { type: 'session.end' },
 
 	'call.play': { type: 'call.play', artifactId: 'call-1', positionSec: 0 },

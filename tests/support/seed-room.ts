@@ -20,6 +20,8 @@ export const PRECONDITIONS: Partial<Record<CommandType, Command[]>> = {
 	'session.setTimer': [COMMAND_EXAMPLES['session.start']],
 	'session.attend': [COMMAND_EXAMPLES['session.start']],
 	'session.decide': [COMMAND_EXAMPLES['session.start']],
+	'session.reviseDecision': [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['session.decide']],
+	'session.removeDecision': [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['session.decide']],
 	'session.end': [COMMAND_EXAMPLES['session.start']],
 	'call.pause': [COMMAND_EXAMPLES['call.play']],
 	'call.stop': [COMMAND_EXAMPLES['call.play']],

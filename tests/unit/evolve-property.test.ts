@@ -134,6 +134,11 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		return existing.length && r.chance(0.7) ? r.pick(existing) : r.pick(pool);
 	};
 	const stage = () => known(pools.stages, state.stages);
+	/** A decision of the current session, mostly, else any id. */
+	const decision = () => {
+		const existing = state.session?.decisions.map((d) => d.id) ?? [];
+		return existing.length && r.chance(0.8) ? r.pick(existing) : `dec${r.int(50)}`;
+	};
 	const tp = () => known(pools.touchpoints, state.touchpoints);
 	const tpOrNull = () => (r.chance(0.5) ? tp() : null);
 	const score = () => (r.chance(0.5) ? null : r.int(11));
@@ -422,6 +427,10 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return { type, name: r.pick(['Ann', 'Bo', 'Cy', 'Di', 'Ed', PEOPLE.facilitator.name]) };
 		case 'session.decide':
 			return { type, decisionId: `dec${r.int(50)}`, text: 'We decided.' };
+		case 'session.reviseDecision':
+			return { type, decisionId: decision(), text: 'We decided otherwise.' };
+		case 'session.removeDecision':
+			return { type, decisionId: decision() };
 		case 'session.end':
 			return { type };
 

@@ -233,6 +233,10 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('session.setTimer', { durationSec: z.int().min(1).max(86_400).nullable() }),
 	cmd('session.attend', { name: Name }),
 	cmd('session.decide', { decisionId: Id, text: z.string().trim().min(1).max(1000) }),
+	/** Rewrites a decision of the current session (running, or the one just ended, before its minutes go out). */
+	cmd('session.reviseDecision', { decisionId: Id, text: z.string().trim().min(1).max(1000) }),
+	/** Takes a decision out of the current session (recorded by mistake). */
+	cmd('session.removeDecision', { decisionId: Id }),
 	cmd('session.end', {}),
 
 	/** Plays (or resumes, or seeks) a recorded call from `positionSec`; every wall follows its transcript. */

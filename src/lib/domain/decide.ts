@@ -615,6 +615,16 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			if (s.session.decisions.some((d) => d.id === c.decisionId)) return fail('conflict', 'That decision is already recorded.');
 			return emit({ type: 'session.decided', decision: { id: c.decisionId, text: c.text, at: ctx.now } });
+		case 'session.reviseDecision': {
+			const decision = s.session?.decisions.find((d) => d.id === c.decisionId);
+			if (!decision) return fail('not_found', 'That decision is not in the current session.');
+			return emit({ type: 'session.decisionRevised', decisionId: c.decisionId, text: c.text });
+		}
+		case 'session.removeDecision':
+			if (!s.session?.decisions.some((d) => d.id === c.decisionId)) {
+				return fail('not_found', 'That decision is not in the current session.');
+			}
+			return emit({ type: 'session.decisionRemoved', decisionId: c.decisionId });
 		case 'session.end':
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			return emit({ type: 'session.ended', at: ctx.now });

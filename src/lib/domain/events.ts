@@ -112,6 +112,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('session.timerSet', { timer: SessionTimer.nullable() }),
 	ev('session.attended', { name: Name }),
 	ev('session.decided', { decision: Decision }),
+	ev('session.decisionRevised', { decisionId: Id, text: z.string() }),
+	ev('session.decisionRemoved', { decisionId: Id }),
 	ev('session.ended', { at: Timestamp }),
 
 	ev('call.played', {

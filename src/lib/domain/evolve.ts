@@ -357,6 +357,20 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return s.session
 				? { ...s, session: { ...s.session, decisions: [...s.session.decisions, e.decision].slice(-LIMITS.decisions) } }
 				: s;
+		case 'session.decisionRevised':
+			return s.session
+				? {
+						...s,
+						session: {
+							...s.session,
+							decisions: s.session.decisions.map((d) => (d.id === e.decisionId ? { ...d, text: e.text } : d))
+						}
+					}
+				: s;
+		case 'session.decisionRemoved':
+			return s.session
+				? { ...s, session: { ...s.session, decisions: s.session.decisions.filter((d) => d.id !== e.decisionId) } }
+				: s;
 		case 'session.ended':
 			return s.session ? { ...s, session: { ...s.session, endedAt: e.at, timer: null } } : s;
 

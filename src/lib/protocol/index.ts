@@ -115,6 +115,11 @@ export interface HelloMessage {
 	actor: { id: string; name: string };
 	/** Whether the connection carries a session (an invite was redeemed, or a TV was paired). */
 	signedIn: boolean;
+	/**
+	 * The server's clock when it sent this (ms since the epoch). Times in the room are the server's; a
+	 * screen measures "since then" against this clock, not its own (see src/lib/client/server-clock.ts).
+	 */
+	serverTime: number;
 }
 
 /** What a client may put in the socket handshake `auth` (never in a query string). */

@@ -62,6 +62,8 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'session.timerSet':
 		case 'session.attended':
 		case 'session.decided':
+		case 'session.decisionRevised':
+		case 'session.decisionRemoved':
 		case 'session.ended':
 		case 'spotlight.set':
 		case 'spotlight.cleared':
