@@ -705,7 +705,7 @@ function staleDepartment(before: RoomState, s: RoomState, e: DomainEvent): strin
 	const isGone = (d: string) => gone.some((g) => g.toLowerCase() === d.toLowerCase()) && d.toLowerCase() !== kept?.toLowerCase();
 	if (gone.length === 0) return null;
 	const relabelled = (list: readonly string[] | undefined) => (list ?? []).some(isGone);
-	const named: Array<[string, readonly string[], boolean]> = [
+	const named: Array<readonly [string, readonly string[], boolean]> = [
 		['the room', s.meta?.departments ?? [], false],
 		...Object.values(s.touchpoints).map(
 			(t) => [`touchpoint ${t.id}`, t.departments, relabelled(own(before.touchpoints, t.id)?.departments)] as const

@@ -25,14 +25,16 @@ export interface DepartmentUsage {
 	teams: number;
 }
 
-/** What in the room names `name` (ignoring case). */
-export function departmentUsage(state: RoomState, name: string): DepartmentUsage {
-	const names = (list: readonly string[]) => list.some((d) => sameDepartment(d, name));
-	const teamMembers = Object.values(state.teams).map((t) => t.members.filter((m) => sameDepartment(m.department, name)).length);
+/** What in the room names `name`, or any of several names (ignoring case); a thing naming two counts once. */
+export function departmentUsage(state: RoomState, name: string | readonly string[]): DepartmentUsage {
+	const wanted = typeof name === 'string' ? [name] : name;
+	const is = (d: string) => wanted.some((w) => sameDepartment(w, d));
+	const names = (list: readonly string[]) => list.some(is);
+	const teamMembers = Object.values(state.teams).map((t) => t.members.filter((m) => is(m.department)).length);
 	return {
 		touchpoints: Object.values(state.touchpoints).filter((t) => names(t.departments)).length,
 		complaints: Object.values(state.complaints).filter((c) => names(c.departments)).length,
-		kpis: Object.values(state.kpis).filter((k) => k.department !== null && sameDepartment(k.department, name)).length,
+		kpis: Object.values(state.kpis).filter((k) => k.department !== null && is(k.department)).length,
 		members: teamMembers.reduce((a, b) => a + b, 0),
 		teams: teamMembers.filter((n) => n > 0).length
 	};
