@@ -55,11 +55,18 @@ export function removalEffects(u: DepartmentUsage): string[] {
 	return lines;
 }
 
-/** What names a department, as a sentence for its row in the list. */
+/**
+ * What names a department, for its row in the list: the counts that are not zero, as labels ("2
+ * touchpoints · 1 KPI"), or a sentence when nothing does.
+ */
 export function usageSummary(u: DepartmentUsage): string {
-	const total = u.touchpoints + u.complaints + u.kpis + u.members;
-	if (total === 0) return 'Nothing names it yet.';
-	return `Named by ${plural(u.touchpoints, 'touchpoint', 'touchpoints')}, ${plural(u.complaints, 'complaint category', 'complaint categories')}, ${plural(u.kpis, 'KPI', 'KPIs')} and ${plural(u.members, 'fix-team member', 'fix-team members')}.`;
+	const parts = [
+		u.touchpoints ? plural(u.touchpoints, 'touchpoint', 'touchpoints') : null,
+		u.complaints ? plural(u.complaints, 'complaint category', 'complaint categories') : null,
+		u.kpis ? plural(u.kpis, 'KPI', 'KPIs') : null,
+		u.members ? plural(u.members, 'fix-team member', 'fix-team members') : null
+	].filter((p) => p !== null);
+	return parts.length ? parts.join(' · ') : 'Nothing names it yet.';
 }
 
 function plural(n: number, one: string, other: string): string {
