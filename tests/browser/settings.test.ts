@@ -41,7 +41,12 @@ beforeAll(async () => {
 			departments: ['Operations']
 		},
 		{ type: 'complaint.count', categoryId: 'c-slow', period: '2026-10', count: 40 },
-		{ type: 'complaint.count', categoryId: 'c-slow', period: '2026-10', count: 9, segment: 'Private clients' }
+		{ type: 'complaint.count', categoryId: 'c-slow', period: '2026-10', count: 9, segment: 'Private clients' },
+		{
+			type: 'complaint.quote',
+			categoryId: 'c-slow',
+			verbatim: { id: 'q-1', text: 'Six weeks and nobody called me back.', date: '2026-10-12', channel: 'Phone', segment: null }
+		}
 	]);
 });
 
@@ -304,6 +309,26 @@ describe('room settings in Chromium', () => {
 		await expect.poll(() => board.getByTestId('archived-banner').count(), { timeout: 5_000 }).toBe(0);
 		await expect.poll(() => board.locator('summary', { hasText: /^Assess/ }).count()).toBe(3);
 		expect((await roomState(ROOM)).meta?.archivedAt).toBeNull();
+	});
+
+	it('lets a facilitator show customers’ words on corridor walls, or hide them (the default)', { timeout: 60_000 }, async () => {
+		const corridor = `/rooms/${ROOM}/wall?mode=corridor&segment=all`;
+		const hidden = await open(corridor, 'viewer', { width: 1920, height: 1080 }, '[data-testid="wall-corridor-chip"]');
+		await expect(hidden.locator('[data-testid="wall-verbatim"][data-wall-id="q-1"]').count()).resolves.toBe(0);
+
+		const page = await open(`/rooms/${ROOM}/settings`, 'facilitator');
+		const privacy = page.getByTestId('settings-privacy');
+		await privacy.getByLabel('Corridor screens hide customers’ words').uncheck();
+		await expect.poll(() => privacy.locator('.hint').textContent(), { timeout: 5_000 }).toContain('Off:');
+		expect((await roomState(ROOM)).meta?.settings.corridorHidesVerbatims).toBe(false);
+		await expect
+			.poll(() => hidden.locator('[data-testid="wall-verbatim"][data-wall-id="q-1"]').count(), { timeout: 5_000 })
+			.toBeGreaterThan(0);
+
+		await privacy.getByLabel('Corridor screens hide customers’ words').check();
+		await expect
+			.poll(() => hidden.locator('[data-testid="wall-verbatim"][data-wall-id="q-1"]').count(), { timeout: 5_000 })
+			.toBe(0);
 	});
 
 	it('enables "Delete this room" only once the room’s name is typed', { timeout: 30_000 }, async () => {
