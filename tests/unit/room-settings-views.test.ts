@@ -7,7 +7,8 @@ import { parseWallOptions } from '../../src/lib/client/wall/options';
 import { hasSegmentData, leadingSegment, segmentChoices } from '../../src/lib/client/segments';
 import { relabelEffects, removalEffects, usageSummary } from '../../src/lib/components/settings/department-effects';
 import { segmentsInData } from '../../src/lib/components/settings/segments';
-import { apply, applyAll, command, furnishedRoom } from '../support/factories';
+import { liveItem } from '../../src/lib/components/activity/activity';
+import { apply, applyAll, command, furnishedRoom, step } from '../support/factories';
 
 const none = { touchpoints: 0, complaints: 0, kpis: 0, members: 0, teams: 0 };
 
@@ -84,5 +85,33 @@ describe('segments', () => {
 	it('reads `segment=all` on a wall link as every customer', () => {
 		expect(parseWallOptions(new URLSearchParams('segment=all')).segment).toBeNull();
 		expect(parseWallOptions(new URLSearchParams('segment=SME')).segment).toBe('SME');
+	});
+});
+
+describe('the activity feed', () => {
+	it('says who renamed, merged or removed a department, and who archived or restored the room', () => {
+		let state = furnishedRoom().state;
+		const said: string[] = [];
+		for (const c of [
+			command('department.rename', { from: 'Operations', to: 'Underwriting' }),
+			command('department.merge', { from: ['Marketing', 'HR'], into: 'Sales' }),
+			command('department.remove', { name: 'Legal' }),
+			command('room.archive'),
+			command('room.unarchive')
+		]) {
+			const next = step(state, c);
+			for (const recorded of next.recorded) {
+				const item = liveItem(recorded, next.state);
+				said.push(`${item?.who} ${item?.what}`);
+			}
+			state = next.state;
+		}
+		expect(said).toEqual([
+			'Fran Facilitator renamed the department Operations to Underwriting',
+			'Fran Facilitator merged Marketing and HR into the department Sales',
+			'Fran Facilitator removed the department Legal',
+			'Fran Facilitator archived the room',
+			'Fran Facilitator restored the room from the archive'
+		]);
 	});
 });
