@@ -3,7 +3,8 @@
  * (the touchpoints follow), merged; customer segments named and the most profitable one marked (the
  * board offers it first, the wall leads with it); the room archived (every page says so and the room
  * refuses changes) and restored; deleting gated on typing the room's name; only facilitators get in.
- * `SCREENSHOT_DIR=/tmp/x` also saves the settings page (laptop and phone) and the archived board.
+ * `SCREENSHOT_DIR=/tmp/x` also saves the settings page (laptop and phone) and the archived board;
+ * docs/curate-settings.png is the laptop one.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
