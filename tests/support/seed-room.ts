@@ -26,6 +26,7 @@ export const PRECONDITIONS: Partial<Record<CommandType, Command[]>> = {
 	'call.pause': [COMMAND_EXAMPLES['call.play']],
 	'call.stop': [COMMAND_EXAMPLES['call.play']],
 	'spotlight.clear': [COMMAND_EXAMPLES['spotlight.set']],
+	'room.unarchive': [COMMAND_EXAMPLES['room.archive']],
 	// stage-1 holds things, and removing a stage that holds things is refused: remove an empty one.
 	'stage.remove': [{ type: 'stage.add', stageId: 'stage-empty', name: 'Empty', customerGoal: '' }]
 };

@@ -19,6 +19,12 @@ import { NOW, PEOPLE, apply, applyAll, buildRoom, command, contextFor, furnished
 const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'room.create': false,
 	'room.configure': false,
+	'room.archive': false,
+	'room.unarchive': false,
+	'department.add': false,
+	'department.rename': false,
+	'department.merge': false,
+	'department.remove': false,
 	'stage.add': true,
 	'stage.update': true,
 	'stage.move': true,
@@ -79,6 +85,7 @@ function roomReadyFor(type: CommandType) {
 	if (type === 'session.reviseDecision' || type === 'session.removeDecision') state = apply(state, command('session.decide'));
 	if (type === 'spotlight.clear') state = apply(state, command('spotlight.set'));
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
+	if (type === 'room.unarchive') state = apply(state, command('room.archive'));
 	return state;
 }
 

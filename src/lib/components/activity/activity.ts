@@ -264,6 +264,22 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 				who: record.by
 			};
 		}
+		case 'department.added':
+			return item(`department:${recorded.v}`, 'data', `added the department ${e.name}`);
+		case 'department.renamed':
+			return item(`department:${recorded.v}`, 'data', `renamed the department ${e.from} to ${e.to}`);
+		case 'department.merged':
+			return item(
+				`department:${recorded.v}`,
+				'data',
+				`merged ${new Intl.ListFormat('en', { type: 'conjunction' }).format(e.from)} into the department ${e.into}`
+			);
+		case 'department.removed':
+			return item(`department:${recorded.v}`, 'data', `removed the department ${e.name}`);
+		case 'room.archived':
+			return item(`archive:${recorded.v}`, 'data', 'archived the room');
+		case 'room.unarchived':
+			return item(`archive:${recorded.v}`, 'data', 'restored the room from the archive');
 		case 'call.played': {
 			const title = own(state.artifacts, e.artifactId)?.title ?? 'a call';
 			return e.positionSec < 1 ? item(`call:${recorded.v}`, 'call', `played ${title}`) : null;
