@@ -253,10 +253,7 @@ export function createApplication(deps: ApplicationDeps) {
 		handleApi(req, res)
 			.then((handled) => {
 				if (handled) return;
-				if (!isAllowedHost(req.headers.host, allowedHosts)) {
-					res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-					return void res.end(WRONG_HOST);
-				}
+				if (!isAllowedHost(req.headers.host, allowedHosts)) return misdirected(res);
 				if (!deps.pages) return notFound(res);
 				// The build's static files (served by sirv) get the same headers as our own answers; SvelteKit
 				// adds its CSP to pages.
@@ -264,7 +261,8 @@ export function createApplication(deps: ApplicationDeps) {
 				guardPipedFiles(req, res);
 				deps.pages(req, res, () => notFound(res));
 			})
-			.catch(() => notFound(res));
+			// A path no URL parser takes ("/\\?x" reads as a host-less "//"): not ours, and a wrong host still 421.
+			.catch(() => (isAllowedHost(req.headers.host, allowedHosts) ? notFound(res) : misdirected(res)));
 	}
 
 	return {
@@ -298,6 +296,11 @@ export function createApplication(deps: ApplicationDeps) {
 			if (!deps.workers) await workers.close();
 		}
 	};
+}
+
+function misdirected(res: ServerResponse): void {
+	res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+	res.end(WRONG_HOST);
 }
 
 function notFound(res: ServerResponse): void {

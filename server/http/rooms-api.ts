@@ -191,28 +191,26 @@ export function createRoomsApi(deps: RoomsApiDeps) {
 	return async function handleRooms(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
 		const { pathname } = url;
 		const method = req.method ?? 'GET';
+		const isWrite = method !== 'GET' && method !== 'HEAD';
 		const room = ROOM_PATH.exec(pathname);
 		const takeover = TAKEOVER_PATH.exec(pathname);
-		const run =
-			pathname === '/api/setup' && method === 'POST'
-				? () => setup(req, res)
-				: pathname === '/api/rooms' && method === 'POST'
-					? () => create(req, res)
-					: takeover && method === 'POST'
-						? () => takeOver(req, res, takeover[1]!)
-						: room && room[1] !== 'restore' && method === 'DELETE'
-							? () => remove(req, res, room[1]!)
-							: null;
-		if (!run) {
-			if (pathname !== '/api/setup' && !takeover) return false;
-			sendJson(res, 405, { error: 'method_not_allowed', message: 'Use POST here.' });
-			return true;
-		}
-		if (!isAllowedOrigin(req, deps.allowedOrigins, deps.allowedHosts)) {
+		const roomId = room && room[1] !== 'restore' ? room[1]! : null;
+		// GET /api/rooms (the list) is api.ts's; every other method on these paths is ours.
+		const ours = pathname === '/api/setup' || takeover !== null || (isWrite && (pathname === '/api/rooms' || roomId !== null));
+		if (!ours) return false;
+		if (isWrite && !isAllowedOrigin(req, deps.allowedOrigins, deps.allowedHosts)) {
 			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
 			return true;
 		}
-		await run();
+		if (pathname === '/api/setup' && method === 'POST') await setup(req, res);
+		else if (pathname === '/api/rooms' && method === 'POST') await create(req, res);
+		else if (takeover && method === 'POST') await takeOver(req, res, takeover[1]!);
+		else if (roomId && method === 'DELETE') await remove(req, res, roomId);
+		else
+			sendJson(res, 405, {
+				error: 'method_not_allowed',
+				message: roomId && !takeover ? "Use DELETE here, with { confirm: the room's name }." : 'Use POST here.'
+			});
 		return true;
 	};
 }

@@ -35,10 +35,13 @@ export async function uniqueRoomId(name: string, taken: (id: string) => Promise<
 	}
 }
 
-/** Whether a room id is in use: a room that exists, or the id of a deleted room. */
+/** Ids a room never gets: they name pages and endpoints beside the rooms (`/rooms/new`, `/api/rooms/restore`). */
+const RESERVED = new Set(['new', 'restore']);
+
+/** Whether a room id is in use: reserved, a room that exists, or the id of a deleted room. */
 export function roomIdTaken(
 	engine: { state(roomId: string): Promise<unknown> },
 	access: { isRetired(roomId: string): Promise<boolean> }
 ): (id: string) => Promise<boolean> {
-	return async (id) => (await engine.state(id)) !== null || (await access.isRetired(id));
+	return async (id) => RESERVED.has(id) || (await engine.state(id)) !== null || (await access.isRetired(id));
 }

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-const cookie = (token: string | null) => (token ? { cookie: `${SESSION_COOKIE}=${token}` } : {});
+const cookie = (token: string | null): Record<string, string> => (token ? { cookie: `${SESSION_COOKIE}=${token}` } : {});
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
 	const res = await fetch(`${server.url}${path}`, {
