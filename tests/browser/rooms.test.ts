@@ -135,9 +135,30 @@ describe('rooms in Chromium', () => {
 		await page.close();
 	});
 
-	it('lists every room for the instance admin, marking those it is not a member of', async () => {
+	it('lists every room for the instance admin, marking those it is not a member of, and archived rooms apart', async () => {
+		// An archived room (the archive command is the settings page's; a backup of an archived room restores archived).
+		const backup = (await (await admin.request.get(`${server.url}/api/rooms/blank-room/export/backup.json`)).json()) as {
+			state: { meta: { name: string; archivedAt?: string } };
+		};
+		backup.state.meta.name = 'Old Pilot Room';
+		backup.state.meta.archivedAt = '2026-01-31T17:00:00.000Z';
+		const restored = await admin.request.post(`${server.url}/api/rooms/restore`, {
+			headers: { 'content-type': 'application/json', origin: server.url },
+			data: JSON.stringify(backup)
+		});
+		expect(restored.status()).toBe(201);
+
 		const page = await admin.newPage();
 		await page.goto(`${server.url}/`);
+		const archived = page.getByTestId('archived-rooms');
+		await archived.waitFor();
+		expect(await page.getByTestId('rooms').textContent()).not.toContain('Old Pilot Room');
+		expect(await archived.getByTestId('room-link-old-pilot-room').isVisible()).toBe(false);
+		await archived.getByText('Archived rooms (1)').click();
+		await archived.getByTestId('room-link-old-pilot-room').waitFor();
+		expect(await archived.getByTestId('archived-settings-old-pilot-room').getAttribute('href')).toBe(
+			'/rooms/old-pilot-room/settings'
+		);
 		await page.getByTestId('room-link-northwind-insurance').waitFor();
 		expect(await page.getByTestId('room-link-northwind-insurance').textContent()).toContain('Facilitator');
 		expect(await page.getByTestId('room-link-demo').textContent()).toContain('Not a member');
