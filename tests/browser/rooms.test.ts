@@ -2,7 +2,8 @@
  * Rooms in real Chromium against the real server (demo room seeded): the setup link makes this browser
  * an instance admin; New room builds a room from a template (landing in Curate with its stages), a blank
  * room, and a room restored from a backup; a room this browser has no role in shows the locked-out page,
- * where an instance admin takes over. `SCREENSHOT_DIR=/tmp` also saves what each screen looks like.
+ * where an instance admin takes over. `SCREENSHOT_DIR=/tmp` also saves what each screen looks like
+ * (docs/rooms-new-room.png, in the README, is its rooms-new-room.png).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
