@@ -445,17 +445,22 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 			setupToken: string,
 			existingToken: string | null
 		): Promise<{ ok: true; token: string; session: Session } | AccessError> {
+			const refused: AccessError = {
+				ok: false,
+				code: 'not_found',
+				message:
+					'This setup link has been used or replaced. Restart the server to print a new one, or run npm run admin -- setup-link.'
+			};
 			const stored = await kv.get<{ hash: string }>('setup-token');
 			const given = TOKEN_SHAPE.test(setupToken) ? Buffer.from(hashToken(setupToken), 'hex') : null;
-			if (!stored || !given || !timingSafeEqual(Buffer.from(stored.hash, 'hex'), given)) {
-				return {
-					ok: false,
-					code: 'not_found',
-					message:
-						'This setup link has been used or replaced. Restart the server to print a new one, or run npm run admin -- setup-link.'
-				};
+			if (!stored || !given || !timingSafeEqual(Buffer.from(stored.hash, 'hex'), given)) return refused;
+			// Single use, also when two browsers open the link at once: only one of them takes it.
+			const taken = await kv.take<{ hash: string }>('setup-token');
+			if (taken?.hash !== stored.hash) {
+				// A newer link was made meanwhile: it stays usable.
+				if (taken) await kv.set('setup-token', taken);
+				return refused;
 			}
-			await kv.delete('setup-token');
 			const existing = await session(existingToken);
 			const carried = existing?.kind === 'person' ? existing : null;
 			const next: Session = {

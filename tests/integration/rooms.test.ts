@@ -67,6 +67,12 @@ describe('the setup link', () => {
 		expect(await server.access.session(before)).toBeNull();
 	});
 
+	it('is single use when two browsers open it at once', async () => {
+		const setup = await server.access.makeSetupToken(true);
+		const both = await Promise.all([1, 2, 3].map(() => call('POST', '/api/setup', null, { token: setup })));
+		expect(both.map((r) => r.status).sort()).toEqual([200, 404, 404]);
+	});
+
 	it('refuses a made-up or replaced token', async () => {
 		const old = await server.access.makeSetupToken(true);
 		await server.access.makeSetupToken(true);
