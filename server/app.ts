@@ -134,6 +134,7 @@ export function createApplication(deps: ApplicationDeps) {
 		sessionSweepMs: deps.sessionSweepMs,
 		trustProxy
 	});
+	io.on('room:deleted', (roomId: string) => engine.forget(roomId));
 	const handleAccess = createAccessApi({
 		access: deps.access,
 		engine,
@@ -163,6 +164,8 @@ export function createApplication(deps: ApplicationDeps) {
 		onRevoked: revokeSession,
 		onRoomDeleted: async (roomId, files) => {
 			closeRoom(roomId, 'This room was deleted.');
+			// The other instances (Redis mode) drop what they cached of it.
+			if (deps.fanout) io.serverSideEmit('room:deleted', roomId);
 			const deleted = await collector.collectNow(files);
 			deps.log.info({ roomId, files: deleted }, "a deleted room's files were collected");
 		}

@@ -99,8 +99,8 @@ export function createRoomEngine(options: EngineOptions) {
 	const rooms = new Map<string, Promise<RoomRuntime>>();
 	/**
 	 * Rooms seen to exist. A room once seen needs no second look: every command and join after the first
-	 * skips a store round trip (with Redis, one of the few before a broadcast). Deleting a room through this
-	 * engine forgets it; another instance refuses its commands (the store's version check) until restarted.
+	 * skips a store round trip (with Redis, one of the few before a broadcast). Deleting a room forgets it
+	 * here, and the other instances are told to `forget` it (app.ts).
 	 */
 	const existing = new Set<string>();
 
@@ -489,6 +489,12 @@ export function createRoomEngine(options: EngineOptions) {
 				existing.delete(roomId);
 				return store.deleteRoom(roomId);
 			});
+		},
+
+		/** Forgets what this engine cached of a room another instance deleted (its next look asks the store). */
+		forget(roomId: string): void {
+			rooms.delete(roomId);
+			existing.delete(roomId);
 		},
 
 		/** Waits for queued work, then snapshots every loaded room (used on shutdown). */

@@ -135,5 +135,9 @@ describe.runIf(canRunRedisTests())('rooms on Redis', () => {
 		expect((await call(a.url, 'GET', '/api/me', admin)).body).toMatchObject({ signedIn: true, mayCreateRooms: true, rooms: [] });
 		const listed = (await call(a.url, 'GET', '/api/rooms', admin)).body.rooms as Array<{ id: string }>;
 		expect(listed.map((r) => r.id)).not.toContain('redis-hospital');
+		// Instance a, which built the room, forgot it too: taking it over finds no room there.
+		await expect
+			.poll(async () => (await call(a.url, 'POST', '/api/rooms/redis-hospital/takeover', admin)).status, { timeout: 5_000 })
+			.toBe(404);
 	}, 60_000);
 });

@@ -163,7 +163,11 @@ export interface ServerToClientEvents {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface InterServerEvents {}
+/** Between server instances (Redis mode), never to a browser. */
+export interface InterServerEvents {
+	/** A room was deleted on another instance: forget what this one cached of it. */
+	'room:deleted': (roomId: string) => void;
+}
 
 export interface SocketData {
 	actor: HelloMessage['actor'];
