@@ -162,7 +162,6 @@ export interface ServerToClientEvents {
 	'server:status': (message: ServerStatusMessage) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 /** Between server instances (Redis mode), never to a browser. */
 export interface InterServerEvents {
 	/** A room was deleted on another instance: forget what this one cached of it. */
