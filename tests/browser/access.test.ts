@@ -113,10 +113,11 @@ describe('access in Chromium', () => {
 			'Open the invite link you were given; facilitators find links under Access in their room'
 		);
 
+		// Without any role in the room: the locked-out page, which says how to get back in.
 		await stranger.goto(`${server.url}/rooms/demo/access`);
-		await stranger.locator('[data-testid="access-not-facilitator"]').waitFor();
-		expect(await stranger.locator('[data-testid="access-not-facilitator"]').textContent()).toContain(
-			'Only facilitators manage access'
+		await stranger.locator('[data-testid="locked-out"]').waitFor();
+		expect(await stranger.locator('[data-testid="locked-out"]').textContent()).toContain(
+			'Ask a facilitator of the room for a new invite link'
 		);
 		await stranger.goto(`${server.url}/pair`);
 		await stranger.locator('[data-testid="pair-signed-out"]').waitFor();

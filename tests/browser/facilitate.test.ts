@@ -379,7 +379,8 @@ describe('facilitating a session in Chromium', () => {
 			expect(await stranger.locator('[data-testid="room-error"]').textContent()).toContain('You have no access to room "demo".');
 			const body = (await stranger.textContent('body')) ?? '';
 			expect(body.match(/Open the invite link/g), path).toHaveLength(1);
-			expect(body).toContain('This room could not be opened.');
+			expect(body).toContain('This browser cannot open this room');
+			expect(body).toContain('Ask a facilitator of the room for a new invite link');
 			await stranger.getByRole('link', { name: 'See all rooms' }).waitFor();
 			await closeAll(stranger);
 		}

@@ -167,8 +167,11 @@ export interface ServerToClientEvents {
 	'server:status': (message: ServerStatusMessage) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface InterServerEvents {}
+/** Between server instances (Redis mode), never to a browser. */
+export interface InterServerEvents {
+	/** A room was deleted on another instance: forget what this one cached of it. */
+	'room:deleted': (roomId: string) => void;
+}
 
 export interface SocketData {
 	actor: HelloMessage['actor'];
@@ -207,16 +210,23 @@ export function invalidPayload(error: z.ZodError): ErrorResult {
 	};
 }
 
-/** One room in `GET /api/rooms`: a room this browser's session may open, with its role there. */
+/**
+ * One room in `GET /api/rooms`: a room this browser's session may open, with its role there (null: an
+ * instance admin who is not a member, and sees the room so that none is ever orphaned).
+ */
 export interface RoomSummary {
 	id: string;
 	name: string;
 	organisation: string;
 	version: number;
-	role: Role;
+	role: Role | null;
+	/** Archived: read-only, listed apart, restorable from the room's settings. */
+	archived: boolean;
 }
 
-/** `GET /api/rooms`: the rooms this browser's session has joined. */
+/** `GET /api/rooms`: the rooms this browser's session has joined (an instance admin: every room). */
 export interface RoomList {
 	rooms: RoomSummary[];
+	/** Whether this browser may create rooms (an instance admin). */
+	mayCreateRooms: boolean;
 }
