@@ -4,6 +4,9 @@
  *
  *   npm run admin -- link <roomId>    prints a fresh facilitator link for the room (the previous one
  *                                      stops working; people who joined keep their access)
+ *   npm run admin -- setup-link        prints a fresh one-time setup link: whoever opens it becomes an
+ *                                      instance admin, who creates rooms in the app (the previous one
+ *                                      stops working)
  *
  * The link is printed on stdout and nowhere else; keep it private. It names the server by HOST and PORT;
  * behind a proxy, open the same `/join#...` path on the public address.
@@ -18,10 +21,14 @@ import { loadConfig } from './config';
 import { roomKeys } from './store/redis/keys';
 import { createRedisClient, waitForRedisReady } from './store/redis/redis-client';
 
-const USAGE = 'Usage: npm run admin -- link <roomId>   (prints a fresh facilitator link for the room)';
+const USAGE = [
+	'Usage: npm run admin -- link <roomId>   (prints a fresh facilitator link for the room)',
+	'       npm run admin -- setup-link      (prints a one-time link that makes whoever opens it an instance admin)'
+].join('\n');
 
 async function main(args: string[]): Promise<number> {
 	const [command, roomArg] = args;
+	if (command === 'setup-link' && !roomArg) return setupLink();
 	if (command !== 'link' || !roomArg) {
 		process.stderr.write(`${USAGE}\n`);
 		return 2;
@@ -32,7 +39,7 @@ async function main(args: string[]): Promise<number> {
 		return 2;
 	}
 	const config = loadConfig();
-	const origin = `http://${['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host}:${config.port}`;
+	const origin = originOf(config);
 
 	if (config.redisUrl) {
 		const redis = createRedisClient(config.redisUrl, 'commands', (error) => process.stderr.write(`Redis: ${error.message}\n`));
@@ -47,6 +54,29 @@ async function main(args: string[]): Promise<number> {
 	// The event store's LOCK belongs to the server: the room's folder says whether it exists.
 	if (!existsSync(path.join(config.dataDir, 'rooms', roomId.data, 'meta.json'))) return noRoom(roomId.data);
 	return printLink(await createAccessService(await openFileKv(config.dataDir)).rotateInvite(roomId.data, 'facilitator'), origin);
+}
+
+const originOf = (config: ReturnType<typeof loadConfig>) =>
+	`http://${['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host}:${config.port}`;
+
+/** Prints a fresh setup link (even when an instance admin exists: a second one, or a lost browser). */
+async function setupLink(): Promise<number> {
+	const config = loadConfig();
+	const print = (token: string | null) => {
+		process.stdout.write(`${originOf(config)}/setup#${token}\n`);
+		process.stderr.write('A one-time setup link: whoever opens it first becomes an instance admin. Keep it private.\n');
+		return 0;
+	};
+	if (config.redisUrl) {
+		const redis = createRedisClient(config.redisUrl, 'commands', (error) => process.stderr.write(`Redis: ${error.message}\n`));
+		try {
+			await waitForRedisReady(redis, 10_000);
+			return print(await createAccessService(openRedisKv(redis)).makeSetupToken(true));
+		} finally {
+			redis.disconnect();
+		}
+	}
+	return print(await createAccessService(await openFileKv(config.dataDir)).makeSetupToken(true));
 }
 
 function noRoom(roomId: string): number {

@@ -14,10 +14,12 @@ import type { AccessService } from './access/access-service';
 import { createRoomEngine, type Broadcaster } from './engine/room-engine';
 import { announceStale } from './gateway/channels';
 import type { ConnectionLimits } from './gateway/limits';
-import { attachGateway, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
+import { attachGateway, roomChannel, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
 import { createAccessApi } from './http/access-api';
 import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
+import { createRoomsApi } from './http/rooms-api';
+import { loadTemplateCatalogue, type TemplateCatalogue } from './templates/template-catalogue';
 import { createBlobCollector } from './files/blob-collector';
 import { createRoomStorage } from './files/room-storage';
 import { createImportService } from './imports/import-service';
@@ -74,6 +76,8 @@ export interface ApplicationDeps {
 	trustProxy?: TrustProxy | null;
 	/** How often live connections are checked against their session's lifetime (default every minute). */
 	sessionSweepMs?: number;
+	/** The room templates New room offers (default: the shipped ones, read at start). */
+	templates?: Promise<TemplateCatalogue>;
 }
 
 /** Host names a test or embedded app answers for when none are given: this machine's loopback names. */
@@ -130,6 +134,7 @@ export function createApplication(deps: ApplicationDeps) {
 		sessionSweepMs: deps.sessionSweepMs,
 		trustProxy
 	});
+	io.on('room:deleted', (roomId: string) => engine.forget(roomId));
 	const handleAccess = createAccessApi({
 		access: deps.access,
 		engine,
@@ -144,6 +149,27 @@ export function createApplication(deps: ApplicationDeps) {
 	const collection = { graceMs: 24 * 3_600_000, everyMs: 6 * 3_600_000, enabled: true, ...deps.blobCollection };
 	const collector = createBlobCollector({ engine, blobs: deps.blobs, log: deps.log, ...collection });
 	if (collection.enabled) collector.start();
+	const templates = deps.templates ?? loadTemplateCatalogue();
+	// A bad template file is reported at start; creating a room from a template then answers 503.
+	templates.catch((error: unknown) => deps.log.error({ err: String(error) }, 'the room templates could not be loaded'));
+	const handleRooms = createRoomsApi({
+		log: deps.log,
+		access: deps.access,
+		engine,
+		templates,
+		limiter: limiters.attempts,
+		allowedOrigins,
+		allowedHosts,
+		trustProxy,
+		onRevoked: revokeSession,
+		onRoomDeleted: async (roomId, files) => {
+			closeRoom(roomId, 'This room was deleted.');
+			// The other instances (Redis mode) drop what they cached of it.
+			if (deps.fanout) io.serverSideEmit('room:deleted', roomId);
+			const deleted = await collector.collectNow(files);
+			deps.log.info({ roomId, files: deleted }, "a deleted room's files were collected");
+		}
+	});
 	const handleCurate = createCurateApi({
 		log: deps.log,
 		access: deps.access,
@@ -168,6 +194,7 @@ export function createApplication(deps: ApplicationDeps) {
 		blobs: deps.blobs,
 		access: deps.access,
 		handleAccess,
+		handleRooms,
 		handleCurate
 	});
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
@@ -184,6 +211,12 @@ export function createApplication(deps: ApplicationDeps) {
 		io.in(sessionChannel(sessionId)).emit('access:revoked', { reason });
 		// Give the message a moment to leave before the sockets close.
 		setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), 200);
+	}
+
+	/** Closes every connection to a room on every instance (the room was deleted), telling them why first. */
+	function closeRoom(roomId: string, reason: string): void {
+		io.in(roomChannel(roomId)).emit('access:revoked', { reason });
+		setTimeout(() => io.in(roomChannel(roomId)).disconnectSockets(true), 200);
 	}
 
 	/** When a display is removed from a room, the TV's session ends with it. */
@@ -223,10 +256,7 @@ export function createApplication(deps: ApplicationDeps) {
 		handleApi(req, res)
 			.then((handled) => {
 				if (handled) return;
-				if (!isAllowedHost(req.headers.host, allowedHosts)) {
-					res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-					return void res.end(WRONG_HOST);
-				}
+				if (!isAllowedHost(req.headers.host, allowedHosts)) return misdirected(res);
 				if (!deps.pages) return notFound(res);
 				// The build's static files (served by sirv) get the same headers as our own answers; SvelteKit
 				// adds its CSP to pages.
@@ -234,7 +264,8 @@ export function createApplication(deps: ApplicationDeps) {
 				guardPipedFiles(req, res);
 				deps.pages(req, res, () => notFound(res));
 			})
-			.catch(() => notFound(res));
+			// A path no URL parser takes ("/\\?x" reads as a host-less "//"): not ours, and a wrong host still 421.
+			.catch(() => (isAllowedHost(req.headers.host, allowedHosts) ? notFound(res) : misdirected(res)));
 	}
 
 	return {
@@ -268,6 +299,11 @@ export function createApplication(deps: ApplicationDeps) {
 			if (!deps.workers) await workers.close();
 		}
 	};
+}
+
+function misdirected(res: ServerResponse): void {
+	res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+	res.end(WRONG_HOST);
 }
 
 function notFound(res: ServerResponse): void {

@@ -34,9 +34,21 @@ async function main(): Promise<void> {
 			? await backend.deps.access.rotateInvite(DEMO_ROOM_ID, 'facilitator')
 			: null;
 
+	// The same for the one-time setup link, while nobody has claimed it: whoever opens it first becomes the
+	// instance admin, who creates rooms in the app. `npm run admin -- setup-link` prints one on demand.
+	const setupLink = process.stdout.isTTY ? await backend.deps.access.makeSetupToken() : null;
+	const adminClaimed = await backend.deps.access.hasInstanceAdmin();
+
 	app.httpServer.listen(config.port, config.host, () => {
 		const address = app.httpServer.address();
 		const port = typeof address === 'object' && address ? address.port : config.port;
+		if (setupLink) {
+			process.stdout.write(
+				`\n  Set up Customer Room: open this link to become its admin and create your rooms:\n\n    http://${displayHost(config.host)}:${port}/setup#${setupLink}\n\n  (it works once; keep it private)\n`
+			);
+		} else if (!adminClaimed) {
+			log.info({}, 'to become the admin who creates rooms, run: npm run admin -- setup-link');
+		}
 		if (demoLink) {
 			process.stdout.write(
 				`\n  Customer Room is running. Open the demo room as its facilitator:\n\n    http://${displayHost(config.host)}:${port}/join#${demoLink}\n\n  (keep this link private; it changes on every start)\n\n`

@@ -11,7 +11,7 @@
  *   lookup; each grant remembers the invite link it came from, so a facilitator can end everyone's access
  *   from one link.
  */
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { KvStore } from './kv';
 
 import type { Role } from '../../src/lib/domain';
@@ -36,6 +36,20 @@ export interface Session {
 	createdAt: string;
 	/** Last time the session was used (updated at most every few hours); absent on older records. */
 	lastSeenAt?: string;
+	/**
+	 * An instance admin: may create rooms and take over any room (`mayCreateRooms`). Given by the one-time
+	 * setup link `npm start` prints; the people issue turns this session into an account.
+	 */
+	instanceAdmin?: boolean;
+}
+
+/**
+ * The one rule for who may create rooms (and restore a backup into a new room, and take over a room
+ * nobody can open): an instance admin. Accounts (the people issue) change how a session becomes one,
+ * not this rule.
+ */
+export function mayCreateRooms(session: Session | null): boolean {
+	return session?.kind === 'person' && session.instanceAdmin === true;
 }
 
 /** How long sessions live: `idleMs` after their last use, and never more than `maxMs` after they began. */
@@ -66,13 +80,10 @@ const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 6;
 
 /** One line of a room's access audit trail (kept in the access store, beside the room's events). */
-export interface AuditLine {
-	at: string;
-	action: 'renamed';
-	sessionId: string;
-	from: string;
-	to: string;
-}
+export type AuditLine =
+	| { at: string; action: 'renamed'; sessionId: string; from: string; to: string }
+	/** An instance admin gave themselves the facilitator role (the room's people had lost their way in). */
+	| { at: string; action: 'took_over'; sessionId: string; name: string; from: Role | null };
 /** Audit lines kept per room (the newest). */
 const AUDIT_KEEP = 1_000;
 /** Sessions remembered per invite link (the newest), to end them together. */
@@ -139,6 +150,20 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		return byHash(hashToken(token));
 	}
 
+	/** Remembers that a session holds a grant in a room, so deleting the room can end it. */
+	const indexGrant = (roomId: string, sessionId: string) => kv.push(`room-sessions:${roomId}`, sessionId, INVITE_SESSIONS_KEEP);
+
+	/** Removes a room from a session found by id; a session left with no room and no admin flag ends. */
+	async function dropGrant(sessionId: string, roomId: string): Promise<boolean> {
+		const ref = await kv.get<{ hash: string }>(`session-ref:${sessionId}`);
+		const s = ref ? await kv.get<Session>(`session:${ref.hash}`) : null;
+		if (!ref || !s || !Object.hasOwn(s.grants, roomId)) return false;
+		const grants = Object.fromEntries(Object.entries(s.grants).filter(([room]) => room !== roomId));
+		if (Object.keys(grants).length === 0 && !s.instanceAdmin) await drop(ref.hash, s);
+		else await save(ref.hash, { ...s, grants });
+		return true;
+	}
+
 	/** Records a change of name in the audit trail of every room the session belongs to. */
 	async function auditRename(s: Session, from: string): Promise<void> {
 		const line: AuditLine = { at: iso(), action: 'renamed', sessionId: s.id, from, to: s.name };
@@ -202,7 +227,7 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				const s = ref ? await kv.get<Session>(`session:${ref.hash}`) : null;
 				if (!ref || !s || s.grants[roomId]?.inviteId !== current.id) continue;
 				const grants = Object.fromEntries(Object.entries(s.grants).filter(([room]) => room !== roomId));
-				if (Object.keys(grants).length === 0) await drop(ref.hash, s);
+				if (Object.keys(grants).length === 0 && !s.instanceAdmin) await drop(ref.hash, s);
 				else await save(ref.hash, { ...s, grants });
 				ended.push(sessionId);
 			}
@@ -263,6 +288,7 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 			if (carried && existingToken) await drop(hashToken(existingToken), carried);
 			await save(hashToken(token), next);
 			if (grant.inviteId) await kv.push(`invite-sessions:${grant.inviteId}`, next.id, INVITE_SESSIONS_KEEP);
+			if (!had) await indexGrant(invite.roomId, next.id);
 			if (carried && next.name !== carried.name) await auditRename(next, carried.name);
 			return { ok: true, token, session: next, roomId: invite.roomId, role };
 		},
@@ -370,15 +396,122 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				lastSeenAt: iso()
 			};
 			await save(hashToken(token), s);
+			await indexGrant(roomId, s.id);
 			return token;
 		},
 
-		/** Adds (or changes) a session's role in a room. */
+		/** Adds (or changes) a session's role in a room; the cookie stays the same. */
 		async addGrant(token: string, roomId: string, role: Role): Promise<void> {
 			const s = await session(token);
 			if (!s) throw new Error('No such session');
 			await save(hashToken(token), { ...s, grants: { ...s.grants, [roomId]: { role } } });
+			if (!Object.hasOwn(s.grants, roomId)) await indexGrant(roomId, s.id);
 		},
+
+		/**
+		 * An instance admin makes themselves facilitator of a room (nobody else could let them in: the
+		 * facilitator lost their cookie). Recorded in the room's access audit trail. Answers the session, or
+		 * null when the token is no instance admin's.
+		 */
+		async takeOver(token: string, roomId: string): Promise<Session | null> {
+			const s = await session(token);
+			if (!s || !mayCreateRooms(s)) return null;
+			const from = Object.hasOwn(s.grants, roomId) ? s.grants[roomId]!.role : null;
+			const next: Session = { ...s, grants: { ...s.grants, [roomId]: { role: 'facilitator' } } };
+			await save(hashToken(token), next);
+			if (from === null) await indexGrant(roomId, s.id);
+			const line: AuditLine = { at: iso(), action: 'took_over', sessionId: s.id, name: s.name, from };
+			await kv.push(`audit:${roomId}`, line, AUDIT_KEEP);
+			return next;
+		},
+
+		/**
+		 * Makes a one-time setup link's token: whoever opens it first becomes an instance admin. Answers null
+		 * once an instance admin exists (`npm run admin -- setup-link` can make one anyway: `force`). A new
+		 * link replaces the previous one.
+		 */
+		async makeSetupToken(force = false): Promise<string | null> {
+			if (!force && (await kv.get('instance-admin-claimed'))) return null;
+			const token = newToken();
+			await kv.set('setup-token', { hash: hashToken(token), createdAt: iso() });
+			return token;
+		},
+
+		/**
+		 * Redeems the setup link: the caller's person session (or a new one) becomes an instance admin, with
+		 * a fresh token. Single use. Returns the token to set as the cookie.
+		 */
+		async claimSetup(
+			setupToken: string,
+			existingToken: string | null
+		): Promise<{ ok: true; token: string; session: Session } | AccessError> {
+			const refused: AccessError = {
+				ok: false,
+				code: 'not_found',
+				message:
+					'This setup link has been used or replaced. Restart the server to print a new one, or run npm run admin -- setup-link.'
+			};
+			const stored = await kv.get<{ hash: string }>('setup-token');
+			const given = TOKEN_SHAPE.test(setupToken) ? Buffer.from(hashToken(setupToken), 'hex') : null;
+			if (!stored || !given || !timingSafeEqual(Buffer.from(stored.hash, 'hex'), given)) return refused;
+			// Single use, also when two browsers open the link at once: only one of them takes it.
+			const taken = await kv.take<{ hash: string }>('setup-token');
+			if (taken?.hash !== stored.hash) {
+				// A newer link was made meanwhile: it stays usable.
+				if (taken) await kv.set('setup-token', taken);
+				return refused;
+			}
+			const existing = await session(existingToken);
+			const carried = existing?.kind === 'person' ? existing : null;
+			const next: Session = {
+				...(carried ?? { id: randomUUID(), name: 'Administrator', kind: 'person' as const, grants: {} }),
+				instanceAdmin: true,
+				createdAt: iso(),
+				lastSeenAt: iso()
+			};
+			if (carried && existingToken) await drop(hashToken(existingToken), carried);
+			const token = newToken();
+			await save(hashToken(token), next);
+			await kv.set('instance-admin-claimed', { at: iso(), sessionId: next.id });
+			return { ok: true, token, session: next };
+		},
+
+		/**
+		 * Ends all access to a room that is being deleted: its invite links stop working, and every session
+		 * known to hold a grant there loses it (a session left with nothing ends). Paired screens end. The
+		 * room's id is retired, so a new room never inherits a grant this missed. Answers the sessions
+		 * changed, so their connections can be closed.
+		 */
+		async forgetRoom(roomId: string, displayIds: readonly string[]): Promise<string[]> {
+			const changed = new Set<string>();
+			for (const role of ['facilitator', 'contributor', 'viewer'] as const) {
+				const current = await kv.get<{ hash: string; id?: string }>(`room-invite:${roomId}:${role}`);
+				if (!current) continue;
+				await kv.delete(`invite:${current.hash}`);
+				await kv.delete(`room-invite:${roomId}:${role}`);
+				if (!current.id) continue;
+				for (const id of await kv.list<string>(`invite-sessions:${current.id}`)) if (await dropGrant(id, roomId)) changed.add(id);
+				await kv.delete(`invite-sessions:${current.id}`);
+			}
+			for (const id of await kv.list<string>(`room-sessions:${roomId}`)) if (await dropGrant(id, roomId)) changed.add(id);
+			for (const displayId of displayIds) {
+				const display = await kv.get<{ hash: string; sessionId: string }>(`display:${roomId}:${displayId}`);
+				if (!display) continue;
+				await drop(display.hash, await kv.get<Session>(`session:${display.hash}`));
+				await kv.delete(`display:${roomId}:${displayId}`);
+				changed.add(display.sessionId);
+			}
+			await kv.delete(`room-sessions:${roomId}`);
+			await kv.delete(`audit:${roomId}`);
+			await kv.set(`retired-room:${roomId}`, { at: iso() });
+			return [...changed];
+		},
+
+		/** Whether someone has opened a setup link (there is an instance admin). */
+		hasInstanceAdmin: async () => (await kv.get('instance-admin-claimed')) !== null,
+
+		/** Whether a room id belonged to a deleted room (new rooms never take it). */
+		isRetired: async (roomId: string) => (await kv.get(`retired-room:${roomId}`)) !== null,
 
 		/** Ends a session (sign out). */
 		async endSession(token: string): Promise<void> {

@@ -116,6 +116,14 @@ export async function openFileKv(dir: string, now: () => number = Date.now): Pro
 		delete(key) {
 			return change(() => entries.delete(key));
 		},
+		async take<T>(key: string) {
+			let taken: T | null = null;
+			await change(() => {
+				taken = (live(key)?.value as T | undefined) ?? null;
+				return entries.delete(key);
+			});
+			return taken;
+		},
 		push(key, value, keep) {
 			return change(() => {
 				const current = live(key)?.value;

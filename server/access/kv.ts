@@ -8,6 +8,8 @@ export interface KvStore {
 	/** Stores `value`; with `ttlMs` it disappears after that long. */
 	set(key: string, value: unknown, ttlMs?: number): Promise<void>;
 	delete(key: string): Promise<void>;
+	/** Deletes the value at `key` and answers it, in one step: of two callers, only one gets it. */
+	take<T>(key: string): Promise<T | null>;
 	/** Appends `value` to the list at `key`, keeping only its newest `keep` entries. */
 	push(key: string, value: unknown, keep: number): Promise<void>;
 	/** The list at `key`, oldest first (empty if there is none). */

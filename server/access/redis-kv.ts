@@ -19,6 +19,10 @@ export function openRedisKv(redis: Redis): KvStore {
 		async delete(key) {
 			await redisCall('access delete', () => redis.del(k(key)));
 		},
+		async take<T>(key: string) {
+			const text = await redisCall('access delete', () => redis.getdel(k(key)));
+			return text === null ? null : (JSON.parse(text) as T);
+		},
 		async push(key, value, keep) {
 			await redisCall('access write', () => redis.multi().rpush(k(key), JSON.stringify(value)).ltrim(k(key), -keep, -1).exec());
 		},

@@ -98,9 +98,9 @@ export function createRoomEngine(options: EngineOptions) {
 	const maxConflictRetries = options.maxConflictRetries ?? 5;
 	const rooms = new Map<string, Promise<RoomRuntime>>();
 	/**
-	 * Rooms seen to exist. Rooms are never deleted, so a room once seen needs no second look: every
-	 * command and join after the first skips a store round trip (with Redis, one of the few before a
-	 * broadcast).
+	 * Rooms seen to exist. A room once seen needs no second look: every command and join after the first
+	 * skips a store round trip (with Redis, one of the few before a broadcast). Deleting a room forgets it
+	 * here, and the other instances are told to `forget` it (app.ts).
 	 */
 	const existing = new Set<string>();
 
@@ -459,15 +459,42 @@ export function createRoomEngine(options: EngineOptions) {
 			});
 		},
 
-		/** Rooms with their names, for the room list. */
-		async listRooms(): Promise<Array<{ id: string; name: string; organisation: string; version: number }>> {
+		/** Rooms with their names, for the room list; `archived` rooms are listed apart. */
+		async listRooms(): Promise<Array<{ id: string; name: string; organisation: string; version: number; archived: boolean }>> {
 			const ids = await store.listRooms();
 			const out = [];
 			for (const id of ids) {
 				const state = await this.state(id);
-				if (state?.meta) out.push({ id, name: state.meta.name, organisation: state.meta.organisation, version: state.version });
+				if (state?.meta)
+					out.push({
+						id,
+						name: state.meta.name,
+						organisation: state.meta.organisation,
+						version: state.version,
+						archived: Boolean(state.meta.archivedAt)
+					});
 			}
 			return out;
+		},
+
+		/**
+		 * Deletes a room: the commands already queued for it are decided first, then its events and snapshot
+		 * leave the store and this engine forgets it. Answers whether there was such a room.
+		 */
+		async deleteRoom(roomId: string): Promise<boolean> {
+			if (!(await exists(roomId))) return false;
+			const room = await runtime(roomId);
+			return withLock(room, async () => {
+				rooms.delete(roomId);
+				existing.delete(roomId);
+				return store.deleteRoom(roomId);
+			});
+		},
+
+		/** Forgets what this engine cached of a room another instance deleted (its next look asks the store). */
+		forget(roomId: string): void {
+			rooms.delete(roomId);
+			existing.delete(roomId);
 		},
 
 		/** Waits for queued work, then snapshots every loaded room (used on shutdown). */

@@ -53,6 +53,18 @@ export function createBlobCollector(options: CollectorOptions) {
 		return { deleted, kept };
 	}
 
+	/**
+	 * Collects, at once and without the grace period, those of `ids` no room refers to any more (the files
+	 * of a room just deleted). A blob stored again meanwhile, by an upload elsewhere, is kept.
+	 */
+	async function collectNow(ids: ReadonlySet<string>, now = Date.now()): Promise<number> {
+		if (ids.size === 0) return 0;
+		const inUse = await referenced();
+		let deleted = 0;
+		for (const id of ids) if (!inUse.has(id) && (await blobs.deleteIfStale(id, now))) deleted++;
+		return deleted;
+	}
+
 	function runOnce(): void {
 		if (running) return;
 		running = collect()
@@ -62,6 +74,7 @@ export function createBlobCollector(options: CollectorOptions) {
 
 	return {
 		collect,
+		collectNow,
 		/**
 		 * Collects a minute after start (once the server is serving, not while it starts), then every
 		 * `everyMs`, without keeping the process alive.

@@ -177,7 +177,13 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		connections.opened(address, hasSession);
 		socket.on('disconnect', () => connections.closed(address, hasSession));
 		encodeJoinAnswersOnce(socket);
-		socket.emit('server:hello', { build, actor: socket.data.actor, signedIn: socket.data.sessionId !== null });
+		socket.emit('server:hello', {
+			build,
+			actor: socket.data.actor,
+			signedIn: socket.data.sessionId !== null,
+			// The clock the engine stamps the room's times with.
+			serverTime: Date.now()
+		});
 		if (socket.data.sessionId) void socket.join(sessionChannel(socket.data.sessionId));
 		socket.emit('server:status', { store: deps.storeStatus() });
 		socket.on('disconnecting', () => {

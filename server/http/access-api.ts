@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { Id, Name, Role } from '../../src/lib/domain';
-import { PAIRING_TTL_MS, type AccessService } from '../access/access-service';
+import { mayCreateRooms, PAIRING_TTL_MS, type AccessService } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
@@ -42,6 +42,12 @@ const ROOM_DISPLAYS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/displays$/;
 const ADMIN_SESSIONS = /^\/api\/admin\/rooms\/([A-Za-z0-9_-]{1,64})\/sessions$/;
 const AdminRoomBody = z.strictObject({ roomId: Id, name: Name, organisation: z.string().trim().max(120).default('') });
 const AdminSessionBody = z.strictObject({ role: Role, name: Name });
+
+/** The first problem of a refused body, as "roomId: ids are 1-64 letters, digits, - or _". */
+function describeIssue(error: z.ZodError): string {
+	const issue = error.issues[0];
+	return issue ? `${issue.path.join('.') || 'the body'}: ${issue.message}` : 'the body is not valid';
+}
 
 export function createAccessApi(deps: AccessApiDeps) {
 	const { access, engine, limiter, trustProxy } = deps;
@@ -130,7 +136,13 @@ export function createAccessApi(deps: AccessApiDeps) {
 			if (pathname === '/api/admin/rooms' && method === 'POST') {
 				const body = AdminRoomBody.safeParse(await readJson(req));
 				if (!body.success)
-					return (sendJson(res, 400, { error: 'invalid_payload', message: 'Send { roomId, name, organisation }.' }), true);
+					return (
+						sendJson(res, 400, {
+							error: 'invalid_payload',
+							message: `Send { roomId, name, organisation }: ${describeIssue(body.error)}. A room id is 1 to 64 letters (a-z, A-Z), digits, - or _, with no spaces; a name is 1 to 120 characters.`
+						}),
+						true
+					);
 				const { roomId, name, organisation } = body.data;
 				const created = await engine.execute(
 					roomId,
@@ -149,6 +161,12 @@ export function createAccessApi(deps: AccessApiDeps) {
 					);
 				const token = await access.rotateInvite(roomId, 'facilitator');
 				sendJson(res, 200, { roomId, link: `${publicOrigin(req)}/join#${token}` });
+				return true;
+			}
+			if (pathname === '/api/admin/setup-link' && method === 'POST') {
+				// For scripts and tests: what `npm run admin -- setup-link` prints.
+				const token = await access.makeSetupToken(true);
+				sendJson(res, 200, { link: `${publicOrigin(req)}/setup#${token}` });
 				return true;
 			}
 			const sessions = ADMIN_SESSIONS.exec(pathname);
@@ -179,6 +197,7 @@ export function createAccessApi(deps: AccessApiDeps) {
 				signedIn: session !== null,
 				name: session?.name ?? null,
 				kind: session?.kind ?? null,
+				mayCreateRooms: mayCreateRooms(session),
 				rooms: Object.entries(session?.grants ?? {}).map(([roomId, g]) => ({
 					roomId,
 					role: g.role,

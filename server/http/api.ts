@@ -7,7 +7,7 @@ import type { RoomList } from '../../src/lib/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { mayReadFile } from '../../src/lib/domain';
-import type { AccessService, Session } from '../access/access-service';
+import { mayCreateRooms, type AccessService, type Session } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import type { BlobStore, ByteRange } from '../store/port';
 import { BodyError, SECURITY_HEADERS, sendJson } from './json';
@@ -22,6 +22,8 @@ export interface ApiDeps {
 	access: AccessService;
 	/** Access routes (join, invites, pairing); answers false for paths it does not own. */
 	handleAccess: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	/** Rooms routes (setup link, create, take over, delete); answers false for paths it does not own. */
+	handleRooms: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Curation routes (uploads, imports, exports, restore); answers false for paths it does not own. */
 	handleCurate: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
@@ -104,22 +106,27 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSt
 }
 
 /** Handles `/api/*`; returns false for any other path so the caller can pass it on. */
-export function createApiHandler({ log, engine, build, blobs, access, handleAccess, handleCurate }: ApiDeps) {
+export function createApiHandler({ log, engine, build, blobs, access, handleAccess, handleRooms, handleCurate }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;
 		try {
 			if (await handleAccess(req, res, url)) return true;
+			if (await handleRooms(req, res, url)) return true;
 			if (await handleCurate(req, res, url)) return true;
 			if (req.method !== 'GET' && req.method !== 'HEAD') {
 				sendJson(res, 405, { error: 'method_not_allowed', message: 'Only GET is served here.' });
 			} else if (url.pathname === '/api/health') {
 				sendJson(res, 200, { ok: true, build });
 			} else if (url.pathname === '/api/rooms') {
-				// Only the rooms this browser has joined.
+				// The rooms this browser has joined; an instance admin sees every room (none is ever orphaned).
 				const session = await access.session(sessionTokenOf(req));
-				const mine = (await engine.listRooms()).filter((r) => access.roleIn(session, r.id));
-				sendJson(res, 200, { rooms: mine.map((r) => ({ ...r, role: access.roleIn(session, r.id)! })) } satisfies RoomList);
+				const admin = mayCreateRooms(session);
+				const shown = (await engine.listRooms()).filter((r) => admin || access.roleIn(session, r.id));
+				sendJson(res, 200, {
+					rooms: shown.map((r) => ({ ...r, role: access.roleIn(session, r.id) })),
+					mayCreateRooms: admin
+				} satisfies RoomList);
 			} else if (BLOB_PATH.test(url.pathname)) {
 				const id = BLOB_PATH.exec(url.pathname)![1]!;
 				const session = await access.session(sessionTokenOf(req));

@@ -5,7 +5,8 @@
  * `{ error, message }` a page can show as it is.
  *
  *   POST /api/rooms/:id/uploads?purpose=artifact|import   raw bytes -> what was stored
- *   POST /api/rooms/:id/imports/inspect                   { blobId } -> columns, sample rows, guesses
+ *   POST /api/rooms/:id/imports/inspect                   { blobId } -> columns, sample rows, guesses with reasons
+ *                                                          (422 unreadable_file: quotes never closed, with the lines)
  *   POST /api/rooms/:id/imports                           { blobId, fileName, mapping, dryRun }
  *                                                          -> NDJSON: progress lines, then the outcome
  *   GET  /api/rooms/:id/export/backup.json                (facilitators)
@@ -19,7 +20,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { ImportMapping, audienceFor, projectState, type Role } from '../../src/lib/domain';
-import type { AccessService, Session } from '../access/access-service';
+import { mayCreateRooms, type AccessService, type Session } from '../access/access-service';
+import { roomIdTaken, uniqueRoomId } from '../rooms/room-id';
 import type { RoomEngine } from '../engine/room-engine';
 import { referencedBlobs, writeBackup } from '../exports/backup';
 import { storeRestoredFiles } from '../exports/restore-files';
@@ -28,6 +30,7 @@ import type { RoomStorage } from '../files/room-storage';
 import { readBody, storeUpload, UploadError } from '../files/uploads';
 import { sessionTokenOf } from './session';
 import type { ImportService } from '../imports/import-service';
+import type { UnreadableFile } from '../../src/lib/protocol/curate';
 import type { BlobStore } from '../store/port';
 import { readBackup } from '../workers/restore-thread';
 import { readJson, SECURITY_HEADERS, sendJson } from './json';
@@ -75,17 +78,6 @@ const NOT_UPLOADED_HERE = {
 } as const;
 
 const RANK: Record<Role, number> = { viewer: 0, contributor: 1, facilitator: 2 };
-
-/** A room id for a restored room: its name made URL-safe, and a random tail so it never collides. */
-function restoredRoomId(name: string): string {
-	const slug = name
-		.normalize('NFKD')
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-+|-+$/g, '')
-		.slice(0, 40);
-	return `${slug || 'room'}-${randomBytes(3).toString('hex')}`;
-}
 
 export function createCurateApi(deps: CurateApiDeps) {
 	const { access, engine, blobs, imports, storage } = deps;
@@ -220,8 +212,11 @@ export function createCurateApi(deps: CurateApiDeps) {
 		if (!session || !token) {
 			return sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in to a room as its facilitator first.' });
 		}
-		if (!Object.values(session.grants).some((g) => g.role === 'facilitator')) {
-			return sendJson(res, 403, { error: 'forbidden', message: 'Only a facilitator of a room can restore a backup.' });
+		if (!mayCreateRooms(session) && !Object.values(session.grants).some((g) => g.role === 'facilitator')) {
+			return sendJson(res, 403, {
+				error: 'forbidden',
+				message: 'Only an instance admin or a facilitator of a room can restore a backup.'
+			});
 		}
 		try {
 			await deps.restoreLimiter.consume(`restore:${session.id}`);
@@ -255,7 +250,9 @@ export function createCurateApi(deps: CurateApiDeps) {
 			});
 		}
 		// 3. The room is created by a command, which `decide` checks against the room's rules once more.
-		const roomId = restoredRoomId(restored.state.meta!.name);
+		// The same id rule as a room created in the app (a name taken at once by another restore is refused
+		// below as a conflict; the person restores again).
+		const roomId = await uniqueRoomId(restored.state.meta!.name, roomIdTaken(engine, access));
 		// The restored room's imports may read its files again, as the original room's could.
 		for (const id of referencedBlobs(restored.state)) await blobs.recordUpload(id, roomId);
 		const result = await engine.execute(
@@ -332,9 +329,20 @@ export function createCurateApi(deps: CurateApiDeps) {
 		const parsed = InspectBody.safeParse(await readJson(req));
 		if (!parsed.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { blobId } of an uploaded file.' });
 		if (!(await blobs.uploadedTo(parsed.data.blobId, roomId))) return sendJson(res, 404, NOT_UPLOADED_HERE);
-		const inspection = await imports.inspect(parsed.data.blobId);
-		if (!inspection)
+		const inspected = await imports.inspect(parsed.data.blobId);
+		if (!inspected)
 			return sendJson(res, 404, { error: 'not_found', message: 'That file is no longer on the server; upload it again.' });
-		sendJson(res, 200, inspection);
+		if (!inspected.ok) {
+			// The person's file, not the server: said once in the log (no contents), answered with what to fix.
+			deps.log.warn({ roomId, request: 'POST /imports/inspect', lines: inspected.lines }, 'import file cannot be read as CSV');
+			const body: UnreadableFile = {
+				error: 'unreadable_file',
+				message: inspected.message,
+				line: inspected.line,
+				lines: inspected.lines
+			};
+			return sendJson(res, 422, body);
+		}
+		sendJson(res, 200, inspected.inspection);
 	}
 }

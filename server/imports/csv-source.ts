@@ -77,11 +77,90 @@ export function countLines(text: string): number {
 	return n + 1;
 }
 
+/** At most this many unclosed quotes are named in one answer (each costs a scan to the end of the file). */
+export const MAX_REPORTED_QUOTES = 20;
+
+/**
+ * The lines (1-based, as an editor numbers them) where a quoted field opens and is never closed, in
+ * order, at most `max`. Quoting as csv-parse reads it with `relax_quotes`: a quote opens a field only
+ * at its start; inside, `""` is a quote; the next lone quote closes it, except that a field spanning
+ * lines must end where its quote closes (a stray quote lines later is no close). After such a quote the scan
+ * goes on from the next line as if that quote were a plain character, so one pass finds every such line
+ * where the rest of the file can still be read. Linear per line reported (so at most `max` passes).
+ */
+export function unclosedQuoteLines(text: string, delimiter: Delimiter, max = MAX_REPORTED_QUOTES): number[] {
+	const found: number[] = [];
+	const n = text.length;
+	let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+	let line = 1;
+	let fieldStart = true;
+	while (i < n && found.length < max) {
+		const ch = text[i];
+		if (fieldStart && ch === '"') {
+			let j = i + 1;
+			let at = line;
+			let closed = false;
+			while (j < n) {
+				const c = text[j];
+				if (c === '"') {
+					if (text[j + 1] === '"') {
+						j += 2;
+						continue;
+					}
+					closed = true;
+					break;
+				}
+				if (c === '\n' || (c === '\r' && text[j + 1] !== '\n')) at++;
+				j++;
+			}
+			// A quote that closes a field spanning lines must end the field (delimiter, line end or end of file):
+			// `"Late fee` on line 5 is otherwise "closed" by the next stray quote, lines later.
+			const after = text[j + 1];
+			const endsField = after === undefined || after === delimiter || after === '\n' || after === '\r';
+			if (closed && (endsField || at === line)) {
+				i = j + 1;
+				line = at;
+				fieldStart = false;
+				continue;
+			}
+			found.push(line);
+			// Go on from the line after the quote's, as if the quote were a plain character.
+			let k = i + 1;
+			while (k < n && text[k] !== '\n' && text[k] !== '\r') k++;
+			if (text[k] === '\r' && text[k + 1] === '\n') k++;
+			i = k + 1;
+			line++;
+			fieldStart = true;
+			continue;
+		}
+		fieldStart = ch === delimiter || ch === '\n' || ch === '\r';
+		if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
+		i++;
+	}
+	return found;
+}
+
+const lineList = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+
+/** What to say about unclosed quotes on `lines` (at least one), in whole sentences. */
+export function unclosedQuoteMessage(lines: readonly number[]): string {
+	const fix = 'Close the quote (or remove it) and upload the file again; nothing was imported.';
+	if (lines.length === 1) {
+		return `Line ${lines[0]!.toLocaleString('en')} opens a quoted field that is never closed, so the rest of the file would be read as one cell. ${fix}`;
+	}
+	const list = lineList.format(lines.map((l) => l.toLocaleString('en')));
+	const more = lines.length >= MAX_REPORTED_QUOTES ? ' These are the first ones; there may be more.' : '';
+	return `Lines ${list} each open a quoted field that is never closed.${more} ${fix}`;
+}
+
 /** Thrown when the file cannot be read past a point (a quote never closed): nothing is imported. */
 export class CsvSyntaxError extends Error {
 	constructor(
+		/** The first line at fault. */
 		readonly line: number,
-		message: string
+		message: string,
+		/** Every line at fault that one pass found (the first is `line`). */
+		readonly lines: readonly number[] = [line]
 	) {
 		super(message);
 	}
@@ -90,7 +169,8 @@ export class CsvSyntaxError extends Error {
 /**
  * The records of `text`, in order, each with the line it starts on. Blank lines are skipped; CRLF, LF
  * and CR line ends may mix. Yields to the event loop every few hundred records so a large file never
- * holds up other rooms.
+ * holds up other rooms. Throws `CsvSyntaxError` before any record when a quote is never closed (naming
+ * every such line): csv-parse would only say so at the end, after reading the rest as one cell.
  */
 export async function* csvRows(
 	text: string,
@@ -98,6 +178,8 @@ export async function* csvRows(
 	options: { yieldEvery?: number } = {}
 ): AsyncGenerator<CsvRow> {
 	const yieldEvery = options.yieldEvery ?? 500;
+	const unclosed = unclosedQuoteLines(text, delimiter);
+	if (unclosed.length) throw new CsvSyntaxError(unclosed[0]!, unclosedQuoteMessage(unclosed), unclosed);
 	const bytes = Buffer.from(text, 'utf8');
 	// Lines are counted by their ends (LF, CRLF or a lone CR) in the bytes before a record: csv-parse's
 	// own count takes CRLF as two.
@@ -148,13 +230,8 @@ export async function* csvRows(
 			if (++n % yieldEvery === 0) await yieldToLoop();
 		}
 	} catch (error) {
-		const err = error as { code?: string; message?: string };
-		if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-			throw new CsvSyntaxError(
-				line,
-				`Line ${line}: a quoted field is never closed, so the rest of the file cannot be read. Check that line in the file.`
-			);
-		}
+		// Unclosed quotes were found above; anything else csv-parse refuses is named by where it stopped.
+		const err = error as { message?: string };
 		throw new CsvSyntaxError(line, `Line ${line}: ${err.message ?? 'the file cannot be read as CSV'}.`);
 	} finally {
 		// The reader may stop early (a preview): stop feeding too.

@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, RoomEngine } from '../engine/room-engine';
 import type { BlobStore } from '../store/port';
 import type { ImportMapping, RoomState } from '../../src/lib/domain';
-import type { ImportOutcome, ImportSummary, Inspection } from '../../src/lib/protocol/curate';
+import type { ImportOutcome, ImportSummary } from '../../src/lib/protocol/curate';
+import type { InspectFileOutput } from './import-tasks';
 import { handOver, WorkerMemoryError, type WorkerPool } from '../workers/pool';
 import { checkMapping, importRoomOf } from './read-import';
 
@@ -72,7 +73,7 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 			{ bytes: bytes.bytes, room: importRoomOf(state), mapping: request.mapping, seenKeys: keys.map((k) => k.bytes) },
 			{ onProgress: request.onProgress, transfer: [...bytes.transfer, ...keys.flatMap((k) => k.transfer)] }
 		);
-		if (!read.ok) return { ok: false, code: 'invalid_payload', message: read.message, line: read.line };
+		if (!read.ok) return { ok: false, code: 'invalid_payload', message: read.message, line: read.line, lines: read.lines };
 		const { summary, delta, newKeys } = read;
 		if (request.dryRun)
 			return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
@@ -113,7 +114,8 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 	}
 
 	return {
-		async inspect(blobId: string): Promise<Inspection | null> {
+		/** The file's first look, a `CsvFailure` when it cannot be read as CSV, or null when the file is gone. */
+		async inspect(blobId: string): Promise<InspectFileOutput | null> {
 			const blob = await blobs.get(blobId);
 			if (!blob) return null;
 			const { bytes, transfer } = handOver(blob.bytes);

@@ -19,8 +19,19 @@ export interface ReadFileInput {
 }
 
 export type ReadFileOutput =
-	| { ok: true; summary: ImportSummary; delta: ImportDelta; /** The new rows' keys, one per line. */ newKeys: string }
-	| { ok: false; line: number; message: string };
+	{ ok: true; summary: ImportSummary; delta: ImportDelta; /** The new rows' keys, one per line. */ newKeys: string } | CsvFailure;
+
+/** A file that cannot be read as CSV: the first line at fault, every one found, and what to do. */
+export type CsvFailure = { ok: false; line: number; lines: number[]; message: string };
+
+export type InspectFileOutput = { ok: true; inspection: Inspection } | CsvFailure;
+
+const failureOf = (error: CsvSyntaxError): CsvFailure => ({
+	ok: false,
+	line: error.line,
+	lines: [...error.lines],
+	message: error.message
+});
 
 export type ReadProgress = { rows: number; fraction: number };
 
@@ -41,12 +52,17 @@ export async function readImportFile(input: ReadFileInput, progress: (done: Read
 		});
 		return { ok: true, summary, delta, newKeys: newKeys.join('\n') };
 	} catch (error) {
-		if (error instanceof CsvSyntaxError) return { ok: false, line: error.line, message: error.message };
+		if (error instanceof CsvSyntaxError) return failureOf(error);
 		throw error;
 	}
 }
 
-/** The first look at a file for the mapping step (see `inspectCsv`). */
-export function inspectImportFile(input: { bytes: Uint8Array }): Promise<Inspection> {
-	return inspectCsv(input.bytes);
+/** The first look at a file for the mapping step (see `inspectCsv`); a file that cannot be parsed is an answer, not a throw. */
+export async function inspectImportFile(input: { bytes: Uint8Array }): Promise<InspectFileOutput> {
+	try {
+		return { ok: true, inspection: await inspectCsv(input.bytes) };
+	} catch (error) {
+		if (error instanceof CsvSyntaxError) return failureOf(error);
+		throw error;
+	}
 }

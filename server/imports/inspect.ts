@@ -1,12 +1,13 @@
 /**
  * The first look at an uploaded CSV file, for the mapping step: its encoding and delimiter, whether the
- * first row is a header, a few rows, and per column some sample values and what they look like. The
- * guesses are generic (a column of dates is a date column whatever it is called); the person confirms
+ * first row is a header, a few rows, and per column some sample values and what they look like, with
+ * guesses of which column is what from their contents and why (see guess-columns.ts); the person confirms
  * or changes every choice before anything is read for real.
  */
 import { guessDateFormat, looksSlashedDate, parseDate, parseNumber } from './cells';
 import type { ColumnInfo, Inspection } from '../../src/lib/protocol/curate';
 import { countLines, csvRows, decodeText, sniffDelimiter } from './csv-source';
+import { guessColumns } from './guess-columns';
 
 const SAMPLE_ROWS = 200;
 const SHOWN_ROWS = 8;
@@ -81,6 +82,7 @@ export async function inspectCsv(bytes: Uint8Array): Promise<Inspection> {
 		hasHeader,
 		approxRows: Math.max(0, lines - (hasHeader ? 1 : 0)),
 		rows: data.slice(0, SHOWN_ROWS).map((r) => r.map((c) => c.slice(0, CELL_CHARS))),
-		columns
+		columns,
+		guesses: guessColumns(data, width, header)
 	};
 }

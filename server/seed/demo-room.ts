@@ -23,7 +23,7 @@ type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 type Department =
 	'Marketing' | 'Sales' | 'Operations' | 'Customer Service' | 'Product' | 'IT' | 'Finance/Billing' | 'HR' | 'Legal';
 
-/** Builds the demo room, command by command, with the last twelve months ending at `today`'s month. */
+/** Builds the demo room, command by command, with the twelve complete months before `today`'s month. */
 export function demoRoomCommands(today: Date = new Date()): Command[] {
 	const months = lastTwelveMonths(today);
 	const commands: Command[] = [];
@@ -202,7 +202,8 @@ function lastTwelveMonths(today: Date): Month[] {
 	const year = today.getUTCFullYear();
 	const month = today.getUTCMonth();
 	return Array.from({ length: 12 }, (_, i) => {
-		const d = new Date(Date.UTC(year, month - 11 + i, 1));
+		// The twelve complete months before today's: a month in progress is not compared (see complaint-periods.ts).
+		const d = new Date(Date.UTC(year, month - 12 + i, 1));
 		return {
 			period: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`,
 			calendarMonth: d.getUTCMonth()

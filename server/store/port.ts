@@ -115,6 +115,11 @@ export interface EventStore {
 	/** Stores a snapshot durably; may let the store drop log events older than it (compaction). */
 	saveSnapshot(roomId: string, snapshot: Snapshot): Promise<void>;
 	loadSnapshot(roomId: string): Promise<Snapshot | null>;
+	/**
+	 * Deletes a room's events, snapshot and remembered commands, after the appends already queued for it.
+	 * Answers whether there was such a room. A later append at version 0 creates the room anew.
+	 */
+	deleteRoom(roomId: string): Promise<boolean>;
 	close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
  * worker threads (piscina), so every other room's commands, joins and walls stay prompt while it runs.
  *
  *   const pool = createWorkerPool();
- *   const inspection = await pool.run('imports.inspect', { bytes });
+ *   const inspected = await pool.run('imports.inspect', { bytes }); // { ok, inspection } or the lines at fault
  *   const read = await pool.run('imports.read', input, { onProgress: (p) => ... });
  *   await pool.close();
  *

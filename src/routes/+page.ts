@@ -4,10 +4,19 @@ import type { PageLoad } from './$types';
 export const load = (async ({ fetch }) => {
 	try {
 		const res = await fetch('/api/rooms');
-		if (!res.ok) return { rooms: [] as RoomSummary[], error: `The server answered ${res.status}; reload to try again.` };
+		if (!res.ok)
+			return {
+				rooms: [] as RoomSummary[],
+				mayCreateRooms: false,
+				error: `The server answered ${res.status}; reload to try again.`
+			};
 		const body = (await res.json()) as RoomList;
-		return { rooms: body.rooms, error: null };
+		return { rooms: body.rooms, mayCreateRooms: body.mayCreateRooms, error: null };
 	} catch {
-		return { rooms: [] as RoomSummary[], error: 'Could not reach the server; check it is running, then reload.' };
+		return {
+			rooms: [] as RoomSummary[],
+			mayCreateRooms: false,
+			error: 'Could not reach the server; check it is running, then reload.'
+		};
 	}
 }) satisfies PageLoad;

@@ -113,10 +113,11 @@ describe('access in Chromium', () => {
 			'Open the invite link you were given; facilitators find links under Access in their room'
 		);
 
+		// Without any role in the room: the locked-out page, which says how to get back in.
 		await stranger.goto(`${server.url}/rooms/demo/access`);
-		await stranger.locator('[data-testid="access-not-facilitator"]').waitFor();
-		expect(await stranger.locator('[data-testid="access-not-facilitator"]').textContent()).toContain(
-			'Only facilitators manage access'
+		await stranger.locator('[data-testid="locked-out"]').waitFor();
+		expect(await stranger.locator('[data-testid="locked-out"]').textContent()).toContain(
+			'Ask a facilitator of the room for a new invite link'
 		);
 		await stranger.goto(`${server.url}/pair`);
 		await stranger.locator('[data-testid="pair-signed-out"]').waitFor();
@@ -183,6 +184,15 @@ describe('access in Chromium', () => {
 		expect(await screen.textContent()).toContain('Corridor view');
 		await screenshot(facilitator, 'room-access-screens');
 		await screen.getByRole('button', { name: /^Remove screen/ }).click();
+		// Asked first: keeping it changes nothing.
+		const confirm = facilitator.getByTestId('screen-remove-dialog');
+		await confirm.getByRole('button', { name: 'Keep it' }).click();
+		await confirm.waitFor({ state: 'hidden' });
+		expect(await screen.count()).toBe(1);
+		await screen.getByRole('button', { name: /^Remove screen/ }).click();
+		expect(await confirm.getByRole('heading').textContent()).toBe('Remove the screen “Lobby TV”?');
+		await screenshot(facilitator, 'remove-screen-confirm');
+		await confirm.getByRole('button', { name: 'Remove the screen', exact: true }).click();
 		await facilitator.locator('[data-testid="screen-removed"]').waitFor();
 		await expect.poll(() => screen.count()).toBe(0);
 

@@ -246,6 +246,12 @@ describe('facilitating a session in Chromium', () => {
 			expect(updated.ok).toBe(true);
 
 			const facilitator = await openFacilitator();
+			const wall = await openPage(browser, server.url, '/rooms/demo/wall', {
+				name: 'Boardroom TV',
+				role: 'viewer',
+				viewport: { width: 1920, height: 1080 },
+				waitFor: '[data-testid="wall-connection"][data-state="live"]'
+			});
 			await inSessionAt(facilitator, 'apply');
 			const player = facilitator.getByTestId('call-player');
 			await player.getByLabel('Call', { exact: true }).selectOption('a-call-stuck-at-id');
@@ -269,8 +275,70 @@ describe('facilitating a session in Chromium', () => {
 			await expect.poll(pausedAt, { timeout: 5_000 }).not.toBeNull();
 			expect(Math.abs((await pausedAt())! - at)).toBeLessThan(0.5);
 
+			// Paused at 0:30 of the recording: the wall shows the recording's position and length, as the
+			// facilitator's player does (it once showed 0:14 / 11:42, a length taken from the transcript's text),
+			// and the same transcript line.
+			await audio.evaluate((a: HTMLAudioElement) => (a.currentTime = 30));
+			await expect.poll(pausedAt, { timeout: 5_000 }).toBe(30);
+			const onWall = wall.getByTestId('wall-call-time');
+			const facilitatorTime = player.getByTestId('call-time');
+			await expect.poll(() => facilitatorTime.textContent(), { timeout: 5_000 }).toMatch(/^0:30 \/ 1:\d\d$/);
+			await expect.poll(() => onWall.textContent(), { timeout: 5_000 }).toBe(await facilitatorTime.textContent());
+			const shown = wall.getByTestId('wall-now-playing');
+			expect(Number(await shown.getAttribute('data-line'))).toBe(
+				Number(await player.getByTestId('call-transcript').getAttribute('data-current'))
+			);
+			expect(Number(await shown.getAttribute('data-line'))).toBeGreaterThan(0);
+			if (process.env.SCREENSHOT_DIR)
+				await wall.screenshot({ path: `${process.env.SCREENSHOT_DIR}/wall-call-following-recording.png` });
+
 			await player.getByRole('button', { name: /Stop/ }).click();
 			await expect.poll(async () => (await roomState()).nowPlaying, { timeout: 5_000 }).toBeNull();
+			await closeAll(facilitator, wall);
+		}
+	);
+
+	it(
+		'charters from the ticked evidence with either charter button, and edits and removes a decision',
+		{ timeout: 90_000 },
+		async () => {
+			const facilitator = await openFacilitator();
+			await inSessionAt(facilitator, 'help');
+			const letdown = facilitator.locator('[data-testid="letdowns"] li').first();
+			await letdown.getByRole('checkbox').check();
+			// The side panel's button says what it will link, and links it, like the one under the stage.
+			const panelButton = facilitator.getByTestId('charter-from-panel');
+			await expect.poll(() => panelButton.textContent()).toMatch(/Charter a fix team from 1 ticked item/);
+			expect(await facilitator.getByTestId('charter-from-selection').textContent()).toMatch(/from 1 ticked item/);
+			await panelButton.click();
+			const dialog = facilitator.locator('[data-testid="charter-dialog"]');
+			const linked = dialog.getByRole('checkbox');
+			expect(await linked.count()).toBe(1);
+			expect(await linked.isChecked()).toBe(true);
+			if (process.env.SCREENSHOT_DIR)
+				await facilitator.screenshot({ path: `${process.env.SCREENSHOT_DIR}/facilitate-charter-from-panel.png` });
+			await dialog.getByRole('button', { name: /^Close/ }).click();
+			await dialog.waitFor({ state: 'hidden' });
+
+			// A decision recorded with a slip is put right, and another taken out (asked once more).
+			const decisions = facilitator.getByTestId('decisions-panel');
+			const before = (await roomState()).session?.decisions.map((d) => d.text) ?? [];
+			const [first, second] = [before.length + 1, before.length + 2];
+			for (const text of ['Fund the contact-centre fix from the Q2 budgte.', 'Review the debt letters in May.']) {
+				await decisions.getByLabel('Record a decision').fill(text);
+				await decisions.getByRole('button', { name: 'Record decision' }).click();
+				await decisions.getByText(text).waitFor();
+			}
+			await decisions.getByRole('button', { name: `Edit decision ${first}` }).click();
+			await decisions.getByLabel(`Decision ${first}`).fill('Fund the contact-centre fix from the Q2 budget.');
+			await decisions.getByRole('button', { name: 'Save the decision' }).click();
+			await decisions.getByRole('button', { name: `Remove decision ${second}` }).click();
+			if (process.env.SCREENSHOT_DIR)
+				await facilitator.screenshot({ path: `${process.env.SCREENSHOT_DIR}/facilitate-decisions.png` });
+			await decisions.getByRole('button', { name: 'Remove it' }).click();
+			await expect
+				.poll(async () => (await roomState()).session?.decisions.map((d) => d.text))
+				.toEqual([...before, 'Fund the contact-centre fix from the Q2 budget.']);
 			await closeAll(facilitator);
 		}
 	);
@@ -311,7 +379,8 @@ describe('facilitating a session in Chromium', () => {
 			expect(await stranger.locator('[data-testid="room-error"]').textContent()).toContain('You have no access to room "demo".');
 			const body = (await stranger.textContent('body')) ?? '';
 			expect(body.match(/Open the invite link/g), path).toHaveLength(1);
-			expect(body).toContain('This room could not be opened.');
+			expect(body).toContain('This browser cannot open this room');
+			expect(body).toContain('Ask a facilitator of the room for a new invite link');
 			await stranger.getByRole('link', { name: 'See all rooms' }).waitFor();
 			await closeAll(stranger);
 		}

@@ -40,6 +40,28 @@ describe('the board in Chromium', () => {
 		await page.context().close();
 	});
 
+	it('keeps the page to its content when the mouse wheel turns over a column at 1440x900: no blank space below the board', async () => {
+		const page = await openBoard('Wheel');
+		const column = page.getByTestId('stage-column').nth(1);
+		const box = (await column.boundingBox())!;
+		await page.mouse.move(box.x + box.width / 2, box.y + Math.min(300, box.height / 2));
+		// Far past the end of the column: the column scrolls to its end, and the page does not follow.
+		for (let i = 0; i < 40; i++) await page.mouse.wheel(0, 400);
+		await expect.poll(() => column.evaluate((c) => c.scrollTop)).toBeGreaterThan(0);
+		const extent = await page.evaluate(() => ({
+			scrollY: window.scrollY,
+			scrollHeight: document.documentElement.scrollHeight,
+			innerHeight: window.innerHeight
+		}));
+		expect(extent).toEqual({ scrollY: 0, scrollHeight: 900, innerHeight: 900 });
+		// The board still fills the window: its columns are on screen, not scrolled away above it.
+		const columnTop = (await column.boundingBox())!.y;
+		expect(columnTop).toBeGreaterThanOrEqual(0);
+		expect(columnTop).toBeLessThan(300);
+		if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/board-after-wheel.png` });
+		await page.context().close();
+	});
+
 	it('shows a change made in one page in another page, live', async () => {
 		const alice = await openBoard('Alice');
 		const bob = await openBoard('Bob');

@@ -326,6 +326,13 @@ describe('the wall is live', () => {
 
 	it('follows a recorded call playing in the room, large, until it stops', async () => {
 		const page = await openWall('/rooms/demo/wall');
+		// On the board, a call is labelled as a recording, with no play mark: nobody can press a wall.
+		const card = page.locator('[data-testid="wall-artifact-a-call-stuck-at-id"]');
+		await card.waitFor({ state: 'attached' });
+		expect(await card.locator('[data-icon="play"]').count()).toBe(0);
+		expect(await card.locator('button, a, [role="button"]').count()).toBe(0);
+		expect(await card.getByTestId('recording-label').count()).toBe(1);
+		expect(await card.textContent()).toContain('Recorded call');
 		const shown = page.waitForSelector('[data-testid="wall-now-playing"][data-artifact-id="a-call-stuck-at-id"]', {
 			timeout: 1_000
 		});

@@ -1,6 +1,6 @@
 /**
  * The access service on the Redis store (the one every instance shares): lifetimes, the sessions made
- * from one link, and the audit trail of renames, against a real redis-server.
+ * from one link, the audit trail, the setup link and a deleted room's access, against a real redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
@@ -42,6 +42,28 @@ describe.runIf(canRunRedisTests())('access on Redis', () => {
 		expect(await access.session(a.token)).toBeNull();
 		expect(await access.session(b.token)).toBeNull();
 		expect(access.roleIn(await access.session(other), 'r-room')).toBe('viewer');
+	});
+
+	it('the setup link works once, also for three claims at once; takeover and a deleted room leave their marks', async () => {
+		const setup = (await access.makeSetupToken(true))!;
+		const claims = await Promise.all([1, 2, 3].map(() => access.claimSetup(setup, null)));
+		expect(claims.filter((c) => c.ok)).toHaveLength(1);
+		const admin = claims.find((c) => c.ok)!;
+		if (!admin.ok) throw new Error('no claim');
+		expect(await access.hasInstanceAdmin()).toBe(true);
+		expect(await access.makeSetupToken()).toBeNull();
+
+		const member = await access.grantDirectly('r-gone', 'contributor', 'Cy');
+		expect((await access.takeOver(admin.token, 'r-gone'))?.grants['r-gone']).toEqual({ role: 'facilitator' });
+		expect(await access.audit('r-gone')).toEqual([expect.objectContaining({ action: 'took_over', from: null })]);
+		await access.rotateInvite('r-gone', 'viewer');
+
+		const ended = await access.forgetRoom('r-gone', []);
+		expect(ended).toHaveLength(2);
+		expect(await access.session(member)).toBeNull();
+		expect(await access.session(admin.token)).toMatchObject({ instanceAdmin: true, grants: {} });
+		expect(await access.invites('r-gone')).toEqual({ facilitator: null, contributor: null, viewer: null });
+		expect(await access.isRetired('r-gone')).toBe(true);
 	});
 
 	it('a session ends after its idle time; the key itself expires in Redis', async () => {

@@ -47,6 +47,7 @@ function faulty(inner: EventStore, faults: Faults): EventStore {
 		lookupCommand: (roomId, id) => inner.lookupCommand(roomId, id),
 		saveSnapshot: (roomId, snapshot) => inner.saveSnapshot(roomId, snapshot),
 		loadSnapshot: (roomId) => inner.loadSnapshot(roomId),
+		deleteRoom: (roomId) => inner.deleteRoom(roomId),
 		close: () => inner.close()
 	};
 }

@@ -463,6 +463,81 @@ describe('HTTP endpoints beside the socket', () => {
 	});
 });
 
+describe('rooms: creating, restoring, taking over and deleting (HTTP)', () => {
+	const blank = { name: 'Authz new room', organisation: '', start: { kind: 'blank' } };
+	async function instanceAdmin(): Promise<string> {
+		const claimed = await http(`${server.url}/api/setup`, 'POST', { token: await server.access.makeSetupToken(true) });
+		expect(claimed.status).toBe(200);
+		return cookieToken(claimed.setCookie);
+	}
+	const outsiders = async (): Promise<Record<string, string | undefined>> => ({
+		...Object.fromEntries(
+			await Promise.all(ROLES.map(async (role) => [role, await server.access.grantDirectly(DEN, role, `Rooms ${role}`)] as const))
+		),
+		'another room’s facilitator': await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Other'),
+		'no session': undefined
+	});
+
+	it('creating a room: only an instance admin; every role of a room and nobody are refused, and nothing is made', async () => {
+		for (const [who, token] of Object.entries(await outsiders())) {
+			const answer = await http(`${server.url}/api/rooms`, 'POST', blank, token);
+			expect(answer.status, who).toBe(token ? 403 : 401);
+		}
+		expect((await server.app.engine.listRooms()).some((r) => r.name === 'Authz new room')).toBe(false);
+		const admin = await instanceAdmin();
+		const made = await http(`${server.url}/api/rooms`, 'POST', blank, admin);
+		expect(made.status).toBe(201);
+		expect(server.access.roleIn(await server.access.session(admin), String(made.body.roomId))).toBe('facilitator');
+	});
+
+	it('restoring a backup: an instance admin or a facilitator of some room; a contributor, a viewer and nobody are refused', async () => {
+		const tokens = await outsiders();
+		for (const who of ['contributor', 'viewer', 'no session'] as const) {
+			const answer = await http(`${server.url}/api/rooms/restore`, 'POST', {}, tokens[who]);
+			expect(answer.status, who).toBe(tokens[who] ? 403 : 401);
+		}
+		// Past the check, a body that is no backup is refused for what it is.
+		expect((await http(`${server.url}/api/rooms/restore`, 'POST', {}, await instanceAdmin())).status).toBe(400);
+	});
+
+	it('taking over: only an instance admin, and it is in the room’s audit trail', async () => {
+		for (const [who, token] of Object.entries(await outsiders())) {
+			const answer = await http(`${server.url}/api/rooms/${DEN}/takeover`, 'POST', undefined, token);
+			expect(answer.status, who).toBe(token ? 403 : 401);
+		}
+		expect((await server.access.audit(DEN)).some((line) => line.action === 'took_over')).toBe(false);
+		const admin = await instanceAdmin();
+		expect((await http(`${server.url}/api/rooms/${DEN}/takeover`, 'POST', undefined, admin)).status).toBe(200);
+		expect((await server.access.audit(DEN)).filter((line) => line.action === 'took_over')).toHaveLength(1);
+	});
+
+	it('deleting: only a facilitator of the room or an instance admin, with the name typed; nothing is deleted otherwise', async () => {
+		const name = (await server.app.engine.state(DEN))!.meta!.name;
+		const before = await roomHash(server.app.engine.state, DEN);
+		for (const [who, token] of Object.entries(await outsiders())) {
+			if (who === 'facilitator') continue;
+			const answer = await http(`${server.url}/api/rooms/${DEN}`, 'DELETE', { confirm: name }, token);
+			expect(answer.status, who).toBe(token ? 403 : 401);
+		}
+		expect(await roomHash(server.app.engine.state, DEN)).toBe(before);
+		// The room's own facilitator and an instance admin may (shown on rooms made for it, the den stays).
+		const admin = await instanceAdmin();
+		for (const [label, deleter] of [
+			['facilitator', async (roomId: string) => server.access.grantDirectly(roomId, 'facilitator', 'Deleter')],
+			['instance admin', async () => admin]
+		] as const) {
+			const made = await http(`${server.url}/api/rooms`, 'POST', { ...blank, name: `Doomed ${label}` }, admin);
+			const roomId = String(made.body.roomId);
+			const token = await deleter(roomId);
+			expect(
+				(await http(`${server.url}/api/rooms/${roomId}`, 'DELETE', { confirm: `Doomed ${label}` }, token)).status,
+				label
+			).toBe(200);
+			expect(await server.app.engine.state(roomId), label).toBeNull();
+		}
+	});
+});
+
 describe('a resent commandId', () => {
 	// Regression (found by fuzz-protocol): a known commandId was once answered from the log before the
 	// role check, so a refused role was told { ok: true, duplicate: true }. The gateway now checks first.

@@ -51,6 +51,32 @@ describe('failure logs', () => {
 		expect(JSON.stringify(lines)).not.toContain(token);
 	});
 
+	it('a CSV file with a quote that never closes is answered 422 at inspect, with every line at fault, and logged once as a warning', async () => {
+		const { log, lines } = capturingLogger();
+		server = await startTestServer({ log });
+		const socket = await server.client('Curator', { 'r-csv': 'facilitator' });
+		await createRoom(socket, 'r-csv');
+		const token = await server.access.grantDirectly('r-csv', 'contributor', 'Curator');
+		const http = curateHttp(server.url, 'r-csv', token);
+		const rows = ['date,issue', ...Array.from({ length: 20 }, (_, i) => `2025-01-${String(i + 1).padStart(2, '0')},Late`)];
+		rows[4] = '2025-01-04,"Late fee, the customer says';
+		rows[11] = '2025-01-11,"Rude';
+		const blobId = (await http.upload(new TextEncoder().encode(`${rows.join('\n')}\n`), 'import')).body.blobId as string;
+		const answer = await http.inspect(blobId);
+		expect(answer.status).toBe(422);
+		expect(answer.body).toMatchObject({ error: 'unreadable_file', line: 5, lines: [5, 12] });
+		expect(answer.body.message).toBe(
+			'Lines 5 and 12 each open a quoted field that is never closed. Close the quote (or remove it) and upload the file again; nothing was imported.'
+		);
+		// Asking again gives the same answer: it is the file, not a moment to wait out.
+		expect((await http.inspect(blobId)).status).toBe(422);
+		const warnings = lines.filter((l) => l.level === 'warn' && l.message === 'import file cannot be read as CSV');
+		expect(warnings).toHaveLength(2);
+		expect(warnings[0]!.fields).toMatchObject({ roomId: 'r-csv', request: 'POST /imports/inspect', lines: [5, 12] });
+		expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+		expect(JSON.stringify(lines)).not.toContain('Late fee');
+	});
+
 	it('a socket handler that fails answers internal and logs the room and commandId, not the command', async () => {
 		const { log, lines } = capturingLogger();
 		server = await startTestServer({ log });

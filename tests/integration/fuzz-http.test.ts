@@ -148,12 +148,16 @@ const apiPath = fc.oneof(
 			'/api/rooms',
 			'/api/health',
 			'/api/admin/rooms',
+			'/api/admin/setup-link',
+			'/api/setup',
 			'/api/pair/',
 			'/api/pair/x',
 			'/api/',
 			'/api'
 		)
 	},
+	{ weight: 2, arbitrary: roomish.map((r) => `/api/rooms/${r}`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/takeover`) },
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/invites`) },
 	{ weight: 2, arbitrary: fc.tuple(roomish, roleish).map(([r, role]) => `/api/rooms/${r}/invites/${role}`) },
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/displays`) },
@@ -323,7 +327,10 @@ const deepRequest = fc.record({
 		fc.constantFrom(ROOM, '__proto__', 'constructor', 'no-such-room').map((r) => `/api/rooms/${r}/invites`),
 		fc.constantFrom(ROOM, ROOM, '__proto__', 'constructor').map((r) => `/api/rooms/${r}/displays`),
 		fc.constant('/api/pair/start'),
-		fc.constant('/api/admin/rooms')
+		fc.constant('/api/admin/rooms'),
+		fc.constant('/api/setup'),
+		fc.constant('/api/rooms'),
+		fc.constantFrom(ROOM, '__proto__', 'no-such-room').map((r) => `/api/rooms/${r}/takeover`)
 	),
 	origin: fc.constantFrom(undefined, 'same'),
 	cookie: fc.constantFrom(undefined, 'facilitator', 'facilitator', 'viewer'),
@@ -396,10 +403,16 @@ const ACCESS_ROUTE = (p: string) =>
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/invites(?:\/(facilitator|contributor|viewer)(?:\/sessions)?)?$/.test(p) ||
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/displays$/.test(p) ||
 	p.startsWith('/api/admin/');
+/** Rooms writes: the setup link, creating, taking over and deleting rooms. */
+const ROOMS_WRITE = (p: string) =>
+	p === '/api/setup' ||
+	p === '/api/rooms' ||
+	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/takeover$/.test(p) ||
+	(/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}$/.test(p) && p !== '/api/rooms/restore');
 /** Curation writes: uploads, imports and restores, which a page on another site must never reach either. */
 const CURATE_WRITE = (p: string) =>
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(uploads|imports|imports\/inspect)$/.test(p) || p === '/api/rooms/restore';
-const SESSION_ROUTES = new Set(['/api/join', '/api/signout', '/api/pair/start']);
+const SESSION_ROUTES = new Set(['/api/join', '/api/signout', '/api/pair/start', '/api/setup']);
 
 const stats = { statuses: new Map<number | string, number>(), errors: new Map<string, number>(), fiveOhThree: [] as string[] };
 const tally = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -454,7 +467,7 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 			isWrite &&
 			r.crossOrigin &&
 			!r.hostOverridden &&
-			(ACCESS_ROUTE(pathname) || (CURATE_WRITE(pathname) && r.method === 'POST'))
+			(ACCESS_ROUTE(pathname) || ROOMS_WRITE(pathname) || (CURATE_WRITE(pathname) && r.method === 'POST'))
 		) {
 			// A browser on another site cannot make us do anything, whatever else it sends.
 			expect(res.status, `${label}: cross-origin write`).toBe(403);
@@ -532,13 +545,19 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 			`/api/rooms/${ROOM}/invites/viewer/sessions`,
 			`/api/rooms/${ROOM}/displays`,
 			'/api/admin/rooms',
-			`/api/admin/rooms/${ROOM}/sessions`
+			`/api/admin/rooms/${ROOM}/sessions`,
+			'/api/setup',
+			'/api/rooms',
+			`/api/rooms/${ROOM}`,
+			`/api/rooms/${ROOM}/takeover`
 		);
 		const writeMethod = fc.constantFrom('POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS');
 		const goodBody = fc.constantFrom(
 			JSON.stringify({ role: 'viewer' }),
 			JSON.stringify({ token: 'A'.repeat(43), name: 'Eve' }),
 			JSON.stringify({ code: 'ABCDEF', name: 'Evil TV' }),
+			JSON.stringify({ confirm: 'FH room' }),
+			JSON.stringify({ name: 'Evil room', organisation: '', start: { kind: 'blank' } }),
 			'{}'
 		);
 		await fc.assert(
@@ -569,7 +588,11 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 		['DELETE', `/api/rooms/${ROOM}/invites/viewer`, undefined],
 		['POST', `/api/rooms/${ROOM}/displays`, { code: 'ABCDEF', name: 'Evil TV' }],
 		['POST', '/api/signout', undefined],
-		['POST', '/api/pair/start', undefined]
+		['POST', '/api/pair/start', undefined],
+		['POST', '/api/setup', { token: 'A'.repeat(43) }],
+		['POST', '/api/rooms', { name: 'Evil room', organisation: '', start: { kind: 'blank' } }],
+		['POST', `/api/rooms/${ROOM}/takeover`, undefined],
+		['DELETE', `/api/rooms/${ROOM}`, { confirm: 'FH room' }]
 	] as const)('a cross-origin %s %s is refused with 403 (Origin: https://evil.example)', async (m, path, payload) => {
 		const invitesBefore = await server.access.invites(ROOM);
 		const res = await fetch(`${server.url}${path}`, {

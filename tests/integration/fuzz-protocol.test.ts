@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMAND_TYPES, mayIssue, type CommandType } from '../../src/lib/domain';
+import { ARCHIVED, COMMAND_TYPES, mayIssue, type CommandType } from '../../src/lib/domain';
 import { ErrorCode } from '../../src/lib/protocol';
 import type { Role } from '../../server/access/access-service';
 import { exampleFor, roomHash, seedRoom } from '../support/seed-room';
@@ -471,6 +471,13 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 				expect(mayIssue(who as Role, type!), `${who} may send ${type}`).toBe(true);
 				const roomId = (payload as { roomId: string }).roomId;
 				if (type === 'room.create' && !knownRooms.includes(roomId)) knownRooms = [...knownRooms, roomId].sort();
+				if (type === 'room.archive' && roomId === ROOM) {
+					// An archived room refuses everything else, with the sentence that says how to restore it;
+					// restoring it keeps the fuzzing reaching the room's rules.
+					const probe = await send(sockets.facilitator, ROOM, { type: 'room.configure', patch: { name: 'While archived' } });
+					expect(probe).toEqual({ ok: false, code: 'conflict', message: ARCHIVED });
+					expect(await send(sockets.facilitator, ROOM, { type: 'room.unarchive' })).toMatchObject({ ok: true });
+				}
 			}),
 			{ seed: SEED, numRuns: RUNS.command, endOnFailure: true }
 		);

@@ -215,6 +215,7 @@ describe('session lifetimes', () => {
 
 	it('a connection is refused its session once it has ended, and a live one is closed when it ends', async () => {
 		const token = await clocked.access.grantDirectly('life-room', 'viewer', 'Lobby TV');
+		const asked = Date.now();
 		const socket: TestSocket = connect(clocked.url, {
 			transports: ['websocket'],
 			auth: { token },
@@ -223,6 +224,9 @@ describe('session lifetimes', () => {
 		});
 		const hello = await new Promise<HelloMessage>((resolve) => socket.once('server:hello', resolve));
 		expect(hello.signedIn).toBe(true);
+		// The server's clock, which screens measure the room's times by (the engine stamps them with it).
+		expect(hello.serverTime).toBeGreaterThanOrEqual(asked);
+		expect(hello.serverTime).toBeLessThanOrEqual(Date.now());
 		const revoked = new Promise<{ reason: string }>((resolve) => socket.once('access:revoked', resolve));
 		const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 		// Kept in use (the connection counts as use), then past the absolute lifetime.

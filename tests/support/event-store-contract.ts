@@ -360,6 +360,50 @@ export function describeEventStore(name: string, makeStore: () => Promise<EventS
 			});
 		});
 
+		describe('deleting a room', () => {
+			it('removes its events, snapshot and commands, leaves other rooms alone, and stays gone after a restart', async () => {
+				const store = await open({ snapshotRetainEvents: 0 });
+				await appendCommands(store, 3);
+				await store.saveSnapshot(ROOM, { version: 3, epoch: EPOCH, state: { at: 3 } });
+				await appendCommands(store, 2, 'other');
+
+				expect(await store.deleteRoom(ROOM)).toBe(true);
+				expect(await store.head(ROOM)).toBeNull();
+				expect(await store.loadSnapshot(ROOM)).toBeNull();
+				expect(await store.lookupCommand(ROOM, 'c2')).toBeNull();
+				expect(await store.readFrom(ROOM, 0)).toEqual({ ok: true, events: [] });
+				expect(await store.listRooms()).toEqual(['other']);
+				expect(await store.deleteRoom(ROOM)).toBe(false);
+
+				const reopened = await reopen(store);
+				expect(await reopened.listRooms()).toEqual(['other']);
+				expect(await reopened.head(ROOM)).toBeNull();
+				expect(await reopened.head('other')).toEqual({ version: 2, epoch: EPOCH });
+			});
+
+			it('lets a new room take the id afresh: version 0, a new epoch, no remembered commands', async () => {
+				const store = await open();
+				await appendCommands(store, 2);
+				await store.deleteRoom(ROOM);
+				expect(await store.append(ROOM, 0, 'c1', eventsFor('c1'), 'epoch-2')).toEqual({
+					ok: true,
+					duplicate: false,
+					range: { from: 1, to: 1 }
+				});
+				expect(await store.head(ROOM)).toEqual({ version: 1, epoch: 'epoch-2' });
+				const reopened = await reopen(store);
+				expect(await reopened.head(ROOM)).toEqual({ version: 1, epoch: 'epoch-2' });
+			});
+
+			it('leaves the storage empty when the only room is deleted', async () => {
+				const store = await open();
+				await appendCommands(store, 2);
+				await store.deleteRoom(ROOM);
+				await store.close();
+				expect(await harness.isEmpty()).toBe(true);
+			});
+		});
+
 		describe('command digests', () => {
 			/** `first` (digest A, version 1), then `legacy` (no digest, as before digests were kept, versions 2-3). */
 			async function openWithDigests(): Promise<EventStore> {

@@ -46,6 +46,13 @@ export const BLOB_ID = 'ab'.repeat(32);
 export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'room.create': { type: 'room.create', name: 'Northwind Customer Room', organisation: 'Northwind' },
 	'room.configure': { type: 'room.configure', patch: { name: 'Renamed room' } },
+	'room.archive': { type: 'room.archive' },
+	'room.unarchive': { type: 'room.unarchive' },
+
+	'department.add': { type: 'department.add', name: 'Claims' },
+	'department.rename': { type: 'department.rename', from: 'Operations', to: 'Underwriting' },
+	'department.merge': { type: 'department.merge', from: ['Marketing'], into: 'Sales' },
+	'department.remove': { type: 'department.remove', name: 'Legal' },
 
 	'stage.add': { type: 'stage.add', stageId: 'stage-new', name: 'Discover', customerGoal: 'I want to compare offers' },
 	'stage.update': { type: 'stage.update', stageId: 'stage-1', patch: { customerGoal: 'I want to be understood' } },
@@ -186,6 +193,8 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'session.setTimer': { type: 'session.setTimer', durationSec: 600 },
 	'session.attend': { type: 'session.attend', name: 'Avery' },
 	'session.decide': { type: 'session.decide', decisionId: 'dec-new', text: 'Fund the fee-clarity team.' },
+	'session.reviseDecision': { type: 'session.reviseDecision', decisionId: 'dec-new', text: 'Fund the fee-clarity team from Q2.' },
+	'session.removeDecision': { type: 'session.removeDecision', decisionId: 'dec-new' },
 	'session.end': { type: 'session.end' },
 
 	'call.play': { type: 'call.play', artifactId: 'call-1', positionSec: 0 },

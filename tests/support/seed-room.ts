@@ -20,12 +20,15 @@ export const PRECONDITIONS: Partial<Record<CommandType, Command[]>> = {
 	'session.setTimer': [COMMAND_EXAMPLES['session.start']],
 	'session.attend': [COMMAND_EXAMPLES['session.start']],
 	'session.decide': [COMMAND_EXAMPLES['session.start']],
+	'session.reviseDecision': [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['session.decide']],
+	'session.removeDecision': [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['session.decide']],
 	'session.end': [COMMAND_EXAMPLES['session.start']],
 	'call.pause': [COMMAND_EXAMPLES['call.play']],
 	'call.stop': [COMMAND_EXAMPLES['call.play']],
 	'spotlight.clear': [COMMAND_EXAMPLES['spotlight.set']],
 	// A wrong value can be removed only where there is one.
 	'kpi.unrecord': [COMMAND_EXAMPLES['kpi.record']],
+	'room.unarchive': [COMMAND_EXAMPLES['room.archive']],
 	// stage-1 holds things, and removing a stage that holds things is refused: remove an empty one.
 	'stage.remove': [{ type: 'stage.add', stageId: 'stage-empty', name: 'Empty', customerGoal: '' }]
 };

@@ -28,6 +28,7 @@ export function tapStore(inner: EventStore): StoreTap {
 		lookupCommand: (roomId, commandId) => inner.lookupCommand(roomId, commandId),
 		saveSnapshot: (roomId, snapshot) => inner.saveSnapshot(roomId, snapshot),
 		loadSnapshot: (roomId) => inner.loadSnapshot(roomId),
+		deleteRoom: (roomId) => inner.deleteRoom(roomId),
 		close: () => inner.close()
 	};
 	return { store, log: (roomId) => [...(appended.get(roomId) ?? [])].sort((a, b) => a.v - b.v) };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	LINE_PAUSE_CHARS,
 	callAudioUrl,
+	callDuration,
 	isPlayableCall,
 	lineAt,
 	parseTranscript,
@@ -10,6 +11,7 @@ import {
 	readAlongSeconds,
 	timeLines
 } from '../../src/lib/components/facilitate/call-transcript';
+import { clockSkew, serverNow } from '../../src/lib/client/server-clock';
 import { command } from '../support/factories';
 import type { Artifact } from '../../src/lib/domain';
 
@@ -71,6 +73,39 @@ describe('positionNow', () => {
 		expect(positionNow({ artifactId: 'a', positionSec: 10, since: null, durationSec: null }, Date.parse(since) + 60_000)).toBe(
 			10
 		);
+	});
+});
+
+describe('a wall following the facilitator’s recording', () => {
+	// The facilitator's player said "playing from 5 s of a 104 s recording" at 14:00:00 by the server.
+	const since = '2026-03-05T14:00:00.000Z';
+	const playing = { artifactId: 'a', positionSec: 5, since, durationSec: 104 };
+	const transcript = 'Recorded call, inbound, 11 min 42 s.\nAGENT: Thanks for calling.\nCUSTOMER: My card was declined twice.';
+
+	it('takes the length from the recording, not from what the transcript says about it', () => {
+		const lines = parseTranscript(transcript).lines;
+		expect(callDuration(playing, lines)).toBe(104);
+		// Read along (no recording), the length is the time reading it aloud takes, as on the facilitator's screen.
+		expect(callDuration({ ...playing, durationSec: null }, lines)).toBe(readAlongSeconds(lines));
+	});
+
+	it('is where the recording is by the server’s clock, however far off the wall’s own clock is', () => {
+		const serverAt = Date.parse(since) + 9_000;
+		// A TV whose clock runs 7 minutes fast (and one 30 s slow) heard server:hello stamped at serverAt,
+		// 40 ms after asking; 9 s later by the server, both show 0:14, as the facilitator does.
+		for (const offset of [7 * 60_000, -30_000]) {
+			const tvNow = serverAt + offset;
+			const skew = clockSkew(serverAt, tvNow + 20, tvNow - 20);
+			expect(skew).toBe(-offset);
+			expect(positionNow(playing, serverNow(tvNow, skew), 104)).toBe(14);
+			// By its own clock it would have been minutes off (or stuck at the start).
+			expect(positionNow(playing, tvNow, 104)).not.toBe(14);
+		}
+	});
+
+	it('never runs past the end of the recording, nor before its start', () => {
+		expect(positionNow(playing, Date.parse(since) + 10 * 60_000, 104)).toBe(104);
+		expect(positionNow({ ...playing, positionSec: 0 }, Date.parse(since) - 5_000, 104)).toBe(0);
 	});
 });
 

@@ -20,6 +20,12 @@ import { NOW, PEOPLE, apply, applyAll, buildRoom, command, contextFor, furnished
 const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'room.create': false,
 	'room.configure': false,
+	'room.archive': false,
+	'room.unarchive': false,
+	'department.add': false,
+	'department.rename': false,
+	'department.merge': false,
+	'department.remove': false,
 	'stage.add': true,
 	'stage.update': true,
 	'stage.move': true,
@@ -58,6 +64,8 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'session.setTimer': false,
 	'session.attend': false,
 	'session.decide': false,
+	'session.reviseDecision': false,
+	'session.removeDecision': false,
 	'session.end': false,
 	'call.play': false,
 	'call.pause': false,
@@ -77,9 +85,11 @@ function roomReadyFor(type: CommandType) {
 	if (type === 'stage.remove') return buildRoom({ stages: 2 }).state;
 	let state = furnishedRoom().state;
 	if (type.startsWith('session.') && type !== 'session.start') state = apply(state, command('session.start'));
+	if (type === 'session.reviseDecision' || type === 'session.removeDecision') state = apply(state, command('session.decide'));
 	if (type === 'spotlight.clear') state = apply(state, command('spotlight.set'));
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
 	if (type === 'kpi.unrecord') state = apply(state, command('kpi.record'));
+	if (type === 'room.unarchive') state = apply(state, command('room.archive'));
 	return state;
 }
 
@@ -708,6 +718,25 @@ describe('fixed bugs', () => {
 		let s = apply(buildRoom().state, command('session.start'));
 		s = apply(s, command('session.decide', { decisionId: 'd1', text: 'Fund the team.' }));
 		expect(refusal(s, command('session.decide', { decisionId: 'd1', text: 'Something else.' })).code).toBe('conflict');
+	});
+
+	it('revises and removes a decision of the current session, and refuses one that is not there', () => {
+		let s = apply(buildRoom().state, command('session.start'));
+		s = apply(s, command('session.decide', { decisionId: 'd1', text: 'Fund the team.' }));
+		s = apply(s, command('session.decide', { decisionId: 'd2', text: 'Review in May.' }));
+		s = apply(s, command('session.reviseDecision', { decisionId: 'd1', text: 'Fund the team from the Q2 budget.' }));
+		expect(s.session!.decisions.map((d) => [d.id, d.text])).toEqual([
+			['d1', 'Fund the team from the Q2 budget.'],
+			['d2', 'Review in May.']
+		]);
+		s = apply(s, command('session.removeDecision', { decisionId: 'd2' }));
+		expect(s.session!.decisions.map((d) => d.id)).toEqual(['d1']);
+		expect(refusal(s, command('session.removeDecision', { decisionId: 'd2' })).code).toBe('not_found');
+		expect(refusal(s, command('session.reviseDecision', { decisionId: 'd9', text: 'Anything.' })).code).toBe('not_found');
+		// After the session ends, its decisions can still be put right before the minutes go out.
+		s = apply(s, command('session.end'));
+		s = apply(s, command('session.reviseDecision', { decisionId: 'd1', text: 'Fund the team (Q2).' }));
+		expect(s.session!.decisions[0]!.text).toBe('Fund the team (Q2).');
 	});
 
 	it(`an attendee beyond the ${LIMITS.attendees} cap is refused rather than accepted and silently dropped`, () => {

@@ -15,9 +15,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CSV_PATH =
 	process.env.CFPB_SAMPLE_CSV ?? fileURLToPath(new URL('../../../shared/data/cfpb-complaints-sample.csv', import.meta.url));
 
-/** The last twelve months ending at TODAY's month: 2025-12 .. 2026-11. */
+/** The twelve complete months before TODAY's month: 2025-11 .. 2026-10. */
 const MONTHS = Array.from({ length: 12 }, (_, i) => {
-	const d = new Date(Date.UTC(2025, 11 + i, 1));
+	const d = new Date(Date.UTC(2025, 10 + i, 1));
 	return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 });
 
@@ -113,7 +113,7 @@ describe('demo room', () => {
 			).toBe(true);
 			const kpis = inStage(values(room.kpis));
 			expect(
-				kpis.some((k) => k.points.length === 12 && k.points.at(-1)!.date === '2026-11-01'),
+				kpis.some((k) => k.points.length === 12 && k.points.at(-1)!.date === '2026-10-01'),
 				name
 			).toBe(true);
 			const surveys = inStage(values(room.surveys));

@@ -20,6 +20,8 @@ const MONTHS = [
 	'2026-02',
 	'2026-03'
 ];
+/** The clock the ranking reads: the month after MONTHS, so the last of them is complete. */
+const AFTER_MONTHS = Date.parse('2026-04-10T09:00:00Z');
 
 /** One stage with a room's worth of evidence for and against. */
 function stageWithEvidence(): RoomState {
@@ -110,7 +112,7 @@ function stageWithEvidence(): RoomState {
 
 describe('rankLetdowns', () => {
 	const state = stageWithEvidence();
-	const ranked = rankLetdowns(state, 'apply');
+	const ranked = rankLetdowns(state, 'apply', AFTER_MONTHS);
 	const byId = (id: string) => ranked.find((l) => l.id === id);
 
 	it('ranks a broken moment of truth above a broken ordinary touchpoint, and says why', () => {
@@ -177,20 +179,20 @@ describe('rankLetdowns', () => {
 			links: { touchpoints: ['tp-mot'], complaints: ['c-jump'], kpis: [], surveys: [] }
 		});
 		const withTeam = applyAll([charter], state);
-		expect(rankLetdowns(withTeam, 'apply').find((l) => l.id === 'c-jump')!.coveredBy).toEqual(['team-open']);
+		expect(rankLetdowns(withTeam, 'apply', AFTER_MONTHS).find((l) => l.id === 'c-jump')!.coveredBy).toEqual(['team-open']);
 		const won = applyAll([command('team.setStatus', { teamId: 'team-open', status: 'won', note: '' })], withTeam);
-		expect(rankLetdowns(won, 'apply').find((l) => l.id === 'c-jump')!.coveredBy).toEqual([]);
+		expect(rankLetdowns(won, 'apply', AFTER_MONTHS).find((l) => l.id === 'c-jump')!.coveredBy).toEqual([]);
 	});
 
 	it('finds nothing in an empty stage', () => {
-		expect(rankLetdowns(applyAll([command('room.create'), command('stage.add', { stageId: 's' })], emptyRoom()), 's')).toEqual(
-			[]
-		);
+		expect(
+			rankLetdowns(applyAll([command('room.create'), command('stage.add', { stageId: 's' })], emptyRoom()), 's', AFTER_MONTHS)
+		).toEqual([]);
 	});
 
 	it('leads the demo room’s help stage with the debt-collection signal and the broken contact centre', () => {
 		const demo = applyAll(demoRoomCommands(new Date('2026-11-15T12:00:00Z')));
-		const help = rankLetdowns(demo, 'help');
+		const help = rankLetdowns(demo, 'help', Date.parse('2026-11-15T12:00:00Z'));
 		const top = help.slice(0, 3).map((l) => l.id);
 		expect(top).toContain('c-not-owed');
 		expect(top).toContain('tp-contact-centre');
@@ -247,6 +249,7 @@ describe('teamProgressSince', () => {
 	const after = applyAll(
 		[
 			command('team.post', { teamId: 'team-1', updateId: 'u-new', kind: 'finding', text: 'Found it' }),
+			command('team.setStatus', { teamId: 'team-1', status: 'fixing', note: 'Root cause agreed with IT' }),
 			command('touchpoint.assess', { touchpointId: 'tp-1', maturity: 'reliable', evidence: 'Fixed' }),
 			command('kpi.record', { kpiId: 'k-1', points: [{ date: '2026-04-01', value: 4 }] })
 		],
@@ -259,8 +262,11 @@ describe('teamProgressSince', () => {
 		expect(lastSessionStart(emptyRoom())).toBeNull();
 	});
 
-	it('lists the updates, ladder moves and KPI movement since then', () => {
+	it('lists the status changes with their notes, updates, ladder moves and KPI movement since then', () => {
 		const [progress] = teamProgressSince(after, ['team-1', 'no-such-team'], lastSessionStart(after)!);
+		expect(progress!.statuses.map((c) => [c.from, c.to, c.note, c.by])).toEqual([
+			['chartered', 'fixing', 'Root cause agreed with IT', 'Cole Contributor']
+		]);
 		expect(progress!.updates.map((u) => u.id)).toEqual(['u-new']);
 		expect(progress!.moves.map((m) => `${m.change.from}→${m.change.to}`)).toEqual(['unassessed→reliable']);
 		expect(progress!.kpis).toHaveLength(1);

@@ -68,6 +68,7 @@ const HOSTILE_POOLS = Object.fromEntries(
 
 /** "sales" and "Sales" are one department; teams drawn from these are often one-department. */
 const DEPARTMENTS = ['Sales', 'sales', 'IT', 'Legal', 'Customer Service', 'Finance/Billing'];
+const SEGMENTS = ['SME', 'Retail', 'Private clients'];
 const KINDS = ['image', 'document', 'audio', 'video', 'link', 'note'] as const;
 const MATURITIES = ['unassessed', 'broken', 'reliable', 'differentiating'] as const;
 const STATUSES = ['chartered', 'investigating', 'fixing', 'verifying', 'won', 'stalled', 'disbanded'] as const;
@@ -85,7 +86,10 @@ Object.assign(WEIGHTS, {
 	'survey.define': 2,
 	'team.charter': 3,
 	'touchpoint.assess': 2,
-	'session.start': 1.5
+	'session.start': 1.5,
+	// An archived room refuses everything else: archive rarely, restore often.
+	'room.archive': 0.3,
+	'room.unarchive': 3
 } satisfies Partial<Record<CommandType, number>>);
 /** Every fourth seed hammers the capped lists, for twice as many steps, so the caps are reached, not only respected. */
 const HOT: Partial<Record<CommandType, number>> = {
@@ -134,6 +138,11 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		return existing.length && r.chance(0.7) ? r.pick(existing) : r.pick(pool);
 	};
 	const stage = () => known(pools.stages, state.stages);
+	/** A decision of the current session, mostly, else any id. */
+	const decision = () => {
+		const existing = state.session?.decisions.map((d) => d.id) ?? [];
+		return existing.length && r.chance(0.8) ? r.pick(existing) : `dec${r.int(50)}`;
+	};
 	const tp = () => known(pools.touchpoints, state.touchpoints);
 	const tpOrNull = () => (r.chance(0.5) ? tp() : null);
 	const score = () => (r.chance(0.5) ? null : r.int(11));
@@ -166,6 +175,11 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		channel: r.pick(['web', 'phone', '']),
 		segment: r.chance(0.3) ? r.pick(['SME', 'Retail']) : null
 	});
+	/** Mostly one of the room's departments, sometimes one it may not have. */
+	const department = () => {
+		const own = state.meta?.departments ?? [];
+		return own.length && r.chance(0.8) ? r.pick(own) : r.pick(DEPARTMENTS);
+	};
 	const segment = () => (r.chance(0.3) ? r.pick(['SME', 'Retail']) : r.chance(0.5) ? null : undefined);
 	/** A patch with 1..n of the given fields. */
 	const patchOf = <P extends Record<string, () => unknown>>(fields: P) => {
@@ -187,9 +201,26 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 					name,
 					organisation: () => 'Another org',
 					departments: () => ['Sales', 'Legal'],
-					settings: () => ({ corridorHidesVerbatims: r.chance(0.5), theme: r.pick(['dark', 'light'] as const) })
+					settings: () => ({ corridorHidesVerbatims: r.chance(0.5), theme: r.pick(['dark', 'light'] as const) }),
+					segments: () => unique(some(SEGMENTS, 3)),
+					leadSegment: () => (r.chance(0.8) ? r.pick(SEGMENTS) : null)
 				})
 			};
+		case 'room.archive':
+		case 'room.unarchive':
+			return { type };
+		case 'department.add':
+			return { type, name: r.pick([...DEPARTMENTS, 'Claims', 'Underwriting']) };
+		case 'department.rename':
+			return { type, from: department(), to: r.pick([...DEPARTMENTS, 'Claims', 'Underwriting', 'LEGAL']) };
+		case 'department.merge':
+			return {
+				type,
+				from: [department(), ...some([department(), department()], 1)],
+				into: r.chance(0.7) ? department() : 'Claims'
+			};
+		case 'department.remove':
+			return { type, name: department() };
 		case 'stage.add':
 			return { type, stageId: stage(), name: name(), customerGoal: text(), ...(r.chance(0.5) ? { index: r.int(7) } : {}) };
 		case 'stage.update':
@@ -449,6 +480,10 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return { type, name: r.pick(['Ann', 'Bo', 'Cy', 'Di', 'Ed', PEOPLE.facilitator.name]) };
 		case 'session.decide':
 			return { type, decisionId: `dec${r.int(50)}`, text: 'We decided.' };
+		case 'session.reviseDecision':
+			return { type, decisionId: decision(), text: 'We decided otherwise.' };
+		case 'session.removeDecision':
+			return { type, decisionId: decision() };
 		case 'session.end':
 			return { type };
 
@@ -591,6 +626,13 @@ const has = (record: object, id: string) => Object.hasOwn(record, id);
 function brokenInvariant(s: RoomState, eventsApplied: number, strict: boolean): string | null {
 	if (s.version !== eventsApplied) return `version ${s.version} after ${eventsApplied} events`;
 	if (s.meta === null && s.version > 0) return 'events applied but the room has no meta';
+	if (s.meta) {
+		const departments = s.meta.departments.map((d) => d.toLowerCase());
+		if (new Set(departments).size !== departments.length) return `departments repeat: ${s.meta.departments}`;
+		if (departments.length < 2 || departments.length > LIMITS.departments) return `${departments.length} departments`;
+		const { segments = [], leadSegment = null } = s.meta;
+		if (leadSegment !== null && !segments.includes(leadSegment)) return `lead segment ${leadSegment} is not a segment`;
+	}
 
 	// Columns: stageOrder and stages are the same set, without repeats.
 	if (new Set(s.stageOrder).size !== s.stageOrder.length) return `stageOrder repeats: ${s.stageOrder}`;
@@ -702,6 +744,45 @@ function brokenInvariant(s: RoomState, eventsApplied: number, strict: boolean): 
 	return null;
 }
 
+/**
+ * After a department is renamed, merged away or removed, nothing in the room names it any more (a
+ * rename or merge relabels, a removal drops it), and a list it relabelled names the new one once.
+ */
+function staleDepartment(before: RoomState, s: RoomState, e: DomainEvent): string | null {
+	const gone =
+		e.type === 'department.renamed'
+			? [e.from]
+			: e.type === 'department.merged'
+				? e.from
+				: e.type === 'department.removed'
+					? [e.name]
+					: [];
+	const kept = e.type === 'department.renamed' ? e.to : e.type === 'department.merged' ? e.into : null;
+	const isGone = (d: string) => gone.some((g) => g.toLowerCase() === d.toLowerCase()) && d.toLowerCase() !== kept?.toLowerCase();
+	if (gone.length === 0) return null;
+	const relabelled = (list: readonly string[] | undefined) => (list ?? []).some(isGone);
+	const named: Array<readonly [string, readonly string[], boolean]> = [
+		['the room', s.meta?.departments ?? [], false],
+		...Object.values(s.touchpoints).map(
+			(t) => [`touchpoint ${t.id}`, t.departments, relabelled(own(before.touchpoints, t.id)?.departments)] as const
+		),
+		...Object.values(s.complaints).map(
+			(c) => [`category ${c.id}`, c.departments, relabelled(own(before.complaints, c.id)?.departments)] as const
+		),
+		...Object.values(s.kpis).map((k) => [`kpi ${k.id}`, k.department ? [k.department] : [], false] as const),
+		...Object.values(s.teams).map((t) => [`team ${t.id}`, t.members.map((m) => m.department), false] as const)
+	];
+	for (const [what, list, wasRelabelled] of named) {
+		const hit = list.find(isGone);
+		if (hit) return `${what} still names ${hit}`;
+		if (wasRelabelled && kept) {
+			const lower = list.map((d) => d.toLowerCase());
+			if (lower.filter((d) => d === kept.toLowerCase()).length > 1) return `${what} names ${kept} twice`;
+		}
+	}
+	return null;
+}
+
 interface FuzzOptions {
 	/** Default STEPS, twice that for a hot seed. A pinned seed stops right after the step that failed. */
 	steps?: number;
@@ -773,12 +854,15 @@ function fuzz(seed: number, { steps: maxSteps, pools = POOLS, strict = true }: F
 				}
 				if (!RecordedEvent.safeParse(recorded).success) throw new Error(`recorded event fails its schema at ${where()}`);
 				deepFreeze(state);
+				const before = state;
 				try {
 					state = evolve(state, recorded);
 				} catch (error) {
 					throw new Error(`evolve threw on frozen state at ${where()}: ${String(error)}`, { cause: error });
 				}
 				log.push(recorded);
+				const stale = staleDepartment(before, state, recorded.event);
+				if (stale) throw new Error(`${stale} after ${recorded.event.type} at ${where()}`);
 			}
 		}
 

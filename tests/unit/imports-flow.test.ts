@@ -36,7 +36,13 @@ const INSPECTION: Inspection = {
 		column(0, 'Date', 'date', ['2026-01-04', '2026-01-05']),
 		column(1, 'Category', 'text', ['Delivery', 'Billing']),
 		column(2, 'Complaint', 'text', ['Late again', 'Charged twice'])
-	]
+	],
+	guesses: {
+		date: { index: 0, why: '100% of its filled values are dates.' },
+		category: { index: 1, why: 'They repeat like categories.' },
+		text: null,
+		id: null
+	}
 };
 
 const SUMMARY: ImportSummary = {

@@ -44,8 +44,8 @@ describe('worker pool', () => {
 		expect(read).toMatchObject({ ok: true, summary: { rows: 5_000, added: 5_000, errors: 0 } });
 		expect(progress).toContain(4_000);
 		expect(await pool.run('imports.inspect', { bytes: file(3) })).toMatchObject({
-			hasHeader: true,
-			columns: [{ looks: 'date' }, { looks: 'number' }]
+			ok: true,
+			inspection: { hasHeader: true, columns: [{ looks: 'date' }, { looks: 'number' }] }
 		});
 	});
 
@@ -65,7 +65,7 @@ describe('worker pool', () => {
 			await expect(small.run('imports.read', { bytes: file(1_500_000), room, mapping, seenKeys: [] })).rejects.toBeInstanceOf(
 				WorkerMemoryError
 			);
-			expect(await small.run('imports.inspect', { bytes: file(3) })).toMatchObject({ hasHeader: true });
+			expect(await small.run('imports.inspect', { bytes: file(3) })).toMatchObject({ ok: true, inspection: { hasHeader: true } });
 		} finally {
 			await small.close();
 		}

@@ -12,6 +12,9 @@
  *   <dataDir>/rooms/<roomId>/snapshot.json  {"format":1,"version":S,"epoch":"...","state":...,
  *                                            "commands":[["<commandId>",from,to],...]} (tmp + fsync + rename)
  *
+ *   <dataDir>/deleted/<roomId>-<uuid>/      a deleted room's folder, moved out of rooms/ in one rename and
+ *                                           then removed (what a crash leaves here is removed at the next open)
+ *
  * A log line is `{"c":"<crc32 hex, 8 chars>","e":<StoredEvent JSON>}\n`; the CRC covers the exact bytes of
  * the event JSON as written, so recovery checks the bytes and never a re-serialization.
  *
@@ -20,7 +23,7 @@
  * and room-files.ts (the formats above), durable-fs.ts (fsync'd writes, shared with the blob store).
  */
 import type { Logger } from '../../log';
-import { readdir } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppendArgs, AppendResult, EventStore, KnownCommand, ReadResult, RoomHead, Snapshot } from '../port';
@@ -42,6 +45,8 @@ export interface FileEventStoreOptions {
 }
 
 const DEFAULT_RETAIN_EVENTS = 1000;
+/** Where deleted rooms' folders go before they are removed. */
+const DELETED_DIR = 'deleted';
 const DEFAULT_COMMAND_MEMORY = 50_000;
 
 const consoleLog: Pick<Logger, 'warn'> = { warn: (fields, message) => console.warn(message, fields) };
@@ -138,6 +143,26 @@ class EmbeddedEventStore implements FileEventStore {
 		return { version: file.version, epoch: file.epoch, state: file.state };
 	}
 
+	/**
+	 * Deletes a room: its queued writes finish, its folder leaves rooms/ in one rename (so a crash leaves
+	 * either the whole room or none of it), and is then removed.
+	 */
+	async deleteRoom(roomId: string): Promise<boolean> {
+		this.assertOpen();
+		assertRoomId(roomId);
+		const room = this.rooms.get(roomId);
+		if (!room) return false;
+		this.rooms.delete(roomId);
+		await room.close();
+		const deletedDir = join(this.dataDir, DELETED_DIR);
+		await makePrivateDir(deletedDir);
+		const target = join(deletedDir, `${roomId}-${randomUUID()}`);
+		await rename(room.dir, target);
+		await fsyncDir(this.roomsDir);
+		await rm(target, { recursive: true, force: true });
+		return true;
+	}
+
 	/** Lets queued appends finish, closes every file and releases the lock. Calling it twice is harmless. */
 	async close(): Promise<void> {
 		if (this.closed) return;
@@ -179,6 +204,8 @@ export async function openFileEventStore(options: FileEventStoreOptions): Promis
 	try {
 		const roomsDir = join(options.dataDir, 'rooms');
 		await makePrivateDir(roomsDir);
+		// A deletion cut short by a crash: the room had already left rooms/.
+		await rm(join(options.dataDir, DELETED_DIR), { recursive: true, force: true });
 		await fsyncDir(options.dataDir);
 		const rooms = await recoverAllRooms({ dataDir: options.dataDir, log }, roomsDir, settings);
 		return new EmbeddedEventStore(options.dataDir, lockPath, rooms, settings);

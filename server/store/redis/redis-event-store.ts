@@ -288,6 +288,19 @@ class RedisEventStoreImpl implements RedisEventStore {
 	}
 
 	/** Nothing to flush: every acknowledged write is already in Redis. The caller owns (and quits) the client. */
+	/** Deletes a room's keys in one transaction (all on the room's slot), then forgets its id. */
+	async deleteRoom(roomId: string): Promise<boolean> {
+		this.assertOpen();
+		assertRoomId(roomId);
+		const keys = roomKeys(roomId);
+		const deleted = await redisCall('delete room', () =>
+			this.redis.multi().del(keys.meta, keys.log, keys.cmds, keys.cmdsByVersion, keys.snapshot).exec()
+		);
+		await redisCall('delete room', () => this.redis.srem(ROOMS_KEY, roomId));
+		const count = deleted?.[0]?.[1];
+		return typeof count === 'number' && count > 0;
+	}
+
 	async close(): Promise<void> {
 		this.closed = true;
 	}

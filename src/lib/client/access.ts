@@ -10,18 +10,21 @@ export type { Role };
 export type Failure = { ok: false; status: number; message: string };
 export type ApiResult<T> = ({ ok: true } & T) | Failure;
 
-/** A room this browser has joined, as the home page lists it. */
+/** A room this browser has joined, as the home page lists it (an instance admin also sees the others: role null). */
 export interface MyRoom {
 	id: string;
 	name: string;
 	organisation: string;
-	role: Role;
+	role: Role | null;
+	archived: boolean;
 }
 
 export interface Me {
 	signedIn: boolean;
 	name: string | null;
 	kind: 'person' | 'screen' | null;
+	/** An instance admin: may create rooms and take over any room. */
+	mayCreateRooms: boolean;
 	rooms: Array<{ roomId: string; role: Role; displayId: string | null }>;
 }
 

@@ -33,6 +33,7 @@ import type {
 	KpiPoint,
 	MaturityChange,
 	RoomState,
+	StatusChange,
 	Survey,
 	TeamLinks,
 	TeamUpdate,
@@ -41,7 +42,7 @@ import type {
 import { gap, kpiStatus, surveyReading, trend, xmr, type KpiStatus } from '$lib/domain/metrics';
 import { formatSigned, monthLabel, previousPeriod, withUnit } from './format';
 import { formatHeadline } from './survey-figures';
-import { complaintSeries, latestComplaintPeriod, SERIES_MONTHS } from './complaint-periods';
+import { complaintPeriods, complaintSeries, SERIES_MONTHS } from './complaint-periods';
 
 export type EvidenceKind = 'touchpoint' | 'complaint' | 'kpi' | 'survey';
 
@@ -198,8 +199,11 @@ function assessSurvey(survey: Survey): { score: number; reasons: string[]; figur
 	return { score, reasons, figure: `${latest.words}, n = ${latest.n.toLocaleString('en')}` };
 }
 
-/** Where a stage lets customers down, strongest evidence first (see the table in the module comment). */
-export function rankLetdowns(state: RoomState, stageId: string): Letdown[] {
+/**
+ * Where a stage lets customers down, strongest evidence first (see the table in the module comment).
+ * `nowMs` is the clock (the server's): complaints are judged on the last complete month by it.
+ */
+export function rankLetdowns(state: RoomState, stageId: string, nowMs: number): Letdown[] {
 	const inStage = <T extends { stageId: string }>(record: Record<string, T>) =>
 		Object.values(record).filter((x) => x.stageId === stageId);
 	const covered = coverage(state);
@@ -240,7 +244,7 @@ export function rankLetdowns(state: RoomState, stageId: string): Letdown[] {
 			});
 		}
 	}
-	const period = latestComplaintPeriod(state);
+	const period = complaintPeriods(state, nowMs)?.compared ?? null;
 	const complaints = inStage(state.complaints);
 	const largest = period ? Math.max(0, ...complaints.map((c) => c.counts[period] ?? 0)) : 0;
 	for (const category of complaints) {
@@ -295,6 +299,8 @@ export function linksOf(selected: ReadonlyArray<Pick<Letdown, 'kind' | 'id'>>): 
 /** What moved for one open team since a moment. */
 export interface TeamProgress {
 	team: FixTeam;
+	/** Moves along the team's workflow since, with the note written with each, newest first. */
+	statuses: StatusChange[];
 	/** Updates posted since, newest first. */
 	updates: TeamUpdate[];
 	/** Linked touchpoints moved on the maturity ladder since, newest first. */
@@ -320,6 +326,7 @@ export function teamProgressSince(state: RoomState, teamIds: readonly string[], 
 	for (const teamId of teamIds) {
 		const team = own(state.teams, teamId);
 		if (!team) continue;
+		const statuses = team.statusHistory.filter((c) => c.at >= since);
 		const updates = team.updates.filter((u) => u.at >= since);
 		const moves = team.links.touchpoints.flatMap((id) => {
 			const touchpoint = own(state.touchpoints, id);
@@ -334,7 +341,7 @@ export function teamProgressSince(state: RoomState, teamIds: readonly string[], 
 			const better = then === null || then.value === now.value ? null : now.value > then.value === (kpi.direction === 'higher');
 			return [{ kpi, then, now, better }];
 		});
-		out.push({ team, updates, moves, kpis });
+		out.push({ team, statuses, updates, moves, kpis });
 	}
 	return out;
 }

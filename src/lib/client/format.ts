@@ -12,6 +12,14 @@ export function monthLabel(period: string): string {
 	return match && month ? `${month} ${match[1]}` : period;
 }
 
+/** The count of a month in progress, as one sentence: "Dec 2026 so far: 2 complaints." */
+export function soFarSentence(soFar: { period: string; count: number }): string {
+	const n = soFar.count.toLocaleString('en');
+	return soFar.count === 1
+		? `${monthLabel(soFar.period)} so far: 1 complaint.`
+		: `${monthLabel(soFar.period)} so far: ${n} complaints.`;
+}
+
 /** "2026-10-31" -> "31 Oct 2026". */
 export function dateLabel(isoDate: string): string {
 	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate);

@@ -17,6 +17,7 @@ import type {
 	RoomEventsMessage,
 	ServerStatusMessage
 } from '$lib/protocol';
+import { clockSkew, serverNow } from './server-clock';
 import { newId, on, type RoomSocket } from './socket';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -86,6 +87,8 @@ export class RoomStore {
 	error = $state<string | null>(null);
 	/** Who else is connected to this room (people and screens), across every server instance. */
 	presence = $state.raw<PresenceMessage['people']>([]);
+	/** How far the server's clock is ahead of this screen's (ms), from `server:hello`. */
+	skewMs = $state(0);
 
 	readonly roomId: string;
 	#socket: RoomSocket;
@@ -121,6 +124,11 @@ export class RoomStore {
 		return this.state?.version ?? 0;
 	}
 
+	/** The server's time now (ms since the epoch): what every screen measures the room's times against. */
+	serverNow(localNow: number = Date.now()): number {
+		return serverNow(localNow, this.skewMs);
+	}
+
 	/** Starts listening and joining; returns the function that stops it all. */
 	start(): () => void {
 		const s = this.#socket;
@@ -132,6 +140,7 @@ export class RoomStore {
 		};
 		const onHello = (m: HelloMessage) => {
 			this.actor = m.actor;
+			this.skewMs = clockSkew(m.serverTime, Date.now());
 			if (this.#build && m.build !== this.#build && m.build !== 'dev') this.#onNewBuild?.();
 			this.#build = m.build;
 		};

@@ -16,3 +16,18 @@ export const ROOM_TEMPLATES: readonly RoomTemplate[] = Object.values(files).sort
 export function roomTemplateSummaries(): TemplateSummary[] {
 	return ROOM_TEMPLATES.map(templateSummary);
 }
+
+const plural = new Intl.PluralRules('en');
+const integer = new Intl.NumberFormat('en');
+
+/** What a template brings, as whole phrases a chooser lists ("6 stages", "1 survey"). */
+export function templateCounts(summary: TemplateSummary): string[] {
+	const phrase = (n: number, one: string, other: string) => `${integer.format(n)} ${plural.select(n) === 'one' ? one : other}`;
+	return [
+		phrase(summary.stages.length, 'stage', 'stages'),
+		phrase(summary.touchpoints, 'touchpoint', 'touchpoints'),
+		phrase(summary.momentsOfTruth, 'moment of truth', 'moments of truth'),
+		phrase(summary.kpis, 'KPI', 'KPIs'),
+		phrase(summary.surveys, 'survey', 'surveys')
+	];
+}

@@ -28,6 +28,7 @@ export const LIMITS = {
 	decisions: 200,
 	attendees: 200,
 	departments: 30,
+	segments: 20,
 	members: 40,
 	links: 60
 } as const;

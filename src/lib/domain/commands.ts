@@ -130,7 +130,9 @@ export const RoomPatch = patchOf({
 	name: Name,
 	organisation: z.string().trim().max(120),
 	departments: Departments.min(2),
-	settings: RoomSettings
+	settings: RoomSettings,
+	segments: z.array(Segment).max(LIMITS.segments),
+	leadSegment: Segment.nullable()
 });
 export const StagePatch = patchOf({ name: Name, customerGoal: Text });
 export const TouchpointPatch = patchOf(TouchpointFields);
@@ -155,6 +157,20 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('room.configure', {
 		patch: RoomPatch
 	}),
+	/** Makes the room read-only (and hidden from the room list) until a facilitator unarchives it. */
+	cmd('room.archive', {}),
+	cmd('room.unarchive', {}),
+
+	/**
+	 * The room's departments. Each one rewrites, in one event, every touchpoint, complaint category, KPI
+	 * and fix-team member that names the department, so nothing is left naming one the room no longer has.
+	 */
+	cmd('department.add', { name: Department }),
+	cmd('department.rename', { from: Department, to: Department }),
+	/** Folds `from` into `into` (an existing department, or a new name that takes the first one's place). */
+	cmd('department.merge', { from: z.array(Department).min(1).max(LIMITS.departments), into: Department }),
+	/** Drops a department from the room, its touchpoints, categories and KPIs; refused while fix-team members belong to it. */
+	cmd('department.remove', { name: Department }),
 
 	cmd('stage.add', {
 		stageId: Id,
@@ -244,6 +260,10 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('session.setTimer', { durationSec: z.int().min(1).max(86_400).nullable() }),
 	cmd('session.attend', { name: Name }),
 	cmd('session.decide', { decisionId: Id, text: z.string().trim().min(1).max(1000) }),
+	/** Rewrites a decision of the current session (running, or the one just ended, before its minutes go out). */
+	cmd('session.reviseDecision', { decisionId: Id, text: z.string().trim().min(1).max(1000) }),
+	/** Takes a decision out of the current session (recorded by mistake). */
+	cmd('session.removeDecision', { decisionId: Id }),
 	cmd('session.end', {}),
 
 	/** Plays (or resumes, or seeks) a recorded call from `positionSec`; every wall follows its transcript. */

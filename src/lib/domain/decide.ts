@@ -4,6 +4,7 @@
  */
 import type { Command, CommandOf, CommandType } from './commands';
 import type { DomainEvent } from './events';
+import { departmentUsage, findDepartment, sameDepartment, teamsNarrowedByMerge } from './departments';
 import { IMPORT_CAPS } from './imports';
 import {
 	DEFAULT_DEPARTMENTS,
@@ -99,8 +100,13 @@ export function decide(state: RoomState, command: Command, ctx: DecideContext): 
 	if (command.type === 'room.create') return decideCreate(state, command, ctx);
 	if (command.type === 'room.restore') return decideRestore(state, command, ctx);
 	if (!state.meta) return fail('not_found', 'This room does not exist yet.');
+	// An archived room is read-only: the one thing it takes is being restored.
+	if (state.meta.archivedAt && command.type !== 'room.unarchive') return fail('conflict', ARCHIVED);
 	return decideInRoom(state, command, ctx);
 }
+
+/** What every command but `room.unarchive` is answered while the room is archived. */
+export const ARCHIVED = 'This room is archived; a facilitator can restore it from Settings.';
 
 function describe(type: CommandType): string {
 	const [entity, verb] = type.split('.');
@@ -207,6 +213,96 @@ function decideCreate(state: RoomState, c: CommandOf<'room.create'>, ctx: Decide
 	});
 }
 
+/**
+ * A change of name, organisation, settings, departments or segments. The lead segment must be one of the
+ * room's segments; a new list of segments without the lead one drops the lead (the event says so).
+ */
+function decideConfigure(s: RoomState, c: CommandOf<'room.configure'>): DecideResult {
+	const { patch } = c;
+	const repeated = repeatedDepartment(patch.departments ?? []);
+	if (repeated) return fail('rule_violation', `The department "${repeated}" is listed twice.`);
+	const twice = repeatedDepartment(patch.segments ?? []);
+	if (twice) return fail('rule_violation', `The segment "${twice}" is listed twice.`);
+	const segments = patch.segments ?? s.meta?.segments ?? [];
+	const lead = patch.leadSegment === undefined ? (s.meta?.leadSegment ?? null) : patch.leadSegment;
+	if (lead !== null && !segments.includes(lead)) {
+		if (patch.leadSegment !== undefined) {
+			return fail('not_found', `"${lead}" is not one of the room's segments; add it before marking it as the most profitable.`);
+		}
+		return emit({ type: 'room.configured', patch: { ...patch, leadSegment: null } });
+	}
+	return emit({ type: 'room.configured', patch });
+}
+
+/** A fix team must still span two departments once `from` are called `into` (a member may name one the room lost). */
+function checkTeamsSpan(s: RoomState, from: readonly string[], into: string): DecideResult | null {
+	const narrowed = teamsNarrowedByMerge(s, from, into)[0];
+	if (!narrowed) return null;
+	return fail(
+		'rule_violation',
+		`Fix team "${narrowed.name}" would then have members from one department only, and a fix team spans at least two. Add a member from another department to it first.`
+	);
+}
+
+type DepartmentCommand = CommandOf<'department.add' | 'department.rename' | 'department.merge' | 'department.remove'>;
+
+const noDepartment = (name: string) => fail('not_found', `The room has no department "${name}".`);
+const TOO_FEW = 'A room keeps at least two departments: every fix team spans two.';
+
+/** Adds, renames, merges or removes one of the room's departments (see `departments.ts` for what each rewrites). */
+function decideDepartment(s: RoomState, c: DepartmentCommand): DecideResult {
+	const departments = s.meta?.departments ?? [];
+	switch (c.type) {
+		case 'department.add': {
+			const existing = findDepartment(s, c.name);
+			if (existing) return fail('conflict', `"${existing}" is already one of the room's departments.`);
+			if (departments.length >= LIMITS.departments) {
+				return fail('rule_violation', `A room has at most ${LIMITS.departments} departments. Merge or remove one first.`);
+			}
+			return emit({ type: 'department.added', name: c.name });
+		}
+		case 'department.rename': {
+			const from = findDepartment(s, c.from);
+			if (!from) return noDepartment(c.from);
+			if (from === c.to) return fail('conflict', `The department is already called "${c.to}".`);
+			const clash = departments.find((d) => d !== from && sameDepartment(d, c.to));
+			if (clash) return fail('conflict', `"${clash}" is already a department. To make the two one, merge them.`);
+			return checkTeamsSpan(s, [from], c.to) ?? emit({ type: 'department.renamed', from, to: c.to });
+		}
+		case 'department.merge': {
+			const from: string[] = [];
+			for (const name of c.from) {
+				const found = findDepartment(s, name);
+				if (!found) return noDepartment(name);
+				if (from.includes(found)) return fail('rule_violation', `The department "${found}" is listed twice.`);
+				if (!sameDepartment(found, c.into)) from.push(found);
+			}
+			if (from.length === 0) return fail('rule_violation', 'Choose at least one department to merge into another.');
+			const into = findDepartment(s, c.into) ?? c.into;
+			const after = departments.filter((d) => !from.includes(d)).length + (findDepartment(s, c.into) ? 0 : 1);
+			if (after < 2) return fail('rule_violation', `${TOO_FEW} Merge fewer departments.`);
+			return checkTeamsSpan(s, from, into) ?? emit({ type: 'department.merged', from, into });
+		}
+		case 'department.remove': {
+			const name = findDepartment(s, c.name);
+			if (!name) return noDepartment(c.name);
+			if (departments.length <= 2) return fail('rule_violation', `${TOO_FEW} Add another before removing "${name}".`);
+			const { members } = departmentUsage(s, name);
+			if (members > 0) {
+				return fail(
+					'conflict',
+					members === 1
+						? `A fix-team member belongs to "${name}". Merge "${name}" into another department instead, so the member keeps one.`
+						: `${members} fix-team members belong to "${name}". Merge "${name}" into another department instead, so they keep one.`
+				);
+			}
+			return emit({ type: 'department.removed', name });
+		}
+		default:
+			return assertNever(c);
+	}
+}
+
 /** Checks that references point at existing things, and a touchpoint at the same stage. */
 function checkPlacement(s: RoomState, stageId: string | undefined, touchpointId: string | null | undefined): DecideResult | null {
 	if (stageId !== undefined && !own(s.stages, stageId)) return fail('not_found', `No stage ${stageId}.`);
@@ -294,11 +390,18 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 	switch (c.type) {
 		case 'room.create':
 			return fail('conflict', 'This room already exists.');
-		case 'room.configure': {
-			const repeated = repeatedDepartment(c.patch.departments ?? []);
-			if (repeated) return fail('rule_violation', `The department "${repeated}" is listed twice.`);
-			return emit({ type: 'room.configured', patch: c.patch });
-		}
+		case 'room.configure':
+			return decideConfigure(s, c);
+		case 'room.archive':
+			return emit({ type: 'room.archived', at: ctx.now });
+		case 'room.unarchive':
+			if (!s.meta?.archivedAt) return fail('conflict', 'This room is not archived.');
+			return emit({ type: 'room.unarchived' });
+		case 'department.add':
+		case 'department.rename':
+		case 'department.merge':
+		case 'department.remove':
+			return decideDepartment(s, c);
 
 		case 'stage.add': {
 			if (own(s.stages, c.stageId)) return fail('conflict', `Stage ${c.stageId} already exists.`);
@@ -676,6 +779,16 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			if (s.session.decisions.some((d) => d.id === c.decisionId)) return fail('conflict', 'That decision is already recorded.');
 			return emit({ type: 'session.decided', decision: { id: c.decisionId, text: c.text, at: ctx.now } });
+		case 'session.reviseDecision': {
+			const decision = s.session?.decisions.find((d) => d.id === c.decisionId);
+			if (!decision) return fail('not_found', 'That decision is not in the current session.');
+			return emit({ type: 'session.decisionRevised', decisionId: c.decisionId, text: c.text });
+		}
+		case 'session.removeDecision':
+			if (!s.session?.decisions.some((d) => d.id === c.decisionId)) {
+				return fail('not_found', 'That decision is not in the current session.');
+			}
+			return emit({ type: 'session.decisionRemoved', decisionId: c.decisionId });
 		case 'session.end':
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			return emit({ type: 'session.ended', at: ctx.now });
@@ -797,6 +910,14 @@ export function checkRestoredRoom(s: RoomState): string | null {
 		() => {
 			const twice = repeatedDepartment(s.meta!.departments);
 			return twice ? `the department "${twice}" is listed twice.` : null;
+		},
+		() => {
+			const { segments = [], leadSegment = null } = s.meta!;
+			const twice = repeatedDepartment(segments);
+			if (twice) return `the segment "${twice}" is listed twice.`;
+			return leadSegment !== null && !segments.includes(leadSegment)
+				? `the most profitable segment "${leadSegment}" is not one of its segments.`
+				: null;
 		},
 		() => misfiled('stage', s.stages) ?? misfiled('touchpoint', s.touchpoints) ?? misfiled('artifact', s.artifacts),
 		() => misfiled('complaint category', s.complaints) ?? misfiled('KPI', s.kpis) ?? misfiled('survey', s.surveys),

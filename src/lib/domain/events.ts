@@ -18,6 +18,7 @@ import {
 import {
 	Artifact,
 	ComplaintCategory,
+	Department,
 	Display,
 	FixTeam,
 	Id,
@@ -51,6 +52,13 @@ const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.s
 export const DomainEvent = z.discriminatedUnion('type', [
 	ev('room.created', { meta: RoomMeta }),
 	ev('room.configured', { patch: RoomPatch }),
+	ev('room.archived', { at: Timestamp }),
+	ev('room.unarchived', {}),
+
+	ev('department.added', { name: Department }),
+	ev('department.renamed', { from: Department, to: Department }),
+	ev('department.merged', { from: z.array(Department).min(1), into: Department }),
+	ev('department.removed', { name: Department }),
 
 	ev('stage.added', { stage: Stage, index: z.int().min(0) }),
 	ev('stage.updated', { stageId: Id, patch: StagePatch }),
@@ -115,6 +123,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('session.timerSet', { timer: SessionTimer.nullable() }),
 	ev('session.attended', { name: Name }),
 	ev('session.decided', { decision: Decision }),
+	ev('session.decisionRevised', { decisionId: Id, text: z.string() }),
+	ev('session.decisionRemoved', { decisionId: Id }),
 	ev('session.ended', { at: Timestamp }),
 
 	ev('call.played', {

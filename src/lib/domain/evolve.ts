@@ -5,6 +5,7 @@
  */
 import type { RecordedEvent } from './events';
 import { LIMITS, assertNever, own, spotlightEntity } from './basics';
+import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
 import { stageKpis } from './model';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
@@ -288,6 +289,19 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return { ...s, meta: e.meta };
 		case 'room.configured':
 			return s.meta ? { ...s, meta: { ...s.meta, ...e.patch } } : s;
+		case 'room.archived':
+			return s.meta ? { ...s, meta: { ...s.meta, archivedAt: e.at } } : s;
+		case 'room.unarchived':
+			return s.meta ? { ...s, meta: { ...s.meta, archivedAt: null } } : s;
+
+		case 'department.added':
+			return s.meta ? { ...s, meta: { ...s.meta, departments: [...s.meta.departments, e.name] } } : s;
+		case 'department.renamed':
+			return mergeDepartments(s, [e.from], e.to);
+		case 'department.merged':
+			return mergeDepartments(s, e.from, e.into);
+		case 'department.removed':
+			return removeDepartment(s, e.name);
 
 		case 'stage.added':
 			return { ...put(s, 'stages', e.stage.id, e.stage), stageOrder: moveTo(s.stageOrder, e.stage.id, e.index) };
@@ -436,6 +450,20 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'session.decided':
 			return s.session
 				? { ...s, session: { ...s.session, decisions: [...s.session.decisions, e.decision].slice(-LIMITS.decisions) } }
+				: s;
+		case 'session.decisionRevised':
+			return s.session
+				? {
+						...s,
+						session: {
+							...s.session,
+							decisions: s.session.decisions.map((d) => (d.id === e.decisionId ? { ...d, text: e.text } : d))
+						}
+					}
+				: s;
+		case 'session.decisionRemoved':
+			return s.session
+				? { ...s, session: { ...s.session, decisions: s.session.decisions.filter((d) => d.id !== e.decisionId) } }
 				: s;
 		case 'session.ended':
 			return s.session ? { ...s, session: { ...s.session, endedAt: e.at, timer: null } } : s;

@@ -10,3 +10,4 @@ export * from './template-schema';
 export * from './template-commands';
 export * from './file-access';
 export * from './projection';
+export * from './departments';

@@ -505,6 +505,10 @@ export const RoomMeta = z.object({
 	departments: z.array(Department).min(2).max(LIMITS.departments),
 	settings: RoomSettings,
 	createdAt: Timestamp,
+	/** The customer segments the room names (imports may carry others); absent on older rooms. */
+	segments: z.array(Segment).max(LIMITS.segments).optional(),
+	/** The segment of the most profitable customers, one of `segments`: the board and the wall lead with it. */
+	leadSegment: Segment.nullable().optional(),
 	/** Set while the room is archived: read-only, hidden from the room list, restorable. Absent on older rooms. */
 	archivedAt: Timestamp.nullable().optional()
 });

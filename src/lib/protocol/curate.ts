@@ -22,6 +22,24 @@ export interface ColumnInfo {
 	topValues: Array<{ value: string; count: number }>;
 }
 
+/** A column the server guessed for a role, and why, in a whole sentence the mapping form shows. */
+export interface ColumnGuess {
+	index: number;
+	why: string;
+}
+
+/** The server's guesses from what the columns hold (a header's words only tip a close call). */
+export interface ColumnGuesses {
+	/** When it happened: dates that parse; of several date columns, the earliest in most rows. */
+	date: ColumnGuess | null;
+	/** Short values that repeat, in words: complaint categories. */
+	category: ColumnGuess | null;
+	/** Long free text, different in each row: the customer's words. */
+	text: ColumnGuess | null;
+	/** A value of its own in every row, without spaces: each row's id. */
+	id: ColumnGuess | null;
+}
+
 export interface Inspection {
 	encoding: 'utf-8' | 'windows-1252';
 	delimiter: Delimiter;
@@ -30,6 +48,7 @@ export interface Inspection {
 	approxRows: number;
 	rows: string[][];
 	columns: ColumnInfo[];
+	guesses: ColumnGuesses;
 }
 
 export interface RowError {
@@ -83,8 +102,19 @@ export type ImportOutcome =
 			ok: false;
 			code: 'not_found' | 'invalid_payload' | 'conflict' | 'unavailable' | 'forbidden';
 			message: string;
+			/** The first line at fault, when the file cannot be read as CSV. */
 			line?: number;
+			/** Every line at fault one pass found (an unclosed quote on each). */
+			lines?: number[];
 	  };
+
+/** POST /imports/inspect's answer (422) for a file that cannot be read as CSV. */
+export interface UnreadableFile {
+	error: 'unreadable_file';
+	message: string;
+	line: number;
+	lines: number[];
+}
 
 export interface StoredUpload {
 	blobId: string;

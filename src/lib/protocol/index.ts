@@ -115,6 +115,11 @@ export interface HelloMessage {
 	actor: { id: string; name: string };
 	/** Whether the connection carries a session (an invite was redeemed, or a TV was paired). */
 	signedIn: boolean;
+	/**
+	 * The server's clock when it sent this (ms since the epoch). Times in the room are the server's; a
+	 * screen measures "since then" against this clock, not its own (see src/lib/client/server-clock.ts).
+	 */
+	serverTime: number;
 }
 
 /** What a client may put in the socket handshake `auth` (never in a query string). */
@@ -162,8 +167,11 @@ export interface ServerToClientEvents {
 	'server:status': (message: ServerStatusMessage) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface InterServerEvents {}
+/** Between server instances (Redis mode), never to a browser. */
+export interface InterServerEvents {
+	/** A room was deleted on another instance: forget what this one cached of it. */
+	'room:deleted': (roomId: string) => void;
+}
 
 export interface SocketData {
 	actor: HelloMessage['actor'];
@@ -202,16 +210,23 @@ export function invalidPayload(error: z.ZodError): ErrorResult {
 	};
 }
 
-/** One room in `GET /api/rooms`: a room this browser's session may open, with its role there. */
+/**
+ * One room in `GET /api/rooms`: a room this browser's session may open, with its role there (null: an
+ * instance admin who is not a member, and sees the room so that none is ever orphaned).
+ */
 export interface RoomSummary {
 	id: string;
 	name: string;
 	organisation: string;
 	version: number;
-	role: Role;
+	role: Role | null;
+	/** Archived: read-only, listed apart, restorable from the room's settings. */
+	archived: boolean;
 }
 
-/** `GET /api/rooms`: the rooms this browser's session has joined. */
+/** `GET /api/rooms`: the rooms this browser's session has joined (an instance admin: every room). */
 export interface RoomList {
 	rooms: RoomSummary[];
+	/** Whether this browser may create rooms (an instance admin). */
+	mayCreateRooms: boolean;
 }

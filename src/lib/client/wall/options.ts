@@ -15,7 +15,10 @@ export interface WallOptions {
 	rotateSec: number | null;
 	/** Stages to rotate through (empty: all, in the room's order). */
 	rotateStageIds: string[];
-	/** Only this customer segment's complaint counts, survey responses and verbatims. */
+	/**
+	 * Only this customer segment's complaint counts, survey responses and verbatims. `all` shows every
+	 * customer; without the option a wall shows the room's most profitable segment (see `segmentFor`).
+	 */
 	segment: string | null;
 	/** How long a win celebration stays on screen, in seconds. */
 	celebrateSec: number;
@@ -58,7 +61,7 @@ export function parseWallOptions(params: URLSearchParams): WallOptions {
 		mode: mode === 'corridor' ? 'corridor' : 'room',
 		rotateSec: bounded(params.get('rotate'), 5, 3600),
 		rotateStageIds: [],
-		segment: segment ? segment.slice(0, 60) : null,
+		segment: segment && segment.toLowerCase() !== 'all' ? segment.slice(0, 60) : null,
 		celebrateSec: bounded(params.get('celebrate'), 1, 120) ?? DEFAULT_OPTIONS.celebrateSec,
 		pageSec: bounded(params.get('page'), 3, 600) ?? DEFAULT_OPTIONS.pageSec,
 		screen: bounded(params.get('screen'), 1, 50),

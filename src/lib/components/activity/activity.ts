@@ -1,13 +1,13 @@
 /**
  * The activity feed's items, from two sources:
- * - history, from the state itself: what carries its author and time (charters, team updates, maturity
- *   moves, wins, decisions, sessions);
- * - live, from the events this page applies (which also knows what the state forgets, such as a status
- *   change and its note).
+ * - history, from the state itself: what carries its author and time (charters, status changes and their
+ *   notes, team updates, maturity moves, wins, decisions, sessions);
+ * - live, from the events this page applies (which also knows what the state forgets, such as a focus
+ *   turned or an attendee added).
  * Both give an item the same key for the same fact, so merging them never shows a thing twice.
  */
 import { assertNever, own } from '$lib/domain/basics';
-import type { RecordedEvent, RoomState, TeamUpdateKind } from '$lib/domain';
+import type { RecordedEvent, RoomState, StatusChange, TeamUpdateKind } from '$lib/domain';
 
 export type ActivityKind =
 	'charter' | 'status' | 'update' | 'maturity' | 'win' | 'session' | 'decision' | 'quote' | 'data' | 'call';
@@ -44,6 +44,19 @@ function teamsLinking(state: RoomState, touchpointId: string): string[] {
 		.map((t) => t.id);
 }
 
+/** A team's move along its workflow, with the note written with it (the same key from history or live). */
+function statusItem(state: RoomState, teamId: string, change: StatusChange): ActivityItem {
+	return {
+		key: `status:${teamId}:${change.at}`,
+		kind: 'status',
+		at: change.at,
+		who: change.by,
+		what: `moved ${teamName(state, teamId)} from ${change.from} to ${change.to}`,
+		detail: change.note,
+		teamIds: [teamId]
+	};
+}
+
 /** The feed's history as the state holds it, newest first. */
 export function historyItems(state: RoomState): ActivityItem[] {
 	const items: ActivityItem[] = [];
@@ -57,6 +70,7 @@ export function historyItems(state: RoomState): ActivityItem[] {
 			detail: team.problem,
 			teamIds: [team.id]
 		});
+		for (const change of team.statusHistory) items.push(statusItem(state, team.id, change));
 		for (const u of team.updates) {
 			items.push({
 				key: `update:${team.id}:${u.id}`,
@@ -152,17 +166,7 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 				who: e.team.charteredBy
 			};
 		case 'team.statusChanged':
-			return {
-				...item(
-					`status:${e.teamId}:${recorded.v}`,
-					'status',
-					`moved ${teamName(state, e.teamId)} from ${e.from} to ${e.to}`,
-					e.note,
-					[e.teamId]
-				),
-				at: e.at,
-				who: e.by
-			};
+			return statusItem(state, e.teamId, { from: e.from, to: e.to, note: e.note, by: e.by, at: e.at });
 		case 'team.posted':
 			return {
 				...item(
@@ -221,6 +225,11 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 				at: e.decision.at,
 				who: ''
 			};
+		// Under the decision's own key: the feed shows the decision as it now stands, once.
+		case 'session.decisionRevised':
+			return item(`decision:${e.decisionId}`, 'decision', 'revised a decision', e.text);
+		case 'session.decisionRemoved':
+			return item(`decision:${e.decisionId}`, 'decision', 'removed a decision');
 		case 'session.focused':
 			return e.stageId ? item(`focus:${recorded.v}`, 'session', `turned the room to ${stageName(state, e.stageId)}`) : null;
 		case 'session.attended':
@@ -263,6 +272,22 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 				who: record.by
 			};
 		}
+		case 'department.added':
+			return item(`department:${recorded.v}`, 'data', `added the department ${e.name}`);
+		case 'department.renamed':
+			return item(`department:${recorded.v}`, 'data', `renamed the department ${e.from} to ${e.to}`);
+		case 'department.merged':
+			return item(
+				`department:${recorded.v}`,
+				'data',
+				`merged ${new Intl.ListFormat('en', { type: 'conjunction' }).format(e.from)} into the department ${e.into}`
+			);
+		case 'department.removed':
+			return item(`department:${recorded.v}`, 'data', `removed the department ${e.name}`);
+		case 'room.archived':
+			return item(`archive:${recorded.v}`, 'data', 'archived the room');
+		case 'room.unarchived':
+			return item(`archive:${recorded.v}`, 'data', 'restored the room from the archive');
 		case 'call.played': {
 			const title = own(state.artifacts, e.artifactId)?.title ?? 'a call';
 			return e.positionSec < 1 ? item(`call:${recorded.v}`, 'call', `played ${title}`) : null;

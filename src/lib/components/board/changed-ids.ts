@@ -59,11 +59,19 @@ export function touchedIds(event: DomainEvent): string[] {
 			return [event.winId];
 		case 'room.created':
 		case 'room.configured':
+		case 'room.archived':
+		case 'room.unarchived':
+		case 'department.added':
+		case 'department.renamed':
+		case 'department.merged':
+		case 'department.removed':
 		case 'session.started':
 		case 'session.focused':
 		case 'session.timerSet':
 		case 'session.attended':
 		case 'session.decided':
+		case 'session.decisionRevised':
+		case 'session.decisionRemoved':
 		case 'session.ended':
 		case 'spotlight.set':
 		case 'spotlight.cleared':

@@ -25,9 +25,9 @@ import {
 	type Trend
 } from '$lib/domain/metrics';
 import { previousPeriod } from '$lib/client/format';
-import { complaintSeries, latestComplaintPeriod, SERIES_MONTHS } from '$lib/client/complaint-periods';
+import { complaintPeriods, complaintSeries, SERIES_MONTHS, type ComplaintPeriods } from '$lib/client/complaint-periods';
 
-export { complaintSeries, latestComplaintPeriod };
+export { complaintPeriods, complaintSeries, type ComplaintPeriods };
 
 export interface StageItems {
 	touchpoints: Touchpoint[];
@@ -48,6 +48,8 @@ export interface ComplaintSummary {
 	trend: Trend;
 	/** The latest month is a signal on the XmR chart of the last 12 months (not a wiggle). */
 	signal: 'high' | 'low' | null;
+	/** The count in the month in progress, when the room has counts for it (shown as "so far", never compared). */
+	soFar: { period: string; count: number } | null;
 }
 
 export interface KpiSummary {
@@ -60,7 +62,9 @@ export interface KpiSummary {
 	adverseSignal: boolean;
 }
 
-export function summarizeComplaint(category: ComplaintCategory, period: string): ComplaintSummary {
+/** A category on the last complete month (`periods.compared`) against the month before, and the month in progress. */
+export function summarizeComplaint(category: ComplaintCategory, periods: ComplaintPeriods): ComplaintSummary {
+	const period = periods.compared;
 	const prevPeriod = previousPeriod(period);
 	const count = category.counts[period] ?? 0;
 	const previous = category.counts[prevPeriod] ?? 0;
@@ -71,7 +75,8 @@ export function summarizeComplaint(category: ComplaintCategory, period: string):
 		previousPeriod: prevPeriod,
 		previous,
 		trend: trend([previous, count]),
-		signal: xmr(complaintSeries(category, period)).latestSignal
+		signal: xmr(complaintSeries(category, period)).latestSignal,
+		soFar: periods.inProgressHasCounts ? { period: periods.inProgress, count: category.counts[periods.inProgress] ?? 0 } : null
 	};
 }
 
@@ -111,7 +116,7 @@ export function surveyAdverseSignal(survey: Survey): boolean {
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 
 /** Everything under one stage column, in display order (moments of truth lead; most complaints first). */
-export function stageItems(state: RoomState, stageId: string, complaintPeriod: string | null): StageItems {
+export function stageItems(state: RoomState, stageId: string, complaintPeriod: ComplaintPeriods | null): StageItems {
 	const ofStage = <T extends { stageId: string }>(record: Record<string, T>) =>
 		Object.values(record).filter((x) => x.stageId === stageId);
 

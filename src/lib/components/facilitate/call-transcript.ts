@@ -89,12 +89,24 @@ export function lineAt(timed: readonly TimedLine[], positionSec: number): number
 }
 
 /**
- * Where a call is now: `positionSec` when paused, else `positionSec` plus the time since `since`.
- * `nowMs` is this screen's clock; a wall whose clock is off shifts by as much (see the report on skew).
+ * Where a call is now: `positionSec` when paused, else `positionSec` plus the time since `since`, never
+ * past `durationSec`. `serverNowMs` is the server's time (`since` is stamped by it): a screen passes
+ * `store.serverNow()`, its own clock corrected by the skew `server:hello` gave, so a TV whose clock is
+ * minutes off still shows where the facilitator's recording is.
  */
-export function positionNow(playing: NowPlaying, nowMs: number): number {
-	if (playing.since === null) return playing.positionSec;
-	return Math.max(0, playing.positionSec + (nowMs - Date.parse(playing.since)) / 1000);
+export function positionNow(playing: NowPlaying, serverNowMs: number, durationSec = Infinity): number {
+	const at =
+		playing.since === null ? playing.positionSec : playing.positionSec + (serverNowMs - Date.parse(playing.since)) / 1000;
+	return Math.min(durationSec, Math.max(0, at));
+}
+
+/**
+ * How long a playing call is: the recording's real length, as the facilitator's player reported it with
+ * `call.play`, else (a transcript read along, no recording) the time reading it aloud takes. Never a
+ * length written in the transcript's text: "11 min 42 s" in a header is about some other recording.
+ */
+export function callDuration(playing: NowPlaying, lines: readonly TranscriptLine[]): number {
+	return playing.durationSec ?? readAlongSeconds(lines);
 }
 
 /** The artifact's audio, if it has real audio: an uploaded file or a link to an audio file. */

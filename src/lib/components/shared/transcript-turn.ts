@@ -6,7 +6,6 @@
  */
 
 const isUpper = (ch: string) => ch >= 'A' && ch <= 'Z';
-const isDigit = (ch: string) => ch >= '0' && ch <= '9';
 const isSpace = (ch: string) => ch.trim() === '';
 const LINE_BREAKS = ['\r', '\u2028', '\u2029'];
 
@@ -29,29 +28,4 @@ export function speakerTurn(
 	// The words are one line: a break inside them means this is not a turn.
 	if (LINE_BREAKS.some((b) => text.includes(b))) return null;
 	return { speaker: line.slice(0, colon), text };
-}
-
-/** The length a line like "Recorded call, 11 min 42 s" states, in seconds; null if it states none. */
-export function statedLength(text: string): number | null {
-	for (let i = 0; i < text.length;) {
-		if (!isDigit(text[i]!)) {
-			i++;
-			continue;
-		}
-		const start = i;
-		while (i < text.length && isDigit(text[i]!)) i++;
-		const minutes = Number(text.slice(start, i));
-		let at = i;
-		while (at < text.length && isSpace(text[at]!)) at++;
-		if (text.slice(at, at + 3).toLowerCase() !== 'min') continue;
-		at += 3;
-		if (text.slice(at, at + 3).toLowerCase() === 'ute') at += text[at + 3]?.toLowerCase() === 's' ? 4 : 3;
-		while (at < text.length && isSpace(text[at]!)) at++;
-		const secondsFrom = at;
-		while (at < text.length && isDigit(text[at]!)) at++;
-		const seconds = text.slice(secondsFrom, at);
-		while (at < text.length && isSpace(text[at]!)) at++;
-		return minutes * 60 + (seconds && text[at]?.toLowerCase() === 's' ? Number(seconds) : 0);
-	}
-	return null;
 }

@@ -5,7 +5,7 @@
  */
 import { own } from '$lib/domain/basics';
 import type { Artifact, Maturity, RoomState, Touchpoint, Verbatim } from '$lib/domain';
-import { healthOf, stageItems, type StageItems } from '$lib/components/board/stage-view';
+import { healthOf, stageItems, type ComplaintPeriods, type StageItems } from '$lib/components/board/stage-view';
 import type { StageHealthResult } from '$lib/domain/metrics';
 
 /** Stage ids split into screens of at most `max` columns, as evenly as possible (7 by 6: 4 + 3). */
@@ -78,7 +78,7 @@ export interface WallStage {
  * Everything under one stage on the wall. Corridor screens drop sensitive artifacts here; verbatims are
  * left out by the cards themselves (they receive `showVerbatims`).
  */
-export function wallStage(state: RoomState, stageId: string, period: string | null, corridor: boolean): WallStage {
+export function wallStage(state: RoomState, stageId: string, period: ComplaintPeriods | null, corridor: boolean): WallStage {
 	const items = stageItems(state, stageId, period);
 	const health = healthOf(items);
 	return {

@@ -1,11 +1,12 @@
 /**
  * The mapping step's starting point: last month's settings for this kind of import when the room has
  * them (their columns found again by name, so a reordered file still maps), otherwise guesses from what
- * the columns hold. Guesses are generic (a column of dates, a column whose values repeat like
- * categories, a column of unique values that looks like an id); the person sees and can change each.
+ * the columns hold. The date, category, customer's words and id are the server's guesses from the
+ * contents (server/imports/guess-columns.ts, each with its reason, shown in the form); the rest go by
+ * header words. The person sees and can change each.
  */
 import type { ColumnRef, ImportKind, ImportMapping, RoomState, StageRule } from '$lib/domain';
-import type { ColumnInfo, Inspection } from '$lib/protocol/curate';
+import type { ColumnGuess, ColumnInfo, Inspection } from '$lib/protocol/curate';
 
 export const KIND_LABEL: Record<ImportKind, string> = {
 	complaints: 'Complaints',
@@ -49,22 +50,12 @@ function pick(inspection: Inspection, ...tests: Array<(c: ColumnInfo) => boolean
 
 /** Guessed columns, for a file the room has no remembered settings for. */
 export function guessColumns(inspection: Inspection) {
-	const date = pick(
-		inspection,
-		(c) => c.looks === 'date' && named(c, /receiv|created|date|when|day|month|period/i),
-		(c) => c.looks === 'date'
-	);
-	const id = pick(inspection, (c) => c.unique && named(c, /(^|\b|_)(id|number|no|ref|reference|ticket)(\b|_|$)/i));
-	const categorical = (c: ColumnInfo) => c.looks === 'text' && c.distinct >= 1 && !(c.unique && c.distinct > 3);
-	const category = pick(
-		inspection,
-		(c) => categorical(c) && named(c, /issue|categor|reason|topic|type|subject/i),
-		(c) => categorical(c) && c.samples.every((s) => s.length <= 80)
-	);
-	const longText = pick(
-		inspection,
-		(c) => c.looks === 'text' && named(c, /narrative|comment|text|verbatim|description|feedback|words/i)
-	);
+	const guessed = (g: ColumnGuess | null) => (g ? inspection.columns[g.index] : undefined);
+	const { guesses } = inspection;
+	const date = guessed(guesses.date);
+	const id = guessed(guesses.id);
+	const category = guessed(guesses.category);
+	const longText = guessed(guesses.text);
 	const number = pick(
 		inspection,
 		(c) => c.looks === 'number' && named(c, /value|amount|score|rate|kpi|result/i),
