@@ -87,6 +87,9 @@ Object.assign(WEIGHTS, {
 	'team.charter': 3,
 	'touchpoint.assess': 2,
 	'session.start': 1.5,
+	// A decision is removed only in a running session that holds one: tried more often, so a seed reaches it.
+	'session.decide': 3,
+	'session.removeDecision': 3,
 	// An archived room refuses everything else: archive rarely, restore often.
 	'room.archive': 0.3,
 	'room.unarchive': 3
