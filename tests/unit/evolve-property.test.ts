@@ -88,8 +88,7 @@ Object.assign(WEIGHTS, {
 	'touchpoint.assess': 2,
 	'session.start': 1.5,
 	// A decision is removed only in a running session that holds one: tried more often, so a seed reaches it.
-	'session.decide': 3,
-	'session.removeDecision': 3,
+	'session.removeDecision': 2,
 	// An archived room refuses everything else: archive rarely, restore often.
 	'room.archive': 0.3,
 	'room.unarchive': 3
