@@ -1,9 +1,10 @@
 // A new room's setup checklist ticks itself from the room's state: each step is done when the room shows
 // it (not when someone marks it), says where the room stands in a sentence, and links to where it is done.
 import { describe, expect, it } from 'vitest';
-import { MAX_MOMENTS, setupChecklist, type SetupItemId } from '../../src/lib/client/setup-checklist';
+import { CONTENT_STEPS, MAX_MOMENTS, setupChecklist, type SetupItemId } from '../../src/lib/client/setup-checklist';
+import { demoRoomCommands } from '../../server/seed/demo-room';
 import type { RoomState } from '../../src/lib/domain';
-import { apply, buildRoom, command } from '../support/factories';
+import { apply, applyAll, buildRoom, command } from '../support/factories';
 
 const done = (state: RoomState, invited: boolean | null = null) =>
 	Object.fromEntries(setupChecklist(state, { invited }).map((i) => [i.id, i.done])) as Record<SetupItemId, boolean>;
@@ -78,5 +79,14 @@ describe('the setup checklist', () => {
 		const paired = buildRoom({ stages: 1, displays: 2 }).state;
 		expect(done(paired).screens).toBe(true);
 		expect(item(paired, 'screens').detail).toBe('2 screens show this room.');
+	});
+});
+
+describe('the demo room', () => {
+	it('has its content set up, so its checklist starts folded (only people and screens are left)', () => {
+		const state = applyAll(demoRoomCommands());
+		const open = setupChecklist(state, { invited: false }).filter((i) => !i.done);
+		expect(open.map((i) => i.id)).toEqual(['people', 'screens']);
+		expect(open.every((i) => !CONTENT_STEPS.has(i.id))).toBe(true);
 	});
 });

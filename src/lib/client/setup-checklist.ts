@@ -20,6 +20,9 @@ export interface SetupItem {
 	action: string;
 }
 
+/** The steps about the room's content (the rest are about people and screens). */
+export const CONTENT_STEPS: ReadonlySet<SetupItemId> = new Set(['stages', 'touchpoints', 'moments', 'kpis', 'evidence']);
+
 /** What the checklist needs to know beyond the room's state: whether invite links exist (null: unknown). */
 export interface SetupContext {
 	/** True when a contributor's or viewer's invite link has been made; null when this person cannot see links. */
