@@ -19,6 +19,7 @@ import { createAccessApi } from './http/access-api';
 import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
 import { createRoomsApi } from './http/rooms-api';
+import { createPeopleApi } from './http/people-api';
 import { loadTemplateCatalogue, type TemplateCatalogue } from './templates/template-catalogue';
 import { createBlobCollector } from './files/blob-collector';
 import { createRoomStorage } from './files/room-storage';
@@ -61,6 +62,8 @@ export interface ApplicationDeps {
 		sessionCommands?: RateLimiterAbstract;
 		addressCommands?: RateLimiterAbstract;
 		restores?: RateLimiterAbstract;
+		/** Failed sign-ins per account and per address (shared by every instance in Redis mode). */
+		signIns?: RateLimiterAbstract;
 	};
 	/** Most open connections per client address, with and without a session (no limit when absent). */
 	connectionLimits?: ConnectionLimits;
@@ -85,6 +88,9 @@ const LOOPBACK_HOSTS = allowedHostNames('127.0.0.1', []);
 const WRONG_HOST = 'This server is not set up to answer for this host name. If it is yours, add the name to ALLOWED_HOSTS.';
 
 /** Attempts at joining or pairing: 20 a minute per address. */
+/** Failed sign-ins: 10 per account or address in 15 minutes, then a wait. */
+export const SIGN_IN_LIMIT = { points: 10, duration: 15 * 60 };
+export const memorySignInLimiter = () => new RateLimiterMemory(SIGN_IN_LIMIT);
 export const memoryAttemptsLimiter = () => new RateLimiterMemory({ points: 20, duration: 60 });
 /** Commands per connection in any 5 seconds: by default 200, far above what a person clicks. */
 export const memoryCommandLimiter = (points = 200) => new RateLimiterMemory({ points, duration: 5 });
@@ -187,6 +193,18 @@ export function createApplication(deps: ApplicationDeps) {
 		}),
 		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
 	});
+	const handlePeople = createPeopleApi({
+		access: deps.access,
+		invitations: deps.access.invitations,
+		engine,
+		log: deps.log,
+		limiter: limiters.attempts,
+		signInLimiter: limiters.signIns ?? memorySignInLimiter(),
+		allowedOrigins,
+		allowedHosts,
+		trustProxy,
+		onAccessChanged: changeAccess
+	});
 	const handleKnownHostApi = createApiHandler({
 		log: deps.log,
 		engine,
@@ -195,7 +213,8 @@ export function createApplication(deps: ApplicationDeps) {
 		access: deps.access,
 		handleAccess,
 		handleRooms,
-		handleCurate
+		handleCurate,
+		handlePeople
 	});
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
 	async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -211,6 +230,18 @@ export function createApplication(deps: ApplicationDeps) {
 		io.in(sessionChannel(sessionId)).emit('access:revoked', { reason });
 		// Give the message a moment to leave before the sockets close.
 		setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), 200);
+	}
+
+	/**
+	 * A person's access changed (removed from a room, role changed, signed out everywhere): their open
+	 * pages are told, on every instance, and their connections close, so they reconnect with the rights
+	 * they have now (pages of other rooms reconnect by themselves; a page of `roomId` stops).
+	 */
+	function changeAccess(sessionIds: readonly string[], roomId: string | null, reason: string): void {
+		for (const sessionId of sessionIds) {
+			io.in(sessionChannel(sessionId)).emit('access:revoked', roomId ? { reason, roomId } : { reason });
+			setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), 200);
+		}
 	}
 
 	/** Closes every connection to a room on every instance (the room was deleted), telling them why first. */

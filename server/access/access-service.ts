@@ -13,6 +13,8 @@
  */
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { KvStore } from './kv';
+import { createAccounts, type Account } from '../people/accounts';
+import { createInvitations } from '../people/invitations';
 
 import type { Role } from '../../src/lib/domain';
 
@@ -37,19 +39,40 @@ export interface Session {
 	/** Last time the session was used (updated at most every few hours); absent on older records. */
 	lastSeenAt?: string;
 	/**
-	 * An instance admin: may create rooms and take over any room (`mayCreateRooms`). Given by the one-time
-	 * setup link `npm start` prints; the people issue turns this session into an account.
+	 * An instance admin: may create rooms and take over any room (`isInstanceAdmin`). For a session of an
+	 * account, read from the account on every lookup; older sessions made admin by the setup link carry it.
 	 */
 	instanceAdmin?: boolean;
+	/** The account this session signed in to. Its name, memberships and admin flag are read from it. */
+	accountId?: string;
+	/** A visitor who came by a guest link: no account, shown as a guest wherever their name shows. */
+	guest?: boolean;
+	/** What the browser said it is when the session began ("Chrome on Windows"), for My account. */
+	device?: string;
+	/** Read from the instance's settings for an account's session: may this person create rooms. */
+	canCreateRooms?: boolean;
+}
+
+/** Instance-wide settings, kept in the access store. */
+export interface InstanceSettings {
+	/** Every signed-in person may create rooms (else instance admins only). */
+	everyoneCreatesRooms: boolean;
+}
+const DEFAULT_INSTANCE_SETTINGS: InstanceSettings = { everyoneCreatesRooms: false };
+
+/**
+ * An instance admin: sees every room, takes over any room, grants any role, manages the instance.
+ */
+export function isInstanceAdmin(session: Session | null): boolean {
+	return session?.kind === 'person' && session.guest !== true && session.instanceAdmin === true;
 }
 
 /**
- * The one rule for who may create rooms (and restore a backup into a new room, and take over a room
- * nobody can open): an instance admin. Accounts (the people issue) change how a session becomes one,
- * not this rule.
+ * The one rule for who may create rooms (and restore a backup into a new room): an instance admin, or any
+ * signed-in person when the instance's settings let everyone create rooms.
  */
 export function mayCreateRooms(session: Session | null): boolean {
-	return session?.kind === 'person' && session.instanceAdmin === true;
+	return isInstanceAdmin(session) || (session?.kind === 'person' && session.guest !== true && session.canCreateRooms === true);
 }
 
 /** How long sessions live: `idleMs` after their last use, and never more than `maxMs` after they began. */
@@ -102,8 +125,25 @@ export function normalizeCode(input: string): string | null {
 	return [...code].every((c) => CODE_ALPHABET.includes(c)) ? code : null;
 }
 
+/** Sessions remembered per account (the newest), for My account's list of devices. */
+const ACCOUNT_SESSIONS_KEEP = 200;
+
+/** What a session of an account takes from it. */
+function fromAccount(
+	account: Account,
+	settings: InstanceSettings
+): Pick<Session, 'name' | 'grants' | 'instanceAdmin' | 'canCreateRooms'> {
+	return {
+		name: account.name,
+		grants: Object.fromEntries(Object.entries(account.memberships).map(([roomId, m]) => [roomId, { role: m.role }])),
+		instanceAdmin: account.instanceAdmin,
+		canCreateRooms: account.instanceAdmin || settings.everyoneCreatesRooms
+	};
+}
+
 export function createAccessService(kv: KvStore, now: () => number = Date.now, lifetimes: SessionLifetimes = DEFAULT_LIFETIMES) {
 	const iso = () => new Date(now()).toISOString();
+	const accounts = createAccounts(kv, now);
 	/** A session's last use is written at most this often, so a busy person does not rewrite it per request. */
 	const touchEveryMs = Math.min(lifetimes.idleMs / 24, 3600_000);
 
@@ -140,14 +180,85 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		if (now() - Date.parse(s.lastSeenAt ?? s.createdAt) >= touchEveryMs) {
 			const touched = { ...s, lastSeenAt: iso() };
 			await save(hash, touched);
+			if (s.accountId) await accounts.seen(s.accountId);
 			return touched;
 		}
 		return s;
 	}
 
+	/**
+	 * A session as its holder is: for a session of an account, the account's name, memberships and admin
+	 * flag, read now (a role changed or a person removed counts at once). A session begun before the
+	 * account's "sign out everywhere", or whose account is gone, has ended.
+	 */
+	async function asHeld(hash: string, s: Session): Promise<Session | null> {
+		if (!s.accountId) return s;
+		const account = await accounts.get(s.accountId);
+		if (!account || (account.sessionsValidFrom && Date.parse(s.createdAt) < Date.parse(account.sessionsValidFrom))) {
+			await drop(hash, s);
+			return null;
+		}
+		return { ...s, ...fromAccount(account, await instanceSettings()) };
+	}
+
+	async function instanceSettings(): Promise<InstanceSettings> {
+		return { ...DEFAULT_INSTANCE_SETTINGS, ...(await kv.get<Partial<InstanceSettings>>('instance-settings')) };
+	}
+
 	async function session(token: string | undefined | null): Promise<Session | null> {
 		if (!token || !TOKEN_SHAPE.test(token)) return null;
-		return byHash(hashToken(token));
+		const hash = hashToken(token);
+		const s = await byHash(hash);
+		return s ? asHeld(hash, s) : null;
+	}
+
+	/** Starts a session of an account: a fresh token (the browser's previous session ends). */
+	async function startAccountSession(
+		signedIn: Account,
+		existingToken: string | null,
+		device: string
+	): Promise<{ token: string; session: Session }> {
+		let account = signedIn;
+		if (existingToken && TOKEN_SHAPE.test(existingToken)) {
+			const hash = hashToken(existingToken);
+			const previous = await kv.get<Session>(`session:${hash}`);
+			// A paired TV's session stays the TV's.
+			if (previous && previous.kind === 'person') {
+				// Upgrading in place: the rooms this browser joined by a link before accounts go to the account
+				// (never lowering a role it holds). A guest's visit stays a guest's.
+				if (!previous.accountId && !previous.guest && endsAt(previous) > now()) {
+					for (const [roomId, grant] of Object.entries(previous.grants)) {
+						account = (await accounts.grant(account.id, roomId, grant.role, 'invite')) ?? account;
+					}
+				}
+				await drop(hash, previous);
+			}
+		}
+		const stored: Session = {
+			id: randomUUID(),
+			name: account.name,
+			kind: 'person',
+			grants: {},
+			accountId: account.id,
+			device,
+			createdAt: iso(),
+			lastSeenAt: iso()
+		};
+		const token = newToken();
+		await save(hashToken(token), stored);
+		await kv.push(`account-sessions:${account.id}`, stored.id, ACCOUNT_SESSIONS_KEEP);
+		await accounts.seen(account.id);
+		return { token, session: { ...stored, ...fromAccount(account, await instanceSettings()) } };
+	}
+
+	/** The ids of an account's sessions that have not ended. */
+	async function liveSessionIds(accountId: string): Promise<string[]> {
+		const ids: string[] = [];
+		for (const id of new Set(await kv.list<string>(`account-sessions:${accountId}`))) {
+			const ref = await kv.get<{ hash: string }>(`session-ref:${id}`);
+			if (ref && (await kv.get(`session:${ref.hash}`))) ids.push(id);
+		}
+		return ids;
 	}
 
 	/** Remembers that a session holds a grant in a room, so deleting the room can end it. */
@@ -269,6 +380,19 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				return { ok: false, code: 'not_found', message: 'This invite link no longer works. Ask the facilitator for a new one.' };
 			}
 			const existing = await session(existingToken);
+			if (existing?.accountId && existingToken) {
+				// A signed-in person joins as themselves: the room goes to their account (never lowering a role).
+				const account = await accounts.grant(existing.accountId, invite.roomId, invite.role, 'invite');
+				if (!account) return { ok: false, code: 'not_found', message: 'Your account was not found. Sign in again.' };
+				const renewed = await startAccountSession(account, existingToken, existing.device ?? '');
+				return {
+					ok: true,
+					token: renewed.token,
+					session: renewed.session,
+					roomId: invite.roomId,
+					role: account.memberships[invite.roomId]!.role
+				};
+			}
 			// A paired TV's session stays the TV's: a person opening a link in that browser gets their own.
 			const carried = existing?.kind === 'person' ? existing : null;
 			const base: Session = carried ?? { id: randomUUID(), name: name || 'Guest', kind: 'person', grants: {}, createdAt: iso() };
@@ -302,6 +426,12 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 			if (!s || !token) return null;
 			if (s.kind === 'screen') return 'screen';
 			if (s.name === name) return s;
+			if (s.accountId) {
+				await accounts.rename(s.accountId, name);
+				const next: Session = { ...s, name };
+				await auditRename(next, s.name);
+				return next;
+			}
 			const next: Session = { ...s, name };
 			await save(hashToken(token), next);
 			await auditRename(next, s.name);
@@ -404,6 +534,10 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		async addGrant(token: string, roomId: string, role: Role): Promise<void> {
 			const s = await session(token);
 			if (!s) throw new Error('No such session');
+			if (s.accountId) {
+				await accounts.grant(s.accountId, roomId, role, 'created', { replace: true });
+				return;
+			}
 			await save(hashToken(token), { ...s, grants: { ...s.grants, [roomId]: { role } } });
 			if (!Object.hasOwn(s.grants, roomId)) await indexGrant(roomId, s.id);
 		},
@@ -415,10 +549,11 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		 */
 		async takeOver(token: string, roomId: string): Promise<Session | null> {
 			const s = await session(token);
-			if (!s || !mayCreateRooms(s)) return null;
+			if (!s || !isInstanceAdmin(s)) return null;
 			const from = Object.hasOwn(s.grants, roomId) ? s.grants[roomId]!.role : null;
 			const next: Session = { ...s, grants: { ...s.grants, [roomId]: { role: 'facilitator' } } };
-			await save(hashToken(token), next);
+			if (s.accountId) await accounts.grant(s.accountId, roomId, 'facilitator', 'took_over', { replace: true });
+			else await save(hashToken(token), next);
 			if (from === null) await indexGrant(roomId, s.id);
 			const line: AuditLine = { at: iso(), action: 'took_over', sessionId: s.id, name: s.name, from };
 			await kv.push(`audit:${roomId}`, line, AUDIT_KEEP);
@@ -438,13 +573,19 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		},
 
 		/**
-		 * Redeems the setup link: the caller's person session (or a new one) becomes an instance admin, with
-		 * a fresh token. Single use. Returns the token to set as the cookie.
+		 * Redeems the setup link: `becomeAdmin` makes the first admin's account (or makes the signed-in
+		 * person's account an admin), and a session of that account starts with a fresh token. Single use,
+		 * also when two browsers open the link at once; if `becomeAdmin` refuses (a login taken), the link
+		 * stays usable. Returns the token to set as the cookie.
 		 */
 		async claimSetup(
 			setupToken: string,
-			existingToken: string | null
-		): Promise<{ ok: true; token: string; session: Session } | AccessError> {
+			existingToken: string | null,
+			device: string,
+			becomeAdmin: (
+				signedIn: Session | null
+			) => Promise<{ ok: true; account: Account } | { ok: false; code: string; message: string }>
+		): Promise<{ ok: true; token: string; session: Session; account: Account } | { ok: false; code: string; message: string }> {
 			const refused: AccessError = {
 				ok: false,
 				code: 'not_found',
@@ -462,18 +603,14 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				return refused;
 			}
 			const existing = await session(existingToken);
-			const carried = existing?.kind === 'person' ? existing : null;
-			const next: Session = {
-				...(carried ?? { id: randomUUID(), name: 'Administrator', kind: 'person' as const, grants: {} }),
-				instanceAdmin: true,
-				createdAt: iso(),
-				lastSeenAt: iso()
-			};
-			if (carried && existingToken) await drop(hashToken(existingToken), carried);
-			const token = newToken();
-			await save(hashToken(token), next);
-			await kv.set('instance-admin-claimed', { at: iso(), sessionId: next.id });
-			return { ok: true, token, session: next };
+			const made = await becomeAdmin(existing?.kind === 'person' && existing.accountId ? existing : null);
+			if (!made.ok) {
+				await kv.set('setup-token', taken);
+				return made;
+			}
+			await kv.set('instance-admin-claimed', { at: iso(), accountId: made.account.id });
+			const started = await startAccountSession(made.account, existingToken, device);
+			return { ok: true, token: started.token, session: started.session, account: made.account };
 		},
 
 		/**
@@ -501,6 +638,8 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				await kv.delete(`display:${roomId}:${displayId}`);
 				changed.add(display.sessionId);
 			}
+			for (const accountId of await accounts.forgetRoom(roomId))
+				for (const id of await liveSessionIds(accountId)) changed.add(id);
 			await kv.delete(`room-sessions:${roomId}`);
 			await kv.delete(`audit:${roomId}`);
 			await kv.set(`retired-room:${roomId}`, { at: iso() });
@@ -512,6 +651,55 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 
 		/** Whether a room id belonged to a deleted room (new rooms never take it). */
 		isRetired: async (roomId: string) => (await kv.get(`retired-room:${roomId}`)) !== null,
+
+		/** The accounts of this server (people). */
+		accounts,
+
+		/** Invitations of people to rooms, and password-reset links. */
+		invitations: createInvitations(kv, now),
+
+		/** Starts a session of an account (after a sign-in): a fresh token; the browser's previous session ends. */
+		startAccountSession,
+
+		/** Instance-wide settings (who may create rooms). */
+		instanceSettings,
+
+		async setInstanceSettings(patch: Partial<InstanceSettings>): Promise<InstanceSettings> {
+			const next = { ...(await instanceSettings()), ...patch };
+			await kv.set('instance-settings', next);
+			return next;
+		},
+
+		/** The live sessions of an account, newest first, for My account. */
+		async accountSessions(accountId: string): Promise<Session[]> {
+			const out: Session[] = [];
+			for (const id of [...new Set(await kv.list<string>(`account-sessions:${accountId}`))].reverse()) {
+				const ref = await kv.get<{ hash: string }>(`session-ref:${id}`);
+				const s = ref ? await kv.get<Session>(`session:${ref.hash}`) : null;
+				if (s && s.accountId === accountId && endsAt(s) > now()) {
+					const held = await asHeld(ref!.hash, s);
+					if (held) out.push(held);
+				}
+			}
+			return out;
+		},
+
+		/** The ids of an account's live sessions (to close their connections). */
+		sessionIdsOf: liveSessionIds,
+
+		/** Ends one session of an account (My account: "end this session"). Answers whether it was theirs. */
+		async endAccountSession(accountId: string, sessionId: string): Promise<boolean> {
+			const ref = await kv.get<{ hash: string }>(`session-ref:${sessionId}`);
+			const s = ref ? await kv.get<Session>(`session:${ref.hash}`) : null;
+			if (!ref || !s || s.accountId !== accountId) return false;
+			await drop(ref.hash, s);
+			return true;
+		},
+
+		/** Marks that an instance admin exists (the setup link is then not printed at start). */
+		async noteInstanceAdmin(accountId: string): Promise<void> {
+			await kv.set('instance-admin-claimed', { at: iso(), accountId });
+		},
 
 		/** Ends a session (sign out). */
 		async endSession(token: string): Promise<void> {

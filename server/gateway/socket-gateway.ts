@@ -162,8 +162,9 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				socket.data.kind = (auth.success && auth.data.kind) || session?.kind || 'person';
 				// The name on a session's changes is the one the server holds (renaming is POST /api/me/name);
 				// a name in the handshake is ignored.
+				// An account's changes carry its id, so one person is one author on every device.
 				socket.data.actor = {
-					id: session?.id ?? (auth.success ? auth.data.clientId : undefined) ?? randomUUID(),
+					id: session?.accountId ?? session?.id ?? (auth.success ? auth.data.clientId : undefined) ?? randomUUID(),
 					name: session?.name ?? 'Guest'
 				};
 				next();

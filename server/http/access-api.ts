@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { Id, Name, Role } from '../../src/lib/domain';
-import { mayCreateRooms, PAIRING_TTL_MS, type AccessService } from '../access/access-service';
+import { isInstanceAdmin, mayCreateRooms, PAIRING_TTL_MS, type AccessService } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
@@ -198,6 +198,10 @@ export function createAccessApi(deps: AccessApiDeps) {
 				name: session?.name ?? null,
 				kind: session?.kind ?? null,
 				mayCreateRooms: mayCreateRooms(session),
+				instanceAdmin: isInstanceAdmin(session),
+				/** Signed in to an account (else a guest, a screen, or a link joined before accounts). */
+				account: session?.accountId ? { id: session.accountId } : null,
+				guest: session?.guest === true,
 				rooms: Object.entries(session?.grants ?? {}).map(([roomId, g]) => ({
 					roomId,
 					role: g.role,

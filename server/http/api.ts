@@ -7,7 +7,7 @@ import type { RoomList } from '../../src/lib/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { mayReadFile } from '../../src/lib/domain';
-import { mayCreateRooms, type AccessService, type Session } from '../access/access-service';
+import { isInstanceAdmin, mayCreateRooms, type AccessService, type Session } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
 import type { BlobStore, ByteRange } from '../store/port';
 import { BodyError, SECURITY_HEADERS, sendJson } from './json';
@@ -26,6 +26,7 @@ export interface ApiDeps {
 	handleRooms: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Curation routes (uploads, imports, exports, restore); answers false for paths it does not own. */
 	handleCurate: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	handlePeople: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const BLOB_PATH = /^\/api\/blobs\/([a-f0-9]{64})$/;
@@ -106,11 +107,12 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSt
 }
 
 /** Handles `/api/*`; returns false for any other path so the caller can pass it on. */
-export function createApiHandler({ log, engine, build, blobs, access, handleAccess, handleRooms, handleCurate }: ApiDeps) {
+export function createApiHandler({ log, engine, build, blobs, access, handleAccess, handleRooms, handleCurate, handlePeople }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;
 		try {
+			if (await handlePeople(req, res, url)) return true;
 			if (await handleAccess(req, res, url)) return true;
 			if (await handleRooms(req, res, url)) return true;
 			if (await handleCurate(req, res, url)) return true;
@@ -121,11 +123,12 @@ export function createApiHandler({ log, engine, build, blobs, access, handleAcce
 			} else if (url.pathname === '/api/rooms') {
 				// The rooms this browser has joined; an instance admin sees every room (none is ever orphaned).
 				const session = await access.session(sessionTokenOf(req));
-				const admin = mayCreateRooms(session);
+				const admin = isInstanceAdmin(session);
 				const shown = (await engine.listRooms()).filter((r) => admin || access.roleIn(session, r.id));
 				sendJson(res, 200, {
 					rooms: shown.map((r) => ({ ...r, role: access.roleIn(session, r.id) })),
-					mayCreateRooms: admin
+					mayCreateRooms: mayCreateRooms(session),
+					instanceAdmin: admin
 				} satisfies RoomList);
 			} else if (BLOB_PATH.test(url.pathname)) {
 				const id = BLOB_PATH.exec(url.pathname)![1]!;

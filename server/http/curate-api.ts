@@ -108,7 +108,7 @@ export function createCurateApi(deps: CurateApiDeps) {
 		return session;
 	}
 
-	const actorOf = (session: Session, role: Role) => ({ id: session.id, name: session.name, role });
+	const actorOf = (session: Session, role: Role) => ({ id: session.accountId ?? session.id, name: session.name, role });
 
 	async function upload(req: IncomingMessage, res: ServerResponse, roomId: string, url: URL): Promise<void> {
 		const session = await member(req, res, roomId, 'contributor');

@@ -2,7 +2,6 @@
  * Rooms: making the first instance admin, creating rooms in the app, taking over a room nobody can open,
  * and deleting a room. Who may create rooms is one rule, `mayCreateRooms` (access-service.ts).
  *
- *   POST   /api/setup                 { token }  the one-time setup link: this browser becomes an instance admin
  *   POST   /api/rooms                 { name, organisation, start }  -> { roomId } (instance admins)
  *   POST   /api/rooms/:id/takeover    an instance admin becomes the room's facilitator (audited)
  *   DELETE /api/rooms/:id             { confirm: <the room's name> }  (facilitators of the room, instance admins)
@@ -15,15 +14,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { Id, Name, templateCommands, type Command } from '../../src/lib/domain';
-import { mayCreateRooms, type AccessService, type Session } from '../access/access-service';
+import { isInstanceAdmin, mayCreateRooms, type AccessService, type Session } from '../access/access-service';
 import type { Actor, RoomEngine } from '../engine/room-engine';
 import type { Logger } from '../log';
 import { referencedBlobs } from '../exports/backup';
 import { roomIdTaken, uniqueRoomId } from '../rooms/room-id';
 import type { TemplateCatalogue } from '../templates/template-catalogue';
-import { clientAddress, isAllowedOrigin, type TrustProxy } from './origin';
+import { isAllowedOrigin, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
-import { sessionCookie, sessionTokenOf } from './session';
+import { sessionTokenOf } from './session';
 
 export interface RoomsApiDeps {
 	log: Logger;
@@ -41,7 +40,6 @@ export interface RoomsApiDeps {
 	onRoomDeleted(roomId: string, blobIds: ReadonlySet<string>): Promise<void>;
 }
 
-const SetupBody = z.strictObject({ token: z.string().min(1).max(100) });
 const Organisation = z.string().trim().max(120).default('');
 const CreateBody = z.strictObject({
 	name: Name,
@@ -71,22 +69,7 @@ export function createRoomsApi(deps: RoomsApiDeps) {
 		return { token, session: await access.session(token) };
 	}
 
-	const actorOf = (session: Session): Actor => ({ id: session.id, name: session.name, role: 'facilitator' });
-
-	async function setup(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		try {
-			await deps.limiter.consume(`setup:${clientAddress(req, deps.trustProxy)}`);
-		} catch {
-			return sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
-		}
-		const body = SetupBody.safeParse(await readJson(req));
-		if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { token } from the setup link.' });
-		const claimed = await access.claimSetup(body.data.token, sessionTokenOf(req));
-		if (!claimed.ok) return sendJson(res, 404, { error: claimed.code, message: claimed.message });
-		log.info({ sessionId: claimed.session.id }, 'the setup link was used: this session is an instance admin');
-		res.setHeader('set-cookie', sessionCookie(req, claimed.token, deps.trustProxy, access.cookieMaxAgeS(claimed.session)));
-		sendJson(res, 200, { instanceAdmin: true });
-	}
+	const actorOf = (session: Session): Actor => ({ id: session.accountId ?? session.id, name: session.name, role: 'facilitator' });
 
 	/** The commands that build the room the body asks for, or a message saying what is wrong. */
 	async function commandsFor(body: z.infer<typeof CreateBody>): Promise<Command[] | string> {
@@ -146,7 +129,7 @@ export function createRoomsApi(deps: RoomsApiDeps) {
 
 	async function takeOver(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
 		const { token, session } = await sessionOf(req);
-		if (!token || !mayCreateRooms(session))
+		if (!token || !isInstanceAdmin(session))
 			return sendJson(res, session ? 403 : 401, {
 				error: session ? 'forbidden' : 'unauthenticated',
 				message: 'Only an instance admin can take over a room. Ask one of its facilitators for a new invite link.'
@@ -162,7 +145,7 @@ export function createRoomsApi(deps: RoomsApiDeps) {
 		const { session } = await sessionOf(req);
 		const role = access.roleIn(session, roomId);
 		if (!session) return sendJson(res, 401, { error: 'unauthenticated', message: 'Open your invite link first.' });
-		if (role !== 'facilitator' && !mayCreateRooms(session))
+		if (role !== 'facilitator' && !isInstanceAdmin(session))
 			return sendJson(res, 403, { error: 'forbidden', message: 'Only a facilitator of this room can delete it.' });
 		const body = DeleteBody.safeParse(await readJson(req));
 		if (!body.success)
@@ -196,14 +179,13 @@ export function createRoomsApi(deps: RoomsApiDeps) {
 		const takeover = TAKEOVER_PATH.exec(pathname);
 		const roomId = room && room[1] !== 'restore' ? room[1]! : null;
 		// GET /api/rooms (the list) is api.ts's; every other method on these paths is ours.
-		const ours = pathname === '/api/setup' || takeover !== null || (isWrite && (pathname === '/api/rooms' || roomId !== null));
+		const ours = takeover !== null || (isWrite && (pathname === '/api/rooms' || roomId !== null));
 		if (!ours) return false;
 		if (isWrite && !isAllowedOrigin(req, deps.allowedOrigins, deps.allowedHosts)) {
 			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
 			return true;
 		}
-		if (pathname === '/api/setup' && method === 'POST') await setup(req, res);
-		else if (pathname === '/api/rooms' && method === 'POST') await create(req, res);
+		if (pathname === '/api/rooms' && method === 'POST') await create(req, res);
 		else if (takeover && method === 'POST') await takeOver(req, res, takeover[1]!);
 		else if (roomId && method === 'DELETE') await remove(req, res, roomId);
 		else

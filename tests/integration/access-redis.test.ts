@@ -46,7 +46,13 @@ describe.runIf(canRunRedisTests())('access on Redis', () => {
 
 	it('the setup link works once, also for three claims at once; takeover and a deleted room leave their marks', async () => {
 		const setup = (await access.makeSetupToken(true))!;
-		const claims = await Promise.all([1, 2, 3].map(() => access.claimSetup(setup, null)));
+		const claims = await Promise.all(
+			[1, 2, 3].map((n) =>
+				access.claimSetup(setup, null, 'test', () =>
+					access.accounts.create({ name: `Admin ${n}`, login: `admin-${n}`, passwordHash: null, instanceAdmin: true })
+				)
+			)
+		);
 		expect(claims.filter((c) => c.ok)).toHaveLength(1);
 		const admin = claims.find((c) => c.ok)!;
 		if (!admin.ok) throw new Error('no claim');
@@ -59,7 +65,9 @@ describe.runIf(canRunRedisTests())('access on Redis', () => {
 		await access.rotateInvite('r-gone', 'viewer');
 
 		const ended = await access.forgetRoom('r-gone', []);
+		// The member's session and the admin's (whose account was in the room).
 		expect(ended).toHaveLength(2);
+		expect((await access.accounts.all()).filter((a) => a.instanceAdmin)).toHaveLength(1);
 		expect(await access.session(member)).toBeNull();
 		expect(await access.session(admin.token)).toMatchObject({ instanceAdmin: true, grants: {} });
 		expect(await access.invites('r-gone')).toEqual({ facilitator: null, contributor: null, viewer: null });

@@ -23,8 +23,13 @@ export interface Me {
 	signedIn: boolean;
 	name: string | null;
 	kind: 'person' | 'screen' | null;
-	/** An instance admin: may create rooms and take over any room. */
+	/** May create rooms (an instance admin, or anyone when the instance allows it). */
 	mayCreateRooms: boolean;
+	/** An instance admin: sees every room, takes over any room, grants any role. */
+	instanceAdmin: boolean;
+	/** Signed in to an account; null for a guest, a screen, or a link joined before accounts. */
+	account: { id: string } | null;
+	guest: boolean;
 	rooms: Array<{ roomId: string; role: Role; displayId: string | null }>;
 }
 

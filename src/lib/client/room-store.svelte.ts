@@ -152,8 +152,14 @@ export class RoomStore {
 		const stops = [
 			() => void s.io.off('ping', onPing),
 			on(s, 'connect', () => this.#join()),
-			on(s, 'disconnect', () => {
+			on(s, 'disconnect', (reason: string) => {
 				this.#joined = false;
+				// The server closed the connection after a change of access elsewhere (another room): connect
+				// again, with the rights the person has now. A revoked page stays stopped.
+				if (reason === 'io server disconnect' && !this.denied) {
+					clearTimeout(this.#reconnectTimer);
+					this.#reconnectTimer = setTimeout(() => s.connect(), 500);
+				}
 				// Answers to what was in flight will not come on this connection: resend after the rejoin.
 				for (const entry of this.outbox) entry.inFlight = false;
 				this.connection = 'reconnecting';
@@ -166,7 +172,8 @@ export class RoomStore {
 			}),
 			on(s, 'server:status', onStatus),
 			// This connection's access ended (a TV unpaired, a session revoked): stop, and let the page decide.
-			on(s, 'access:revoked', (m: { reason: string }) => {
+			on(s, 'access:revoked', (m: { reason: string; roomId?: string }) => {
+				if (m.roomId !== undefined && m.roomId !== this.roomId) return;
 				this.denied = true;
 				this.connection = 'offline';
 				this.error = m.reason;

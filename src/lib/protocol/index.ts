@@ -161,8 +161,12 @@ export interface ServerToClientEvents {
 	'room:stale': (message: { roomId: string }) => void;
 	/** Sent to a room whenever someone joins or leaves it. */
 	'room:presence': (message: PresenceMessage) => void;
-	/** This connection's access ended (its display was unpaired, its session revoked). */
-	'access:revoked': (message: { reason: string }) => void;
+	/**
+	 * This connection's access ended (its display was unpaired, its session revoked), or, with `roomId`,
+	 * changed in that room (a role changed, the person removed). The server then closes the connection; a
+	 * page of another room connects again and keeps its rights there.
+	 */
+	'access:revoked': (message: { reason: string; roomId?: string }) => void;
 	/** Sent on connect and whenever the store becomes unavailable or available again. */
 	'server:status': (message: ServerStatusMessage) => void;
 }
@@ -227,6 +231,8 @@ export interface RoomSummary {
 /** `GET /api/rooms`: the rooms this browser's session has joined (an instance admin: every room). */
 export interface RoomList {
 	rooms: RoomSummary[];
-	/** Whether this browser may create rooms (an instance admin). */
+	/** Whether this browser may create rooms (an instance admin, or anyone when the instance allows it). */
 	mayCreateRooms: boolean;
+	/** Whether this browser is an instance admin's (sees every room, grants any role). */
+	instanceAdmin: boolean;
 }
