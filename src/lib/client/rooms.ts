@@ -33,7 +33,6 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<Ap
 }
 
 /** Opens the setup link: this browser becomes an instance admin (the server sets its cookie). */
-export const claimSetup = (token: string) => send<{ instanceAdmin: true }>('POST', '/api/setup', { token });
 
 /** Creates a room (instance admins); this browser becomes its facilitator. Answers the new room's id. */
 export const createRoom = (room: { name: string; organisation: string; start: RoomStart }) =>
