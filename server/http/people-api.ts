@@ -34,7 +34,9 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { Role } from '../../src/lib/domain';
 import { isInstanceAdmin, type AccessService, type Session } from '../access/access-service';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords';
+import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword, verifyWithoutAccount } from '../auth/passwords';
+import type { SignInLimits } from '../auth/sign-in-limits';
+import type { inviteMessage, passwordResetMessage } from '../mail/messages';
 import type { RoomEngine } from '../engine/room-engine';
 import type { Logger } from '../log';
 import type { Account } from '../people/accounts';
@@ -71,21 +73,14 @@ export interface PeopleApiDeps {
 	/** Per-address limit for setup, invitation and reset attempts. */
 	limiter: RateLimiterAbstract;
 	/** Sign-in failures per account and per address. */
-	signInLimiter: RateLimiterAbstract;
+	signInLimits: SignInLimits;
 	allowedOrigins: readonly string[];
 	allowedHosts: readonly string[];
 	trustProxy: TrustProxy | null;
 	audit?: AuditRecorder;
 	mailer?: MailSender;
 	/** Builds the e-mails (server/mail/messages.ts). */
-	messages?: {
-		invite(input: { to: string; name: string; roomName: string; role: Role; invitedBy: string; link: string; expiresAt: Date }): {
-			subject: string;
-			text: string;
-			html: string;
-		};
-		reset(input: { to: string; name: string; link: string; expiresAt: Date }): { subject: string; text: string; html: string };
-	};
+	messages?: { invite: typeof inviteMessage; reset: typeof passwordResetMessage };
 	/** Tells a person's open pages their access changed: in one room, or (null) everywhere. */
 	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string): void;
 }
@@ -281,11 +276,10 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			await deps.mailer.send({
 				to: invite.email,
 				...deps.messages.invite({
-					to: invite.email,
-					name: invite.name,
+					inviteeName: invite.name,
+					inviterName: invite.by.name,
 					roomName: state?.meta?.name ?? invite.roomId,
 					role: invite.role,
-					invitedBy: invite.by.name,
 					link,
 					expiresAt: new Date(invite.expiresAt)
 				})
@@ -371,24 +365,15 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				message: 'Enter your e-mail address or user name and your password.'
 			});
 		const login = body.data.login.toLowerCase();
-		const keys = [`signin-address:${address}`, `signin-account:${login}`];
-		for (const key of keys) {
-			const seen = await deps.signInLimiter.get(key);
-			if (seen && seen.consumedPoints >= deps.signInLimiter.points) {
-				const minutes = Math.max(1, Math.ceil(seen.msBeforeNext / 60_000));
-				return sendJson(res, 429, {
-					error: 'rate_limited',
-					message: `Too many failed sign-ins. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again, or reset your password.`
-				});
-			}
-		}
+		const allowed = await deps.signInLimits.check(login, address);
+		if (!allowed.allowed) return tooManySignIns(res, allowed.retryAfterS);
 		const account = await accounts.byLogin(login);
-		// A missing account costs the same hashing as a wrong password, so timing does not tell which.
+		// Without an account, the same hashing time is spent, so the answer's timing does not tell who has one.
 		const ok = account?.passwordHash
 			? await verifyPassword(account.passwordHash, body.data.password)
-			: (await verifyPassword(await dummyHash(), body.data.password), false);
+			: await verifyWithoutAccount(body.data.password);
 		if (!account || !ok) {
-			for (const key of keys) await deps.signInLimiter.penalty(key, 1).catch(() => undefined);
+			const failure = await deps.signInLimits.fail(login, address);
 			audit({
 				action: 'sign_in_failed',
 				roomId: null,
@@ -396,20 +381,32 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				address,
 				detail: account ? `wrong password for ${account.name}` : 'unknown login'
 			});
+			if (failure.locked) return tooManySignIns(res, failure.retryAfterS);
 			return sendJson(res, 401, {
 				error: 'unauthenticated',
 				message: 'That e-mail address or user name and password do not match. Check them, or reset your password.'
 			});
 		}
-		await deps.signInLimiter.delete(`signin-account:${login}`).catch(() => undefined);
+		await deps.signInLimits.succeed(login, address);
+		// Stronger parameters since this hash was made: store a new one now that the password is at hand.
+		if (needsRehash(account.passwordHash!)) await accounts.setPassword(account.id, await hashPassword(body.data.password), false);
 		const started = await access.startAccountSession(account, sessionTokenOf(req), describeDevice(req.headers['user-agent']));
 		audit({ action: 'signed_in', roomId: null, actor: actorOf(started.session), address });
 		setCookie(req, res, started.token, started.session);
 		sendJson(res, 200, { name: account.name, instanceAdmin: account.instanceAdmin });
 	}
 
-	let dummy: Promise<string> | null = null;
-	const dummyHash = () => (dummy ??= hashPassword('not a password anybody has, used to spend the same time'));
+	function tooManySignIns(res: ServerResponse, retryAfterS: number) {
+		const minutes = Math.max(1, Math.ceil(retryAfterS / 60));
+		res.setHeader('retry-after', String(Math.ceil(retryAfterS)));
+		sendJson(res, 429, {
+			error: 'rate_limited',
+			message:
+				minutes === 1
+					? 'Too many failed sign-ins. Wait a minute and try again, or reset your password.'
+					: `Too many failed sign-ins. Wait ${minutes} minutes and try again, or reset your password.`
+		});
+	}
 
 	async function accountOf(req: IncomingMessage, res: ServerResponse): Promise<{ session: Session; account: Account } | null> {
 		const { session } = await sessionOf(req);
@@ -457,9 +454,12 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		const body = ChangePasswordBody.safeParse(await readJson(req));
 		if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { current, password }.' });
 		const { account, session } = mine;
-		const key = `signin-account:${account.email ?? account.username ?? account.id}`;
+		const key = account.email ?? account.username ?? account.id;
+		const address = clientAddress(req, deps.trustProxy);
+		const allowed = await deps.signInLimits.check(key, address);
+		if (!allowed.allowed) return tooManySignIns(res, allowed.retryAfterS);
 		if (!account.passwordHash || !(await verifyPassword(account.passwordHash, body.data.current))) {
-			await deps.signInLimiter.penalty(key, 1).catch(() => undefined);
+			await deps.signInLimits.fail(key, address);
 			return sendJson(res, 400, { error: 'wrong_password', message: 'Your current password is not right. Nothing was changed.' });
 		}
 		const hash = await newPasswordHash(res, body.data.password, account);
@@ -754,7 +754,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			await deps.mailer
 				.send({
 					to: account.email,
-					...deps.messages.reset({ to: account.email, name: account.name, link, expiresAt: new Date(reset.expiresAt) })
+					...deps.messages.reset({ name: account.name, link, expiresAt: new Date(reset.expiresAt) })
 				})
 				.catch((error: unknown) => log.warn({ err: String(error) }, 'a password-reset e-mail could not be sent'));
 			audit({
