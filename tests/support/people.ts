@@ -56,3 +56,6 @@ export async function becomeAdmin(
 
 /** The token in an invitation or reset link (`…/invite#token`). */
 export const tokenOfLink = (link: string) => new URL(link).hash.slice(1);
+
+/** What a new admin types on the setup page (a login nobody has used yet). */
+export const adminAccount = (name = 'Ada Admin') => ({ name, login: freshLogin('admin'), password: PASSWORD });
