@@ -59,3 +59,14 @@ export const tokenOfLink = (link: string) => new URL(link).hash.slice(1);
 
 /** What a new admin types on the setup page (a login nobody has used yet). */
 export const adminAccount = (name = 'Ada Admin') => ({ name, login: freshLogin('admin'), password: PASSWORD });
+
+/** The setup page's form, filled in and sent as a person does; waits until it says the admin is made. */
+export async function fillSetupForm(page: import('playwright-core').Page, account = adminAccount()): Promise<typeof account> {
+	await page.getByLabel('Your name').fill(account.name);
+	await page.getByLabel('E-mail address or user name').fill(account.login);
+	await page.getByLabel('Password', { exact: true }).fill(account.password);
+	await page.getByLabel('The password again').fill(account.password);
+	await page.getByRole('button', { name: 'Make my admin account' }).click();
+	await page.getByTestId('setup-done').waitFor();
+	return account;
+}
