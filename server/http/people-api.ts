@@ -20,6 +20,9 @@
  *   POST   /api/rooms/:id/person-invites        { name, email?, role }
  *   POST   /api/rooms/:id/person-invites/:id/resend
  *   DELETE /api/rooms/:id/person-invites/:id
+ *   GET    /api/rooms/:id/guest-links           guest links that still work
+ *   POST   /api/rooms/:id/guest-links           { role, hours, uses }  (uses null: until it expires)
+ *   DELETE /api/rooms/:id/guest-links/:id       the link stops; its guests lose the room
  *   POST   /api/invites/peek                    { token }
  *   POST   /api/invites/accept                  { token, account? }
  *   GET    /api/instance/people                 every account (instance admins)
@@ -105,6 +108,15 @@ const InviteBody = z.strictObject({
 		.transform((s) => s || null),
 	role: Role
 });
+const GuestLinkBody = z.strictObject({
+	role: Role,
+	hours: z
+		.number()
+		.int()
+		.min(1, 'A guest link lives at least an hour.')
+		.max(720, 'A guest link lives at most 30 days (720 hours).'),
+	uses: z.number().int().min(1).max(1000).nullable()
+});
 const AddMemberBody = z.strictObject({ login: z.string().trim().min(1).max(254), role: Role });
 const RoleBody = z.strictObject({ role: Role });
 const AdminBody = z.strictObject({ admin: z.boolean() });
@@ -118,6 +130,8 @@ const MEMBER = new RegExp(`^/api/rooms/${ROOM_ID}/members/${UUID}$`);
 const INVITES = new RegExp(`^/api/rooms/${ROOM_ID}/person-invites$`);
 const INVITE = new RegExp(`^/api/rooms/${ROOM_ID}/person-invites/${UUID}$`);
 const INVITE_RESEND = new RegExp(`^/api/rooms/${ROOM_ID}/person-invites/${UUID}/resend$`);
+const GUEST_LINKS = new RegExp(`^/api/rooms/${ROOM_ID}/guest-links$`);
+const GUEST_LINK = new RegExp(`^/api/rooms/${ROOM_ID}/guest-links/${UUID}$`);
 const ACCOUNT_SESSION = new RegExp(`^/api/account/sessions/${UUID}$`);
 const PERSON_RESET = new RegExp(`^/api/instance/people/${UUID}/reset-link$`);
 const PERSON_ADMIN = new RegExp(`^/api/instance/people/${UUID}/admin$`);
@@ -136,7 +150,18 @@ const FIXED = new Set([
 	'/api/instance/people',
 	'/api/instance/settings'
 ]);
-const PATTERNS = [MEMBERS, MEMBER, INVITES, INVITE, INVITE_RESEND, ACCOUNT_SESSION, PERSON_RESET, PERSON_ADMIN];
+const PATTERNS = [
+	MEMBERS,
+	MEMBER,
+	INVITES,
+	INVITE,
+	INVITE_RESEND,
+	GUEST_LINKS,
+	GUEST_LINK,
+	ACCOUNT_SESSION,
+	PERSON_RESET,
+	PERSON_ADMIN
+];
 
 /** "Chrome on Windows" from a User-Agent header, for My account's list of sessions. */
 export function describeDevice(userAgent: string | undefined): string {
@@ -674,6 +699,63 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		sendJson(res, 200, { revoked: inviteId });
 	}
 
+	async function guestLinks(req: IncomingMessage, res: ServerResponse, roomId: string) {
+		if (!(await facilitatorOf(req, res, roomId))) return;
+		sendJson(res, 200, {
+			links: (await access.guestLinks(roomId)).map(({ id, role, createdAt, createdBy, expiresAt, usesLeft, used }) => ({
+				id,
+				role,
+				createdAt,
+				createdBy,
+				expiresAt: new Date(expiresAt).toISOString(),
+				usesLeft,
+				used
+			}))
+		});
+	}
+
+	async function makeGuestLink(req: IncomingMessage, res: ServerResponse, roomId: string) {
+		const session = await facilitatorOf(req, res, roomId);
+		if (!session) return;
+		const body = GuestLinkBody.safeParse(await readJson(req));
+		if (!body.success)
+			return sendJson(res, 400, { error: 'invalid_payload', message: `Send { role, hours, uses }: ${refusalOf(body.error)}.` });
+		const made = await access.makeGuestLink(roomId, body.data.role, {
+			ttlMs: body.data.hours * 3600_000,
+			uses: body.data.uses,
+			createdBy: session.name
+		});
+		audit({
+			action: 'guest_link_made',
+			roomId,
+			actor: actorOf(session),
+			role: body.data.role,
+			detail: `${body.data.hours} h, ${body.data.uses ?? 'any number of'} uses`
+		});
+		sendJson(res, 201, {
+			link: `${origin(req)}/join#${made.token}`,
+			id: made.link.id,
+			expiresAt: new Date(made.link.expiresAt).toISOString(),
+			usesLeft: made.link.usesLeft
+		});
+	}
+
+	async function revokeGuestLink(req: IncomingMessage, res: ServerResponse, roomId: string, id: string) {
+		const session = await facilitatorOf(req, res, roomId);
+		if (!session) return;
+		const ended = await access.revokeGuestLink(roomId, id);
+		if (!ended)
+			return sendJson(res, 404, { error: 'not_found', message: 'That guest link has expired or was turned off already.' });
+		deps.onAccessChanged(ended, roomId, 'The guest link you came by was turned off.');
+		audit({
+			action: 'invite_revoked',
+			roomId,
+			actor: actorOf(session),
+			detail: `a guest link; ${ended.length} guests lost access`
+		});
+		sendJson(res, 200, { revoked: id, ended: ended.length });
+	}
+
 	const EXPIRED_INVITE = {
 		error: 'not_found',
 		message: 'This invitation has been used, revoked or has expired. Ask the person who invited you for a new one.'
@@ -943,6 +1025,14 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				: method === 'POST'
 					? invite(req, res, m[1]!)
 					: wrong('GET or POST'));
+		else if ((m = GUEST_LINKS.exec(pathname)))
+			await (method === 'GET'
+				? guestLinks(req, res, m[1]!)
+				: method === 'POST'
+					? makeGuestLink(req, res, m[1]!)
+					: wrong('GET or POST'));
+		else if ((m = GUEST_LINK.exec(pathname)))
+			await (method === 'DELETE' ? revokeGuestLink(req, res, m[1]!, m[2]!) : wrong('DELETE'));
 		else if ((m = INVITE_RESEND.exec(pathname))) await (method === 'POST' ? resend(req, res, m[1]!, m[2]!) : wrong('POST'));
 		else if ((m = INVITE.exec(pathname))) await (method === 'DELETE' ? revokeInvite(req, res, m[1]!, m[2]!) : wrong('DELETE'));
 		return true;

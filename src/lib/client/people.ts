@@ -174,3 +174,25 @@ export const setInstanceAdmin = (accountId: string, admin: boolean) =>
 
 export const setInstanceSettings = (everyoneCreatesRooms: boolean) =>
 	call<{ everyoneCreatesRooms: boolean }>('/api/instance/settings', send('PUT', { everyoneCreatesRooms }));
+
+export interface GuestLinkView {
+	id: string;
+	role: Role;
+	createdAt: string;
+	createdBy: string;
+	expiresAt: string;
+	/** Opens left; null: any number until it expires. */
+	usesLeft: number | null;
+	used: number;
+}
+
+export const fetchGuestLinks = (roomId: string) => call<{ links: GuestLinkView[] }>(`${room(roomId)}/guest-links`);
+
+export const makeGuestLink = (roomId: string, input: { role: Role; hours: number; uses: number | null }) =>
+	call<{ link: string; id: string; expiresAt: string; usesLeft: number | null }>(
+		`${room(roomId)}/guest-links`,
+		send('POST', input)
+	);
+
+export const revokeGuestLink = (roomId: string, linkId: string) =>
+	call<{ revoked: string; ended: number }>(`${room(roomId)}/guest-links/${encodeURIComponent(linkId)}`, send('DELETE'));
