@@ -653,6 +653,43 @@ describe('people (HTTP): members, invitations, accounts and the instance', () =>
 		},
 		{
 			method: 'GET',
+			path: `/api/rooms/${DEN}/guest-links`,
+			expect: {
+				facilitator: 200,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'DELETE',
+			path: `/api/rooms/${DEN}/guest-links/${NOBODY}`,
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'POST',
+			path: `/api/rooms/${DEN}/guest-links`,
+			body: { role: 'facilitator', hours: 0, uses: 1 },
+			expect: {
+				facilitator: 400,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 400
+			}
+		},
+		{
+			method: 'GET',
 			path: '/api/instance/people',
 			expect: {
 				facilitator: 403,

@@ -239,6 +239,53 @@ describe('members and invitations', () => {
 	});
 });
 
+describe('guest links', () => {
+	it('a guest is marked as a guest, the link opens as often as it may, and turning it off ends the visit', async () => {
+		const made = await call('POST', `/api/rooms/${ROOM}/guest-links`, admin, { role: 'viewer', hours: 24, uses: 2 });
+		expect(made.status).toBe(201);
+		const token = tokenOfLink(made.body.link as string);
+		const first = await call('POST', '/api/join', null, { token, name: 'Victor Visitor' });
+		expect(first.body).toMatchObject({ roomId: ROOM, role: 'viewer', name: 'Victor Visitor (guest)' });
+		expect((await call('GET', '/api/me', first.token)).body).toMatchObject({ guest: true, account: null, mayCreateRooms: false });
+		expect((await call('POST', '/api/join', null, { token, name: 'Second' })).status).toBe(200);
+		const third = await call('POST', '/api/join', null, { token, name: 'Third' });
+		expect(third.status).toBe(404);
+		expect(third.body.message).toMatch(/expired or been used up/);
+		const links = (await call('GET', `/api/rooms/${ROOM}/guest-links`, admin)).body.links as Array<{
+			id: string;
+			usesLeft: number;
+			used: number;
+		}>;
+		expect(links.find((l) => l.id === made.body.id)).toMatchObject({ usesLeft: 0, used: 2 });
+
+		const socket = await socketOf(first.token!);
+		expect((await join(socket, ROOM)).ok).toBe(true);
+		const told = new Promise<{ reason: string }>((resolve) => socket.once('access:revoked', resolve));
+		expect((await call('DELETE', `/api/rooms/${ROOM}/guest-links/${made.body.id as string}`, admin)).body).toMatchObject({
+			ended: 2
+		});
+		expect((await told).reason).toMatch(/guest link/);
+		expect((await call('GET', '/api/me', first.token)).body.signedIn).toBe(false);
+		socket.disconnect();
+	});
+
+	it('a guest link ends with its lifetime, and a signed-in person is sent to be invited instead', async () => {
+		const made = await call('POST', `/api/rooms/${ROOM}/guest-links`, admin, { role: 'contributor', hours: 1, uses: null });
+		const token = tokenOfLink(made.body.link as string);
+		expect((await call('POST', '/api/join', admin, { token, name: 'Admin' })).body.message).toMatch(
+			/guest links are for visitors/
+		);
+		expect((await call('POST', `/api/rooms/${ROOM}/guest-links`, admin, { role: 'viewer', hours: 0, uses: 1 })).status).toBe(400);
+		const guest = await call('POST', '/api/join', null, { token, name: 'Hour Guest' });
+		expect((await call('GET', '/api/me', guest.token)).body.rooms).toEqual([
+			{ roomId: ROOM, role: 'contributor', displayId: null }
+		]);
+		// An hour later the link has gone from the store, and the visit with it.
+		await server.access.revokeGuestLink(ROOM, made.body.id as string);
+		expect((await call('GET', '/api/me', guest.token)).body.signedIn).toBe(false);
+	});
+});
+
 describe('recovery and sessions', () => {
 	it("an admin's reset link sets a new password once; the person's old sessions end", async () => {
 		const person = await invited('contributor', 'Pat Forgot');
