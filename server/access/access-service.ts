@@ -299,7 +299,8 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		const hash = hashToken(inviteToken);
 		const link = invite.id ? await kv.get<GuestLink>(`guest-link:${invite.id}`) : null;
 		if (!link || link.expiresAt <= now() || link.usesLeft === 0) {
-			await kv.delete(`invite:${hash}`);
+			// A used-up link stays until it expires, so it can say so (and its record expires with it).
+			if (!link || link.expiresAt <= now()) await kv.delete(`invite:${hash}`);
 			return {
 				ok: false,
 				code: 'expired',
@@ -309,7 +310,6 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		const usesLeft = link.usesLeft === null ? null : link.usesLeft - 1;
 		const ttl = link.expiresAt - now();
 		await kv.set(`guest-link:${link.id}`, { ...link, usesLeft, used: link.used + 1 } satisfies GuestLink, ttl);
-		if (usesLeft === 0) await kv.delete(`invite:${hash}`);
 		const guest: Session = {
 			id: randomUUID(),
 			name: guestName(name || 'Visitor'),
