@@ -237,14 +237,15 @@ export function createApplication(deps: ApplicationDeps) {
 	}
 
 	/**
-	 * A person's access changed (removed from a room, role changed, signed out everywhere): their open
-	 * pages are told, on every instance, and their connections close, so they reconnect with the rights
-	 * they have now (pages of other rooms reconnect by themselves; a page of `roomId` stops).
+	 * A person's access changed (removed from a room, role changed, signed out everywhere): their
+	 * connections close on every instance, so they reconnect with the rights they have now. When access
+	 * ended (not just `changed`) their pages are told why first: a page of `roomId` (or of any room, with
+	 * null) stops; pages of other rooms reconnect by themselves.
 	 */
-	function changeAccess(sessionIds: readonly string[], roomId: string | null, reason: string): void {
+	function changeAccess(sessionIds: readonly string[], roomId: string | null, reason: string, changed = false): void {
 		for (const sessionId of sessionIds) {
-			io.in(sessionChannel(sessionId)).emit('access:revoked', roomId ? { reason, roomId } : { reason });
-			setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), 200);
+			if (!changed) io.in(sessionChannel(sessionId)).emit('access:revoked', roomId ? { reason, roomId } : { reason });
+			setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), changed ? 0 : 200);
 		}
 	}
 

@@ -84,8 +84,11 @@ export interface PeopleApiDeps {
 	mailer?: MailSender;
 	/** Builds the e-mails (server/mail/messages.ts). */
 	messages?: { invite: typeof inviteMessage; reset: typeof passwordResetMessage };
-	/** Tells a person's open pages their access changed: in one room, or (null) everywhere. */
-	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string): void;
+	/**
+	 * Tells a person's open pages their access changed: ended in one room (or, with null, everywhere), or
+	 * only changed (`changed`: a new role), when their pages reconnect with it and carry on.
+	 */
+	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string, changed?: boolean): void;
 }
 
 const Password = z.string().min(1, 'Enter a password.').max(256, 'A password is at most 256 characters.');
@@ -322,8 +325,8 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		return (await accounts.members(roomId)).some((a) => a.id !== accountId && a.memberships[roomId]?.role === 'facilitator');
 	}
 
-	async function closeSessions(accountId: string, roomId: string | null, reason: string) {
-		deps.onAccessChanged(await access.sessionIdsOf(accountId), roomId, reason);
+	async function closeSessions(accountId: string, roomId: string | null, reason: string, changed = false) {
+		deps.onAccessChanged(await access.sessionIdsOf(accountId), roomId, reason, changed);
 	}
 
 	// ---- handlers ----
@@ -584,7 +587,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			});
 		const from = account.memberships[roomId]?.role ?? null;
 		await accounts.grant(account.id, roomId, body.data.role, 'granted', { by: session.name, replace: true });
-		await closeSessions(account.id, roomId, 'Your role in this room changed.');
+		await closeSessions(account.id, roomId, 'Your role in this room changed.', true);
 		audit({
 			action: from ? 'role_changed' : 'member_added',
 			roomId,
@@ -612,7 +615,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				message: 'A room needs at least one facilitator. Make someone else a facilitator first.'
 			});
 		await accounts.grant(accountId, roomId, body.data.role, 'granted', { replace: true });
-		await closeSessions(accountId, roomId, 'Your role in this room changed.');
+		await closeSessions(accountId, roomId, 'Your role in this room changed.', true);
 		audit({
 			action: 'role_changed',
 			roomId,
@@ -962,7 +965,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				message: 'Customer Room needs at least one admin. Make someone else an admin first.'
 			});
 		await accounts.setInstanceAdmin(accountId, body.data.admin);
-		await closeSessions(accountId, null, 'Your rights on this server changed.');
+		await closeSessions(accountId, null, 'Your rights on this server changed.', true);
 		audit({
 			action: 'admin_granted',
 			roomId: null,
