@@ -67,6 +67,9 @@ export async function fillSetupForm(page: import('playwright-core').Page, accoun
 	await page.getByLabel('Password', { exact: true }).fill(account.password);
 	await page.getByLabel('The password again').fill(account.password);
 	await page.getByRole('button', { name: 'Make my admin account' }).click();
-	await page.getByTestId('setup-done').waitFor();
+	// Either it is done, or the page says why not (which the failure then shows).
+	await page.locator('[data-testid="setup-done"], [data-testid="setup-failed"]').first().waitFor();
+	if (await page.getByTestId('setup-failed').count())
+		throw new Error(`setup refused: ${await page.getByTestId('setup-failed').textContent()}`);
 	return account;
 }
