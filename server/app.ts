@@ -16,6 +16,8 @@ import { announceStale } from './gateway/channels';
 import type { ConnectionLimits } from './gateway/limits';
 import { attachGateway, roomChannel, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
 import { createAccessApi } from './http/access-api';
+import { createAuditApi } from './http/audit-api';
+import { createAuditView } from './people/audit-view';
 import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
 import { createRoomsApi } from './http/rooms-api';
@@ -187,12 +189,20 @@ export function createApplication(deps: ApplicationDeps) {
 		}),
 		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
 	});
+	const handleAudit = createAuditApi({
+		access: deps.access,
+		engine,
+		view: createAuditView({ trail: deps.access.trail, store: deps.store, state: (roomId) => engine.state(roomId) }),
+		allowedOrigins,
+		allowedHosts
+	});
 	const handleKnownHostApi = createApiHandler({
 		log: deps.log,
 		engine,
 		build,
 		blobs: deps.blobs,
 		access: deps.access,
+		handleAudit,
 		handleAccess,
 		handleRooms,
 		handleCurate

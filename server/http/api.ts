@@ -20,6 +20,8 @@ export interface ApiDeps {
 	build: string;
 	blobs: BlobStore;
 	access: AccessService;
+	/** Audit trail reads (rooms' and the instance's); answers false for paths it does not own. */
+	handleAudit: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Access routes (join, invites, pairing); answers false for paths it does not own. */
 	handleAccess: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Rooms routes (setup link, create, take over, delete); answers false for paths it does not own. */
@@ -106,11 +108,24 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSt
 }
 
 /** Handles `/api/*`; returns false for any other path so the caller can pass it on. */
-export function createApiHandler({ log, engine, build, blobs, access, handleAccess, handleRooms, handleCurate }: ApiDeps) {
+export function createApiHandler({
+	log,
+	engine,
+	build,
+	blobs,
+	access,
+	handleAudit,
+	handleAccess,
+	handleRooms,
+	handleCurate
+}: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;
 		try {
+			// Before the access routes, which own the rest of /api/admin/ (ADMIN_TOKEN): /api/admin/audit is
+			// an instance admin's, by session.
+			if (await handleAudit(req, res, url)) return true;
 			if (await handleAccess(req, res, url)) return true;
 			if (await handleRooms(req, res, url)) return true;
 			if (await handleCurate(req, res, url)) return true;
