@@ -305,6 +305,8 @@ export function describeAuditRow(row: AuditRow): string {
 		if (action.success) return capitalized(describeAccess(row, action.data));
 	}
 	const phrase = EVENT_PHRASES[row.action] ?? `recorded ${kindLabel(row.action)}`;
+	// A quoted detail that ends a sentence of its own ("... down 62%.") needs no second full stop.
 	const detail = row.detail ? `: “${row.detail}”` : '';
-	return `${capitalized(partyName(row.actor))} ${phrase}${detail}.`;
+	const stop = /[.!?]$/.test(row.detail ?? '') ? '' : '.';
+	return `${capitalized(partyName(row.actor))} ${phrase}${detail}${stop}`;
 }
