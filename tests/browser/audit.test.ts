@@ -116,6 +116,15 @@ describe('audit pages in Chromium', () => {
 		const records = parse(csv.replace(/^\uFEFF/, ''), { columns: true }) as Array<Record<string, string>>;
 		expect(records.map((r) => r.action)).toEqual(['took_over', 'renamed']);
 		expect(records[1]!.description).toBe('Fran renamed themselves to Fran Facil.');
+
+		// A range that ends before it starts is explained, not sent; clearing brings every row back.
+		await page.getByLabel('From').fill('2026-05-02');
+		await page.getByLabel('To').fill('2026-05-01');
+		expect(await page.getByRole('alert').textContent()).toContain('The "From" date is after the "To" date.');
+		expect(await page.getByRole('button', { name: 'Apply filters' }).isDisabled()).toBe(true);
+		await page.getByRole('button', { name: 'Clear filters' }).click();
+		await expect.poll(async () => (await sources(page)).includes('room')).toBe(true);
+		expect(await page.getByLabel('From').inputValue()).toBe('');
 		await page.context().close();
 	});
 
