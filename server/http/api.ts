@@ -1,6 +1,7 @@
 /**
  * Plain HTTP endpoints served next to the SvelteKit pages: health, the room list and stored files;
- * access (`access-api.ts`) and curation (`curate-api.ts`: uploads, imports, exports) have their own.
+ * access (`access-api.ts`), curation (`curate-api.ts`: uploads, imports, exports) and the audit trail
+ * (`audit-api.ts`) have their own.
  */
 import type { Logger } from '../log';
 import type { RoomList } from '../../src/lib/protocol';

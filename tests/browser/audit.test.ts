@@ -130,6 +130,8 @@ describe('audit pages in Chromium', () => {
 
 	it('the room page is readable on a phone; the Access page links to it', async () => {
 		const access = await openPage(browser, server.url, '/rooms/demo/access', { token: fran, viewport: PHONE });
+		await access.getByTestId('audit-link').scrollIntoViewIfNeeded();
+		await screenshot(access, 'access-phone');
 		await access.getByTestId('audit-link').click();
 		await access.locator(ROWS).first().waitFor();
 		expect(new URL(access.url()).pathname).toBe('/rooms/demo/audit');
@@ -141,6 +143,7 @@ describe('audit pages in Chromium', () => {
 
 	it("the instance's page shows the access entries to an instance admin, linked from the home page; a contributor is refused", async () => {
 		const page = await openPage(browser, server.url, '/', { token: admin, waitFor: '[data-testid="admin-audit-link"]' });
+		await screenshot(page, 'home-admin');
 		await page.getByRole('link', { name: 'Audit trail of this instance' }).click();
 		await page.locator(ROWS).first().waitFor();
 		expect(await actions(page)).toEqual(['took_over', 'renamed']);
