@@ -6,8 +6,8 @@
  * its newest events only (the snapshot replaces the rest), which the answer says.
  */
 import type { RoomState } from '../../src/lib/domain';
-import { type AuditEntry, type AuditPage, type AuditRow } from '../../src/lib/protocol/audit';
-import type { EventStore, StoredEvent } from '../store/port';
+import { type AuditEntry, type AuditPage, type AuditPartyKind, type AuditRow } from '../../src/lib/protocol/audit';
+import type { EventStore, RecordedActor, StoredEvent } from '../store/port';
 import { matchesFilter, newestFirst, type AuditFilter, type AuditTrail } from './audit-trail';
 
 export interface AuditViewDeps {
@@ -15,6 +15,11 @@ export interface AuditViewDeps {
 	store: Pick<EventStore, 'readFrom' | 'listRooms'>;
 	/** A room's current state, to name what an event refers to by id only; null if unknown. */
 	state(roomId: string): Promise<RoomState | null>;
+	/**
+	 * What kind of party an event's author was (a guest, a screen, the admin API), from its recorded id and
+	 * name. The log records neither kind nor role, so by default every author is a person.
+	 */
+	kindOf?: (actor: RecordedActor) => AuditPartyKind;
 }
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -54,7 +59,7 @@ export function eventDetail(event: unknown, state: RoomState | null): string | u
 	return text(e.name);
 }
 
-function eventRow(roomId: string, stored: StoredEvent, state: RoomState | null): AuditRow {
+function eventRow(roomId: string, stored: StoredEvent, state: RoomState | null, kind: AuditPartyKind): AuditRow {
 	const type = (stored.event as { type?: unknown } | null)?.type;
 	const detail = eventDetail(stored.event, state);
 	return {
@@ -64,7 +69,7 @@ function eventRow(roomId: string, stored: StoredEvent, state: RoomState | null):
 		source: 'room',
 		action: typeof type === 'string' ? type : 'unknown',
 		roomId,
-		actor: { id: stored.actor.id, name: stored.actor.name, kind: 'person' },
+		actor: { id: stored.actor.id, name: stored.actor.name, kind },
 		...(detail ? { detail } : {})
 	};
 }
@@ -115,7 +120,8 @@ export function createAuditView(deps: AuditViewDeps) {
 			const wantsEvents = filter.kind === undefined || filter.kind !== 'access';
 			const { events, compacted } = wantsEvents ? await roomEvents(roomId) : { events: [], compacted: false };
 			const state = events.length > 0 ? await deps.state(roomId) : null;
-			const fromLog = events.map((e) => eventRow(roomId, e, state)).filter((row) => matchesFilter(row, filter));
+			const kindOf = deps.kindOf ?? (() => 'person' as const);
+			const fromLog = events.map((e) => eventRow(roomId, e, state, kindOf(e.actor))).filter((row) => matchesFilter(row, filter));
 			return { rows: [...access, ...fromLog].sort(newestFirst), olderEventsCompacted: compacted };
 		},
 
