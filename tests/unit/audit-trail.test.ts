@@ -86,6 +86,20 @@ describe('recording', () => {
 		expect((await again.room('r1')).map((e) => e.action).sort()).toEqual(['signed_in', 'signed_out']);
 	});
 
+	it('two writers on one folder (the server and npm run admin) lose nothing, and keep-N counts both', async () => {
+		const { dir } = await openTrail();
+		const [a, b] = [await openFileAuditLists(join(dir, 'shared')), await openFileAuditLists(join(dir, 'shared'))];
+		for (let n = 0; n < 30; n++) await (n % 2 ? a : b).push('audit-trail:instance', { n }, 20);
+		const kept = await a.list<{ n: number }>('audit-trail:instance');
+		expect(kept.length).toBeLessThanOrEqual(25);
+		expect(kept.slice(-20).map((v) => v.n)).toEqual(Array.from({ length: 20 }, (_, k) => 10 + k));
+		// At once, from both: every push is there, whole.
+		await Promise.all(Array.from({ length: 40 }, (_, n) => (n % 2 ? a : b).push('audit-trail:room:r9', { n }, 1_000)));
+		expect((await b.list<{ n: number }>('audit-trail:room:r9')).map((v) => v.n).sort((x, y) => x - y)).toEqual(
+			Array.from({ length: 40 }, (_, n) => n)
+		);
+	});
+
 	it('reads the lines the access service kept before the trail, beside the new entries', async () => {
 		const { trail, kv } = await openTrail();
 		await kv.push(
