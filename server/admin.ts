@@ -18,6 +18,7 @@ import { createAccessService } from './access/access-service';
 import { openFileKv } from './access/file-kv';
 import { openRedisKv } from './access/redis-kv';
 import { loadConfig } from './config';
+import { openEmbeddedAuditTrail } from './people/file-audit-lists';
 import { roomKeys } from './store/redis/keys';
 import { createRedisClient, waitForRedisReady } from './store/redis/redis-client';
 
@@ -53,7 +54,7 @@ async function main(args: string[]): Promise<number> {
 	}
 	// The event store's LOCK belongs to the server: the room's folder says whether it exists.
 	if (!existsSync(path.join(config.dataDir, 'rooms', roomId.data, 'meta.json'))) return noRoom(roomId.data);
-	return printLink(await createAccessService(await openFileKv(config.dataDir)).rotateInvite(roomId.data, 'facilitator'), origin);
+	return printLink(await (await embeddedAccess(config.dataDir)).rotateInvite(roomId.data, 'facilitator'), origin);
 }
 
 const originOf = (config: ReturnType<typeof loadConfig>) =>
@@ -76,7 +77,13 @@ async function setupLink(): Promise<number> {
 			redis.disconnect();
 		}
 	}
-	return print(await createAccessService(await openFileKv(config.dataDir)).makeSetupToken(true));
+	return print(await (await embeddedAccess(config.dataDir)).makeSetupToken(true));
+}
+
+/** The data dir's access service as the server opens it: access.json, and the audit trail's own files. */
+async function embeddedAccess(dataDir: string) {
+	const kv = await openFileKv(dataDir);
+	return createAccessService(kv, Date.now, undefined, await openEmbeddedAuditTrail(dataDir, kv));
 }
 
 function noRoom(roomId: string): number {

@@ -16,6 +16,8 @@ import { announceStale } from './gateway/channels';
 import type { ConnectionLimits } from './gateway/limits';
 import { attachGateway, roomChannel, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
 import { createAccessApi } from './http/access-api';
+import { createAuditApi } from './http/audit-api';
+import { createAuditView } from './people/audit-view';
 import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
 import { createRoomsApi } from './http/rooms-api';
@@ -207,7 +209,15 @@ export function createApplication(deps: ApplicationDeps) {
 		allowedOrigins,
 		allowedHosts,
 		trustProxy,
-		onAccessChanged: changeAccess
+		onAccessChanged: changeAccess,
+		audit: deps.access.trail
+	});
+	const handleAudit = createAuditApi({
+		access: deps.access,
+		engine,
+		view: createAuditView({ trail: deps.access.trail, store: deps.store, state: (roomId) => engine.state(roomId) }),
+		allowedOrigins,
+		allowedHosts
 	});
 	const handleKnownHostApi = createApiHandler({
 		log: deps.log,
@@ -215,6 +225,7 @@ export function createApplication(deps: ApplicationDeps) {
 		build,
 		blobs: deps.blobs,
 		access: deps.access,
+		handleAudit,
 		handleAccess,
 		handleRooms,
 		handleCurate,

@@ -11,6 +11,7 @@ import { openRedisKv } from './access/redis-kv';
 import { memoryAttemptsLimiter, memoryCommandLimiter, memoryRestoreLimiter, RESTORE_LIMIT, type ApplicationDeps } from './app';
 import { redisSignInLimits } from './auth/sign-in-limits';
 import type { Config } from './config';
+import { openEmbeddedAuditTrail } from './people/file-audit-lists';
 import { openRedisBackend } from './redis-backend';
 import { openFileBlobStore } from './store/file/file-blob-store';
 import { openFileEventStore } from './store/file/file-event-store';
@@ -62,7 +63,7 @@ export async function openBackends(config: Config, log: Logger) {
 		deps: {
 			store,
 			blobs: await openFileBlobStore(path.join(config.dataDir, 'blobs')),
-			access: createAccessService(await openFileKv(config.dataDir), Date.now, config.sessionLifetimes),
+			access: await openEmbeddedAccess(config),
 			limiters: {
 				attempts: memoryAttemptsLimiter(),
 				commands: memoryCommandLimiter(config.commandRateLimit),
@@ -76,4 +77,10 @@ export async function openBackends(config: Config, log: Logger) {
 		close: async () => {},
 		kind: 'embedded' as const
 	};
+}
+
+/** The embedded access service: access.json for sessions and invites, append-only files for the audit trail. */
+async function openEmbeddedAccess(config: Config) {
+	const kv = await openFileKv(config.dataDir);
+	return createAccessService(kv, Date.now, config.sessionLifetimes, await openEmbeddedAuditTrail(config.dataDir, kv));
 }

@@ -15,6 +15,7 @@ import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 
 import type { KvStore } from './kv';
 import { createAccounts, type Account } from '../people/accounts';
 import { createInvitations } from '../people/invitations';
+import { createAuditTrail, type AuditTrail } from '../people/audit-trail';
 
 import type { Role } from '../../src/lib/domain';
 
@@ -121,13 +122,6 @@ export const PAIRING_TTL_MS = 10 * 60_000;
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 6;
 
-/** One line of a room's access audit trail (kept in the access store, beside the room's events). */
-export type AuditLine =
-	| { at: string; action: 'renamed'; sessionId: string; from: string; to: string }
-	/** An instance admin gave themselves the facilitator role (the room's people had lost their way in). */
-	| { at: string; action: 'took_over'; sessionId: string; name: string; from: Role | null };
-/** Audit lines kept per room (the newest). */
-const AUDIT_KEEP = 1_000;
 /** Sessions remembered per invite link (the newest), to end them together. */
 const INVITE_SESSIONS_KEEP = 10_000;
 
@@ -160,7 +154,13 @@ function fromAccount(
 	};
 }
 
-export function createAccessService(kv: KvStore, now: () => number = Date.now, lifetimes: SessionLifetimes = DEFAULT_LIFETIMES) {
+export function createAccessService(
+	kv: KvStore,
+	now: () => number = Date.now,
+	lifetimes: SessionLifetimes = DEFAULT_LIFETIMES,
+	/** The audit trail (server/people/audit-trail.ts); by default kept in `kv`. */
+	trail: AuditTrail = createAuditTrail(kv, now)
+) {
 	const iso = () => new Date(now()).toISOString();
 	const accounts = createAccounts(kv, now);
 	/** A session's last use is written at most this often, so a busy person does not rewrite it per request. */
@@ -352,8 +352,8 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 
 	/** Records a change of name in the audit trail of every room the session belongs to. */
 	async function auditRename(s: Session, from: string): Promise<void> {
-		const line: AuditLine = { at: iso(), action: 'renamed', sessionId: s.id, from, to: s.name };
-		for (const roomId of Object.keys(s.grants)) await kv.push(`audit:${roomId}`, line, AUDIT_KEEP);
+		const actor = { id: s.accountId ?? s.id, name: s.name, kind: s.guest ? ('guest' as const) : s.kind };
+		for (const roomId of Object.keys(s.grants)) await trail.record({ action: 'renamed', roomId, actor, detail: from });
 	}
 
 	return {
@@ -516,8 +516,11 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 			return next;
 		},
 
-		/** A room's access audit trail, oldest first. */
-		audit: (roomId: string) => kv.list<AuditLine>(`audit:${roomId}`),
+		/** A room's access audit entries, newest first (older lines included). */
+		audit: (roomId: string) => trail.room(roomId),
+
+		/** The audit trail, for recording and reading entries. */
+		trail,
 
 		/** A TV asks to pair: returns its code (shown on screen) and its secret token (its cookie). */
 		async startPairing(): Promise<{ code: string; token: string; expiresAt: number }> {
@@ -633,8 +636,13 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 			if (s.accountId) await accounts.grant(s.accountId, roomId, 'facilitator', 'took_over', { replace: true });
 			else await save(hashToken(token), next);
 			if (from === null) await indexGrant(roomId, s.id);
-			const line: AuditLine = { at: iso(), action: 'took_over', sessionId: s.id, name: s.name, from };
-			await kv.push(`audit:${roomId}`, line, AUDIT_KEEP);
+			await trail.record({
+				action: 'took_over',
+				roomId,
+				actor: { id: s.accountId ?? s.id, name: s.name, kind: s.guest ? 'guest' : s.kind },
+				role: 'facilitator',
+				fromRole: from
+			});
 			return next;
 		},
 
@@ -720,6 +728,7 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				for (const id of await liveSessionIds(accountId)) changed.add(id);
 			await kv.delete(`room-sessions:${roomId}`);
 			await kv.delete(`audit:${roomId}`);
+			await trail.forgetRoom(roomId);
 			await kv.set(`retired-room:${roomId}`, { at: iso() });
 			return [...changed];
 		},

@@ -21,10 +21,11 @@ export type CsvKind = (typeof CSV_KINDS)[number];
 
 type Cell = string | number | boolean | null;
 
-const safe = (value: Cell): Cell => (typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+/** A cell a spreadsheet will not run as a formula (text starting with =, +, -, @, tab or CR gets an apostrophe). */
+export const safeCell = (value: Cell): Cell => (typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 function table(columns: string[], rows: Cell[][]): string {
-	return stringify([columns, ...rows.map((r) => r.map(safe))], {
+	return stringify([columns, ...rows.map((r) => r.map(safeCell))], {
 		cast: { boolean: (b) => (b ? 'yes' : 'no') },
 		record_delimiter: '\r\n',
 		bom: true

@@ -1,6 +1,7 @@
 /**
  * Plain HTTP endpoints served next to the SvelteKit pages: health, the room list and stored files;
- * access (`access-api.ts`) and curation (`curate-api.ts`: uploads, imports, exports) have their own.
+ * access (`access-api.ts`), curation (`curate-api.ts`: uploads, imports, exports) and the audit trail
+ * (`audit-api.ts`) have their own.
  */
 import type { Logger } from '../log';
 import type { RoomList } from '../../src/lib/protocol';
@@ -20,6 +21,8 @@ export interface ApiDeps {
 	build: string;
 	blobs: BlobStore;
 	access: AccessService;
+	/** Audit trail reads (rooms' and the instance's); answers false for paths it does not own. */
+	handleAudit: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Access routes (join, invites, pairing); answers false for paths it does not own. */
 	handleAccess: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Rooms routes (setup link, create, take over, delete); answers false for paths it does not own. */
@@ -113,6 +116,7 @@ export function createApiHandler({
 	build,
 	blobs,
 	access,
+	handleAudit,
 	handleAccess,
 	handleRooms,
 	handleCurate,
@@ -123,6 +127,9 @@ export function createApiHandler({
 		if (!url.pathname.startsWith('/api/')) return false;
 		try {
 			if (await handlePeople(req, res, url)) return true;
+			// Before the access routes, which own the rest of /api/admin/ (ADMIN_TOKEN): /api/admin/audit is
+			// an instance admin's, by session.
+			if (await handleAudit(req, res, url)) return true;
 			if (await handleAccess(req, res, url)) return true;
 			if (await handleRooms(req, res, url)) return true;
 			if (await handleCurate(req, res, url)) return true;

@@ -43,24 +43,14 @@ import type { inviteMessage, passwordResetMessage } from '../mail/messages';
 import type { RoomEngine } from '../engine/room-engine';
 import type { Logger } from '../log';
 import type { Account } from '../people/accounts';
+import type { AuditTrail } from '../people/audit-trail';
 import type { Invitations, PersonInvite } from '../people/invitations';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
 import { sessionCookie, sessionTokenOf } from './session';
 
 /** What the people endpoints record in the audit trail (server/people/audit-trail.ts). */
-export interface AuditRecorder {
-	record(entry: {
-		action: string;
-		roomId: string | null;
-		actor: { id: string; name: string; kind: 'person' | 'guest' | 'screen' | 'admin-cli' | 'api-key' | 'system' } | null;
-		subject?: { id: string; name: string; kind: 'person' | 'guest' | 'screen' };
-		role?: Role;
-		fromRole?: Role | null;
-		address?: string;
-		detail?: string;
-	}): Promise<void>;
-}
+export type AuditRecorder = Pick<AuditTrail, 'record'>;
 
 /** What sends e-mail (server/mail); absent or disabled without SMTP_URL. */
 export interface MailSender {
@@ -205,10 +195,11 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		`${isHttps(req, deps.trustProxy) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
 	const setCookie = (req: IncomingMessage, res: ServerResponse, token: string, session: Session) =>
 		res.setHeader('set-cookie', sessionCookie(req, token, deps.trustProxy, access.cookieMaxAgeS(session)));
-	const audit = (entry: Parameters<AuditRecorder['record']>[0]) =>
+	const audit = (entry: Parameters<AuditRecorder['record']>[0]): void => {
 		deps.audit
 			?.record(entry)
 			.catch((error: unknown) => log.warn({ err: String(error), action: entry.action }, 'an audit entry was not recorded'));
+	};
 	const actorOf = (s: Session) => ({
 		id: s.accountId ?? s.id,
 		name: s.name,

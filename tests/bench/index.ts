@@ -7,13 +7,14 @@
  *   npm run bench -- --only latency,storm
  *   npm run bench -- --walls 1000,5000 --topology embedded,redis --workers 4 --out path/to.json
  *
- * Benchmarks: latency, throughput, join, render, memory, storm, imports (see each module's comment).
+ * Benchmarks: latency, throughput, join, render, memory, storm, imports, audit (see each module's comment).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Fleet } from './fleet';
+import { auditSection } from './audit';
 import { importsSection } from './imports';
 import { joinCostSection } from './join-cost';
 import { largeRoomServer } from './large-room-server';
@@ -26,7 +27,7 @@ import { renderTable, renderTargets, type Section } from './report';
 import { assertBuilt } from './servers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const NAMES = ['latency', 'throughput', 'join', 'render', 'memory', 'storm', 'imports'] as const;
+const NAMES = ['latency', 'throughput', 'join', 'render', 'memory', 'storm', 'imports', 'audit'] as const;
 type Name = (typeof NAMES)[number];
 
 interface Options {
@@ -110,7 +111,8 @@ async function main(): Promise<void> {
 		render: () => renderSection(large, common),
 		memory: () => memorySection(fleet, common),
 		storm: () => stormSection(fleet, large, common),
-		imports: () => importsSection(common)
+		imports: () => importsSection(common),
+		audit: () => auditSection(common)
 	};
 	try {
 		// In the order of NAMES, whatever the order asked: the large room is built once and shared.

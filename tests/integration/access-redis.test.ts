@@ -36,7 +36,9 @@ describe.runIf(canRunRedisTests())('access on Redis', () => {
 		const other = await access.grantDirectly('r-room', 'viewer', 'Vic');
 
 		expect(await access.rename(a.token, 'Ann Lee')).toMatchObject({ name: 'Ann Lee' });
-		expect(await access.audit('r-room')).toEqual([expect.objectContaining({ action: 'renamed', from: 'Ann', to: 'Ann Lee' })]);
+		expect(await access.audit('r-room')).toEqual([
+			expect.objectContaining({ action: 'renamed', detail: 'Ann', actor: expect.objectContaining({ name: 'Ann Lee' }) })
+		]);
 
 		expect((await access.endSessionsFromInvite('r-room', 'contributor')).sort()).toEqual([a.session.id, b.session.id].sort());
 		expect(await access.session(a.token)).toBeNull();
@@ -61,7 +63,7 @@ describe.runIf(canRunRedisTests())('access on Redis', () => {
 
 		const member = await access.grantDirectly('r-gone', 'contributor', 'Cy');
 		expect((await access.takeOver(admin.token, 'r-gone'))?.grants['r-gone']).toEqual({ role: 'facilitator' });
-		expect(await access.audit('r-gone')).toEqual([expect.objectContaining({ action: 'took_over', from: null })]);
+		expect(await access.audit('r-gone')).toEqual([expect.objectContaining({ action: 'took_over', fromRole: null })]);
 		await access.rotateInvite('r-gone', 'viewer');
 
 		const ended = await access.forgetRoom('r-gone', []);

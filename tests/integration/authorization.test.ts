@@ -515,6 +515,36 @@ describe('rooms: creating, restoring, taking over and deleting (HTTP)', () => {
 		expect((await server.access.audit(DEN)).filter((line) => line.action === 'took_over')).toHaveLength(1);
 	});
 
+	it("reading the audit trail: a room's facilitators and instance admins; the instance's, instance admins only", async () => {
+		/** Who may read each endpoint (DESIGN.md section 7: access is a facilitator's business). */
+		const MAY_READ: Record<string, ReadonlySet<string>> = {
+			[`/api/rooms/${DEN}/audit`]: new Set(['facilitator', 'instance admin']),
+			[`/api/rooms/${DEN}/audit.csv`]: new Set(['facilitator', 'instance admin']),
+			'/api/admin/audit': new Set(['instance admin']),
+			'/api/admin/audit.csv': new Set(['instance admin'])
+		};
+		const readers = { ...(await outsiders()), 'instance admin': await instanceAdmin() };
+		const before = await roomHash(server.app.engine.state, DEN);
+		for (const [path, allowed] of Object.entries(MAY_READ))
+			for (const [who, token] of Object.entries(readers)) {
+				const res = await fetch(`${server.url}${path}`, { headers: token ? { cookie: `cr_session=${token}` } : {} });
+				const expected = allowed.has(who) ? 200 : token ? 403 : 401;
+				expect(res.status, `${who} GET ${path}`).toBe(expected);
+				expect(res.headers.get('content-type'), `${who} GET ${path}`).toMatch(
+					expected === 200 && path.endsWith('.csv') ? /^text\/csv/ : /^application\/json/
+				);
+				// A refusal carries none of the trail.
+				if (expected !== 200) expect(await res.text()).not.toMatch(/took_over|renamed|room\.created/);
+				// Writes are refused alike, from this site too: the trail is read only.
+				const write = await fetch(`${server.url}${path}`, {
+					method: 'POST',
+					headers: token ? { cookie: `cr_session=${token}` } : {}
+				});
+				expect(write.status, `${who} POST ${path}`).toBe(405);
+			}
+		expect(await roomHash(server.app.engine.state, DEN)).toBe(before);
+	});
+
 	it('deleting: only a facilitator of the room or an instance admin, with the name typed; nothing is deleted otherwise', async () => {
 		const name = (await server.app.engine.state(DEN))!.meta!.name;
 		const before = await roomHash(server.app.engine.state, DEN);

@@ -27,9 +27,10 @@ let facilitator = '';
 let viewer = '';
 let sameOrigin = '';
 let roomBefore = '';
+let instanceAdmin = '';
 
 beforeAll(async () => {
-	console.log(`fuzz-http: fast-check seed ${SEED} (properties use ${SEED}+0..1), runs ${JSON.stringify(RUNS)}`);
+	console.log(`fuzz-http: fast-check seed ${SEED} (properties use ${SEED}+0..3), runs ${JSON.stringify(RUNS)}`);
 	// Rate limits count per client address; behind a "proxy", random X-Forwarded-For headers spread the
 	// fuzz over many addresses so bodies get parsed, not just refused with 429 (some requests still are).
 	// Trusting every hop makes the left-most entry the client, so each request can be its own address.
@@ -40,6 +41,14 @@ beforeAll(async () => {
 	facilitator = await server.access.grantDirectly(ROOM, 'facilitator', 'Fran');
 	viewer = await server.access.grantDirectly(ROOM, 'viewer', 'Vera');
 	await server.access.rotateInvite(ROOM, 'viewer');
+	// Entries for the audit trail's queries to walk through, and an instance admin to read the instance's.
+	await server.access.rename(viewer, 'Vera V.');
+	const claimed = await server.access.claimSetup((await server.access.makeSetupToken(true))!, null, 'test', () =>
+		server.access.accounts.create({ name: 'Fuzz Admin', login: 'fuzz-admin', passwordHash: null, instanceAdmin: true })
+	);
+	if (!claimed.ok) throw new Error('setup link refused');
+	instanceAdmin = claimed.token;
+	await server.access.takeOver(instanceAdmin, ROOM);
 	roomBefore = await roomHash(server.app.engine.state, ROOM);
 });
 
@@ -149,6 +158,8 @@ const apiPath = fc.oneof(
 			'/api/health',
 			'/api/admin/rooms',
 			'/api/admin/setup-link',
+			'/api/admin/audit',
+			'/api/admin/audit.csv',
 			'/api/setup',
 			'/api/auth/sign-in',
 			'/api/auth/forgot',
@@ -180,6 +191,8 @@ const apiPath = fc.oneof(
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/displays`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/admin/rooms/${r}/sessions`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/storage`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/audit`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/audit.csv`) },
 
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{
@@ -369,6 +382,48 @@ const deepRequest = fc.record({
 	body
 });
 
+/** Audit queries: any filter values (and unknown keys), mostly GETs, by readers and refused roles alike. */
+const auditValue = fc.oneof(
+	fc.constantFrom('', 'fran', 'Vera', 'access', 'room', 'renamed', 'took_over', 'team.chartered', '2026-03-01', '2026-02-30'),
+	fc.constantFrom('2026-03-01T00:00:00Z', '2026-03-01T00:00:00+02:00', '9999-12-31', '0', '-1', '501', 'NaN', '%00', '%E0%A4%A'),
+	fc.string({ unit: pathChar, maxLength: 40 }),
+	fc.integer({ min: 300, max: 2_000 }).map((n) => 'x'.repeat(n)),
+	fc.string({ maxLength: 60 }).map((v) => encodeURIComponent(v))
+);
+const auditQueryString = fc
+	.array(
+		fc.tuple(
+			fc.constantFrom('person', 'kind', 'from', 'to', 'cursor', 'limit', 'person', 'kind', 'sort', '__proto__'),
+			auditValue
+		),
+		{
+			maxLength: 6
+		}
+	)
+	.map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+const auditRequest = fc.record({
+	method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'DELETE'),
+	path: fc
+		.tuple(
+			fc.constantFrom(
+				`/api/rooms/${ROOM}/audit`,
+				`/api/rooms/${ROOM}/audit.csv`,
+				'/api/admin/audit',
+				'/api/admin/audit.csv',
+				'/api/rooms/no-such-room/audit'
+			),
+			auditQueryString
+		)
+		.map(([p, q]) => (q ? `${p}?${q}` : p)),
+	origin: fc.constantFrom(undefined, 'same', EVIL),
+	cookie: fc.constantFrom(undefined, 'facilitator', 'viewer', 'admin'),
+	authorization: fc.constant(undefined),
+	contentType: fc.constant(undefined),
+	forwardedFor,
+	host: fc.constant(undefined),
+	body: fc.constant(undefined)
+});
+
 /** The routes that end sessions or rename a person: any method, origin, cookie and body. */
 const sessionRouteRequest = fc.record({
 	method,
@@ -391,6 +446,7 @@ const toRequest = (
 	const headers: Record<string, string> = {};
 	if (g.origin !== undefined) headers.origin = g.origin === 'same' ? sameOrigin : g.origin;
 	if (g.cookie === 'facilitator') headers.cookie = cookie(facilitator);
+	else if (g.cookie === 'admin') headers.cookie = cookie(instanceAdmin);
 	else if (g.cookie === 'viewer') headers.cookie = cookie(viewer);
 	else if (g.cookie !== undefined) headers.cookie = g.cookie;
 	if (g.authorization !== undefined) headers.authorization = g.authorization;
@@ -459,6 +515,9 @@ const ROOMS_WRITE = (p: string) =>
 /** Curation writes: uploads, imports and restores, which a page on another site must never reach either. */
 const CURATE_WRITE = (p: string) =>
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(uploads|imports|imports\/inspect)$/.test(p) || p === '/api/rooms/restore';
+/** The audit trail's reads: every write to them is refused (403 from another site, else 405). */
+const AUDIT_ROUTE = (p: string) =>
+	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/audit(\.csv)?$/.test(p) || /^\/api\/admin\/audit(\.csv)?$/.test(p);
 const SESSION_ROUTES = new Set([
 	'/api/join',
 	'/api/signout',
@@ -502,7 +561,7 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 	if (!hostAllowed) expect(res.status, `${label}: Host ${r.headers.host}`).toBe(421);
 	if (pathname?.startsWith('/api/')) {
 		// A CSV export is the one non-JSON answer (and a backup streams JSON without a length).
-		const csv = res.status === 200 && /\/export\/[a-z]+\.csv$/.test(pathname);
+		const csv = res.status === 200 && (/\/export\/[a-z]+\.csv$/.test(pathname) || /\/audit\.csv$/.test(pathname));
 		expect(type, `${label}: JSON`).toMatch(csv ? /^text\/csv/ : /^application\/json/);
 		expect(res.headers['x-content-type-options']).toBe('nosniff');
 		expect(res.headers['cache-control']).toBe('no-store');
@@ -527,6 +586,7 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 			(ACCESS_ROUTE(pathname) ||
 				ROOMS_WRITE(pathname) ||
 				PEOPLE_ROUTE(pathname) ||
+				AUDIT_ROUTE(pathname) ||
 				(CURATE_WRITE(pathname) && r.method === 'POST'))
 		) {
 			// A browser on another site cannot make us do anything, whatever else it sends.
@@ -576,6 +636,32 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 		);
 		// The facilitator's session was made without a link: ending a link's sessions leaves it.
 		expect(await server.access.session(facilitator)).not.toBeNull();
+	}, 60_000);
+
+	it('answers random audit queries without a 5xx, reads for readers only, and changes no room', async () => {
+		const seen = new Map<number, number>();
+		await fc.assert(
+			fc.asyncProperty(auditRequest.map(toRequest), async (r) => {
+				const res = await send(r);
+				checkResponse(r, res);
+				if (res.kind !== 'response') return;
+				seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+				const isWrite = !['GET', 'HEAD'].includes(r.method);
+				if (isWrite) expect(res.status, r.path).toBe(r.crossOrigin ? 403 : 405);
+				// A viewer or nobody never gets rows, whatever the filters.
+				const reader = r.headers.cookie === cookie(facilitator) || r.headers.cookie === cookie(instanceAdmin);
+				if (!isWrite && !reader) expect([401, 403], r.path).toContain(res.status);
+				if (res.status === 200 && r.method === 'GET' && !r.path.includes('.csv')) {
+					const body = JSON.parse(res.body.toString('utf8')) as { rows: unknown[]; next: string | null };
+					expect(Array.isArray(body.rows)).toBe(true);
+				}
+				expect(await roomHash(server.app.engine.state, ROOM)).toBe(roomBefore);
+			}),
+			{ seed: SEED + 3, numRuns: RUNS.crossOrigin, endOnFailure: true }
+		);
+		// The fuzz reached answers and refusals both.
+		for (const status of [200, 400, 401, 403, 405]) expect(seen.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0);
+		expect((await server.access.audit(ROOM)).map((e) => e.action).sort()).toEqual(['renamed', 'took_over']);
 	}, 60_000);
 
 	it(`refuses ${RUNS.crossOrigin} cross-origin writes to the access routes with 403, even with a valid session`, async () => {

@@ -149,7 +149,9 @@ describe('names', () => {
 		expect((await added).events.map((e) => e.actor.name)).toEqual(['Robin Lee']);
 
 		const audit = await server.access.audit(ROOM_N);
-		expect(audit).toContainEqual(expect.objectContaining({ action: 'renamed', from: 'Robin', to: 'Robin Lee' }));
+		expect(audit).toContainEqual(
+			expect.objectContaining({ action: 'renamed', detail: 'Robin', actor: expect.objectContaining({ name: 'Robin Lee' }) })
+		);
 	});
 
 	it('refuses a rename without a session, and an empty name', async () => {

@@ -17,6 +17,7 @@ import type {
 import { createApplication, memoryAttemptsLimiter, memoryCommandLimiter } from '../../server/app';
 import { createAccessService, type Role } from '../../server/access/access-service';
 import { openFileKv } from '../../server/access/file-kv';
+import { openEmbeddedAuditTrail } from '../../server/people/file-audit-lists';
 import { openFileEventStore } from '../../server/store/file/file-event-store';
 import { openFileBlobStore } from '../../server/store/file/file-blob-store';
 import type { BlobStore, EventStore } from '../../server/store/port';
@@ -81,7 +82,8 @@ export async function startTestServer(
 	const dataDir = options.dataDir ?? tmp!.dir;
 	const fileStore = await openFileEventStore({ dataDir, snapshotRetainEvents: options.snapshotRetainEvents });
 	const store = options.wrapStore ? options.wrapStore(fileStore) : fileStore;
-	const access = createAccessService(await openFileKv(dataDir));
+	const kv = await openFileKv(dataDir);
+	const access = createAccessService(kv, Date.now, undefined, await openEmbeddedAuditTrail(dataDir, kv));
 	const fileBlobs = await openFileBlobStore(`${dataDir}/blobs`);
 	const blobs = options.wrapBlobs ? options.wrapBlobs(fileBlobs) : fileBlobs;
 	const app = createApplication({
