@@ -42,7 +42,9 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
 	(code) => process.exit(code),
 	(error: unknown) => {
-		process.stderr.write(error instanceof OperatorError ? `${error.message}\n` : `admin: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(
+			error instanceof OperatorError ? `${error.message}\n` : `admin: ${error instanceof Error ? error.message : String(error)}\n`
+		);
 		process.exit(1);
 	}
 );

@@ -39,7 +39,9 @@ function parse(command: OperatorCommand, args: string[], options: Record<string,
 	try {
 		return parseArgs({ args, options, allowPositionals: true, strict: true });
 	} catch (error) {
-		throw new OperatorError(`${error instanceof Error ? error.message : String(error)}\nUsage: npm run admin -- ${command.usage}`);
+		throw new OperatorError(
+			`${error instanceof Error ? error.message : String(error)}\nUsage: npm run admin -- ${command.usage}`
+		);
 	}
 }
 
@@ -61,8 +63,7 @@ async function roomIdOf(ctx: OperatorContext, value: string): Promise<string> {
 
 async function accountOf(ctx: OperatorContext, login: string): Promise<Account> {
 	const account = await (await ctx.store()).access.accounts.byLogin(login);
-	if (!account)
-		throw new OperatorError(`No account signs in as "${login}". See who has one with: npm run admin -- list-people`);
+	if (!account) throw new OperatorError(`No account signs in as "${login}". See who has one with: npm run admin -- list-people`);
 	return account;
 }
 
@@ -166,7 +167,9 @@ const grant: OperatorCommand = {
 		const account = await accountOf(ctx, login!);
 		const roomId = await roomIdOf(ctx, roomArg!);
 		const before = account.memberships[roomId]?.role ?? null;
-		await (await ctx.store()).access.accounts.grant(account.id, roomId, role.data, 'granted', { by: 'the operator', replace: true });
+		await (
+			await ctx.store()
+		).access.accounts.grant(account.id, roomId, role.data, 'granted', { by: 'the operator', replace: true });
 		// TODO(audit): record role_changed (actor kind 'admin-cli') with server/people/audit-trail.ts.
 		ctx.say(
 			before === role.data
@@ -203,7 +206,9 @@ const listPeople: OperatorCommand = {
 		const store = await ctx.store();
 		const people = await store.access.accounts.all();
 		if (people.length === 0)
-			return ctx.say(`There are no accounts in ${store.where}. Make one: npm run admin -- create-admin --name <name> --login <login>`);
+			return ctx.say(
+				`There are no accounts in ${store.where}. Make one: npm run admin -- create-admin --name <name> --login <login>`
+			);
 		ctx.out(
 			table([
 				['NAME', 'LOGIN', 'ADMIN', 'LAST SEEN', 'ROOMS'],

@@ -43,7 +43,9 @@ export async function fileRooms(dataDir: string): Promise<RoomListing[]> {
 		const dir = path.join(roomsDir, id);
 		const files = await readdir(dir);
 		if (!files.includes(META_FILE)) continue;
-		const snapshot = files.includes(SNAPSHOT_FILE) ? parseSnapshotFile(await readFile(path.join(dir, SNAPSHOT_FILE), 'utf8')) : null;
+		const snapshot = files.includes(SNAPSHOT_FILE)
+			? parseSnapshotFile(await readFile(path.join(dir, SNAPSHOT_FILE), 'utf8'))
+			: null;
 		const after = snapshot?.version ?? 0;
 		const events: StoredEvent[] = [];
 		for (const file of files.filter((f) => SEGMENT_FILE.test(f)).sort()) {
