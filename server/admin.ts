@@ -9,6 +9,7 @@
  */
 import { COMMANDS, helpText, OperatorError, type OperatorContext } from './operator/commands';
 import { openOperatorStore, type OperatorStore } from './operator/operator-store';
+import { readNewPassword } from './operator/password-input';
 import { loadConfig } from './config';
 
 async function main(args: string[]): Promise<number> {
@@ -29,7 +30,8 @@ async function main(args: string[]): Promise<number> {
 		config,
 		store: () => (opened ??= openOperatorStore(config)),
 		out: (text) => process.stdout.write(`${text}\n`),
-		say: (text) => process.stderr.write(`${text}\n`)
+		say: (text) => process.stderr.write(`${text}\n`),
+		readPassword: readNewPassword
 	};
 	try {
 		await command.run(rest, ctx);

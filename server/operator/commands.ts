@@ -9,7 +9,7 @@ import { checkPasswordPolicy, hashPassword } from '../auth/passwords';
 import type { Config } from '../config';
 import { parseLogin, type Account } from '../people/accounts';
 import type { OperatorStore } from './operator-store';
-import { readNewPassword } from './password-input';
+import type { PasswordInput } from './password-input';
 
 /** A refusal the operator can act on; the entry prints it and exits with 1. */
 export class OperatorError extends Error {}
@@ -22,6 +22,8 @@ export interface OperatorContext {
 	out(text: string): void;
 	/** Standard error: what happened, in words. */
 	say(text: string): void;
+	/** A new password: typed on the terminal, or from a pipe (password-input.ts). */
+	readPassword(): Promise<PasswordInput>;
 }
 
 export interface OperatorCommand {
@@ -118,7 +120,7 @@ const createAdmin: OperatorCommand = {
 			throw new OperatorError(
 				`An account already signs in as ${login}. To give it a new password: npm run admin -- reset-password ${login}`
 			);
-		const input = await readNewPassword();
+		const input = await ctx.readPassword();
 		if (!input.ok) throw new OperatorError(input.message);
 		const policy = checkPasswordPolicy(input.password, {
 			name,
