@@ -4,7 +4,7 @@
  * running server honours: create-admin's account signs in, reset-password's link resets, grant's role
  * is the person's.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canRunRedisTests, startRedis, type RedisServer } from '../support/redis-server';
@@ -147,6 +147,34 @@ describe('embedded store', () => {
 		expect(help.code).toBe(0);
 		for (const name of ['create-admin', 'reset-password', 'grant', 'list-rooms', 'list-people', 'setup-link', 'link'])
 			expect(help.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
+	});
+});
+
+/** `script` (util-linux) runs a command on a pseudo-terminal, as an operator's shell does. */
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe.runIf(hasScript)('on a terminal', () => {
+	it('create-admin asks for the password twice and never shows it', { timeout: 60_000 }, async () => {
+		const { server, env } = await startDemo({});
+		const child = spawn(
+			'script',
+			['-qec', 'node --import tsx server/admin.ts create-admin --name "Tess Tty" --login tess', '/dev/null'],
+			{
+				cwd: root,
+				env: { ...process.env, ...env },
+				stdio: ['pipe', 'pipe', 'pipe']
+			}
+		);
+		let screen = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			screen += chunk.toString();
+			if (/Password \(not shown\): $/.test(screen) || /The password again: $/.test(screen)) child.stdin.write(`${PASSWORD}\r`);
+		});
+		const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+		expect(code, screen).toBe(0);
+		expect(screen).toMatch(/Password \(not shown\):[\s\S]*The password again:[\s\S]*Tess Tty is an instance admin now/);
+		expect(screen).not.toContain(PASSWORD);
+		expect((await post(server, '/api/auth/sign-in', { login: 'tess', password: PASSWORD })).status).toBe(200);
 	});
 });
 
