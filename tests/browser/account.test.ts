@@ -182,6 +182,8 @@ describe('my account', () => {
 		await phone.getByTestId('sign-in-link').waitFor();
 		expect(await phone.getByTestId('sign-in-link').getAttribute('href')).toBe('/sign-in?next=%2Frooms%2Fdemo');
 		await phone.getByTestId('locked-out-sign-in').waitFor();
+		// It does not pretend to be reconnecting.
+		await expect.poll(() => phone.getByTestId('connection-status').getAttribute('data-state')).toBe('offline');
 		await screenshot(phone, 'ended-phone');
 	});
 
