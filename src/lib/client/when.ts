@@ -9,8 +9,3 @@ export function dateTime(iso: string): string {
 	const d = new Date(iso);
 	return Number.isNaN(d.getTime()) ? iso : DATE_TIME.format(d);
 }
-
-/** The path and query of this page, for `?next=` after signing in (never another site). */
-export function signInHref(path: string): string {
-	return `/sign-in?next=${encodeURIComponent(path.startsWith('/') && !path.startsWith('//') ? path : '/')}`;
-}
