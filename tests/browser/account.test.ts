@@ -110,6 +110,7 @@ describe('my account', () => {
 		const signInLink = stranger.getByTestId('sign-in-link');
 		await signInLink.waitFor();
 		expect(await signInLink.getAttribute('href')).toBe('/sign-in?next=%2F');
+		await screenshot(stranger, 'home-phone');
 		await stranger.goto(`${server.url}/account`);
 		await stranger.getByTestId('account-signed-out').waitFor();
 		expect(await stranger.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/sign-in?next=%2Faccount');
