@@ -20,6 +20,9 @@ import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
 import { createRoomsApi } from './http/rooms-api';
 import { createPeopleApi } from './http/people-api';
+import { memorySignInLimits, type SignInLimits } from './auth/sign-in-limits';
+import type { Mailer } from './mail/mailer';
+import { inviteMessage, passwordResetMessage } from './mail/messages';
 import { loadTemplateCatalogue, type TemplateCatalogue } from './templates/template-catalogue';
 import { createBlobCollector } from './files/blob-collector';
 import { createRoomStorage } from './files/room-storage';
@@ -62,8 +65,6 @@ export interface ApplicationDeps {
 		sessionCommands?: RateLimiterAbstract;
 		addressCommands?: RateLimiterAbstract;
 		restores?: RateLimiterAbstract;
-		/** Failed sign-ins per account and per address (shared by every instance in Redis mode). */
-		signIns?: RateLimiterAbstract;
 	};
 	/** Most open connections per client address, with and without a session (no limit when absent). */
 	connectionLimits?: ConnectionLimits;
@@ -71,6 +72,10 @@ export interface ApplicationDeps {
 	allowedOrigins?: readonly string[];
 	/** Enables the admin API (Bearer token): creating rooms, sessions for scripts. */
 	adminToken?: string;
+	/** Failed sign-ins per account and per address (through Redis in Redis mode); in memory when absent. */
+	signInLimits?: SignInLimits;
+	/** Sends invitations and password resets; without it (no SMTP_URL) links are shown to copy. */
+	mailer?: Mailer;
 	/** Threads for heavy parsing (imports); made here, and closed with the app, when not given. */
 	workers?: WorkerPool;
 	/** Host names a request may name (ALLOWED_HOSTS); by default the loopback names only. */
@@ -88,9 +93,6 @@ const LOOPBACK_HOSTS = allowedHostNames('127.0.0.1', []);
 const WRONG_HOST = 'This server is not set up to answer for this host name. If it is yours, add the name to ALLOWED_HOSTS.';
 
 /** Attempts at joining or pairing: 20 a minute per address. */
-/** Failed sign-ins: 10 per account or address in 15 minutes, then a wait. */
-export const SIGN_IN_LIMIT = { points: 10, duration: 15 * 60 };
-export const memorySignInLimiter = () => new RateLimiterMemory(SIGN_IN_LIMIT);
 export const memoryAttemptsLimiter = () => new RateLimiterMemory({ points: 20, duration: 60 });
 /** Commands per connection in any 5 seconds: by default 200, far above what a person clicks. */
 export const memoryCommandLimiter = (points = 200) => new RateLimiterMemory({ points, duration: 5 });
@@ -199,7 +201,9 @@ export function createApplication(deps: ApplicationDeps) {
 		engine,
 		log: deps.log,
 		limiter: limiters.attempts,
-		signInLimiter: limiters.signIns ?? memorySignInLimiter(),
+		signInLimits: deps.signInLimits ?? memorySignInLimits(),
+		mailer: deps.mailer,
+		messages: { invite: inviteMessage, reset: passwordResetMessage },
 		allowedOrigins,
 		allowedHosts,
 		trustProxy,
@@ -233,14 +237,15 @@ export function createApplication(deps: ApplicationDeps) {
 	}
 
 	/**
-	 * A person's access changed (removed from a room, role changed, signed out everywhere): their open
-	 * pages are told, on every instance, and their connections close, so they reconnect with the rights
-	 * they have now (pages of other rooms reconnect by themselves; a page of `roomId` stops).
+	 * A person's access changed (removed from a room, role changed, signed out everywhere): their
+	 * connections close on every instance, so they reconnect with the rights they have now. When access
+	 * ended (not just `changed`) their pages are told why first: a page of `roomId` (or of any room, with
+	 * null) stops; pages of other rooms reconnect by themselves.
 	 */
-	function changeAccess(sessionIds: readonly string[], roomId: string | null, reason: string): void {
+	function changeAccess(sessionIds: readonly string[], roomId: string | null, reason: string, changed = false): void {
 		for (const sessionId of sessionIds) {
-			io.in(sessionChannel(sessionId)).emit('access:revoked', roomId ? { reason, roomId } : { reason });
-			setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), 200);
+			if (!changed) io.in(sessionChannel(sessionId)).emit('access:revoked', roomId ? { reason, roomId } : { reason });
+			setTimeout(() => io.in(sessionChannel(sessionId)).disconnectSockets(true), changed ? 0 : 200);
 		}
 	}
 

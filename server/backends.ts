@@ -8,15 +8,8 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createAccessService } from './access/access-service';
 import { openFileKv } from './access/file-kv';
 import { openRedisKv } from './access/redis-kv';
-import {
-	memoryAttemptsLimiter,
-	memoryCommandLimiter,
-	memoryRestoreLimiter,
-	memorySignInLimiter,
-	RESTORE_LIMIT,
-	SIGN_IN_LIMIT,
-	type ApplicationDeps
-} from './app';
+import { memoryAttemptsLimiter, memoryCommandLimiter, memoryRestoreLimiter, RESTORE_LIMIT, type ApplicationDeps } from './app';
+import { redisSignInLimits } from './auth/sign-in-limits';
 import type { Config } from './config';
 import { openRedisBackend } from './redis-backend';
 import { openFileBlobStore } from './store/file/file-blob-store';
@@ -48,12 +41,12 @@ export async function openBackends(config: Config, log: Logger) {
 					commands: memoryCommandLimiter(config.commandRateLimit),
 					// Restores are counted per session, which may reach any instance.
 					restores: limiter('rl:restores', RESTORE_LIMIT.points, RESTORE_LIMIT.duration),
-					// Sign-in failures per account and per address, which may reach any instance.
-					signIns: limiter('rl:sign-ins', SIGN_IN_LIMIT.points, SIGN_IN_LIMIT.duration),
 					// A session's connections and an address's may reach several instances: shared through Redis.
 					sessionCommands: limiter('rl:session-commands', config.commandRateLimit, 5),
 					addressCommands: limiter('rl:address-commands', config.addressCommandRateLimit, 5)
 				},
+				// Sign-in failures per account and per address, which may reach any instance.
+				signInLimits: redisSignInLimits(redis.commandClient),
 				connectionLimits: config.connectionLimits
 			} satisfies Partial<ApplicationDeps>,
 			onStatus: redis.onStatus,
@@ -75,8 +68,7 @@ export async function openBackends(config: Config, log: Logger) {
 				commands: memoryCommandLimiter(config.commandRateLimit),
 				sessionCommands: memoryCommandLimiter(config.commandRateLimit),
 				addressCommands: memoryCommandLimiter(config.addressCommandRateLimit),
-				restores: memoryRestoreLimiter(),
-				signIns: memorySignInLimiter()
+				restores: memoryRestoreLimiter()
 			},
 			connectionLimits: config.connectionLimits
 		} satisfies Partial<ApplicationDeps>,

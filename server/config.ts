@@ -1,5 +1,6 @@
 /** Configuration from environment variables, parsed once at start with clear messages. */
 import path from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import { allowedHostNames, hostNameOf, parseTrustProxy, type TrustProxy } from './http/origin';
 
@@ -18,6 +19,22 @@ export function isStrongToken(token: string): boolean {
 	let bitsPerChar = 0;
 	for (const count of counts.values()) bitsPerChar -= (count / token.length) * Math.log2(count / token.length);
 	return bitsPerChar * token.length >= 100;
+}
+
+/** An smtp:// or smtps:// URL with a host; checked without echoing it, since it may hold a password. */
+function isSmtpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
+/** One mailbox, with or without a display name: `room@example.com`, `Customer Room <room@example.com>`. */
+function isOneMailbox(value: string): boolean {
+	const parsed = addressparser(value, { flatten: true });
+	return parsed.length === 1 && /^[^\s@]+@[^\s@]+$/.test(parsed[0]!.address);
 }
 
 const Env = z.object({
@@ -65,6 +82,21 @@ const Env = z.object({
 		.string()
 		.regex(/^rediss?:\/\//, 'REDIS_URL starts with redis:// or rediss://')
 		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	/** Sends invites and password resets by e-mail: smtps://user:password@host:465 or smtp://host:587. */
+	SMTP_URL: z
+		.string()
+		.refine(
+			isSmtpUrl,
+			'SMTP_URL is not an SMTP address: write it as smtps://user:password@smtp.example.com:465 or smtp://smtp.example.com:587'
+		)
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	/** The sender of that e-mail, such as `Customer Room <room@example.com>`. */
+	MAIL_FROM: z
+		.string()
+		.refine(isOneMailbox, 'MAIL_FROM is not one e-mail address: write it as room@example.com or Customer Room <room@example.com>')
+		.optional()
 		.or(z.literal('').transform(() => undefined))
 });
 
@@ -85,6 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 			cause: error
 		});
 	}
+	if (c.SMTP_URL && !c.MAIL_FROM)
+		throw new Error(
+			'Invalid configuration:\n  MAIL_FROM: SMTP_URL is set, so e-mail needs a sender: set MAIL_FROM, such as Customer Room <room@example.com>'
+		);
 	const listed = c.ALLOWED_HOSTS.split(',')
 		.map((h) => h.trim())
 		.filter(Boolean);
@@ -109,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		allowedHostsDefaulted: listed.length === 0,
 		trustProxy,
 		adminToken: c.ADMIN_TOKEN,
+		/** E-mail: off without SMTP_URL (see server/mail/mailer.ts); never log the URL, it may hold a password. */
+		smtpUrl: c.SMTP_URL,
+		mailFrom: c.MAIL_FROM,
 		commandRateLimit: c.COMMAND_RATE_LIMIT,
 		addressCommandRateLimit: c.COMMAND_RATE_LIMIT_PER_ADDRESS,
 		connectionLimits: { perAddress: c.MAX_CONNECTIONS_PER_ADDRESS, anonymousPerAddress: c.MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS },

@@ -9,6 +9,8 @@ import { openBackends } from './backends';
 import type { Config } from './config';
 import type { Logger } from './log';
 import { seedDemoRoomIfEmpty } from './seed/seed';
+import { loadCommonPasswords } from './auth/passwords';
+import { createMailer } from './mail/mailer';
 
 export interface StartOptions {
 	config: Config;
@@ -24,7 +26,13 @@ export interface StartOptions {
 /** Opens the stores, builds the app and seeds the demo room; `close()` stops the app, then the stores. */
 export async function startApplication({ config, log, build, pages, httpServer }: StartOptions) {
 	const backend = await openBackends(config, log);
+	// The list of common passwords is read once, now, rather than on someone's first sign-up.
+	loadCommonPasswords();
+	const mailer = createMailer(config.smtpUrl, config.mailFrom);
+	if (mailer.destination) log.info({ smtp: mailer.destination }, 'e-mail on: invitations and password resets are e-mailed');
+	else log.info({}, 'e-mail off (no SMTP_URL): invitation and reset links are shown to copy');
 	const app = createApplication({
+		mailer,
 		...backend.deps,
 		log,
 		build,
@@ -48,6 +56,7 @@ export async function startApplication({ config, log, build, pages, httpServer }
 		backend,
 		async close(): Promise<void> {
 			await app.close();
+			mailer.close();
 			await backend.close();
 		}
 	};

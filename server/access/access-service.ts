@@ -89,7 +89,26 @@ interface InviteRecord {
 	roomId: string;
 	role: Role;
 	createdAt: string;
+	/** A guest link: who opens it is a guest (no account), until it expires or its uses run out. */
+	guest?: true;
 }
+
+/** A guest link as its room's facilitators see it (never its token). */
+export interface GuestLink {
+	id: string;
+	roomId: string;
+	role: Role;
+	createdAt: string;
+	createdBy: string;
+	/** Milliseconds since the epoch. */
+	expiresAt: number;
+	/** Opens left; null: any number until it expires. */
+	usesLeft: number | null;
+	used: number;
+}
+
+/** A guest's name as every screen shows it: marked, so nobody mistakes a visitor for a member. */
+export const guestName = (name: string) => `${name} (guest)`;
 
 interface PairingRecord {
 	deviceHash: string;
@@ -192,6 +211,15 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 	 * account's "sign out everywhere", or whose account is gone, has ended.
 	 */
 	async function asHeld(hash: string, s: Session): Promise<Session | null> {
+		if (s.guest) {
+			// A guest's visit lasts as long as the link they came by: expired or turned off, it ends.
+			const inviteId = Object.values(s.grants)[0]?.inviteId;
+			if (!inviteId || !(await kv.get(`guest-link:${inviteId}`))) {
+				await drop(hash, s);
+				return null;
+			}
+			return s;
+		}
 		if (!s.accountId) return s;
 		const account = await accounts.get(s.accountId);
 		if (!account || (account.sessionsValidFrom && Date.parse(s.createdAt) < Date.parse(account.sessionsValidFrom))) {
@@ -251,6 +279,53 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		return { token, session: { ...stored, ...fromAccount(account, await instanceSettings()) } };
 	}
 
+	/**
+	 * Opens a guest link: a new guest session (no account) with the link's role in its room, named as the
+	 * guest typed and marked as a guest. Each open uses one of the link's uses; the last one ends the link.
+	 */
+	async function joinAsGuest(
+		inviteToken: string,
+		invite: InviteRecord,
+		name: string,
+		existing: Session | null
+	): Promise<{ ok: true; token: string; session: Session; roomId: string; role: Role } | AccessError> {
+		if (existing?.accountId) {
+			return {
+				ok: false,
+				code: 'forbidden',
+				message: `You are signed in as ${existing.name}: guest links are for visitors without an account. Ask a facilitator of the room to invite you.`
+			};
+		}
+		const hash = hashToken(inviteToken);
+		const link = invite.id ? await kv.get<GuestLink>(`guest-link:${invite.id}`) : null;
+		if (!link || link.expiresAt <= now() || link.usesLeft === 0) {
+			// A used-up link stays until it expires, so it can say so (and its record expires with it).
+			if (!link || link.expiresAt <= now()) await kv.delete(`invite:${hash}`);
+			return {
+				ok: false,
+				code: 'expired',
+				message: 'This guest link has expired or been used up. Ask the facilitator for a new one.'
+			};
+		}
+		const usesLeft = link.usesLeft === null ? null : link.usesLeft - 1;
+		const ttl = link.expiresAt - now();
+		await kv.set(`guest-link:${link.id}`, { ...link, usesLeft, used: link.used + 1 } satisfies GuestLink, ttl);
+		const guest: Session = {
+			id: randomUUID(),
+			name: guestName(name || 'Visitor'),
+			kind: 'person',
+			guest: true,
+			grants: { [invite.roomId]: { role: invite.role, inviteId: invite.id } },
+			createdAt: iso(),
+			lastSeenAt: iso()
+		};
+		const token = newToken();
+		await save(hashToken(token), guest);
+		await indexGrant(invite.roomId, guest.id);
+		if (invite.id) await kv.push(`invite-sessions:${invite.id}`, guest.id, INVITE_SESSIONS_KEEP);
+		return { ok: true, token, session: guest, roomId: invite.roomId, role: invite.role };
+	}
+
 	/** The ids of an account's sessions that have not ended. */
 	async function liveSessionIds(accountId: string): Promise<string[]> {
 		const ids: string[] = [];
@@ -298,7 +373,9 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 		async touch(sessionId: string): Promise<number | null> {
 			const ref = await kv.get<{ hash: string }>(`session-ref:${sessionId}`);
 			const s = ref ? await byHash(ref.hash) : null;
-			return s ? endsAt(s) : null;
+			// A guest whose link ended, or an account signed out everywhere, has ended too.
+			const held = ref && s ? await asHeld(ref.hash, s) : null;
+			return held ? endsAt(held) : null;
 		},
 
 		/** The service's clock (ms since the epoch). */
@@ -380,6 +457,7 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 				return { ok: false, code: 'not_found', message: 'This invite link no longer works. Ask the facilitator for a new one.' };
 			}
 			const existing = await session(existingToken);
+			if (invite.guest) return joinAsGuest(inviteToken, invite, name, existing);
 			if (existing?.accountId && existingToken) {
 				// A signed-in person joins as themselves: the room goes to their account (never lowering a role).
 				const account = await accounts.grant(existing.accountId, invite.roomId, invite.role, 'invite');
@@ -651,6 +729,53 @@ export function createAccessService(kv: KvStore, now: () => number = Date.now, l
 
 		/** Whether a room id belonged to a deleted room (new rooms never take it). */
 		isRetired: async (roomId: string) => (await kv.get(`retired-room:${roomId}`)) !== null,
+
+		/** Makes a guest link for a room: a role, a lifetime and a number of uses. Returns the token (shown once). */
+		async makeGuestLink(
+			roomId: string,
+			role: Role,
+			options: { ttlMs: number; uses: number | null; createdBy: string }
+		): Promise<{ token: string; link: GuestLink }> {
+			const token = newToken();
+			const link: GuestLink = {
+				id: randomUUID(),
+				roomId,
+				role,
+				createdAt: iso(),
+				createdBy: options.createdBy,
+				expiresAt: now() + options.ttlMs,
+				usesLeft: options.uses,
+				used: 0
+			};
+			const record: InviteRecord = { id: link.id, roomId, role, createdAt: link.createdAt, guest: true };
+			await kv.set(`invite:${hashToken(token)}`, record, options.ttlMs);
+			await kv.set(`guest-link:${link.id}`, link, options.ttlMs);
+			await kv.set(`guest-link-hash:${link.id}`, { hash: hashToken(token) }, options.ttlMs);
+			await kv.push(`room-guest-links:${roomId}`, link.id, 10_000);
+			return { token, link };
+		},
+
+		/** A room's guest links that still work, newest first. */
+		async guestLinks(roomId: string): Promise<GuestLink[]> {
+			const ids = [...new Set(await kv.list<string>(`room-guest-links:${roomId}`))].reverse();
+			const links = await Promise.all(ids.map((id) => kv.get<GuestLink>(`guest-link:${id}`)));
+			return links.filter((l): l is GuestLink => l !== null && l.roomId === roomId && l.expiresAt > now());
+		},
+
+		/** Stops a guest link; the guests who came by it lose the room too. Answers their session ids. */
+		async revokeGuestLink(roomId: string, id: string): Promise<string[] | null> {
+			const link = await kv.get<GuestLink>(`guest-link:${id}`);
+			if (!link || link.roomId !== roomId) return null;
+			const ref = await kv.get<{ hash: string }>(`guest-link-hash:${id}`);
+			if (ref) await kv.delete(`invite:${ref.hash}`);
+			await kv.delete(`guest-link:${id}`);
+			await kv.delete(`guest-link-hash:${id}`);
+			const ended: string[] = [];
+			for (const sessionId of new Set(await kv.list<string>(`invite-sessions:${id}`)))
+				if (await dropGrant(sessionId, roomId)) ended.push(sessionId);
+			await kv.delete(`invite-sessions:${id}`);
+			return ended;
+		},
 
 		/** The accounts of this server (people). */
 		accounts,

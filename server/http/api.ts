@@ -107,7 +107,17 @@ async function sendBlob(req: IncomingMessage, res: ServerResponse, blobs: BlobSt
 }
 
 /** Handles `/api/*`; returns false for any other path so the caller can pass it on. */
-export function createApiHandler({ log, engine, build, blobs, access, handleAccess, handleRooms, handleCurate, handlePeople }: ApiDeps) {
+export function createApiHandler({
+	log,
+	engine,
+	build,
+	blobs,
+	access,
+	handleAccess,
+	handleRooms,
+	handleCurate,
+	handlePeople
+}: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;

@@ -20,6 +20,9 @@
  *   POST   /api/rooms/:id/person-invites        { name, email?, role }
  *   POST   /api/rooms/:id/person-invites/:id/resend
  *   DELETE /api/rooms/:id/person-invites/:id
+ *   GET    /api/rooms/:id/guest-links           guest links that still work
+ *   POST   /api/rooms/:id/guest-links           { role, hours, uses }  (uses null: until it expires)
+ *   DELETE /api/rooms/:id/guest-links/:id       the link stops; its guests lose the room
  *   POST   /api/invites/peek                    { token }
  *   POST   /api/invites/accept                  { token, account? }
  *   GET    /api/instance/people                 every account (instance admins)
@@ -34,7 +37,9 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { Role } from '../../src/lib/domain';
 import { isInstanceAdmin, type AccessService, type Session } from '../access/access-service';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passwords';
+import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword, verifyWithoutAccount } from '../auth/passwords';
+import type { SignInLimits } from '../auth/sign-in-limits';
+import type { inviteMessage, passwordResetMessage } from '../mail/messages';
 import type { RoomEngine } from '../engine/room-engine';
 import type { Logger } from '../log';
 import type { Account } from '../people/accounts';
@@ -71,23 +76,19 @@ export interface PeopleApiDeps {
 	/** Per-address limit for setup, invitation and reset attempts. */
 	limiter: RateLimiterAbstract;
 	/** Sign-in failures per account and per address. */
-	signInLimiter: RateLimiterAbstract;
+	signInLimits: SignInLimits;
 	allowedOrigins: readonly string[];
 	allowedHosts: readonly string[];
 	trustProxy: TrustProxy | null;
 	audit?: AuditRecorder;
 	mailer?: MailSender;
 	/** Builds the e-mails (server/mail/messages.ts). */
-	messages?: {
-		invite(input: { to: string; name: string; roomName: string; role: Role; invitedBy: string; link: string; expiresAt: Date }): {
-			subject: string;
-			text: string;
-			html: string;
-		};
-		reset(input: { to: string; name: string; link: string; expiresAt: Date }): { subject: string; text: string; html: string };
-	};
-	/** Tells a person's open pages their access changed: in one room, or (null) everywhere. */
-	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string): void;
+	messages?: { invite: typeof inviteMessage; reset: typeof passwordResetMessage };
+	/**
+	 * Tells a person's open pages their access changed: ended in one room (or, with null, everywhere), or
+	 * only changed (`changed`: a new role), when their pages reconnect with it and carry on.
+	 */
+	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string, changed?: boolean): void;
 }
 
 const Password = z.string().min(1, 'Enter a password.').max(256, 'A password is at most 256 characters.');
@@ -110,6 +111,15 @@ const InviteBody = z.strictObject({
 		.transform((s) => s || null),
 	role: Role
 });
+const GuestLinkBody = z.strictObject({
+	role: Role,
+	hours: z
+		.number()
+		.int()
+		.min(1, 'A guest link lives at least an hour.')
+		.max(720, 'A guest link lives at most 30 days (720 hours).'),
+	uses: z.number().int().min(1).max(1000).nullable()
+});
 const AddMemberBody = z.strictObject({ login: z.string().trim().min(1).max(254), role: Role });
 const RoleBody = z.strictObject({ role: Role });
 const AdminBody = z.strictObject({ admin: z.boolean() });
@@ -123,6 +133,8 @@ const MEMBER = new RegExp(`^/api/rooms/${ROOM_ID}/members/${UUID}$`);
 const INVITES = new RegExp(`^/api/rooms/${ROOM_ID}/person-invites$`);
 const INVITE = new RegExp(`^/api/rooms/${ROOM_ID}/person-invites/${UUID}$`);
 const INVITE_RESEND = new RegExp(`^/api/rooms/${ROOM_ID}/person-invites/${UUID}/resend$`);
+const GUEST_LINKS = new RegExp(`^/api/rooms/${ROOM_ID}/guest-links$`);
+const GUEST_LINK = new RegExp(`^/api/rooms/${ROOM_ID}/guest-links/${UUID}$`);
 const ACCOUNT_SESSION = new RegExp(`^/api/account/sessions/${UUID}$`);
 const PERSON_RESET = new RegExp(`^/api/instance/people/${UUID}/reset-link$`);
 const PERSON_ADMIN = new RegExp(`^/api/instance/people/${UUID}/admin$`);
@@ -141,7 +153,18 @@ const FIXED = new Set([
 	'/api/instance/people',
 	'/api/instance/settings'
 ]);
-const PATTERNS = [MEMBERS, MEMBER, INVITES, INVITE, INVITE_RESEND, ACCOUNT_SESSION, PERSON_RESET, PERSON_ADMIN];
+const PATTERNS = [
+	MEMBERS,
+	MEMBER,
+	INVITES,
+	INVITE,
+	INVITE_RESEND,
+	GUEST_LINKS,
+	GUEST_LINK,
+	ACCOUNT_SESSION,
+	PERSON_RESET,
+	PERSON_ADMIN
+];
 
 /** "Chrome on Windows" from a User-Agent header, for My account's list of sessions. */
 export function describeDevice(userAgent: string | undefined): string {
@@ -281,11 +304,10 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			await deps.mailer.send({
 				to: invite.email,
 				...deps.messages.invite({
-					to: invite.email,
-					name: invite.name,
+					inviteeName: invite.name,
+					inviterName: invite.by.name,
 					roomName: state?.meta?.name ?? invite.roomId,
 					role: invite.role,
-					invitedBy: invite.by.name,
 					link,
 					expiresAt: new Date(invite.expiresAt)
 				})
@@ -303,8 +325,8 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		return (await accounts.members(roomId)).some((a) => a.id !== accountId && a.memberships[roomId]?.role === 'facilitator');
 	}
 
-	async function closeSessions(accountId: string, roomId: string | null, reason: string) {
-		deps.onAccessChanged(await access.sessionIdsOf(accountId), roomId, reason);
+	async function closeSessions(accountId: string, roomId: string | null, reason: string, changed = false) {
+		deps.onAccessChanged(await access.sessionIdsOf(accountId), roomId, reason, changed);
 	}
 
 	// ---- handlers ----
@@ -371,24 +393,15 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				message: 'Enter your e-mail address or user name and your password.'
 			});
 		const login = body.data.login.toLowerCase();
-		const keys = [`signin-address:${address}`, `signin-account:${login}`];
-		for (const key of keys) {
-			const seen = await deps.signInLimiter.get(key);
-			if (seen && seen.consumedPoints >= deps.signInLimiter.points) {
-				const minutes = Math.max(1, Math.ceil(seen.msBeforeNext / 60_000));
-				return sendJson(res, 429, {
-					error: 'rate_limited',
-					message: `Too many failed sign-ins. Wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again, or reset your password.`
-				});
-			}
-		}
+		const allowed = await deps.signInLimits.check(login, address);
+		if (!allowed.allowed) return tooManySignIns(res, allowed.retryAfterS);
 		const account = await accounts.byLogin(login);
-		// A missing account costs the same hashing as a wrong password, so timing does not tell which.
+		// Without an account, the same hashing time is spent, so the answer's timing does not tell who has one.
 		const ok = account?.passwordHash
 			? await verifyPassword(account.passwordHash, body.data.password)
-			: (await verifyPassword(await dummyHash(), body.data.password), false);
+			: await verifyWithoutAccount(body.data.password);
 		if (!account || !ok) {
-			for (const key of keys) await deps.signInLimiter.penalty(key, 1).catch(() => undefined);
+			const failure = await deps.signInLimits.fail(login, address);
 			audit({
 				action: 'sign_in_failed',
 				roomId: null,
@@ -396,20 +409,32 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				address,
 				detail: account ? `wrong password for ${account.name}` : 'unknown login'
 			});
+			if (failure.locked) return tooManySignIns(res, failure.retryAfterS);
 			return sendJson(res, 401, {
 				error: 'unauthenticated',
 				message: 'That e-mail address or user name and password do not match. Check them, or reset your password.'
 			});
 		}
-		await deps.signInLimiter.delete(`signin-account:${login}`).catch(() => undefined);
+		await deps.signInLimits.succeed(login, address);
+		// Stronger parameters since this hash was made: store a new one now that the password is at hand.
+		if (needsRehash(account.passwordHash!)) await accounts.setPassword(account.id, await hashPassword(body.data.password), false);
 		const started = await access.startAccountSession(account, sessionTokenOf(req), describeDevice(req.headers['user-agent']));
 		audit({ action: 'signed_in', roomId: null, actor: actorOf(started.session), address });
 		setCookie(req, res, started.token, started.session);
 		sendJson(res, 200, { name: account.name, instanceAdmin: account.instanceAdmin });
 	}
 
-	let dummy: Promise<string> | null = null;
-	const dummyHash = () => (dummy ??= hashPassword('not a password anybody has, used to spend the same time'));
+	function tooManySignIns(res: ServerResponse, retryAfterS: number) {
+		const minutes = Math.max(1, Math.ceil(retryAfterS / 60));
+		res.setHeader('retry-after', String(Math.ceil(retryAfterS)));
+		sendJson(res, 429, {
+			error: 'rate_limited',
+			message:
+				minutes === 1
+					? 'Too many failed sign-ins. Wait a minute and try again, or reset your password.'
+					: `Too many failed sign-ins. Wait ${minutes} minutes and try again, or reset your password.`
+		});
+	}
 
 	async function accountOf(req: IncomingMessage, res: ServerResponse): Promise<{ session: Session; account: Account } | null> {
 		const { session } = await sessionOf(req);
@@ -457,9 +482,12 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		const body = ChangePasswordBody.safeParse(await readJson(req));
 		if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { current, password }.' });
 		const { account, session } = mine;
-		const key = `signin-account:${account.email ?? account.username ?? account.id}`;
+		const key = account.email ?? account.username ?? account.id;
+		const address = clientAddress(req, deps.trustProxy);
+		const allowed = await deps.signInLimits.check(key, address);
+		if (!allowed.allowed) return tooManySignIns(res, allowed.retryAfterS);
 		if (!account.passwordHash || !(await verifyPassword(account.passwordHash, body.data.current))) {
-			await deps.signInLimiter.penalty(key, 1).catch(() => undefined);
+			await deps.signInLimits.fail(key, address);
 			return sendJson(res, 400, { error: 'wrong_password', message: 'Your current password is not right. Nothing was changed.' });
 		}
 		const hash = await newPasswordHash(res, body.data.password, account);
@@ -559,7 +587,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			});
 		const from = account.memberships[roomId]?.role ?? null;
 		await accounts.grant(account.id, roomId, body.data.role, 'granted', { by: session.name, replace: true });
-		await closeSessions(account.id, roomId, 'Your role in this room changed.');
+		await closeSessions(account.id, roomId, 'Your role in this room changed.', true);
 		audit({
 			action: from ? 'role_changed' : 'member_added',
 			roomId,
@@ -587,7 +615,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				message: 'A room needs at least one facilitator. Make someone else a facilitator first.'
 			});
 		await accounts.grant(accountId, roomId, body.data.role, 'granted', { replace: true });
-		await closeSessions(accountId, roomId, 'Your role in this room changed.');
+		await closeSessions(accountId, roomId, 'Your role in this room changed.', true);
 		audit({
 			action: 'role_changed',
 			roomId,
@@ -674,6 +702,63 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		sendJson(res, 200, { revoked: inviteId });
 	}
 
+	async function guestLinks(req: IncomingMessage, res: ServerResponse, roomId: string) {
+		if (!(await facilitatorOf(req, res, roomId))) return;
+		sendJson(res, 200, {
+			links: (await access.guestLinks(roomId)).map(({ id, role, createdAt, createdBy, expiresAt, usesLeft, used }) => ({
+				id,
+				role,
+				createdAt,
+				createdBy,
+				expiresAt: new Date(expiresAt).toISOString(),
+				usesLeft,
+				used
+			}))
+		});
+	}
+
+	async function makeGuestLink(req: IncomingMessage, res: ServerResponse, roomId: string) {
+		const session = await facilitatorOf(req, res, roomId);
+		if (!session) return;
+		const body = GuestLinkBody.safeParse(await readJson(req));
+		if (!body.success)
+			return sendJson(res, 400, { error: 'invalid_payload', message: `Send { role, hours, uses }: ${refusalOf(body.error)}.` });
+		const made = await access.makeGuestLink(roomId, body.data.role, {
+			ttlMs: body.data.hours * 3600_000,
+			uses: body.data.uses,
+			createdBy: session.name
+		});
+		audit({
+			action: 'guest_link_made',
+			roomId,
+			actor: actorOf(session),
+			role: body.data.role,
+			detail: `${body.data.hours} h, ${body.data.uses ?? 'any number of'} uses`
+		});
+		sendJson(res, 201, {
+			link: `${origin(req)}/join#${made.token}`,
+			id: made.link.id,
+			expiresAt: new Date(made.link.expiresAt).toISOString(),
+			usesLeft: made.link.usesLeft
+		});
+	}
+
+	async function revokeGuestLink(req: IncomingMessage, res: ServerResponse, roomId: string, id: string) {
+		const session = await facilitatorOf(req, res, roomId);
+		if (!session) return;
+		const ended = await access.revokeGuestLink(roomId, id);
+		if (!ended)
+			return sendJson(res, 404, { error: 'not_found', message: 'That guest link has expired or was turned off already.' });
+		deps.onAccessChanged(ended, roomId, 'The guest link you came by was turned off.');
+		audit({
+			action: 'invite_revoked',
+			roomId,
+			actor: actorOf(session),
+			detail: `a guest link; ${ended.length} guests lost access`
+		});
+		sendJson(res, 200, { revoked: id, ended: ended.length });
+	}
+
 	const EXPIRED_INVITE = {
 		error: 'not_found',
 		message: 'This invitation has been used, revoked or has expired. Ask the person who invited you for a new one.'
@@ -754,7 +839,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			await deps.mailer
 				.send({
 					to: account.email,
-					...deps.messages.reset({ to: account.email, name: account.name, link, expiresAt: new Date(reset.expiresAt) })
+					...deps.messages.reset({ name: account.name, link, expiresAt: new Date(reset.expiresAt) })
 				})
 				.catch((error: unknown) => log.warn({ err: String(error) }, 'a password-reset e-mail could not be sent'));
 			audit({
@@ -880,7 +965,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				message: 'Customer Room needs at least one admin. Make someone else an admin first.'
 			});
 		await accounts.setInstanceAdmin(accountId, body.data.admin);
-		await closeSessions(accountId, null, 'Your rights on this server changed.');
+		await closeSessions(accountId, null, 'Your rights on this server changed.', true);
 		audit({
 			action: 'admin_granted',
 			roomId: null,
@@ -943,6 +1028,14 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				: method === 'POST'
 					? invite(req, res, m[1]!)
 					: wrong('GET or POST'));
+		else if ((m = GUEST_LINKS.exec(pathname)))
+			await (method === 'GET'
+				? guestLinks(req, res, m[1]!)
+				: method === 'POST'
+					? makeGuestLink(req, res, m[1]!)
+					: wrong('GET or POST'));
+		else if ((m = GUEST_LINK.exec(pathname)))
+			await (method === 'DELETE' ? revokeGuestLink(req, res, m[1]!, m[2]!) : wrong('DELETE'));
 		else if ((m = INVITE_RESEND.exec(pathname))) await (method === 'POST' ? resend(req, res, m[1]!, m[2]!) : wrong('POST'));
 		else if ((m = INVITE.exec(pathname))) await (method === 'DELETE' ? revokeInvite(req, res, m[1]!, m[2]!) : wrong('DELETE'));
 		return true;

@@ -117,7 +117,7 @@ describe('access in Chromium', () => {
 		await stranger.goto(`${server.url}/rooms/demo/access`);
 		await stranger.locator('[data-testid="locked-out"]').waitFor();
 		expect(await stranger.locator('[data-testid="locked-out"]').textContent()).toContain(
-			'Ask a facilitator of the room for a new invite link'
+			'ask a facilitator of the room to invite you, or for a new invite link'
 		);
 		await stranger.goto(`${server.url}/pair`);
 		await stranger.locator('[data-testid="pair-signed-out"]').waitFor();

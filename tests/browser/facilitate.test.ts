@@ -380,7 +380,7 @@ describe('facilitating a session in Chromium', () => {
 			const body = (await stranger.textContent('body')) ?? '';
 			expect(body.match(/Open the invite link/g), path).toHaveLength(1);
 			expect(body).toContain('This browser cannot open this room');
-			expect(body).toContain('Ask a facilitator of the room for a new invite link');
+			expect(body).toContain('ask a facilitator of the room to invite you, or for a new invite link');
 			await stranger.getByRole('link', { name: 'See all rooms' }).waitFor();
 			await closeAll(stranger);
 		}

@@ -17,6 +17,7 @@ import { launchChromium } from '../support/browser';
 import { TEST_ADMIN_TOKEN, sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
 import { join, type TestSocket } from '../support/test-server';
 import { tempDir } from '../support/temp-dir';
+import { fillSetupForm } from '../support/people';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -94,7 +95,7 @@ describe('from nothing to a working room, in the app', () => {
 		});
 		const { link } = (await res.json()) as { link: string };
 		await page.goto(`${server.url}/setup${new URL(link).hash}`);
-		await page.getByTestId('setup-done').waitFor();
+		await fillSetupForm(page);
 		await page.goto(`${server.url}/`);
 		await page.getByTestId('new-room').waitFor();
 	});

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roomTemplateSummaries } from '../../src/lib/client/room-templates';
 import { launchChromium } from '../support/browser';
+import { fillSetupForm } from '../support/people';
 import { openPage } from '../support/pages';
 import { TEST_ADMIN_TOKEN, startServerProcess, type ServerProcess } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
@@ -70,14 +71,18 @@ describe('rooms in Chromium', () => {
 		admin = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 		const page = await admin.newPage();
 		await page.goto(`${server.url}/setup${hash}`);
-		await page.getByTestId('setup-done').waitFor();
+		await page.getByTestId('setup-form').waitFor();
 		// The token left the address bar at once.
 		expect(page.url()).toBe(`${server.url}/setup`);
+		await fillSetupForm(page);
 
-		const late = await openPage(browser, server.url, `/setup${hash}`, {
-			anonymous: true,
-			waitFor: '[data-testid="setup-failed"]'
-		});
+		const late = await openPage(browser, server.url, `/setup${hash}`, { anonymous: true, waitFor: '[data-testid="setup-form"]' });
+		await late.getByLabel('Your name').fill('Late Comer');
+		await late.getByLabel('E-mail address or user name').fill('late-comer@example.com');
+		await late.getByLabel('Password', { exact: true }).fill('plum-harbour-violin-42');
+		await late.getByLabel('The password again').fill('plum-harbour-violin-42');
+		await late.getByRole('button', { name: 'Make my admin account' }).click();
+		await late.getByTestId('setup-failed').waitFor();
 		expect(await late.getByTestId('setup-failed').textContent()).toContain('This setup link has been used or replaced.');
 		await late.context().close();
 		await page.close();
@@ -149,6 +154,14 @@ describe('rooms in Chromium', () => {
 		});
 		expect(restored.status()).toBe(201);
 
+		// A room someone else runs (the demo room is the first admin's own).
+		const side = await fetch(`${server.url}/api/admin/rooms`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ roomId: 'side-room', name: 'Side Room', organisation: 'Elsewhere' })
+		});
+		expect(side.status).toBeLessThan(300);
+
 		const page = await admin.newPage();
 		await page.goto(`${server.url}/`);
 		const archived = page.getByTestId('archived-rooms');
@@ -162,29 +175,31 @@ describe('rooms in Chromium', () => {
 		);
 		await page.getByTestId('room-link-northwind-insurance').waitFor();
 		expect(await page.getByTestId('room-link-northwind-insurance').textContent()).toContain('Facilitator');
-		expect(await page.getByTestId('room-link-demo').textContent()).toContain('Not a member');
+		expect(await page.getByTestId('room-link-demo').textContent()).toContain('Facilitator');
+		expect(await page.getByTestId('room-link-side-room').textContent()).toContain('Not a member');
 		await screenshot(page, 'home');
 		await page.close();
 	});
 
 	it('shows a locked-out page that leads somewhere; an instance admin takes over the room', async () => {
-		const stranger = await openPage(browser, server.url, '/rooms/demo', {
+		const stranger = await openPage(browser, server.url, '/rooms/side-room', {
 			anonymous: true,
 			waitFor: '[data-testid="locked-out"]'
 		});
 		const text = (await stranger.getByTestId('locked-out').textContent()) ?? '';
-		expect(text).toContain('Ask a facilitator of the room for a new invite link');
+		expect(text).toContain('ask a facilitator of the room to invite you');
+		expect(text).toContain('If you have an account, sign in');
 		expect(await stranger.getByTestId('takeover').count()).toBe(0);
 		await stranger.context().close();
 
 		const page = await admin.newPage();
-		await page.goto(`${server.url}/rooms/demo`);
+		await page.goto(`${server.url}/rooms/side-room`);
 		await page.getByTestId('takeover-button').waitFor();
 		await screenshot(page, 'locked-out');
 		await page.getByTestId('takeover-button').click();
 		await page.locator(LIVE).waitFor({ timeout: 15_000 });
 		await page.goto(`${server.url}/`);
-		expect(await page.getByTestId('room-link-demo').textContent()).toContain('Facilitator');
+		expect(await page.getByTestId('room-link-side-room').textContent()).toContain('Facilitator');
 		await page.close();
 	});
 

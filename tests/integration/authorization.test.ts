@@ -17,6 +17,7 @@ import { PAIRING_TTL_MS, type Role } from '../../server/access/access-service';
 import { startClockedServer, type ClockedServer } from '../support/clocked-server';
 import { PRECONDITIONS, exampleFor, roomHash, seedRoom, seedRooms } from '../support/seed-room';
 import { commandId, nextEvents, startTestServer, type TestServer, type TestSocket } from '../support/test-server';
+import { adminAccount } from '../support/people';
 
 // ---------------------------------------------------------------------------------------------
 // The specification: what each role may send.
@@ -466,7 +467,10 @@ describe('HTTP endpoints beside the socket', () => {
 describe('rooms: creating, restoring, taking over and deleting (HTTP)', () => {
 	const blank = { name: 'Authz new room', organisation: '', start: { kind: 'blank' } };
 	async function instanceAdmin(): Promise<string> {
-		const claimed = await http(`${server.url}/api/setup`, 'POST', { token: await server.access.makeSetupToken(true) });
+		const claimed = await http(`${server.url}/api/setup`, 'POST', {
+			token: await server.access.makeSetupToken(true),
+			account: adminAccount()
+		});
 		expect(claimed.status).toBe(200);
 		return cookieToken(claimed.setCookie);
 	}
@@ -553,5 +557,255 @@ describe('a resent commandId', () => {
 		const result = await sendTo(vera, TV_ROOM, { type: 'win.retract', winId: 'win-1' }, id);
 		expect(await roomHash(server.app.engine.state, TV_ROOM)).toBe(before);
 		expectRefusal(result, 'forbidden');
+	});
+});
+
+describe('people (HTTP): members, invitations, accounts and the instance', () => {
+	const NOBODY = '00000000-0000-4000-8000-000000000000';
+	type Who = 'facilitator' | 'contributor' | 'viewer' | 'another room’s facilitator' | 'no session' | 'instance admin';
+	/** Expected status per caller; a facilitator's or admin's 404 means "allowed, but there is no such person". */
+	const MATRIX: Array<{ method: string; path: string; body?: unknown; expect: Record<Who, number> }> = [
+		{
+			method: 'GET',
+			path: `/api/rooms/${DEN}/members`,
+			expect: {
+				facilitator: 200,
+				contributor: 200,
+				viewer: 200,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'POST',
+			path: `/api/rooms/${DEN}/members`,
+			body: { login: 'nobody-here@example.com', role: 'facilitator' },
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'PUT',
+			path: `/api/rooms/${DEN}/members/${NOBODY}`,
+			body: { role: 'facilitator' },
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'DELETE',
+			path: `/api/rooms/${DEN}/members/${NOBODY}`,
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'GET',
+			path: `/api/rooms/${DEN}/person-invites`,
+			expect: {
+				facilitator: 200,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'POST',
+			path: `/api/rooms/${DEN}/person-invites/${NOBODY}/resend`,
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'DELETE',
+			path: `/api/rooms/${DEN}/person-invites/${NOBODY}`,
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'GET',
+			path: `/api/rooms/${DEN}/guest-links`,
+			expect: {
+				facilitator: 200,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'DELETE',
+			path: `/api/rooms/${DEN}/guest-links/${NOBODY}`,
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'POST',
+			path: `/api/rooms/${DEN}/guest-links`,
+			body: { role: 'facilitator', hours: 0, uses: 1 },
+			expect: {
+				facilitator: 400,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 400
+			}
+		},
+		{
+			method: 'GET',
+			path: '/api/instance/people',
+			expect: {
+				facilitator: 403,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'PUT',
+			path: '/api/instance/settings',
+			body: { everyoneCreatesRooms: false },
+			expect: {
+				facilitator: 403,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'POST',
+			path: `/api/instance/people/${NOBODY}/reset-link`,
+			expect: {
+				facilitator: 403,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'PUT',
+			path: `/api/instance/people/${NOBODY}/admin`,
+			body: { admin: true },
+			expect: {
+				facilitator: 403,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		// My account is for accounts: a session from a link made before accounts has none.
+		{
+			method: 'GET',
+			path: '/api/account',
+			expect: {
+				facilitator: 401,
+				contributor: 401,
+				viewer: 401,
+				'another room’s facilitator': 401,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'POST',
+			path: '/api/account/sign-out-everywhere',
+			expect: {
+				facilitator: 401,
+				contributor: 401,
+				viewer: 401,
+				'another room’s facilitator': 401,
+				'no session': 401,
+				'instance admin': 200
+			}
+		}
+	];
+	let callers: Record<Who, string | undefined>;
+	const admin = adminAccount('People Admin');
+	beforeAll(async () => {
+		const claimed = await http(`${server.url}/api/setup`, 'POST', {
+			token: await server.access.makeSetupToken(true),
+			account: admin
+		});
+		callers = {
+			...(Object.fromEntries(
+				await Promise.all(
+					ROLES.map(async (role) => [role, await server.access.grantDirectly(DEN, role, `People ${role}`)] as const)
+				)
+			) as Record<Role, string>),
+			'another room’s facilitator': await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Other'),
+			'no session': undefined,
+			'instance admin': cookieToken(claimed.setCookie)
+		};
+	});
+
+	it.each(MATRIX.flatMap((row) => (Object.keys(row.expect) as Who[]).map((who) => ({ ...row, who, status: row.expect[who] }))))(
+		'$method $path by $who answers $status',
+		async ({ method, path, body, who, status }) => {
+			const pendingBefore = (await server.access.invitations.pending(DEN)).length;
+			const answer = await http(`${server.url}${path}`, method, body, callers[who]);
+			expect(answer.status).toBe(status);
+			if (status >= 400) expect(answer.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+			expect((await server.access.invitations.pending(DEN)).length).toBe(pendingBefore);
+		}
+	);
+
+	it('inviting: only the room’s facilitators and instance admins make an invitation; the others make none', async () => {
+		const invite = { name: 'Matrix Invitee', role: 'facilitator' };
+		for (const who of ['contributor', 'viewer', 'another room’s facilitator', 'no session'] as const) {
+			const answer = await http(`${server.url}/api/rooms/${DEN}/person-invites`, 'POST', invite, callers[who]);
+			expect(answer.status, who).toBe(callers[who] ? 403 : 401);
+		}
+		expect((await server.access.invitations.pending(DEN)).filter((i) => i.name === 'Matrix Invitee')).toHaveLength(0);
+		// The matrix signed the admin out everywhere: in again.
+		const signedIn = await http(`${server.url}/api/auth/sign-in`, 'POST', { login: admin.login, password: admin.password });
+		callers['instance admin'] = cookieToken(signedIn.setCookie);
+		for (const who of ['facilitator', 'instance admin'] as const)
+			expect((await http(`${server.url}/api/rooms/${DEN}/person-invites`, 'POST', invite, callers[who])).status, who).toBe(201);
+		expect((await server.access.invitations.pending(DEN)).filter((i) => i.name === 'Matrix Invitee')).toHaveLength(2);
 	});
 });

@@ -10,6 +10,7 @@ import { createRedisClient, waitForRedisReady } from '../../server/store/redis/r
 import { canRunRedisTests, startRedis, type RedisServer } from '../support/redis-server';
 import { instancePool, type InstancePool } from '../support/instance-pool';
 import { TEST_ADMIN_TOKEN, type ServerProcess } from '../support/server-process';
+import { adminAccount } from '../support/people';
 
 describe.runIf(canRunRedisTests())('rooms on Redis', () => {
 	let redis: RedisServer;
@@ -56,14 +57,15 @@ describe.runIf(canRunRedisTests())('rooms on Redis', () => {
 
 	it('a setup link made on one instance works once, on any instance', async () => {
 		const token = await setupLink(a.url);
-		const first = await call(b.url, 'POST', '/api/setup', null, { token });
+		const first = await call(b.url, 'POST', '/api/setup', null, { token, account: adminAccount() });
 		expect(first.status).toBe(200);
-		expect((await call(a.url, 'POST', '/api/setup', null, { token })).status).toBe(404);
+		expect((await call(a.url, 'POST', '/api/setup', null, { token, account: adminAccount() })).status).toBe(404);
 		expect((await call(a.url, 'GET', '/api/me', first.token)).body).toMatchObject({ mayCreateRooms: true });
 	});
 
 	it('deletes a room with its keys, grants, links and files; the wrong name deletes nothing', async () => {
-		const admin = (await call(a.url, 'POST', '/api/setup', null, { token: await setupLink(a.url) })).token!;
+		const admin = (await call(a.url, 'POST', '/api/setup', null, { token: await setupLink(a.url), account: adminAccount() }))
+			.token!;
 		const created = await call(a.url, 'POST', '/api/rooms', admin, {
 			name: 'Redis Hospital',
 			organisation: 'St Elsewhere',

@@ -10,6 +10,7 @@ import { SESSION_COOKIE } from '../../server/http/session';
 import { templateSummary } from '../../src/lib/domain';
 import { curateHttp } from '../support/curate-http';
 import { join, send, startTestServer, type TestServer } from '../support/test-server';
+import { adminAccount } from '../support/people';
 
 let server: TestServer;
 
@@ -34,7 +35,7 @@ async function call(method: string, path: string, token: string | null, body?: u
 /** A fresh instance admin: a setup link made as the server prints it, then opened. */
 async function instanceAdmin(existing: string | null = null): Promise<string> {
 	const setup = await server.access.makeSetupToken(true);
-	const claimed = await call('POST', '/api/setup', existing, { token: setup });
+	const claimed = await call('POST', '/api/setup', existing, { token: setup, account: adminAccount() });
 	expect(claimed.status).toBe(200);
 	return claimed.token!;
 }
@@ -45,12 +46,12 @@ describe('the setup link', () => {
 	it('makes this browser an instance admin once; the link then stops working', async () => {
 		const setup = await server.access.makeSetupToken();
 		expect(setup).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-		const first = await call('POST', '/api/setup', null, { token: setup });
+		const first = await call('POST', '/api/setup', null, { token: setup, account: adminAccount() });
 		expect(first.status).toBe(200);
 		const me = await call('GET', '/api/me', first.token);
 		expect(me.body).toMatchObject({ signedIn: true, mayCreateRooms: true });
 
-		const again = await call('POST', '/api/setup', null, { token: setup });
+		const again = await call('POST', '/api/setup', null, { token: setup, account: adminAccount() });
 		expect(again.status).toBe(404);
 		expect(again.body.message).toMatch(/used or replaced.*setup-link/);
 		// Once claimed, a start prints no new link; the admin command still makes one.
@@ -63,21 +64,24 @@ describe('the setup link', () => {
 		const after = await instanceAdmin(before);
 		expect(after).not.toBe(before);
 		const session = await server.access.session(after);
-		expect(session).toMatchObject({ name: 'Maya', instanceAdmin: true, grants: { 'some-room': { role: 'contributor' } } });
+		// The rooms it had joined by link go to the admin's new account.
+		expect(session).toMatchObject({ name: 'Ada Admin', instanceAdmin: true, grants: { 'some-room': { role: 'contributor' } } });
 		expect(await server.access.session(before)).toBeNull();
 	});
 
 	it('is single use when two browsers open it at once', async () => {
 		const setup = await server.access.makeSetupToken(true);
-		const both = await Promise.all([1, 2, 3].map(() => call('POST', '/api/setup', null, { token: setup })));
+		const both = await Promise.all(
+			[1, 2, 3].map(() => call('POST', '/api/setup', null, { token: setup, account: adminAccount() }))
+		);
 		expect(both.map((r) => r.status).sort()).toEqual([200, 404, 404]);
 	});
 
 	it('refuses a made-up or replaced token', async () => {
 		const old = await server.access.makeSetupToken(true);
 		await server.access.makeSetupToken(true);
-		expect((await call('POST', '/api/setup', null, { token: old })).status).toBe(404);
-		expect((await call('POST', '/api/setup', null, { token: 'x'.repeat(43) })).status).toBe(404);
+		expect((await call('POST', '/api/setup', null, { token: old, account: adminAccount() })).status).toBe(404);
+		expect((await call('POST', '/api/setup', null, { token: 'x'.repeat(43), account: adminAccount() })).status).toBe(404);
 		expect((await call('POST', '/api/setup', null, {})).status).toBe(400);
 	});
 });
@@ -191,7 +195,7 @@ describe('restoring and taking over', () => {
 		expect(taken).toMatchObject({ status: 200, body: { role: 'facilitator' } });
 		expect(server.access.roleIn(await server.access.session(other), 'locked-out')).toBe('facilitator');
 		const audit = await server.access.audit('locked-out');
-		expect(audit.at(-1)).toMatchObject({ action: 'took_over', from: null, name: 'Administrator' });
+		expect(audit.at(-1)).toMatchObject({ action: 'took_over', from: null, name: 'Ada Admin' });
 
 		const viewer = await server.access.grantDirectly('locked-out', 'viewer', 'Vic');
 		expect((await call('POST', '/api/rooms/locked-out/takeover', viewer)).status).toBe(403);
@@ -289,7 +293,7 @@ describe('the admin API for scripts', () => {
 		});
 		const { link } = (await res.json()) as { link: string };
 		expect(link).toMatch(new RegExp(`^${server.url}/setup#[A-Za-z0-9_-]{40,}$`));
-		const claimed = await call('POST', '/api/setup', null, { token: link.split('#')[1] });
+		const claimed = await call('POST', '/api/setup', null, { token: link.split('#')[1], account: adminAccount() });
 		expect(claimed.status).toBe(200);
 	});
 });

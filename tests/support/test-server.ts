@@ -22,6 +22,7 @@ import { openFileBlobStore } from '../../server/store/file/file-blob-store';
 import type { BlobStore, EventStore } from '../../server/store/port';
 import type { TrustProxy } from '../../server/http/origin';
 import { tempDir } from './temp-dir';
+import type { Mailer } from '../../server/mail/mailer';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -72,6 +73,8 @@ export async function startTestServer(
 		pages?: Parameters<typeof createApplication>[0]['pages'];
 		/** Where the app logs (silent when absent). */
 		log?: Logger;
+		/** Sends invitations and resets (none when absent: links are shown to copy). */
+		mailer?: Mailer;
 	} = {}
 ) {
 	const tmp = options.dataDir ? null : await tempDir();
@@ -94,6 +97,7 @@ export async function startTestServer(
 		trustProxy: options.trustProxy,
 		allowedHosts: options.allowedHosts,
 		adminToken: options.adminToken,
+		mailer: options.mailer,
 		limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(options.commandRateLimit ?? 100_000) }
 	});
 	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

@@ -162,6 +162,18 @@ export const ROLE_LABEL: Record<Role, { name: string; can: string }> = {
 	viewer: { name: 'Viewer', can: 'Sees the room, changes nothing.' }
 };
 
+/** A role inside a sentence: "invited you as a contributor". */
+export function roleInSentence(role: Role): string {
+	switch (role) {
+		case 'facilitator':
+			return 'a facilitator';
+		case 'contributor':
+			return 'a contributor';
+		case 'viewer':
+			return 'a viewer';
+	}
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 /** "2026-05-03T12:02:00Z" -> "3 May 2026, 14:02" in this browser's time zone. */

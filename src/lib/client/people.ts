@@ -20,7 +20,8 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<ApiResult<
 	}
 	const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
 	if (!res.ok) {
-		const message = typeof body?.message === 'string' ? body.message : `The server answered ${res.status}. Try again in a moment.`;
+		const message =
+			typeof body?.message === 'string' ? body.message : `The server answered ${res.status}. Try again in a moment.`;
 		return { ok: false, status: res.status, message };
 	}
 	return { ok: true, ...(body as T) };
@@ -111,7 +112,8 @@ export const signOut = () => call<{ ok: true }>('/api/signout', send('POST'));
 
 export const forgotPassword = (login: string) => call<{ message: string }>('/api/auth/forgot', send('POST', { login }));
 
-export const peekReset = (token: string) => call<{ name: string; login: string | null }>('/api/auth/reset/peek', send('POST', { token }));
+export const peekReset = (token: string) =>
+	call<{ name: string; login: string | null }>('/api/auth/reset/peek', send('POST', { token }));
 
 export const resetPassword = (token: string, password: string) =>
 	call<{ name: string }>('/api/auth/reset', send('POST', { token, password }));
@@ -144,7 +146,10 @@ export const invitePerson = (roomId: string, input: { name: string; email: strin
 	call<{ invite: PendingInvite; link: string }>(`${room(roomId)}/person-invites`, send('POST', input));
 
 export const resendInvite = (roomId: string, inviteId: string) =>
-	call<{ invite: PendingInvite; link: string }>(`${room(roomId)}/person-invites/${encodeURIComponent(inviteId)}/resend`, send('POST'));
+	call<{ invite: PendingInvite; link: string }>(
+		`${room(roomId)}/person-invites/${encodeURIComponent(inviteId)}/resend`,
+		send('POST')
+	);
 
 export const revokeInvite = (roomId: string, inviteId: string) =>
 	call<{ revoked: string }>(`${room(roomId)}/person-invites/${encodeURIComponent(inviteId)}`, send('DELETE'));
@@ -153,7 +158,10 @@ export const peekInvite = (token: string) => call<InvitePreview>('/api/invites/p
 
 /** Accepts an invitation: as the signed-in person, or making an account. */
 export const acceptInvite = (token: string, account?: NewAccount) =>
-	call<{ roomId: string; role: Role; name: string }>('/api/invites/accept', send('POST', account ? { token, account } : { token }));
+	call<{ roomId: string; role: Role; name: string }>(
+		'/api/invites/accept',
+		send('POST', account ? { token, account } : { token })
+	);
 
 export const fetchPeople = () =>
 	call<{ people: Person[]; settings: { everyoneCreatesRooms: boolean }; mail: boolean }>('/api/instance/people');
@@ -166,3 +174,25 @@ export const setInstanceAdmin = (accountId: string, admin: boolean) =>
 
 export const setInstanceSettings = (everyoneCreatesRooms: boolean) =>
 	call<{ everyoneCreatesRooms: boolean }>('/api/instance/settings', send('PUT', { everyoneCreatesRooms }));
+
+export interface GuestLinkView {
+	id: string;
+	role: Role;
+	createdAt: string;
+	createdBy: string;
+	expiresAt: string;
+	/** Opens left; null: any number until it expires. */
+	usesLeft: number | null;
+	used: number;
+}
+
+export const fetchGuestLinks = (roomId: string) => call<{ links: GuestLinkView[] }>(`${room(roomId)}/guest-links`);
+
+export const makeGuestLink = (roomId: string, input: { role: Role; hours: number; uses: number | null }) =>
+	call<{ link: string; id: string; expiresAt: string; usesLeft: number | null }>(
+		`${room(roomId)}/guest-links`,
+		send('POST', input)
+	);
+
+export const revokeGuestLink = (roomId: string, linkId: string) =>
+	call<{ revoked: string; ended: number }>(`${room(roomId)}/guest-links/${encodeURIComponent(linkId)}`, send('DELETE'));
