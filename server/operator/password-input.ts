@@ -7,8 +7,9 @@ import type { ReadStream } from 'node:tty';
 
 /** Reads one line from the terminal with echo off. Ctrl-C or Ctrl-D gives null. */
 function askHidden(prompt: string, input: ReadStream, output: NodeJS.WriteStream): Promise<string | null> {
-	output.write(prompt);
+	// Echo goes off before the prompt shows, so nothing typed after it is ever echoed.
 	input.setRawMode(true);
+	output.write(prompt);
 	input.resume();
 	return new Promise((resolve) => {
 		let typed = '';

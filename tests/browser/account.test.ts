@@ -261,4 +261,21 @@ describe('people, for admins', () => {
 		const stranger = await newBrowser(LAPTOP, '/admin/people');
 		await stranger.getByTestId('people-refused').waitFor();
 	});
+
+	it('a guest is marked as a guest once, and offered Sign in', async () => {
+		const made = await api(ada, '/api/rooms/demo/guest-links', 'POST', { role: 'viewer', hours: 24, uses: 1 });
+		expect(made.status).toBe(201);
+		const guest = await newBrowser(PHONE);
+		const joined = await api(guest, '/api/join', 'POST', {
+			token: new URL(made.body.link as string).hash.slice(1),
+			name: 'Vera'
+		});
+		expect(joined.status).toBe(200);
+		await guest.goto(`${server.url}/rooms/demo`);
+		await guest.locator(LIVE).waitFor();
+		await guest.getByTestId('sign-in-link').waitFor();
+		await expect.poll(() => guest.getByTestId('you').textContent()).toMatch(/You: Vera \(guest\)/);
+		expect((await guest.getByTestId('you').textContent())!.match(/\(guest\)/g)).toHaveLength(1);
+		await headerShot(guest, 'room-header-guest-phone');
+	});
 });
