@@ -162,7 +162,8 @@ export class RoomStore {
 				}
 				// Answers to what was in flight will not come on this connection: resend after the rejoin.
 				for (const entry of this.outbox) entry.inFlight = false;
-				this.connection = 'reconnecting';
+				// A page whose access ended stays offline: nothing connects it again.
+				this.connection = this.denied ? 'offline' : 'reconnecting';
 			}),
 			on(s, 'room:events', (m: RoomEventsMessage) => this.#receive(m)),
 			on(s, 'room:stale', (m: { roomId: string }) => m.roomId === this.roomId && this.#join()),
