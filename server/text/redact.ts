@@ -61,7 +61,7 @@ export const PATTERNS = {
 	 * 28 digits or separators, a digit. The class overlaps the last digit, so a start backtracks at most
 	 * 28 steps: bounded work per start.
 	 */
-	phoneLike: /\+?\(?\d[\d ().\/-]{4,28}\d/g,
+	phoneLike: /\+?\(?\d[\d ()./-]{4,28}\d/g,
 	/** A run of digits: always matches where it starts, so it never backtracks. */
 	digits: /\d+/g
 } as const;

@@ -108,6 +108,7 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 		}
 		// Whether the call is a sensitive artifact's: only the state can say.
 		case 'call.played':
+			return null;
 		// Rewritten verbatims and transcripts are hidden, captions of sensitive artifacts too: the state says which.
 		case 'room.redacted':
 			return null;
