@@ -14,7 +14,7 @@
  * the text; the checks after a match (Luhn, IBAN checksum, the phone library) see bounded slices. `tests/unit/redact.test.ts` checks each
  * pattern with `safe-regex2` and runs hostile input of 100 000 characters.
  */
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, isSupportedCountry } from 'libphonenumber-js/max';
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
 import { DEFAULT_REDACTION, REDACTION_KINDS, type RedactionKind, type RedactionSettings } from '../../src/lib/domain';
 
@@ -190,7 +190,8 @@ function emails(text: string): Span[] {
  * overlap, so the library's work is bounded per candidate and linear overall.
  */
 function phones(text: string, country: string | null): Span[] {
-	const options = country ? { defaultCountry: country as CountryCode } : {};
+	// A country the library does not know reads international numbers only, rather than failing the text.
+	const options = country && isSupportedCountry(country) ? { defaultCountry: country } : {};
 	const found: Span[] = [];
 	const re = new RegExp(PATTERNS.phoneLike.source, PATTERNS.phoneLike.flags);
 	for (let m = re.exec(text); m; m = re.exec(text)) {

@@ -137,6 +137,12 @@ export interface StoredUpload {
 	height: number | null;
 }
 
+/** GET /api/rooms/:id/redaction: how many stored texts masking the room now would change, and what it would mask. */
+export interface RedactionPreview {
+	items: number;
+	masked: RedactionTally;
+}
+
 /** How much of its storage quota a room's files take, in bytes (GET /api/rooms/:id/storage). */
 export interface StorageUse {
 	used: number;
