@@ -163,6 +163,7 @@ const apiPath = fc.oneof(
 	{ weight: 3, arbitrary: roomish.map((r) => `/api/rooms/${r}/displays`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/admin/rooms/${r}/sessions`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/storage`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/redaction`) },
 
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{
