@@ -5,7 +5,8 @@
  * it rewrites, worked out from the same state `decide` sees.
  */
 import { assertNever, applyRedaction, type Command, type CommandType, type RoomState, type Verbatim } from '../../src/lib/domain';
-import { redactText, settingsOf } from './redact';
+import { maskWithin, settingsOf } from './redact';
+import { TEXT_LIMITS } from './redact-room';
 import { prepareRedaction } from './redact-room';
 
 /**
@@ -25,22 +26,26 @@ export const REDACTED_COMMANDS = {
 /** `command` with the customer words it carries masked as `state`'s room says (the same object when it carries none). */
 export function redactCommand(command: Command, state: RoomState): Command {
 	const settings = settingsOf(state.meta?.settings);
-	const mask = (text: string) => redactText(text, settings).text;
-	const maskVerbatim = (v: Verbatim): Verbatim => ({ ...v, text: mask(v.text) });
+	const mask = (text: string, max: number) => maskWithin(text, settings, max);
+	const maskVerbatim = (v: Verbatim): Verbatim => ({ ...v, text: mask(v.text, TEXT_LIMITS.verbatim) });
 	const type = command.type;
 	switch (type) {
 		case 'complaint.quote':
 		case 'survey.quote':
 			return { ...command, verbatim: maskVerbatim(command.verbatim) };
 		case 'artifact.add':
-			return { ...command, caption: mask(command.caption), transcript: mask(command.transcript) };
+			return {
+				...command,
+				caption: mask(command.caption, TEXT_LIMITS.caption),
+				transcript: mask(command.transcript, TEXT_LIMITS.transcript)
+			};
 		case 'artifact.update': {
 			const { caption, transcript } = command.patch;
 			if (caption === undefined && transcript === undefined) return command;
 			const patch = {
 				...command.patch,
-				...(caption !== undefined ? { caption: mask(caption) } : {}),
-				...(transcript !== undefined ? { transcript: mask(transcript) } : {})
+				...(caption !== undefined ? { caption: mask(caption, TEXT_LIMITS.caption) } : {}),
+				...(transcript !== undefined ? { transcript: mask(transcript, TEXT_LIMITS.transcript) } : {})
 			};
 			return { ...command, patch };
 		}

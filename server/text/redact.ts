@@ -233,6 +233,15 @@ export interface Redacted {
 	counts: RedactionCounts;
 }
 
+/**
+ * `redactText(text).text`, cut to `max` characters: a mask can be longer than what it hides
+ * ("[national id]" for "AB123456C"), and a stored text must stay within its field's limit.
+ */
+export function maskWithin(text: string, settings: RedactionSettings, max: number): string {
+	const masked = redactText(text, settings).text;
+	return masked.length <= max ? masked : `${masked.slice(0, max - 1)}…`;
+}
+
 /** The settings a room redacts with; rooms made before redaction existed get the defaults (everything on). */
 export function settingsOf(settings: { redaction?: RedactionSettings } | null | undefined): RedactionSettings {
 	return settings?.redaction ?? DEFAULT_REDACTION;

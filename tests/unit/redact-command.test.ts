@@ -51,6 +51,19 @@ describe('redactCommand', () => {
 		expect(redactCommand({ ...post, text: 'Call jo@example.com' }, state)).toEqual({ ...post, text: 'Call jo@example.com' });
 	});
 
+	it('keeps a stored text within its limit when the masks are longer than what they hide', () => {
+		const { state } = furnishedRoom();
+		const text = 'NI AB123456C. '.repeat(71).slice(0, 1000);
+		const command = redactCommand(
+			{ ...COMMAND_EXAMPLES['complaint.quote'], verbatim: { ...COMMAND_EXAMPLES['complaint.quote'].verbatim, text } },
+			state
+		);
+		const masked = command.type === 'complaint.quote' ? command.verbatim.text : '';
+		expect(masked).toMatch(/^NI \[national id\]\. /);
+		expect(masked.length).toBe(1000);
+		expect(masked.endsWith('…')).toBe(true);
+	});
+
 	it('masks with the room’s settings: a kind turned off stays', () => {
 		const { state } = furnishedRoom();
 		const off = {
