@@ -85,18 +85,9 @@ function* standalone(pattern: RegExp, text: string): Generator<RegExpExecArray> 
 	}
 }
 
-/** Luhn (ISO/IEC 7812) check over the digits of `text`. */
+/** Luhn (ISO/IEC 7812) check of a string of digits. */
 export function luhnValid(digits: string): boolean {
-	let sum = 0;
-	for (let i = 0; i < digits.length; i++) {
-		let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-		if (i % 2 === 1) {
-			d *= 2;
-			if (d > 9) d -= 9;
-		}
-		sum += d;
-	}
-	return sum % 10 === 0;
+	return luhnDigits([...digits].map(Number), digits.length);
 }
 
 function cards(text: string): Span[] {
@@ -108,15 +99,22 @@ function cards(text: string): Span[] {
 			continue;
 		}
 		// The greedy match may take a group that follows the card ("4111 1111 1111 1111 2024"): try the
-		// longest end that stands alone and passes Luhn (at most 25 ends).
+		// longest run of 13-19 digits, single separators between them, that stands alone and passes Luhn.
+		// One pass over the match (at most 37 characters) collects the digits and where each ends.
+		const digits: number[] = [];
+		const ends: number[] = [];
+		for (let i = 0; i < m[0].length && digits.length < 19; i++) {
+			const c = m[0].charCodeAt(i);
+			if (c >= 48 && c <= 57) {
+				digits.push(c - 48);
+				ends.push(i + 1);
+			} else if (!isDigit(m[0][i - 1])) break; // two separators in a row end the number
+		}
 		let hit = 0;
-		for (let end = m[0].length; end >= 13 && !hit; end--) {
-			const candidate = m[0].slice(0, end);
-			if (!isDigit(candidate[end - 1]) || isWordChar(text[m.index + end])) continue;
-			if (/[ -]{2}/.test(candidate)) continue;
-			const digits = candidate.replace(/[ -]/g, '');
-			// All one digit repeated ("0000 0000 0000 0") passes Luhn but is a placeholder, not a card.
-			if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits) && !/^(\d)\1+$/.test(digits)) hit = end;
+		for (let k = digits.length; k >= 13 && !hit; k--) {
+			const end = ends[k - 1]!;
+			if (isWordChar(text[m.index + end]) || digits.slice(0, k).every((d) => d === digits[0])) continue;
+			if (luhnDigits(digits, k)) hit = end;
 		}
 		if (hit) {
 			found.push({ start: m.index, end: m.index + hit, kind: 'card' });
@@ -124,6 +122,20 @@ function cards(text: string): Span[] {
 		} else re.lastIndex = m.index + 1;
 	}
 	return found;
+}
+
+/** Luhn over the first `k` of `digits`. */
+function luhnDigits(digits: readonly number[], k: number): boolean {
+	let sum = 0;
+	for (let i = 0; i < k; i++) {
+		let d = digits[k - 1 - i]!;
+		if (i % 2 === 1) {
+			d *= 2;
+			if (d > 9) d -= 9;
+		}
+		sum += d;
+	}
+	return sum % 10 === 0;
 }
 
 function ibans(text: string): Span[] {
