@@ -207,7 +207,10 @@ describe('masking personal data in Chromium', () => {
 
 			const phone = await open('/rooms/mask-settings/settings', 'facilitator', { width: 390, height: 844 });
 			await phone.getByTestId('settings-masking').waitFor();
-			await screenshot(phone, 'settings-phone');
+			if (process.env.SCREENSHOT_DIR)
+				await phone
+					.getByTestId('settings-masking')
+					.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'masking-panel-phone.png') });
 		}
 	);
 });
