@@ -1,5 +1,5 @@
 /**
- * The room engine: load state (snapshot + log) -> decide -> append -> evolve -> broadcast.
+ * The room engine: load state (snapshot + log) -> mask customer words -> decide -> append -> evolve -> broadcast.
  * It knows nothing of sockets: it talks to an EventStore port and hands committed events to a
  * Broadcaster. Per room, commands wait in a mailbox and are decided in batches; the appends of one
  * batch go to the store together, so one fsync (group commit) covers them all.
@@ -19,6 +19,7 @@ import {
 import type { CommandResult, JoinAnswer, Position, RoomEventsMessage } from '../../src/lib/protocol';
 import { WIRE_LIMITS } from '../../src/lib/protocol';
 import { answerKnownCommand } from '../store/contract';
+import { redactCommand } from '../text/redact-command';
 import type { Logger } from '../log';
 import { StoreUnavailableError, type AppendResult, type CommandRange, type EventStore, type StoredEvent } from '../store/port';
 
@@ -188,7 +189,7 @@ export function createRoomEngine(options: EngineOptions) {
 	 * instance seldom writes in between; when it has, the store's version check refuses the appends and they
 	 * are decided again.
 	 *  1. ask for what the log has beyond our version, without waiting for the answer;
-	 *  2. per command: decide on the tentative state; a refusal waits for step 4, which tells whether the
+	 *  2. per command: mask the customer words it carries (`redactCommand`), then decide on the tentative state; a refusal waits for step 4, which tells whether the
 	 *     state was current, and then looks up whether the command was already applied (an accepted one
 	 *     needs no lookup: its append answers a known commandId as a duplicate, or as another command
 	 *     reusing the id when the digests differ);
@@ -228,7 +229,8 @@ export function createRoomEngine(options: EngineOptions) {
 				continue;
 			}
 			outcomes.set(p.commandId, { digest: p.digest, answer: settled(p) });
-			const decision = decide(tentative, p.command, { roomId: room.id, actor: p.actor, now: at });
+			// Customer words are masked here, on the state decided on, so no way in stores them raw.
+			const decision = decide(tentative, redactCommand(p.command, tentative), { roomId: room.id, actor: p.actor, now: at });
 			if (!decision.ok) {
 				refused.push({ pending: p, result: { ok: false, code: decision.error.code, message: decision.error.message } });
 				continue;

@@ -12,6 +12,7 @@
  *   GET  /api/rooms/:id/export/backup.json                (facilitators)
  *   GET  /api/rooms/:id/export/<kind>.csv
  *   GET  /api/rooms/:id/storage                           -> { used, limit } bytes of the room's files
+ *   GET  /api/rooms/:id/redaction                         -> what `room.redact` would mask now (facilitators)
  *   POST /api/rooms/restore                               backup JSON -> { roomId } (a new room)
  */
 import type { Logger } from '../log';
@@ -19,7 +20,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { ImportMapping, audienceFor, projectState, type Role } from '../../src/lib/domain';
+import { ImportMapping, audienceFor, projectState, rewriteCount, type Role } from '../../src/lib/domain';
+import { prepareRedaction } from '../text/redact-room';
 import { mayCreateRooms, type AccessService, type Session } from '../access/access-service';
 import { roomIdTaken, uniqueRoomId } from '../rooms/room-id';
 import type { RoomEngine } from '../engine/room-engine';
@@ -30,7 +32,7 @@ import type { RoomStorage } from '../files/room-storage';
 import { readBody, storeUpload, UploadError } from '../files/uploads';
 import { sessionTokenOf } from './session';
 import type { ImportService } from '../imports/import-service';
-import type { UnreadableFile } from '../../src/lib/protocol/curate';
+import type { RedactionPreview, UnreadableFile } from '../../src/lib/protocol/curate';
 import type { BlobStore } from '../store/port';
 import { readBackup } from '../workers/restore-thread';
 import { readJson, SECURITY_HEADERS, sendJson } from './json';
@@ -60,6 +62,7 @@ const IMPORTS = new RegExp(`^/api/rooms/${ROOM}/imports$`);
 const BACKUP = new RegExp(`^/api/rooms/${ROOM}/export/backup\\.json$`);
 const CSV = new RegExp(`^/api/rooms/${ROOM}/export/([a-z]+)\\.csv$`);
 const STORAGE = new RegExp(`^/api/rooms/${ROOM}/storage$`);
+const REDACTION = new RegExp(`^/api/rooms/${ROOM}/redaction$`);
 const RESTORE = '/api/rooms/restore';
 
 const Sha = z.string().regex(/^[a-f0-9]{64}$/, 'a file id is 64 hex characters');
@@ -282,7 +285,8 @@ export function createCurateApi(deps: CurateApiDeps) {
 			[path === RESTORE, true, () => restore(req, res)],
 			[match(BACKUP), false, () => backup(req, res, match(BACKUP)![1]!)],
 			[match(CSV), false, () => csv(req, res, match(CSV)![1]!, match(CSV)![2]!)],
-			[match(STORAGE), false, () => storageUse(req, res, match(STORAGE)![1]!)]
+			[match(STORAGE), false, () => storageUse(req, res, match(STORAGE)![1]!)],
+			[match(REDACTION), false, () => redactionPreview(req, res, match(REDACTION)![1]!)]
 		];
 		const route = routes.find(([m]) => m);
 		if (!route) return false;
@@ -322,6 +326,16 @@ export function createCurateApi(deps: CurateApiDeps) {
 		if (!(await member(req, res, roomId, 'viewer'))) return;
 		res.setHeader('cache-control', 'no-store');
 		sendJson(res, 200, await storage.usage(roomId));
+	}
+
+	/** How many stored texts `room.redact` would change, and what it would mask, so the button can say so first. */
+	async function redactionPreview(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
+		if (!(await member(req, res, roomId, 'facilitator'))) return;
+		const state = await engine.state(roomId);
+		if (!state?.meta) return sendJson(res, 404, { error: 'not_found', message: 'This room does not exist.' });
+		const prepared = prepareRedaction(state);
+		res.setHeader('cache-control', 'no-store');
+		sendJson(res, 200, { items: rewriteCount(prepared.rewrites), masked: prepared.masked } satisfies RedactionPreview);
 	}
 
 	async function inspect(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {

@@ -1,7 +1,9 @@
 /**
  * Runs imports for a room: reads the uploaded file against the mapping, skips the rows earlier imports
  * counted (their keys sit in blobs named by the room's import records), and applies what is new as one
- * `import.apply` command, so an import lands completely or not at all. A preview is the same reading
+ * `import.apply` command, so an import lands completely or not at all. Customer words are masked while
+ * the file is read (the preview says how many per column), and what the room keeps of the file is, by
+ * its settings, the mapped columns masked or the upload as it came. A preview is the same reading
  * without the command. One import at a time per room on this instance; across instances the command's
  * `basedOn` makes a second import that raced the first read the file again.
  *
@@ -68,19 +70,24 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 		if (wrong) return { ok: false, code: 'invalid_payload', message: wrong };
 		const bytes = handOver(file);
 		const keys = await seenKeys(state, request.mapping);
+		const room = importRoomOf(state);
+		// By default an import keeps only its mapped columns, masked; the upload itself then belongs to no
+		// room and the file collector deletes it (server/files/blob-collector.ts).
+		const keepMapped = !request.dryRun && room.redaction?.importFile !== 'raw';
 		const read = await workers.run(
 			'imports.read',
-			{ bytes: bytes.bytes, room: importRoomOf(state), mapping: request.mapping, seenKeys: keys.map((k) => k.bytes) },
+			{ bytes: bytes.bytes, room, mapping: request.mapping, seenKeys: keys.map((k) => k.bytes), keepMapped },
 			{ onProgress: request.onProgress, transfer: [...bytes.transfer, ...keys.flatMap((k) => k.transfer)] }
 		);
 		if (!read.ok) return { ok: false, code: 'invalid_payload', message: read.message, line: read.line, lines: read.lines };
-		const { summary, delta, newKeys } = read;
+		const { summary, delta, newKeys, kept } = read;
 		if (request.dryRun)
 			return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
 		if (summary.added === 0) {
 			return { ok: true, applied: false, importId: null, version: null, summary, message: describe(summary, false) };
 		}
 		const keysBlobId = (await blobs.put(Buffer.from(newKeys), 'text/plain')).id;
+		const blobId = kept === null ? request.blobId : (await blobs.put(Buffer.from(kept), 'text/csv')).id;
 		const importId = `import-${randomUUID()}`;
 		const result = await engine.execute(
 			request.roomId,
@@ -90,7 +97,7 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 				importId,
 				kind: request.mapping.kind,
 				fileName: request.fileName.slice(0, 200),
-				blobId: request.blobId,
+				blobId,
 				keysBlobId,
 				rows: summary.rows,
 				added: summary.added,

@@ -16,10 +16,21 @@ export interface ReadFileInput {
 	mapping: ImportMapping;
 	/** The key blobs of earlier imports of this kind, as stored: keys one per line. */
 	seenKeys: Uint8Array[];
+	/** Build the file the import keeps: the mapped columns, customer words masked. */
+	keepMapped?: boolean;
 }
 
 export type ReadFileOutput =
-	{ ok: true; summary: ImportSummary; delta: ImportDelta; /** The new rows' keys, one per line. */ newKeys: string } | CsvFailure;
+	| {
+			ok: true;
+			summary: ImportSummary;
+			delta: ImportDelta;
+			/** The new rows' keys, one per line. */
+			newKeys: string;
+			/** The file to keep (mapped columns, masked), when asked for. */
+			kept: string | null;
+	  }
+	| CsvFailure;
 
 /** A file that cannot be read as CSV: the first line at fault, every one found, and what to do. */
 export type CsvFailure = { ok: false; line: number; lines: number[]; message: string };
@@ -42,15 +53,16 @@ export async function readImportFile(input: ReadFileInput, progress: (done: Read
 	const decoder = new TextDecoder();
 	for (const blob of input.seenKeys) for (const key of decoder.decode(blob).split('\n')) if (key) seen.add(key);
 	try {
-		const { summary, delta, newKeys } = await readImport({
+		const { summary, delta, newKeys, kept } = await readImport({
 			state: input.room,
 			mapping: input.mapping,
 			text,
 			delimiter: sniffDelimiter(text),
 			seen,
+			keepMapped: input.keepMapped,
 			onProgress: progress
 		});
-		return { ok: true, summary, delta, newKeys: newKeys.join('\n') };
+		return { ok: true, summary, delta, newKeys: newKeys.join('\n'), kept };
 	} catch (error) {
 		if (error instanceof CsvSyntaxError) return failureOf(error);
 		throw error;

@@ -23,10 +23,14 @@ import {
 	type StageRule,
 	type Survey,
 	type SurveyMapping,
-	type Verbatim
+	type Verbatim,
+	type RedactionSettings,
+	DEFAULT_REDACTION
 } from '../../src/lib/domain';
+import { stringify } from 'csv-stringify/sync';
+import { addCounts, noCounts, redactText, settingsOf, totalOf, type RedactionCounts } from '../text/redact';
 import { MAX_CELL_CHARS, columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
-import type { CategoryTotal, ImportSummary, PreviewRow } from '../../src/lib/protocol/curate';
+import type { CategoryTotal, ImportSummary, MaskedColumn, PreviewRow } from '../../src/lib/protocol/curate';
 import { countLines, csvRows, type Delimiter } from './csv-source';
 
 /** Verbatims an import keeps per category or survey: the newest few, so the wall has words to show. */
@@ -40,6 +44,8 @@ export interface ReadResult {
 	delta: ImportDelta;
 	/** Keys of the rows that count now, for the next import to skip. */
 	newKeys: string[];
+	/** The mapped columns of every readable row, customer words masked (when `keepMapped` asked for it). */
+	kept: string | null;
 }
 
 /**
@@ -51,6 +57,8 @@ export interface ImportRoom {
 	complaints: Readonly<Record<string, Pick<ComplaintCategory, 'id' | 'stageId' | 'name'>>>;
 	kpis: Readonly<Record<string, Pick<Kpi, 'id' | 'name' | 'unit' | 'stageId'>>>;
 	surveys: Readonly<Record<string, Pick<Survey, 'id' | 'scale' | 'question' | 'stageId'>>>;
+	/** How the room masks customer words (absent: the defaults, everything masked). */
+	redaction?: RedactionSettings;
 }
 
 const pick = <T extends object, K extends keyof T>(record: Readonly<Record<string, T>>, keys: readonly K[]) =>
@@ -64,7 +72,8 @@ export function importRoomOf(state: RoomState): ImportRoom {
 		stages: pick(state.stages, ['name']),
 		complaints: pick(state.complaints, ['id', 'stageId', 'name']),
 		kpis: pick(state.kpis, ['id', 'name', 'unit', 'stageId']),
-		surveys: pick(state.surveys, ['id', 'scale', 'question', 'stageId'])
+		surveys: pick(state.surveys, ['id', 'scale', 'question', 'stageId']),
+		redaction: settingsOf(state.meta?.settings)
 	};
 }
 
@@ -75,6 +84,8 @@ export interface ReadOptions {
 	delimiter: Delimiter;
 	/** Keys of rows earlier imports of this kind counted. */
 	seen: ReadonlySet<string>;
+	/** Build the kept file: the mapped columns, customer words masked. */
+	keepMapped?: boolean;
 	onProgress?: (done: { rows: number; fraction: number }) => void;
 }
 
@@ -115,6 +126,17 @@ export function checkMapping(state: ImportRoom, mapping: ImportMapping): string 
 }
 
 /** Every column the mapping reads a cell from. */
+/**
+ * The mapped columns that may hold a customer's words (everything but the date and the numbers, which
+ * are read as dates and numbers): masked before the row is read, and in the kept file.
+ */
+function wordColumns(mapping: ImportMapping): ColumnRef[] {
+	const numeric = new Set<ColumnRef | null>([mapping.dateColumn]);
+	if (mapping.kind === 'kpis') numeric.add(mapping.valueColumn);
+	if (mapping.kind === 'surveys') numeric.add(mapping.scoreColumn).add(mapping.countColumn);
+	return mappedColumns(mapping).filter((ref) => !numeric.has(ref));
+}
+
 function mappedColumns(mapping: ImportMapping): ColumnRef[] {
 	const refs = [mapping.dateColumn, mapping.idColumn, mapping.segmentColumn];
 	switch (mapping.kind) {
@@ -191,7 +213,8 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 		preview: [],
 		categories: [],
 		periods: null,
-		notes: []
+		notes: [],
+		masked: []
 	};
 	const newKeys: string[] = [];
 	const keysThisFile = new Set<string>();
@@ -205,6 +228,9 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 
 	const rowReader = makeRowReader(state, mapping);
 	let readColumns: number[] | null = null;
+	let maskColumns: Set<number> | null = null;
+	const masked = new Map<number, RedactionCounts>();
+	const kept: string[][] = [];
 	for await (const row of csvRows(text, delimiter)) {
 		if (mapping.hasHeader && header === null) {
 			header = row.cells.map((c) => c.trim());
@@ -218,13 +244,18 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 			fail(row.line, `has ${row.cells.length} fields where the ${header ? 'header has' : 'first row has'} ${expectedFields}`);
 			continue;
 		}
-		readColumns ??= [...new Set(mappedColumns(mapping).map((ref) => resolveColumn(ref, header)))];
+		readColumns ??= [...new Set(mappedColumns(mapping).map((ref) => resolveColumn(ref, header)))].sort((a, b) => a - b);
 		const overlong = overlongCell(row.cells, readColumns, header);
 		if (overlong) {
 			fail(row.line, overlong);
 			continue;
 		}
-		const read = rowReader(row.cells, header);
+		// Customer words are masked before the row is read: the preview, the delta and the kept file never
+		// hold them raw. The row's key (below) stays on the raw cells, so a file imported again matches.
+		maskColumns ??= new Set(wordColumns(mapping).map((ref) => resolveColumn(ref, header)));
+		const cells = maskRow(row.cells, maskColumns, state.redaction ?? DEFAULT_REDACTION, masked);
+		if (options.keepMapped) kept.push(readColumns.map((i) => cells[i] ?? ''));
+		const read = rowReader(cells, header);
 		if (!read.ok) {
 			fail(row.line, read.reason);
 			continue;
@@ -254,7 +285,37 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 	}
 	options.onProgress?.({ rows: summary.rows, fraction: 1 });
 	const { delta, categories, periods, notes } = rowReader.finish();
-	return { summary: { ...summary, categories, periods, notes }, delta, newKeys };
+	const maskedColumns: MaskedColumn[] = [...masked]
+		.filter(([, counts]) => totalOf(counts) > 0)
+		.sort(([a], [b]) => a - b)
+		.map(([index, counts]) => ({ column: columnLabel(index, header), counts }));
+	let keptFile: string | null = null;
+	if (options.keepMapped && readColumns) {
+		const head = header ? [readColumns.map((i) => header![i] ?? '')] : [];
+		keptFile = stringify([...head, ...kept], { record_delimiter: '\r\n' });
+	}
+	return { summary: { ...summary, categories, periods, notes, masked: maskedColumns }, delta, newKeys, kept: keptFile };
+}
+
+/** The row with the cells of `columns` masked, what was masked added to `tally` per column. */
+function maskRow(
+	cells: readonly string[],
+	columns: ReadonlySet<number>,
+	settings: RedactionSettings,
+	tally: Map<number, RedactionCounts>
+): string[] {
+	const out = [...cells];
+	for (const index of columns) {
+		const cell = cells[index];
+		if (!cell) continue;
+		const result = redactText(cell, settings);
+		if (result.text === cell) continue;
+		out[index] = result.text;
+		let counts = tally.get(index);
+		if (!counts) tally.set(index, (counts = noCounts()));
+		addCounts(counts, result.counts);
+	}
+	return out;
 }
 
 type RowRead =

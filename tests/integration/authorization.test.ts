@@ -451,6 +451,23 @@ describe('HTTP endpoints beside the socket', () => {
 		).toBe(403);
 	});
 
+	it('what masking would change: only a facilitator of the room may ask', async () => {
+		const path = `${server.url}/api/rooms/${DEN}/redaction`;
+		for (const role of ROLES) {
+			const answer = await http(path, 'GET', undefined, await server.access.grantDirectly(DEN, role, `Masking ${role}`));
+			expect(answer.status, role).toBe(role === 'facilitator' ? 200 : 403);
+			if (role === 'facilitator')
+				expect(answer.body).toMatchObject({ items: expect.any(Number), masked: { email: expect.any(Number) } });
+		}
+		expect((await http(path, 'GET', undefined)).status).toBe(401);
+		expect(
+			(await http(path, 'GET', undefined, await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Other room'))).status
+		).toBe(403);
+		expect((await http(path, 'POST', {}, await server.access.grantDirectly(DEN, 'facilitator', 'Masking post'))).status).toBe(
+			405
+		);
+	});
+
 	it('renaming: a person renames only their own session; without one it is refused and nothing is recorded', async () => {
 		const token = await server.access.grantDirectly(DEN, 'contributor', 'Before');
 		const renamed = await http(`${server.url}/api/me/name`, 'POST', { name: 'After' }, token);

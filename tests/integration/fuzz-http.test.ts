@@ -193,6 +193,7 @@ const apiPath = fc.oneof(
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/storage`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/audit`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/audit.csv`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/redaction`) },
 
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{

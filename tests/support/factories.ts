@@ -48,6 +48,14 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'room.configure': { type: 'room.configure', patch: { name: 'Renamed room' } },
 	'room.archive': { type: 'room.archive' },
 	'room.unarchive': { type: 'room.unarchive' },
+	// The server replaces `prepared` with what it works out from the room (server/text/redact-room.ts).
+	'room.redact': {
+		type: 'room.redact',
+		prepared: {
+			rewrites: { complaintQuotes: [], surveyQuotes: [], artifacts: [{ artifactId: 'art-1', caption: 'Call us on [phone].' }] },
+			masked: { email: 0, phone: 1, card: 0, iban: 0, nationalId: 0, number: 0 }
+		}
+	},
 
 	'department.add': { type: 'department.add', name: 'Claims' },
 	'department.rename': { type: 'department.rename', from: 'Operations', to: 'Underwriting' },

@@ -3,7 +3,7 @@
  * on a running server, by sending the very commands `furnishedRoom()` folds, over a facilitator socket.
  * Tests that go through real sockets use it to get the room the pure-domain tests reason about.
  */
-import type { Command, CommandType, RoomState } from '../../src/lib/domain';
+import { DEFAULT_REDACTION, type Command, type CommandType, type RoomState } from '../../src/lib/domain';
 import type { CommandResult, JoinResult } from '../../src/lib/protocol';
 import { COMMAND_EXAMPLES, furnishedRoom } from './factories';
 import { commandId, stateHash, type TestSocket } from './test-server';
@@ -29,6 +29,19 @@ export const PRECONDITIONS: Partial<Record<CommandType, Command[]>> = {
 	// A wrong value can be removed only where there is one.
 	'kpi.unrecord': [COMMAND_EXAMPLES['kpi.record']],
 	'room.unarchive': [COMMAND_EXAMPLES['room.archive']],
+	// Masking has something to mask only in words stored while it was off.
+	'room.redact': [
+		{
+			type: 'room.configure',
+			patch: { settings: { corridorHidesVerbatims: true, theme: 'dark', redaction: { ...DEFAULT_REDACTION, kinds: [] } } }
+		},
+		{
+			type: 'complaint.quote',
+			categoryId: 'cat-1',
+			verbatim: { id: 'v-unmasked', text: 'Write to me at jo@example.com.', date: '2026-03-01', channel: 'web', segment: null }
+		},
+		{ type: 'room.configure', patch: { settings: { corridorHidesVerbatims: true, theme: 'dark', redaction: DEFAULT_REDACTION } } }
+	],
 	// stage-1 holds things, and removing a stage that holds things is refused: remove an empty one.
 	'stage.remove': [{ type: 'stage.add', stageId: 'stage-empty', name: 'Empty', customerGoal: '' }]
 };

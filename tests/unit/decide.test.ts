@@ -22,6 +22,7 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'room.configure': false,
 	'room.archive': false,
 	'room.unarchive': false,
+	'room.redact': false,
 	'department.add': false,
 	'department.rename': false,
 	'department.merge': false,

@@ -89,6 +89,10 @@ Object.assign(WEIGHTS, {
 	'session.start': 1.5,
 	// A decision is removed only in a running session that holds one: tried more often, so a seed reaches it.
 	'session.removeDecision': 2,
+	// A call pauses or stops only while one plays: all three tried more often, so the seeds reach them.
+	'call.play': 2,
+	'call.pause': 2,
+	'call.stop': 2,
 	// An archived room refuses everything else: archive rarely, restore often.
 	'room.archive': 0.3,
 	'room.unarchive': 3
@@ -211,6 +215,30 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		case 'room.archive':
 		case 'room.unarchive':
 			return { type };
+		case 'room.redact': {
+			// As the server prepares it from the state: some of the room's stored words, masked.
+			const masked = '[email] wrote this on [phone].';
+			const pickSome = <T>(list: T[]) => list.filter(() => r.chance(0.5));
+			return {
+				type,
+				prepared: {
+					rewrites: {
+						complaintQuotes: pickSome(
+							Object.values(state.complaints).flatMap((c) =>
+								c.verbatims.map((v) => ({ categoryId: c.id, verbatimId: v.id, text: masked }))
+							)
+						),
+						surveyQuotes: pickSome(
+							Object.values(state.surveys).flatMap((sv) =>
+								sv.verbatims.map((v) => ({ surveyId: sv.id, verbatimId: v.id, text: masked }))
+							)
+						),
+						artifacts: pickSome(Object.keys(state.artifacts)).map((artifactId) => ({ artifactId, caption: masked }))
+					},
+					masked: { email: 1, phone: 1, card: 0, iban: 0, nationalId: 0, number: 0 }
+				}
+			};
+		}
 		case 'department.add':
 			return { type, name: r.pick([...DEPARTMENTS, 'Claims', 'Underwriting']) };
 		case 'department.rename':

@@ -54,7 +54,8 @@ const SUMMARY: ImportSummary = {
 	preview: [],
 	categories: [],
 	periods: { from: '2026-01', to: '2026-01' },
-	notes: []
+	notes: [],
+	masked: []
 };
 
 const STORED: StoredUpload = {

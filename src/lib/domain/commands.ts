@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ImportDelta } from './imports';
+import { PreparedRedaction } from './redaction';
 import {
 	ArtifactFile,
 	ArtifactKind,
@@ -160,6 +161,12 @@ export const Command = z.discriminatedUnion('type', [
 	/** Makes the room read-only (and hidden from the room list) until a facilitator unarchives it. */
 	cmd('room.archive', {}),
 	cmd('room.unarchive', {}),
+	/**
+	 * Masks the personal data the room already holds (verbatims, captions, transcripts) as its settings say,
+	 * in one event. `prepared` is worked out by the server from the room's state before `decide`
+	 * (`server/text/redact-room.ts`); whatever a client sends there is replaced.
+	 */
+	cmd('room.redact', { prepared: PreparedRedaction.optional() }),
 
 	/**
 	 * The room's departments. Each one rewrites, in one event, every touchpoint, complaint category, KPI

@@ -6,6 +6,7 @@ import type { Command, CommandOf, CommandType } from './commands';
 import type { DomainEvent } from './events';
 import { departmentUsage, findDepartment, sameDepartment, teamsNarrowedByMerge } from './departments';
 import { IMPORT_CAPS } from './imports';
+import { rewriteCount } from './redaction';
 import {
 	DEFAULT_DEPARTMENTS,
 	LIMITS,
@@ -397,6 +398,14 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		case 'room.unarchive':
 			if (!s.meta?.archivedAt) return fail('conflict', 'This room is not archived.');
 			return emit({ type: 'room.unarchived' });
+		case 'room.redact': {
+			// The server fills `prepared` from this very state; without it there is nothing to record.
+			if (!c.prepared) return fail('rule_violation', 'The server works out what to mask; send room.redact without texts.');
+			if (rewriteCount(c.prepared.rewrites) === 0) {
+				return fail('conflict', 'Nothing this room holds needs masking: its verbatims, captions and transcripts are clean.');
+			}
+			return emit({ type: 'room.redacted', rewrites: c.prepared.rewrites, masked: c.prepared.masked });
+		}
 		case 'department.add':
 		case 'department.rename':
 		case 'department.merge':

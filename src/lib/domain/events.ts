@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ImportDelta } from './imports';
+import { RedactionRewrites, RedactionTally } from './redaction';
 import {
 	ArtifactPatch,
 	ComplaintPatch,
@@ -54,6 +55,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('room.configured', { patch: RoomPatch }),
 	ev('room.archived', { at: Timestamp }),
 	ev('room.unarchived', {}),
+	/** Stored texts rewritten with personal data masked; `masked` says how many of each kind. */
+	ev('room.redacted', { rewrites: RedactionRewrites, masked: RedactionTally }),
 
 	ev('department.added', { name: Department }),
 	ev('department.renamed', { from: Department, to: Department }),

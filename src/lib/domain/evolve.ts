@@ -7,6 +7,7 @@ import type { RecordedEvent } from './events';
 import { LIMITS, assertNever, own, spotlightEntity } from './basics';
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
+import type { RedactionRewrites } from './redaction';
 import { stageKpis } from './model';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
 
@@ -36,6 +37,33 @@ function change<K extends keyof Entities>(
 
 const newestFirst = (list: readonly Verbatim[], v: Verbatim): Verbatim[] =>
 	[v, ...list.filter((x) => x.id !== v.id)].sort((a, b) => b.date.localeCompare(a.date)).slice(0, LIMITS.verbatims);
+
+/** Puts the masked texts of a `room.redacted` in place; a text whose item is gone is skipped. */
+export function applyRedaction(state: RoomState, rewrites: RedactionRewrites): RoomState {
+	const rewrite = (list: readonly Verbatim[], texts: ReadonlyMap<string, string>): Verbatim[] =>
+		list.map((v) => (texts.has(v.id) ? { ...v, text: texts.get(v.id)! } : v));
+	const byItem = <T extends { verbatimId: string; text: string }>(entries: readonly T[], idOf: (entry: T) => string) => {
+		const grouped = new Map<string, Map<string, string>>();
+		for (const entry of entries) {
+			const texts = grouped.get(idOf(entry)) ?? new Map<string, string>();
+			texts.set(entry.verbatimId, entry.text);
+			grouped.set(idOf(entry), texts);
+		}
+		return grouped;
+	};
+	let next = state;
+	for (const [categoryId, texts] of byItem(rewrites.complaintQuotes, (q) => q.categoryId))
+		next = change(next, 'complaints', categoryId, (c) => ({ ...c, verbatims: rewrite(c.verbatims, texts) }));
+	for (const [surveyId, texts] of byItem(rewrites.surveyQuotes, (q) => q.surveyId))
+		next = change(next, 'surveys', surveyId, (sv) => ({ ...sv, verbatims: rewrite(sv.verbatims, texts) }));
+	for (const { artifactId, caption, transcript } of rewrites.artifacts)
+		next = change(next, 'artifacts', artifactId, (a) => ({
+			...a,
+			...(caption !== undefined ? { caption } : {}),
+			...(transcript !== undefined ? { transcript } : {})
+		}));
+	return next;
+}
 
 function mergePoints(existing: readonly KpiPoint[], incoming: readonly KpiPoint[]): KpiPoint[] {
 	const byDate = new Map(existing.map((p) => [p.date, p]));
@@ -293,6 +321,8 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return s.meta ? { ...s, meta: { ...s.meta, archivedAt: e.at } } : s;
 		case 'room.unarchived':
 			return s.meta ? { ...s, meta: { ...s.meta, archivedAt: null } } : s;
+		case 'room.redacted':
+			return applyRedaction(s, e.rewrites);
 
 		case 'department.added':
 			return s.meta ? { ...s, meta: { ...s.meta, departments: [...s.meta.departments, e.name] } } : s;

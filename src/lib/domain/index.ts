@@ -3,6 +3,7 @@ export * from './model';
 export * from './commands';
 export * from './events';
 export * from './imports';
+export * from './redaction';
 export * from './decide';
 export * from './evolve';
 export * from './canonical';

@@ -491,10 +491,44 @@ export const Display = z.object({
 });
 export type Display = z.infer<typeof Display>;
 
+/** The kinds of personal data the server masks in customer words (`server/text/redact.ts`). */
+export const REDACTION_KINDS = ['email', 'phone', 'card', 'iban', 'nationalId', 'number'] as const;
+export const RedactionKind = z.enum(REDACTION_KINDS);
+export type RedactionKind = z.infer<typeof RedactionKind>;
+
+/** How a room masks personal data in customer words, and what it keeps of an import's file. */
+export const RedactionSettings = z.strictObject({
+	/** The kinds masked (all by default). */
+	kinds: z.array(RedactionKind).max(REDACTION_KINDS.length),
+	/** The country (ISO 3166 alpha-2) whose national phone formats are read; null: international numbers only. */
+	phoneCountry: z
+		.string()
+		.regex(/^[A-Z]{2}$/)
+		.nullable(),
+	/** The fewest digits in a row masked as an account or policy number. */
+	minDigits: z.int().min(6).max(30),
+	/**
+	 * What an import keeps of its file: `mapped`, only the mapped columns with customer words masked (the
+	 * upload itself is collected like any unreferenced file); `raw`, the upload as it came.
+	 */
+	importFile: z.enum(['mapped', 'raw'])
+});
+export type RedactionSettings = z.infer<typeof RedactionSettings>;
+
+/** A room's redaction settings until someone changes them: everything masked, only mapped columns kept. */
+export const DEFAULT_REDACTION: RedactionSettings = {
+	kinds: [...REDACTION_KINDS],
+	phoneCountry: null,
+	minDigits: 8,
+	importFile: 'mapped'
+};
+
 export const RoomSettings = z.object({
 	/** Corridor screens hide sensitive artifacts and verbatims. */
 	corridorHidesVerbatims: z.boolean(),
-	theme: z.enum(['dark', 'light'])
+	theme: z.enum(['dark', 'light']),
+	/** Absent on rooms made before redaction existed: they mask with `DEFAULT_REDACTION`. */
+	redaction: RedactionSettings.optional()
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 

@@ -109,6 +109,9 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 		// Whether the call is a sensitive artifact's: only the state can say.
 		case 'call.played':
 			return null;
+		// Rewritten verbatims and transcripts are hidden, captions of sensitive artifacts too: the state says which.
+		case 'room.redacted':
+			return null;
 		default:
 			// The rest carries nothing corridor mode hides, and folds the same on the projected state (a
 			// change to a hidden artifact finds nothing; a spotlight on one is released by evolve).

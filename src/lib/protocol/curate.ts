@@ -2,7 +2,7 @@
  * What the curation endpoints answer (server/http/curate-api.ts), typed once for the server and the
  * Curate page. Plain types: nothing here runs.
  */
-import type { ArtifactKind, DateFormat } from '../domain';
+import type { ArtifactKind, DateFormat, RedactionTally } from '../domain';
 
 /** The CSV delimiters an import recognises. */
 export type Delimiter = ',' | ';' | '\t' | '|';
@@ -94,6 +94,15 @@ export interface ImportSummary {
 	/** First and last month of the new rows. */
 	periods: { from: string; to: string } | null;
 	notes: string[];
+	/** Per column, what the import masks (only columns where it masks something), in file order. */
+	masked: MaskedColumn[];
+}
+
+/** What an import masks in one column: "37 e-mail addresses and 4 card numbers in the Comment column". */
+export interface MaskedColumn {
+	/** The column as the preview names it (its header, or "column 3"). */
+	column: string;
+	counts: RedactionTally;
 }
 
 export type ImportOutcome =
@@ -126,6 +135,12 @@ export interface StoredUpload {
 	/** Pixel size of pictures. */
 	width: number | null;
 	height: number | null;
+}
+
+/** GET /api/rooms/:id/redaction: how many stored texts masking the room now would change, and what it would mask. */
+export interface RedactionPreview {
+	items: number;
+	masked: RedactionTally;
 }
 
 /** How much of its storage quota a room's files take, in bytes (GET /api/rooms/:id/storage). */

@@ -288,6 +288,8 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 			return item(`archive:${recorded.v}`, 'data', 'archived the room');
 		case 'room.unarchived':
 			return item(`archive:${recorded.v}`, 'data', 'restored the room from the archive');
+		case 'room.redacted':
+			return item(`redact:${recorded.v}`, 'data', 'masked the personal data the room held');
 		case 'call.played': {
 			const title = own(state.artifacts, e.artifactId)?.title ?? 'a call';
 			return e.positionSec < 1 ? item(`call:${recorded.v}`, 'call', `played ${title}`) : null;

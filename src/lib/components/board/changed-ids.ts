@@ -61,6 +61,7 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'room.configured':
 		case 'room.archived':
 		case 'room.unarchived':
+		case 'room.redacted':
 		case 'department.added':
 		case 'department.renamed':
 		case 'department.merged':

@@ -1,0 +1,46 @@
+/**
+ * What `room.redact` rewrites: every stored verbatim, caption and transcript of a room, masked with the
+ * room's own settings. Worked out on the server from the state the command is decided on, so the event
+ * carries the masked texts and `evolve` only puts them in place.
+ */
+import type { PreparedRedaction, RedactionSettings, RoomState } from '../../src/lib/domain';
+import { addCounts, noCounts, redactText, settingsOf } from './redact';
+
+/** The longest each stored text may be (the schemas' limits: `Verbatim.text`, `Text`, `LongText`). */
+export const TEXT_LIMITS = { verbatim: 1000, caption: 2000, transcript: 50_000 } as const;
+
+/** The rewrites that would mask what `state` holds (empty lists when it holds nothing to mask). */
+export function prepareRedaction(
+	state: RoomState,
+	settings: RedactionSettings = settingsOf(state.meta?.settings)
+): PreparedRedaction {
+	const masked = noCounts();
+	const redact = (text: string, max: number): string | null => {
+		const result = redactText(text, settings);
+		if (result.text === text) return null;
+		addCounts(masked, result.counts);
+		return result.text.length <= max ? result.text : `${result.text.slice(0, max - 1)}…`;
+	};
+	const prepared: PreparedRedaction = { rewrites: { complaintQuotes: [], surveyQuotes: [], artifacts: [] }, masked };
+	for (const category of Object.values(state.complaints))
+		for (const v of category.verbatims) {
+			const text = redact(v.text, TEXT_LIMITS.verbatim);
+			if (text !== null) prepared.rewrites.complaintQuotes.push({ categoryId: category.id, verbatimId: v.id, text });
+		}
+	for (const survey of Object.values(state.surveys))
+		for (const v of survey.verbatims) {
+			const text = redact(v.text, TEXT_LIMITS.verbatim);
+			if (text !== null) prepared.rewrites.surveyQuotes.push({ surveyId: survey.id, verbatimId: v.id, text });
+		}
+	for (const artifact of Object.values(state.artifacts)) {
+		const caption = redact(artifact.caption, TEXT_LIMITS.caption);
+		const transcript = redact(artifact.transcript, TEXT_LIMITS.transcript);
+		if (caption === null && transcript === null) continue;
+		prepared.rewrites.artifacts.push({
+			artifactId: artifact.id,
+			...(caption !== null ? { caption } : {}),
+			...(transcript !== null ? { transcript } : {})
+		});
+	}
+	return prepared;
+}
