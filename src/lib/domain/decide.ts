@@ -19,6 +19,7 @@ import {
 	spotlightEntity,
 	type FixTeam,
 	type Role,
+	type PlaylistView,
 	type RoomState,
 	type Scale,
 	type Session,
@@ -348,6 +349,27 @@ function checkSpotlight(s: RoomState, target: SpotlightTarget): DecideResult | n
 function checkRotation(s: RoomState, stageIds: readonly string[] | undefined): DecideResult | null {
 	const unknown = (stageIds ?? []).filter((id) => !own(s.stages, id));
 	return unknown.length ? fail('not_found', `Unknown stages in the rotation: ${unknown.join(', ')}.`) : null;
+}
+
+/**
+ * A playlist may name only stages and items the room has (a playlist made for a removed stage would show
+ * an empty screen); a display's settings are checked as a whole, so register and update agree.
+ */
+function checkDisplaySettings(
+	s: RoomState,
+	settings: { rotation?: { stageIds: readonly string[] }; playlist?: readonly PlaylistView[] }
+): DecideResult | null {
+	const rotation = checkRotation(s, settings.rotation?.stageIds);
+	if (rotation) return rotation;
+	for (const view of settings.playlist ?? []) {
+		if (view.kind === 'stage' && !own(s.stages, view.stageId))
+			return fail('not_found', `Unknown stage in the playlist: ${view.stageId}.`);
+		if (view.kind === 'spotlight') {
+			const missing = checkSpotlight(s, view.target);
+			if (missing) return missing;
+		}
+	}
+	return null;
 }
 
 /** A fix team must span at least two departments: broken experiences cross silos. */
@@ -839,16 +861,14 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 
 		case 'display.register': {
 			if (own(s.displays, c.displayId)) return fail('conflict', 'That display is already registered.');
-			const badRotation = checkRotation(s, c.rotation.stageIds);
-			if (badRotation) return badRotation;
+			const badSettings = checkDisplaySettings(s, c);
+			if (badSettings) return badSettings;
 			const { type: _type, displayId, ...fields } = c;
 			return emit({ type: 'display.registered', display: { id: displayId, ...fields } });
 		}
 		case 'display.update':
 			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
-			return (
-				checkRotation(s, c.patch.rotation?.stageIds) ?? emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch })
-			);
+			return checkDisplaySettings(s, c.patch) ?? emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch });
 		case 'display.remove':
 			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
 			return emit({ type: 'display.removed', displayId: c.displayId });

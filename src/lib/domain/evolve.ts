@@ -222,7 +222,7 @@ function moveHangingItems(state: RoomState, touchpointId: string, stageId: strin
 	return next;
 }
 
-/** A removed stage leaves no session agenda, focus, display rotation or import rule pointing at it. */
+/** A removed stage leaves no session agenda, focus, display rotation or playlist view, or import rule pointing at it. */
 function forgetStage(state: RoomState, stageId: string): RoomState {
 	let next = state;
 	const complaints = state.importMappings.complaints;
@@ -272,6 +272,13 @@ function forgetStage(state: RoomState, stageId: string): RoomState {
 			next = change(next, 'displays', display.id, (d) => ({
 				...d,
 				rotation: { ...d.rotation, stageIds: without(d.rotation.stageIds, stageId) }
+			}));
+		}
+		// A playlist's view of the stage goes with it; its other views keep playing.
+		if (display.playlist?.some((v) => v.kind === 'stage' && v.stageId === stageId)) {
+			next = change(next, 'displays', display.id, (d) => ({
+				...d,
+				playlist: d.playlist?.filter((v) => !(v.kind === 'stage' && v.stageId === stageId))
 			}));
 		}
 	}
