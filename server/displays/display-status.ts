@@ -72,9 +72,20 @@ export function redisStatusHash(redis: Redis): StatusHash {
 }
 
 export function createDisplayStatus(hash: StatusHash, now: () => number = Date.now) {
-	async function update(roomId: string, displayId: string, change: (r: StatusRecord) => StatusRecord): Promise<void> {
+	/**
+	 * Changes a screen's record; only a connection makes one, so a late disconnect or report from a screen
+	 * just removed does not bring its figures back.
+	 */
+	async function update(
+		roomId: string,
+		displayId: string,
+		change: (r: StatusRecord) => StatusRecord,
+		create = false
+	): Promise<void> {
 		const at = now();
-		const current = (await hash.get(roomId, displayId)) ?? {
+		const stored = await hash.get(roomId, displayId);
+		if (!stored && !create) return;
+		const current = stored ?? {
 			lastSeenAt: at,
 			connectedAt: at,
 			disconnectedAt: null,
@@ -92,13 +103,18 @@ export function createDisplayStatus(hash: StatusHash, now: () => number = Date.n
 		/** A paired screen's connection joined its room. */
 		connected(roomId: string, displayId: string): Promise<void> {
 			const at = now();
-			return update(roomId, displayId, (r) => ({
-				...r,
-				lastSeenAt: at,
-				connectedAt: at,
-				disconnectedAt: null,
-				connects: [...r.connects.filter((t) => t > at - DAY_MS), at].slice(-CONNECTS_KEEP)
-			}));
+			return update(
+				roomId,
+				displayId,
+				(r) => ({
+					...r,
+					lastSeenAt: at,
+					connectedAt: at,
+					disconnectedAt: null,
+					connects: [...r.connects.filter((t) => t > at - DAY_MS), at].slice(-CONNECTS_KEEP)
+				}),
+				true
+			);
 		},
 
 		/** A paired screen reported its health. */
