@@ -2,7 +2,7 @@
 // kept in the room, its playlist and on hours decide what it shows when, the URL only narrows what the
 // pairing allows, and its health reads as facilitators expect.
 import { describe, expect, it } from 'vitest';
-import { isOnHours } from '../../src/lib/client/wall/on-hours';
+import { isOnHours, nextStart } from '../../src/lib/client/wall/on-hours';
 import { parseWallOptions, withDisplay } from '../../src/lib/client/wall/options';
 import { playlistAt } from '../../src/lib/client/wall/playlist';
 import { PLAYLIST_PRESETS, readHealth } from '../../src/lib/client/screens';
@@ -143,6 +143,12 @@ describe('on hours', () => {
 		expect(isOnHours(nights, at(6, '05:59'))).toBe(true);
 		expect(isOnHours(nights, at(6, '06:00'))).toBe(false);
 		expect(isOnHours(nights, at(4, '23:00'))).toBe(false);
+	});
+
+	it('says when the board is back: later today, or on the next day of its hours', () => {
+		expect(nextStart(weekdays, at(1, '06:00'))).toEqual(at(1, '08:00'));
+		expect(nextStart(weekdays, at(1, '19:00'))).toEqual(at(2, '08:00'));
+		expect(nextStart(weekdays, at(5, '19:00'))).toEqual(at(8, '08:00'));
 	});
 
 	it('no hours: always on', () => {

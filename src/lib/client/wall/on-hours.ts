@@ -23,3 +23,13 @@ export function isOnHours(hours: OnHours | null | undefined, at: Date): boolean 
 	if (from < to) return hours.days.includes(today) && now >= from && now < to;
 	return (hours.days.includes(today) && now >= from) || (hours.days.includes(yesterday) && now < to);
 }
+
+/** When the board next comes on after `at` (local time), or null when the hours never start (no days). */
+export function nextStart(hours: OnHours, at: Date): Date | null {
+	const from = minutes(hours.from);
+	for (let ahead = 0; ahead <= 7; ahead++) {
+		const day = new Date(at.getFullYear(), at.getMonth(), at.getDate() + ahead, Math.floor(from / 60), from % 60);
+		if (day.getTime() > at.getTime() && hours.days.includes(day.getDay())) return day;
+	}
+	return null;
+}
