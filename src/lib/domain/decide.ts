@@ -43,49 +43,9 @@ export interface DomainError {
 }
 export type DecideResult = { ok: true; events: DomainEvent[] } | { ok: false; error: DomainError };
 
-/** Commands a contributor may send; a facilitator may send every command, a viewer none. */
-const CONTRIBUTOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
-	'stage.add',
-	'stage.update',
-	'stage.move',
-	'touchpoint.add',
-	'touchpoint.update',
-	'touchpoint.assess',
-	'artifact.add',
-	'artifact.update',
-	'artifact.remove',
-	'complaint.define',
-	'complaint.update',
-	'complaint.count',
-	'complaint.quote',
-	'kpi.define',
-	'kpi.update',
-	'kpi.record',
-	'kpi.unrecord',
-	'kpi.move',
-	'survey.define',
-	'survey.update',
-	'survey.record',
-	'survey.quote',
-	'team.update',
-	'team.setStatus',
-	'team.post',
-	'import.apply'
-]);
-
-/** Whether a role may send a command type at all (the room state may still refuse it). */
-export function mayIssue(role: Role, type: CommandType): boolean {
-	switch (role) {
-		case 'facilitator':
-			return true;
-		case 'contributor':
-			return CONTRIBUTOR_COMMANDS.has(type);
-		case 'viewer':
-			return false;
-		default:
-			return assertNever(role);
-	}
-}
+// The role table lives in a zod-free module, so a page can ask it without loading the schemas.
+import { mayIssue } from './roles';
+export { mayIssue };
 
 const fail = (code: DomainErrorCode, message: string): DecideResult => ({
 	ok: false,

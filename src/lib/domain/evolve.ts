@@ -4,10 +4,9 @@
  * Server and browser run this same function, so every screen computes the same state.
  */
 import type { RecordedEvent } from './events';
-import { LIMITS, assertNever, own, spotlightEntity } from './basics';
+import { LIMITS, assertNever, own, spotlightEntity, stageKpis } from './basics';
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
-import { stageKpis } from './model';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
 
 type Entities = Omit<

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, assertNever } from './basics';
+import { isSafeLink } from './links';
 
 export { DEFAULT_DEPARTMENTS, LIMITS, MATURITY_LADDER, OPEN_TEAM_STATUSES, assertNever, own, spotlightEntity } from './basics';
 
@@ -40,31 +41,9 @@ export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'periods are m
 export type Period = z.infer<typeof Period>;
 export const IsoDate = z.iso.date();
 export const Timestamp = z.iso.datetime({ offset: true });
-/** Stands for "this site" when a path is resolved, to tell a path on this site from a link elsewhere. */
-const THIS_SITE = 'https://this-site.invalid';
-
-function parsedLink(text: string): URL | null {
-	try {
-		return new URL(text, THIS_SITE);
-	} catch {
-		return null;
-	}
-}
-
-/**
- * A path on this site (`/demo/letter.png`), read as the browser will read it: `//evil.example/x.pdf` and
- * `/\evil.example` start with a slash but lead to another site, so they are not.
- */
-export function isSitePath(text: string): boolean {
-	return text.startsWith('/') && parsedLink(text)?.origin === THIS_SITE;
-}
-
-/** A link an artifact may carry: an http(s) address, or a path on this site; never `javascript:` and the like. */
-export function isSafeLink(text: string): boolean {
-	if (isSitePath(text)) return true;
-	const url = /^https?:\/\//i.test(text) ? parsedLink(text) : null;
-	return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== THIS_SITE;
-}
+// Zod-free, so pages that fold events (the wall) never load the schema library; re-exported here as before.
+export { isSafeLink, isSitePath } from './links';
+export { stageKpis } from './basics';
 
 export const Url = z
 	.string()
@@ -202,19 +181,6 @@ export const Kpi = z.object({
 	order: z.int().min(0).optional()
 });
 export type Kpi = z.infer<typeof Kpi>;
-
-/** A stage's KPIs in the curator's order (`kpi.move`); the board and Curate list them so. */
-export function stageKpis<K extends { stageId: string; order?: number | undefined }>(
-	kpis: Record<string, K>,
-	stageId: string
-): K[] {
-	const list = Object.values(kpis).filter((k) => k.stageId === stageId);
-	const at = (k: K, i: number) => k.order ?? Number.MAX_SAFE_INTEGER / 2 + i;
-	return list
-		.map((k, i) => ({ k, key: at(k, i) }))
-		.sort((a, b) => a.key - b.key)
-		.map((x) => x.k);
-}
 
 export const SurveyKind = z.enum(['nps', 'csat', 'ces', 'custom']);
 export type SurveyKind = z.infer<typeof SurveyKind>;
