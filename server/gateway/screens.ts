@@ -28,6 +28,10 @@ const onlyFacilitators = (roomId: string, joined: boolean): ErrorResult =>
 				message: `You have no access to room "${roomId}". Open the invite link you were given, or ask the facilitator for one.`
 			};
 
+/** At most this many health reports per connection are taken in any HEALTH_WINDOW_MS. */
+const HEALTH_REPORTS_PER_WINDOW = 6;
+const HEALTH_WINDOW_MS = 30_000;
+
 export interface ScreenHandlersDeps {
 	io: AppServer;
 	engine: RoomEngine;
@@ -61,8 +65,15 @@ export function screenHandlers({ io, engine, status, log }: ScreenHandlersDeps) 
 				}
 			});
 
-			// Fire and forget: a report that does not parse, or comes from anything but a joined screen, is dropped.
+			// Fire and forget: a report that does not parse, or comes from anything but a joined screen, is dropped;
+			// so are reports beyond a few in half a minute (a TV sends one every 30 s and after joins and renders),
+			// so a misbehaving screen cannot turn its socket into a stream of writes.
+			const recent: number[] = [];
 			socket.on('display:health', (raw: unknown) => {
+				const now = Date.now();
+				while (recent.length && recent[0]! <= now - HEALTH_WINDOW_MS) recent.shift();
+				if (recent.length >= HEALTH_REPORTS_PER_WINDOW) return;
+				recent.push(now);
 				const parsed = DisplayHealthReport.safeParse(raw);
 				if (!parsed.success) return;
 				const { roomId, ...report } = parsed.data;

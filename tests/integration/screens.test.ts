@@ -131,6 +131,18 @@ describe('health', () => {
 	});
 });
 
+describe('a flood of reports', () => {
+	it('a connection’s reports beyond six in half a minute are dropped', async () => {
+		const tv = await connectTv();
+		for (let n = 1; n <= 10; n++)
+			tv.emit('display:health', { roomId: ROOM, build: `flood-${n}`, width: 1920, height: 1080, renderMs: n });
+		await until(status, (s) => s[displayId]?.build === 'flood-6', 'the sixth report never showed');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect((await status())[displayId]!.build).toBe('flood-6');
+		tv.disconnect();
+	});
+});
+
 describe('actions', () => {
 	it('identify and reload reach the TV, and only it', async () => {
 		const tv = await connectTv();
