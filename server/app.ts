@@ -14,6 +14,7 @@ import type { AccessService } from './access/access-service';
 import { createRoomEngine, type Broadcaster } from './engine/room-engine';
 import { announceStale } from './gateway/channels';
 import type { ConnectionLimits } from './gateway/limits';
+import { createDisplayStatus, memoryStatusHash, type DisplayStatus } from './displays/display-status';
 import { attachGateway, roomChannel, sessionChannel, socketBroadcaster, type AppServer } from './gateway/socket-gateway';
 import { createAccessApi } from './http/access-api';
 import { createAuditApi } from './http/audit-api';
@@ -88,6 +89,8 @@ export interface ApplicationDeps {
 	sessionSweepMs?: number;
 	/** The room templates New room offers (default: the shipped ones, read at start). */
 	templates?: Promise<TemplateCatalogue>;
+	/** Paired screens' health (default: in this process's memory; Redis mode shares it). */
+	displayStatus?: DisplayStatus;
 }
 
 /** Host names a test or embedded app answers for when none are given: this machine's loopback names. */
@@ -125,6 +128,7 @@ export function createApplication(deps: ApplicationDeps) {
 	});
 	if (deps.fanout) io.adapter(createAdapter(deps.fanout.pub, deps.fanout.sub, { key: 'customer-room' }));
 	let storeStatus: 'ok' | 'unavailable' = 'ok';
+	const displayStatus = deps.displayStatus ?? createDisplayStatus(memoryStatusHash());
 	const engine = createRoomEngine({
 		store: deps.store,
 		broadcaster: withUnpairing(socketBroadcaster(io)),
@@ -142,7 +146,8 @@ export function createApplication(deps: ApplicationDeps) {
 		addressCommandLimiter: limiters.addressCommands,
 		connectionLimits: deps.connectionLimits,
 		sessionSweepMs: deps.sessionSweepMs,
-		trustProxy
+		trustProxy,
+		displayStatus
 	});
 	io.on('room:deleted', (roomId: string) => engine.forget(roomId));
 	const handleAccess = createAccessApi({
@@ -273,6 +278,7 @@ export function createApplication(deps: ApplicationDeps) {
 				inner.publish(message);
 				for (const { event } of message.events) {
 					if (event.type !== 'display.removed') continue;
+					void displayStatus.forget(message.roomId, event.displayId).catch(() => {});
 					deps.access
 						.revokeDisplay(message.roomId, event.displayId)
 						.then((sessionId) => sessionId && revokeSession(sessionId))

@@ -8,6 +8,7 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { createAccessService } from './access/access-service';
 import { openFileKv } from './access/file-kv';
 import { openRedisKv } from './access/redis-kv';
+import { createDisplayStatus, redisStatusHash } from './displays/display-status';
 import { memoryAttemptsLimiter, memoryCommandLimiter, memoryRestoreLimiter, RESTORE_LIMIT, type ApplicationDeps } from './app';
 import { redisSignInLimits } from './auth/sign-in-limits';
 import type { Config } from './config';
@@ -34,6 +35,7 @@ export async function openBackends(config: Config, log: Logger) {
 				blobs: redis.blobs,
 				fanout: redis.fanout,
 				access: createAccessService(openRedisKv(redis.commandClient), Date.now, config.sessionLifetimes),
+				displayStatus: createDisplayStatus(redisStatusHash(redis.commandClient)),
 				limiters: {
 					// Attempts are counted per address, which may reach any instance: shared through Redis.
 					attempts: limiter('rl:attempts', 20, 60),

@@ -34,6 +34,8 @@ import { encodedOnce, encodeJoinAnswersOnce } from './join-encoding';
 import { clientAddress, type TrustProxy } from '../http/origin';
 import { connectionCounter, mayRunCommand, type ConnectionLimits } from './limits';
 import { createPresence } from './presence';
+import { screenHandlers } from './screens';
+import type { DisplayStatus } from '../displays/display-status';
 import { watchSessionLifetimes } from './session-expiry';
 
 export { roomChannel, type AppServer };
@@ -122,12 +124,15 @@ export interface GatewayDeps {
 	connectionLimits?: ConnectionLimits;
 	/** How often connections are checked against their session's lifetime (default every minute). */
 	sessionSweepMs?: number;
+	/** Paired screens' health (server/displays/display-status.ts). */
+	displayStatus: DisplayStatus;
 }
 
 /** Wires the handlers of every connection. */
 export function attachGateway(io: AppServer, deps: GatewayDeps) {
 	const { engine, log, build } = deps;
 	const presence = createPresence(io, log);
+	const screens = screenHandlers({ io, engine, status: deps.displayStatus, log });
 	const stopSweep = watchSessionLifetimes(io, deps.access, log, deps.sessionSweepMs);
 	const connections = connectionCounter(deps.connectionLimits ?? { perAddress: Infinity, anonymousPerAddress: Infinity });
 	const commandLimits = {
@@ -178,6 +183,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 		connections.opened(address, hasSession);
 		socket.on('disconnect', () => connections.closed(address, hasSession));
 		encodeJoinAnswersOnce(socket);
+		screens.attach(socket);
 		socket.emit('server:hello', {
 			build,
 			actor: socket.data.actor,
@@ -225,6 +231,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				if (before !== undefined && before !== audience) await socket.leave(audienceChannel(roomId, before));
 				socket.data.audiences[roomId] = audience;
 				presence.changed(roomId);
+				screens.joined(socket, roomId);
 				const events = result.mode === 'events' ? projectEvents(result.events, audience) : null;
 				if (result.mode === 'events' && events) return reply({ ...result, events, role, audience });
 				// A snapshot, or catch-up events that cannot be projected without the state.

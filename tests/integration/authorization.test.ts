@@ -329,6 +329,38 @@ describe('authorization matrix: every command type x every role, over real socke
 	});
 });
 
+/** Screen management (issue 21): reading every screen's health and sending a screen an action are a facilitator's. */
+const SCREEN_REQUESTS = {
+	'screens:status': { roomId: DEN },
+	'display:act': { roomId: DEN, displayId: 'display-1', action: 'identify' }
+} as const;
+const SCREEN_ROWS = (Object.keys(SCREEN_REQUESTS) as Array<keyof typeof SCREEN_REQUESTS>).flatMap((event) =>
+	ROLES.map((role) => ({ event, role, expected: role === 'facilitator' ? ('allowed' as const) : ('forbidden' as const) }))
+);
+
+describe('authorization matrix: screen management messages x every role', () => {
+	const ask = (socket: TestSocket, event: keyof typeof SCREEN_REQUESTS, roomId: string) =>
+		(socket as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<CommandResult> } })
+			.timeout(10_000)
+			.emitWithAck(event, { ...SCREEN_REQUESTS[event], roomId });
+
+	it.each(SCREEN_ROWS)('$event by a $role is $expected', async ({ event, role, expected }) => {
+		const before = await roomHash(server.app.engine.state, DEN);
+		const result = await ask(sockets[role], event, DEN);
+		if (expected === 'allowed') expect(result).toMatchObject({ ok: true });
+		else expectRefusal(result, 'forbidden');
+		expect(await roomHash(server.app.engine.state, DEN)).toBe(before);
+	});
+
+	it.each(OUTSIDERS.flatMap((who) => Object.keys(SCREEN_REQUESTS).map((event) => ({ who, event }))))(
+		'$event from a connection with $who is unauthenticated',
+		async ({ who, event }) => {
+			const result = await ask(sockets[who], event as keyof typeof SCREEN_REQUESTS, roomOf(who));
+			expectRefusal(result, 'unauthenticated');
+		}
+	);
+});
+
 describe('joining a room', () => {
 	it.each(ROLES)('a %s joins the room and is told its role', async (role) => {
 		const joined = await joinRoom(sockets[role], DEN);

@@ -1,7 +1,8 @@
 /**
  * Seeded fuzzing of the socket protocol (issue 7, "Must show"): thousands of payloads, most of them
  * mutations of valid CommandRequest and JoinRequest objects (wrong types, missing and extra keys,
- * huge strings, deep nesting, unicode, prototype keys, binary), sent as `command` and `room:join` by a
+ * huge strings, deep nesting, unicode, prototype keys, binary), sent as `command` and `room:join` (and the
+ * screen-management requests `screens:status` and `display:act`) by a
  * facilitator, a contributor, a viewer and a connection without a session, plus raw socket.io frames.
  *
  * Properties: every message is answered with a typed result (`{ ok: false, code, message }` with a
@@ -20,7 +21,7 @@ import { exampleFor, roomHash, seedRoom } from '../support/seed-room';
 import { commandId, send, startTestServer, type TestServer, type TestSocket } from '../support/test-server';
 
 const SEED = 20_260_312;
-const RUNS = { command: 1_500, join: 500, raw: 400, silent: 200 };
+const RUNS = { command: 1_500, join: 500, raw: 400, silent: 200, screens: 300 };
 
 /** The room the fuzzing aims at (furnished), and one the sessions hold grants for but that does not exist. */
 const ROOM = 'fz-main';
@@ -393,8 +394,32 @@ const joinPayload: fc.Arbitrary<unknown> = fc.oneof(
 // Checks.
 // ---------------------------------------------------------------------------------------------
 
+/** Screen management (issue 21): a facilitator reads health and sends a screen an action. */
+const validScreenRequest = fc.record(
+	{
+		roomId: fc.oneof(
+			{ weight: 6, arbitrary: fc.constant(ROOM) },
+			{ weight: 1, arbitrary: fc.constant(UNBORN) },
+			{ weight: 2, arbitrary: idLike }
+		),
+		displayId: fc.oneof(fc.constant('display-1'), idLike),
+		action: fc.constantFrom('identify', 'reload', 'shutdown')
+	},
+	{ requiredKeys: ['roomId'] }
+);
+const screenPayload: fc.Arbitrary<unknown> = fc.oneof(
+	{
+		weight: 5,
+		arbitrary: fc.tuple(validScreenRequest, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => mutate(v, ms))
+	},
+	{ weight: 1, arbitrary: validScreenRequest },
+	{ weight: 2, arbitrary: junk }
+);
+
+type AckedEvent = 'command' | 'room:join' | 'screens:status' | 'display:act';
+
 /** The answer is typed: a refusal from the closed list, or a success of the event's shape. */
-function checkAnswer(event: 'command' | 'room:join', answer: unknown): { ok: boolean; code?: string } {
+function checkAnswer(event: AckedEvent, answer: unknown): { ok: boolean; code?: string } {
 	expect(answer, 'every message is answered with an object').toBeTypeOf('object');
 	const a = answer as Record<string, unknown>;
 	if (a.ok === false) {
@@ -408,7 +433,9 @@ function checkAnswer(event: 'command' | 'room:join', answer: unknown): { ok: boo
 		return { ok: false, code: a.code as string };
 	}
 	expect(a.ok).toBe(true);
-	if (event === 'command') {
+	if (event === 'screens:status') expect(Object.keys(a).sort()).toEqual(['ok', 'screens', 'serverTime']);
+	else if (event === 'display:act') expect(Object.keys(a).sort()).toEqual(['delivered', 'ok']);
+	else if (event === 'command') {
 		expect(Object.keys(a).sort()).toEqual(['duplicate', 'ok', 'version']);
 		expect(Number.isInteger(a.version) && (a.version as number) > 0).toBe(true);
 		expect(a.duplicate).toBeTypeOf('boolean');
@@ -499,6 +526,27 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 				expect(await hashOfRoom()).toBe(before);
 			}),
 			{ seed: SEED + 1, numRuns: RUNS.join, endOnFailure: true }
+		);
+		await stillServing();
+	}, 60_000);
+
+	it(`answers ${RUNS.screens} fuzzed screen requests with typed results: only a facilitator is answered, nothing changes`, async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.constantFrom(...PRINCIPALS),
+				fc.constantFrom('screens:status' as const, 'display:act' as const),
+				screenPayload,
+				async (who, event, payload) => {
+					const before = await hashOfRoom();
+					const answer = await emitRaw(sockets[who], event, payload);
+					const { ok, code } = checkAnswer(event, answer);
+					stats.answers++;
+					if (!ok) count(code!);
+					else expect(who, `${event} answered`).toBe('facilitator');
+					expect(await hashOfRoom()).toBe(before);
+				}
+			),
+			{ seed: SEED + 4, numRuns: RUNS.screens, endOnFailure: true }
 		);
 		await stillServing();
 	}, 60_000);
@@ -612,7 +660,18 @@ describe('fuzzing the socket protocol (fast-check, fixed seed)', () => {
 			fc.asyncProperty(
 				fc.constantFrom(...PRINCIPALS),
 				fc.oneof(
-					fc.constantFrom('command', 'room:join', 'room:leave', 'server:hello', 'room:events', 'access:revoked', 'error'),
+					fc.constantFrom(
+						'command',
+						'room:join',
+						'room:leave',
+						'server:hello',
+						'room:events',
+						'access:revoked',
+						'error',
+						'display:health',
+						'screens:status',
+						'display:act'
+					),
 					// socket.io-client refuses to emit its own reserved names.
 					fc
 						.string({ maxLength: 30 })

@@ -557,7 +557,17 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return {
 				type,
 				displayId: known(pools.displays, state.displays),
-				patch: patchOf({ name, mode: () => r.pick(['room', 'corridor'] as const) })
+				patch: patchOf({
+					name,
+					mode: () => r.pick(['room', 'corridor'] as const),
+					// A playlist may name a removed stage (refused), and a stage removed later drops out of it.
+					playlist: () => [
+						{ kind: 'stage' as const, stageId: r.pick(pools.stages), seconds: 5 + r.int(100) },
+						{ kind: r.pick(['journey', 'wins', 'kpis'] as const), seconds: 5 + r.int(100) }
+					],
+					hours: () => (r.chance(0.3) ? null : { days: [r.int(7)], from: '08:00', to: r.pick(['18:00', '02:00']) }),
+					columns: () => (r.chance(0.3) ? null : 1 + r.int(8))
+				})
 			};
 		case 'display.remove':
 			return { type, displayId: known(pools.displays, state.displays) };

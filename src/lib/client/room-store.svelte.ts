@@ -120,6 +120,11 @@ export class RoomStore {
 		this.#onApplied = options.onApplied;
 	}
 
+	/** The typed socket this store joined with, for requests outside the room's events (screen management). */
+	get socket(): RoomSocket {
+		return this.#socket;
+	}
+
 	get version(): number {
 		return this.state?.version ?? 0;
 	}

@@ -67,3 +67,16 @@ export function spotlightEntity(state: RoomState, target: SpotlightTarget): obje
 	};
 	return own(records[target.kind], target.id);
 }
+
+/** A stage's KPIs in the curator's order (`kpi.move`); the board and Curate list them so. */
+export function stageKpis<K extends { stageId: string; order?: number | undefined }>(
+	kpis: Record<string, K>,
+	stageId: string
+): K[] {
+	const list = Object.values(kpis).filter((k) => k.stageId === stageId);
+	const at = (k: K, i: number) => k.order ?? Number.MAX_SAFE_INTEGER / 2 + i;
+	return list
+		.map((k, i) => ({ k, key: at(k, i) }))
+		.sort((a, b) => a.key - b.key)
+		.map((x) => x.k);
+}

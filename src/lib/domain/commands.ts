@@ -21,7 +21,9 @@ import {
 	LongText,
 	Maturity,
 	Name,
+	OnHours,
 	Period,
+	PlaylistView,
 	RoomSettings,
 	RoomState,
 	Scale,
@@ -117,7 +119,13 @@ const DisplayFields = {
 	rotation: z.strictObject({
 		stageIds: z.array(Id).max(50),
 		intervalSec: z.int().min(5).max(3600)
-	})
+	}),
+	segment: Segment.nullable().optional(),
+	columns: z.int().min(1).max(8).nullable().optional(),
+	screen: z.int().min(1).max(50).nullable().optional(),
+	playlist: z.array(PlaylistView).max(12).optional(),
+	hours: OnHours.nullable().optional(),
+	offlineAlertMin: z.int().min(1).max(1440).optional()
 };
 
 const patchOf = <S extends z.ZodRawShape>(shape: S) =>

@@ -20,6 +20,7 @@ import {
 	spotlightEntity,
 	type FixTeam,
 	type Role,
+	type PlaylistView,
 	type RoomState,
 	type Scale,
 	type Session,
@@ -43,49 +44,9 @@ export interface DomainError {
 }
 export type DecideResult = { ok: true; events: DomainEvent[] } | { ok: false; error: DomainError };
 
-/** Commands a contributor may send; a facilitator may send every command, a viewer none. */
-const CONTRIBUTOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
-	'stage.add',
-	'stage.update',
-	'stage.move',
-	'touchpoint.add',
-	'touchpoint.update',
-	'touchpoint.assess',
-	'artifact.add',
-	'artifact.update',
-	'artifact.remove',
-	'complaint.define',
-	'complaint.update',
-	'complaint.count',
-	'complaint.quote',
-	'kpi.define',
-	'kpi.update',
-	'kpi.record',
-	'kpi.unrecord',
-	'kpi.move',
-	'survey.define',
-	'survey.update',
-	'survey.record',
-	'survey.quote',
-	'team.update',
-	'team.setStatus',
-	'team.post',
-	'import.apply'
-]);
-
-/** Whether a role may send a command type at all (the room state may still refuse it). */
-export function mayIssue(role: Role, type: CommandType): boolean {
-	switch (role) {
-		case 'facilitator':
-			return true;
-		case 'contributor':
-			return CONTRIBUTOR_COMMANDS.has(type);
-		case 'viewer':
-			return false;
-		default:
-			return assertNever(role);
-	}
-}
+// The role table lives in a zod-free module, so a page can ask it without loading the schemas.
+import { mayIssue } from './roles';
+export { mayIssue };
 
 const fail = (code: DomainErrorCode, message: string): DecideResult => ({
 	ok: false,
@@ -349,6 +310,27 @@ function checkSpotlight(s: RoomState, target: SpotlightTarget): DecideResult | n
 function checkRotation(s: RoomState, stageIds: readonly string[] | undefined): DecideResult | null {
 	const unknown = (stageIds ?? []).filter((id) => !own(s.stages, id));
 	return unknown.length ? fail('not_found', `Unknown stages in the rotation: ${unknown.join(', ')}.`) : null;
+}
+
+/**
+ * A playlist may name only stages and items the room has (a playlist made for a removed stage would show
+ * an empty screen); a display's settings are checked as a whole, so register and update agree.
+ */
+function checkDisplaySettings(
+	s: RoomState,
+	settings: { rotation?: { stageIds: readonly string[] }; playlist?: readonly PlaylistView[] }
+): DecideResult | null {
+	const rotation = checkRotation(s, settings.rotation?.stageIds);
+	if (rotation) return rotation;
+	for (const view of settings.playlist ?? []) {
+		if (view.kind === 'stage' && !own(s.stages, view.stageId))
+			return fail('not_found', `Unknown stage in the playlist: ${view.stageId}.`);
+		if (view.kind === 'spotlight') {
+			const missing = checkSpotlight(s, view.target);
+			if (missing) return missing;
+		}
+	}
+	return null;
 }
 
 /** A fix team must span at least two departments: broken experiences cross silos. */
@@ -848,16 +830,14 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 
 		case 'display.register': {
 			if (own(s.displays, c.displayId)) return fail('conflict', 'That display is already registered.');
-			const badRotation = checkRotation(s, c.rotation.stageIds);
-			if (badRotation) return badRotation;
+			const badSettings = checkDisplaySettings(s, c);
+			if (badSettings) return badSettings;
 			const { type: _type, displayId, ...fields } = c;
 			return emit({ type: 'display.registered', display: { id: displayId, ...fields } });
 		}
 		case 'display.update':
 			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
-			return (
-				checkRotation(s, c.patch.rotation?.stageIds) ?? emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch })
-			);
+			return checkDisplaySettings(s, c.patch) ?? emit({ type: 'display.updated', displayId: c.displayId, patch: c.patch });
 		case 'display.remove':
 			if (!own(s.displays, c.displayId)) return fail('not_found', 'No such display.');
 			return emit({ type: 'display.removed', displayId: c.displayId });

@@ -4,11 +4,10 @@
  * Server and browser run this same function, so every screen computes the same state.
  */
 import type { RecordedEvent } from './events';
-import { LIMITS, assertNever, own, spotlightEntity } from './basics';
+import { LIMITS, assertNever, own, spotlightEntity, stageKpis } from './basics';
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
 import type { RedactionRewrites } from './redaction';
-import { stageKpis } from './model';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
 
 type Entities = Omit<
@@ -250,7 +249,7 @@ function moveHangingItems(state: RoomState, touchpointId: string, stageId: strin
 	return next;
 }
 
-/** A removed stage leaves no session agenda, focus, display rotation or import rule pointing at it. */
+/** A removed stage leaves no session agenda, focus, display rotation or playlist view, or import rule pointing at it. */
 function forgetStage(state: RoomState, stageId: string): RoomState {
 	let next = state;
 	const complaints = state.importMappings.complaints;
@@ -300,6 +299,13 @@ function forgetStage(state: RoomState, stageId: string): RoomState {
 			next = change(next, 'displays', display.id, (d) => ({
 				...d,
 				rotation: { ...d.rotation, stageIds: without(d.rotation.stageIds, stageId) }
+			}));
+		}
+		// A playlist's view of the stage goes with it; its other views keep playing.
+		if (display.playlist?.some((v) => v.kind === 'stage' && v.stageId === stageId)) {
+			next = change(next, 'displays', display.id, (d) => ({
+				...d,
+				playlist: d.playlist?.filter((v) => !(v.kind === 'stage' && v.stageId === stageId))
 			}));
 		}
 	}

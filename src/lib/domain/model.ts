@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, assertNever } from './basics';
+import { isSafeLink } from './links';
 
 export { DEFAULT_DEPARTMENTS, LIMITS, MATURITY_LADDER, OPEN_TEAM_STATUSES, assertNever, own, spotlightEntity } from './basics';
 
@@ -40,31 +41,9 @@ export const Period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'periods are m
 export type Period = z.infer<typeof Period>;
 export const IsoDate = z.iso.date();
 export const Timestamp = z.iso.datetime({ offset: true });
-/** Stands for "this site" when a path is resolved, to tell a path on this site from a link elsewhere. */
-const THIS_SITE = 'https://this-site.invalid';
-
-function parsedLink(text: string): URL | null {
-	try {
-		return new URL(text, THIS_SITE);
-	} catch {
-		return null;
-	}
-}
-
-/**
- * A path on this site (`/demo/letter.png`), read as the browser will read it: `//evil.example/x.pdf` and
- * `/\evil.example` start with a slash but lead to another site, so they are not.
- */
-export function isSitePath(text: string): boolean {
-	return text.startsWith('/') && parsedLink(text)?.origin === THIS_SITE;
-}
-
-/** A link an artifact may carry: an http(s) address, or a path on this site; never `javascript:` and the like. */
-export function isSafeLink(text: string): boolean {
-	if (isSitePath(text)) return true;
-	const url = /^https?:\/\//i.test(text) ? parsedLink(text) : null;
-	return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== THIS_SITE;
-}
+// Zod-free, so pages that fold events (the wall) never load the schema library; re-exported here as before.
+export { isSafeLink, isSitePath } from './links';
+export { stageKpis } from './basics';
 
 export const Url = z
 	.string()
@@ -202,19 +181,6 @@ export const Kpi = z.object({
 	order: z.int().min(0).optional()
 });
 export type Kpi = z.infer<typeof Kpi>;
-
-/** A stage's KPIs in the curator's order (`kpi.move`); the board and Curate list them so. */
-export function stageKpis<K extends { stageId: string; order?: number | undefined }>(
-	kpis: Record<string, K>,
-	stageId: string
-): K[] {
-	const list = Object.values(kpis).filter((k) => k.stageId === stageId);
-	const at = (k: K, i: number) => k.order ?? Number.MAX_SAFE_INTEGER / 2 + i;
-	return list
-		.map((k, i) => ({ k, key: at(k, i) }))
-		.sort((a, b) => a.key - b.key)
-		.map((x) => x.k);
-}
 
 export const SurveyKind = z.enum(['nps', 'csat', 'ces', 'custom']);
 export type SurveyKind = z.infer<typeof SurveyKind>;
@@ -481,13 +447,56 @@ export const ImportRecord = z.object({
 export type ImportRecord = z.infer<typeof ImportRecord>;
 
 export const DisplayMode = z.enum(['room', 'corridor']);
+
+/** Seconds one view of a playlist stays on screen. */
+const ViewSeconds = z.int().min(5).max(3600);
+/**
+ * One view of a screen's playlist: the journey (the stage columns), one stage large, the wins and fix
+ * teams, the KPI signals, or one item as the spotlight shows it.
+ */
+export const PlaylistView = z.discriminatedUnion('kind', [
+	z.strictObject({ kind: z.literal('journey'), seconds: ViewSeconds }),
+	z.strictObject({ kind: z.literal('stage'), stageId: Id, seconds: ViewSeconds }),
+	z.strictObject({ kind: z.literal('wins'), seconds: ViewSeconds }),
+	z.strictObject({ kind: z.literal('kpis'), seconds: ViewSeconds }),
+	z.strictObject({ kind: z.literal('spotlight'), target: SpotlightTarget, seconds: ViewSeconds })
+]);
+export type PlaylistView = z.infer<typeof PlaylistView>;
+export type PlaylistViewKind = PlaylistView['kind'];
+
+/** A time of day, `HH:MM` (24 hours). */
+export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'times are HH:MM, 00:00 to 23:59');
+/**
+ * When a screen shows the board, by the TV's own time zone: on `days` (0 Sunday to 6 Saturday) from
+ * `from` to `to`; `to` before `from` runs past midnight. Outside them it shows a dark, moving clock.
+ */
+export const OnHours = z.strictObject({
+	days: z.array(z.int().min(0).max(6)).min(1).max(7),
+	from: TimeOfDay,
+	to: TimeOfDay
+});
+export type OnHours = z.infer<typeof OnHours>;
+
 export const Display = z.object({
 	id: Id,
 	name: Name,
 	location: trimmed(120),
 	mode: DisplayMode,
 	/** Stages to rotate through (empty: the whole board), seconds per stage. */
-	rotation: z.object({ stageIds: z.array(Id).max(50), intervalSec: z.int().min(5).max(3600) })
+	rotation: z.object({ stageIds: z.array(Id).max(50), intervalSec: z.int().min(5).max(3600) }),
+	// The settings below came with screen management (issue 21); absent on older displays, meaning the default.
+	/** Only this customer segment (null: the room's lead segment). */
+	segment: Segment.nullable().optional(),
+	/** Most stage columns on one screen (null: 5). */
+	columns: z.int().min(1).max(8).nullable().optional(),
+	/** Pins the screen to one screen of the journey, 1-based (null: it pages across them). */
+	screen: z.int().min(1).max(50).nullable().optional(),
+	/** Views the screen cycles through (empty: the journey only). */
+	playlist: z.array(PlaylistView).max(12).optional(),
+	/** When the board shows (null: always). */
+	hours: OnHours.nullable().optional(),
+	/** Minutes offline before facilitators are told (default 10). */
+	offlineAlertMin: z.int().min(1).max(1440).optional()
 });
 export type Display = z.infer<typeof Display>;
 

@@ -10,6 +10,16 @@
  */
 import { z } from 'zod';
 import { Command, Id, RecordedEvent, Role, RoomState, type Audience } from '../domain';
+import type {
+	DisplayActRequest,
+	DisplayActResult,
+	DisplayActionMessage,
+	DisplayHealthReport,
+	ScreensStatusRequest,
+	ScreensStatusResult
+} from './screens';
+
+export * from './screens';
 
 /** Hard caps applied before any parsing (socket.io's maxHttpBufferSize) and by the schemas. */
 export const WIRE_LIMITS = {
@@ -152,6 +162,12 @@ export interface ClientToServerEvents {
 	'room:join': (request: JoinRequest, ack: (result: JoinResult) => void) => void;
 	'room:leave': (request: LeaveRequest) => void;
 	command: (request: CommandRequest, ack: (result: CommandResult) => void) => void;
+	/** A paired TV's health (src/lib/protocol/screens.ts); no answer. */
+	'display:health': (report: DisplayHealthReport) => void;
+	/** A facilitator reads every paired screen's health. */
+	'screens:status': (request: ScreensStatusRequest, ack: (result: ScreensStatusResult) => void) => void;
+	/** A facilitator asks a screen to identify itself or reload. */
+	'display:act': (request: DisplayActRequest, ack: (result: DisplayActResult) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -169,6 +185,8 @@ export interface ServerToClientEvents {
 	'access:revoked': (message: { reason: string; roomId?: string }) => void;
 	/** Sent on connect and whenever the store becomes unavailable or available again. */
 	'server:status': (message: ServerStatusMessage) => void;
+	/** To one paired screen: identify yourself, or reload (asked by a facilitator). */
+	'display:action': (message: DisplayActionMessage) => void;
 }
 
 /** Between server instances (Redis mode), never to a browser. */

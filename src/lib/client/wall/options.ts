@@ -71,16 +71,26 @@ export function parseWallOptions(params: URLSearchParams): WallOptions {
 }
 
 /**
- * Applies a registered display's settings (mode, rotation) where the URL did not set them: the URL
- * always wins, so a technician can override a TV on the spot.
+ * Applies a registered display's settings: what the pairing allows, which the URL may only narrow. A
+ * technician's URL can make a room screen show corridor view, but not the reverse (the server sends a
+ * corridor display only corridor data anyway); a display pinned to a segment, a screen of the journey or
+ * a set of stages keeps it whatever the URL says, and the URL's choice applies only where the display
+ * leaves it open. How things look (columns, page and celebration times, rotation speed) the URL may change.
  */
 export function withDisplay(options: WallOptions, display: Display | undefined, params: URLSearchParams): WallOptions {
 	if (!display) return options;
 	const rotating = display.rotation.stageIds.length > 0;
 	return {
 		...options,
-		mode: params.has('mode') ? options.mode : display.mode,
+		mode: display.mode === 'corridor' || options.mode === 'corridor' ? 'corridor' : 'room',
 		rotateSec: params.has('rotate') ? options.rotateSec : rotating ? display.rotation.intervalSec : options.rotateSec,
-		rotateStageIds: rotating ? display.rotation.stageIds : options.rotateStageIds
+		rotateStageIds: rotating ? display.rotation.stageIds : options.rotateStageIds,
+		segment: display.segment ?? options.segment,
+		screen: display.screen ?? options.screen,
+		maxColumns: params.has('columns') ? options.maxColumns : (display.columns ?? options.maxColumns)
 	};
 }
+
+/** Whether the wall's segment comes from its settings (URL or display) rather than the room's lead segment. */
+export const segmentChosen = (display: Display | undefined, params: URLSearchParams) =>
+	params.has('segment') || (display?.segment ?? null) !== null;

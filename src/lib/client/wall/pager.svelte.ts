@@ -43,6 +43,11 @@ export class WallPager {
 		this.#timing = timing;
 	}
 
+	/** New timing (a facilitator changed the screen's rotation); takes effect from the next beat. */
+	setTiming(timing: PagerTiming): void {
+		this.#timing = timing;
+	}
+
 	/** Starts the heartbeat; returns the function that stops it. */
 	start(): () => void {
 		const timer = setInterval(() => this.#beat(), 1000);

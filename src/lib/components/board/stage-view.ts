@@ -3,17 +3,8 @@
  * the stage's items in display order, complaint and KPI summaries, survey headlines and stage health.
  * Pure functions, so every screen (laptop board now, the wall later) reads the same numbers.
  */
-import {
-	stageKpis,
-	type Artifact,
-	type ComplaintCategory,
-	type FixTeam,
-	type Kpi,
-	type RoomState,
-	type Survey,
-	type Touchpoint,
-	type Win
-} from '$lib/domain';
+import { stageKpis } from '$lib/domain/basics';
+import type { Artifact, ComplaintCategory, FixTeam, Kpi, RoomState, Survey, Touchpoint, Win } from '$lib/domain';
 import {
 	kpiStatus,
 	stageHealth,

@@ -1,5 +1,6 @@
 /** How the wall refers to an artifact: its kind in words and the image it can show. */
-import { isSafeLink, isSitePath, type Artifact } from '$lib/domain';
+import type { Artifact } from '$lib/domain';
+import { isSafeLink, isSitePath } from '$lib/domain/links';
 
 export const ARTIFACT_KIND_WORD: Record<Artifact['kind'], string> = {
 	image: 'What customers see',

@@ -2,7 +2,7 @@
  * The KPI and survey tabs' rules, pure: who may do what, what a removal takes with it (as `evolve`
  * does it), and reading the numbers typed into a form. No Svelte, no I/O, so each is unit tested.
  */
-import { mayIssue } from '$lib/domain/decide';
+import { mayIssue } from '$lib/domain/roles';
 import type { Role } from '$lib/domain/model';
 import type { RoomState } from '$lib/domain';
 
