@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 import type { AuditPage } from '../../src/lib/protocol/audit';
 import { TEST_ADMIN_TOKEN } from './server-process';
+import { adminAccount } from './people';
 
 const cookie = (token: string | null): Record<string, string> => (token ? { cookie: `cr_session=${token}` } : {});
 
@@ -19,7 +20,7 @@ export async function instanceAdmin(base: string): Promise<string> {
 	const claimed = await fetch(`${base}/api/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ token })
+		body: JSON.stringify({ token, account: adminAccount('Administrator') })
 	});
 	if (claimed.status !== 200) throw new Error(`setup: ${claimed.status}`);
 	return /cr_session=([^;]+)/.exec(claimed.headers.get('set-cookie') ?? '')![1]!;
