@@ -276,8 +276,16 @@ export function createApplication(deps: ApplicationDeps) {
 		return {
 			publish(message: RoomEventsMessage) {
 				inner.publish(message);
-				for (const { event } of message.events) {
+				for (const { event, actor } of message.events) {
 					if (event.type !== 'display.removed') continue;
+					void deps.access.trail
+						.record({
+							action: 'screen_removed',
+							roomId: message.roomId,
+							actor: { id: actor.id, name: actor.name, kind: 'person' },
+							subject: { id: event.displayId, name: event.displayId, kind: 'screen' }
+						})
+						.catch(() => undefined);
 					void displayStatus.forget(message.roomId, event.displayId).catch(() => {});
 					deps.access
 						.revokeDisplay(message.roomId, event.displayId)

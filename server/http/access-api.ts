@@ -312,13 +312,22 @@ export function createAccessApi(deps: AccessApiDeps) {
 					mode: body.data.mode,
 					rotation: { stageIds: [], intervalSec: 30 }
 				},
-				{ id: facilitator!.id, name: facilitator!.name, role: 'facilitator' }
+				{ id: facilitator!.accountId ?? facilitator!.id, name: facilitator!.name, role: 'facilitator' }
 			);
 			if (!result.ok) {
 				const sessionId = await access.revokeDisplay(roomId, claimed.displayId);
 				if (sessionId) deps.onRevoked(sessionId, 'This screen could not be added to the room.');
 				return (sendJson(res, 503, { error: result.code, message: result.message }), true);
 			}
+			await access.trail
+				.record({
+					action: 'screen_paired',
+					roomId,
+					actor: { id: facilitator!.accountId ?? facilitator!.id, name: facilitator!.name, kind: 'person' },
+					subject: { id: claimed.displayId, name: body.data.name, kind: 'screen' },
+					detail: body.data.mode === 'corridor' ? 'corridor mode' : 'room mode'
+				})
+				.catch(() => undefined);
 			sendJson(res, 200, { displayId: claimed.displayId });
 			return true;
 		}
