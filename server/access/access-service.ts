@@ -368,14 +368,16 @@ export function createAccessService(
 
 		/**
 		 * Marks a session as in use (a socket stays connected), so its idle time starts again. Answers when
-		 * it now ends, or null if it has ended (expired, revoked, signed out).
+		 * it now ends and the roles it holds now (an account's may have changed), or null if it has ended
+		 * (expired, revoked, signed out).
 		 */
-		async touch(sessionId: string): Promise<number | null> {
+		async touch(sessionId: string): Promise<{ endsAt: number; roles: Record<string, Role> } | null> {
 			const ref = await kv.get<{ hash: string }>(`session-ref:${sessionId}`);
 			const s = ref ? await byHash(ref.hash) : null;
 			// A guest whose link ended, or an account signed out everywhere, has ended too.
 			const held = ref && s ? await asHeld(ref.hash, s) : null;
-			return held ? endsAt(held) : null;
+			if (!held) return null;
+			return { endsAt: endsAt(held), roles: Object.fromEntries(Object.entries(held.grants).map(([room, g]) => [room, g.role])) };
 		},
 
 		/** The service's clock (ms since the epoch). */
