@@ -12,7 +12,7 @@
  *   from one link.
  */
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { KvStore } from './kv';
+import type { KvStore } from '../store/kv';
 import { createAccounts, type Account } from '../people/accounts';
 import { createInvitations } from '../people/invitations';
 import { createAuditTrail, type AuditTrail } from '../people/audit-trail';

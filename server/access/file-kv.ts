@@ -10,7 +10,7 @@
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { errorCode, isMissing, makePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../store/file/durable-fs';
-import type { KvStore } from './kv';
+import type { KvStore } from '../store/kv';
 
 interface Entry {
 	value: unknown;

@@ -1,7 +1,7 @@
 /** The Redis KvStore: `access:<key>` strings holding JSON, with PX expiry; shared by every instance. */
 import type { Redis } from 'ioredis';
 import { redisCall } from '../store/redis/redis-errors';
-import type { KvStore } from './kv';
+import type { KvStore } from '../store/kv';
 
 export function openRedisKv(redis: Redis): KvStore {
 	const k = (key: string) => `access:${key}`;

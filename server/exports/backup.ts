@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import { checkRestoredRoom, RoomState, withDefaults } from '../../src/lib/domain';
+import { checkRestoredRoom, referencedBlobs, RoomState, withDefaults } from '../../src/lib/domain';
 import type { BlobStore } from '../store/port';
 
 export const BACKUP_FORMAT = 'customer-room-backup';
@@ -23,20 +23,6 @@ export const Backup = z.object({
 	blobs: z.record(Sha, z.object({ contentType: z.string().max(100), data: z.base64() }))
 });
 export type Backup = z.infer<typeof Backup>;
-
-/** Every blob a state refers to. */
-export function referencedBlobs(state: RoomState): string[] {
-	const ids = new Set<string>();
-	for (const a of Object.values(state.artifacts)) {
-		if (a.blobId) ids.add(a.blobId);
-		if (a.file?.thumbBlobId) ids.add(a.file.thumbBlobId);
-	}
-	for (const i of Object.values(state.imports)) {
-		ids.add(i.blobId);
-		if (i.keysBlobId) ids.add(i.keysBlobId);
-	}
-	return [...ids].sort();
-}
 
 const write = (out: Writable, chunk: string): Promise<void> =>
 	new Promise((resolve, reject) => {

@@ -6,8 +6,8 @@
  * room cannot be read, nothing is deleted on that run.
  */
 import type { Logger } from '../log';
+import { referencedBlobs } from '../../src/lib/domain';
 import type { RoomEngine } from '../engine/room-engine';
-import { referencedBlobs } from '../exports/backup';
 import type { BlobStore } from '../store/port';
 
 export interface CollectorOptions {

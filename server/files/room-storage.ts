@@ -7,8 +7,8 @@
  * instance that took them, for as long as collection would keep them unreferenced.
  */
 import type { StorageUse, StoredUpload } from '../../src/lib/protocol/curate';
+import { referencedBlobs } from '../../src/lib/domain';
 import type { RoomEngine } from '../engine/room-engine';
-import { referencedBlobs } from '../exports/backup';
 import type { BlobStore } from '../store/port';
 
 export interface RoomStorageOptions {

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Role } from '../../src/lib/domain';
-import type { KvStore } from '../access/kv';
+import type { KvStore } from '../store/kv';
 
 /** How a person came to be in a room, shown in the Members list. */
 export type JoinedVia = 'invite' | 'created' | 'granted' | 'setup' | 'took_over';

@@ -21,7 +21,7 @@ import {
 	type AuditInput as Input,
 	type AuditRole
 } from '../../src/lib/protocol/audit';
-import type { KvStore } from '../access/kv';
+import type { KvStore } from '../store/kv';
 
 /** The part of a KvStore the trail's lists need. */
 export type AuditLists = Pick<KvStore, 'push' | 'list' | 'delete'>;

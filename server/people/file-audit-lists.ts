@@ -10,7 +10,7 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCode, fsyncDir, isMissing, makePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../store/file/durable-fs';
-import type { KvStore } from '../access/kv';
+import type { KvStore } from '../store/kv';
 import { createAuditTrail, type AuditLists } from './audit-trail';
 
 const LOCK = 'audit.lock';

@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '../../src/lib/domain';
-import type { KvStore } from '../access/kv';
+import type { KvStore } from '../store/kv';
 
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
 export const RESET_TTL_MS = 24 * 3600_000;

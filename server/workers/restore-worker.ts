@@ -4,7 +4,8 @@
  * rather than copied. Everything else it parsed dies with the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkBackup, referencedBlobs } from '../exports/backup';
+import { referencedBlobs } from '../../src/lib/domain';
+import { checkBackup } from '../exports/backup';
 import type { RestoreReading } from './restore-thread';
 
 function read(body: Uint8Array): RestoreReading {

@@ -52,3 +52,20 @@ export function mayReadFile(state: RoomState, blobId: string, reader: FileReader
 			return assertNever(use);
 	}
 }
+
+/**
+ * Every stored file a room's state refers to (artifact files and thumbnails, import originals and keys):
+ * what a backup carries, what counts against the room's storage, what the collector keeps.
+ */
+export function referencedBlobs(state: RoomState): string[] {
+	const ids = new Set<string>();
+	for (const a of Object.values(state.artifacts)) {
+		if (a.blobId) ids.add(a.blobId);
+		if (a.file?.thumbBlobId) ids.add(a.file.thumbBlobId);
+	}
+	for (const i of Object.values(state.imports)) {
+		ids.add(i.blobId);
+		if (i.keysBlobId) ids.add(i.keysBlobId);
+	}
+	return [...ids].sort();
+}
