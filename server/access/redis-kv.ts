@@ -1,4 +1,5 @@
 /** The Redis KvStore: `access:<key>` strings holding JSON, with PX expiry; shared by every instance. */
+import { setImmediate } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { redisCall } from '../store/redis/redis-errors';
 import type { KvStore } from '../store/kv';
@@ -28,7 +29,13 @@ export function openRedisKv(redis: Redis): KvStore {
 		},
 		async list<T>(key: string) {
 			const items = await redisCall('access read', () => redis.lrange(k(key), 0, -1));
-			return items.map((text) => JSON.parse(text) as T);
+			// A list may be an audit trail of 50,000 entries: parsed a slice at a time, letting the event loop turn.
+			const out: T[] = [];
+			for (let start = 0; start < items.length; start += 2_000) {
+				if (start > 0) await setImmediate();
+				for (const text of items.slice(start, start + 2_000)) out.push(JSON.parse(text) as T);
+			}
+			return out;
 		}
 	};
 }

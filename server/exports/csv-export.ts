@@ -19,7 +19,7 @@ export const CSV_KINDS = [
 ] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];
 
-type Cell = string | number | boolean | null;
+export type Cell = string | number | boolean | null;
 
 /** A cell a spreadsheet will not run as a formula (text starting with =, +, -, @, tab or CR gets an apostrophe). */
 export const safeCell = (value: Cell): Cell => (typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);

@@ -11,6 +11,7 @@
  * inclusive. A CSV holds every row the filters pass (up to CSV_MAX_ROWS), its cells safe from formulas.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setImmediate } from 'node:timers/promises';
 import { stringify } from 'csv-stringify/sync';
 import {
 	AuditQuery,
@@ -22,7 +23,7 @@ import {
 } from '../../src/lib/protocol/audit';
 import { mayCreateRooms, type AccessService } from '../access/access-service';
 import type { RoomEngine } from '../engine/room-engine';
-import { safeCell } from '../exports/csv-export';
+import { safeCell, type Cell } from '../exports/csv-export';
 import type { AuditFilter } from '../people/audit-trail';
 import { decodeCursor, DEFAULT_PAGE_SIZE, pageOf, type AuditView } from '../people/audit-view';
 import { isAllowedOrigin } from './origin';
@@ -99,27 +100,42 @@ const CSV_COLUMNS = [
 	'description'
 ];
 
-/** The CSV of `rows`: a header, one line per row; text that a spreadsheet would run is made inert. */
+/** A row's CSV cells; text that a spreadsheet would run is made inert. */
+function csvCells(row: AuditRow): Cell[] {
+	return [
+		row.at,
+		row.roomId ?? '',
+		row.source,
+		row.action,
+		row.actor ? partyName(row.actor) : '',
+		row.actor?.kind ?? '',
+		row.actor?.id ?? '',
+		row.subject ? partyName(row.subject) : '',
+		row.subject?.kind ?? '',
+		row.role ?? '',
+		row.fromRole ?? '',
+		row.address ?? '',
+		row.detail ?? '',
+		describeAuditRow(row)
+	].map(safeCell);
+}
+
+/** The CSV of `rows`: a header, one line per row. */
 export function auditCsv(rows: readonly AuditRow[]): string {
-	const lines = rows.map((row) =>
-		[
-			row.at,
-			row.roomId ?? '',
-			row.source,
-			row.action,
-			row.actor ? partyName(row.actor) : '',
-			row.actor?.kind ?? '',
-			row.actor?.id ?? '',
-			row.subject ? partyName(row.subject) : '',
-			row.subject?.kind ?? '',
-			row.role ?? '',
-			row.fromRole ?? '',
-			row.address ?? '',
-			row.detail ?? '',
-			describeAuditRow(row)
-		].map(safeCell)
-	);
-	return stringify([CSV_COLUMNS, ...lines], { record_delimiter: '\r\n', bom: true });
+	return stringify([CSV_COLUMNS, ...rows.map(csvCells)], { record_delimiter: '\r\n', bom: true });
+}
+
+/** Rows written between two turns of the event loop: a 100,000-row download never holds it for long. */
+const CSV_SLICE = 2_000;
+
+/** The same CSV as `auditCsv`, made a slice at a time. */
+export async function auditCsvInSlices(rows: readonly AuditRow[]): Promise<string> {
+	const parts = [auditCsv(rows.slice(0, CSV_SLICE))];
+	for (let start = CSV_SLICE; start < rows.length; start += CSV_SLICE) {
+		await setImmediate();
+		parts.push(stringify(rows.slice(start, start + CSV_SLICE).map(csvCells), { record_delimiter: '\r\n' }));
+	}
+	return parts.join('');
 }
 
 function sendCsv(res: ServerResponse, name: string, text: string): void {
@@ -139,14 +155,14 @@ export function createAuditApi(deps: AuditApiDeps) {
 	const { access, view } = deps;
 
 	/** Answers a page, or the whole filtered list as CSV. */
-	function answer(
+	async function answer(
 		res: ServerResponse,
 		rows: AuditRow[],
 		q: Extract<Parsed, { ok: true }>,
 		csvName: string | null,
 		extra: Partial<AuditPage> = {}
 	) {
-		if (csvName) return sendCsv(res, csvName, auditCsv(rows.slice(0, CSV_MAX_ROWS)));
+		if (csvName) return sendCsv(res, csvName, await auditCsvInSlices(rows.slice(0, CSV_MAX_ROWS)));
 		sendJson(res, 200, { ...pageOf(rows, q.cursor, q.limit), ...extra } satisfies AuditPage);
 	}
 
@@ -163,7 +179,7 @@ export function createAuditApi(deps: AuditApiDeps) {
 		if (!(await deps.engine.state(roomId)))
 			return sendJson(res, 404, { error: 'not_found', message: `There is no room "${roomId}".` });
 		const { rows, olderEventsCompacted } = await view.room(roomId, q.filter);
-		answer(res, rows, q, csv ? `audit-${roomId}-${today()}.csv` : null, { olderEventsCompacted });
+		await answer(res, rows, q, csv ? `audit-${roomId}-${today()}.csv` : null, { olderEventsCompacted });
 	}
 
 	async function instanceAudit(req: IncomingMessage, res: ServerResponse, url: URL, csv: boolean): Promise<void> {
@@ -173,7 +189,7 @@ export function createAuditApi(deps: AuditApiDeps) {
 			return sendJson(res, 403, { error: 'forbidden', message: "Only instance admins can read the instance's audit trail." });
 		const q = parseAuditQuery(url.searchParams);
 		if (!q.ok) return sendJson(res, 400, { error: 'invalid_payload', message: q.message });
-		answer(res, await view.instance(q.filter), q, csv ? `audit-instance-${today()}.csv` : null);
+		await answer(res, await view.instance(q.filter), q, csv ? `audit-instance-${today()}.csv` : null);
 	}
 
 	/** Handles the audit routes; answers false for any other path. */

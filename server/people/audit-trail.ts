@@ -11,6 +11,7 @@
  * `renamed` and `took_over`) are read as entries too.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { isIP } from 'node:net';
 import {
 	AuditAction,
@@ -134,6 +135,32 @@ export const newestFirst = (a: { at: string; id: string }, b: { at: string; id: 
  * Opens the trail. `kv` is the access KvStore (where older lines are read from); `lists` is where entries
  * go, the same KvStore unless given (embedded mode gives its append-only files).
  */
+/** Entries handled between two turns of the event loop, so reading a long trail never holds it for long. */
+const SLICE = 2_000;
+
+/** The showable entries of a list's values, a slice at a time. */
+async function entriesOf(values: readonly unknown[]): Promise<Entry[]> {
+	const out: Entry[] = [];
+	for (let start = 0; start < values.length; start += SLICE) {
+		if (start > 0) await setImmediate();
+		for (const value of values.slice(start, start + SLICE)) {
+			const entry = parseStored(value);
+			if (entry) out.push(entry);
+		}
+	}
+	return out;
+}
+
+/** The entries passing `filter`, a slice at a time. */
+async function matching(entries: readonly Entry[], filter: AuditFilter): Promise<Entry[]> {
+	const out: Entry[] = [];
+	for (let start = 0; start < entries.length; start += SLICE) {
+		if (start > 0) await setImmediate();
+		for (const e of entries.slice(start, start + SLICE)) if (matchesFilter({ ...e, source: 'access' }, filter)) out.push(e);
+	}
+	return out;
+}
+
 export function createAuditTrail(
 	kv: Pick<KvStore, 'list' | 'delete'>,
 	now: () => number = Date.now,
@@ -151,8 +178,8 @@ export function createAuditTrail(
 	async function roomEntries(roomId: string): Promise<Entry[]> {
 		const legacy = (await kv.list<LegacyLine>(legacyKey(roomId))).map((line, i) => fromLegacy(line, roomId, i));
 		// An embedded list may hold up to a quarter more than it keeps until its next rewrite.
-		const current = (await lists.list<unknown>(roomKey(roomId))).slice(-keep.room).map(parseStored);
-		return [...legacy, ...current].filter((e): e is Entry => e !== null);
+		const current = await entriesOf((await lists.list<unknown>(roomKey(roomId))).slice(-keep.room));
+		return [...legacy.filter((e): e is Entry => e !== null), ...current];
 	}
 
 	return {
@@ -177,7 +204,7 @@ export function createAuditTrail(
 
 		/** A room's access entries passing `filter`, newest first (older lines included). */
 		async room(roomId: string, filter: AuditFilter = {}): Promise<Entry[]> {
-			return (await roomEntries(roomId)).filter((e) => matchesFilter({ ...e, source: 'access' }, filter)).sort(newestFirst);
+			return (await matching(await roomEntries(roomId), filter)).sort(newestFirst);
 		},
 
 		/**
@@ -191,11 +218,8 @@ export function createAuditTrail(
 					const entry = fromLegacy(line, roomId, i);
 					if (entry) legacy.push(entry);
 				}
-			const current = (await lists.list<unknown>(INSTANCE_KEY))
-				.slice(-keep.instance)
-				.map(parseStored)
-				.filter((e): e is Entry => e !== null);
-			return [...legacy, ...current].filter((e) => matchesFilter({ ...e, source: 'access' }, filter)).sort(newestFirst);
+			const current = await entriesOf((await lists.list<unknown>(INSTANCE_KEY)).slice(-keep.instance));
+			return (await matching([...legacy, ...current], filter)).sort(newestFirst);
 		},
 
 		/** Forgets a deleted room's list; its entries stay in the instance's. */

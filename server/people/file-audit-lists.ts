@@ -8,6 +8,7 @@
  * store does), and a line count is trusted only while the file is the one this process last saw.
  */
 import { open, readFile, rm, stat } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { join } from 'node:path';
 import { errorCode, fsyncDir, isMissing, makePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../store/file/durable-fs';
 import type { KvStore } from '../store/kv';
@@ -24,15 +25,26 @@ function fileOf(key: string): string {
 	return `${key.replaceAll(':', '.')}.jsonl`;
 }
 
-/** The values of a list's lines; a line cut short by a crash (or otherwise unreadable) is skipped. */
-function parseLines(text: string): unknown[] {
+/** Lines parsed between two turns of the event loop: a long list never holds it for long. */
+const SLICE = 2_000;
+
+/**
+ * The values of a list's lines; a line cut short by a crash (or otherwise unreadable) is skipped. Parsed
+ * a slice at a time, letting the event loop turn between slices (other rooms' commands and walls go on
+ * while an instance's 50,000 entries are read).
+ */
+async function parseLines(text: string): Promise<unknown[]> {
 	const out: unknown[] = [];
-	for (const line of text.split('\n')) {
-		if (!line) continue;
-		try {
-			out.push(JSON.parse(line));
-		} catch {
-			// A torn last line from a crash mid-append: the entry was never acknowledged.
+	const lines = text.split('\n');
+	for (let start = 0; start < lines.length; start += SLICE) {
+		if (start > 0) await setImmediate();
+		for (const line of lines.slice(start, start + SLICE)) {
+			if (!line) continue;
+			try {
+				out.push(JSON.parse(line));
+			} catch {
+				// A torn last line from a crash mid-append: the entry was never acknowledged.
+			}
 		}
 	}
 	return out;
@@ -103,13 +115,13 @@ export async function openFileAuditLists(dir: string): Promise<AuditLists> {
 		let text: string | null = null;
 		if (lines === null) {
 			text = await readText(path);
-			lines = parseLines(text).length;
+			lines = (await parseLines(text)).length;
 		}
 		// A torn last line (a crash mid-append) must not swallow the next entry.
 		const tornTail = text !== null ? text.length > 0 && !text.endsWith('\n') : false;
 		const line = `${tornTail ? '\n' : ''}${JSON.stringify(value)}\n`;
 		if (lines + 1 > keep + Math.max(1, Math.floor(keep / 4))) {
-			const all = parseLines(text ?? (await readText(path)));
+			const all = await parseLines(text ?? (await readText(path)));
 			all.push(value);
 			const kept = all.slice(-keep);
 			await writeFileAtomic(dir, name, kept.map((v) => `${JSON.stringify(v)}\n`).join(''));
@@ -136,7 +148,7 @@ export async function openFileAuditLists(dir: string): Promise<AuditLists> {
 		async list<T>(key: string): Promise<T[]> {
 			const name = fileOf(key);
 			// Rewrites (keep-N) rename a whole new file into place, so a read sees the old or the new one.
-			return parseLines(await readText(join(dir, name))) as T[];
+			return (await parseLines(await readText(join(dir, name)))) as T[];
 		},
 		delete(key) {
 			const name = fileOf(key);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFileKv } from '../../server/access/file-kv';
-import { auditCsv, parseAuditQuery } from '../../server/http/audit-api';
+import { auditCsv, auditCsvInSlices, parseAuditQuery } from '../../server/http/audit-api';
 import { createAuditTrail, maskAddress } from '../../server/people/audit-trail';
 import { pageOf } from '../../server/people/audit-view';
 import { openFileAuditLists } from '../../server/people/file-audit-lists';
@@ -239,5 +239,12 @@ describe('sentences and CSV', () => {
 		expect(records[0]!.detail).toBe(`'+1, "two"\nthree`);
 		expect(records[1]!.detail).toBe(`'@SUM(A1)`);
 		for (const record of records) for (const cell of Object.values(record)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+	});
+
+	it('a long download made a slice at a time is the same file, every row once', async () => {
+		const rows = Array.from({ length: 5_001 }, (_, i) => row({ action: 'signed_in', detail: `entry ${i}, "quoted"` }));
+		const sliced = await auditCsvInSlices(rows);
+		expect(sliced).toBe(auditCsv(rows));
+		expect(parse(sliced.slice(1), { columns: true })).toHaveLength(5_001);
 	});
 });
