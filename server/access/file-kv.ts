@@ -8,9 +8,10 @@
  * process is taken over after a few seconds), and a reader notices a change made by the other process
  * by the file (its inode, time and size), and reads it again.
  */
-import { open, readFile, rm, stat } from 'node:fs/promises';
-import { errorCode, isMissing, makePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../store/file/durable-fs';
+import { readFile, stat } from 'node:fs/promises';
+import { isMissing, makePrivateDir, writeFileAtomic } from '../store/file/durable-fs';
 import type { KvStore } from '../store/kv';
+import { withSharedLock } from '../store/file/shared-lock';
 
 interface Entry {
 	value: unknown;
@@ -59,28 +60,7 @@ export async function openFileKv(dir: string, now: () => number = Date.now): Pro
 		seen = now;
 	}
 
-	async function withLock<T>(work: () => Promise<T>): Promise<T> {
-		const lockPath = `${dir}/${LOCK}`;
-		for (let attempt = 0; ; attempt++) {
-			try {
-				await (await open(lockPath, 'wx', PRIVATE_FILE)).close();
-				break;
-			} catch (error) {
-				if (errorCode(error) !== 'EEXIST') throw error;
-				const age = await stat(lockPath).then(
-					(s) => Date.now() - s.mtimeMs,
-					() => 0
-				);
-				if (age > STALE_LOCK_MS) await rm(lockPath, { force: true });
-				else await new Promise((resolve) => setTimeout(resolve, Math.min(50, 5 + attempt)));
-			}
-		}
-		try {
-			return await work();
-		} finally {
-			await rm(lockPath, { force: true });
-		}
-	}
+	const withLock = <T>(work: () => Promise<T>): Promise<T> => withSharedLock(`${dir}/${LOCK}`, work, STALE_LOCK_MS);
 
 	const live = (key: string): Entry | undefined => {
 		const entry = entries.get(key);

@@ -10,9 +10,10 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setImmediate } from 'node:timers/promises';
 import { join } from 'node:path';
-import { errorCode, fsyncDir, isMissing, makePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../store/file/durable-fs';
+import { fsyncDir, isMissing, makePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../store/file/durable-fs';
 import type { KvStore } from '../store/kv';
 import { createAuditTrail, type AuditLists } from './audit-trail';
+import { withSharedLock } from '../store/file/shared-lock';
 
 const LOCK = 'audit.lock';
 /** A lock older than this was left by a process that died holding it. */
@@ -75,28 +76,7 @@ export async function openFileAuditLists(dir: string): Promise<AuditLists> {
 		}
 	}
 
-	async function withLock<T>(work: () => Promise<T>): Promise<T> {
-		const lockPath = join(dir, LOCK);
-		for (let attempt = 0; ; attempt++) {
-			try {
-				await (await open(lockPath, 'wx', PRIVATE_FILE)).close();
-				break;
-			} catch (error) {
-				if (errorCode(error) !== 'EEXIST') throw error;
-				const age = await stat(lockPath).then(
-					(s) => Date.now() - s.mtimeMs,
-					() => 0
-				);
-				if (age > STALE_LOCK_MS) await rm(lockPath, { force: true });
-				else await new Promise((resolve) => setTimeout(resolve, Math.min(50, 5 + attempt)));
-			}
-		}
-		try {
-			return await work();
-		} finally {
-			await rm(lockPath, { force: true });
-		}
-	}
+	const withLock = <T>(work: () => Promise<T>): Promise<T> => withSharedLock(join(dir, LOCK), work, STALE_LOCK_MS);
 
 	/** One change at a time in this process, each under the lock against the other process. */
 	function change<T>(work: () => Promise<T>): Promise<T> {
