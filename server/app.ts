@@ -23,6 +23,10 @@ import { createApiHandler } from './http/api';
 import { createCurateApi } from './http/curate-api';
 import { createRoomsApi } from './http/rooms-api';
 import { createPeopleApi } from './http/people-api';
+import { createSsoApi } from './http/sso-api';
+import { createOidc } from './auth/oidc';
+import { startSsoRefresher } from './auth/sso-refresher';
+import type { SsoConfig } from './config';
 import { memorySignInLimits, type SignInLimits } from './auth/sign-in-limits';
 import type { Mailer } from './mail/mailer';
 import { inviteMessage, passwordResetMessage } from './mail/messages';
@@ -91,6 +95,10 @@ export interface ApplicationDeps {
 	templates?: Promise<TemplateCatalogue>;
 	/** Paired screens' health (default: in this process's memory; Redis mode shares it). */
 	displayStatus?: DisplayStatus;
+	/** Single sign-on with OpenID Connect (OIDC_*); off when absent. */
+	sso?: SsoConfig | null;
+	/** Whether people may sign in with a password (AUTH_LOCAL; default on). */
+	localPasswords?: boolean;
 }
 
 /** Host names a test or embedded app answers for when none are given: this machine's loopback names. */
@@ -150,6 +158,21 @@ export function createApplication(deps: ApplicationDeps) {
 		displayStatus
 	});
 	io.on('room:deleted', (roomId: string) => engine.forget(roomId));
+	const oidc = deps.sso ? createOidc(deps.sso, deps.access.kv, deps.log) : null;
+	const localPasswords = deps.localPasswords ?? true;
+	if (oidc)
+		void oidc
+			.discover()
+			.then(() => deps.log.info({ issuer: oidc.issuer }, 'single sign-on on: the provider answered'))
+			.catch((error: unknown) =>
+				deps.log.warn(
+					{ issuer: oidc.issuer, err: String(error) },
+					'single sign-on: the provider could not be reached yet; sign-ins will try again (check OIDC_ISSUER)'
+				)
+			);
+	const stopSsoRefresher = oidc
+		? startSsoRefresher({ oidc, access: deps.access, log: deps.log, audit: deps.access.trail, onAccessChanged: changeAccess })
+		: () => {};
 	const handleAccess = createAccessApi({
 		access: deps.access,
 		engine,
@@ -158,7 +181,13 @@ export function createApplication(deps: ApplicationDeps) {
 		allowedHosts,
 		trustProxy,
 		adminToken: deps.adminToken,
-		onRevoked: revokeSession
+		onRevoked: revokeSession,
+		providerSignOut: oidc
+			? async (sessionId, returnTo) => {
+					const idToken = await oidc.idTokenOf(sessionId);
+					return idToken ? oidc.endSession(idToken, returnTo) : null;
+				}
+			: undefined
 	});
 	const workers = deps.workers ?? createWorkerPool();
 	const collection = { graceMs: 24 * 3_600_000, everyMs: 6 * 3_600_000, enabled: true, ...deps.blobCollection };
@@ -215,7 +244,21 @@ export function createApplication(deps: ApplicationDeps) {
 		allowedHosts,
 		trustProxy,
 		onAccessChanged: changeAccess,
-		audit: deps.access.trail
+		audit: deps.access.trail,
+		localPasswords
+	});
+	const handleSso = createSsoApi({
+		access: deps.access,
+		oidc,
+		localPasswords,
+		engine,
+		log: deps.log,
+		limiter: limiters.attempts,
+		allowedOrigins,
+		allowedHosts,
+		trustProxy,
+		audit: deps.access.trail,
+		onAccessChanged: changeAccess
 	});
 	const handleAudit = createAuditApi({
 		access: deps.access,
@@ -234,7 +277,8 @@ export function createApplication(deps: ApplicationDeps) {
 		handleAccess,
 		handleRooms,
 		handleCurate,
-		handlePeople
+		handlePeople,
+		handleSso
 	});
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
 	async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -352,6 +396,7 @@ export function createApplication(deps: ApplicationDeps) {
 		/** Stops accepting, lets queued commands finish, snapshots, closes the store. */
 		async close(): Promise<void> {
 			gateway.presence.close();
+			stopSsoRefresher();
 			await collector.stop();
 			gateway.stopSweep();
 			io.close();

@@ -37,6 +37,25 @@ function isOneMailbox(value: string): boolean {
 	return parsed.length === 1 && /^[^\s@]+@[^\s@]+$/.test(parsed[0]!.address);
 }
 
+/** Host names an OpenID provider may be reached on over plain HTTP: this machine only. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An issuer URL: HTTPS, or HTTP on this machine (a provider started by a test or a local Keycloak). */
+function isIssuerUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		if (url.search || url.hash) return false;
+		return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+	} catch {
+		return false;
+	}
+}
+
+/** A claim name, or a dotted path into the ID token (Keycloak's `realm_access.roles`). */
+const CLAIM_PATH = /^[A-Za-z0-9_:/-]{1,100}(\.[A-Za-z0-9_:/-]{1,100}){0,4}$/;
+
+const optional = (schema: z.ZodString) => schema.optional().or(z.literal('').transform(() => undefined));
+
 const Env = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	/** Loopback by default until roles and invite links land (see README). */
@@ -97,10 +116,78 @@ const Env = z.object({
 		.string()
 		.refine(isOneMailbox, 'MAIL_FROM is not one e-mail address: write it as room@example.com or Customer Room <room@example.com>')
 		.optional()
-		.or(z.literal('').transform(() => undefined))
+		.or(z.literal('').transform(() => undefined)),
+	/** Single sign-on: the OpenID provider's issuer; its `.well-known/openid-configuration` is read from it. */
+	OIDC_ISSUER: optional(
+		z
+			.string()
+			.refine(
+				isIssuerUrl,
+				'OIDC_ISSUER is not an issuer address: write it as https://login.example.com/realms/company (plain http only for a provider on this machine)'
+			)
+	),
+	OIDC_CLIENT_ID: optional(z.string().max(500)),
+	/** Absent for a public client (PKCE alone); never logged. */
+	OIDC_CLIENT_SECRET: optional(z.string().max(2000)),
+	OIDC_SCOPES: z
+		.string()
+		.default('openid profile email')
+		.refine((s) => s.split(/\s+/).includes('openid'), 'OIDC_SCOPES must include openid, such as "openid profile email"'),
+	/** Where the provider puts a person's groups: a claim name or a dotted path (realm_access.roles). */
+	OIDC_GROUPS_CLAIM: z
+		.string()
+		.default('groups')
+		.refine((s) => CLAIM_PATH.test(s), 'OIDC_GROUPS_CLAIM is a claim name such as groups, roles or realm_access.roles'),
+	/** Comma-separated provider groups whose members are instance admins. */
+	OIDC_ADMIN_GROUPS: z.string().default(''),
+	OIDC_BUTTON_LABEL: z.string().trim().max(60, 'OIDC_BUTTON_LABEL is at most 60 characters').default(''),
+	/** How often, while someone stays signed in, their groups are read again from the provider. */
+	OIDC_REFRESH_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+	/** Local passwords: `off` leaves single sign-on as the only way in for people (screens and guests keep theirs). */
+	AUTH_LOCAL: z.enum(['on', 'off']).default('on')
 });
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** Single sign-on settings (server/auth/oidc.ts). The client secret is never logged. */
+export interface SsoConfig {
+	issuer: URL;
+	clientId: string;
+	clientSecret: string | undefined;
+	scopes: string;
+	groupsClaim: string;
+	/** Lower-cased: group names are compared without case. */
+	adminGroups: string[];
+	buttonLabel: string;
+	refreshMs: number;
+}
+
+function ssoConfig(c: z.infer<typeof Env>): SsoConfig | null {
+	const fail = (line: string) => {
+		throw new Error(`Invalid configuration:\n  ${line}`);
+	};
+	if (!c.OIDC_ISSUER) {
+		if (c.OIDC_CLIENT_ID || c.OIDC_CLIENT_SECRET)
+			fail('OIDC_ISSUER: OIDC_CLIENT_ID is set, so single sign-on needs the provider: set OIDC_ISSUER to its issuer address');
+		if (c.AUTH_LOCAL === 'off')
+			fail('AUTH_LOCAL: passwords are off but single sign-on is not set up (OIDC_ISSUER), so nobody could sign in');
+		return null;
+	}
+	if (!c.OIDC_CLIENT_ID)
+		fail("OIDC_CLIENT_ID: OIDC_ISSUER is set, so single sign-on needs this server's client id at the provider");
+	return {
+		issuer: new URL(c.OIDC_ISSUER),
+		clientId: c.OIDC_CLIENT_ID!,
+		clientSecret: c.OIDC_CLIENT_SECRET,
+		scopes: c.OIDC_SCOPES.trim().split(/\s+/).join(' '),
+		groupsClaim: c.OIDC_GROUPS_CLAIM,
+		adminGroups: c.OIDC_ADMIN_GROUPS.split(',')
+			.map((g) => g.trim().toLowerCase())
+			.filter(Boolean),
+		buttonLabel: c.OIDC_BUTTON_LABEL || 'Sign in with your company account',
+		refreshMs: c.OIDC_REFRESH_MINUTES * 60_000
+	};
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 	const parsed = Env.safeParse(env);
@@ -129,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		throw new Error(
 			`Invalid configuration:\n  ALLOWED_HOSTS: ${unreadable.join(', ')} is not a host name (write names such as room.example.com, separated by commas)`
 		);
+	const sso = ssoConfig(c);
 	return {
 		port: c.PORT,
 		host: c.HOST,
@@ -152,6 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		addressCommandRateLimit: c.COMMAND_RATE_LIMIT_PER_ADDRESS,
 		connectionLimits: { perAddress: c.MAX_CONNECTIONS_PER_ADDRESS, anonymousPerAddress: c.MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS },
 		sessionLifetimes: { idleMs: c.SESSION_IDLE_DAYS * 86_400_000, maxMs: c.SESSION_MAX_DAYS * 86_400_000 },
+		/** Single sign-on with OpenID Connect, or null when OIDC_ISSUER is not set. */
+		sso,
+		/** Whether people may sign in with a password (always, without single sign-on). */
+		localPasswords: c.AUTH_LOCAL === 'on',
 		uploadLimit: Math.round(c.UPLOAD_LIMIT_MB * 1_048_576),
 		roomStorageLimit: Math.round(c.ROOM_STORAGE_LIMIT_MB * 1_048_576)
 	};

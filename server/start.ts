@@ -44,7 +44,9 @@ export async function startApplication({ config, log, build, pages, httpServer }
 		trustProxy: config.trustProxy,
 		adminToken: config.adminToken,
 		uploadLimit: config.uploadLimit,
-		roomStorageLimit: config.roomStorageLimit
+		roomStorageLimit: config.roomStorageLimit,
+		sso: config.sso,
+		localPasswords: config.localPasswords
 	});
 	backend.onStatus?.(
 		(status) => app.setStoreStatus(status),

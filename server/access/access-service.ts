@@ -13,7 +13,8 @@
  */
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { KvStore } from '../store/kv';
-import { createAccounts, type Account } from '../people/accounts';
+import { createAccounts, type Account, type Membership } from '../people/accounts';
+import { createGroupRoles, higherRole, type GroupGrant } from '../people/group-roles';
 import { createInvitations } from '../people/invitations';
 import { createAuditTrail, type AuditTrail } from '../people/audit-trail';
 
@@ -144,13 +145,20 @@ const ACCOUNT_SESSIONS_KEEP = 200;
 /** What a session of an account takes from it. */
 function fromAccount(
 	account: Account,
-	settings: InstanceSettings
+	settings: InstanceSettings,
+	/** What the account's provider groups give it in each room (single sign-on). */
+	byGroups: Record<string, GroupGrant> = {}
 ): Pick<Session, 'name' | 'grants' | 'instanceAdmin' | 'canCreateRooms'> {
+	const grants: Record<string, Grant> = {};
+	for (const [roomId, m] of Object.entries(account.memberships)) grants[roomId] = { role: m.role };
+	// A role from a group and one granted directly: the higher counts.
+	for (const [roomId, g] of Object.entries(byGroups)) grants[roomId] = { role: higherRole(grants[roomId]?.role, g.role)! };
+	const instanceAdmin = account.instanceAdmin || account.sso?.admin === true;
 	return {
 		name: account.name,
-		grants: Object.fromEntries(Object.entries(account.memberships).map(([roomId, m]) => [roomId, { role: m.role }])),
-		instanceAdmin: account.instanceAdmin,
-		canCreateRooms: account.instanceAdmin || settings.everyoneCreatesRooms
+		grants,
+		instanceAdmin,
+		canCreateRooms: instanceAdmin || settings.everyoneCreatesRooms
 	};
 }
 
@@ -163,6 +171,10 @@ export function createAccessService(
 ) {
 	const iso = () => new Date(now()).toISOString();
 	const accounts = createAccounts(kv, now);
+	const groupRoles = createGroupRoles(kv, now);
+	/** What an account's provider groups give it now (nothing for an account without single sign-on). */
+	const groupGrantsOf = async (account: Account): Promise<Record<string, GroupGrant>> =>
+		account.sso ? groupRoles.grantsFor(account.sso.groups) : {};
 	/** A session's last use is written at most this often, so a busy person does not rewrite it per request. */
 	const touchEveryMs = Math.min(lifetimes.idleMs / 24, 3600_000);
 
@@ -226,7 +238,7 @@ export function createAccessService(
 			await drop(hash, s);
 			return null;
 		}
-		return { ...s, ...fromAccount(account, await instanceSettings()) };
+		return { ...s, ...fromAccount(account, await instanceSettings(), await groupGrantsOf(account)) };
 	}
 
 	async function instanceSettings(): Promise<InstanceSettings> {
@@ -276,7 +288,7 @@ export function createAccessService(
 		await save(hashToken(token), stored);
 		await kv.push(`account-sessions:${account.id}`, stored.id, ACCOUNT_SESSIONS_KEEP);
 		await accounts.seen(account.id);
-		return { token, session: { ...stored, ...fromAccount(account, await instanceSettings()) } };
+		return { token, session: { ...stored, ...fromAccount(account, await instanceSettings(), await groupGrantsOf(account)) } };
 	}
 
 	/**
@@ -726,6 +738,7 @@ export function createAccessService(
 				await kv.delete(`display:${roomId}:${displayId}`);
 				changed.add(display.sessionId);
 			}
+			await groupRoles.forgetRoom(roomId);
 			for (const accountId of await accounts.forgetRoom(roomId))
 				for (const id of await liveSessionIds(accountId)) changed.add(id);
 			await kv.delete(`room-sessions:${roomId}`);
@@ -790,6 +803,30 @@ export function createAccessService(
 
 		/** The accounts of this server (people). */
 		accounts,
+
+		/** The access store itself, for features that keep access data of their own (single sign-on's sign-ins). */
+		kv,
+
+		/** Provider groups mapped to roles, per room (single sign-on). */
+		groupRoles,
+
+		/** What an account's provider groups give it in each room now. */
+		groupGrantsOf,
+
+		/**
+		 * A room's people: each account with a role there, directly (a membership), through its provider
+		 * groups, or both; `role` is the one that counts (the higher).
+		 */
+		async membersOf(roomId: string): Promise<Array<{ account: Account; role: Role; direct: Membership | null; group: GroupGrant | null }>> {
+			const out: Array<{ account: Account; role: Role; direct: Membership | null; group: GroupGrant | null }> = [];
+			for (const account of await accounts.listedIn(roomId)) {
+				const direct = Object.hasOwn(account.memberships, roomId) ? account.memberships[roomId]! : null;
+				const group = (await groupGrantsOf(account))[roomId] ?? null;
+				const role = higherRole(direct?.role, group?.role);
+				if (role) out.push({ account, role, direct, group });
+			}
+			return out;
+		},
 
 		/** Invitations of people to rooms, and password-reset links. */
 		invitations: createInvitations(kv, now),

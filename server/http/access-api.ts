@@ -25,6 +25,11 @@ export interface AccessApiDeps {
 	adminToken?: string;
 	/** Called when a session ends (signed out, display unpaired), to close its connections everywhere. */
 	onRevoked(sessionId: string, reason: string): void;
+	/**
+	 * With single sign-on: where to send the browser after signing out to end the provider's session too
+	 * (the fields to post there), or null.
+	 */
+	providerSignOut?(sessionId: string, returnTo: string): Promise<{ url: string; fields: Record<string, string> } | null>;
 }
 
 const JoinBody = z.strictObject({ token: z.string().min(1).max(100), name: z.string().trim().max(60).default('') });
@@ -237,7 +242,11 @@ export function createAccessApi(deps: AccessApiDeps) {
 			// Sockets opened with this session keep no rights after signing out.
 			if (ended) deps.onRevoked(ended.id, 'You signed out.');
 			res.setHeader('set-cookie', sessionCookie(req, '', 0));
-			sendJson(res, 200, { ok: true });
+			const provider =
+				ended?.accountId && deps.providerSignOut
+					? await deps.providerSignOut(ended.id, `${publicOrigin(req)}/sign-in?signed-out=1`)
+					: null;
+			sendJson(res, 200, { ok: true, ...(provider ? { provider } : {}) });
 			return true;
 		}
 

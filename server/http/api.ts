@@ -30,6 +30,8 @@ export interface ApiDeps {
 	/** Curation routes (uploads, imports, exports, restore); answers false for paths it does not own. */
 	handleCurate: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	handlePeople: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	/** Single sign-on routes (sign-in methods, the provider's way in and out, groups to roles). */
+	handleSso: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const BLOB_PATH = /^\/api\/blobs\/([a-f0-9]{64})$/;
@@ -120,12 +122,14 @@ export function createApiHandler({
 	handleAccess,
 	handleRooms,
 	handleCurate,
-	handlePeople
+	handlePeople,
+	handleSso
 }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;
 		try {
+			if (await handleSso(req, res, url)) return true;
 			if (await handlePeople(req, res, url)) return true;
 			// Before the access routes, which own the rest of /api/admin/ (ADMIN_TOKEN): /api/admin/audit is
 			// an instance admin's, by session.

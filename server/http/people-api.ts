@@ -79,7 +79,19 @@ export interface PeopleApiDeps {
 	 * only changed (`changed`: a new role), when their pages reconnect with it and carry on.
 	 */
 	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string, changed?: boolean): void;
+	/** Whether people may sign in with a password (AUTH_LOCAL; default on). Off: single sign-on only. */
+	localPasswords?: boolean;
 }
+
+const PASSWORDS_OFF = {
+	error: 'passwords_off',
+	message: 'Passwords are turned off on this server. Sign in with your company account instead.'
+} as const;
+
+const PASSWORDS_OFF_SETUP = {
+	code: 'passwords_off',
+	message: 'Passwords are turned off on this server. Sign in with your company account first, then open this setup link again.'
+} as const;
 
 const Password = z.string().min(1, 'Enter a password.').max(256, 'A password is at most 256 characters.');
 const PersonName = z.string().trim().min(1, 'Enter a name.').max(60, 'A name is at most 60 characters.');
@@ -252,6 +264,13 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		return made.account;
 	}
 
+	/** With AUTH_LOCAL=off, sends the refusal of anything done with a password and answers true. */
+	function passwordsOff(res: ServerResponse): boolean {
+		if (deps.localPasswords !== false) return false;
+		sendJson(res, 403, PASSWORDS_OFF);
+		return true;
+	}
+
 	async function sessionOf(req: IncomingMessage) {
 		const token = sessionTokenOf(req);
 		return { token, session: await access.session(token) };
@@ -313,7 +332,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 
 	/** A room with at least one other facilitator (a room must never lose its last one by a click). */
 	async function otherFacilitator(roomId: string, accountId: string): Promise<boolean> {
-		return (await accounts.members(roomId)).some((a) => a.id !== accountId && a.memberships[roomId]?.role === 'facilitator');
+		return (await access.membersOf(roomId)).some((m) => m.account.id !== accountId && m.role === 'facilitator');
 	}
 
 	async function closeSessions(accountId: string, roomId: string | null, reason: string, changed = false) {
@@ -338,6 +357,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 						? { ok: true, account }
 						: { ok: false, code: 'not_found', message: 'Your account was not found. Sign in again.' };
 				}
+				if (deps.localPasswords === false) return { ok: false, ...PASSWORDS_OFF_SETUP };
 				if (!body.data.account)
 					return {
 						ok: false,
@@ -366,7 +386,8 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			}
 		);
 		if (!claimed.ok) {
-			const status = claimed.code === 'not_found' ? 404 : claimed.code === 'conflict' ? 409 : 400;
+			const status =
+				claimed.code === 'not_found' ? 404 : claimed.code === 'conflict' ? 409 : claimed.code === 'passwords_off' ? 403 : 400;
 			return sendJson(res, status, { error: claimed.code, message: claimed.message });
 		}
 		log.info({ accountId: claimed.account.id }, 'the setup link was used: this account is an instance admin');
@@ -376,6 +397,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 	}
 
 	async function signIn(req: IncomingMessage, res: ServerResponse) {
+		if (passwordsOff(res)) return;
 		const address = clientAddress(req, deps.trustProxy);
 		const body = SignInBody.safeParse(await readJson(req));
 		if (!body.success)
@@ -468,6 +490,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 	}
 
 	async function changePassword(req: IncomingMessage, res: ServerResponse) {
+		if (passwordsOff(res)) return;
 		const mine = await accountOf(req, res);
 		if (!mine) return;
 		const body = ChangePasswordBody.safeParse(await readJson(req));
@@ -540,27 +563,27 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				message: 'Only members of this room see its people.'
 			});
 		const full = role === 'facilitator' || isInstanceAdmin(session);
-		const list = await accounts.members(roomId);
+		const list = await access.membersOf(roomId);
 		sendJson(res, 200, {
-			members: list.map((a) => {
-				const m = a.memberships[roomId]!;
-				return {
-					id: a.id,
-					name: a.name,
-					role: m.role,
-					you: a.id === session.accountId,
-					...(full
-						? {
-								email: a.email,
-								username: a.username,
-								via: m.via,
-								by: m.by ?? null,
-								since: m.since,
-								lastSeenAt: a.lastSeenAt ?? null
-							}
-						: {})
-				};
-			})
+			members: list.map(({ account: a, role: held, direct: m, group }) => ({
+				id: a.id,
+				name: a.name,
+				role: held,
+				you: a.id === session.accountId,
+				...(full
+					? {
+							email: a.email,
+							username: a.username,
+							// A person here only through their provider groups has no membership of their own.
+							via: m?.via ?? 'group',
+							by: m?.by ?? null,
+							since: m?.since ?? a.sso?.checkedAt ?? a.createdAt,
+							lastSeenAt: a.lastSeenAt ?? null,
+							directRole: m?.role ?? null,
+							groups: group ? { role: group.role, names: group.groups } : null
+						}
+					: {})
+			}))
 		});
 	}
 
@@ -597,7 +620,8 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		if (!body.success)
 			return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { role }: facilitator, contributor or viewer.' });
 		const account = await accounts.get(accountId);
-		const from = account?.memberships[roomId]?.role ?? null;
+		const byGroups = account ? (await access.groupGrantsOf(account))[roomId] : undefined;
+		const from = account?.memberships[roomId]?.role ?? byGroups?.role ?? null;
 		if (!account || !from)
 			return sendJson(res, 404, { error: 'not_found', message: 'That person is not a member of this room.' });
 		if (from === 'facilitator' && body.data.role !== 'facilitator' && !(await otherFacilitator(roomId, accountId)))
@@ -623,6 +647,12 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		if (!session) return;
 		const account = await accounts.get(accountId);
 		const from = account?.memberships[roomId]?.role ?? null;
+		const byGroups = account ? (await access.groupGrantsOf(account))[roomId] : undefined;
+		if (account && !from && byGroups)
+			return sendJson(res, 409, {
+				error: 'through_groups',
+				message: `${account.name} is in this room through the group ${byGroups.groups.join(', ')} at your identity provider. Change the group's role under Groups, or ask your IT team to take them out of the group.`
+			});
 		if (!account || !from)
 			return sendJson(res, 404, { error: 'not_found', message: 'That person is not a member of this room.' });
 		if (from === 'facilitator' && !(await otherFacilitator(roomId, accountId)))
@@ -793,6 +823,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		// A new account is checked fully before the invitation is used up.
 		let account = signedIn;
 		if (!account) {
+			if (passwordsOff(res)) return;
 			account = await makeAccount(res, body.data.account!, { email: found.email });
 			if (!account) return;
 		}
@@ -814,6 +845,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 	}
 
 	async function forgot(req: IncomingMessage, res: ServerResponse) {
+		if (passwordsOff(res)) return;
 		if (await limited(req, res, 'forgot')) return;
 		const body = ForgotBody.safeParse(await readJson(req));
 		if (!body.success)
@@ -862,6 +894,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 	}
 
 	async function reset(req: IncomingMessage, res: ServerResponse) {
+		if (passwordsOff(res)) return;
 		if (await limited(req, res, 'reset')) return;
 		const body = ResetBody.safeParse(await readJson(req));
 		if (!body.success) return sendJson(res, 400, { error: 'invalid_payload', message: 'Send { token, password }.' });

@@ -12,14 +12,35 @@
  *   login:<e-mail or name>  { accountId }, lower case: one account per login
  *   account-ids             every account's id, in order of creation
  *   room-members:<roomId>   ids of accounts that joined a room (the account's memberships are the truth)
+ *   sso-subject:<hash>      { accountId }: the account a provider's person (issuer and `sub`) signs in to
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Role } from '../../src/lib/domain';
 import type { KvStore } from '../store/kv';
 
 /** How a person came to be in a room, shown in the Members list. */
 export type JoinedVia = 'invite' | 'created' | 'granted' | 'setup' | 'took_over';
+
+/**
+ * An account's link to a person at the company's identity provider (single sign-on), and what the
+ * provider said of them when it was last asked: at sign-in, and at each refresh while they stay signed in.
+ */
+export interface SsoIdentity {
+	issuer: string;
+	/** The provider's id for the person (`sub`): the link; an e-mail address alone never is. */
+	subject: string;
+	/** The groups the provider put in the person's token (server/people/group-roles.ts maps them to roles). */
+	groups: string[];
+	/** In one of OIDC_ADMIN_GROUPS: an instance admin while it lasts. */
+	admin: boolean;
+	/** When the provider last confirmed the groups. */
+	checkedAt: string;
+}
+
+/** The key an identity is filed under: a hash, so an odd issuer or subject cannot shape the key. */
+const subjectKey = (issuer: string, subject: string) =>
+	`sso-subject:${createHash('sha256').update(`${issuer}\n${subject}`).digest('hex')}`;
 
 export interface Membership {
 	role: Role;
@@ -45,6 +66,8 @@ export interface Account {
 	lastSeenAt?: string;
 	/** Sessions begun before this time have ended (sign out everywhere, password reset). */
 	sessionsValidFrom?: string;
+	/** Signs in with the company's identity provider. */
+	sso?: SsoIdentity;
 }
 
 /** What a person types to sign in: an e-mail address or a user name. */
@@ -142,6 +165,69 @@ export function createAccounts(kv: KvStore, now: () => number = Date.now) {
 			for (const login of [email, username]) if (login) await kv.set(`login:${login}`, { accountId: account.id });
 			await kv.push('account-ids', account.id, 1_000_000);
 			return { ok: true, account };
+		},
+
+		/** The account linked to a person at the identity provider, or null. */
+		async bySubject(issuer: string, subject: string): Promise<Account | null> {
+			const ref = await kv.get<{ accountId: string }>(subjectKey(issuer, subject));
+			return ref ? get(ref.accountId) : null;
+		},
+
+		/**
+		 * Makes an account on someone's first single sign-on (no password). The e-mail address becomes its
+		 * login when no other account has it; the caller refuses first when a local account does.
+		 */
+		async createFromSso(input: { name: string; email: string | null; identity: SsoIdentity }): Promise<Account> {
+			const email = input.email && !(await kv.get(`login:${input.email}`)) ? input.email : null;
+			const account: Account = {
+				id: randomUUID(),
+				name: input.name.trim().slice(0, 60) || 'Someone',
+				email,
+				username: null,
+				passwordHash: null,
+				instanceAdmin: false,
+				memberships: {},
+				createdAt: iso(),
+				sso: input.identity
+			};
+			await put(account);
+			if (email) await kv.set(`login:${email}`, { accountId: account.id });
+			await kv.set(subjectKey(input.identity.issuer, input.identity.subject), { accountId: account.id });
+			await kv.push('account-ids', account.id, 1_000_000);
+			return account;
+		},
+
+		/** Links an account to a person at the provider (the account's holder asked for it, signed in). */
+		async linkSso(id: string, identity: SsoIdentity): Promise<Account | null> {
+			const linked = await update(id, (a) => ({ ...a, sso: identity }));
+			if (linked) await kv.set(subjectKey(identity.issuer, identity.subject), { accountId: id });
+			return linked;
+		},
+
+		/** Unlinks an account from the provider; it signs in with its password from now on. */
+		async unlinkSso(id: string): Promise<Account | null> {
+			const current = await get(id);
+			if (!current?.sso) return current;
+			await kv.delete(subjectKey(current.sso.issuer, current.sso.subject));
+			const { sso: _dropped, ...rest } = current;
+			await put(rest);
+			return rest;
+		},
+
+		/** Records what the provider says of a person now: their groups and whether these make them an admin. */
+		setSsoGroups: (id: string, groups: string[], admin: boolean) =>
+			update(id, (a) => (a.sso ? { ...a, sso: { ...a.sso, groups, admin, checkedAt: iso() } } : a)),
+
+		/** Lists an account among a room's people (its groups give it a role there). */
+		async listInRoom(id: string, roomId: string): Promise<void> {
+			if (!(await kv.list<string>(`room-members:${roomId}`)).includes(id)) await kv.push(`room-members:${roomId}`, id, 1_000_000);
+		},
+
+		/** Every account listed among a room's people, whether by a membership or by a group. */
+		async listedIn(roomId: string): Promise<Account[]> {
+			const ids = [...new Set(await kv.list<string>(`room-members:${roomId}`))];
+			const accounts = await Promise.all(ids.map(get));
+			return accounts.filter((a): a is Account => a !== null);
 		},
 
 		/** Changes a person's name (the name the server records on their changes from now on). */

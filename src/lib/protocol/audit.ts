@@ -29,7 +29,10 @@ export const AUDIT_ACTIONS = [
 	'screen_paired',
 	'screen_removed',
 	'sessions_ended',
-	'admin_granted'
+	'admin_granted',
+	'group_roles_changed',
+	'sso_linked',
+	'sso_unlinked'
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -208,6 +211,12 @@ function describeAccess(row: AuditRow, action: AuditAction): string {
 			return `${who} ended the sessions of ${row.subject ? whom : `everyone who joined as ${role(row.role)}`}${detail}.`;
 		case 'admin_granted':
 			return `${who} made ${row.subject ? whom : 'themselves'} an instance admin.`;
+		case 'group_roles_changed':
+			return `${who} changed which provider groups give roles${inRoom(row)}${detail}.`;
+		case 'sso_linked':
+			return `${who} linked their account to single sign-on.`;
+		case 'sso_unlinked':
+			return `${who} unlinked their account from single sign-on.`;
 		default:
 			return assertNeverAction(action);
 	}
