@@ -99,6 +99,8 @@ export interface ApplicationDeps {
 	sso?: SsoConfig | null;
 	/** Whether people may sign in with a password (AUTH_LOCAL; default on). */
 	localPasswords?: boolean;
+	/** How often single sign-on looks for accounts whose groups are due to be read again (default every minute). */
+	ssoRefreshEveryMs?: number;
 }
 
 /** Host names a test or embedded app answers for when none are given: this machine's loopback names. */
@@ -171,7 +173,10 @@ export function createApplication(deps: ApplicationDeps) {
 				)
 			);
 	const stopSsoRefresher = oidc
-		? startSsoRefresher({ oidc, access: deps.access, log: deps.log, audit: deps.access.trail, onAccessChanged: changeAccess })
+		? startSsoRefresher(
+				{ oidc, access: deps.access, log: deps.log, audit: deps.access.trail, onAccessChanged: changeAccess },
+				deps.ssoRefreshEveryMs
+			)
 		: () => {};
 	const handleAccess = createAccessApi({
 		access: deps.access,
@@ -253,7 +258,8 @@ export function createApplication(deps: ApplicationDeps) {
 		localPasswords,
 		engine,
 		log: deps.log,
-		limiter: limiters.attempts,
+		// A whole office may sign in at nine behind one address: far more than joins or pairings.
+		limiter: new RateLimiterMemory({ points: 300, duration: 60 }),
 		allowedOrigins,
 		allowedHosts,
 		trustProxy,

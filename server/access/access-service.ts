@@ -817,7 +817,9 @@ export function createAccessService(
 		 * A room's people: each account with a role there, directly (a membership), through its provider
 		 * groups, or both; `role` is the one that counts (the higher).
 		 */
-		async membersOf(roomId: string): Promise<Array<{ account: Account; role: Role; direct: Membership | null; group: GroupGrant | null }>> {
+		async membersOf(
+			roomId: string
+		): Promise<Array<{ account: Account; role: Role; direct: Membership | null; group: GroupGrant | null }>> {
 			const out: Array<{ account: Account; role: Role; direct: Membership | null; group: GroupGrant | null }> = [];
 			for (const account of await accounts.listedIn(roomId)) {
 				const direct = Object.hasOwn(account.memberships, roomId) ? account.memberships[roomId]! : null;

@@ -9,9 +9,9 @@
  * any instance; `finish` takes it (once: a replayed answer finds nothing) and checks the answer came back
  * to the browser that began it.
  *
- * The provider is discovered from its issuer's `.well-known/openid-configuration` when first needed and
- * again after a failure, so a provider that is down at start or at a sign-in never stops the server:
- * everyone already signed in keeps working.
+ * The provider is discovered from its issuer's `.well-known/openid-configuration` at start and again at
+ * every sign-in, so a provider that is down at start or at a sign-in never stops the server (everyone
+ * already signed in keeps working), and a person is told before being sent to a provider that is down.
  *
  * Nothing here logs a token or a code.
  */
@@ -55,8 +55,7 @@ interface RefreshRecord {
 
 /** What asking the provider again said: the groups now, or that the person's access ended, or nothing new. */
 export type RefreshOutcome =
-	| { ok: true; groups: string[] | null; sealed: string | null }
-	| { ok: false; ended: boolean; reason: string };
+	{ ok: true; groups: string[] | null; sealed: string | null } | { ok: false; ended: boolean; reason: string };
 
 interface Transaction {
 	verifier: string;
@@ -120,22 +119,35 @@ export function createOidc(config: SsoConfig, kv: KvStore, log: Logger) {
 		? Buffer.from(hkdfSync('sha256', config.clientSecret, 'customer-room', 'refresh tokens at rest', 32))
 		: null;
 
-	/** The provider's configuration, discovered once; a failure is forgotten, so the next sign-in tries again. */
-	function provider(): Promise<client.Configuration> {
-		discovered ??= client
+	/** Reads the provider's discovery document and keeps the configuration made from it. */
+	function rediscover(): Promise<client.Configuration> {
+		const attempt: Promise<client.Configuration> = client
 			.discovery(
 				config.issuer,
 				config.clientId,
 				config.clientSecret,
 				config.clientSecret ? client.ClientSecretBasic(config.clientSecret) : client.None(),
-				{ timeout: 10, ...(config.issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}) }
+				{
+					timeout: 10,
+					// The ID token's signature is checked against the provider's published keys even though it
+					// came straight from the token endpoint (OpenID Connect would let TLS stand in for it).
+					execute: [
+						client.enableNonRepudiationChecks,
+						...(config.issuer.protocol === 'http:' ? [client.allowInsecureRequests] : [])
+					]
+				}
 			)
 			.catch((error: unknown) => {
-				discovered = null;
+				// A failed try is forgotten, so the next use tries again.
+				if (discovered === attempt) discovered = null;
 				throw error;
 			});
-		return discovered;
+		discovered = attempt;
+		return attempt;
 	}
+
+	/** The provider's configuration as last discovered (discovered now if it never was, or the last try failed). */
+	const provider = (): Promise<client.Configuration> => discovered ?? rediscover();
 
 	/** Seals a refresh token for storage (AES-256-GCM, a key derived from the client secret). */
 	function seal(token: string): string | null {
@@ -192,10 +204,7 @@ export function createOidc(config: SsoConfig, kv: KvStore, log: Logger) {
 	 * groups now and the refresh token to keep; `ended` when the provider refuses (the person left, or
 	 * their access was revoked); a failure to reach it changes nothing.
 	 */
-async function refresh(
-		sealedRefreshToken: string,
-		subject: string
-	): Promise<RefreshOutcome> {
+	async function refresh(sealedRefreshToken: string, subject: string): Promise<RefreshOutcome> {
 		const token = open(sealedRefreshToken);
 		if (!token) return { ok: false, ended: false, reason: 'the kept refresh token could not be read' };
 		try {
@@ -244,9 +253,11 @@ async function refresh(
 			returnTo: string,
 			intent: SsoIntent
 		): Promise<{ ok: true; url: URL; state: string } | SsoFailure> {
+			// Discovered afresh at each sign-in: a provider that is down is found out here, before the browser
+			// is sent to it, and keys or endpoints it changed are read now.
 			let configuration: client.Configuration;
 			try {
-				configuration = await provider();
+				configuration = await rediscover();
 			} catch (error) {
 				return classifyFailure(error);
 			}
@@ -285,8 +296,7 @@ async function refresh(
 			| SsoFailure
 		> {
 			const state = currentUrl.searchParams.get('state');
-			if (!state || state.length > 200)
-				return { ok: false, code: 'expired', reason: 'the answer carried no state' };
+			if (!state || state.length > 200) return { ok: false, code: 'expired', reason: 'the answer carried no state' };
 			const transaction = await kv.take<Transaction>(stateKey(state));
 			if (!transaction) return { ok: false, code: 'expired', reason: 'the state is unknown: used already, expired, or forged' };
 			if (browserState !== state)

@@ -19,7 +19,8 @@ export interface SsoRefresherDeps {
 	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string, changed?: boolean): void;
 }
 
-export const SSO_ENDED_REASON = 'Your company sign-in has ended. Sign in again, or ask your IT team if you should still have access.';
+export const SSO_ENDED_REASON =
+	'Your company sign-in has ended. Sign in again, or ask your IT team if you should still have access.';
 
 /** Starts the refresher; returns the function that stops it. */
 export function startSsoRefresher(deps: SsoRefresherDeps, everyMs = 60_000): () => void {
@@ -38,7 +39,10 @@ export function startSsoRefresher(deps: SsoRefresherDeps, everyMs = 60_000): () 
 				log.warn({ accountId, reason: outcome.reason }, 'single sign-on groups could not be read again; trying later');
 				return true;
 			}
-			log.info({ accountId, reason: outcome.reason }, "the identity provider refused to renew a person's sign-in: their sessions end");
+			log.info(
+				{ accountId, reason: outcome.reason },
+				"the identity provider refused to renew a person's sign-in: their sessions end"
+			);
 			await access.accounts.endAllSessions(accountId);
 			deps.onAccessChanged(live, null, SSO_ENDED_REASON);
 			deps.audit
@@ -54,7 +58,8 @@ export function startSsoRefresher(deps: SsoRefresherDeps, everyMs = 60_000): () 
 		}
 		if (outcome.groups === null) return true;
 		const updated = await access.accounts.setSsoGroups(accountId, outcome.groups, oidc.isAdmin(outcome.groups));
-		if (updated) for (const roomId of Object.keys(await access.groupGrantsOf(updated))) await access.accounts.listInRoom(accountId, roomId);
+		if (updated)
+			for (const roomId of Object.keys(await access.groupGrantsOf(updated))) await access.accounts.listInRoom(accountId, roomId);
 		return true;
 	}
 

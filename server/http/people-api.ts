@@ -470,8 +470,9 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			name: account.name,
 			email: account.email,
 			username: account.username,
-			instanceAdmin: account.instanceAdmin,
+			instanceAdmin: account.instanceAdmin || account.sso?.admin === true,
 			hasPassword: account.passwordHash !== null,
+			sso: { linked: account.sso !== undefined },
 			createdAt: account.createdAt,
 			rooms: Object.entries(account.memberships).map(([roomId, m]) => ({
 				roomId,
@@ -946,7 +947,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 				name: a.name,
 				email: a.email,
 				username: a.username,
-				instanceAdmin: a.instanceAdmin,
+				instanceAdmin: a.instanceAdmin || a.sso?.admin === true,
 				createdAt: a.createdAt,
 				lastSeenAt: a.lastSeenAt ?? null,
 				rooms: Object.entries(a.memberships).map(([roomId, m]) => ({

@@ -38,6 +38,7 @@ export interface SsoApiDeps {
 	localPasswords: boolean;
 	engine: RoomEngine;
 	log: Logger;
+	/** Sign-ins begun per address (the callback needs none: it only completes one begun here). */
 	limiter: RateLimiterAbstract;
 	allowedOrigins: readonly string[];
 	allowedHosts: readonly string[];
@@ -154,14 +155,19 @@ export function createSsoApi(deps: SsoApiDeps) {
 
 	async function callback(req: IncomingMessage, res: ServerResponse, url: URL) {
 		if (!oidc) return failed(res, req, 'off');
-		if (await limited(req)) return failed(res, req, 'rate_limited');
 		const address = clientAddress(req, deps.trustProxy);
 		const browserState = parseCookie(req.headers.cookie ?? '')[STATE_COOKIE] ?? null;
 		const answered = new URL(url.pathname + url.search, origin(req));
 		const finished = await oidc.finish(answered, browserState);
 		if (!finished.ok) {
 			log.warn({ code: finished.code, reason: finished.reason }, 'a single sign-on was refused');
-			audit({ action: 'sign_in_failed', roomId: null, actor: null, address, detail: `single sign-on: ${finished.reason}`.slice(0, 200) });
+			audit({
+				action: 'sign_in_failed',
+				roomId: null,
+				actor: null,
+				address,
+				detail: `single sign-on: ${finished.reason}`.slice(0, 200)
+			});
 			return failed(res, req, finished.code);
 		}
 		const { person, intent } = finished;
@@ -194,7 +200,13 @@ export function createSsoApi(deps: SsoApiDeps) {
 
 		const found = await accountFor(person);
 		if (!found.ok) {
-			audit({ action: 'sign_in_failed', roomId: null, actor: null, address, detail: 'single sign-on: the e-mail address has a local account' });
+			audit({
+				action: 'sign_in_failed',
+				roomId: null,
+				actor: null,
+				address,
+				detail: 'single sign-on: the e-mail address has a local account'
+			});
 			return failed(res, req, found.code);
 		}
 		const account = await applyGroups(found.account, person.groups);
@@ -242,7 +254,8 @@ export function createSsoApi(deps: SsoApiDeps) {
 	async function unlink(req: IncomingMessage, res: ServerResponse) {
 		const mine = await accountOf(req, res);
 		if (!mine) return;
-		if (!mine.account.sso) return sendJson(res, 404, { error: 'not_found', message: 'Your account is not linked to single sign-on.' });
+		if (!mine.account.sso)
+			return sendJson(res, 404, { error: 'not_found', message: 'Your account is not linked to single sign-on.' });
 		if (!mine.account.passwordHash || !deps.localPasswords)
 			return sendJson(res, 409, {
 				error: 'conflict',
@@ -293,7 +306,12 @@ export function createSsoApi(deps: SsoApiDeps) {
 				action: 'group_roles_changed',
 				roomId,
 				actor: { id: session.accountId ?? session.id, name: session.name, kind: 'person' },
-				detail: lines.length ? lines.map((l) => `${l.group}: ${l.role}`).join(', ').slice(0, 200) : 'none'
+				detail: lines.length
+					? lines
+							.map((l) => `${l.group}: ${l.role}`)
+							.join(', ')
+							.slice(0, 200)
+					: 'none'
 			});
 		}
 		sendJson(res, 200, {
@@ -320,11 +338,11 @@ export function createSsoApi(deps: SsoApiDeps) {
 			sendJson(res, 403, { error: 'forbidden', message: 'Requests must come from this site.' });
 			return true;
 		}
-		if (pathname === '/api/auth/methods')
-			method === 'GET'
-				? sendJson(res, 200, { passwords: deps.localPasswords, sso: oidc ? { label: oidc.buttonLabel } : null })
-				: wrong('GET');
-		else if (pathname === '/api/auth/sso/start') await (method === 'GET' ? start(req, res, url) : wrong('GET'));
+		if (pathname === '/api/auth/methods') {
+			if (method === 'GET')
+				sendJson(res, 200, { passwords: deps.localPasswords, sso: oidc ? { label: oidc.buttonLabel } : null });
+			else wrong('GET');
+		} else if (pathname === '/api/auth/sso/start') await (method === 'GET' ? start(req, res, url) : wrong('GET'));
 		else if (pathname === '/api/auth/sso/callback') await (method === 'GET' ? callback(req, res, url) : wrong('GET'));
 		else if (pathname === '/api/account/sso/link') await (method === 'POST' ? link(req, res) : wrong('POST'));
 		else if (pathname === '/api/account/sso') await (method === 'DELETE' ? unlink(req, res) : wrong('DELETE'));

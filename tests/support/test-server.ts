@@ -24,6 +24,7 @@ import type { BlobStore, EventStore } from '../../server/store/port';
 import type { TrustProxy } from '../../server/http/origin';
 import { tempDir } from './temp-dir';
 import type { Mailer } from '../../server/mail/mailer';
+import type { SsoConfig } from '../../server/config';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -76,6 +77,12 @@ export async function startTestServer(
 		log?: Logger;
 		/** Sends invitations and resets (none when absent: links are shown to copy). */
 		mailer?: Mailer;
+		/** Single sign-on (none when absent), passwords on or off, and how often groups are read again. */
+		sso?: SsoConfig;
+		localPasswords?: boolean;
+		ssoRefreshEveryMs?: number;
+		/** Listen on this port (a free one when absent). */
+		port?: number;
 	} = {}
 ) {
 	const tmp = options.dataDir ? null : await tempDir();
@@ -100,9 +107,12 @@ export async function startTestServer(
 		allowedHosts: options.allowedHosts,
 		adminToken: options.adminToken,
 		mailer: options.mailer,
+		sso: options.sso,
+		localPasswords: options.localPasswords,
+		ssoRefreshEveryMs: options.ssoRefreshEveryMs,
 		limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(options.commandRateLimit ?? 100_000) }
 	});
-	await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => app.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const { port } = app.httpServer.address() as AddressInfo;
 	const url = `http://127.0.0.1:${port}`;
 	const sockets: TestSocket[] = [];
