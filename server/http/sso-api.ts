@@ -234,9 +234,9 @@ export function createSsoApi(deps: SsoApiDeps) {
 	}
 
 	async function link(req: IncomingMessage, res: ServerResponse) {
-		if (!oidc) return sendJson(res, 404, { error: 'not_found', message: 'Single sign-on is not set up on this server.' });
 		const mine = await accountOf(req, res);
 		if (!mine) return;
+		if (!oidc) return sendJson(res, 404, { error: 'not_found', message: 'Single sign-on is not set up on this server.' });
 		if (await limited(req))
 			return sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
 		const begun = await oidc.begin(redirectUri(req), '/account', { kind: 'link', accountId: mine.account.id });

@@ -817,6 +817,57 @@ describe('people (HTTP): members, invitations, accounts and the instance', () =>
 				'instance admin': 404
 			}
 		},
+		// Groups to roles (single sign-on): the room's facilitators and instance admins only.
+		{
+			method: 'GET',
+			path: `/api/rooms/${DEN}/group-roles`,
+			expect: {
+				facilitator: 200,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'PUT',
+			path: `/api/rooms/${DEN}/group-roles`,
+			body: { groups: [] },
+			expect: {
+				facilitator: 200,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		// Linking single sign-on is for accounts; this server has none set up (404 once signed in).
+		{
+			method: 'POST',
+			path: '/api/account/sso/link',
+			expect: {
+				facilitator: 401,
+				contributor: 401,
+				viewer: 401,
+				'another room’s facilitator': 401,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		{
+			method: 'DELETE',
+			path: '/api/account/sso',
+			expect: {
+				facilitator: 401,
+				contributor: 401,
+				viewer: 401,
+				'another room’s facilitator': 401,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
 		// My account is for accounts: a session from a link made before accounts has none.
 		{
 			method: 'GET',

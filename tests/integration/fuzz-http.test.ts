@@ -15,6 +15,7 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowedHostNames, isAllowedHost } from '../../server/http/origin';
 import { seedRoom, roomHash } from '../support/seed-room';
+import { freePort } from '../support/server-process';
 import { startTestServer, type TestServer, type TestSocket } from '../support/test-server';
 
 const SEED = 20_260_313;
@@ -34,7 +35,21 @@ beforeAll(async () => {
 	// Rate limits count per client address; behind a "proxy", random X-Forwarded-For headers spread the
 	// fuzz over many addresses so bodies get parsed, not just refused with 429 (some requests still are).
 	// Trusting every hop makes the left-most entry the client, so each request can be its own address.
-	server = await startTestServer({ trustProxy: () => true });
+	// Single sign-on on, with a provider that never answers: its way in and out is fuzzed too.
+	const gone = await freePort();
+	server = await startTestServer({
+		trustProxy: () => true,
+		sso: {
+			issuer: new URL(`http://127.0.0.1:${gone}`),
+			clientId: 'fuzz',
+			clientSecret: 'fuzz-secret',
+			scopes: 'openid',
+			groupsClaim: 'groups',
+			adminGroups: [],
+			buttonLabel: 'Sign in',
+			refreshMs: 60_000
+		}
+	});
 	sameOrigin = server.url;
 	const seeder = await server.client('Seeder', { [ROOM]: 'facilitator' });
 	await seedRoom(seeder, ROOM);
@@ -172,6 +187,13 @@ const apiPath = fc.oneof(
 			'/api/invites/accept',
 			'/api/instance/people',
 			'/api/instance/settings',
+			'/api/auth/methods',
+			'/api/auth/sso/start',
+			'/api/auth/sso/start?next=//evil.example',
+			'/api/auth/sso/callback',
+			'/api/auth/sso/callback?code=x&state=y',
+			'/api/account/sso',
+			'/api/account/sso/link',
 			'/api/pair/',
 			'/api/pair/x',
 			'/api/',
@@ -194,6 +216,7 @@ const apiPath = fc.oneof(
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/audit`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/audit.csv`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/redaction`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/group-roles`) },
 
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{
@@ -506,7 +529,7 @@ const PEOPLE_ROUTE = (p: string) =>
 	p.startsWith('/api/account') ||
 	p.startsWith('/api/invites/') ||
 	p.startsWith('/api/instance/') ||
-	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(members|person-invites|guest-links)(\/|$)/.test(p);
+	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(members|person-invites|guest-links|group-roles)(\/|$)/.test(p);
 /** Rooms writes: the setup link, creating, taking over and deleting rooms. */
 const ROOMS_WRITE = (p: string) =>
 	p === '/api/setup' ||
@@ -560,7 +583,18 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 	// Node sends its own Host when the one given is empty.
 	const hostAllowed = isAllowedHost(r.headers.host || '127.0.0.1', allowedHostNames('127.0.0.1', []));
 	if (!hostAllowed) expect(res.status, `${label}: Host ${r.headers.host}`).toBe(421);
-	if (pathname?.startsWith('/api/')) {
+	if (pathname === '/api/auth/sso/start' || pathname === '/api/auth/sso/callback') {
+		// Browser navigations: a page that moves on (to the sign-in page, saying why) or on to the provider.
+		if (hostAllowed && r.method.toUpperCase() === 'GET') {
+			expect(res.status, label).toBe(200);
+			expect(type, `${label}: a page`).toMatch(/^text\/html/);
+			expect(res.headers['cache-control']).toBe('no-store');
+			expect(res.body.toString('utf8'), label).toMatch(/url=\/sign-in\?sso=/);
+		} else if (hostAllowed) {
+			expect([403, 405], `${label}: a write`).toContain(res.status);
+		}
+		for (const c of (res.headers['set-cookie'] as string[] | undefined) ?? []) expect(c).toMatch(/^cr_sso_state=;.*HttpOnly/i);
+	} else if (pathname?.startsWith('/api/')) {
 		// A CSV export is the one non-JSON answer (and a backup streams JSON without a length).
 		const csv = res.status === 200 && (/\/export\/[a-z]+\.csv$/.test(pathname) || /\/audit\.csv$/.test(pathname));
 		expect(type, `${label}: JSON`).toMatch(csv ? /^text\/csv/ : /^application\/json/);
@@ -704,6 +738,9 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 			`/api/rooms/${ROOM}/person-invites`,
 			`/api/rooms/${ROOM}/members`,
 			`/api/rooms/${ROOM}/guest-links`,
+			`/api/rooms/${ROOM}/group-roles`,
+			'/api/account/sso/link',
+			'/api/account/sso',
 			'/api/instance/settings'
 		);
 		const writeMethod = fc.constantFrom('POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS');

@@ -67,3 +67,49 @@ describe('ALLOWED_HOSTS', () => {
 		);
 	});
 });
+
+describe('single sign-on (OIDC_*, AUTH_LOCAL)', () => {
+	const issuer = 'https://login.example.com/realms/company';
+
+	it('is off without OIDC_ISSUER; on with an issuer and a client id, with the defaults the README gives', () => {
+		expect(loadConfig({}).sso).toBeNull();
+		expect(loadConfig({}).localPasswords).toBe(true);
+		const sso = loadConfig({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'customer-room', OIDC_ADMIN_GROUPS: 'CR-Admins, IT ' }).sso!;
+		expect(sso.issuer.href).toBe(issuer);
+		expect(sso).toMatchObject({
+			clientId: 'customer-room',
+			clientSecret: undefined,
+			scopes: 'openid profile email',
+			groupsClaim: 'groups',
+			adminGroups: ['cr-admins', 'it'],
+			buttonLabel: 'Sign in with your company account',
+			refreshMs: 3_600_000
+		});
+	});
+
+	it('refuses what would not work, saying what to set', () => {
+		expect(() => loadConfig({ OIDC_ISSUER: 'http://login.example.com' })).toThrow(/OIDC_ISSUER is not an issuer address/);
+		expect(() => loadConfig({ OIDC_ISSUER: 'not a url' })).toThrow(/OIDC_ISSUER is not an issuer address/);
+		expect(() => loadConfig({ OIDC_ISSUER: issuer })).toThrow(/OIDC_CLIENT_ID: OIDC_ISSUER is set/);
+		expect(() => loadConfig({ OIDC_CLIENT_ID: 'customer-room' })).toThrow(/OIDC_ISSUER: OIDC_CLIENT_ID is set/);
+		expect(() => loadConfig({ AUTH_LOCAL: 'off' })).toThrow(/AUTH_LOCAL: passwords are off but single sign-on is not set up/);
+		expect(() => loadConfig({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'x', OIDC_SCOPES: 'profile email' })).toThrow(
+			/OIDC_SCOPES must include openid/
+		);
+		expect(() => loadConfig({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'x', OIDC_GROUPS_CLAIM: 'groups claim' })).toThrow(
+			/OIDC_GROUPS_CLAIM is a claim name/
+		);
+		expect(() => loadConfig({ AUTH_LOCAL: 'maybe' })).toThrow(/AUTH_LOCAL/);
+	});
+
+	it('takes plain http only for a provider on this machine, a dotted claim path, and passwords off', () => {
+		const config = loadConfig({
+			OIDC_ISSUER: 'http://127.0.0.1:8080/realms/test',
+			OIDC_CLIENT_ID: 'x',
+			OIDC_GROUPS_CLAIM: 'realm_access.roles',
+			AUTH_LOCAL: 'off'
+		});
+		expect(config.sso?.groupsClaim).toBe('realm_access.roles');
+		expect(config.localPasswords).toBe(false);
+	});
+});
