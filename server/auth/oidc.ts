@@ -65,8 +65,10 @@ interface Transaction {
 	intent: SsoIntent;
 }
 
-/** Reads a claim by name or dotted path (`realm_access.roles`). */
+/** Reads a claim by name, or by dotted path (`realm_access.roles`). */
 export function claimAt(claims: Record<string, unknown>, path: string): unknown {
+	// A claim whose own name has dots (Auth0's namespaced `https://room.example.com/groups`) is read whole.
+	if (Object.hasOwn(claims, path)) return claims[path];
 	let value: unknown = claims;
 	for (const part of path.split('.')) {
 		if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;

@@ -56,6 +56,7 @@ describe('reading groups from a token', () => {
 		expect(claimAt(claims, 'realm_access.roles')).toEqual(['cx']);
 		expect(claimAt(claims, 'realm_access.missing')).toBeUndefined();
 		expect(claimAt(claims, 'toString')).toBeUndefined();
+		expect(claimAt({ 'https://room.example.com/groups': ['cx'] }, 'https://room.example.com/groups')).toEqual(['cx']);
 	});
 
 	it('takes a list of names or one name (a Google Workspace domain); anything else is no groups claim', () => {
