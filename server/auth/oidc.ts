@@ -373,7 +373,7 @@ export function createOidc(config: SsoConfig, kv: KvStore, log: Logger) {
 		forgetRefreshToken: (accountId: string) => kv.delete(`sso-refresh:${accountId}`),
 
 		/**
-		 * Where to send a browser to end the provider's session too, with the fields to post (RP-initiated
+		 * Where to send a browser to end the provider's session too, with the fields to send (RP-initiated
 		 * logout): null when the provider offers no end_session_endpoint or cannot be reached.
 		 */
 		async endSession(

@@ -464,6 +464,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		if (!mine) return;
 		const { session, account } = mine;
 		const rooms = await engine.listRooms();
+		const byGroups = await access.groupGrantsOf(account);
 		const sessions = await access.accountSessions(account.id);
 		sendJson(res, 200, {
 			id: account.id,
@@ -474,11 +475,13 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 			hasPassword: account.passwordHash !== null,
 			sso: { linked: account.sso !== undefined },
 			createdAt: account.createdAt,
-			rooms: Object.entries(account.memberships).map(([roomId, m]) => ({
+			// Rooms by a membership and rooms by a provider group; the role that counts is the session's.
+			rooms: Object.entries(session.grants).map(([roomId, grant]) => ({
 				roomId,
 				name: rooms.find((r) => r.id === roomId)?.name ?? roomId,
-				role: m.role,
-				since: m.since
+				role: grant.role,
+				since: account.memberships[roomId]?.since ?? account.sso?.checkedAt ?? account.createdAt,
+				...(byGroups[roomId] ? { groups: byGroups[roomId].groups } : {})
 			})),
 			sessions: sessions.map((s) => ({
 				id: s.id,

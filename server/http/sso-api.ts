@@ -217,7 +217,9 @@ export function createSsoApi(deps: SsoApiDeps) {
 		log.info({ accountId: account.id, groups: person.groups.length }, 'signed in with single sign-on');
 		const session = started.session;
 		const anywhere = Object.keys(session.grants).length > 0 || isInstanceAdmin(session) || mayCreateRooms(session);
-		sendOnwards(res, anywhere ? finished.returnTo : '/?sso=no_access', [
+		// A setup or invitation link the person signed in to use gives them their first room: back to it.
+		const toLink = /^\/(setup|invite)(\?|$)/.test(finished.returnTo);
+		sendOnwards(res, anywhere || toLink ? finished.returnTo : '/?sso=no_access', [
 			stateCookie(req, '', 0),
 			sessionCookie(req, started.token, deps.trustProxy, access.cookieMaxAgeS(session))
 		]);

@@ -11,7 +11,8 @@ import type { SsoConfig } from '../../server/config';
 import { freePort } from '../support/server-process';
 import { signingKey, startTestProvider, TEST_CLIENT_ID, TEST_CLIENT_SECRET, type TestProvider } from '../support/oidc-provider';
 import { becomeAdmin, PASSWORD, request } from '../support/people';
-import { asBrowser, CookieJar, deliver, signInWithSso, toProviderAndBack } from '../support/sso-http';
+import { asBrowser, CookieJar, deliver, signInWithSso, throughProvider, toProviderAndBack } from '../support/sso-http';
+import { hashPassword } from '../../server/auth/passwords';
 import { createRoom, startTestServer, type TestServer } from '../support/test-server';
 
 const ROOM = 'claims';
@@ -176,6 +177,47 @@ describe('signing in with the company provider', () => {
 		expect(refused.landed).toBe('/sign-in?sso=email_taken');
 		expect(refused.session).toBeNull();
 		expect((await server.access.accounts.byLogin('fay@example.com'))?.sso).toBeUndefined();
+	});
+
+	it('the holder of a local account links it, signed in with the password; unlinked, it signs in with the password again', async () => {
+		const made = await server.access.accounts.create({
+			name: 'Gus Hale',
+			login: 'gus@example.com',
+			passwordHash: await hashPassword(PASSWORD)
+		});
+		expect(made.ok).toBe(true);
+		provider.people.set('gus', { name: 'Gus at the provider', email: 'gus@example.com', groups: ['CX-Leadership'] });
+		const jar = new CookieJar();
+		expect(
+			(await asBrowser(server.url, jar, '/api/auth/sign-in', 'POST', { login: 'gus@example.com', password: PASSWORD })).status
+		).toBe(200);
+		const begun = await asBrowser(server.url, jar, '/api/account/sso/link', 'POST');
+		expect(begun.status).toBe(200);
+		const answer = await throughProvider(server.url, begun.json.url as string, 'gus', jar);
+		expect(await deliver(jar, answer)).toBe('/account?sso=linked');
+		const linked = (await asBrowser(server.url, jar, '/api/account')).json;
+		expect(linked).toMatchObject({ name: 'Gus Hale', hasPassword: true, sso: { linked: true } });
+		expect(await roomsOf(jar)).toMatchObject({ [ROOM]: 'facilitator' });
+
+		// From now on the company sign-in opens the same account.
+		const viaSso = await signInWithSso(server.url, 'gus');
+		expect((await asBrowser(server.url, viaSso.jar, '/api/account')).json.id).toBe(linked.id);
+		// The provider's person cannot be linked to a second account.
+		const other = await server.access.accounts.create({
+			name: 'Hugo',
+			login: 'hugo@example.com',
+			passwordHash: await hashPassword(PASSWORD)
+		});
+		expect(other.ok).toBe(true);
+		const hugo = new CookieJar();
+		await asBrowser(server.url, hugo, '/api/auth/sign-in', 'POST', { login: 'hugo@example.com', password: PASSWORD });
+		const second = await asBrowser(server.url, hugo, '/api/account/sso/link', 'POST');
+		expect(await deliver(hugo, await throughProvider(server.url, second.json.url as string, 'gus', hugo))).toBe(
+			'/sign-in?sso=link_taken'
+		);
+
+		expect((await asBrowser(server.url, jar, '/api/account/sso', 'DELETE')).status).toBe(200);
+		expect((await signInWithSso(server.url, 'gus')).landed).toBe('/sign-in?sso=email_taken');
 	});
 
 	it('signing out hands the browser the provider’s end-session address, to post to', async () => {

@@ -12,8 +12,8 @@ export interface InstancePool {
 	all(): ServerProcess[];
 	/** Ports of the running instances (for a balancer). */
 	ports(): number[];
-	/** Starts one more instance; resolves once it listens. */
-	start(): Promise<ServerProcess>;
+	/** Starts one more instance (with `env` beside the pool's); resolves once it listens. */
+	start(env?: Record<string, string>): Promise<ServerProcess>;
 	/** Kills every instance it started and removes their dirs. */
 	stopAll(): Promise<void>;
 }
@@ -25,9 +25,9 @@ export function instancePool(redisUrl: string, env: Record<string, string> = {})
 		alive,
 		ports: () => [...alive].map((i) => i.port),
 		all: () => started.map((s) => s.instance),
-		async start() {
+		async start(extra: Record<string, string> = {}) {
 			const { dir, cleanup } = await tempDir();
-			const instance = await startServerProcess(dir, { REDIS_URL: redisUrl, ...env }).catch(async (error: unknown) => {
+			const instance = await startServerProcess(dir, { REDIS_URL: redisUrl, ...env, ...extra }).catch(async (error: unknown) => {
 				await cleanup();
 				throw error;
 			});

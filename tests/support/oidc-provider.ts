@@ -56,8 +56,11 @@ export interface TestProvider {
 	close(): Promise<void>;
 }
 
-/** Starts the provider; `appUrl` is the app's address (its redirect and sign-out return addresses). */
-export async function startTestProvider(appUrl: string, options: { keys?: JWK[]; port?: number } = {}): Promise<TestProvider> {
+/** Starts the provider; `appUrls` are the app's addresses (their redirect and sign-out return addresses). */
+export async function startTestProvider(
+	appUrls: string | string[],
+	options: { keys?: JWK[]; port?: number } = {}
+): Promise<TestProvider> {
 	let keys = options.keys ?? [await signingKey('key-1')];
 	const people = new Map<string, TestPerson>();
 	let server: Server | null = null;
@@ -70,8 +73,8 @@ export async function startTestProvider(appUrl: string, options: { keys?: JWK[];
 				{
 					client_id: TEST_CLIENT_ID,
 					client_secret: TEST_CLIENT_SECRET,
-					redirect_uris: [`${appUrl}/api/auth/sso/callback`],
-					post_logout_redirect_uris: [`${appUrl}/sign-in?signed-out=1`],
+					redirect_uris: [appUrls].flat().map((url) => `${url}/api/auth/sso/callback`),
+					post_logout_redirect_uris: [appUrls].flat().map((url) => `${url}/sign-in?signed-out=1`),
 					grant_types: ['authorization_code', 'refresh_token'],
 					response_types: ['code'],
 					token_endpoint_auth_method: 'client_secret_basic'

@@ -4,12 +4,15 @@
  * cookie jar per browser. Chromium walks the same way in tests/browser/sso.test.ts.
  */
 
-/** Cookies per host, as one browser keeps them (paths are ignored: every cookie of a host is sent). */
+/**
+ * Cookies per host name, as one browser keeps them: not per port (browsers share cookies across ports),
+ * and paths are ignored (every cookie of a host is sent).
+ */
 export class CookieJar {
 	private readonly hosts = new Map<string, Map<string, string>>();
 
 	keep(url: string, res: Response): void {
-		const host = new URL(url).host;
+		const host = new URL(url).hostname;
 		const jar = this.hosts.get(host) ?? new Map<string, string>();
 		for (const line of res.headers.getSetCookie()) {
 			const [pair, ...attributes] = line.split(';');
@@ -24,12 +27,12 @@ export class CookieJar {
 	}
 
 	header(url: string): string {
-		const jar = this.hosts.get(new URL(url).host);
+		const jar = this.hosts.get(new URL(url).hostname);
 		return jar ? [...jar].map(([k, v]) => `${k}=${v}`).join('; ') : '';
 	}
 
 	get(url: string, name: string): string | null {
-		return this.hosts.get(new URL(url).host)?.get(name) ?? null;
+		return this.hosts.get(new URL(url).hostname)?.get(name) ?? null;
 	}
 }
 
@@ -65,9 +68,14 @@ export interface ProviderTrip {
 export async function toProviderAndBack(appUrl: string, login: string, jar: CookieJar, next = '/'): Promise<ProviderTrip> {
 	const started = await go(jar, `${appUrl}/api/auth/sso/start?next=${encodeURIComponent(next)}`);
 	if (started.status !== 302) return { callbackUrl: null, refusedTo: onwardsOf(await started.text()) };
-	let location = new URL(started.headers.get('location')!);
+	return { callbackUrl: await throughProvider(appUrl, started.headers.get('location')!, login, jar), refusedTo: null };
+}
+
+/** Signs in at the provider's own pages from its authorization address; answers its answer to the app. */
+export async function throughProvider(appUrl: string, authorizationUrl: string, login: string, jar: CookieJar): Promise<string> {
+	let location = new URL(authorizationUrl);
 	for (let step = 0; step < 20; step++) {
-		if (location.href.startsWith(`${appUrl}/`)) return { callbackUrl: location.href, refusedTo: null };
+		if (location.href.startsWith(`${appUrl}/`)) return location.href;
 		const res = await go(jar, location.href);
 		if (res.status >= 300 && res.status < 400) {
 			location = new URL(res.headers.get('location')!, location);

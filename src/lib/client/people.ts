@@ -4,33 +4,9 @@
  * `{ ok: true, ... }` or `{ ok: false, status, message }` with a message a person can act on.
  */
 import type { Role } from '$lib/protocol';
-import type { ApiResult } from './access';
+import { call, send } from './json-call';
+import type { ProviderSignOut } from './provider-sign-out';
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<ApiResult<T>> {
-	let res: Response;
-	try {
-		res = await fetch(path, {
-			...init,
-			credentials: 'same-origin',
-			cache: 'no-store',
-			headers: init.body ? { 'content-type': 'application/json' } : undefined
-		});
-	} catch {
-		return { ok: false, status: 0, message: 'The server could not be reached. Check your connection and try again.' };
-	}
-	const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-	if (!res.ok) {
-		const message =
-			typeof body?.message === 'string' ? body.message : `The server answered ${res.status}. Try again in a moment.`;
-		return { ok: false, status: res.status, message };
-	}
-	return { ok: true, ...(body as T) };
-}
-
-const send = (method: string, body?: unknown): RequestInit => ({
-	method,
-	...(body === undefined ? {} : { body: JSON.stringify(body) })
-});
 const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 
 /** What a person types to make an account. */
@@ -49,10 +25,15 @@ export interface Member {
 	/** Shown to facilitators and admins only. */
 	email?: string | null;
 	username?: string | null;
-	via?: 'invite' | 'created' | 'granted' | 'setup' | 'took_over';
+	/** How they came in; `group`: only through their groups at the company's identity provider. */
+	via?: 'invite' | 'created' | 'granted' | 'setup' | 'took_over' | 'group';
 	by?: string | null;
 	since?: string;
 	lastSeenAt?: string | null;
+	/** The role given to them in this room directly; null when they are here only through groups. */
+	directRole?: Role | null;
+	/** The role their provider groups give them here, and which of the room's groups give it. */
+	groups?: { role: Role; names: string[] } | null;
 }
 
 export interface PendingInvite {
@@ -84,7 +65,10 @@ export interface MyAccount {
 	email: string | null;
 	username: string | null;
 	instanceAdmin: boolean;
+	/** False for an account made by single sign-on (or whose password was never set). */
 	hasPassword: boolean;
+	/** Whether the account signs in with the company's identity provider (absent from older servers). */
+	sso?: { linked: boolean };
 	createdAt: string;
 	rooms: Array<{ roomId: string; name: string; role: Role; since: string }>;
 	sessions: Array<{ id: string; device: string; createdAt: string; lastSeenAt: string; current: boolean }>;
@@ -108,7 +92,8 @@ export const claimSetup = (token: string, account?: NewAccount) =>
 export const signIn = (login: string, password: string) =>
 	call<{ name: string; instanceAdmin: boolean }>('/api/auth/sign-in', send('POST', { login, password }));
 
-export const signOut = () => call<{ ok: true }>('/api/signout', send('POST'));
+/** Ends this browser's session; with single sign-on, `provider` says how to end the provider's session too. */
+export const signOut = () => call<{ ok: true; provider?: ProviderSignOut }>('/api/signout', send('POST'));
 
 export const forgotPassword = (login: string) => call<{ message: string }>('/api/auth/forgot', send('POST', { login }));
 
