@@ -262,7 +262,7 @@ export function createSsoApi(deps: SsoApiDeps) {
 			return sendJson(res, 409, {
 				error: 'conflict',
 				message: deps.localPasswords
-					? 'Your account has no password, so single sign-on is your only way in. Set a password first.'
+					? 'Your account has no password, so your company account is your only way in: it stays linked.'
 					: 'Single sign-on is the only way to sign in here, so it cannot be unlinked.'
 			});
 		const unlinked = (await accounts.unlinkSso(mine.account.id)) ?? mine.account;
