@@ -186,6 +186,8 @@ describe('rooms in Chromium', () => {
 			anonymous: true,
 			waitFor: '[data-testid="locked-out"]'
 		});
+		// The sign-in sentence shows once the page knows this browser has no account.
+		await stranger.getByTestId('locked-out-sign-in').waitFor();
 		const text = (await stranger.getByTestId('locked-out').textContent()) ?? '';
 		expect(text).toContain('ask a facilitator of the room to invite you');
 		expect(text).toContain('If you have an account, sign in');
