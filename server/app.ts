@@ -24,6 +24,10 @@ import { createCurateApi } from './http/curate-api';
 import { createRoomsApi } from './http/rooms-api';
 import { createPeopleApi } from './http/people-api';
 import { createSsoApi } from './http/sso-api';
+import { createApiKeysApi } from './http/api-keys-api';
+import { createApiKeys } from './api/api-keys';
+import { createV1Api } from './api/v1';
+import { openApiDocument, referencePage } from './api/openapi';
 import { createOidc } from './auth/oidc';
 import { startSsoRefresher } from './auth/sso-refresher';
 import type { SsoConfig } from './config';
@@ -219,22 +223,48 @@ export function createApplication(deps: ApplicationDeps) {
 			deps.log.info({ roomId, files: deleted }, "a deleted room's files were collected");
 		}
 	});
+	const storage = createRoomStorage({
+		engine,
+		blobs: deps.blobs,
+		limitBytes: deps.roomStorageLimit ?? 1024 * 1_048_576,
+		graceMs: collection.graceMs
+	});
+	const imports = createImportService({ engine, blobs: deps.blobs, workers });
+	const uploadLimit = deps.uploadLimit ?? 100 * 1_048_576;
 	const handleCurate = createCurateApi({
 		log: deps.log,
 		access: deps.access,
 		engine,
 		blobs: deps.blobs,
-		imports: createImportService({ engine, blobs: deps.blobs, workers }),
+		imports,
 		allowedOrigins,
 		allowedHosts,
-		uploadLimit: deps.uploadLimit ?? 100 * 1_048_576,
-		storage: createRoomStorage({
-			engine,
-			blobs: deps.blobs,
-			limitBytes: deps.roomStorageLimit ?? 1024 * 1_048_576,
-			graceMs: collection.graceMs
-		}),
+		uploadLimit,
+		storage,
 		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
+	});
+	const apiKeys = createApiKeys(deps.access.kv);
+	const document = openApiDocument();
+	const reference = referencePage(document);
+	const handleV1 = createV1Api({
+		engine,
+		keys: apiKeys,
+		imports,
+		blobs: deps.blobs,
+		log: deps.log,
+		audit: deps.access.trail,
+		uploadLimit,
+		storage,
+		document: () => document,
+		referencePage: () => reference
+	});
+	const handleApiKeys = createApiKeysApi({
+		access: deps.access,
+		keys: apiKeys,
+		engine,
+		allowedOrigins,
+		allowedHosts,
+		audit: deps.access.trail
 	});
 	const handlePeople = createPeopleApi({
 		access: deps.access,
@@ -284,7 +314,9 @@ export function createApplication(deps: ApplicationDeps) {
 		handleRooms,
 		handleCurate,
 		handlePeople,
-		handleSso
+		handleSso,
+		handleV1,
+		handleApiKeys
 	});
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
 	async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {

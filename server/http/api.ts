@@ -32,6 +32,9 @@ export interface ApiDeps {
 	handlePeople: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Single sign-on routes (sign-in methods, the provider's way in and out, groups to roles). */
 	handleSso: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	/** The HTTP API for other systems (`/api/v1`, API keys) and the keys' management. */
+	handleV1: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	handleApiKeys: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const BLOB_PATH = /^\/api\/blobs\/([a-f0-9]{64})$/;
@@ -123,12 +126,16 @@ export function createApiHandler({
 	handleRooms,
 	handleCurate,
 	handlePeople,
-	handleSso
+	handleSso,
+	handleV1,
+	handleApiKeys
 }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (!url.pathname.startsWith('/api/')) return false;
 		try {
+			if (await handleV1(req, res, url)) return true;
+			if (await handleApiKeys(req, res, url)) return true;
 			if (await handleSso(req, res, url)) return true;
 			if (await handlePeople(req, res, url)) return true;
 			// Before the access routes, which own the rest of /api/admin/ (ADMIN_TOKEN): /api/admin/audit is

@@ -276,6 +276,7 @@ export async function readImport(options: ReadOptions): Promise<ReadResult> {
 		if (summary.preview.length < PREVIEW_ROWS) summary.preview.push({ line: row.line, ...read.preview, duplicate });
 		if (duplicate) {
 			summary.duplicates++;
+			if ((summary.duplicateLines ??= []).length < LISTED_ERRORS) summary.duplicateLines.push(row.line);
 			continue;
 		}
 		keysThisFile.add(key);

@@ -843,6 +843,70 @@ describe('people (HTTP): members, invitations, accounts and the instance', () =>
 				'instance admin': 200
 			}
 		},
+		// API keys: the room's facilitators and instance admins only.
+		{
+			method: 'GET',
+			path: `/api/rooms/${DEN}/api-keys`,
+			expect: {
+				facilitator: 200,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			method: 'POST',
+			path: `/api/rooms/${DEN}/api-keys`,
+			body: { name: '', scopes: [], days: null },
+			expect: {
+				facilitator: 400,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 400
+			}
+		},
+		{
+			method: 'DELETE',
+			path: `/api/rooms/${DEN}/api-keys/${NOBODY}`,
+			expect: {
+				facilitator: 404,
+				contributor: 403,
+				viewer: 403,
+				'another room’s facilitator': 403,
+				'no session': 401,
+				'instance admin': 404
+			}
+		},
+		// The HTTP API takes API keys only: a session cookie, whatever its role, opens nothing there.
+		{
+			method: 'GET',
+			path: `/api/v1/rooms/${DEN}`,
+			expect: {
+				facilitator: 401,
+				contributor: 401,
+				viewer: 401,
+				'another room’s facilitator': 401,
+				'no session': 401,
+				'instance admin': 401
+			}
+		},
+		{
+			method: 'POST',
+			path: `/api/v1/rooms/${DEN}/kpis/points`,
+			body: { points: [{ kpiId: 'x', date: '2026-01-01', value: 1 }] },
+			expect: {
+				facilitator: 401,
+				contributor: 401,
+				viewer: 401,
+				'another room’s facilitator': 401,
+				'no session': 401,
+				'instance admin': 401
+			}
+		},
 		// Linking single sign-on is for accounts; this server has none set up (404 once signed in).
 		{
 			method: 'POST',

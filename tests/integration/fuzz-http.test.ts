@@ -188,6 +188,17 @@ const apiPath = fc.oneof(
 			'/api/instance/people',
 			'/api/instance/settings',
 			'/api/auth/methods',
+			'/api/v1/openapi.json',
+			'/api/v1/docs',
+			'/api/v1',
+			`/api/v1/rooms/${ROOM}`,
+			`/api/v1/rooms/${ROOM}/kpis`,
+			`/api/v1/rooms/${ROOM}/kpis/points`,
+			`/api/v1/rooms/${ROOM}/surveys`,
+			`/api/v1/rooms/${ROOM}/surveys/s1/distributions`,
+			`/api/v1/rooms/${ROOM}/surveys/s1/responses`,
+			`/api/v1/rooms/${ROOM}/complaints`,
+			`/api/v1/rooms/${ROOM}/artifacts?stageId=apply&title=x`,
 			'/api/auth/sso/start',
 			'/api/auth/sso/start?next=//evil.example',
 			'/api/auth/sso/callback',
@@ -217,6 +228,8 @@ const apiPath = fc.oneof(
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/audit.csv`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/redaction`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/group-roles`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/api-keys`) },
+	{ weight: 1, arbitrary: roomish.map((r) => `/api/v1/rooms/${r}/kpis/points`) },
 
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{
@@ -529,7 +542,7 @@ const PEOPLE_ROUTE = (p: string) =>
 	p.startsWith('/api/account') ||
 	p.startsWith('/api/invites/') ||
 	p.startsWith('/api/instance/') ||
-	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(members|person-invites|guest-links|group-roles)(\/|$)/.test(p);
+	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(members|person-invites|guest-links|group-roles|api-keys)(\/|$)/.test(p);
 /** Rooms writes: the setup link, creating, taking over and deleting rooms. */
 const ROOMS_WRITE = (p: string) =>
 	p === '/api/setup' ||
@@ -597,10 +610,12 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 	} else if (pathname?.startsWith('/api/')) {
 		// A CSV export is the one non-JSON answer (and a backup streams JSON without a length).
 		const csv = res.status === 200 && (/\/export\/[a-z]+\.csv$/.test(pathname) || /\/audit\.csv$/.test(pathname));
-		expect(type, `${label}: JSON`).toMatch(csv ? /^text\/csv/ : /^application\/json/);
+		// The API's reference page is the one HTML answer.
+		const reference = res.status === 200 && pathname === '/api/v1/docs';
+		expect(type, `${label}: JSON`).toMatch(csv ? /^text\/csv/ : reference ? /^text\/html/ : /^application\/json/);
 		expect(res.headers['x-content-type-options']).toBe('nosniff');
 		expect(res.headers['cache-control']).toBe('no-store');
-		if (r.method !== 'HEAD' && !csv) {
+		if (r.method !== 'HEAD' && !csv && !reference) {
 			const parsed = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
 			if (res.status >= 400) {
 				expect(parsed.error, `${label}: error`).toBeTypeOf('string');
@@ -739,6 +754,7 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 			`/api/rooms/${ROOM}/members`,
 			`/api/rooms/${ROOM}/guest-links`,
 			`/api/rooms/${ROOM}/group-roles`,
+			`/api/rooms/${ROOM}/api-keys`,
 			'/api/account/sso/link',
 			'/api/account/sso',
 			'/api/instance/settings'

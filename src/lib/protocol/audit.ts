@@ -32,7 +32,10 @@ export const AUDIT_ACTIONS = [
 	'admin_granted',
 	'group_roles_changed',
 	'sso_linked',
-	'sso_unlinked'
+	'sso_unlinked',
+	'api_key_made',
+	'api_key_revoked',
+	'api_key_used'
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -217,6 +220,12 @@ function describeAccess(row: AuditRow, action: AuditAction): string {
 			return `${who} linked their account to single sign-on.`;
 		case 'sso_unlinked':
 			return `${who} unlinked their account from single sign-on.`;
+		case 'api_key_made':
+			return `${who} made ${row.subject ? whom : 'an API key'}${inRoom(row)}${detail}.`;
+		case 'api_key_revoked':
+			return `${who} revoked ${row.subject ? whom : 'an API key'}${inRoom(row)}.`;
+		case 'api_key_used':
+			return `${capitalized(who)} was used${inRoom(row)}${detail}.`;
 		default:
 			return assertNeverAction(action);
 	}

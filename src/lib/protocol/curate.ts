@@ -87,6 +87,8 @@ export interface ImportSummary {
 	added: number;
 	/** Rows an earlier import already counted (or repeated within this file under the same id). */
 	duplicates: number;
+	/** The lines of those rows (the first 1,000): the HTTP API answers each pushed row. */
+	duplicateLines?: number[];
 	errors: number;
 	errorList: RowError[];
 	preview: PreviewRow[];
