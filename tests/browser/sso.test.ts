@@ -173,6 +173,28 @@ describe('signing in with the company account', () => {
 		await screenshot(bo, 'no-access');
 	});
 
+	it('with passwords off, the setup link is used by signing in with the company first, then back on the link', async () => {
+		provider.people.set('dee', { name: 'Dee Admin', email: 'dee@example.com', groups: [] });
+		const res = await fetch(`${server.url}/api/admin/setup-link`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }
+		});
+		const { link } = (await res.json()) as { link: string };
+		const dee = await newPage();
+		await dee.goto(`${server.url}/setup${new URL(link).hash}`);
+		expect(await dee.locator('input[type="password"]').count()).toBe(0);
+		await dee.getByTestId('sso-sign-in').click();
+		await dee.waitForURL((url) => url.href.startsWith(provider.issuer));
+		await signInAtProvider(dee, 'dee', server.url);
+		// Back on /setup, with the link kept in this tab while she was away.
+		await dee.waitForURL(`${server.url}/setup`);
+		await dee.getByTestId('setup-make-admin').click();
+		await dee.getByTestId('setup-done').waitFor();
+		const me = (await (await dee.request.get(`${server.url}/api/account`)).json()) as { instanceAdmin: boolean };
+		expect(me.instanceAdmin).toBe(true);
+		await screenshot(dee, 'setup-done');
+	});
+
 	it('a provider that is down: the sign-in page says so; Ana, signed in, keeps her room', async () => {
 		await provider.stop();
 		try {
