@@ -15,7 +15,16 @@ import * as domain from '../src/lib/domain';
 import * as protocol from '../src/lib/protocol';
 import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from '../server/http/session';
 import { fieldTable, typeText, type JsonSchema, type RefLink } from './schema-markdown';
-import { catchUpProse, commandsIntro, connectProse, errorsIntro, eventsIntro, importsProse, joinProse, sendProse } from './protocol-prose';
+import {
+	catchUpProse,
+	commandsIntro,
+	connectProse,
+	errorsIntro,
+	eventsIntro,
+	importsProse,
+	joinProse,
+	sendProse
+} from './protocol-prose';
 
 /** Where the document goes. */
 export const PROTOCOL_DOC = fileURLToPath(new URL('./protocol.md', import.meta.url));
@@ -125,7 +134,7 @@ export async function protocolMarkdown(): Promise<string> {
 			...Object.entries(protocol.SERVER_MESSAGES).map(([name, m]) => `| [${code(name)}](#${anchor(name)}) | ${m.when} |`)
 		].join('\n'),
 		heading(2, 'Joining a room'),
-		joinProse(facts),
+		joinProse(),
 		`<a id="${anchor('room:join')}"></a>`,
 		heading(3, '`room:join` payload'),
 		table(protocol.JoinRequest, 'sent'),
@@ -182,7 +191,10 @@ export async function protocolMarkdown(): Promise<string> {
 			table(option, 'received', ['type'])
 		]),
 		heading(2, 'Imports'),
-		importsProse(link('sent')('ImportMapping'), domain.ImportMapping.options.map((o) => o.shape.kind.value)),
+		importsProse(
+			link('sent')('ImportMapping'),
+			domain.ImportMapping.options.map((o) => o.shape.kind.value)
+		),
 		...typesSection('Types in what clients send', 'sent', defs.sent, link('sent')),
 		...typesSection('Types in what the server sends', 'received', defs.received, link('received'))
 	];

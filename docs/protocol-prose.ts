@@ -46,7 +46,7 @@ Each answer sets the session cookie; a script reads the token from its \`Set-Coo
 }
 
 /** What a join does and what its acknowledgement holds. */
-export function joinProse(f: ProseFacts): string {
+export function joinProse(): string {
 	return `Send \`room:join\` with the room's id, and \`since\` when you already hold the room at some position. The server checks the session has a role in the room, subscribes the connection to the room's broadcasts **before** reading the room (so nothing committed in between is missed), and answers with:
 
 - \`epoch\`: the room's history generation. It changes only when history is rewritten (a room restored from a backup); keep it with your version.

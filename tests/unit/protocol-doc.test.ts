@@ -8,7 +8,9 @@ describe('docs/protocol.md', () => {
 	it('is what the generator writes from the current schemas', async () => {
 		const [written, generated] = await Promise.all([readFile(PROTOCOL_DOC, 'utf8').catch(() => ''), protocolMarkdown()]);
 		if (written !== generated) {
-			expect.fail('docs/protocol.md is out of date with the protocol and domain schemas: run npm run docs:protocol and commit it.');
+			expect.fail(
+				'docs/protocol.md is out of date with the protocol and domain schemas: run npm run docs:protocol and commit it.'
+			);
 		}
 	}, 60_000);
 
