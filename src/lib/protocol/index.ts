@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { Command, Id, RecordedEvent, Role, RoomState, type Audience } from '../domain';
 import { ErrorResult } from './errors';
+import { HEALTH_EVERY_MS } from './health-timing';
 import {
 	DisplayActRequest,
 	DisplayActResult,
@@ -153,7 +154,7 @@ export const CLIENT_MESSAGES = {
 	'display:health': {
 		request: DisplayHealthReport,
 		ack: null,
-		purpose: "A paired TV's health, every half minute and after each join (src/lib/protocol/screens.ts)."
+		purpose: `A paired TV's health, every ${HEALTH_EVERY_MS / 1000} seconds and after each join (src/lib/protocol/screens.ts).`
 	},
 	'screens:status': {
 		request: ScreensStatusRequest,
