@@ -11,7 +11,7 @@ import {
 	JoinRequest,
 	LeaveRequest,
 	invalidPayload,
-	type ClientToServerEvents,
+	type AckResult,
 	type ErrorResult,
 	type RoomEventsMessage
 } from '../../src/lib/protocol';
@@ -100,7 +100,7 @@ const noAccess = (roomId: string): ErrorResult => ({
 /** The client events answered through an acknowledgement. */
 type AckedEvent = 'room:join' | 'command';
 /** The answer an event's acknowledgement takes, from the protocol's event map, so the compiler checks every reply. */
-type AckOf<E extends AckedEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+type AckOf<E extends AckedEvent> = AckResult<E>;
 /** What a failure log names once the payload is read: the room and the command (never the command's content). */
 interface HandlerContext {
 	roomId?: string;

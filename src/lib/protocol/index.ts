@@ -10,7 +10,9 @@
  */
 import { z } from 'zod';
 import { Command, Id, RecordedEvent, Role, RoomState, type Audience } from '../domain';
-import type {
+import { ErrorResult } from './errors';
+import { HEALTH_EVERY_MS } from './health-timing';
+import {
 	DisplayActRequest,
 	DisplayActResult,
 	DisplayActionMessage,
@@ -29,47 +31,7 @@ export const WIRE_LIMITS = {
 	maxCatchUpEvents: 2_000
 } as const;
 
-/** The closed list of error codes a client can receive. */
-export const ErrorCode = z.enum([
-	/** The payload did not match the schema; `issues` says where. Not retryable as is. */
-	'invalid_payload',
-	/** No room with that id. */
-	'unknown_room',
-	/** The command names something that does not exist. */
-	'not_found',
-	/**
-	 * The command conflicts with the current state (already exists, already in that status), or its
-	 * commandId was already used for a different command. Not applied.
-	 */
-	'conflict',
-	/** The command breaks a rule of the method (e.g. a fix team from one department). */
-	'rule_violation',
-	/** The sender's role may not do this. */
-	'forbidden',
-	/** The sender has not joined the room, or is not signed in. */
-	'unauthenticated',
-	/** Too many commands too fast; not applied: wait a few seconds, then resend with the same commandId. */
-	'rate_limited',
-	/**
-	 * The store is unreachable or busy. The command may or may not have been applied (a store can fail after
-	 * writing): resend it with the same commandId, which takes effect at most once.
-	 */
-	'unavailable',
-	/** A bug on our side; the command may or may not have been applied: resend it with the same commandId. */
-	'internal'
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
-
-export { RETRYABLE_CODES } from './codes';
-
-/** The failure half of every acknowledgement. Example: `{ ok: false, code: 'forbidden', message: 'A viewer cannot…' }` */
-export interface ErrorResult {
-	ok: false;
-	code: ErrorCode;
-	message: string;
-	/** For invalid_payload: where the payload went wrong. */
-	issues?: Array<{ path: string; message: string }>;
-}
+export * from './errors';
 
 /** A room's position in its history. `epoch` changes only when history is rewritten (restore). */
 export const Position = z.strictObject({ version: z.int().min(0), epoch: z.string().max(64) });
@@ -91,11 +53,20 @@ export type JoinAnswer =
 	| { ok: true; mode: 'events'; roomId: string; epoch: string; events: RecordedEvent[] }
 	| { ok: true; mode: 'snapshot'; roomId: string; epoch: string; state: RoomState }
 	| ErrorResult;
+/** What the server sends a connection in a room: everything, a viewer's share, or what corridor mode shows. */
+export const AudienceSchema = z.enum(['full', 'viewer', 'corridor']) satisfies z.ZodType<Audience>;
+
+const joined = { ok: z.literal(true), roomId: z.string(), epoch: z.string(), role: Role, audience: AudienceSchema };
 /**
  * The join answer as the client gets it: with the role it has in the room, and what the server sends it
  * (a screen paired as a corridor display gets only what corridor mode shows, whatever its URL says).
  */
-export type JoinResult = (Extract<JoinAnswer, { ok: true }> & { role: Role; audience: Audience }) | ErrorResult;
+export const JoinResult = z.union([
+	z.strictObject({ ...joined, mode: z.literal('events'), events: z.array(RecordedEvent) }),
+	z.strictObject({ ...joined, mode: z.literal('snapshot'), state: RoomState }),
+	ErrorResult
+]);
+export type JoinResult = z.infer<typeof JoinResult>;
 
 /** What a member may do in a room (the domain's one definition). */
 export { Role };
@@ -110,27 +81,29 @@ export const CommandRequest = z.strictObject({
 export type CommandRequest = z.infer<typeof CommandRequest>;
 
 /** server -> client, the answer to a command. `duplicate` is true when it had been applied before. */
-export type CommandResult = { ok: true; version: number; duplicate: boolean } | ErrorResult;
+export const CommandResult = z.union([
+	z.strictObject({ ok: z.literal(true), version: z.int().min(1), duplicate: z.boolean() }),
+	ErrorResult
+]);
+export type CommandResult = z.infer<typeof CommandResult>;
 
 /** server -> clients in a room: events in order, right after they were committed. */
-export interface RoomEventsMessage {
-	roomId: string;
-	epoch: string;
-	events: RecordedEvent[];
-}
+export const RoomEventsMessage = z.strictObject({ roomId: z.string(), epoch: z.string(), events: z.array(RecordedEvent) });
+export type RoomEventsMessage = z.infer<typeof RoomEventsMessage>;
 
 /** Sent on connect: the build the server runs, so a wall can reload itself after a deploy. */
-export interface HelloMessage {
-	build: string;
-	actor: { id: string; name: string };
+export const HelloMessage = z.strictObject({
+	build: z.string(),
+	actor: z.strictObject({ id: z.string(), name: z.string() }),
 	/** Whether the connection carries a session (an invite was redeemed, or a TV was paired). */
-	signedIn: boolean;
+	signedIn: z.boolean(),
 	/**
 	 * The server's clock when it sent this (ms since the epoch). Times in the room are the server's; a
 	 * screen measures "since then" against this clock, not its own (see src/lib/client/server-clock.ts).
 	 */
-	serverTime: number;
-}
+	serverTime: z.number()
+});
+export type HelloMessage = z.infer<typeof HelloMessage>;
 
 /** What a client may put in the socket handshake `auth` (never in a query string). */
 export const HandshakeAuth = z.object({
@@ -148,46 +121,107 @@ export const HandshakeAuth = z.object({
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
 /** Who is connected to a room, across every instance. Example: `{ roomId: 'demo', people: [{ name: 'Dana', kind: 'person', … }] }` */
-export interface PresenceMessage {
-	roomId: string;
-	people: Array<{ id: string; name: string; role: Role; kind: 'screen' | 'person' }>;
-}
+export const PresenceMessage = z.strictObject({
+	roomId: z.string(),
+	people: z.array(z.strictObject({ id: z.string(), name: z.string(), role: Role, kind: z.enum(['screen', 'person']) }))
+});
+export type PresenceMessage = z.infer<typeof PresenceMessage>;
 
 /** Whether the server can currently save commands (Redis mode: whether Redis answers). */
-export interface ServerStatusMessage {
-	store: 'ok' | 'unavailable';
-}
+export const ServerStatusMessage = z.strictObject({ store: z.enum(['ok', 'unavailable']) });
+export type ServerStatusMessage = z.infer<typeof ServerStatusMessage>;
 
-export interface ClientToServerEvents {
-	'room:join': (request: JoinRequest, ack: (result: JoinResult) => void) => void;
-	'room:leave': (request: LeaveRequest) => void;
-	command: (request: CommandRequest, ack: (result: CommandResult) => void) => void;
-	/** A paired TV's health (src/lib/protocol/screens.ts); no answer. */
-	'display:health': (report: DisplayHealthReport) => void;
-	/** A facilitator reads every paired screen's health. */
-	'screens:status': (request: ScreensStatusRequest, ack: (result: ScreensStatusResult) => void) => void;
-	/** A facilitator asks a screen to identify itself or reload. */
-	'display:act': (request: DisplayActRequest, ack: (result: DisplayActResult) => void) => void;
-}
+/** Something may have been missed in a room: pull from your version. */
+export const RoomStaleMessage = z.strictObject({ roomId: z.string() });
+export type RoomStaleMessage = z.infer<typeof RoomStaleMessage>;
 
-export interface ServerToClientEvents {
-	'server:hello': (message: HelloMessage) => void;
-	'room:events': (message: RoomEventsMessage) => void;
-	/** Something may have been missed (e.g. a fan-out outage): pull from your version. */
-	'room:stale': (message: { roomId: string }) => void;
-	/** Sent to a room whenever someone joins or leaves it. */
-	'room:presence': (message: PresenceMessage) => void;
-	/**
-	 * This connection's access ended (its display was unpaired, its session revoked), or, with `roomId`,
-	 * changed in that room (a role changed, the person removed). The server then closes the connection; a
-	 * page of another room connects again and keeps its rights there.
-	 */
-	'access:revoked': (message: { reason: string; roomId?: string }) => void;
-	/** Sent on connect and whenever the store becomes unavailable or available again. */
-	'server:status': (message: ServerStatusMessage) => void;
-	/** To one paired screen: identify yourself, or reload (asked by a facilitator). */
-	'display:action': (message: DisplayActionMessage) => void;
-}
+/** Why a connection's access ended; with `roomId`, only in that room. */
+export const AccessRevokedMessage = z.strictObject({ reason: z.string(), roomId: z.string().optional() });
+export type AccessRevokedMessage = z.infer<typeof AccessRevokedMessage>;
+
+/**
+ * Every client -> server message: its payload, the answer it gets through the acknowledgement (null: none)
+ * and what it is for. The socket.io event map below is derived from it, and so is docs/protocol.md.
+ */
+export const CLIENT_MESSAGES = {
+	'room:join': {
+		request: JoinRequest,
+		ack: JoinResult,
+		purpose: 'Join a room (and start receiving its events), or catch up after a reconnection or a `room:stale`.'
+	},
+	'room:leave': { request: LeaveRequest, ack: null, purpose: "Stop receiving a room's events and presence." },
+	command: { request: CommandRequest, ack: CommandResult, purpose: 'Send one command to a room you have joined.' },
+	'display:health': {
+		request: DisplayHealthReport,
+		ack: null,
+		purpose: `A paired TV's health, every ${HEALTH_EVERY_MS / 1000} seconds and after each join (src/lib/protocol/screens.ts).`
+	},
+	'screens:status': {
+		request: ScreensStatusRequest,
+		ack: ScreensStatusResult,
+		purpose: "A facilitator reads every paired screen's health."
+	},
+	'display:act': {
+		request: DisplayActRequest,
+		ack: DisplayActResult,
+		purpose: 'A facilitator asks a screen to identify itself or reload.'
+	}
+} as const;
+
+/**
+ * Every server -> client message: its payload and when the server sends it. The socket.io event map below
+ * is derived from it, and so is docs/protocol.md.
+ */
+export const SERVER_MESSAGES = {
+	'server:hello': {
+		payload: HelloMessage,
+		when: 'First, on every connection: the build the server runs (a page reloads itself after a deploy), who the connection acts as, whether it has a session, and the server clock.'
+	},
+	'server:status': {
+		payload: ServerStatusMessage,
+		when: 'On every connection, right after `server:hello`, and to every connection whenever the store becomes unavailable or available again (Redis mode: whether Redis answers). While it says `unavailable`, commands fail with the retryable code `unavailable`.'
+	},
+	'room:events': {
+		payload: RoomEventsMessage,
+		when: "To every connection in a room, right after events were committed, in order and numbered by version; each audience gets its projection (a corridor screen never receives what corridor mode hides). A command's ack comes after the `room:events` carrying its events."
+	},
+	'room:stale': {
+		payload: RoomStaleMessage,
+		when: 'When a connection may have missed events: after a fan-out or store outage, when events cannot be projected for its audience, or when its paired display was registered or changed mode. Answer it by joining again with `since` set to your position.'
+	},
+	'room:presence': {
+		payload: PresenceMessage,
+		when: 'To the people (not screens) in a room, whenever someone joins or leaves it, on any instance: who is connected now.'
+	},
+	'access:revoked': {
+		payload: AccessRevokedMessage,
+		when: "This connection's access ended (its display was unpaired, its session revoked or expired, the room deleted) or, with `roomId`, changed in that room (the person was removed). The server closes the connection about 200 ms later; do not reconnect with the same session for that room. A role change closes the connection without this message: reconnect and join again to get the new role."
+	},
+	'display:action': {
+		payload: DisplayActionMessage,
+		when: 'To one paired screen, when a facilitator asks it to identify itself (show its name large for a few seconds) or to reload.'
+	}
+} as const;
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : never;
+
+/** The answer a client message gets through its acknowledgement (never, for one without). */
+export type AckResult<K extends keyof typeof CLIENT_MESSAGES> = Infer<(typeof CLIENT_MESSAGES)[K]['ack']>;
+
+/** The client -> server event map, derived from CLIENT_MESSAGES. */
+export type ClientToServerEvents = {
+	[K in keyof typeof CLIENT_MESSAGES]: (typeof CLIENT_MESSAGES)[K]['ack'] extends z.ZodType
+		? (
+				request: Infer<(typeof CLIENT_MESSAGES)[K]['request']>,
+				ack: (result: Infer<(typeof CLIENT_MESSAGES)[K]['ack']>) => void
+			) => void
+		: (request: Infer<(typeof CLIENT_MESSAGES)[K]['request']>) => void;
+};
+
+/** The server -> client event map, derived from SERVER_MESSAGES. */
+export type ServerToClientEvents = {
+	[K in keyof typeof SERVER_MESSAGES]: (message: Infer<(typeof SERVER_MESSAGES)[K]['payload']>) => void;
+};
 
 /** Between server instances (Redis mode), never to a browser. */
 export interface InterServerEvents {

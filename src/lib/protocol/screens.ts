@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { Id } from '../domain';
-import type { ErrorResult } from './index';
+import { ErrorResult } from './errors';
 
 export { HEALTH_EVERY_MS } from './health-timing';
 
@@ -40,29 +40,33 @@ export const DisplayActRequest = z.strictObject({ roomId: Id, displayId: Id, act
 export type DisplayActRequest = z.infer<typeof DisplayActRequest>;
 
 /** One screen's health as the server last heard it (times in ms since the epoch, by the server's clock). */
-export interface ScreenHealth {
+export const ScreenHealth = z.strictObject({
 	/** A connection is open and reported within the last 2.5 report periods. */
-	online: boolean;
+	online: z.boolean(),
 	/** Last time the server heard from the screen. */
-	lastSeenAt: number;
+	lastSeenAt: z.number(),
 	/** When its current (or last) connection opened. */
-	connectedAt: number;
-	build: string | null;
-	width: number | null;
-	height: number | null;
-	renderMs: number | null;
+	connectedAt: z.number(),
+	build: z.string().nullable(),
+	width: z.number().nullable(),
+	height: z.number().nullable(),
+	renderMs: z.number().nullable(),
 	/** Connections opened in the last 24 hours after the screen's first one. */
-	reconnectsLastDay: number;
-}
+	reconnectsLastDay: z.int().min(0)
+});
+export type ScreenHealth = z.infer<typeof ScreenHealth>;
 
 /** The answer to `screens:status`: health per display id (a screen never heard from is absent). */
-export type ScreensStatusResult = { ok: true; serverTime: number; screens: Record<string, ScreenHealth> } | ErrorResult;
+export const ScreensStatusResult = z.union([
+	z.strictObject({ ok: z.literal(true), serverTime: z.number(), screens: z.record(z.string(), ScreenHealth) }),
+	ErrorResult
+]);
+export type ScreensStatusResult = z.infer<typeof ScreensStatusResult>;
 
 /** The answer to `display:act`: `delivered` counts the screen's open connections told (0: it is offline). */
-export type DisplayActResult = { ok: true; delivered: number } | ErrorResult;
+export const DisplayActResult = z.union([z.strictObject({ ok: z.literal(true), delivered: z.int().min(0) }), ErrorResult]);
+export type DisplayActResult = z.infer<typeof DisplayActResult>;
 
 /** server -> one paired screen's connections: do this now. Example: `{ roomId: 'demo', action: 'identify' }` */
-export interface DisplayActionMessage {
-	roomId: string;
-	action: DisplayAction;
-}
+export const DisplayActionMessage = z.strictObject({ roomId: z.string(), action: DisplayAction });
+export type DisplayActionMessage = z.infer<typeof DisplayActionMessage>;
