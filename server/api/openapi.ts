@@ -50,8 +50,12 @@ export function openApiDocument(serverUrl = '/api/v1'): JsonSchema {
 			// A batch's array is checked item by item: the document says what each item is.
 			if ('items' in op && op.items) {
 				const properties = body.properties as Record<string, JsonSchema>;
-				for (const property of Object.values(properties))
-					if (property.type === 'array') property.items = jsonSchema(op.items, 'input');
+				for (const property of Object.values(properties)) {
+					const items = property.items as JsonSchema | undefined;
+					// The batch's own array is the one of unknown items (`z.array(z.unknown())`).
+					if (property.type === 'array' && items && Object.keys(items).length === 0)
+						property.items = jsonSchema(op.items, 'input');
+				}
 			}
 			requestBody = { required: true, content: { 'application/json': { schema: body } } };
 		} else if ('file' in op && op.file) {

@@ -143,7 +143,9 @@ export const ComplaintItem = z.strictObject({
 		.min(1)
 		.max(120)
 		.meta({ description: 'A complaint category of the stage (made when the room has none by this name).' }),
-	stageId: Id.nullable().default(null).meta({ description: 'The stage; without it, `defaultStageId` of the batch.' }),
+	stageId: Id.nullable()
+		.default(null)
+		.meta({ description: 'The stage; without it, the batch’s `stageRules`, then its `defaultStageId`.' }),
 	channel: z.string().trim().max(60).nullable().default(null),
 	segment: Segment.nullable().default(null),
 	text: z
@@ -151,11 +153,26 @@ export const ComplaintItem = z.strictObject({
 		.max(10_000)
 		.nullable()
 		.default(null)
-		.meta({ description: 'The customer’s words, masked for personal data before they are stored.' })
+		.meta({ description: 'The customer’s words, masked for personal data before they are stored.' }),
+	fields: z
+		.record(z.string().trim().min(1).max(60), z.string().max(300))
+		.default({})
+		.refine((f) => Object.keys(f).length <= 20, 'At most 20 fields.')
+		.meta({ description: 'Other fields of the complaint in your CRM (product, queue, reason…), which `stageRules` may read.' })
+});
+/** Rows whose field equals (or contains) a value go to a stage; the first matching rule wins (case does not count). */
+export const StageRuleItem = z.strictObject({
+	field: z.string().trim().min(1).max(60),
+	op: z.enum(['equals', 'contains']),
+	value: z.string().trim().min(1).max(300),
+	stageId: Id
 });
 export const ComplaintsBody = z.strictObject({
 	rows: z.array(z.unknown()).min(1).max(MAX_BATCH),
-	defaultStageId: Id.nullable().default(null)
+	stageRules: z.array(StageRuleItem).max(100).default([]).meta({
+		description: 'For rows without a `stageId`: rules on their `fields`, tried in order, as an import’s stage rules are.'
+	}),
+	defaultStageId: Id.nullable().default(null).meta({ description: 'Where rows go that have no `stageId` and match no rule.' })
 });
 
 // ---- artifacts ----

@@ -372,41 +372,54 @@ export function createV1Api(deps: V1Deps) {
 		const body = (await jsonBody(req, ComplaintsBody)) as z.output<typeof ComplaintsBody>;
 		const state = await roomOf(roomId);
 		const { good, results } = checkItems(body.rows, ComplaintItem);
-		if (body.defaultStageId && !Object.hasOwn(state.stages, body.defaultStageId))
-			throw new ApiFailure('not_found', `There is no stage "${body.defaultStageId}" in this room (defaultStageId).`);
+		for (const stageId of [body.defaultStageId, ...body.stageRules.map((r) => r.stageId)])
+			if (stageId && !Object.hasOwn(state.stages, stageId))
+				throw new ApiFailure('not_found', `There is no stage "${stageId}" in this room.`);
+		// The rules' fields become columns of the file the import reads, and the rules its stage rules.
+		const ruleFields = [...new Set(body.stageRules.map((r) => r.field))];
+		const col = (index: number, name: string) => ({ index, name });
 		const rows: Array<{ index: number; cells: string[] }> = [];
 		const stages = new Set<string>();
 		for (const { index, item } of good) {
-			const stageId = item.stageId ?? body.defaultStageId;
-			if (!stageId)
-				results.push({
-					index,
-					status: 'refused',
-					reason: 'Name the stage: stageId on the row, or defaultStageId for the batch.'
-				});
-			else if (!Object.hasOwn(state.stages, stageId))
-				results.push({ index, status: 'refused', reason: `There is no stage "${stageId}" in this room.` });
-			else {
-				stages.add(stageId);
-				rows.push({
-					index,
-					cells: [
-						oneLine(item.id),
-						item.date,
-						oneLine(item.category),
-						stageId,
-						oneLine(item.channel),
-						oneLine(item.segment),
-						oneLine(item.text)
-					]
-				});
+			if (item.stageId && !Object.hasOwn(state.stages, item.stageId)) {
+				results.push({ index, status: 'refused', reason: `There is no stage "${item.stageId}" in this room.` });
+				continue;
 			}
+			if (item.stageId) stages.add(item.stageId);
+			rows.push({
+				index,
+				cells: [
+					oneLine(item.id),
+					item.date,
+					oneLine(item.category),
+					item.stageId ?? '',
+					oneLine(item.channel),
+					oneLine(item.segment),
+					oneLine(item.text),
+					...ruleFields.map((f) => oneLine(Object.hasOwn(item.fields, f) ? item.fields[f]! : ''))
+				]
+			});
 		}
-		const col = (index: number, name: string) => ({ index, name });
+		const stageRules = [
+			...[...stages].map((stageId) => ({ column: col(3, 'stage'), op: 'equals' as const, value: stageId, stageId })),
+			...body.stageRules.map((r) => ({
+				column: col(7 + ruleFields.indexOf(r.field), `field:${r.field}`),
+				op: r.op,
+				value: r.value,
+				stageId: r.stageId
+			}))
+		];
+		if (stageRules.length === 0 && !body.defaultStageId)
+			for (const row of rows.splice(0))
+				results.push({
+					index: row.index,
+					status: 'refused',
+					reason: 'Name the stage: stageId on the row, stageRules or defaultStageId for the batch.'
+				});
 		return throughImport(
 			roomId,
 			key,
-			['id', 'date', 'category', 'stage', 'channel', 'segment', 'text'],
+			['id', 'date', 'category', 'stage', 'channel', 'segment', 'text', ...ruleFields.map((f) => `field:${f}`)],
 			rows,
 			{
 				kind: 'complaints',
@@ -418,8 +431,8 @@ export function createV1Api(deps: V1Deps) {
 				categoryColumn: col(2, 'category'),
 				channelColumn: col(4, 'channel'),
 				textColumn: col(6, 'text'),
-				stageRules: [...stages].map((stageId) => ({ column: col(3, 'stage'), op: 'equals' as const, value: stageId, stageId })),
-				defaultStageId: null
+				stageRules,
+				defaultStageId: body.defaultStageId
 			},
 			results
 		);

@@ -160,6 +160,40 @@ describe('complaints', () => {
 		expect(category.counts['2026-11']).toBe(2);
 		expect(JSON.stringify(category.verbatims)).not.toContain('7946');
 	});
+
+	it('places rows by stage rules on the CRM’s own fields, the first matching rule winning, else the default stage', async () => {
+		const { key } = await makeKey(ROOM, ['complaints:write'], 'CRM rules');
+		const stageIds = Object.keys((await server.app.engine.state(ROOM))!.stages);
+		expect(stageIds).toContain('apply');
+		const created = await server.client('Curator', { [ROOM]: 'facilitator' });
+		await join(created, ROOM);
+		const { send } = await import('../support/test-server');
+		expect(
+			(await send(created, ROOM, { type: 'stage.add', stageId: 'billing', name: 'Billing', customerGoal: 'I pay what I expect' }))
+				.ok
+		).toBe(true);
+		created.disconnect();
+		const rows = [
+			{ id: 'r-1', date: '2026-11-07', category: 'Unexpected fee', fields: { queue: 'Billing-EMEA', product: 'Card' } },
+			{ id: 'r-2', date: '2026-11-07', category: 'Form keeps timing out', fields: { queue: 'Web' } },
+			{ id: 'r-3', date: '2026-11-07', category: 'Unexpected fee', stageId: 'billing' }
+		];
+		const pushed = await clientFor(key).POST('/rooms/{roomId}/complaints', {
+			...room,
+			body: {
+				rows,
+				stageRules: [{ field: 'queue', op: 'contains', value: 'billing', stageId: 'billing' }],
+				defaultStageId: 'apply'
+			}
+		});
+		expect(pushed.data?.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+		const state = (await server.app.engine.state(ROOM))!;
+		const fee = Object.values(state.complaints).find((c) => c.name === 'Unexpected fee')!;
+		expect(fee.stageId).toBe('billing');
+		expect(fee.counts['2026-11']).toBe(2);
+		const timeouts = Object.values(state.complaints).find((c) => c.name === 'Form keeps timing out')!;
+		expect(timeouts.stageId).toBe('apply');
+	});
 });
 
 describe('artifacts', () => {

@@ -1193,7 +1193,7 @@ export interface operations {
 						/** @description A complaint category of the stage (made when the room has none by this name). */
 						category: string;
 						/**
-						 * @description The stage; without it, `defaultStageId` of the batch.
+						 * @description The stage; without it, the batch’s `stageRules`, then its `defaultStageId`.
 						 * @default null
 						 */
 						stageId?: string | null;
@@ -1206,8 +1206,29 @@ export interface operations {
 						 * @default null
 						 */
 						text?: string | null;
+						/**
+						 * @description Other fields of the complaint in your CRM (product, queue, reason…), which `stageRules` may read.
+						 * @default {}
+						 */
+						fields?: {
+							[key: string]: string;
+						};
 					}[];
-					/** @default null */
+					/**
+					 * @description For rows without a `stageId`: rules on their `fields`, tried in order, as an import’s stage rules are.
+					 * @default []
+					 */
+					stageRules?: {
+						field: string;
+						/** @enum {string} */
+						op: 'equals' | 'contains';
+						value: string;
+						stageId: string;
+					}[];
+					/**
+					 * @description Where rows go that have no `stageId` and match no rule.
+					 * @default null
+					 */
 					defaultStageId?: string | null;
 				};
 			};

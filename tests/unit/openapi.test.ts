@@ -33,6 +33,28 @@ describe('the OpenAPI document', () => {
 		}
 	});
 
+	it('describes each item of a batch, and the batch’s other arrays as they are', () => {
+		const body = (
+			openApiDocument().paths as Record<
+				string,
+				Record<
+					string,
+					{
+						requestBody: {
+							content: {
+								'application/json': {
+									schema: { properties: Record<string, { items: { properties: Record<string, unknown> } }> };
+								};
+							};
+						};
+					}
+				>
+			>
+		)['/rooms/{roomId}/complaints']!.post!.requestBody.content['application/json'].schema;
+		expect(Object.keys(body.properties.rows!.items.properties)).toEqual(expect.arrayContaining(['date', 'category', 'fields']));
+		expect(Object.keys(body.properties.stageRules!.items.properties)).toEqual(['field', 'op', 'value', 'stageId']);
+	});
+
 	it('the client types in the tests are the ones the document gives now (npm run api:types)', async () => {
 		expect(await readFile(API_TYPES_FILE, 'utf8'), 'run npm run api:types').toBe(await apiTypes());
 	});
