@@ -173,7 +173,7 @@ describe('complaints', () => {
 				.ok
 		).toBe(true);
 		created.disconnect();
-		const rows = [
+		const rows: Array<{ id: string; date: string; category: string; stageId?: string; fields?: Record<string, string> }> = [
 			{ id: 'r-1', date: '2026-11-07', category: 'Unexpected fee', fields: { queue: 'Billing-EMEA', product: 'Card' } },
 			{ id: 'r-2', date: '2026-11-07', category: 'Form keeps timing out', fields: { queue: 'Web' } },
 			{ id: 'r-3', date: '2026-11-07', category: 'Unexpected fee', stageId: 'billing' }
