@@ -59,111 +59,208 @@ function stageName(state: RoomState, stageId: string): string {
 	return own(state.stages, stageId)?.name ?? stageId;
 }
 
-function linkedEvidence(state: RoomState, team: FixTeam): string[] {
+/** A fix team chartered in the session, as the minutes describe it (plain text: each format escapes its own). */
+export interface MinutesTeam {
+	name: string;
+	stage: string;
+	problem: string | null;
+	/** "Ana (Claims), Tom (IT)", or null with none yet. */
+	members: string | null;
+	departments: number;
+	sponsor: string | null;
+	/** A date label, or null: no date set. */
+	due: string | null;
+	baseline: string;
+	target: string;
+	status: string;
+	evidence: Array<{ label: string; names: string[] }>;
+}
+
+export interface MinutesWin {
+	headline: string;
+	before: string;
+	after: string;
+	/** "team X, Stage" */
+	context: string;
+	by: string;
+	time: string;
+}
+
+export interface MinutesOpenTeam {
+	name: string;
+	/** Status, due date, sponsor, "new this session". */
+	parts: string[];
+	latest: { kind: string; text: string; author: string; date: string } | null;
+}
+
+/**
+ * What the minutes of a session say, once, as plain text: the Markdown download and the printable page
+ * both render this, so they never disagree.
+ */
+export interface MinutesModel {
+	title: string;
+	room: string;
+	organisation: string | null;
+	day: string;
+	from: string;
+	to: string;
+	running: boolean;
+	attendees: string[];
+	agenda: string[];
+	decisions: Array<{ text: string; time: string }>;
+	chartered: MinutesTeam[];
+	wins: MinutesWin[];
+	open: MinutesOpenTeam[];
+}
+
+function evidenceOf(state: RoomState, team: FixTeam): MinutesTeam['evidence'] {
 	const names = (ids: readonly string[], record: Record<string, { name?: string; question?: string }>) =>
 		ids.map((id) => {
 			const item = own(record, id);
-			return inline(item?.name ?? item?.question ?? id);
+			return item?.name ?? item?.question ?? id;
 		});
-	const lines: string[] = [];
-	const groups: Array<[string, string[]]> = [
-		['Touchpoints', names(team.links.touchpoints, state.touchpoints)],
-		['Complaints', names(team.links.complaints, state.complaints)],
-		['KPIs', names(team.links.kpis, state.kpis)],
-		['Surveys', names(team.links.surveys, state.surveys)]
+	const groups: MinutesTeam['evidence'] = [
+		{ label: 'Touchpoints', names: names(team.links.touchpoints, state.touchpoints) },
+		{ label: 'Complaints', names: names(team.links.complaints, state.complaints) },
+		{ label: 'KPIs', names: names(team.links.kpis, state.kpis) },
+		{ label: 'Surveys', names: names(team.links.surveys, state.surveys) }
 	];
-	for (const [label, list] of groups) if (list.length) lines.push(`  - ${label}: ${list.join('; ')}`);
-	return lines;
+	return groups.filter((g) => g.names.length > 0);
 }
 
-function charteredTeam(state: RoomState, team: FixTeam): string[] {
-	const departments = new Set(team.members.map((m) => m.department.toLowerCase())).size;
-	const members = team.members.map((m) => `${inline(m.name)} (${inline(m.department)})`).join(', ');
+/** The minutes of `session` (default: the current or latest session), or null before any session. */
+export function minutesModel(
+	state: RoomState,
+	options: MinutesOptions = {},
+	session = minutesSession(state)
+): MinutesModel | null {
+	if (!session) return null;
+	const { timeZone } = options;
+	const end = session.endedAt ?? (options.now ?? new Date()).toISOString();
+	const chartered = session.chartered.map((id) => own(state.teams, id)).filter((t): t is FixTeam => !!t);
+	const wins = session.wins.map((id) => own(state.wins, id)).filter((w): w is Win => !!w);
+	const open = Object.values(state.teams)
+		.filter((t) => OPEN_TEAM_STATUSES.includes(t.status))
+		.sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.name.localeCompare(b.name));
+	return {
+		title: session.title,
+		room: state.meta?.name ?? 'Customer Room',
+		organisation: state.meta?.organisation || null,
+		day: dayOf(session.startedAt, timeZone),
+		from: timeOfDay(session.startedAt, timeZone),
+		to: timeOfDay(end, timeZone),
+		running: !session.endedAt,
+		attendees: [...session.attendees],
+		agenda: session.agenda.map((id) => stageName(state, id)),
+		decisions: session.decisions.map((d) => ({ text: d.text, time: timeOfDay(d.at, timeZone) })),
+		chartered: chartered.map((team) => ({
+			name: team.name,
+			stage: stageName(state, team.stageId),
+			problem: team.problem || null,
+			members: team.members.length ? team.members.map((m) => `${m.name} (${m.department})`).join(', ') : null,
+			departments: new Set(team.members.map((m) => m.department.toLowerCase())).size,
+			sponsor: team.sponsor || null,
+			due: team.dueDate ? dateLabel(team.dueDate) : null,
+			baseline: team.baseline || '—',
+			target: team.target || '—',
+			status: STATUS_WORD[team.status],
+			evidence: evidenceOf(state, team)
+		})),
+		wins: wins.map((win) => {
+			const team = win.teamId ? own(state.teams, win.teamId) : undefined;
+			return {
+				headline: win.headline,
+				before: win.before,
+				after: win.after,
+				context: [team ? `team ${team.name}` : null, stageName(state, win.stageId)].filter(Boolean).join(', '),
+				by: win.by,
+				time: timeOfDay(win.at, timeZone)
+			};
+		}),
+		open: open.map((team) => {
+			const latest = team.updates[0];
+			return {
+				name: team.name,
+				parts: [
+					STATUS_WORD[team.status],
+					team.dueDate ? `due ${dateLabel(team.dueDate)}` : 'no due date',
+					team.sponsor ? `sponsor ${team.sponsor}` : null,
+					session.chartered.includes(team.id) ? 'new this session' : null
+				].filter((p): p is string => p !== null),
+				latest: latest ? { kind: latest.kind, text: latest.text, author: latest.author, date: dateLabel(latest.at) } : null
+			};
+		})
+	};
+}
+
+function charteredTeam(team: MinutesTeam): string[] {
 	const lines = [
 		`### ${inline(team.name)}`,
 		'',
-		`- Stage: ${inline(stageName(state, team.stageId))}`,
+		`- Stage: ${inline(team.stage)}`,
 		...(team.problem ? [`- Problem: ${inline(team.problem)}`] : []),
-		`- Members: ${members || 'none yet'} (${departments} ${departments === 1 ? 'department' : 'departments'})`,
+		`- Members: ${team.members ? inline(team.members) : 'none yet'} (${team.departments} ${team.departments === 1 ? 'department' : 'departments'})`,
 		`- Executive sponsor: ${team.sponsor ? inline(team.sponsor) : 'not named'}`,
-		`- Due: ${team.dueDate ? dateLabel(team.dueDate) : 'no date set'}`,
-		`- Baseline → target: ${inline(team.baseline || '—')} → ${inline(team.target || '—')}`,
-		`- Status now: ${STATUS_WORD[team.status]}`
+		`- Due: ${team.due ?? 'no date set'}`,
+		`- Baseline → target: ${inline(team.baseline)} → ${inline(team.target)}`,
+		`- Status now: ${team.status}`
 	];
-	const evidence = linkedEvidence(state, team);
-	if (evidence.length) lines.push('- Linked evidence:', ...evidence);
+	if (team.evidence.length)
+		lines.push('- Linked evidence:', ...team.evidence.map((g) => `  - ${g.label}: ${g.names.map(inline).join('; ')}`));
 	lines.push('');
 	return lines;
 }
 
-function winLine(state: RoomState, win: Win, timeZone: string | undefined): string {
-	const team = win.teamId ? own(state.teams, win.teamId) : undefined;
+function winLine(win: MinutesWin): string {
 	const change = win.before || win.after ? `: ${inline(win.before || '—')} → ${inline(win.after || '—')}` : '';
-	const context = [team ? `team ${inline(team.name)}` : null, inline(stageName(state, win.stageId))].filter(Boolean).join(', ');
-	return `- **${inline(win.headline)}**${change} (${context}; marked by ${inline(win.by)} at ${timeOfDay(win.at, timeZone)})`;
+	return `- **${inline(win.headline)}**${change} (${inline(win.context)}; marked by ${inline(win.by)} at ${win.time})`;
 }
 
-function openTeamLine(team: FixTeam, session: Session): string {
-	const latest = team.updates[0];
-	const parts = [
-		STATUS_WORD[team.status],
-		team.dueDate ? `due ${dateLabel(team.dueDate)}` : 'no due date',
-		team.sponsor ? `sponsor ${inline(team.sponsor)}` : null,
-		session.chartered.includes(team.id) ? 'new this session' : null
-	].filter(Boolean);
-	const news = latest
-		? `\n  - Latest: ${latest.kind}, ${inline(latest.text)} (${inline(latest.author)}, ${dateLabel(latest.at)})`
+function openTeamLine(team: MinutesOpenTeam): string {
+	const news = team.latest
+		? `\n  - Latest: ${team.latest.kind}, ${inline(team.latest.text)} (${inline(team.latest.author)}, ${team.latest.date})`
 		: '';
-	return `- **${inline(team.name)}**: ${parts.join(', ')}${news}`;
+	return `- **${inline(team.name)}**: ${team.parts.map(inline).join(', ')}${news}`;
 }
 
 /** The Markdown minutes of `session` (default: the current or latest session). */
 export function minutesMarkdown(state: RoomState, options: MinutesOptions = {}, session = minutesSession(state)): string {
-	const { timeZone } = options;
-	const now = (options.now ?? new Date()).toISOString();
-	if (!session) return `# Minutes\n\nNo session has been held in this room yet.\n`;
-
-	const end = session.endedAt ?? now;
+	const m = minutesModel(state, options, session);
+	if (!m) return `# Minutes\n\nNo session has been held in this room yet.\n`;
 	const lines: string[] = [
-		`# ${inline(session.title)}`,
+		`# ${inline(m.title)}`,
 		'',
-		`${inline(state.meta?.name ?? 'Customer Room')}${state.meta?.organisation ? ` · ${inline(state.meta.organisation)}` : ''}`,
+		`${inline(m.room)}${m.organisation ? ` · ${inline(m.organisation)}` : ''}`,
 		'',
-		`${dayOf(session.startedAt, timeZone)}, ${timeOfDay(session.startedAt, timeZone)}–${timeOfDay(end, timeZone)}${session.endedAt ? '' : ' (session still running)'}`,
+		`${m.day}, ${m.from}–${m.to}${m.running ? ' (session still running)' : ''}`,
 		''
 	];
 
-	lines.push(`## Attendees (${session.attendees.length})`, '');
-	lines.push(session.attendees.length ? session.attendees.map(inline).join(', ') : 'None recorded.', '');
+	lines.push(`## Attendees (${m.attendees.length})`, '');
+	lines.push(m.attendees.length ? m.attendees.map(inline).join(', ') : 'None recorded.', '');
 
-	if (session.agenda.length) {
+	if (m.agenda.length) {
 		lines.push('## Agenda', '');
-		session.agenda.forEach((id, i) => lines.push(`${i + 1}. ${inline(stageName(state, id))}`));
+		m.agenda.forEach((name, i) => lines.push(`${i + 1}. ${inline(name)}`));
 		lines.push('');
 	}
 
-	lines.push(`## Decisions (${session.decisions.length})`, '');
-	if (session.decisions.length) {
-		session.decisions.forEach((d, i) => lines.push(`${i + 1}. ${inline(d.text)} (${timeOfDay(d.at, timeZone)})`));
-	} else lines.push('None recorded.');
+	lines.push(`## Decisions (${m.decisions.length})`, '');
+	if (m.decisions.length) m.decisions.forEach((d, i) => lines.push(`${i + 1}. ${inline(d.text)} (${d.time})`));
+	else lines.push('None recorded.');
 	lines.push('');
 
-	const chartered = session.chartered.map((id) => own(state.teams, id)).filter((t): t is FixTeam => !!t);
-	lines.push(`## Fix teams chartered (${chartered.length})`, '');
-	if (chartered.length) for (const team of chartered) lines.push(...charteredTeam(state, team));
+	lines.push(`## Fix teams chartered (${m.chartered.length})`, '');
+	if (m.chartered.length) for (const team of m.chartered) lines.push(...charteredTeam(team));
 	else lines.push('None.', '');
 
-	const wins = session.wins.map((id) => own(state.wins, id)).filter((w): w is Win => !!w);
-	lines.push(`## Wins (${wins.length})`, '');
-	if (wins.length) for (const win of wins) lines.push(winLine(state, win, timeZone));
+	lines.push(`## Wins (${m.wins.length})`, '');
+	if (m.wins.length) for (const win of m.wins) lines.push(winLine(win));
 	else lines.push('None this session.');
 	lines.push('');
 
-	const open = Object.values(state.teams)
-		.filter((t) => OPEN_TEAM_STATUSES.includes(t.status))
-		.sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.name.localeCompare(b.name));
-	lines.push(`## Open fix teams (${open.length})`, '');
-	if (open.length) for (const team of open) lines.push(openTeamLine(team, session));
+	lines.push(`## Open fix teams (${m.open.length})`, '');
+	if (m.open.length) for (const team of m.open) lines.push(openTeamLine(team));
 	else lines.push('None: every team has won or been disbanded.');
 	lines.push('');
 
