@@ -7,13 +7,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { isInstanceAdmin, type AccessService, type Session } from '../access/access-service';
+import type { AccessService, Session } from '../access/access-service';
 import { ApiScope, type ApiKey, type ApiKeys } from '../api/api-keys';
 import type { RoomEngine } from '../engine/room-engine';
 import type { AuditRecorder } from './people-api';
 import { isAllowedOrigin } from './origin';
 import { readJson, sendJson } from './json';
-import { sessionTokenOf } from './session';
+import { facilitatorGuard } from './room-guard';
 
 export interface ApiKeysApiDeps {
 	access: AccessService;
@@ -47,23 +47,7 @@ const view = (k: ApiKey) => ({
 
 export function createApiKeysApi(deps: ApiKeysApiDeps) {
 	const now = deps.now ?? Date.now;
-
-	async function facilitatorOf(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<Session | null> {
-		const session = await deps.access.session(sessionTokenOf(req));
-		if (!session) {
-			sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in first.' });
-			return null;
-		}
-		if (deps.access.roleIn(session, roomId) !== 'facilitator' && !isInstanceAdmin(session)) {
-			sendJson(res, 403, { error: 'forbidden', message: "Only the room's facilitators manage its API keys." });
-			return null;
-		}
-		if (!(await deps.engine.state(roomId))?.meta) {
-			sendJson(res, 404, { error: 'not_found', message: `There is no room "${roomId}".` });
-			return null;
-		}
-		return session;
-	}
+	const facilitatorOf = facilitatorGuard(deps.access, deps.engine, 'its API keys');
 
 	const actorOf = (s: Session) => ({
 		id: s.accountId ?? s.id,

@@ -47,6 +47,7 @@ import type { AuditTrail } from '../people/audit-trail';
 import type { Invitations, PersonInvite } from '../people/invitations';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
+import { facilitatorGuard } from './room-guard';
 import { sessionCookie, sessionTokenOf } from './session';
 
 /** What the people endpoints record in the audit trail (server/people/audit-trail.ts). */
@@ -202,6 +203,8 @@ const refusalOf = (error: z.ZodError) => {
 export function createPeopleApi(deps: PeopleApiDeps) {
 	const { access, invitations, engine, log } = deps;
 	const accounts = access.accounts;
+	/** The caller's session, or sends why they may not manage the room's people. */
+	const facilitatorOf = facilitatorGuard(access, engine, 'its people');
 
 	const origin = (req: IncomingMessage) =>
 		`${isHttps(req, deps.trustProxy) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
@@ -274,25 +277,6 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 	async function sessionOf(req: IncomingMessage) {
 		const token = sessionTokenOf(req);
 		return { token, session: await access.session(token) };
-	}
-
-	/** The caller's session and role in a room, or sends why they may not manage its people. */
-	async function facilitatorOf(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<Session | null> {
-		const { session } = await sessionOf(req);
-		const role = access.roleIn(session, roomId);
-		if (!session) {
-			sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in first.' });
-			return null;
-		}
-		if (role !== 'facilitator' && !isInstanceAdmin(session)) {
-			sendJson(res, 403, { error: 'forbidden', message: "Only the room's facilitators manage its people." });
-			return null;
-		}
-		if (!(await engine.state(roomId))?.meta) {
-			sendJson(res, 404, { error: 'not_found', message: `There is no room "${roomId}".` });
-			return null;
-		}
-		return session;
 	}
 
 	const inviteView = (i: PersonInvite) => ({

@@ -28,6 +28,7 @@ import { GroupRoles } from '../people/group-roles';
 import { describeDevice, type AuditRecorder } from './people-api';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, SECURITY_HEADERS, sendJson } from './json';
+import { facilitatorGuard } from './room-guard';
 import { sessionCookie, sessionTokenOf } from './session';
 
 export interface SsoApiDeps {
@@ -77,6 +78,7 @@ function sendOnwards(res: ServerResponse, to: string, cookies: string[] = []): v
 export function createSsoApi(deps: SsoApiDeps) {
 	const { access, oidc, log } = deps;
 	const accounts = access.accounts;
+	const facilitatorOf = facilitatorGuard(access, deps.engine, 'its people');
 
 	const origin = (req: IncomingMessage) =>
 		`${isHttps(req, deps.trustProxy) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
@@ -270,24 +272,6 @@ export function createSsoApi(deps: SsoApiDeps) {
 		audit({ action: 'sso_unlinked', roomId: null, actor: party(unlinked) });
 		deps.onAccessChanged(await access.sessionIdsOf(unlinked.id), null, 'Your access changed.', true);
 		sendJson(res, 200, { ok: true });
-	}
-
-	/** The caller, if they may manage a room's people (its facilitator, or an instance admin), or sends why not. */
-	async function facilitatorOf(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<Session | null> {
-		const session = await access.session(sessionTokenOf(req));
-		if (!session) {
-			sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in first.' });
-			return null;
-		}
-		if (access.roleIn(session, roomId) !== 'facilitator' && !isInstanceAdmin(session)) {
-			sendJson(res, 403, { error: 'forbidden', message: "Only the room's facilitators manage its people." });
-			return null;
-		}
-		if (!(await deps.engine.state(roomId))?.meta) {
-			sendJson(res, 404, { error: 'not_found', message: `There is no room "${roomId}".` });
-			return null;
-		}
-		return session;
 	}
 
 	async function groupRoles(req: IncomingMessage, res: ServerResponse, roomId: string, method: string) {

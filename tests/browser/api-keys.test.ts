@@ -4,30 +4,12 @@
  * used; revoking (after a confirmation) stops it at once. `SCREENSHOT_DIR=/tmp` saves the screens.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserServer } from '../support/browser-server';
 import { openPage } from '../support/pages';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
-import { tempDir } from '../support/temp-dir';
 
-let server: ServerProcess;
-let browser: Browser;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-	const tmp = await tempDir();
-	cleanup = tmp.cleanup;
-	server = await startServerProcess(tmp.dir, { SEED_DEMO: 'true' });
-	browser = await launchChromium();
-});
-
-afterAll(async () => {
-	await browser?.close();
-	server?.child.kill('SIGKILL');
-	await server?.exited;
-	await cleanup?.();
-});
+const running = useBrowserServer();
 
 async function screenshot(page: Page, name: string): Promise<void> {
 	const dir = process.env.SCREENSHOT_DIR;
@@ -35,7 +17,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 const push = (key: string, kpiId: string) =>
-	fetch(`${server.url}/api/v1/rooms/demo/kpis/points`, {
+	fetch(`${running.server.url}/api/v1/rooms/demo/kpis/points`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
 		body: JSON.stringify({ points: [{ kpiId, date: '2026-11-30', value: 42 }] })
@@ -43,7 +25,7 @@ const push = (key: string, kpiId: string) =>
 
 describe('API keys in Chromium', () => {
 	it('makes a key shown once, which pushes a KPI value; the list shows its use; revoked, it stops at once', async () => {
-		const page = await openPage(browser, server.url, '/rooms/demo/access', {
+		const page = await openPage(running.browser, running.server.url, '/rooms/demo/access', {
 			name: 'Fran',
 			role: 'facilitator',
 			waitFor: '[data-testid="api-keys-empty"]'
@@ -56,9 +38,9 @@ describe('API keys in Chromium', () => {
 		expect(key).toMatch(/^cr_[A-Za-z0-9_-]{43}$/);
 		await screenshot(page, 'made');
 
-		const state = (await (await page.request.get(`${server.url}/api/rooms`)).json()) as unknown;
+		const state = (await (await page.request.get(`${running.server.url}/api/rooms`)).json()) as unknown;
 		expect(state).toBeTruthy();
-		const read = await fetch(`${server.url}/api/v1/rooms/demo`, { headers: { authorization: `Bearer ${key}` } });
+		const read = await fetch(`${running.server.url}/api/v1/rooms/demo`, { headers: { authorization: `Bearer ${key}` } });
 		const room = (await read.json()) as { kpis: Record<string, unknown> };
 		const kpiId = Object.keys(room.kpis)[0]!;
 		const pushed = await push(key, kpiId);

@@ -5,24 +5,17 @@
  * `SCREENSHOT_DIR=/tmp` saves the screens and a PDF.
  */
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Command } from '../../src/lib/domain';
-import { launchChromium } from '../support/browser';
+import { useBrowserServer } from '../support/browser-server';
 import { openPage } from '../support/pages';
 import { roomClient, waitUntil } from '../support/room-clients';
-import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
-import { tempDir } from '../support/temp-dir';
+import { sessionToken } from '../support/server-process';
 
-let server: ServerProcess;
-let browser: Browser;
-let cleanup: () => Promise<void>;
+const running = useBrowserServer();
 
 beforeAll(async () => {
-	const tmp = await tempDir();
-	cleanup = tmp.cleanup;
-	server = await startServerProcess(tmp.dir, { SEED_DEMO: 'true' });
-	browser = await launchChromium();
+	const server = running.server;
 	const client = roomClient(server.url, 'demo', await sessionToken(server.url, 'demo', 'facilitator', 'Fran'), 'Fran');
 	await waitUntil(() => client.store.state !== null, 'the demo room joined');
 	// The demo room may hold a session already: end it, so the two below are the newest. (Starting a session
@@ -45,16 +38,9 @@ beforeAll(async () => {
 	client.close();
 }, 60_000);
 
-afterAll(async () => {
-	await browser?.close();
-	server?.child.kill('SIGKILL');
-	await server?.exited;
-	await cleanup?.();
-});
-
 describe('minutes and the history of sessions', () => {
 	it('lists every session newest first; each opens its minutes as a page that prints cleanly', async () => {
-		const page = await openPage(browser, server.url, '/rooms/demo/sessions', {
+		const page = await openPage(running.browser, running.server.url, '/rooms/demo/sessions', {
 			name: 'Fran',
 			role: 'facilitator',
 			waitFor: '[data-testid="session-history"]'
@@ -68,7 +54,7 @@ describe('minutes and the history of sessions', () => {
 		if (dir) await page.screenshot({ path: path.join(dir, 'minutes-history.png'), fullPage: true });
 
 		await rows.nth(1).getByRole('link').click();
-		await page.waitForURL(`${server.url}/rooms/demo/sessions/october-review`);
+		await page.waitForURL(`${running.server.url}/rooms/demo/sessions/october-review`);
 		const minutes = page.getByTestId('minutes-document');
 		await minutes.waitFor();
 		expect(await minutes.locator('h1').textContent()).toBe('October review');
@@ -89,7 +75,7 @@ describe('minutes and the history of sessions', () => {
 	});
 
 	it('an address of no session says so and leads back', async () => {
-		const page = await openPage(browser, server.url, '/rooms/demo/sessions/no-such-session', {
+		const page = await openPage(running.browser, running.server.url, '/rooms/demo/sessions/no-such-session', {
 			name: 'Fran',
 			role: 'facilitator',
 			waitFor: '[data-testid="minutes-missing"]'
