@@ -24,7 +24,7 @@ import { createCurateApi } from './http/curate-api';
 import { createRoomsApi } from './http/rooms-api';
 import { createPeopleApi } from './http/people-api';
 import { createSsoApi } from './http/sso-api';
-import { createApiKeysApi } from './http/api-keys-api';
+import { createApiKeysApi } from './api/api-keys-api';
 import { createApiKeys } from './api/api-keys';
 import { createV1Api } from './api/v1';
 import { openApiDocument, referencePage } from './api/openapi';

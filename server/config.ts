@@ -3,6 +3,9 @@ import path from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import { allowedHostNames, hostNameOf, parseTrustProxy, type TrustProxy } from './http/origin';
+import type { SsoConfig } from './auth/oidc';
+
+export type { SsoConfig };
 
 const ADMIN_TOKEN_MIN_LENGTH = 32;
 
@@ -148,19 +151,6 @@ const Env = z.object({
 });
 
 export type Config = ReturnType<typeof loadConfig>;
-
-/** Single sign-on settings (server/auth/oidc.ts). The client secret is never logged. */
-export interface SsoConfig {
-	issuer: URL;
-	clientId: string;
-	clientSecret: string | undefined;
-	scopes: string;
-	groupsClaim: string;
-	/** Lower-cased: group names are compared without case. */
-	adminGroups: string[];
-	buttonLabel: string;
-	refreshMs: number;
-}
 
 function ssoConfig(c: z.infer<typeof Env>): SsoConfig | null {
 	const fail = (line: string) => {

@@ -26,7 +26,7 @@ import { readBody, storeUpload, UploadError } from '../files/uploads';
 import type { ImportService } from '../imports/import-service';
 import type { Logger } from '../log';
 import type { BlobStore } from '../store/port';
-import type { AuditRecorder } from '../http/people-api';
+import type { AuditTrail } from '../people/audit-trail';
 import { BodyError, readJson, SECURITY_HEADERS } from '../http/json';
 import type { ApiKey, ApiKeys } from './api-keys';
 import { OPERATIONS, pathPattern, pathParameters, type Operation, type OperationId } from './operations';
@@ -52,7 +52,7 @@ export interface V1Deps {
 	imports: ImportService;
 	blobs: BlobStore;
 	log: Logger;
-	audit?: AuditRecorder;
+	audit?: Pick<AuditTrail, 'record'>;
 	uploadLimit: number;
 	/** The room's storage quota (server/files/room-storage.ts). */
 	storage: {

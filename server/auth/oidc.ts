@@ -17,9 +17,21 @@
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
-import type { SsoConfig } from '../config';
 import type { Logger } from '../log';
 import type { KvStore } from '../store/kv';
+
+/** Single sign-on settings (OIDC_* in server/config.ts). The client secret is never logged. */
+export interface SsoConfig {
+	issuer: URL;
+	clientId: string;
+	clientSecret: string | undefined;
+	scopes: string;
+	groupsClaim: string;
+	/** Lower-cased: group names are compared without case. */
+	adminGroups: string[];
+	buttonLabel: string;
+	refreshMs: number;
+}
 
 /** How long a person has to sign in at the provider and come back. */
 export const SIGN_IN_TTL_MS = 10 * 60_000;

@@ -8,14 +8,14 @@
  */
 import type { AccessService } from '../access/access-service';
 import type { Logger } from '../log';
-import type { AuditRecorder } from '../http/people-api';
+import type { AuditTrail } from '../people/audit-trail';
 import type { Oidc, RefreshOutcome } from './oidc';
 
 export interface SsoRefresherDeps {
 	oidc: Oidc;
 	access: AccessService;
 	log: Logger;
-	audit?: AuditRecorder;
+	audit?: Pick<AuditTrail, 'record'>;
 	onAccessChanged(sessionIds: readonly string[], roomId: string | null, reason: string, changed?: boolean): void;
 }
 

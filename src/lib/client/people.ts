@@ -5,7 +5,6 @@
  */
 import type { Role } from '$lib/protocol';
 import { call, send } from './json-call';
-import type { ProviderSignOut } from './provider-sign-out';
 
 const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
 
@@ -93,6 +92,12 @@ export const signIn = (login: string, password: string) =>
 	call<{ name: string; instanceAdmin: boolean }>('/api/auth/sign-in', send('POST', { login, password }));
 
 /** Ends this browser's session; with single sign-on, `provider` says how to end the provider's session too. */
+/** Where to send the browser, and what to send, to end the identity provider's session too. */
+export interface ProviderSignOut {
+	url: string;
+	fields: Record<string, string>;
+}
+
 export const signOut = () => call<{ ok: true; provider?: ProviderSignOut }>('/api/signout', send('POST'));
 
 export const forgotPassword = (login: string) => call<{ message: string }>('/api/auth/forgot', send('POST', { login }));

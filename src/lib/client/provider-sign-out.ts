@@ -5,13 +5,7 @@
  * it carries is the provider's own token, which opens nothing here. The provider then sends the browser
  * back to `/sign-in?signed-out=1`.
  */
-import { signOut } from './people';
-
-/** Where and what to post to end the provider's session. */
-export interface ProviderSignOut {
-	url: string;
-	fields: Record<string, string>;
-}
+import { signOut, type ProviderSignOut } from './people';
 
 /** Sends the browser to `provider.url` with `provider.fields`: the page leaves for the provider. */
 export function postProviderSignOut(provider: ProviderSignOut): void {

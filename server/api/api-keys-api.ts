@@ -8,12 +8,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AccessService, Session } from '../access/access-service';
-import { ApiScope, type ApiKey, type ApiKeys } from '../api/api-keys';
+import { ApiScope, type ApiKey, type ApiKeys } from './api-keys';
 import type { RoomEngine } from '../engine/room-engine';
-import type { AuditRecorder } from './people-api';
-import { isAllowedOrigin } from './origin';
-import { readJson, sendJson } from './json';
-import { facilitatorGuard } from './room-guard';
+import type { AuditTrail } from '../people/audit-trail';
+import { isAllowedOrigin } from '../http/origin';
+import { readJson, sendJson } from '../http/json';
+import { facilitatorGuard } from '../http/room-guard';
 
 export interface ApiKeysApiDeps {
 	access: AccessService;
@@ -21,7 +21,7 @@ export interface ApiKeysApiDeps {
 	engine: RoomEngine;
 	allowedOrigins: readonly string[];
 	allowedHosts: readonly string[];
-	audit?: AuditRecorder;
+	audit?: Pick<AuditTrail, 'record'>;
 	now?: () => number;
 }
 
