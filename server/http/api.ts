@@ -32,6 +32,8 @@ export interface ApiDeps {
 	handlePeople: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	/** Single sign-on routes (sign-in methods, the provider's way in and out, groups to roles). */
 	handleSso: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	/** A room's webhook endpoints and their delivery logs. */
+	handleWebhooks: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const BLOB_PATH = /^\/api\/blobs\/([a-f0-9]{64})$/;
@@ -123,7 +125,8 @@ export function createApiHandler({
 	handleRooms,
 	handleCurate,
 	handlePeople,
-	handleSso
+	handleSso,
+	handleWebhooks
 }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -137,6 +140,7 @@ export function createApiHandler({
 			if (await handleAccess(req, res, url)) return true;
 			if (await handleRooms(req, res, url)) return true;
 			if (await handleCurate(req, res, url)) return true;
+			if (await handleWebhooks(req, res, url)) return true;
 			if (req.method !== 'GET' && req.method !== 'HEAD') {
 				sendJson(res, 405, { error: 'method_not_allowed', message: 'Only GET is served here.' });
 			} else if (url.pathname === '/api/health') {
