@@ -28,7 +28,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
 	['::', 128],
 	['::1', 128],
-	['::ffff:0:0', 96], // IPv4-mapped: whatever it maps to is refused rather than parsed
 	['64:ff9b::', 96], // NAT64
 	['100::', 64],
 	['2001:db8::', 32],
@@ -42,7 +41,22 @@ for (const [net, prefix] of [
 export function isPrivateAddress(address: string): boolean {
 	const family = isIP(address);
 	if (family === 0) return true;
+	if (family === 6 && IPV4_MAPPED.test(address)) return isMappedPrivate(address);
 	return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** `::ffff:` followed by an IPv4 address, dotted or in hex (`::ffff:7f00:1`). Linear: no nested repetition. */
+const IPV4_MAPPED = /^(?:0{0,4}:){0,5}:?ffff:/i;
+
+/** An IPv4-mapped IPv6 address is as private as the IPv4 address it carries. */
+function isMappedPrivate(address: string): boolean {
+	const tail = address.slice(address.toLowerCase().lastIndexOf('ffff:') + 5);
+	if (isIP(tail) === 4) return PRIVATE.check(tail, 'ipv4');
+	const words = tail.split(':');
+	if (words.length !== 2) return true;
+	const [high, low] = words.map((w) => parseInt(w, 16)) as [number, number];
+	if (!Number.isInteger(high) || !Number.isInteger(low)) return true;
+	return PRIVATE.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4');
 }
 
 export class RefusedAddressError extends Error {}
