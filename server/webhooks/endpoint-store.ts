@@ -115,7 +115,7 @@ export function createEndpointStore(kv: KvStore, now: () => number = Date.now) {
 				kinds: rest.kinds ? [...new Set(rest.kinds)] : e.kinds
 			}));
 			if (changed && active === true) await kv.set(healthKey(id), HEALTHY);
-			if (changed && active === false) await this.pause(id, 'Paused by a facilitator.');
+			if (changed && active === false) await this.pause(id, 'A facilitator paused it.');
 			return changed;
 		},
 		async remove(roomId: string, id: string): Promise<boolean> {

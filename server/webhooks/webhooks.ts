@@ -115,7 +115,7 @@ export function createWebhooks(deps: WebhooksDeps) {
 			job.message
 		);
 		if (pause) {
-			const reason = `Every delivery since ${failingSince} has failed (last: ${result.status ?? result.excerpt}). Paused after a day of failures: check the address, then resume it.`;
+			const reason = `Every delivery since ${failingSince} has failed (last: ${result.status ?? result.excerpt}). It was paused after a day of failures: check the address and the receiving system, then resume it.`;
 			await endpoints.pause(endpoint.id, reason);
 			deps.log.warn({ roomId: job.roomId, endpointId: endpoint.id }, 'a webhook endpoint failed for a day and was paused');
 		}

@@ -164,7 +164,7 @@ describe('webhooks out', () => {
 		}
 		const view = await endpointView(s, endpoint.id);
 		expect(view.status).toBe('paused');
-		expect(view.pausedReason).toContain('Paused after a day of failures');
+		expect(view.pausedReason).toContain('It was paused after a day of failures');
 		expect(s.clock.now - start).toBeGreaterThanOrEqual(24 * HOUR);
 		expect(s.clock.now - start).toBeLessThan(27 * HOUR);
 
