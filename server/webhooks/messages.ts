@@ -4,7 +4,8 @@
  * committed, from the room's state after the batch (names of teams and touchpoints).
  */
 import { assertNever, type Kpi, type RecordedEvent, type RoomState } from '../../src/lib/domain';
-import { kpiStatus } from '../../src/lib/domain/metrics';
+import { kpiStatus, xmr } from '../../src/lib/domain/metrics';
+import { complaintSeries, SERIES_MONTHS } from '../../src/lib/client/complaint-periods';
 import type { WebhookKind } from '../../src/lib/protocol/webhooks';
 
 /** A message ready to be shaped for an endpoint; `id` is the `webhook-id`, the same on every attempt. */
@@ -37,7 +38,71 @@ function crossing(kpi: Kpi): { met: boolean; value: number; date: string } | nul
 	return { met: status(newest.value), value: newest.value, date: newest.date };
 }
 
-/** The webhook a recorded event makes, if any. */
+/**
+ * Whether the newest of `values` is a new signal (XmR, as the wall reads it): a signal now that was not
+ * there before the newest point. Answers its side, or null.
+ */
+function newSignal(values: readonly number[], window: number): 'high' | 'low' | null {
+	const now = xmr(values.slice(-window)).latestSignal;
+	return now && now !== xmr(values.slice(0, -1).slice(-window)).latestSignal ? now : null;
+}
+
+/** The KPI messages of a recording: its target crossed, a new signal, both or none. */
+function kpiFindings(kpi: Kpi): Found[] {
+	const out: Found[] = [];
+	const crossed = crossing(kpi);
+	if (crossed)
+		out.push({
+			kind: 'kpi.targetCrossed',
+			data: { kpiId: kpi.id, kpiName: kpi.name, target: kpi.target, unit: kpi.unit, ...crossed },
+			text: crossed.met
+				? `${kpi.name} now meets its target: ${crossed.value}${kpi.unit} on ${crossed.date} (target ${kpi.target}${kpi.unit}).`
+				: `${kpi.name} no longer meets its target: ${crossed.value}${kpi.unit} on ${crossed.date} (target ${kpi.target}${kpi.unit}).`
+		});
+	const signal = newSignal(
+		kpi.points.map((p) => p.value),
+		SERIES_MONTHS * 2
+	);
+	const newest = kpi.points.at(-1);
+	if (signal && newest) {
+		const adverse = (signal === 'low') === (kpi.direction === 'higher');
+		out.push({
+			kind: 'kpi.signal',
+			data: { kpiId: kpi.id, kpiName: kpi.name, unit: kpi.unit, signal, adverse, value: newest.value, date: newest.date },
+			text: `${kpi.name} shows a signal: ${newest.value}${kpi.unit} on ${newest.date} is unusually ${signal}, ${adverse ? 'worse' : 'better'} than its usual range.`
+		});
+	}
+	return out;
+}
+
+/** The webhooks a recorded event makes (usually one or none). */
+function findAll(recorded: RecordedEvent, state: RoomState): Found[] {
+	const { event } = recorded;
+	if (event.type === 'kpi.recorded') {
+		const kpi = state.kpis[event.kpiId];
+		// Only a point for the newest date says anything about now.
+		return kpi && event.points.some((p) => p.date === kpi.points.at(-1)?.date) ? kpiFindings(kpi) : [];
+	}
+	if (event.type === 'complaint.counted') {
+		const category = state.complaints[event.categoryId];
+		const newest = category && Object.keys(category.counts).sort().at(-1);
+		if (!category || newest !== event.period) return [];
+		const series = complaintSeries(category, event.period);
+		const signal = newSignal(series, SERIES_MONTHS);
+		if (!signal) return [];
+		return [
+			{
+				kind: 'complaint.signal',
+				data: { categoryId: category.id, categoryName: category.name, period: event.period, count: series.at(-1), signal },
+				text: `Complaints about "${category.name}" show a signal: ${series.at(-1)} in ${event.period} is unusually ${signal}.`
+			}
+		];
+	}
+	const found = find(recorded, state);
+	return found ? [found] : [];
+}
+
+/** The webhook a recorded event makes, if any (KPI points and complaint counts: `findAll`). */
 function find(recorded: RecordedEvent, state: RoomState): Found | null {
 	const { event, actor } = recorded;
 	const by = actor.name;
@@ -68,18 +133,6 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 				kind: 'team.posted',
 				data: { teamId: event.teamId, teamName: name, update: event.update },
 				text: `${name} posted a ${event.update.kind}: ${excerpt(event.update.text)}`
-			};
-		}
-		case 'kpi.recorded': {
-			const kpi = state.kpis[event.kpiId];
-			const crossed = kpi && event.points.some((p) => p.date === kpi.points.at(-1)?.date) ? crossing(kpi) : null;
-			if (!kpi || !crossed) return null;
-			return {
-				kind: 'kpi.targetCrossed',
-				data: { kpiId: kpi.id, kpiName: kpi.name, target: kpi.target, unit: kpi.unit, ...crossed },
-				text: crossed.met
-					? `${kpi.name} now meets its target: ${crossed.value}${kpi.unit} on ${crossed.date} (target ${kpi.target}${kpi.unit}).`
-					: `${kpi.name} no longer meets its target: ${crossed.value}${kpi.unit} on ${crossed.date} (target ${kpi.target}${kpi.unit}).`
 			};
 		}
 		case 'session.started':
@@ -137,9 +190,10 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 		case 'artifact.removed':
 		case 'complaint.defined':
 		case 'complaint.updated':
-		case 'complaint.counted':
 		case 'complaint.quoted':
 		case 'complaint.removed':
+		case 'kpi.recorded':
+		case 'complaint.counted':
 		case 'kpi.defined':
 		case 'kpi.updated':
 		case 'kpi.unrecorded':
@@ -176,26 +230,25 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 }
 
 /**
- * The webhook messages of one committed batch. A message id names the room's epoch and the event's
- * version, so whichever instance or attempt makes it, one event is one message.
+ * The webhook messages of one committed batch. A message id names the room's epoch, the event's version
+ * and the kind, so whichever instance or attempt makes it, one event is one message of each kind.
  */
 export function messagesOf(roomId: string, epoch: string, events: readonly RecordedEvent[], state: RoomState): WebhookMessage[] {
 	const out: WebhookMessage[] = [];
 	const roomName = state.meta?.name ?? roomId;
 	for (const recorded of events) {
-		const found = find(recorded, state);
-		if (!found) continue;
-		out.push({
-			id: `msg_${roomId}_${epoch}_${recorded.v}`,
-			kind: found.kind,
-			roomId,
-			body: {
-				type: found.kind,
-				timestamp: recorded.at,
-				data: { roomId, roomName, version: recorded.v, ...found.data }
-			},
-			text: found.text
-		});
+		for (const found of findAll(recorded, state))
+			out.push({
+				id: `msg_${roomId}_${epoch}_${recorded.v}_${found.kind}`,
+				kind: found.kind,
+				roomId,
+				body: {
+					type: found.kind,
+					timestamp: recorded.at,
+					data: { roomId, roomName, version: recorded.v, ...found.data }
+				},
+				text: found.text
+			});
 	}
 	return out;
 }

@@ -9,7 +9,7 @@ import { isPrivateAddress } from '../../server/webhooks/address-guard';
 import { shapeBody } from '../../server/webhooks/presets';
 
 describe('webhook messages', () => {
-	const room = buildRoom({ stages: 1 });
+	const room = buildRoom({ stages: 1, complaintsPerStage: 1 });
 
 	it('a KPI crossing its target makes one message each way; staying on one side makes none', () => {
 		let state = step(room.state, command('kpi.define', { kpiId: 'days', stageId: room.ids.stages[0]! })).state;
@@ -34,12 +34,39 @@ describe('webhook messages', () => {
 		expect(record('2025-12-01', 1)).toEqual([]);
 	});
 
+	it('a KPI point far outside its usual range is a new signal, said once', () => {
+		let state = step(room.state, command('kpi.define', { kpiId: 'wait', stageId: room.ids.stages[0]!, target: null })).state;
+		const record = (date: string, value: number) => {
+			const s = step(state, command('kpi.record', { kpiId: 'wait', points: [{ date, value }] }));
+			state = s.state;
+			return messagesOf('room-1', 'e1', s.recorded, state).filter((m) => m.kind === 'kpi.signal');
+		};
+		const usual = [5, 6, 5, 4, 5, 6, 5, 4];
+		for (const [i, value] of usual.entries()) expect(record(`2026-01-${String(i + 1).padStart(2, '0')}`, value)).toEqual([]);
+		const [signal] = record('2026-01-20', 40);
+		expect(signal).toMatchObject({ body: { data: { signal: 'high', adverse: true, value: 40 } } });
+		expect(signal!.text).toContain('is unusually high, worse than its usual range');
+	});
+
+	it('complaints far above their usual monthly count are a new signal', () => {
+		let state = room.state;
+		const categoryId = room.ids.complaints[0]!;
+		const count = (period: string, n: number) => {
+			const s = step(state, command('complaint.count', { categoryId, period, count: n }));
+			state = s.state;
+			return messagesOf('room-1', 'e1', s.recorded, state);
+		};
+		for (const [i, n] of [20, 22, 19, 21, 20, 23].entries()) expect(count(`2026-0${i + 1}`, n)).toEqual([]);
+		const [signal] = count('2026-07', 90);
+		expect(signal).toMatchObject({ kind: 'complaint.signal', body: { data: { signal: 'high', count: 90, period: '2026-07' } } });
+	});
+
 	it('one event is one message id, whichever instance makes it', () => {
 		const s = step(room.state, command('win.mark', { stageId: room.ids.stages[0]! }));
 		const [first] = messagesOf('room-1', 'e1', s.recorded, s.state);
 		const [again] = messagesOf('room-1', 'e1', s.recorded, s.state);
 		expect(first!.id).toBe(again!.id);
-		expect(first!.id).toBe(`msg_room-1_e1_${s.recorded[0]!.v}`);
+		expect(first!.id).toBe(`msg_room-1_e1_${s.recorded[0]!.v}_win.marked`);
 	});
 
 	it('Slack text escapes its markup characters so a headline cannot forge a link', () => {

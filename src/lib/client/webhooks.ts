@@ -36,6 +36,8 @@ export const KIND_LABEL: Record<WebhookKind | 'ping', string> = {
 	'team.statusChanged': "A team's status changes",
 	'team.posted': 'A team posts an update',
 	'kpi.targetCrossed': 'A KPI crosses its target',
+	'kpi.signal': 'A KPI shows a new signal',
+	'complaint.signal': 'A complaint category shows a new signal',
 	'session.started': 'A session starts',
 	'session.ended': 'A session ends (with its minutes)',
 	'touchpoint.assessed': "A touchpoint's maturity changes",

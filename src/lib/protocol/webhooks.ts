@@ -6,8 +6,10 @@
 import { z } from 'zod';
 
 /**
- * The events an endpoint may subscribe to. Each is one room event, except `kpi.targetCrossed`, which
- * is derived: a KPI's newest point meets its target where the point before it did not, or the reverse.
+ * The events an endpoint may subscribe to. Each is one room event, except three derived from the room
+ * after the event: `kpi.targetCrossed` (a KPI's newest point meets its target where the point before it
+ * did not, or the reverse), `kpi.signal` and `complaint.signal` (the newest point is a new XmR signal, by
+ * the same rule the wall shows).
  */
 export const WebhookKind = z.enum([
 	'win.marked',
@@ -15,6 +17,8 @@ export const WebhookKind = z.enum([
 	'team.statusChanged',
 	'team.posted',
 	'kpi.targetCrossed',
+	'kpi.signal',
+	'complaint.signal',
 	'session.started',
 	'session.ended',
 	'touchpoint.assessed'
