@@ -155,6 +155,7 @@ export function createApplication(deps: ApplicationDeps) {
 		log: deps.log,
 		state: (roomId) => engine.state(roomId),
 		allowPrivate: deps.webhooks?.allowPrivate ?? false,
+		audit: deps.access.trail,
 		now: deps.webhooks?.now,
 		timeoutMs: deps.webhooks?.timeoutMs
 	});
@@ -294,7 +295,15 @@ export function createApplication(deps: ApplicationDeps) {
 		allowedOrigins,
 		allowedHosts
 	});
-	const handleWebhooks = createWebhooksApi({ access: deps.access, engine, webhooks, allowedOrigins, allowedHosts, trustProxy });
+	const handleWebhooks = createWebhooksApi({
+		access: deps.access,
+		engine,
+		webhooks,
+		allowedOrigins,
+		allowedHosts,
+		trustProxy,
+		log: deps.log
+	});
 	const handleKnownHostApi = createApiHandler({
 		log: deps.log,
 		engine,

@@ -15,7 +15,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { CreateEndpointBody, MAX_ENDPOINTS_PER_ROOM, UpdateEndpointBody, WebhookKind } from '../../src/lib/protocol/webhooks';
-import { isInstanceAdmin, type AccessService } from '../access/access-service';
+import type { AuditAction } from '../../src/lib/protocol/audit';
+import { isInstanceAdmin, type AccessService, type Session } from '../access/access-service';
+import type { Logger } from '../log';
+import type { StoredEndpoint } from '../webhooks/endpoint-store';
 import type { RoomEngine } from '../engine/room-engine';
 import type { Webhooks } from '../webhooks/webhooks';
 import { readJson, sendJson } from './json';
@@ -29,6 +32,7 @@ export interface WebhooksApiDeps {
 	allowedOrigins: readonly string[];
 	allowedHosts: readonly string[];
 	trustProxy: TrustProxy | null;
+	log: Logger;
 }
 
 const ENDPOINTS = /^\/api\/rooms\/([A-Za-z0-9_-]{1,64})\/webhooks$/;
@@ -47,15 +51,30 @@ export function createWebhooksApi(deps: WebhooksApiDeps) {
 	const { access, webhooks } = deps;
 	const store = webhooks.endpoints;
 
-	/** True if the caller may manage this room's webhooks; otherwise answers why not. */
-	async function facilitatorOf(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<boolean> {
+	/** The caller's session if they may manage this room's webhooks; otherwise answers why not. */
+	async function facilitatorOf(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<Session | null> {
 		const session = await access.session(sessionTokenOf(req));
-		if (!session) return (sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in first.' }), false);
+		if (!session) return (sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in first.' }), null);
 		if (access.roleIn(session, roomId) !== 'facilitator' && !isInstanceAdmin(session))
-			return (sendJson(res, 403, { error: 'forbidden', message: "Only the room's facilitators manage its webhooks." }), false);
+			return (sendJson(res, 403, { error: 'forbidden', message: "Only the room's facilitators manage its webhooks." }), null);
 		if (!(await deps.engine.state(roomId))?.meta)
-			return (sendJson(res, 404, { error: 'not_found', message: `There is no room "${roomId}".` }), false);
-		return true;
+			return (sendJson(res, 404, { error: 'not_found', message: `There is no room "${roomId}".` }), null);
+		return session;
+	}
+
+	/**
+	 * Records a change to an endpoint in the audit trail. Only the host is named: the rest of a Slack or
+	 * Teams address is itself a secret.
+	 */
+	function audit(action: AuditAction, session: Session, roomId: string, endpoint: StoredEndpoint): void {
+		access.trail
+			.record({
+				action,
+				roomId,
+				actor: { id: session.accountId ?? session.id, name: session.name, kind: session.guest ? 'guest' : 'person' },
+				detail: `${new URL(endpoint.url).host}, ${endpoint.id}`
+			})
+			.catch((error: unknown) => deps.log.warn({ roomId, err: String(error), action }, 'an audit entry was not recorded'));
 	}
 
 	const noEndpoint = (res: ServerResponse) =>
@@ -66,7 +85,7 @@ export function createWebhooksApi(deps: WebhooksApiDeps) {
 		sendJson(res, 200, { endpoints, kinds: WebhookKind.options });
 	}
 
-	async function create(req: IncomingMessage, res: ServerResponse, roomId: string): Promise<void> {
+	async function create(req: IncomingMessage, res: ServerResponse, roomId: string, session: Session): Promise<void> {
 		const body = CreateEndpointBody.safeParse(await readJson(req));
 		if (!body.success) return invalid(res, body.error);
 		if ((await store.list(roomId)).length >= MAX_ENDPOINTS_PER_ROOM)
@@ -76,20 +95,23 @@ export function createWebhooksApi(deps: WebhooksApiDeps) {
 			});
 		const roomUrl = `${isHttps(req, deps.trustProxy) ? 'https' : 'http'}://${req.headers.host}/rooms/${roomId}`;
 		const endpoint = await store.create(roomId, body.data, roomUrl);
+		audit('webhook_added', session, roomId, endpoint);
 		sendJson(res, 201, { endpoint: await store.view(endpoint), secret: endpoint.secret });
 	}
 
-	async function update(req: IncomingMessage, res: ServerResponse, roomId: string, id: string): Promise<void> {
+	async function update(req: IncomingMessage, res: ServerResponse, roomId: string, id: string, session: Session): Promise<void> {
 		const body = UpdateEndpointBody.safeParse(await readJson(req));
 		if (!body.success) return invalid(res, body.error);
 		const endpoint = await store.update(roomId, id, body.data);
 		if (!endpoint) return noEndpoint(res);
+		audit(body.data.active === false ? 'webhook_paused' : 'webhook_changed', session, roomId, endpoint);
 		sendJson(res, 200, { endpoint: await store.view(endpoint) });
 	}
 
-	async function rotate(res: ServerResponse, roomId: string, id: string): Promise<void> {
+	async function rotate(res: ServerResponse, roomId: string, id: string, session: Session): Promise<void> {
 		const endpoint = await store.rotate(roomId, id);
 		if (!endpoint) return noEndpoint(res);
+		audit('webhook_secret_rotated', session, roomId, endpoint);
 		sendJson(res, 200, { endpoint: await store.view(endpoint), secret: endpoint.secret });
 	}
 
@@ -116,14 +138,17 @@ export function createWebhooksApi(deps: WebhooksApiDeps) {
 		if (!action && method !== 'PATCH' && method !== 'DELETE') return wrong('PATCH or DELETE');
 		if (action === 'deliveries' && method !== 'GET') return wrong('GET');
 		if (action && action !== 'deliveries' && method !== 'POST') return wrong('POST');
-		if (!(await facilitatorOf(req, res, roomId))) return;
-		if (!(await store.get(roomId, id))) return noEndpoint(res);
-		if (!action && method === 'PATCH') return update(req, res, roomId, id);
+		const session = await facilitatorOf(req, res, roomId);
+		if (!session) return;
+		const endpoint = await store.get(roomId, id);
+		if (!endpoint) return noEndpoint(res);
+		if (!action && method === 'PATCH') return update(req, res, roomId, id, session);
 		if (!action) {
 			await store.remove(roomId, id);
+			audit('webhook_removed', session, roomId, endpoint);
 			return sendJson(res, 200, { deleted: true });
 		}
-		if (action === 'rotate') return rotate(res, roomId, id);
+		if (action === 'rotate') return rotate(res, roomId, id, session);
 		if (action === 'deliveries') return sendJson(res, 200, { deliveries: await store.deliveries(id) });
 		if (action === 'resend') return resend(req, res, roomId, id);
 		const roomName = (await deps.engine.state(roomId))?.meta?.name ?? roomId;
@@ -144,7 +169,10 @@ export function createWebhooksApi(deps: WebhooksApiDeps) {
 			const roomId = all[1]!;
 			if (method !== 'GET' && method !== 'POST')
 				sendJson(res, 405, { error: 'method_not_allowed', message: 'Use GET or POST here.' });
-			else if (await facilitatorOf(req, res, roomId)) await (method === 'GET' ? list(res, roomId) : create(req, res, roomId));
+			else {
+				const session = await facilitatorOf(req, res, roomId);
+				if (session) await (method === 'GET' ? list(res, roomId) : create(req, res, roomId, session));
+			}
 			return true;
 		}
 		await endpointRoute(req, res, one![1]!, one![2]!, one![3]);

@@ -9,6 +9,7 @@ import type { RoomState } from '../../src/lib/domain';
 import type { RoomEventsMessage } from '../../src/lib/protocol';
 import type { DeliveryView } from '../../src/lib/protocol/webhooks';
 import type { Broadcaster } from '../engine/room-engine';
+import type { AuditRecorder } from '../http/people-api';
 import type { Logger } from '../log';
 import type { KvStore } from '../store/kv';
 import { createEndpointStore, type StoredEndpoint } from './endpoint-store';
@@ -32,6 +33,8 @@ export interface WebhooksDeps {
 	log: Logger;
 	/** The room's state, for names in messages (teams, touchpoints, KPIs). */
 	state: (roomId: string) => Promise<RoomState | null>;
+	/** Where an endpoint paused after a day of failures is recorded (the room's audit trail). */
+	audit?: AuditRecorder;
 	/** WEBHOOK_ALLOW_PRIVATE: let requests reach private, loopback and link-local addresses. */
 	allowPrivate: boolean;
 	now?: () => number;
@@ -117,6 +120,14 @@ export function createWebhooks(deps: WebhooksDeps) {
 		if (pause) {
 			const reason = `Every delivery since ${failingSince} has failed (last: ${result.status ?? result.excerpt}). It was paused after a day of failures: check the address and the receiving system, then resume it.`;
 			await endpoints.pause(endpoint.id, reason);
+			await deps.audit
+				?.record({
+					action: 'webhook_paused',
+					roomId: job.roomId,
+					actor: { id: 'system', name: 'Customer Room', kind: 'system' },
+					detail: `${new URL(endpoint.url).host}, ${endpoint.id}: a day of failed deliveries`
+				})
+				.catch(() => undefined);
 			deps.log.warn({ roomId: job.roomId, endpointId: endpoint.id }, 'a webhook endpoint failed for a day and was paused');
 		}
 		if (next === null) return deps.queue.done(lease);

@@ -116,6 +116,10 @@ describe('webhooks out', () => {
 		const log = await deliveries(s, endpoint.id);
 		expect(log).toHaveLength(1);
 		expect(log[0]).toMatchObject({ outcome: 'delivered', status: 200, attempt: 1, kind: 'win.marked', excerpt: 'ok' });
+
+		// The audit trail says who added it, naming the host only (a Slack address's path is a secret too).
+		const added = (await s.server.access.audit(ROOM)).find((e) => e.action === 'webhook_added');
+		expect(added).toMatchObject({ actor: { name: 'Fay' }, detail: `127.0.0.1:${new URL(s.receiver.url).port}, ${endpoint.id}` });
 	});
 
 	it('retries after 500s with backoff, keeping the message id, and logs every attempt', async () => {
@@ -167,6 +171,9 @@ describe('webhooks out', () => {
 		expect(view.pausedReason).toContain('It was paused after a day of failures');
 		expect(s.clock.now - start).toBeGreaterThanOrEqual(24 * HOUR);
 		expect(s.clock.now - start).toBeLessThan(27 * HOUR);
+		const paused = (await s.server.access.audit(ROOM)).find((e) => e.action === 'webhook_paused');
+		expect(paused).toMatchObject({ actor: { kind: 'system' } });
+		expect(paused!.detail).toContain('a day of failed deliveries');
 
 		// Paused: new events are not sent.
 		const before = s.receiver.received.length;

@@ -32,7 +32,12 @@ export const AUDIT_ACTIONS = [
 	'admin_granted',
 	'group_roles_changed',
 	'sso_linked',
-	'sso_unlinked'
+	'sso_unlinked',
+	'webhook_added',
+	'webhook_changed',
+	'webhook_removed',
+	'webhook_secret_rotated',
+	'webhook_paused'
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -217,6 +222,16 @@ function describeAccess(row: AuditRow, action: AuditAction): string {
 			return `${who} linked their account to single sign-on.`;
 		case 'sso_unlinked':
 			return `${who} unlinked their account from single sign-on.`;
+		case 'webhook_added':
+			return `${who} added a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_changed':
+			return `${who} changed a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_removed':
+			return `${who} deleted a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_secret_rotated':
+			return `${who} made a new signing secret for a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_paused':
+			return `${who} paused a webhook endpoint${inRoom(row)}${detail}.`;
 		default:
 			return assertNeverAction(action);
 	}
