@@ -154,6 +154,7 @@ export function createApplication(deps: ApplicationDeps) {
 		queue: deps.webhooks?.queue ?? memoryQueue(),
 		log: deps.log,
 		state: (roomId) => engine.state(roomId),
+		store: deps.store,
 		allowPrivate: deps.webhooks?.allowPrivate ?? false,
 		audit: deps.access.trail,
 		now: deps.webhooks?.now,

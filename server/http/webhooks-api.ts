@@ -95,6 +95,7 @@ export function createWebhooksApi(deps: WebhooksApiDeps) {
 			});
 		const roomUrl = `${isHttps(req, deps.trustProxy) ? 'https' : 'http'}://${req.headers.host}/rooms/${roomId}`;
 		const endpoint = await store.create(roomId, body.data, roomUrl);
+		await webhooks.watch(roomId, true);
 		audit('webhook_added', session, roomId, endpoint);
 		sendJson(res, 201, { endpoint: await store.view(endpoint), secret: endpoint.secret });
 	}
@@ -145,6 +146,7 @@ export function createWebhooksApi(deps: WebhooksApiDeps) {
 		if (!action && method === 'PATCH') return update(req, res, roomId, id, session);
 		if (!action) {
 			await store.remove(roomId, id);
+			if ((await store.list(roomId)).length === 0) await webhooks.watch(roomId, false);
 			audit('webhook_removed', session, roomId, endpoint);
 			return sendJson(res, 200, { deleted: true });
 		}

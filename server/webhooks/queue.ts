@@ -6,6 +6,9 @@
  */
 import type { WebhookMessage } from './messages';
 
+/** How long a done job's id is remembered, so it is not queued again. */
+export const DONE_KEEP_MS = 3 * 24 * 3_600_000;
+
 /** One message for one endpoint. */
 export interface DeliveryJob {
 	/** Unique per job; a message sent again by hand gets a new job id but keeps its message id. */
@@ -24,7 +27,10 @@ export interface Lease {
 }
 
 export interface DeliveryQueue {
-	/** Queues a job due at `dueAt` (ms); false (and nothing changes) if a job with that id is queued. */
+	/**
+	 * Queues a job due at `dueAt` (ms); false (and nothing changes) if a job with that id is queued, or was
+	 * done within DONE_KEEP_MS (so queueing one event twice, from the listener and the catch-up, sends it once).
+	 */
 	add(job: DeliveryJob, dueAt: number): Promise<boolean>;
 	/** Claims the job due earliest (or one whose lease ran out) for `leaseMs`; null if none is due. */
 	claim(now: number, leaseMs: number): Promise<Lease | null>;

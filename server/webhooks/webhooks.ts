@@ -5,13 +5,14 @@
  * endpoint that has failed for a whole day is paused, with the reason shown to facilitators.
  */
 import { randomBytes } from 'node:crypto';
-import type { RoomState } from '../../src/lib/domain';
+import type { RecordedEvent, RoomState } from '../../src/lib/domain';
 import type { RoomEventsMessage } from '../../src/lib/protocol';
 import type { DeliveryView } from '../../src/lib/protocol/webhooks';
 import type { Broadcaster } from '../engine/room-engine';
 import type { AuditRecorder } from '../http/people-api';
 import type { Logger } from '../log';
 import type { KvStore } from '../store/kv';
+import type { EventStore } from '../store/port';
 import { createEndpointStore, type StoredEndpoint } from './endpoint-store';
 import { messagesOf, pingMessage, type WebhookMessage } from './messages';
 import { shapeBody } from './presets';
@@ -26,6 +27,21 @@ import { signatureHeaders } from './signing';
 export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 /** An endpoint whose every delivery has failed for this long is paused. */
 export const PAUSE_AFTER_MS = 24 * 3_600_000;
+/**
+ * The catch-up queues events this much older than the committing instance would have: one that died
+ * between committing and queueing left them behind. Younger ones are still its to queue.
+ */
+export const CATCH_UP_AFTER_MS = 10_000;
+/** How often each instance looks for events left behind. */
+const CATCH_UP_EVERY_MS = 5_000;
+
+/** Up to where a room's events are queued (or were before any endpoint existed). */
+interface Cursor {
+	epoch: string;
+	version: number;
+}
+const ROOMS_KEY = 'webhooks:rooms';
+const cursorKey = (roomId: string) => `webhooks:cursor:${roomId}`;
 
 export interface WebhooksDeps {
 	kv: KvStore;
@@ -33,6 +49,8 @@ export interface WebhooksDeps {
 	log: Logger;
 	/** The room's state, for names in messages (teams, touchpoints, KPIs). */
 	state: (roomId: string) => Promise<RoomState | null>;
+	/** The event log, read by the catch-up. */
+	store: Pick<EventStore, 'head' | 'readFrom'>;
 	/** Where an endpoint paused after a day of failures is recorded (the room's audit trail). */
 	audit?: AuditRecorder;
 	/** WEBHOOK_ALLOW_PRIVATE: let requests reach private, loopback and link-local addresses. */
@@ -76,7 +94,44 @@ export function createWebhooks(deps: WebhooksDeps) {
 		if (!state) return;
 		const messages = messagesOf(message.roomId, message.epoch, message.events, state);
 		if (messages.length > 0) await queueMessages(message.roomId, messages);
+		const last = message.events.at(-1)?.v ?? 0;
+		const cursor = await deps.kv.get<Cursor>(cursorKey(message.roomId));
+		if (!cursor || cursor.epoch !== message.epoch || cursor.version < last)
+			await deps.kv.set(cursorKey(message.roomId), { epoch: message.epoch, version: last } satisfies Cursor);
 		kick();
+	}
+
+	/**
+	 * Queues what an instance committed but died before queueing: events past the room's cursor and older
+	 * than CATCH_UP_AFTER_MS. Queueing twice is harmless (job ids are the events'; the queue refuses an id
+	 * it holds or did lately).
+	 */
+	async function catchUp(roomId: string): Promise<void> {
+		const head = await deps.store.head(roomId);
+		if (!head) return;
+		const cursor = await deps.kv.get<Cursor>(cursorKey(roomId));
+		// No cursor yet, or history rewritten (a restore): start from now, sending nothing old.
+		if (!cursor || cursor.epoch !== head.epoch)
+			return deps.kv.set(cursorKey(roomId), { epoch: head.epoch, version: head.version });
+		if (cursor.version >= head.version) return;
+		const read = await deps.store.readFrom(roomId, cursor.version, 500);
+		if (!read.ok) return deps.kv.set(cursorKey(roomId), { epoch: head.epoch, version: head.version });
+		const due = read.events.filter((e) => Date.parse(e.at) <= now() - CATCH_UP_AFTER_MS);
+		const last = due.at(-1);
+		if (!last) return;
+		const state = await deps.state(roomId);
+		if (!state) return;
+		await queueMessages(roomId, messagesOf(roomId, head.epoch, due as RecordedEvent[], state));
+		await deps.kv.set(cursorKey(roomId), { epoch: head.epoch, version: last.v } satisfies Cursor);
+		deps.log.info({ roomId, events: due.length }, 'webhooks queued for events an instance committed but did not queue');
+	}
+
+	let lastCatchUp = 0;
+	/** Every few seconds: every room with endpoints caught up. */
+	async function catchUpAll(): Promise<void> {
+		if (now() - lastCatchUp < CATCH_UP_EVERY_MS) return;
+		lastCatchUp = now();
+		for (const roomId of (await deps.kv.get<string[]>(ROOMS_KEY)) ?? []) await catchUp(roomId);
 	}
 
 	/** One attempt at one job: send, log, then done, later, or given up (and perhaps the endpoint paused). */
@@ -172,6 +227,12 @@ export function createWebhooks(deps: WebhooksDeps) {
 			void drain().catch((error: unknown) => deps.log.warn({ err: String(error) }, 'the webhook queue could not be read'));
 	}
 
+	function tick(): void {
+		void catchUpAll()
+			.catch((error: unknown) => deps.log.warn({ err: String(error) }, 'webhooks could not catch up with the event log'))
+			.finally(kick);
+	}
+
 	return {
 		endpoints,
 		/** Wraps the engine's broadcaster: after each committed batch, queue its webhooks. */
@@ -203,8 +264,20 @@ export function createWebhooks(deps: WebhooksDeps) {
 		},
 		/** Sends every job due now (tests with a clock of their own call this instead of waiting). */
 		drain,
+		/** Queues what the event log has past a room's cursor (tests call it; the timer does every few seconds). */
+		catchUp,
+		/** A room got its first endpoint (or lost its last): the catch-up looks at it (or no longer). */
+		async watch(roomId: string, watched: boolean): Promise<void> {
+			const rooms = new Set((await deps.kv.get<string[]>(ROOMS_KEY)) ?? []);
+			if (watched === rooms.has(roomId)) return;
+			if (watched) {
+				rooms.add(roomId);
+				await catchUp(roomId);
+			} else rooms.delete(roomId);
+			await deps.kv.set(ROOMS_KEY, [...rooms]);
+		},
 		start(pollMs = deps.pollMs ?? 1_000): void {
-			timer ??= setInterval(kick, pollMs);
+			timer ??= setInterval(tick, pollMs);
 			timer.unref();
 		},
 		async stop(): Promise<void> {

@@ -110,8 +110,11 @@ describe.runIf(canRunRedisTests())('webhooks on Redis, two instances', () => {
 		while (new Set(answered().map((r) => r.headers['webhook-id'])).size < 15 && Date.now() < until)
 			await new Promise((resolve) => setTimeout(resolve, 200));
 
+		const held0 = () => receiver.received[0]?.headers['webhook-id'];
 		const byId = new Map<string, number>();
 		for (const r of answered()) byId.set(String(r.headers['webhook-id']), (byId.get(String(r.headers['webhook-id'])) ?? 0) + 1);
+		if (byId.size !== 15)
+			console.log('webhook ids answered', [...byId.keys()].sort(), 'held', held0(), pool.all().map((i) => i.output().slice(-2000)));
 		expect(byId.size).toBe(15);
 		// Exactly one answered delivery per event.
 		expect([...byId.values()].every((count) => count === 1)).toBe(true);

@@ -330,6 +330,34 @@ describe('webhooks out', () => {
 		}
 	});
 
+	it('catches up from the event log with what an instance committed but did not queue, once', async () => {
+		const s = await setup();
+		await act(s, win(1));
+		// An endpoint added later gets nothing from before it existed.
+		const { endpoint } = await addEndpoint(s, { url: s.receiver.url, preset: 'raw', kinds: ['win.marked'] });
+		await act(s, win(2));
+		await settle(s);
+		expect(s.receiver.received).toHaveLength(1);
+		const cursor = await s.server.access.kv.get<{ epoch: string; version: number }>(`webhooks:cursor:${ROOM}`);
+		// As if the instance that committed win 1 and win 2 had died before queueing them.
+		await s.server.access.kv.set(`webhooks:cursor:${ROOM}`, { ...cursor!, version: cursor!.version - 2 });
+		// Too recent: the committing instance may still be queueing them.
+		await s.server.app.webhooks.catchUp(ROOM);
+		await settle(s);
+		expect(s.receiver.received).toHaveLength(1);
+		s.clock.now += 11_000;
+		await s.server.app.webhooks.catchUp(ROOM);
+		await settle(s);
+		// Win 1 is sent now; win 2, already delivered, is not sent twice.
+		await s.receiver.waitFor(2);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const headlines = s.receiver.received.map(
+			(r) => (JSON.parse(r.body) as { data: { win: { headline: string } } }).data.win.headline
+		);
+		expect(headlines.sort()).toEqual(['Forms open in one step (1)', 'Forms open in one step (2)']);
+		expect((await deliveries(s, endpoint.id)).every((d) => d.outcome === 'delivered')).toBe(true);
+	});
+
 	it('answers bad input with a clear error and changes nothing', async () => {
 		const s = await setup();
 		const bad = await request(s.server.url, 'POST', `/api/rooms/${ROOM}/webhooks`, s.token, {
