@@ -94,9 +94,12 @@ export function createWebhooks(deps: WebhooksDeps) {
 		if (!state) return;
 		const messages = messagesOf(message.roomId, message.epoch, message.events, state);
 		if (messages.length > 0) await queueMessages(message.roomId, messages);
+		// The cursor moves only over a run with no gap: an event before this batch that another instance
+		// committed but has not queued (or never will: it died) is left for the catch-up.
+		const first = message.events[0]?.v ?? 0;
 		const last = message.events.at(-1)?.v ?? 0;
 		const cursor = await deps.kv.get<Cursor>(cursorKey(message.roomId));
-		if (!cursor || cursor.epoch !== message.epoch || cursor.version < last)
+		if (cursor?.epoch === message.epoch && cursor.version === first - 1)
 			await deps.kv.set(cursorKey(message.roomId), { epoch: message.epoch, version: last } satisfies Cursor);
 		kick();
 	}
