@@ -119,7 +119,9 @@ export function createWebhooks(deps: WebhooksDeps) {
 		if (cursor.version >= head.version) return;
 		const read = await deps.store.readFrom(roomId, cursor.version, 500);
 		if (!read.ok) return deps.kv.set(cursorKey(roomId), { epoch: head.epoch, version: head.version });
-		const due = read.events.filter((e) => Date.parse(e.at) <= now() - CATCH_UP_AFTER_MS);
+		// In order, up to the first that is too recent (instances' clocks may differ a little).
+		const young = read.events.findIndex((e) => Date.parse(e.at) > now() - CATCH_UP_AFTER_MS);
+		const due = young < 0 ? read.events : read.events.slice(0, young);
 		const last = due.at(-1);
 		if (!last) return;
 		const state = await deps.state(roomId);
