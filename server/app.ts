@@ -42,6 +42,10 @@ import { createWorkerPool, type WorkerPool } from './workers/pool';
 import { SECURITY_HEADERS, sendJson } from './http/json';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin, type TrustProxy } from './http/origin';
 import type { BlobStore, EventStore } from './store/port';
+import { createWebhooksApi } from './http/webhooks-api';
+import { memoryQueue } from './webhooks/file-queue';
+import type { DeliveryQueue } from './webhooks/queue';
+import { createWebhooks } from './webhooks/webhooks';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -105,6 +109,12 @@ export interface ApplicationDeps {
 	localPasswords?: boolean;
 	/** How often single sign-on looks for accounts whose groups are due to be read again (default every minute). */
 	ssoRefreshEveryMs?: number;
+	/**
+	 * Webhooks out: the delivery queue (embedded: in the data dir; Redis mode: shared; in memory when
+	 * absent), whether private addresses may be reached (WEBHOOK_ALLOW_PRIVATE), the clock, and how often
+	 * each instance looks for due deliveries.
+	 */
+	webhooks?: { queue?: DeliveryQueue; allowPrivate?: boolean; now?: () => number; pollMs?: number; timeoutMs?: number };
 }
 
 /** Host names a test or embedded app answers for when none are given: this machine's loopback names. */
@@ -143,9 +153,22 @@ export function createApplication(deps: ApplicationDeps) {
 	if (deps.fanout) io.adapter(createAdapter(deps.fanout.pub, deps.fanout.sub, { key: 'customer-room' }));
 	let storeStatus: 'ok' | 'unavailable' = 'ok';
 	const displayStatus = deps.displayStatus ?? createDisplayStatus(memoryStatusHash());
+	const webhooks = createWebhooks({
+		kv: deps.access.kv,
+		queue: deps.webhooks?.queue ?? memoryQueue(),
+		log: deps.log,
+		state: (roomId) => engine.state(roomId),
+		store: deps.store,
+		allowPrivate: deps.webhooks?.allowPrivate ?? false,
+		audit: deps.access.trail,
+		now: deps.webhooks?.now,
+		timeoutMs: deps.webhooks?.timeoutMs
+	});
+	webhooks.start(deps.webhooks?.pollMs);
 	const engine = createRoomEngine({
 		store: deps.store,
-		broadcaster: withUnpairing(socketBroadcaster(io)),
+		// Webhooks are queued where the broadcast starts: once per committed batch, on the instance that committed it.
+		broadcaster: webhooks.wrap(withUnpairing(socketBroadcaster(io))),
 		log: deps.log,
 		snapshotEvery: deps.snapshotEvery
 	});
@@ -303,6 +326,15 @@ export function createApplication(deps: ApplicationDeps) {
 		allowedOrigins,
 		allowedHosts
 	});
+	const handleWebhooks = createWebhooksApi({
+		access: deps.access,
+		engine,
+		webhooks,
+		allowedOrigins,
+		allowedHosts,
+		trustProxy,
+		log: deps.log
+	});
 	const handleKnownHostApi = createApiHandler({
 		log: deps.log,
 		engine,
@@ -316,7 +348,8 @@ export function createApplication(deps: ApplicationDeps) {
 		handlePeople,
 		handleSso,
 		handleV1,
-		handleApiKeys
+		handleApiKeys,
+		handleWebhooks
 	});
 	/** The API, for requests that name a host we serve (pages check the same in `route`). */
 	async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -417,6 +450,8 @@ export function createApplication(deps: ApplicationDeps) {
 		engine,
 		handleApi,
 		access: deps.access,
+		/** Webhooks out: endpoints, and `drain()` to send what is due now. */
+		webhooks,
 		/** Collects files no room refers to (runs by itself; tests call `collect` directly). */
 		collector,
 		/**
@@ -435,6 +470,7 @@ export function createApplication(deps: ApplicationDeps) {
 		async close(): Promise<void> {
 			gateway.presence.close();
 			stopSsoRefresher();
+			await webhooks.stop();
 			await collector.stop();
 			gateway.stopSweep();
 			io.close();

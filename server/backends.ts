@@ -16,6 +16,8 @@ import { openEmbeddedAuditTrail } from './people/file-audit-lists';
 import { openRedisBackend } from './redis-backend';
 import { openFileBlobStore } from './store/file/file-blob-store';
 import { openFileEventStore } from './store/file/file-event-store';
+import { openFileQueue } from './webhooks/file-queue';
+import { openRedisQueue } from './webhooks/redis-queue';
 
 export async function openBackends(config: Config, log: Logger) {
 	if (config.redisUrl) {
@@ -50,7 +52,9 @@ export async function openBackends(config: Config, log: Logger) {
 				},
 				// Sign-in failures per account and per address, which may reach any instance.
 				signInLimits: redisSignInLimits(redis.commandClient),
-				connectionLimits: config.connectionLimits
+				connectionLimits: config.connectionLimits,
+				// One queue for every instance: each delivery is claimed by one of them at a time.
+				webhooks: { queue: openRedisQueue(redis.commandClient), allowPrivate: config.webhookAllowPrivate }
 			} satisfies Partial<ApplicationDeps>,
 			onStatus: redis.onStatus,
 			close: redis.close,
@@ -73,7 +77,8 @@ export async function openBackends(config: Config, log: Logger) {
 				addressCommands: memoryCommandLimiter(config.addressCommandRateLimit),
 				restores: memoryRestoreLimiter()
 			},
-			connectionLimits: config.connectionLimits
+			connectionLimits: config.connectionLimits,
+			webhooks: { queue: await openFileQueue(config.dataDir), allowPrivate: config.webhookAllowPrivate }
 		} satisfies Partial<ApplicationDeps>,
 		onStatus: undefined,
 		close: async () => {},

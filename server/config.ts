@@ -147,7 +147,13 @@ const Env = z.object({
 	/** How often, while someone stays signed in, their groups are read again from the provider. */
 	OIDC_REFRESH_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
 	/** Local passwords: `off` leaves single sign-on as the only way in for people (screens and guests keep theirs). */
-	AUTH_LOCAL: z.enum(['on', 'off']).default('on')
+	AUTH_LOCAL: z.enum(['on', 'off']).default('on'),
+	/** Webhooks may reach private, loopback and link-local addresses (a receiver on this machine or the office network). */
+	WEBHOOK_ALLOW_PRIVATE: z
+		.enum(['true', 'false'], {
+			error: 'WEBHOOK_ALLOW_PRIVATE is true or false: true lets webhooks reach private, loopback and link-local addresses'
+		})
+		.default('false')
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -234,6 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 		sso,
 		/** Whether people may sign in with a password (always, without single sign-on). */
 		localPasswords: c.AUTH_LOCAL === 'on',
+		/** Whether webhooks may be sent to private, loopback and link-local addresses. */
+		webhookAllowPrivate: c.WEBHOOK_ALLOW_PRIVATE === 'true',
 		uploadLimit: Math.round(c.UPLOAD_LIMIT_MB * 1_048_576),
 		roomStorageLimit: Math.round(c.ROOM_STORAGE_LIMIT_MB * 1_048_576)
 	};

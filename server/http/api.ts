@@ -35,6 +35,8 @@ export interface ApiDeps {
 	/** The HTTP API for other systems (`/api/v1`, API keys) and the keys' management. */
 	handleV1: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 	handleApiKeys: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+	/** A room's webhook endpoints and their delivery logs. */
+	handleWebhooks: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const BLOB_PATH = /^\/api\/blobs\/([a-f0-9]{64})$/;
@@ -128,7 +130,8 @@ export function createApiHandler({
 	handlePeople,
 	handleSso,
 	handleV1,
-	handleApiKeys
+	handleApiKeys,
+	handleWebhooks
 }: ApiDeps) {
 	return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -144,6 +147,7 @@ export function createApiHandler({
 			if (await handleAccess(req, res, url)) return true;
 			if (await handleRooms(req, res, url)) return true;
 			if (await handleCurate(req, res, url)) return true;
+			if (await handleWebhooks(req, res, url)) return true;
 			if (req.method !== 'GET' && req.method !== 'HEAD') {
 				sendJson(res, 405, { error: 'method_not_allowed', message: 'Only GET is served here.' });
 			} else if (url.pathname === '/api/health') {

@@ -1003,3 +1003,84 @@ describe('people (HTTP): members, invitations, accounts and the instance', () =>
 		expect((await server.access.invitations.pending(DEN)).filter((i) => i.name === 'Matrix Invitee')).toHaveLength(2);
 	});
 });
+
+describe('webhooks (HTTP): only the room’s facilitators and instance admins', () => {
+	type Who = 'facilitator' | 'contributor' | 'viewer' | 'another room’s facilitator' | 'no session' | 'instance admin';
+	const NO_ENDPOINT = 'wh_nobody';
+	const managers = (allowed: number): Record<Who, number> => ({
+		facilitator: allowed,
+		contributor: 403,
+		viewer: 403,
+		'another room’s facilitator': 403,
+		'no session': 401,
+		'instance admin': allowed
+	});
+	/** A facilitator's or admin's 404 means "allowed, but there is no such endpoint". */
+	const MATRIX: Array<{ method: string; path: string; body?: unknown; expect: Record<Who, number> }> = [
+		{ method: 'GET', path: `/api/rooms/${DEN}/webhooks`, expect: managers(200) },
+		// Allowed, but not a valid endpoint (so nothing is made by anyone).
+		{
+			method: 'POST',
+			path: `/api/rooms/${DEN}/webhooks`,
+			body: { url: 'ftp://x', preset: 'raw', kinds: [] },
+			expect: managers(400)
+		},
+		{ method: 'PATCH', path: `/api/rooms/${DEN}/webhooks/${NO_ENDPOINT}`, body: { active: true }, expect: managers(404) },
+		{ method: 'DELETE', path: `/api/rooms/${DEN}/webhooks/${NO_ENDPOINT}`, expect: managers(404) },
+		{ method: 'POST', path: `/api/rooms/${DEN}/webhooks/${NO_ENDPOINT}/rotate`, expect: managers(404) },
+		{ method: 'GET', path: `/api/rooms/${DEN}/webhooks/${NO_ENDPOINT}/deliveries`, expect: managers(404) },
+		{
+			method: 'POST',
+			path: `/api/rooms/${DEN}/webhooks/${NO_ENDPOINT}/resend`,
+			body: { messageId: 'msg_x' },
+			expect: managers(404)
+		},
+		{ method: 'POST', path: `/api/rooms/${DEN}/webhooks/${NO_ENDPOINT}/ping`, expect: managers(404) }
+	];
+	let callers: Record<Who, string | undefined>;
+	beforeAll(async () => {
+		// An instance admin with no role in the room.
+		const claimed = await http(`${server.url}/api/setup`, 'POST', {
+			token: await server.access.makeSetupToken(true),
+			account: adminAccount('Webhook Admin')
+		});
+		callers = {
+			...(Object.fromEntries(
+				await Promise.all(
+					ROLES.map(async (role) => [role, await server.access.grantDirectly(DEN, role, `Hooks ${role}`)] as const)
+				)
+			) as Record<Role, string>),
+			'another room’s facilitator': await server.access.grantDirectly(TV_ROOM, 'facilitator', 'Other hooks'),
+			'no session': undefined,
+			'instance admin': cookieToken(claimed.setCookie)
+		};
+	});
+
+	it.each(MATRIX.flatMap((row) => (Object.keys(row.expect) as Who[]).map((who) => ({ ...row, who, status: row.expect[who] }))))(
+		'$method $path by $who answers $status',
+		async ({ method, path, body, who, status }) => {
+			const answer = await http(`${server.url}${path}`, method, body, callers[who]);
+			expect(answer.status).toBe(status);
+			expect(answer.body).toMatchObject(status >= 400 ? { error: expect.any(String), message: expect.any(String) } : {});
+			expect(await server.app.webhooks.endpoints.list(DEN)).toEqual([]);
+		}
+	);
+
+	it('adding an endpoint: only the room’s facilitators and instance admins make one; the others make none', async () => {
+		const body = { url: 'https://hooks.example.com/in', preset: 'slack', kinds: ['win.marked'] };
+		for (const who of ['contributor', 'viewer', 'another room’s facilitator', 'no session'] as const) {
+			const answer = await http(`${server.url}/api/rooms/${DEN}/webhooks`, 'POST', body, callers[who]);
+			expect(answer.status, who).toBe(callers[who] ? 403 : 401);
+		}
+		expect(await server.app.webhooks.endpoints.list(DEN)).toEqual([]);
+		for (const who of ['facilitator', 'instance admin'] as const)
+			expect((await http(`${server.url}/api/rooms/${DEN}/webhooks`, 'POST', body, callers[who])).status, who).toBe(201);
+		const made = await server.app.webhooks.endpoints.list(DEN);
+		expect(made).toHaveLength(2);
+		// Deleting one: a contributor may not; the facilitator may.
+		const path = `/api/rooms/${DEN}/webhooks/${made[0]!.id}`;
+		expect((await http(`${server.url}${path}`, 'DELETE', undefined, callers.contributor)).status).toBe(403);
+		expect((await http(`${server.url}${path}`, 'DELETE', undefined, callers.facilitator)).status).toBe(200);
+		await http(`${server.url}/api/rooms/${DEN}/webhooks/${made[1]!.id}`, 'DELETE', undefined, callers.facilitator);
+	});
+});

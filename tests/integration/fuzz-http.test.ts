@@ -230,6 +230,16 @@ const apiPath = fc.oneof(
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/group-roles`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/rooms/${r}/api-keys`) },
 	{ weight: 1, arbitrary: roomish.map((r) => `/api/v1/rooms/${r}/kpis/points`) },
+	{ weight: 2, arbitrary: roomish.map((r) => `/api/rooms/${r}/webhooks`) },
+	{
+		weight: 2,
+		arbitrary: fc
+			.tuple(
+				fc.constantFrom('wh_nobody', 'wh_', 'wh_' + 'x'.repeat(40), 'nope'),
+				fc.constantFrom('', '/rotate', '/deliveries', '/resend', '/ping', '/x')
+			)
+			.map(([id, action]) => `/api/rooms/${ROOM}/webhooks/${id}${action}`)
+	},
 
 	{ weight: 1, arbitrary: fc.stringMatching(/^[a-f0-9]{64,65}$/).map((h) => `/api/blobs/${h}`) },
 	{
@@ -405,7 +415,9 @@ const deepRequest = fc.record({
 			'/api/account/password',
 			`/api/rooms/${ROOM}/person-invites`,
 			`/api/rooms/${ROOM}/guest-links`,
-			`/api/rooms/${ROOM}/members`
+			`/api/rooms/${ROOM}/members`,
+			`/api/rooms/${ROOM}/webhooks`,
+			`/api/rooms/${ROOM}/webhooks/wh_nobody/ping`
 		),
 		fc.constant('/api/rooms'),
 		fc.constantFrom(ROOM, '__proto__', 'no-such-room').map((r) => `/api/rooms/${r}/takeover`)
@@ -543,6 +555,9 @@ const PEOPLE_ROUTE = (p: string) =>
 	p.startsWith('/api/invites/') ||
 	p.startsWith('/api/instance/') ||
 	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/(members|person-invites|guest-links|group-roles|api-keys)(\/|$)/.test(p);
+/** Webhook endpoints: every write needs this site's origin. */
+const WEBHOOKS_ROUTE = (p: string) =>
+	/^\/api\/rooms\/[A-Za-z0-9_-]{1,64}\/webhooks(\/wh_[A-Za-z0-9_-]{1,32}(\/(rotate|deliveries|resend|ping))?)?$/.test(p);
 /** Rooms writes: the setup link, creating, taking over and deleting rooms. */
 const ROOMS_WRITE = (p: string) =>
 	p === '/api/setup' ||
@@ -637,6 +652,7 @@ function checkResponse(r: Req & { crossOrigin: boolean; hostOverridden: boolean 
 				ROOMS_WRITE(pathname) ||
 				PEOPLE_ROUTE(pathname) ||
 				AUDIT_ROUTE(pathname) ||
+				WEBHOOKS_ROUTE(pathname) ||
 				(CURATE_WRITE(pathname) && r.method === 'POST'))
 		) {
 			// A browser on another site cannot make us do anything, whatever else it sends.
@@ -755,6 +771,11 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 			`/api/rooms/${ROOM}/guest-links`,
 			`/api/rooms/${ROOM}/group-roles`,
 			`/api/rooms/${ROOM}/api-keys`,
+			`/api/rooms/${ROOM}/webhooks`,
+			`/api/rooms/${ROOM}/webhooks/wh_nobody`,
+			`/api/rooms/${ROOM}/webhooks/wh_nobody/rotate`,
+			`/api/rooms/${ROOM}/webhooks/wh_nobody/resend`,
+			`/api/rooms/${ROOM}/webhooks/wh_nobody/ping`,
 			'/api/account/sso/link',
 			'/api/account/sso',
 			'/api/instance/settings'
@@ -805,7 +826,9 @@ describe('fuzzing the HTTP endpoints (fast-check, fixed seed)', () => {
 		['POST', `/api/rooms/${ROOM}/person-invites`, { name: 'Eve', role: 'facilitator' }],
 		['POST', `/api/rooms/${ROOM}/members`, { login: 'eve@example.com', role: 'facilitator' }],
 		['POST', '/api/account/sign-out-everywhere', undefined],
-		['PUT', '/api/instance/settings', { everyoneCreatesRooms: true }]
+		['PUT', '/api/instance/settings', { everyoneCreatesRooms: true }],
+		['POST', `/api/rooms/${ROOM}/webhooks`, { url: 'https://evil.example/in', preset: 'raw', kinds: ['win.marked'] }],
+		['POST', `/api/rooms/${ROOM}/webhooks/wh_nobody/rotate`, undefined]
 	] as const)('a cross-origin %s %s is refused with 403 (Origin: https://evil.example)', async (m, path, payload) => {
 		const invitesBefore = await server.access.invites(ROOM);
 		const res = await fetch(`${server.url}${path}`, {

@@ -23,6 +23,7 @@ import { openFileBlobStore } from '../../server/store/file/file-blob-store';
 import type { BlobStore, EventStore } from '../../server/store/port';
 import type { TrustProxy } from '../../server/http/origin';
 import { tempDir } from './temp-dir';
+import { openFileQueue } from '../../server/webhooks/file-queue';
 import type { Mailer } from '../../server/mail/mailer';
 import type { SsoConfig } from '../../server/config';
 
@@ -83,6 +84,8 @@ export async function startTestServer(
 		ssoRefreshEveryMs?: number;
 		/** Listen on this port (a free one when absent). */
 		port?: number;
+		/** Webhooks out: private addresses allowed (for local receivers), a clock, how often to look for due jobs. */
+		webhooks?: Parameters<typeof createApplication>[0]['webhooks'];
 	} = {}
 ) {
 	const tmp = options.dataDir ? null : await tempDir();
@@ -110,6 +113,7 @@ export async function startTestServer(
 		sso: options.sso,
 		localPasswords: options.localPasswords,
 		ssoRefreshEveryMs: options.ssoRefreshEveryMs,
+		webhooks: { queue: await openFileQueue(dataDir), ...options.webhooks },
 		limiters: { attempts: memoryAttemptsLimiter(), commands: memoryCommandLimiter(options.commandRateLimit ?? 100_000) }
 	});
 	await new Promise<void>((resolve) => app.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));

@@ -113,3 +113,14 @@ describe('single sign-on (OIDC_*, AUTH_LOCAL)', () => {
 		expect(config.localPasswords).toBe(false);
 	});
 });
+
+describe('WEBHOOK_ALLOW_PRIVATE', () => {
+	it('is off by default, on only for true, and refuses anything else with a sentence saying what it does', () => {
+		expect(loadConfig({}).webhookAllowPrivate).toBe(false);
+		expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate).toBe(true);
+		expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'false' }).webhookAllowPrivate).toBe(false);
+		expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(
+			/WEBHOOK_ALLOW_PRIVATE is true or false: true lets webhooks reach private, loopback and link-local addresses/
+		);
+	});
+});

@@ -35,7 +35,12 @@ export const AUDIT_ACTIONS = [
 	'sso_unlinked',
 	'api_key_made',
 	'api_key_revoked',
-	'api_key_used'
+	'api_key_used',
+	'webhook_added',
+	'webhook_changed',
+	'webhook_removed',
+	'webhook_secret_rotated',
+	'webhook_paused'
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -226,6 +231,16 @@ function describeAccess(row: AuditRow, action: AuditAction): string {
 			return `${who} revoked ${row.subject ? whom : 'an API key'}${inRoom(row)}.`;
 		case 'api_key_used':
 			return `${capitalized(who)} was used${inRoom(row)}${detail}.`;
+		case 'webhook_added':
+			return `${who} added a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_changed':
+			return `${who} changed a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_removed':
+			return `${who} deleted a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_secret_rotated':
+			return `${who} made a new signing secret for a webhook endpoint${inRoom(row)}${detail}.`;
+		case 'webhook_paused':
+			return `${who} paused a webhook endpoint${inRoom(row)}${detail}.`;
 		default:
 			return assertNeverAction(action);
 	}

@@ -1,0 +1,115 @@
+/**
+ * Which room events become webhook messages, and what they say; and which addresses the server refuses
+ * to send them to.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildRoom, command, step } from '../support/factories';
+import { messagesOf } from '../../server/webhooks/messages';
+import { isPrivateAddress } from '../../server/webhooks/address-guard';
+import { shapeBody } from '../../server/webhooks/presets';
+
+describe('webhook messages', () => {
+	const room = buildRoom({ stages: 1, complaintsPerStage: 1 });
+
+	it('a KPI crossing its target makes one message each way; staying on one side makes none', () => {
+		let state = step(room.state, command('kpi.define', { kpiId: 'days', stageId: room.ids.stages[0]! })).state;
+		const record = (date: string, value: number) => {
+			const s = step(state, command('kpi.record', { kpiId: 'days', points: [{ date, value }] }));
+			state = s.state;
+			return messagesOf('room-1', 'e1', s.recorded, state);
+		};
+		// Lower is better, target 3.
+		expect(record('2026-01-01', 5)).toEqual([]);
+		expect(record('2026-02-01', 4)).toEqual([]);
+		const met = record('2026-03-01', 2.5);
+		expect(met).toHaveLength(1);
+		expect(met[0]).toMatchObject({
+			kind: 'kpi.targetCrossed',
+			body: { type: 'kpi.targetCrossed', data: { met: true, value: 2.5 } }
+		});
+		expect(met[0]!.text).toBe('Days to open an account now meets its target: 2.5days on 2026-03-01 (target 3days).');
+		expect(record('2026-04-01', 3)).toEqual([]);
+		expect(record('2026-05-01', 6)[0]).toMatchObject({ body: { data: { met: false } } });
+		// A late point for an old date does not say the KPI crossed now.
+		expect(record('2025-12-01', 1)).toEqual([]);
+	});
+
+	it('a KPI point far outside its usual range is a new signal, said once', () => {
+		let state = step(room.state, command('kpi.define', { kpiId: 'wait', stageId: room.ids.stages[0]!, target: null })).state;
+		const record = (date: string, value: number) => {
+			const s = step(state, command('kpi.record', { kpiId: 'wait', points: [{ date, value }] }));
+			state = s.state;
+			return messagesOf('room-1', 'e1', s.recorded, state).filter((m) => m.kind === 'kpi.signal');
+		};
+		const usual = [5, 6, 5, 4, 5, 6, 5, 4];
+		for (const [i, value] of usual.entries()) expect(record(`2026-01-${String(i + 1).padStart(2, '0')}`, value)).toEqual([]);
+		const [signal] = record('2026-01-20', 40);
+		expect(signal).toMatchObject({ body: { data: { signal: 'high', adverse: true, value: 40 } } });
+		expect(signal!.text).toContain('is unusually high, worse than its usual range');
+	});
+
+	it('complaints far above their usual monthly count are a new signal', () => {
+		let state = room.state;
+		const categoryId = room.ids.complaints[0]!;
+		const count = (period: string, n: number) => {
+			const s = step(state, command('complaint.count', { categoryId, period, count: n }));
+			state = s.state;
+			return messagesOf('room-1', 'e1', s.recorded, state);
+		};
+		for (const [i, n] of [20, 22, 19, 21, 20, 23].entries()) expect(count(`2026-0${i + 1}`, n)).toEqual([]);
+		const [signal] = count('2026-07', 90);
+		expect(signal).toMatchObject({ kind: 'complaint.signal', body: { data: { signal: 'high', count: 90, period: '2026-07' } } });
+	});
+
+	it('one event is one message id, whichever instance makes it', () => {
+		const s = step(room.state, command('win.mark', { stageId: room.ids.stages[0]! }));
+		const [first] = messagesOf('room-1', 'e1', s.recorded, s.state);
+		const [again] = messagesOf('room-1', 'e1', s.recorded, s.state);
+		expect(first!.id).toBe(again!.id);
+		expect(first!.id).toBe(`msg_room-1_e1_${s.recorded[0]!.v}_win.marked`);
+	});
+
+	it('Slack text escapes its markup characters so a headline cannot forge a link', () => {
+		const s = step(room.state, command('win.mark', { stageId: room.ids.stages[0]!, headline: 'Fees <b> & <http://x|y>' }));
+		const [message] = messagesOf('room-1', 'e1', s.recorded, s.state);
+		const body = shapeBody('slack', message!, 'https://room.example.com/rooms/room-1') as { text: string };
+		expect(body.text).toContain('Fees &lt;b&gt; &amp; &lt;http://x|y&gt;');
+		expect(body.text.endsWith('<https://room.example.com/rooms/room-1|Open Northwind Customer Room>')).toBe(true);
+	});
+});
+
+describe('addresses webhooks may not reach (without WEBHOOK_ALLOW_PRIVATE)', () => {
+	it.each([
+		'127.0.0.1',
+		'127.8.9.10',
+		'10.1.2.3',
+		'172.16.0.1',
+		'172.31.255.255',
+		'192.168.1.1',
+		'169.254.169.254',
+		'100.64.0.1',
+		'0.0.0.0',
+		'224.0.0.1',
+		'255.255.255.255',
+		'::1',
+		'::',
+		'fe80::1',
+		'fd00::1',
+		'::ffff:127.0.0.1',
+		'::ffff:10.0.0.1',
+		'::ffff:7f00:1',
+		'::ffff:a9fe:a9fe',
+		'not an address'
+	])('%s is refused', (address) => expect(isPrivateAddress(address)).toBe(true));
+
+	it.each([
+		'8.8.8.8',
+		'1.1.1.1',
+		'172.32.0.1',
+		'93.184.216.34',
+		'2606:4700:4700::1111',
+		'2001:4860:4860::8888',
+		'::ffff:8.8.8.8',
+		'::ffff:808:808'
+	])('%s is public', (address) => expect(isPrivateAddress(address)).toBe(false));
+});
