@@ -23,6 +23,8 @@ interface Found {
 	kind: WebhookKind;
 	data: Record<string, unknown>;
 	text: string;
+	/** What the message is about, when one event makes several of a kind (an import's KPIs). */
+	key?: string;
 }
 
 const excerpt = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -75,6 +77,21 @@ function kpiFindings(kpi: Kpi): Found[] {
 	return out;
 }
 
+/** A complaint category's message when its count for `period`, its newest month, is a new signal. */
+function complaintFinding(state: RoomState, categoryId: string, period: string): Found | null {
+	const category = state.complaints[categoryId];
+	const newest = category && Object.keys(category.counts).sort().at(-1);
+	if (!category || newest !== period) return null;
+	const series = complaintSeries(category, period);
+	const signal = newSignal(series, SERIES_MONTHS);
+	if (!signal) return null;
+	return {
+		kind: 'complaint.signal',
+		data: { categoryId: category.id, categoryName: category.name, period, count: series.at(-1), signal },
+		text: `Complaints about "${category.name}" show a signal: ${series.at(-1)} in ${period} is unusually ${signal}.`
+	};
+}
+
 /** The webhooks a recorded event makes (usually one or none). */
 function findAll(recorded: RecordedEvent, state: RoomState): Found[] {
 	const { event } = recorded;
@@ -84,19 +101,26 @@ function findAll(recorded: RecordedEvent, state: RoomState): Found[] {
 		return kpi && event.points.some((p) => p.date === kpi.points.at(-1)?.date) ? kpiFindings(kpi) : [];
 	}
 	if (event.type === 'complaint.counted') {
-		const category = state.complaints[event.categoryId];
-		const newest = category && Object.keys(category.counts).sort().at(-1);
-		if (!category || newest !== event.period) return [];
-		const series = complaintSeries(category, event.period);
-		const signal = newSignal(series, SERIES_MONTHS);
-		if (!signal) return [];
-		return [
-			{
-				kind: 'complaint.signal',
-				data: { categoryId: category.id, categoryName: category.name, period: event.period, count: series.at(-1), signal },
-				text: `Complaints about "${category.name}" show a signal: ${series.at(-1)} in ${event.period} is unusually ${signal}.`
-			}
-		];
+		const signal = complaintFinding(state, event.categoryId, event.period);
+		return signal ? [signal] : [];
+	}
+	if (event.type === 'import.applied') {
+		// An import says the same as the points and counts it holds would, one message per KPI and category.
+		const out: Found[] = [];
+		for (const { kpiId, points } of event.delta.kpiPoints) {
+			const kpi = state.kpis[kpiId];
+			if (kpi && points.some((p) => p.date === kpi.points.at(-1)?.date))
+				out.push(...kpiFindings(kpi).map((f) => ({ ...f, key: kpiId })));
+		}
+		const counted = new Map(event.delta.complaintCounts.filter((c) => c.segment === null).map((c) => [c.categoryId, c.period]));
+		for (const [categoryId] of counted) {
+			const category = state.complaints[categoryId];
+			const newest = category && Object.keys(category.counts).sort().at(-1);
+			if (!newest || !event.delta.complaintCounts.some((c) => c.categoryId === categoryId && c.period === newest)) continue;
+			const signal = complaintFinding(state, categoryId, newest);
+			if (signal) out.push({ ...signal, key: categoryId });
+		}
+		return out;
 	}
 	const found = find(recorded, state);
 	return found ? [found] : [];
@@ -239,7 +263,7 @@ export function messagesOf(roomId: string, epoch: string, events: readonly Recor
 	for (const recorded of events) {
 		for (const found of findAll(recorded, state))
 			out.push({
-				id: `msg_${roomId}_${epoch}_${recorded.v}_${found.kind}`,
+				id: `msg_${roomId}_${epoch}_${recorded.v}_${found.kind}${found.key ? `_${found.key}` : ''}`,
 				kind: found.kind,
 				roomId,
 				body: {

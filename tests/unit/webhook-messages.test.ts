@@ -61,6 +61,36 @@ describe('webhook messages', () => {
 		expect(signal).toMatchObject({ kind: 'complaint.signal', body: { data: { signal: 'high', count: 90, period: '2026-07' } } });
 	});
 
+	it('an import says what its points and counts would: a message per KPI that crossed its target, ids apart', () => {
+		let state = room.state;
+		for (const kpiId of ['days', 'calls'])
+			state = step(state, command('kpi.define', { kpiId, stageId: room.ids.stages[0]!, name: kpiId })).state;
+		state = step(state, command('kpi.record', { kpiId: 'days', points: [{ date: '2026-01-01', value: 5 }] })).state;
+		state = step(state, command('kpi.record', { kpiId: 'calls', points: [{ date: '2026-01-01', value: 5 }] })).state;
+		const imported = step(
+			state,
+			command('import.apply', {
+				basedOn: Object.keys(state.imports).length,
+				delta: {
+					categories: [],
+					kpis: [],
+					surveys: [],
+					complaintCounts: [],
+					complaintQuotes: [],
+					kpiPoints: [
+						{ kpiId: 'days', points: [{ date: '2026-02-01', value: 2 }] },
+						{ kpiId: 'calls', points: [{ date: '2026-02-01', value: 1 }] }
+					],
+					surveyCounts: [],
+					surveyQuotes: []
+				}
+			})
+		);
+		const crossed = messagesOf('room-1', 'e1', imported.recorded, imported.state).filter((m) => m.kind === 'kpi.targetCrossed');
+		expect(crossed.map((m) => m.body.data.kpiId).sort()).toEqual(['calls', 'days']);
+		expect(new Set(crossed.map((m) => m.id)).size).toBe(2);
+	});
+
 	it('one event is one message id, whichever instance makes it', () => {
 		const s = step(room.state, command('win.mark', { stageId: room.ids.stages[0]! }));
 		const [first] = messagesOf('room-1', 'e1', s.recorded, s.state);
