@@ -162,7 +162,8 @@ export function createApplication(deps: ApplicationDeps) {
 		allowPrivate: deps.webhooks?.allowPrivate ?? false,
 		audit: deps.access.trail,
 		now: deps.webhooks?.now,
-		timeoutMs: deps.webhooks?.timeoutMs
+		timeoutMs: deps.webhooks?.timeoutMs,
+		screens: (roomId) => displayStatus.list(roomId)
 	});
 	webhooks.start(deps.webhooks?.pollMs);
 	const engine = createRoomEngine({

@@ -7,6 +7,7 @@ import { assertNever, type Kpi, type RecordedEvent, type RoomState } from '../..
 import { kpiStatus, xmr } from '../../src/lib/domain/metrics';
 import { complaintSeries, SERIES_MONTHS } from '../../src/lib/client/complaint-periods';
 import type { WebhookKind } from '../../src/lib/protocol/webhooks';
+import { offlineTooLong, type ScreenHealth } from '../../src/lib/protocol/screens';
 
 /** A message ready to be shaped for an endpoint; `id` is the `webhook-id`, the same on every attempt. */
 export interface WebhookMessage {
@@ -273,6 +274,46 @@ export function messagesOf(roomId: string, epoch: string, events: readonly Recor
 				},
 				text: found.text
 			});
+	}
+	return out;
+}
+
+/**
+ * The `screen.offline` messages of a room now: one per paired screen offline longer than its alert time
+ * (`offlineTooLong`, the Access page's rule). The id names the outage (when the screen was last heard
+ * from), so each outage is one message, whichever instance or check finds it.
+ */
+export function screenOfflineMessages(
+	roomId: string,
+	state: RoomState,
+	health: Readonly<Record<string, ScreenHealth>>,
+	now: number
+): WebhookMessage[] {
+	const out: WebhookMessage[] = [];
+	const roomName = state.meta?.name ?? roomId;
+	for (const display of Object.values(state.displays)) {
+		const screen = Object.hasOwn(health, display.id) ? health[display.id]! : null;
+		if (!screen || !offlineTooLong(display, screen, now)) continue;
+		const lastSeen = new Date(screen.lastSeenAt).toISOString();
+		const minutes = Math.floor((now - screen.lastSeenAt) / 60_000);
+		out.push({
+			id: `msg_${roomId}_screen.offline_${display.id}_${screen.lastSeenAt}`,
+			kind: 'screen.offline',
+			roomId,
+			body: {
+				type: 'screen.offline',
+				timestamp: new Date(now).toISOString(),
+				data: {
+					roomId,
+					roomName,
+					displayId: display.id,
+					displayName: display.name,
+					lastSeenAt: lastSeen,
+					minutesOffline: minutes
+				}
+			},
+			text: `The screen "${display.name}" has been offline for ${minutes} minutes (last heard from ${lastSeen}). Check its power and network.`
+		});
 	}
 	return out;
 }

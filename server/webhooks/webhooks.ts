@@ -8,13 +8,14 @@ import { randomBytes } from 'node:crypto';
 import type { RecordedEvent, RoomState } from '../../src/lib/domain';
 import type { RoomEventsMessage } from '../../src/lib/protocol';
 import type { DeliveryView } from '../../src/lib/protocol/webhooks';
+import type { ScreenHealth } from '../../src/lib/protocol/screens';
 import type { Broadcaster } from '../engine/room-engine';
-import type { AuditRecorder } from '../http/people-api';
+import type { AuditTrail } from '../people/audit-trail';
 import type { Logger } from '../log';
 import type { KvStore } from '../store/kv';
 import type { EventStore } from '../store/port';
 import { createEndpointStore, type StoredEndpoint } from './endpoint-store';
-import { messagesOf, pingMessage, type WebhookMessage } from './messages';
+import { messagesOf, screenOfflineMessages, pingMessage, type WebhookMessage } from './messages';
 import { shapeBody } from './presets';
 import type { DeliveryJob, DeliveryQueue, Lease } from './queue';
 import { sendWebhook } from './send';
@@ -52,9 +53,11 @@ export interface WebhooksDeps {
 	/** The event log, read by the catch-up. */
 	store: Pick<EventStore, 'head' | 'readFrom'>;
 	/** Where an endpoint paused after a day of failures is recorded (the room's audit trail). */
-	audit?: AuditRecorder;
+	audit?: Pick<AuditTrail, 'record'>;
 	/** WEBHOOK_ALLOW_PRIVATE: let requests reach private, loopback and link-local addresses. */
 	allowPrivate: boolean;
+	/** Paired screens' health per room (server/displays/display-status.ts), for `screen.offline`. */
+	screens?: (roomId: string) => Promise<Record<string, ScreenHealth>>;
 	now?: () => number;
 	/** Longest wait for an answer (default 10 s). */
 	timeoutMs?: number;
@@ -136,7 +139,22 @@ export function createWebhooks(deps: WebhooksDeps) {
 	async function catchUpAll(): Promise<void> {
 		if (now() - lastCatchUp < CATCH_UP_EVERY_MS) return;
 		lastCatchUp = now();
-		for (const roomId of (await deps.kv.get<string[]>(ROOMS_KEY)) ?? []) await catchUp(roomId);
+		for (const roomId of (await deps.kv.get<string[]>(ROOMS_KEY)) ?? []) {
+			await catchUp(roomId);
+			await screensOffline(roomId);
+		}
+	}
+
+	/**
+	 * Queues `screen.offline` for the room's screens offline longer than their alert time. Every instance
+	 * checks; the queue takes each outage's message once (its id names the outage).
+	 */
+	async function screensOffline(roomId: string): Promise<void> {
+		if (!deps.screens) return;
+		const state = await deps.state(roomId);
+		if (!state || Object.keys(state.displays).length === 0) return;
+		const messages = screenOfflineMessages(roomId, state, await deps.screens(roomId), now());
+		if (messages.length > 0) await queueMessages(roomId, messages);
 	}
 
 	/** One attempt at one job: send, log, then done, later, or given up (and perhaps the endpoint paused). */

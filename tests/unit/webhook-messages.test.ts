@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildRoom, command, step } from '../support/factories';
-import { messagesOf } from '../../server/webhooks/messages';
+import { messagesOf, screenOfflineMessages } from '../../server/webhooks/messages';
 import { isPrivateAddress } from '../../server/webhooks/address-guard';
 import { shapeBody } from '../../server/webhooks/presets';
 
@@ -89,6 +89,34 @@ describe('webhook messages', () => {
 		const crossed = messagesOf('room-1', 'e1', imported.recorded, imported.state).filter((m) => m.kind === 'kpi.targetCrossed');
 		expect(crossed.map((m) => m.body.data.kpiId).sort()).toEqual(['calls', 'days']);
 		expect(new Set(crossed.map((m) => m.id)).size).toBe(2);
+	});
+
+	it('a screen offline longer than its alert time makes one message per outage; online or briefly away, none', () => {
+		const state = step(room.state, command('display.register', {})).state;
+		const display = Object.values(state.displays)[0]!;
+		const minute = 60_000;
+		const t0 = Date.UTC(2026, 11, 7, 9, 0);
+		const health = (online: boolean, lastSeenAt: number) => ({
+			[display.id]: {
+				online,
+				lastSeenAt,
+				connectedAt: t0,
+				build: 'b',
+				width: 3840,
+				height: 2160,
+				renderMs: 400,
+				reconnectsLastDay: 0
+			}
+		});
+		expect(screenOfflineMessages('room-1', state, health(true, t0), t0 + 60 * minute)).toEqual([]);
+		// Its alert time is 10 minutes unless its settings say otherwise.
+		expect(screenOfflineMessages('room-1', state, health(false, t0), t0 + 9 * minute)).toEqual([]);
+		const [late] = screenOfflineMessages('room-1', state, health(false, t0), t0 + 12 * minute);
+		expect(late).toMatchObject({ kind: 'screen.offline', body: { data: { displayId: display.id, minutesOffline: 12 } } });
+		expect(late!.text).toContain(`The screen "${display.name}" has been offline for 12 minutes`);
+		// The same outage checked again later is the same message (the queue takes it once); a new one is another.
+		expect(screenOfflineMessages('room-1', state, health(false, t0), t0 + 30 * minute)[0]!.id).toBe(late!.id);
+		expect(screenOfflineMessages('room-1', state, health(false, t0 + 60 * minute), t0 + 80 * minute)[0]!.id).not.toBe(late!.id);
 	});
 
 	it('one event is one message id, whichever instance makes it', () => {

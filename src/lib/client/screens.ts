@@ -3,11 +3,11 @@
  * health says in words. One home for these words: the Screens list and its tests read them from here.
  */
 import type { Display, PlaylistView, PlaylistViewKind, RoomState } from '$lib/domain';
-import type { ScreenHealth } from '$lib/protocol/screens';
+import { offlineTooLong, type ScreenHealth } from '$lib/protocol/screens';
 import { formatAge } from './format';
 
 /** Minutes offline before a screen is flagged, when its settings do not say. */
-export const DEFAULT_OFFLINE_ALERT_MIN = 10;
+export { DEFAULT_OFFLINE_ALERT_MIN } from '$lib/protocol/screens';
 
 /** What each kind of playlist view shows, in words for the settings form. */
 export const VIEW_LABEL: Record<PlaylistViewKind, string> = {
@@ -81,9 +81,8 @@ export function readHealth(display: Display, health: ScreenHealth | null | undef
 			figures: []
 		};
 	}
-	const alertMs = (display.offlineAlertMin ?? DEFAULT_OFFLINE_ALERT_MIN) * 60_000;
 	const away = serverNow - health.lastSeenAt;
-	const flagged = !health.online && away >= alertMs;
+	const flagged = offlineTooLong(display, health, serverNow);
 	const figures = [
 		{ label: 'App build', value: health.build ?? 'not reported yet' },
 		{ label: 'Resolution', value: health.width && health.height ? `${health.width} × ${health.height}` : 'not reported yet' },

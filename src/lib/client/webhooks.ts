@@ -41,6 +41,7 @@ export const KIND_LABEL: Record<WebhookKind | 'ping', string> = {
 	'session.started': 'A session starts',
 	'session.ended': 'A session ends (with its minutes)',
 	'touchpoint.assessed': "A touchpoint's maturity changes",
+	'screen.offline': 'A screen is offline longer than its alert time',
 	ping: 'Test message'
 };
 

@@ -56,6 +56,17 @@ export const ScreenHealth = z.strictObject({
 });
 export type ScreenHealth = z.infer<typeof ScreenHealth>;
 
+/** Minutes a screen may be offline before facilitators are told, unless its settings say otherwise. */
+export const DEFAULT_OFFLINE_ALERT_MIN = 10;
+
+/**
+ * The one rule for "offline too long" (the Access page's flag and the `screen.offline` webhook): not
+ * online, and not heard from for the display's alert time.
+ */
+export function offlineTooLong(display: { offlineAlertMin?: number }, health: ScreenHealth, now: number): boolean {
+	return !health.online && now - health.lastSeenAt >= (display.offlineAlertMin ?? DEFAULT_OFFLINE_ALERT_MIN) * 60_000;
+}
+
 /** The answer to `screens:status`: health per display id (a screen never heard from is absent). */
 export const ScreensStatusResult = z.union([
 	z.strictObject({ ok: z.literal(true), serverTime: z.number(), screens: z.record(z.string(), ScreenHealth) }),

@@ -9,7 +9,8 @@ import { z } from 'zod';
  * The events an endpoint may subscribe to. Each is one room event, except three derived from the room
  * after the event: `kpi.targetCrossed` (a KPI's newest point meets its target where the point before it
  * did not, or the reverse), `kpi.signal` and `complaint.signal` (the newest point is a new XmR signal, by
- * the same rule the wall shows).
+ * the same rule the wall shows); and `screen.offline`, a paired screen offline longer than its alert time
+ * (the Access page's flag), once per outage.
  */
 export const WebhookKind = z.enum([
 	'win.marked',
@@ -21,7 +22,8 @@ export const WebhookKind = z.enum([
 	'complaint.signal',
 	'session.started',
 	'session.ended',
-	'touchpoint.assessed'
+	'touchpoint.assessed',
+	'screen.offline'
 ]);
 export type WebhookKind = z.infer<typeof WebhookKind>;
 
