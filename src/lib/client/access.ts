@@ -61,7 +61,7 @@ function failureMessage(status: number, body: unknown): string {
 }
 
 /** Sends a request; answers the parsed body and the response, or a failure in words. */
-async function request<T>(path: string, init: RequestInit = {}): Promise<{ ok: true; body: T; res: Response } | Failure> {
+export async function request<T>(path: string, init: RequestInit = {}): Promise<{ ok: true; body: T; res: Response } | Failure> {
 	let res: Response;
 	try {
 		res = await fetch(path, {
