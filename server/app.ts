@@ -268,8 +268,10 @@ export function createApplication(deps: ApplicationDeps) {
 		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
 	});
 	const apiKeys = createApiKeys(deps.access.kv);
-	const document = openApiDocument();
-	const reference = referencePage(document);
+	// Made at the first request for them, not at every start: most servers are never asked.
+	let document: ReturnType<typeof openApiDocument> | null = null;
+	let reference: string | null = null;
+	const apiDocument = () => (document ??= openApiDocument());
 	const handleV1 = createV1Api({
 		engine,
 		keys: apiKeys,
@@ -279,8 +281,8 @@ export function createApplication(deps: ApplicationDeps) {
 		audit: deps.access.trail,
 		uploadLimit,
 		storage,
-		document: () => document,
-		referencePage: () => reference
+		document: apiDocument,
+		referencePage: () => (reference ??= referencePage(apiDocument()))
 	});
 	const handleApiKeys = createApiKeysApi({
 		access: deps.access,
