@@ -229,6 +229,7 @@ export function createApplication(deps: ApplicationDeps) {
 	const templates = deps.templates ?? loadTemplateCatalogue();
 	// A bad template file is reported at start; creating a room from a template then answers 503.
 	templates.catch((error: unknown) => deps.log.error({ err: String(error) }, 'the room templates could not be loaded'));
+	const apiKeys = createApiKeys(deps.access.kv);
 	const handleRooms = createRoomsApi({
 		log: deps.log,
 		access: deps.access,
@@ -244,7 +245,10 @@ export function createApplication(deps: ApplicationDeps) {
 			// The other instances (Redis mode) drop what they cached of it.
 			if (deps.fanout) io.serverSideEmit('room:deleted', roomId);
 			const deleted = await collector.collectNow(files);
-			deps.log.info({ roomId, files: deleted }, "a deleted room's files were collected");
+			// Its API keys stop working and its webhook endpoints (with their secrets and logs) go too.
+			const keys = await apiKeys.forgetRoom(roomId);
+			const endpoints = await webhooks.endpoints.forgetRoom(roomId);
+			deps.log.info({ roomId, files: deleted, keys, endpoints }, "a deleted room's files, keys and webhooks were removed");
 		}
 	});
 	const storage = createRoomStorage({
@@ -267,7 +271,6 @@ export function createApplication(deps: ApplicationDeps) {
 		storage,
 		restoreLimiter: limiters.restores ?? memoryRestoreLimiter()
 	});
-	const apiKeys = createApiKeys(deps.access.kv);
 	// Made at the first request for them, not at every start: most servers are never asked.
 	let document: ReturnType<typeof openApiDocument> | null = null;
 	let reference: string | null = null;

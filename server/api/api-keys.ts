@@ -104,6 +104,14 @@ export function createApiKeys(kv: KvStore, now: () => number = Date.now) {
 			await kv.delete(`api-key:${ref.hash}`);
 			await kv.delete(`api-key-ref:${id}`);
 			return record;
+		},
+
+		/** Revokes every key of a deleted room, on every instance; answers how many still worked. */
+		async forgetRoom(roomId: string): Promise<number> {
+			const working = await this.list(roomId);
+			for (const key of working) await this.revoke(roomId, key.id);
+			await kv.delete(`room-api-keys:${roomId}`);
+			return working.length;
 		}
 	};
 }

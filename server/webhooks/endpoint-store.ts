@@ -129,6 +129,16 @@ export function createEndpointStore(kv: KvStore, now: () => number = Date.now) {
 			await kv.delete(logKey(id));
 			return true;
 		},
+		/** Removes every endpoint of a deleted room, with its health and delivery log; answers how many. */
+		async forgetRoom(roomId: string): Promise<number> {
+			const all = await list(roomId);
+			for (const endpoint of all) {
+				await kv.delete(healthKey(endpoint.id));
+				await kv.delete(logKey(endpoint.id));
+			}
+			await kv.delete(listKey(roomId));
+			return all.length;
+		},
 		/** A new secret; the one before keeps signing for ROTATION_OVERLAP_MS. */
 		async rotate(roomId: string, id: string): Promise<StoredEndpoint | null> {
 			return change(roomId, id, (e) => ({

@@ -286,3 +286,31 @@ describe('the document', () => {
 		expect(await page.text()).toContain('Push KPI points');
 	});
 });
+
+describe('a deleted room', () => {
+	it('takes its API keys and webhook endpoints with it: the key stops working and nothing of the endpoint is kept', async () => {
+		const GONE = 'api-gone';
+		const creator = await server.client('Creator', { [GONE]: 'facilitator' });
+		await createRoom(creator, GONE);
+		creator.disconnect();
+		await server.access.takeOver(admin, GONE);
+		const { key } = await makeKey(GONE, ['read']);
+		const hook = await request(server.url, 'POST', `/api/rooms/${GONE}/webhooks`, admin, {
+			url: 'https://hooks.example.com/customer-room',
+			preset: 'raw',
+			kinds: ['win.marked'],
+			description: 'Chat'
+		});
+		expect(hook.status).toBe(201);
+		const gone = { params: { path: { roomId: GONE } } } as const;
+		expect((await clientFor(key).GET('/rooms/{roomId}', gone)).response.status).toBe(200);
+
+		const deleted = await request(server.url, 'DELETE', `/api/rooms/${GONE}`, admin, { confirm: `Room ${GONE}` });
+		expect(deleted.status).toBe(200);
+
+		expect((await clientFor(key).GET('/rooms/{roomId}', gone)).response.status).toBe(401);
+		expect(await server.access.kv.get(`webhooks:room:${GONE}`)).toBeNull();
+		expect(await server.access.kv.get(`webhooks:health:${String(hook.body.id)}`)).toBeNull();
+		expect(await server.access.kv.list(`room-api-keys:${GONE}`)).toEqual([]);
+	});
+});
