@@ -13,6 +13,7 @@ import { isInstanceAdmin, mayCreateRooms, PAIRING_TTL_MS, type AccessService } f
 import type { RoomEngine } from '../engine/room-engine';
 import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './origin';
 import { readJson, sendJson } from './json';
+import { overLimit, TOO_MANY } from './callers';
 import { sessionCookie as sessionCookieFor, sessionTokenOf } from './session';
 
 export interface AccessApiDeps {
@@ -76,17 +77,12 @@ export function createAccessApi(deps: AccessApiDeps) {
 	};
 	const tokenOf = sessionTokenOf;
 
-	const tooMany = (res: ServerResponse) =>
-		sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
+	const tooMany = (res: ServerResponse) => sendJson(res, 429, TOO_MANY);
 
 	async function limited(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<boolean> {
-		try {
-			await limiter.consume(`${bucket}:${clientAddress(req, trustProxy)}`);
-			return false;
-		} catch {
-			tooMany(res);
-			return true;
-		}
+		if (!(await overLimit(limiter, req, trustProxy, bucket))) return false;
+		tooMany(res);
+		return true;
 	}
 
 	/**

@@ -49,6 +49,7 @@ import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './orig
 import { readJson, sendJson } from './json';
 import { facilitatorGuard } from './room-guard';
 import { sessionCookie, sessionTokenOf } from './session';
+import { overLimit, signedInAccount, TOO_MANY } from './callers';
 
 /** What the people endpoints record in the audit trail (server/people/audit-trail.ts). */
 export type AuditRecorder = Pick<AuditTrail, 'record'>;
@@ -223,13 +224,9 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 	const subjectOf = (a: Account) => ({ id: a.id, name: a.name, kind: 'person' as const });
 
 	async function limited(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<boolean> {
-		try {
-			await deps.limiter.consume(`${bucket}:${clientAddress(req, deps.trustProxy)}`);
-			return false;
-		} catch {
-			sendJson(res, 429, { error: 'rate_limited', message: 'Too many attempts. Wait a minute and try again.' });
-			return true;
-		}
+		if (!(await overLimit(deps.limiter, req, deps.trustProxy, bucket))) return false;
+		sendJson(res, 429, TOO_MANY);
+		return true;
 	}
 
 	/** Checks a new password against the policy; answers the hash, or sends the refusal and answers null. */
@@ -433,15 +430,7 @@ export function createPeopleApi(deps: PeopleApiDeps) {
 		});
 	}
 
-	async function accountOf(req: IncomingMessage, res: ServerResponse): Promise<{ session: Session; account: Account } | null> {
-		const { session } = await sessionOf(req);
-		const account = session?.accountId ? await accounts.get(session.accountId) : null;
-		if (!session || !account) {
-			sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in to your account first.' });
-			return null;
-		}
-		return { session, account };
-	}
+	const accountOf = (req: IncomingMessage, res: ServerResponse) => signedInAccount(access, req, res);
 
 	async function myAccount(req: IncomingMessage, res: ServerResponse) {
 		const mine = await accountOf(req, res);

@@ -19,7 +19,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serialize, parse as parseCookie } from 'cookie';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { isInstanceAdmin, mayCreateRooms, type AccessService, type Session } from '../access/access-service';
+import { isInstanceAdmin, mayCreateRooms, type AccessService } from '../access/access-service';
 import { SIGN_IN_TTL_MS, type Oidc, type SsoPerson } from '../auth/oidc';
 import type { RoomEngine } from '../engine/room-engine';
 import type { Logger } from '../log';
@@ -30,6 +30,7 @@ import { clientAddress, isAllowedOrigin, isHttps, type TrustProxy } from './orig
 import { readJson, SECURITY_HEADERS, sendJson } from './json';
 import { facilitatorGuard } from './room-guard';
 import { sessionCookie, sessionTokenOf } from './session';
+import { overLimit, signedInAccount } from './callers';
 
 export interface SsoApiDeps {
 	access: AccessService;
@@ -98,14 +99,7 @@ export function createSsoApi(deps: SsoApiDeps) {
 	};
 	const party = (a: Account) => ({ id: a.id, name: a.name, kind: 'person' as const });
 
-	async function limited(req: IncomingMessage): Promise<boolean> {
-		try {
-			await deps.limiter.consume(`sso:${clientAddress(req, deps.trustProxy)}`);
-			return false;
-		} catch {
-			return true;
-		}
-	}
+	const limited = (req: IncomingMessage) => overLimit(deps.limiter, req, deps.trustProxy, 'sso');
 
 	/** Sends the browser back to the sign-in page, which says what happened and what to do. */
 	const failed = (res: ServerResponse, req: IncomingMessage, code: string) =>
@@ -227,15 +221,7 @@ export function createSsoApi(deps: SsoApiDeps) {
 		]);
 	}
 
-	async function accountOf(req: IncomingMessage, res: ServerResponse): Promise<{ session: Session; account: Account } | null> {
-		const session = await access.session(sessionTokenOf(req));
-		const account = session?.accountId ? await accounts.get(session.accountId) : null;
-		if (!session || !account) {
-			sendJson(res, 401, { error: 'unauthenticated', message: 'Sign in to your account first.' });
-			return null;
-		}
-		return { session, account };
-	}
+	const accountOf = (req: IncomingMessage, res: ServerResponse) => signedInAccount(access, req, res);
 
 	async function link(req: IncomingMessage, res: ServerResponse) {
 		const mine = await accountOf(req, res);
