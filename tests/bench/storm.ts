@@ -56,9 +56,9 @@ export async function stormSection(
 	const median = all[Math.floor(all.length / 2)]!;
 	const target: TargetCheck = {
 		name: `join storm, ${walls} walls, large room`,
-		target: '<= 2 s',
+		target: '<= 1.5 s',
 		measured: `${fmt(median / 1000, 2)} s (median of ${repeats})`,
-		met: Number.isFinite(median) ? median <= 2000 : false
+		met: Number.isFinite(median) ? median <= 1500 : false
 	};
 	return {
 		name: 'storm',
