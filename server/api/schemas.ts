@@ -140,9 +140,13 @@ export const ComplaintItem = z.strictObject({
 	category: z
 		.string()
 		.trim()
-		.min(1)
 		.max(120)
-		.meta({ description: 'A complaint category of the stage (made when the room has none by this name).' }),
+		.nullable()
+		.default(null)
+		.meta({
+			description:
+				'A complaint category of the stage (made when the room has none by this name). Null or empty: classified from `text` by the room’s rules, then its classifier; below the room’s threshold the row waits for review in Curate.'
+		}),
 	stageId: Id.nullable()
 		.default(null)
 		.meta({ description: 'The stage; without it, the batch’s `stageRules`, then its `defaultStageId`.' }),
