@@ -52,7 +52,7 @@ export function createPlacer(room: ClassifyRoom) {
 		if (rule) return { placed: true, categoryId: rule.categoryId, how: { how: 'rule', ruleId: rule.id }, suggestions: [] };
 		const suggestions = classify(modelFor(stageId), text)
 			.slice(0, MAX_SUGGESTIONS)
-			.map((s) => ({ categoryId: s.label, confidence: Math.round(s.confidence * 1000) / 1000 }));
+			.map((s) => ({ categoryId: s.label, confidence: Math.floor(s.confidence * 1000) / 1000 }));
 		const best = suggestions[0];
 		if (best && best.confidence >= room.threshold)
 			return { placed: true, categoryId: best.categoryId, how: { how: 'model', confidence: best.confidence }, suggestions };
