@@ -3,6 +3,7 @@
  * recent verbatims a rule being typed would catch, and the categories a waiting verbatim may go to.
  * Matching itself is the domain's (`$lib/domain/rules`), the same the server applies.
  */
+import { formatPercent } from '$lib/client/format';
 import { own } from '$lib/domain/basics';
 import type { CategoryRule, ComplaintCategory, ReviewItem, RoomState } from '$lib/domain';
 import { readForRules, ruleMatches } from '$lib/domain/rules';
@@ -79,4 +80,13 @@ export function choicesFor(room: RoomState, item: ReviewItem): Array<{ category:
 		.sort((a, b) => a.name.localeCompare(b.name));
 	for (const category of others) out.push({ category, confidence: null });
 	return out.slice(0, 9);
+}
+
+/**
+ * How sure the classifier is, in words, or null when it is next to nothing (under 1%). Rounded down, so
+ * a verbatim that waits below a 100% threshold never reads "100% sure".
+ */
+export function confidenceLabel(confidence: number | null): string | null {
+	if (confidence === null || confidence < 0.01) return null;
+	return `suggested, ${formatPercent(Math.floor(confidence * 100) / 100)} sure`;
 }
