@@ -496,7 +496,11 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 		const categoriesNow: Record<string, { stageId: string }> = {};
 		for (const c of Object.values(state.complaints)) categoriesNow[c.id] = { stageId: c.stageId };
 		for (const c of categories.values()) categoriesNow[c.categoryId] = { stageId: c.stageId };
-		const place = createPlacer({ ...state.classify, categories: categoriesNow, examples: [...state.classify.examples, ...learned] });
+		const place = createPlacer({
+			...state.classify,
+			categories: categoriesNow,
+			examples: [...state.classify.examples, ...learned]
+		});
 		const names = new Map(Object.values(state.complaints).map((c) => [c.id, c.name]));
 		for (const c of categories.values()) names.set(c.categoryId, c.name);
 		let byRule = 0;
@@ -504,16 +508,20 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 		for (const row of unplaced) {
 			const decision = place(row.stageId, row.verbatim.text);
 			if (!decision.placed) {
-				const item: ReviewItem = { verbatim: row.verbatim, stageId: row.stageId, period: row.period, segment: row.segment, suggestions: decision.suggestions };
+				const item: ReviewItem = {
+					verbatim: row.verbatim,
+					stageId: row.stageId,
+					period: row.period,
+					segment: row.segment,
+					suggestions: decision.suggestions
+				};
 				delta.toReview.push(item);
 				continue;
 			}
 			if (decision.how.how === 'rule') byRule++;
 			else byModel++;
 			const existing = [...categories.values()].find((c) => c.categoryId === decision.categoryId);
-			const total =
-				existing ??
-				categoryFor(row.stageId, names.get(decision.categoryId) ?? decision.categoryId);
+			const total = existing ?? categoryFor(row.stageId, names.get(decision.categoryId) ?? decision.categoryId);
 			total.months[row.period] = (total.months[row.period] ?? 0) + 1;
 			total.total++;
 			bump(decision.categoryId, row.period, null);

@@ -60,7 +60,9 @@ const SHARPNESS = 30;
 
 /** Orders examples so the model never depends on the order they were given in. */
 function sorted(examples: readonly Example[]): Example[] {
-	return [...examples].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+	return [...examples].sort((a, b) =>
+		a.label < b.label ? -1 : a.label > b.label ? 1 : a.text < b.text ? -1 : a.text > b.text ? 1 : 0
+	);
 }
 
 const has = (record: Record<string, number>, key: string) => Object.prototype.hasOwnProperty.call(record, key);

@@ -38,7 +38,11 @@ export function createPlacer(room: ClassifyRoom) {
 		let model = models.get(stageId);
 		if (!model) {
 			const examples: Example[] = room.examples
-				.filter((e) => Object.prototype.hasOwnProperty.call(room.categories, e.categoryId) && room.categories[e.categoryId]!.stageId === stageId)
+				.filter(
+					(e) =>
+						Object.prototype.hasOwnProperty.call(room.categories, e.categoryId) &&
+						room.categories[e.categoryId]!.stageId === stageId
+				)
 				.map((e) => ({ text: e.text, label: e.categoryId }));
 			model = train(examples);
 			models.set(stageId, model);

@@ -163,7 +163,9 @@ export async function classifySection(options: { quick: boolean; log: (m: string
 					[r.label, String(r.classes), 'multinomial naive Bayes (plain)', two(r.naiveBayes.accuracy), two(r.naiveBayes.macroF1)],
 					[r.label, String(r.classes), 'the room’s classifier', two(r.model.accuracy), two(r.model.macroF1)]
 				]),
-				notes: ['Targets (Product): accuracy >= 0.80 and macro-F1 >= 0.45. The Issue label has no target; it is shown as measured.']
+				notes: [
+					'Targets (Product): accuracy >= 0.80 and macro-F1 >= 0.45. The Issue label has no target; it is shown as measured.'
+				]
 			},
 			{
 				title: 'What a room’s threshold does: verbatims placed without a person, and how often those are right',

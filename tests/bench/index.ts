@@ -29,7 +29,18 @@ import { renderTable, renderTargets, type Section } from './report';
 import { assertBuilt } from './servers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const NAMES = ['latency', 'throughput', 'join', 'render', 'memory', 'storm', 'imports', 'audit', 'redaction', 'classify'] as const;
+const NAMES = [
+	'latency',
+	'throughput',
+	'join',
+	'render',
+	'memory',
+	'storm',
+	'imports',
+	'audit',
+	'redaction',
+	'classify'
+] as const;
 type Name = (typeof NAMES)[number];
 
 interface Options {

@@ -20,7 +20,12 @@ const FULL_HD = { width: 1920, height: 1080 };
 
 async function roomSocket(roomId: string, role: Role = 'facilitator'): Promise<TestSocket> {
 	const token = await sessionToken(ctx.server.url, roomId, role, 'Seeder');
-	const socket: TestSocket = connect(ctx.server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+	const socket: TestSocket = connect(ctx.server.url, {
+		transports: ['websocket'],
+		forceNew: true,
+		reconnection: false,
+		auth: { token }
+	});
 	await new Promise((resolve) => socket.once('connect', () => resolve(null)));
 	const joined = await join(socket, roomId);
 	if (!joined.ok) throw new Error(`join ${roomId}: ${joined.message}`);
@@ -120,74 +125,91 @@ describe('categorization in Chromium', () => {
 			'Mentions “overdraft” and “fee” but not “again” → Fees charged unexpectedly'
 		);
 		const state = await roomState('cat-rules');
-		expect(state.rules).toEqual([{ id: expect.any(String), categoryId: 'c-fees', all: ['overdraft', 'fee'], any: [], none: ['again'] }]);
-	});
-
-	it('an import leaves rows without a category; the To review queue places them by keyboard only', { timeout: 120_000 }, async () => {
-		// Threshold 1: the classifier places nothing by itself, so every row the rule misses waits for a person.
-		const settings = { corridorHidesVerbatims: true, theme: 'dark' as const, classifyThreshold: 1 };
-		await newRoom('cat-review', [
-			{ type: 'room.configure', patch: { settings } },
-			{ type: 'rule.save', ruleId: 'r-pw', categoryId: 'c-app', all: ['password'], any: [], none: [] }
+		expect(state.rules).toEqual([
+			{ id: expect.any(String), categoryId: 'c-fees', all: ['overdraft', 'fee'], any: [], none: ['again'] }
 		]);
-		const page = await openPage(ctx.browser, ctx.server.url, '/rooms/cat-review/curate?tab=imports', {
-			role: 'contributor',
-			name: 'Casey',
-			viewport: FULL_HD
-		});
-		const file = [
-			'Date,Category,Comment',
-			'2026-11-02,,"Charged an overdraft fee, again, without warning."',
-			'2026-11-03,,"Still no card in the post after two weeks."',
-			'2026-11-04,,"I reset my password and the app still refuses me."',
-			'2026-11-05,Card not delivered,"The card went to my old address."'
-		].join('\n');
-		await page.getByTestId('import-file').setInputFiles({ name: 'comments.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
-		await page.getByTestId('mapping').waitFor();
-		const pick = async (testid: string, name: string) => {
-			const value = await page.getByTestId(testid).locator('option', { hasText: new RegExp(`^${name}`) }).getAttribute('value');
-			await page.getByTestId(testid).selectOption(value!);
-		};
-		await pick('col-category', 'Category');
-		await pick('col-text', 'Comment');
-		await page.getByTestId('classify-empty').check();
-		await page.getByTestId('preview').click();
-		await page.getByTestId('import-report').waitFor();
-		await expect(page.getByTestId('import-report').textContent()).resolves.toContain(
-			'3 rows came without a category: 1 placed by rules, 0 by the classifier (confidence at least 100%), 2 wait in To review.'
-		);
-		await page.getByTestId('import').click();
-		await expect.poll(async () => (await roomState('cat-review')).toReview.length, { timeout: 20_000 }).toBe(2);
-		const imported = await roomState('cat-review');
-		expect(total(imported, 'c-app')).toBe(1);
-		expect(imported.complaints['c-app']!.verbatims[0]).toMatchObject({ placed: { how: 'rule', ruleId: 'r-pw' } });
-
-		await page.getByTestId('curate-tab-categorize').click();
-		const current = page.getByTestId('review-current');
-		await current.waitFor();
-		// Keyboard only: Tab until the queue has focus.
-		for (let i = 0; i < 40 && !(await current.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
-		expect(await current.evaluate((el) => el === document.activeElement)).toBe(true);
-		await screenshot(page, 'review-queue');
-
-		// The first waiting verbatim (oldest first): the fee. Its suggestions come first; "1" takes the first.
-		expect(await current.locator('blockquote').textContent()).toContain('overdraft fee');
-		const firstChoice = (await current.getByTestId('review-choice').first().textContent()) ?? '';
-		expect(firstChoice).toContain('Fees charged unexpectedly');
-		await page.keyboard.press('1');
-		await expect.poll(async () => (await roomState('cat-review')).toReview.length, { timeout: 10_000 }).toBe(1);
-		await expect.poll(() => page.getByTestId('review-announce').textContent()).toBe('Placed in Fees charged unexpectedly. 1 left to review.');
-		// Focus stays on the queue: Enter takes the next verbatim's first suggestion (the card).
-		expect(await current.evaluate((el) => el === document.activeElement)).toBe(true);
-		expect(await current.locator('blockquote').textContent()).toContain('no card');
-		await page.keyboard.press('ArrowUp');
-		await page.keyboard.press('Enter');
-		await expect.poll(async () => (await roomState('cat-review')).toReview.length, { timeout: 10_000 }).toBe(0);
-		const done = await roomState('cat-review');
-		expect(total(done, 'c-fees')).toBe(1);
-		expect(total(done, 'c-card')).toBe(2);
-		expect(done.complaints['c-card']!.verbatims.find((v) => v.text.includes('no card'))?.placed).toEqual({ how: 'person', by: 'Casey' });
-		await expect(page.getByTestId('review-empty').isVisible()).resolves.toBe(true);
-		await screenshot(page, 'review-done');
 	});
+
+	it(
+		'an import leaves rows without a category; the To review queue places them by keyboard only',
+		{ timeout: 120_000 },
+		async () => {
+			// Threshold 1: the classifier places nothing by itself, so every row the rule misses waits for a person.
+			const settings = { corridorHidesVerbatims: true, theme: 'dark' as const, classifyThreshold: 1 };
+			await newRoom('cat-review', [
+				{ type: 'room.configure', patch: { settings } },
+				{ type: 'rule.save', ruleId: 'r-pw', categoryId: 'c-app', all: ['password'], any: [], none: [] }
+			]);
+			const page = await openPage(ctx.browser, ctx.server.url, '/rooms/cat-review/curate?tab=imports', {
+				role: 'contributor',
+				name: 'Casey',
+				viewport: FULL_HD
+			});
+			const file = [
+				'Date,Category,Comment',
+				'2026-11-02,,"Charged an overdraft fee, again, without warning."',
+				'2026-11-03,,"Still no card in the post after two weeks."',
+				'2026-11-04,,"I reset my password and the app still refuses me."',
+				'2026-11-05,Card not delivered,"The card went to my old address."'
+			].join('\n');
+			await page
+				.getByTestId('import-file')
+				.setInputFiles({ name: 'comments.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+			await page.getByTestId('mapping').waitFor();
+			const pick = async (testid: string, name: string) => {
+				const value = await page
+					.getByTestId(testid)
+					.locator('option', { hasText: new RegExp(`^${name}`) })
+					.getAttribute('value');
+				await page.getByTestId(testid).selectOption(value!);
+			};
+			await pick('col-category', 'Category');
+			await pick('col-text', 'Comment');
+			await page.getByTestId('classify-empty').check();
+			await page.getByTestId('preview').click();
+			await page.getByTestId('import-report').waitFor();
+			await expect(page.getByTestId('import-report').textContent()).resolves.toContain(
+				'3 rows came without a category: 1 placed by rules, 0 by the classifier (confidence at least 100%), 2 wait in To review.'
+			);
+			await page.getByTestId('import').click();
+			await expect.poll(async () => (await roomState('cat-review')).toReview.length, { timeout: 20_000 }).toBe(2);
+			const imported = await roomState('cat-review');
+			expect(total(imported, 'c-app')).toBe(1);
+			expect(imported.complaints['c-app']!.verbatims[0]).toMatchObject({ placed: { how: 'rule', ruleId: 'r-pw' } });
+
+			await page.getByTestId('curate-tab-categorize').click();
+			const current = page.getByTestId('review-current');
+			await current.waitFor();
+			// Keyboard only: Tab until the queue has focus.
+			for (let i = 0; i < 40 && !(await current.evaluate((el) => el === document.activeElement)); i++)
+				await page.keyboard.press('Tab');
+			expect(await current.evaluate((el) => el === document.activeElement)).toBe(true);
+			await screenshot(page, 'review-queue');
+
+			// The first waiting verbatim (oldest first): the fee. Its suggestions come first; "1" takes the first.
+			expect(await current.locator('blockquote').textContent()).toContain('overdraft fee');
+			const firstChoice = (await current.getByTestId('review-choice').first().textContent()) ?? '';
+			expect(firstChoice).toContain('Fees charged unexpectedly');
+			await page.keyboard.press('1');
+			await expect.poll(async () => (await roomState('cat-review')).toReview.length, { timeout: 10_000 }).toBe(1);
+			await expect
+				.poll(() => page.getByTestId('review-announce').textContent())
+				.toBe('Placed in Fees charged unexpectedly. 1 left to review.');
+			// Focus stays on the queue: Enter takes the next verbatim's first suggestion (the card).
+			expect(await current.evaluate((el) => el === document.activeElement)).toBe(true);
+			expect(await current.locator('blockquote').textContent()).toContain('no card');
+			await page.keyboard.press('ArrowUp');
+			await page.keyboard.press('Enter');
+			await expect.poll(async () => (await roomState('cat-review')).toReview.length, { timeout: 10_000 }).toBe(0);
+			const done = await roomState('cat-review');
+			expect(total(done, 'c-fees')).toBe(1);
+			expect(total(done, 'c-card')).toBe(2);
+			expect(done.complaints['c-card']!.verbatims.find((v) => v.text.includes('no card'))?.placed).toEqual({
+				how: 'person',
+				by: 'Casey'
+			});
+			await expect(page.getByTestId('review-empty').isVisible()).resolves.toBe(true);
+			await screenshot(page, 'review-done');
+		}
+	);
 });

@@ -157,16 +157,19 @@ beforeAll(async () => {
 		...(['facilitator', 'contributor'] as const).flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))
 	];
 	const seeder = await server.client('Seeder', Object.fromEntries(seeded.map((r) => [r, 'facilitator' as Role])));
-	await seedRooms(seeder, [
-		{ roomId: DEN },
-		{ roomId: TV_ROOM },
-		{ roomId: SIGNOUT_ROOM },
-		...(['facilitator', 'contributor'] as const).flatMap((role) =>
-			allowedTypes(role).map((type) => ({ roomId: allowedRoom(type, role), then: PRECONDITIONS[type] ?? [] }))
-		)
+	await seedRooms(
+		seeder,
+		[
+			{ roomId: DEN },
+			{ roomId: TV_ROOM },
+			{ roomId: SIGNOUT_ROOM },
+			...(['facilitator', 'contributor'] as const).flatMap((role) =>
+				allowedTypes(role).map((type) => ({ roomId: allowedRoom(type, role), then: PRECONDITIONS[type] ?? [] }))
+			)
 		],
 		8,
-		(roomId, command) => server.app.engine.execute(roomId, commandId(), command, { id: 'seeder', name: 'Seeder', role: 'facilitator' })
+		(roomId, command) =>
+			server.app.engine.execute(roomId, commandId(), command, { id: 'seeder', name: 'Seeder', role: 'facilitator' })
 	);
 
 	for (const role of ROLES) {

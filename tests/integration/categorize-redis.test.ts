@@ -31,7 +31,12 @@ async function startInstance(): Promise<ServerProcess> {
 
 async function socketTo(instance: ServerProcess, role: 'facilitator' | 'contributor' = 'facilitator', name = 'Tester') {
 	const token = await sessionToken(instances[0]!.url, ROOM, role, name);
-	const socket: TestSocket = connect(instance.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+	const socket: TestSocket = connect(instance.url, {
+		transports: ['websocket'],
+		forceNew: true,
+		reconnection: false,
+		auth: { token }
+	});
 	cleanups.push(() => void socket.disconnect());
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
@@ -80,8 +85,8 @@ describe('categorization on two instances sharing Redis', () => {
 			'Date,Issue,Comment',
 			'2026-11-01,Fees,"An opening fee nobody mentioned."',
 			'2026-11-01,Fees,"A monthly account fee on day one."',
-			"2026-11-01,Documents,\"They wanted my utility bill twice.\"",
-			"2026-11-01,Can't open account,\"The form times out.\"",
+			'2026-11-01,Documents,"They wanted my utility bill twice."',
+			'2026-11-01,Can\'t open account,"The form times out."',
 			'2026-11-02,,"My passport scan was refused."',
 			'2026-11-02,,"Another fee for opening, account fee again."',
 			'2026-11-02,,"Waiting since Tuesday."'
@@ -103,7 +108,12 @@ describe('categorization on two instances sharing Redis', () => {
 		const curatorToken = await sessionToken(a.url, ROOM, 'contributor', 'Curator');
 		const http = curateHttp(a.url, ROOM, curatorToken);
 		const uploaded = await http.upload(Buffer.from(file), 'import');
-		const applied = await http.runImport({ blobId: uploaded.body.blobId as string, fileName: 'comments.csv', mapping, dryRun: false });
+		const applied = await http.runImport({
+			blobId: uploaded.body.blobId as string,
+			fileName: 'comments.csv',
+			mapping,
+			dryRun: false
+		});
 		expect(applied.done.ok).toBe(true);
 
 		const imported = await joinedState(b);
@@ -112,8 +122,14 @@ describe('categorization on two instances sharing Redis', () => {
 			Object.values(imported.complaints)
 				.flatMap((c) => c.verbatims.map((v) => ({ category: c.id, ...v })))
 				.find((v) => v.text === text);
-		expect(placedHow('My passport scan was refused.')).toMatchObject({ category: 'docs', placed: { how: 'rule', ruleId: 'r-id' } });
-		expect(placedHow('Another fee for opening, account fee again.')).toMatchObject({ category: 'fees', placed: { how: 'model' } });
+		expect(placedHow('My passport scan was refused.')).toMatchObject({
+			category: 'docs',
+			placed: { how: 'rule', ruleId: 'r-id' }
+		});
+		expect(placedHow('Another fee for opening, account fee again.')).toMatchObject({
+			category: 'fees',
+			placed: { how: 'model' }
+		});
 		expect(imported.toReview.map((i) => i.verbatim.text)).toEqual(['Waiting since Tuesday.']);
 		expect(total(imported, 'fees')).toBe(3);
 		expect(total(imported, 'docs')).toBe(2);
@@ -122,7 +138,9 @@ describe('categorization on two instances sharing Redis', () => {
 		const { socket: curator } = await socketTo(b, 'contributor', 'Curator');
 		expect((await join(curator, ROOM)).ok).toBe(true);
 		const waiting = imported.toReview[0]!.verbatim.id;
-		expect(await send(curator, ROOM, { type: 'review.place', verbatimId: waiting, categoryId: 'cant-open' })).toMatchObject({ ok: true });
+		expect(await send(curator, ROOM, { type: 'review.place', verbatimId: waiting, categoryId: 'cant-open' })).toMatchObject({
+			ok: true
+		});
 		// Sent again (a second key press, another curator): refused, nothing counted twice.
 		expect(await send(curator, ROOM, { type: 'review.place', verbatimId: waiting, categoryId: 'fees' })).toMatchObject({
 			ok: false,
@@ -133,6 +151,9 @@ describe('categorization on two instances sharing Redis', () => {
 		expect(onA.toReview).toEqual([]);
 		expect(total(onA, 'cant-open')).toBe(2);
 		expect(total(onA, 'fees')).toBe(3);
-		expect(onA.complaints['cant-open']!.verbatims.find((v) => v.id === waiting)?.placed).toEqual({ how: 'person', by: 'Curator' });
+		expect(onA.complaints['cant-open']!.verbatims.find((v) => v.id === waiting)?.placed).toEqual({
+			how: 'person',
+			by: 'Curator'
+		});
 	});
 });

@@ -497,7 +497,13 @@ export function waitingForReview(importId = 'import-review'): CommandOf<'import.
 			...emptyDelta(),
 			toReview: [
 				{
-					verbatim: { id: 'v-waiting', text: 'They charged an overdraft fee twice.', date: '2025-03-02', channel: 'web', segment: null },
+					verbatim: {
+						id: 'v-waiting',
+						text: 'They charged an overdraft fee twice.',
+						date: '2025-03-02',
+						channel: 'web',
+						segment: null
+					},
 					stageId: 'stage-1',
 					period: '2025-03',
 					segment: null,

@@ -217,7 +217,13 @@ describe('an import whose rows came without a category', () => {
 
 	it('keeps rows without a category as errors when the mapping does not ask to classify', async () => {
 		const room = importRoomOf(withRule());
-		const { summary, delta } = await readImport({ state: room, mapping: { ...mapping, classify: false }, text: file, delimiter: ',', seen: new Set() });
+		const { summary, delta } = await readImport({
+			state: room,
+			mapping: { ...mapping, classify: false },
+			text: file,
+			delimiter: ',',
+			seen: new Set()
+		});
 		expect(summary.errors).toBe(4);
 		expect(delta.placements).toEqual([]);
 		expect(delta.toReview).toEqual([]);

@@ -375,7 +375,10 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return {
 				type,
 				verbatimId: state.toReview.length && r.chance(0.8) ? r.pick(state.toReview).verbatim.id : `q${r.int(1000)}`,
-				categoryId: state.toReview.length && r.chance(0.5) ? r.pick(state.toReview).suggestions[0]?.categoryId ?? complaint() : complaint()
+				categoryId:
+					state.toReview.length && r.chance(0.5)
+						? (r.pick(state.toReview).suggestions[0]?.categoryId ?? complaint())
+						: complaint()
 			};
 
 		case 'kpi.define':
@@ -649,9 +652,19 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 							: [{ surveyId: survey, period: period(), segment: null, add: Array.from({ length: points }, () => r.int(9)) }]
 						: [],
 					surveyQuotes: [],
-					placements: r.chance(0.3) ? [{ verbatimId: `q${r.int(1000)}`, categoryId, placed: { how: 'model' as const, confidence: 0.9 } }] : [],
+					placements: r.chance(0.3)
+						? [{ verbatimId: `q${r.int(1000)}`, categoryId, placed: { how: 'model' as const, confidence: 0.9 } }]
+						: [],
 					toReview: r.chance(0.4)
-						? [{ verbatim: verbatim(), stageId: stage(), period: period(), segment: maybe(0.5, () => r.pick(SEGMENTS)), suggestions: [{ categoryId, confidence: 0.5 }] }]
+						? [
+								{
+									verbatim: verbatim(),
+									stageId: stage(),
+									period: period(),
+									segment: maybe(0.5, () => r.pick(SEGMENTS)),
+									suggestions: [{ categoryId, confidence: 0.5 }]
+								}
+							]
 						: []
 				}
 			};

@@ -137,7 +137,8 @@ function checkImport(s: RoomState, c: CommandOf<'import.apply'>): DecideResult |
 			if (!own(s.stages, item.stageId)) return fail('not_found', 'A row to review names a stage that no longer exists.');
 			if (waiting.has(item.verbatim.id)) return fail('conflict', 'A row to review is already waiting in the queue.');
 			waiting.add(item.verbatim.id);
-			if (item.suggestions.some((x) => !known(x.categoryId))) return fail('not_found', 'A suggestion names no complaint category.');
+			if (item.suggestions.some((x) => !known(x.categoryId)))
+				return fail('not_found', 'A suggestion names no complaint category.');
 		}
 	}
 	const newKpis = new Set<string>();

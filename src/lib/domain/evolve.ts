@@ -12,7 +12,16 @@ import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, Ro
 
 type Entities = Omit<
 	RoomState,
-	'version' | 'meta' | 'stageOrder' | 'session' | 'pastSessions' | 'spotlight' | 'nowPlaying' | 'importMappings' | 'rules' | 'toReview'
+	| 'version'
+	| 'meta'
+	| 'stageOrder'
+	| 'session'
+	| 'pastSessions'
+	| 'spotlight'
+	| 'nowPlaying'
+	| 'importMappings'
+	| 'rules'
+	| 'toReview'
 >;
 
 /** Replaces (or removes, with `undefined`) one entry of an entity record. */
@@ -120,7 +129,9 @@ function forgetCategory(s: RoomState, categoryId: string): RoomState {
 	return {
 		...s,
 		rules: s.rules.filter((r) => !named(r)),
-		toReview: s.toReview.map((i) => (i.suggestions.some(named) ? { ...i, suggestions: i.suggestions.filter((x) => !named(x)) } : i))
+		toReview: s.toReview.map((i) =>
+			i.suggestions.some(named) ? { ...i, suggestions: i.suggestions.filter((x) => !named(x)) } : i
+		)
 	};
 }
 

@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { LIMITS, RULE_LIMITS, assertNever } from './basics';
 import { isSafeLink } from './links';
 
-export { DEFAULT_DEPARTMENTS, LIMITS, RULE_LIMITS, MATURITY_LADDER, OPEN_TEAM_STATUSES, assertNever, own, spotlightEntity } from './basics';
+export {
+	DEFAULT_DEPARTMENTS,
+	LIMITS,
+	RULE_LIMITS,
+	MATURITY_LADDER,
+	OPEN_TEAM_STATUSES,
+	assertNever,
+	own,
+	spotlightEntity
+} from './basics';
 
 // ---------------------------------------------------------------------------------------------
 // Primitives, with length caps so nothing a client sends can grow without bound.

@@ -37,7 +37,8 @@ export function termKey(term: string): string {
 export function termProblem(term: string): string | null {
 	const words = wordsOf(term);
 	if (words.length === 0) return `"${term}" has no word to look for.`;
-	if (words.length > RULE_LIMITS.phraseWords) return `"${term}" is longer than ${RULE_LIMITS.phraseWords} words; shorten the phrase.`;
+	if (words.length > RULE_LIMITS.phraseWords)
+		return `"${term}" is longer than ${RULE_LIMITS.phraseWords} words; shorten the phrase.`;
 	return null;
 }
 

@@ -35,7 +35,8 @@ const quoted = (terms: readonly string[], joiner: 'and' | 'or') => {
 export function ruleSentence(rule: Pick<CategoryRule, 'all' | 'any' | 'none'>, categoryName: string): string {
 	const parts: string[] = [];
 	if (rule.all.length) parts.push(`mentions ${quoted(rule.all, 'and')}`);
-	if (rule.any.length) parts.push(`${rule.all.length ? 'and ' : 'mentions '}${rule.any.length > 1 ? 'any of ' : ''}${quoted(rule.any, 'or')}`);
+	if (rule.any.length)
+		parts.push(`${rule.all.length ? 'and ' : 'mentions '}${rule.any.length > 1 ? 'any of ' : ''}${quoted(rule.any, 'or')}`);
 	if (rule.none.length) parts.push(`but not ${quoted(rule.none, 'or')}`);
 	const condition = parts.join(' ');
 	return `${condition.charAt(0).toUpperCase()}${condition.slice(1)} → ${categoryName}`;
@@ -57,7 +58,8 @@ export function recentVerbatims(room: RoomState, stageId: string): SampleVerbati
 		for (const v of c.verbatims) out.push({ id: v.id, text: v.text, date: v.date, where: c.name });
 	}
 	for (const item of room.toReview) {
-		if (item.stageId === stageId) out.push({ id: item.verbatim.id, text: item.verbatim.text, date: item.verbatim.date, where: null });
+		if (item.stageId === stageId)
+			out.push({ id: item.verbatim.id, text: item.verbatim.text, date: item.verbatim.date, where: null });
 	}
 	return out.sort((a, b) => b.date.localeCompare(a.date) || (a.id < b.id ? -1 : 1)).slice(0, LIVE_SAMPLE);
 }
