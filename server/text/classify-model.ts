@@ -18,7 +18,7 @@ export interface Example {
 	label: string;
 }
 
-/** A category the model suggests, with how sure it is (0-1; the suggestions of one text sum to 1). */
+/** A category the model suggests, with how sure it is (0-1; the suggestions of one text sum to at most 1). */
 export interface Suggestion {
 	label: string;
 	confidence: number;
@@ -57,6 +57,13 @@ export interface Model {
  * issue labels, about 0.7 (`npm run bench -- --only classify` prints the table for each threshold).
  */
 const SHARPNESS = 30;
+/**
+ * How close (cosine) a text must come to a category before the model is sure of anything: "none of
+ * them" takes part in the softmax at this similarity, so a text that shares a word or two with one
+ * category, and nothing with the others, is not called certain. It lowered the share placed at 0.8 from
+ * 37% to 35% on the benchmark's products and raised the share of those right from 90% to 91%.
+ */
+const FLOOR = 0.1;
 
 /** Orders examples so the model never depends on the order they were given in. */
 function sorted(examples: readonly Example[]): Example[] {
@@ -108,23 +115,22 @@ export function train(examples: readonly Example[]): Model {
 }
 
 /**
- * The model's categories for a text, most likely first, with confidences that sum to 1. A model of one
- * label is sure of it; a model of none suggests nothing; a text with no word the examples had is sure of
- * nothing (every category equally likely). Ties keep the labels' sorted order.
+ * The model's categories for a text, most likely first, with their confidences (0-1; what they leave of
+ * 1 is "none of them", see FLOOR). A model of no label suggests nothing; a text with no word the examples
+ * had is sure of nothing. Ties keep the labels' sorted order.
  */
 export function classify(model: Model, text: string): Suggestion[] {
 	const k = model.labels.length;
 	if (k === 0) return [];
-	if (k === 1) return [{ label: model.labels[0]!, confidence: 1 }];
 	const vector = vectorize(featuresOf(text), model.idf);
 	const similarity = model.centroids.map((centroid) => {
 		let s = 0;
 		for (const [f, value] of vector) if (has(centroid, f)) s += value * centroid[f]!;
 		return s;
 	});
-	const max = Math.max(...similarity);
+	const max = Math.max(...similarity, FLOOR);
 	const exp = similarity.map((s) => Math.exp(SHARPNESS * (s - max)));
-	const total = exp.reduce((a, b) => a + b, 0);
+	const total = exp.reduce((a, b) => a + b, 0) + Math.exp(SHARPNESS * (FLOOR - max));
 	return model.labels
 		.map((label, i) => ({ label, confidence: exp[i]! / total }))
 		.sort((a, b) => b.confidence - a.confidence || (a.label < b.label ? -1 : 1));
