@@ -137,12 +137,10 @@ export const ComplaintItem = z.strictObject({
 		.default(null)
 		.meta({ description: 'The complaint’s id in your CRM; without one, a row is known by its content.' }),
 	date: IsoDate,
-	category: z
-		.string()
-		.trim()
-		.min(1)
-		.max(120)
-		.meta({ description: 'A complaint category of the stage (made when the room has none by this name).' }),
+	category: z.string().trim().max(120).nullable().default(null).meta({
+		description:
+			'A complaint category of the stage (made when the room has none by this name). Null or empty: classified from `text` by the room’s rules, then its classifier; below the room’s threshold the row waits for review in Curate.'
+	}),
 	stageId: Id.nullable()
 		.default(null)
 		.meta({ description: 'The stage; without it, the batch’s `stageRules`, then its `defaultStageId`.' }),

@@ -432,7 +432,8 @@ export function createV1Api(deps: V1Deps) {
 				channelColumn: col(4, 'channel'),
 				textColumn: col(6, 'text'),
 				stageRules,
-				defaultStageId: body.defaultStageId
+				defaultStageId: body.defaultStageId,
+				classify: true
 			},
 			results
 		);

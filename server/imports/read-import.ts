@@ -25,8 +25,11 @@ import {
 	type SurveyMapping,
 	type Verbatim,
 	type RedactionSettings,
+	type ReviewItem,
+	DEFAULT_CLASSIFY_THRESHOLD,
 	DEFAULT_REDACTION
 } from '../../src/lib/domain';
+import { createPlacer, type ClassifyRoom } from '../text/classify';
 import { stringify } from 'csv-stringify/sync';
 import { addCounts, noCounts, redactText, settingsOf, totalOf, type RedactionCounts } from '../text/redact';
 import { MAX_CELL_CHARS, columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
@@ -38,6 +41,10 @@ export const QUOTES_PER_ITEM = 10;
 /** Errors listed one by one; beyond this they are only counted. */
 export const LISTED_ERRORS = 1000;
 const PREVIEW_ROWS = 15;
+/** What the preview shows as the category of a row the import will classify from its text. */
+const TO_CLASSIFY = 'To classify from the text';
+/** Categorized rows of one file the classifier learns from (beyond the room's own verbatims). */
+const MAX_LEARNED = 20_000;
 
 export interface ReadResult {
 	summary: ImportSummary;
@@ -59,6 +66,8 @@ export interface ImportRoom {
 	surveys: Readonly<Record<string, Pick<Survey, 'id' | 'scale' | 'question' | 'stageId'>>>;
 	/** How the room masks customer words (absent: the defaults, everything masked). */
 	redaction?: RedactionSettings;
+	/** What placing rows without a category needs (absent: such rows are errors, as before). */
+	classify?: Omit<ClassifyRoom, 'categories'>;
 }
 
 const pick = <T extends object, K extends keyof T>(record: Readonly<Record<string, T>>, keys: readonly K[]) =>
@@ -73,7 +82,12 @@ export function importRoomOf(state: RoomState): ImportRoom {
 		complaints: pick(state.complaints, ['id', 'stageId', 'name']),
 		kpis: pick(state.kpis, ['id', 'name', 'unit', 'stageId']),
 		surveys: pick(state.surveys, ['id', 'scale', 'question', 'stageId']),
-		redaction: settingsOf(state.meta?.settings)
+		redaction: settingsOf(state.meta?.settings),
+		classify: {
+			rules: state.rules,
+			examples: Object.values(state.complaints).flatMap((c) => c.verbatims.map((v) => ({ categoryId: c.id, text: v.text }))),
+			threshold: state.meta?.settings.classifyThreshold ?? DEFAULT_CLASSIFY_THRESHOLD
+		}
 	};
 }
 
@@ -417,12 +431,22 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 		counts.set(key, entry);
 	};
 
+	/** Rows without a category, placed when the whole file is read (its categorized rows teach the classifier too). */
+	const unplaced: Array<{ key: string; stageId: string; period: string; segment: string | null; verbatim: Verbatim }> = [];
+	const learned: Array<{ categoryId: string; text: string }> = [];
+	const classifying = mapping.classify === true && state.classify !== undefined;
+
 	const read = ((cells, header) => {
 		const { cell, label } = cellsOf(cells, header);
 		const date = dateOf(mapping, cells, header);
 		if (!date.ok) return date;
 		const name = cell(mapping.categoryColumn);
-		if (!name) return { ok: false, reason: `has no category (${label(mapping.categoryColumn)} is empty)` };
+		if (!name && !classifying) return { ok: false, reason: `has no category (${label(mapping.categoryColumn)} is empty)` };
+		if (!name && !cell(mapping.textColumn))
+			return {
+				ok: false,
+				reason: `has no category (${label(mapping.categoryColumn)} is empty) and no text to classify it from${mapping.textColumn ? ` (${label(mapping.textColumn)} is empty)` : ': map the column with the customer’s words'}`
+			};
 		const stageId = stageFor(mapping.stageRules, cells, header, mapping.defaultStageId);
 		if (!stageId) {
 			const shown = [...new Set(mapping.stageRules.map((r) => resolveColumn(r.column, header)))]
@@ -433,35 +457,93 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 		const segment = segmentOf(mapping, cell);
 		const text = cell(mapping.textColumn);
 		const period = date.date.slice(0, 7);
+		const verbatimOf = (key: string): Verbatim => ({
+			id: `q-${key.slice(0, 20)}`,
+			text: quoteText(text),
+			date: date.date,
+			channel: cell(mapping.channelColumn).slice(0, 60),
+			segment
+		});
 		return {
 			ok: true,
-			preview: { date: date.date, target: name, stage: state.stages[stageId]?.name ?? stageId, segment, detail: short(text, 60) },
+			preview: {
+				date: date.date,
+				target: name || TO_CLASSIFY,
+				stage: state.stages[stageId]?.name ?? stageId,
+				segment,
+				detail: short(text, 60)
+			},
 			commit(key: string) {
+				periods.see(period);
+				if (!name) {
+					unplaced.push({ key, stageId, period, segment, verbatim: verbatimOf(key) });
+					return;
+				}
 				const category = categoryFor(stageId, name);
+				if (text && learned.length < MAX_LEARNED) learned.push({ categoryId: category.categoryId, text: quoteText(text) });
 				category.months[period] = (category.months[period] ?? 0) + 1;
 				category.total++;
-				periods.see(period);
 				bump(category.categoryId, period, null);
 				if (segment) bump(category.categoryId, period, segment);
-				if (text) {
-					quotes.offer(category.categoryId, {
-						id: `q-${key.slice(0, 20)}`,
-						text: quoteText(text),
-						date: date.date,
-						channel: cell(mapping.channelColumn).slice(0, 60),
-						segment
-					});
-				}
+				if (text) quotes.offer(category.categoryId, verbatimOf(key));
 			}
 		};
 	}) as RowReader;
+
+	/** Places the rows without a category: rules, then the classifier, else the To review queue. */
+	function placeUnplaced(delta: ImportDelta): string[] {
+		if (!unplaced.length || !state.classify) return [];
+		const categoriesNow: Record<string, { stageId: string }> = {};
+		for (const c of Object.values(state.complaints)) categoriesNow[c.id] = { stageId: c.stageId };
+		for (const c of categories.values()) categoriesNow[c.categoryId] = { stageId: c.stageId };
+		const place = createPlacer({
+			...state.classify,
+			categories: categoriesNow,
+			examples: [...state.classify.examples, ...learned]
+		});
+		const names = new Map(Object.values(state.complaints).map((c) => [c.id, c.name]));
+		for (const c of categories.values()) names.set(c.categoryId, c.name);
+		let byRule = 0;
+		let byModel = 0;
+		for (const row of unplaced) {
+			const decision = place(row.stageId, row.verbatim.text);
+			if (!decision.placed) {
+				const item: ReviewItem = {
+					verbatim: row.verbatim,
+					stageId: row.stageId,
+					period: row.period,
+					segment: row.segment,
+					suggestions: decision.suggestions
+				};
+				delta.toReview.push(item);
+				continue;
+			}
+			if (decision.how.how === 'rule') byRule++;
+			else byModel++;
+			const existing = [...categories.values()].find((c) => c.categoryId === decision.categoryId);
+			const total = existing ?? categoryFor(row.stageId, names.get(decision.categoryId) ?? decision.categoryId);
+			total.months[row.period] = (total.months[row.period] ?? 0) + 1;
+			total.total++;
+			bump(decision.categoryId, row.period, null);
+			if (row.segment) bump(decision.categoryId, row.period, row.segment);
+			const verbatim = { ...row.verbatim, placed: decision.how };
+			quotes.offer(decision.categoryId, verbatim);
+			delta.placements.push({ verbatimId: verbatim.id, categoryId: decision.categoryId, placed: decision.how });
+		}
+		const count = new Intl.NumberFormat('en');
+		return [
+			`${count.format(unplaced.length)} rows came without a category: ${count.format(byRule)} placed by rules, ${count.format(byModel)} by the classifier (confidence at least ${Math.round(state.classify.threshold * 100)}%), ${count.format(delta.toReview.length)} wait in To review.`
+		];
+	}
+
 	read.finish = () => {
 		const delta = emptyDelta();
+		const notes = placeUnplaced(delta);
 		const all = [...categories.values()];
 		delta.categories = all.filter((c) => c.isNew).map((c) => ({ categoryId: c.categoryId, stageId: c.stageId, name: c.name }));
 		delta.complaintCounts = [...counts.values()];
 		delta.complaintQuotes = quotes.entries().map(([categoryId, verbatim]) => ({ categoryId, verbatim }));
-		return { delta, categories: all.sort((a, b) => b.total - a.total), periods: periods.get(), notes: [] };
+		return { delta, categories: all.sort((a, b) => b.total - a.total), periods: periods.get(), notes };
 	};
 	return read;
 }

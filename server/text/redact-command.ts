@@ -118,6 +118,9 @@ export function redactCommand(command: Command, state: RoomState): Command {
 		case 'display.register':
 		case 'display.update':
 		case 'display.remove':
+		case 'rule.save':
+		case 'rule.remove':
+		case 'review.place':
 			// The room's own words (names, goals, team posts, decisions), not a customer's.
 			return command;
 		default:

@@ -248,6 +248,9 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 		case 'display.updated':
 		case 'display.removed':
 		case 'event.withheld':
+		case 'rule.saved':
+		case 'rule.removed':
+		case 'review.placed':
 			return null;
 		default:
 			return assertNever(event);

@@ -7,7 +7,7 @@
  *   npm run bench -- --only latency,storm
  *   npm run bench -- --walls 1000,5000 --topology embedded,redis --workers 4 --out path/to.json
  *
- * Benchmarks: latency, throughput, join, render, memory, storm, imports, audit, redaction (see each module's comment).
+ * Benchmarks: latency, throughput, join, render, memory, storm, imports, audit, redaction, classify (see each module's comment).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,6 +21,7 @@ import { largeRoomServer } from './large-room-server';
 import { latencySection } from './latency';
 import { memorySection } from './memory';
 import { redactionSection } from './redaction';
+import { classifySection } from './classify';
 import { renderSection } from './render';
 import { stormSection } from './storm';
 import { throughputSection } from './throughput';
@@ -28,7 +29,18 @@ import { renderTable, renderTargets, type Section } from './report';
 import { assertBuilt } from './servers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const NAMES = ['latency', 'throughput', 'join', 'render', 'memory', 'storm', 'imports', 'audit', 'redaction'] as const;
+const NAMES = [
+	'latency',
+	'throughput',
+	'join',
+	'render',
+	'memory',
+	'storm',
+	'imports',
+	'audit',
+	'redaction',
+	'classify'
+] as const;
 type Name = (typeof NAMES)[number];
 
 interface Options {
@@ -114,7 +126,8 @@ async function main(): Promise<void> {
 		storm: () => stormSection(fleet, large, common),
 		imports: () => importsSection(common),
 		audit: () => auditSection(common),
-		redaction: () => redactionSection(common)
+		redaction: () => redactionSection(common),
+		classify: () => classifySection(common)
 	};
 	try {
 		// In the order of NAMES, whatever the order asked: the large room is built once and shared.

@@ -40,6 +40,9 @@ const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
 	'complaint.update',
 	'complaint.count',
 	'complaint.quote',
+	'rule.save',
+	'rule.remove',
+	'review.place',
 	'kpi.define',
 	'kpi.update',
 	'kpi.record',
@@ -154,14 +157,20 @@ beforeAll(async () => {
 		...(['facilitator', 'contributor'] as const).flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))
 	];
 	const seeder = await server.client('Seeder', Object.fromEntries(seeded.map((r) => [r, 'facilitator' as Role])));
-	await seedRooms(seeder, [
-		{ roomId: DEN },
-		{ roomId: TV_ROOM },
-		{ roomId: SIGNOUT_ROOM },
-		...(['facilitator', 'contributor'] as const).flatMap((role) =>
-			allowedTypes(role).map((type) => ({ roomId: allowedRoom(type, role), then: PRECONDITIONS[type] ?? [] }))
-		)
-	]);
+	await seedRooms(
+		seeder,
+		[
+			{ roomId: DEN },
+			{ roomId: TV_ROOM },
+			{ roomId: SIGNOUT_ROOM },
+			...(['facilitator', 'contributor'] as const).flatMap((role) =>
+				allowedTypes(role).map((type) => ({ roomId: allowedRoom(type, role), then: PRECONDITIONS[type] ?? [] }))
+			)
+		],
+		8,
+		(roomId, command) =>
+			server.app.engine.execute(roomId, commandId(), command, { id: 'seeder', name: 'Seeder', role: 'facilitator' })
+	);
 
 	for (const role of ROLES) {
 		const own = role === 'viewer' ? [] : allowedTypes(role).map((t) => allowedRoom(t, role));

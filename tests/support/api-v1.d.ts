@@ -248,6 +248,7 @@ export interface operations {
 									/** @enum {string} */
 									importFile: 'mapped' | 'raw';
 								};
+								classifyThreshold?: number;
 							};
 							/** Format: date-time */
 							createdAt: string;
@@ -361,6 +362,22 @@ export interface operations {
 									date: string;
 									channel: string;
 									segment: string | null;
+									placed?:
+										| {
+												/** @constant */
+												how: 'rule';
+												ruleId: string;
+										  }
+										| {
+												/** @constant */
+												how: 'model';
+												confidence: number;
+										  }
+										| {
+												/** @constant */
+												how: 'person';
+												by: string;
+										  };
 								}[];
 								headline: {
 									period: string;
@@ -395,6 +412,22 @@ export interface operations {
 									date: string;
 									channel: string;
 									segment: string | null;
+									placed?:
+										| {
+												/** @constant */
+												how: 'rule';
+												ruleId: string;
+										  }
+										| {
+												/** @constant */
+												how: 'model';
+												confidence: number;
+										  }
+										| {
+												/** @constant */
+												how: 'person';
+												by: string;
+										  };
 								}[];
 							};
 						};
@@ -1190,8 +1223,11 @@ export interface operations {
 						id?: string | null;
 						/** Format: date */
 						date: string;
-						/** @description A complaint category of the stage (made when the room has none by this name). */
-						category: string;
+						/**
+						 * @description A complaint category of the stage (made when the room has none by this name). Null or empty: classified from `text` by the room’s rules, then its classifier; below the room’s threshold the row waits for review in Curate.
+						 * @default null
+						 */
+						category?: string | null;
 						/**
 						 * @description The stage; without it, the batch’s `stageRules`, then its `defaultStageId`.
 						 * @default null

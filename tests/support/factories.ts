@@ -6,6 +6,7 @@
 import {
 	Command,
 	decide,
+	emptyDelta,
 	emptyRoom,
 	evolve,
 	type CommandOf,
@@ -159,6 +160,10 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	},
 	'survey.remove': { type: 'survey.remove', surveyId: 'survey-1' },
 
+	'rule.save': { type: 'rule.save', ruleId: 'rule-new', categoryId: 'cat-1', all: ['overdraft', 'fee'], any: [], none: [] },
+	'rule.remove': { type: 'rule.remove', ruleId: 'rule-1' },
+	'review.place': { type: 'review.place', verbatimId: 'v-waiting', categoryId: 'cat-1' },
+
 	'team.charter': {
 		type: 'team.charter',
 		teamId: 'team-new',
@@ -258,7 +263,9 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 			complaintQuotes: [],
 			kpiPoints: [],
 			surveyCounts: [],
-			surveyQuotes: []
+			surveyQuotes: [],
+			placements: [],
+			toReview: []
 		}
 	},
 	'room.restore': {
@@ -476,4 +483,33 @@ export function furnishedRoom(): BuiltRoom {
 		transcript: 'CUSTOMER: My card was declined at the hotel.\nAGENT: I am sorry, let me look.'
 	});
 	return { ...built, state: apply(built.state, call), commands: [...built.commands, call] };
+}
+
+/**
+ * The import that leaves one verbatim (`v-waiting`, on stage-1, suggested for cat-1) in the furnished
+ * room's To review queue: what `review.place` needs before it applies.
+ */
+export function waitingForReview(importId = 'import-review'): CommandOf<'import.apply'> {
+	return {
+		...(COMMAND_EXAMPLES['import.apply'] as CommandOf<'import.apply'>),
+		importId,
+		delta: {
+			...emptyDelta(),
+			toReview: [
+				{
+					verbatim: {
+						id: 'v-waiting',
+						text: 'They charged an overdraft fee twice.',
+						date: '2025-03-02',
+						channel: 'web',
+						segment: null
+					},
+					stageId: 'stage-1',
+					period: '2025-03',
+					segment: null,
+					suggestions: [{ categoryId: 'cat-1', confidence: 0.6 }]
+				}
+			]
+		}
+	};
 }

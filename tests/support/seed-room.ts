@@ -3,9 +3,9 @@
  * on a running server, by sending the very commands `furnishedRoom()` folds, over a facilitator socket.
  * Tests that go through real sockets use it to get the room the pure-domain tests reason about.
  */
-import { DEFAULT_REDACTION, type Command, type CommandType, type RoomState } from '../../src/lib/domain';
+import { DEFAULT_REDACTION, SERVER_ONLY_COMMANDS, type Command, type CommandType, type RoomState } from '../../src/lib/domain';
 import type { CommandResult, JoinResult } from '../../src/lib/protocol';
-import { COMMAND_EXAMPLES, furnishedRoom } from './factories';
+import { COMMAND_EXAMPLES, furnishedRoom, waitingForReview } from './factories';
 import { commandId, stateHash, type TestSocket } from './test-server';
 
 /** The commands that furnish a room, room.create first. */
@@ -42,6 +42,10 @@ export const PRECONDITIONS: Partial<Record<CommandType, Command[]>> = {
 		},
 		{ type: 'room.configure', patch: { settings: { corridorHidesVerbatims: true, theme: 'dark', redaction: DEFAULT_REDACTION } } }
 	],
+	// A rule is removed only where there is one.
+	'rule.remove': [{ type: 'rule.save', ruleId: 'rule-1', categoryId: 'cat-1', all: ['late fee'], any: [], none: [] }],
+	// A verbatim is placed only while one waits for review (an import left it there).
+	'review.place': [waitingForReview()],
 	// stage-1 holds things, and removing a stage that holds things is refused: remove an empty one.
 	'stage.remove': [{ type: 'stage.add', stageId: 'stage-empty', name: 'Empty', customerGoal: '' }]
 };
@@ -60,10 +64,22 @@ function sendCommand(socket: TestSocket, roomId: string, command: Command): Prom
 }
 
 /**
- * Furnishes `roomId` (which must not exist yet) through `socket`, a facilitator of it, then applies
- * `then`. The socket is left joined to the room. Throws, naming the command, on any refusal.
+ * Sends a command no socket may send (an import's result) straight to the server's engine, as the
+ * server's own import would. Precondition commands of a server-only type need it.
  */
-export async function seedRoom(socket: TestSocket, roomId: string, then: readonly Command[] = []): Promise<void> {
+export type ServerSide = (roomId: string, command: Command) => Promise<CommandResult>;
+
+/**
+ * Furnishes `roomId` (which must not exist yet) through `socket`, a facilitator of it, then applies
+ * `then` (server-only commands through `serverSide`). The socket is left joined to the room. Throws,
+ * naming the command, on any refusal.
+ */
+export async function seedRoom(
+	socket: TestSocket,
+	roomId: string,
+	then: readonly Command[] = [],
+	serverSide?: ServerSide
+): Promise<void> {
 	const [create, ...rest] = FURNISHING;
 	const created = await sendCommand(socket, roomId, create!);
 	if (!created.ok) throw new Error(`seeding ${roomId}: room.create: ${created.code}: ${created.message}`);
@@ -71,7 +87,9 @@ export async function seedRoom(socket: TestSocket, roomId: string, then: readonl
 	if (!joined.ok) throw new Error(`seeding ${roomId}: join: ${joined.code}: ${joined.message}`);
 	// One at a time: later commands refer to what earlier ones made.
 	for (const command of [...rest, ...then]) {
-		const result = await sendCommand(socket, roomId, command);
+		const viaServer = SERVER_ONLY_COMMANDS.has(command.type);
+		if (viaServer && !serverSide) throw new Error(`seeding ${roomId}: ${command.type} needs the server's engine (serverSide)`);
+		const result = viaServer ? await serverSide!(roomId, command) : await sendCommand(socket, roomId, command);
 		if (!result.ok) throw new Error(`seeding ${roomId}: ${command.type}: ${result.code}: ${result.message}`);
 	}
 }
@@ -80,11 +98,12 @@ export async function seedRoom(socket: TestSocket, roomId: string, then: readonl
 export async function seedRooms(
 	socket: TestSocket,
 	rooms: ReadonlyArray<{ roomId: string; then?: readonly Command[] }>,
-	concurrency = 8
+	concurrency = 8,
+	serverSide?: ServerSide
 ): Promise<void> {
 	const queue = [...rooms];
 	const worker = async () => {
-		for (let next = queue.shift(); next; next = queue.shift()) await seedRoom(socket, next.roomId, next.then);
+		for (let next = queue.shift(); next; next = queue.shift()) await seedRoom(socket, next.roomId, next.then, serverSide);
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
 }

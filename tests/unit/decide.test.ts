@@ -11,7 +11,19 @@ import {
 	stageKpis,
 	type CommandType
 } from '../../src/lib/domain';
-import { NOW, PEOPLE, apply, applyAll, buildRoom, command, contextFor, furnishedRoom, refusal, step } from '../support/factories';
+import {
+	NOW,
+	PEOPLE,
+	apply,
+	applyAll,
+	buildRoom,
+	command,
+	contextFor,
+	furnishedRoom,
+	refusal,
+	step,
+	waitingForReview
+} from '../support/factories';
 
 /**
  * What a contributor may send. Written out for every command type so a new command is a compile error
@@ -43,6 +55,9 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'complaint.count': true,
 	'complaint.quote': true,
 	'complaint.remove': false,
+	'rule.save': true,
+	'rule.remove': true,
+	'review.place': true,
 	'kpi.define': true,
 	'kpi.update': true,
 	'kpi.record': true,
@@ -91,6 +106,8 @@ function roomReadyFor(type: CommandType) {
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
 	if (type === 'kpi.unrecord') state = apply(state, command('kpi.record'));
 	if (type === 'room.unarchive') state = apply(state, command('room.archive'));
+	if (type === 'rule.remove') state = apply(state, command('rule.save', { ruleId: 'rule-1' }));
+	if (type === 'review.place') state = apply(state, waitingForReview());
 	return state;
 }
 

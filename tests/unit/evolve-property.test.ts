@@ -93,6 +93,9 @@ Object.assign(WEIGHTS, {
 	'call.play': 2,
 	'call.pause': 2,
 	'call.stop': 2,
+	// A verbatim is placed only while one waits: tried more often, so a seed reaches it.
+	'review.place': 3,
+	'rule.save': 2,
 	// An archived room refuses everything else: archive rarely, restore often.
 	'room.archive': 0.3,
 	'room.unarchive': 3
@@ -353,6 +356,30 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return { type, categoryId: target(pools.complaints, state.complaints), verbatim: verbatim() };
 		case 'complaint.remove':
 			return { type, categoryId: complaint() };
+
+		case 'rule.save': {
+			const terms = () => unique(some(['overdraft', 'fee', 'late fee', 'never arrived', 'a b c d e', '!!'], 3));
+			return {
+				type,
+				ruleId: `r${r.int(4)}`,
+				categoryId: complaint(),
+				all: terms(),
+				any: terms(),
+				none: r.chance(0.3) ? terms() : [],
+				...(r.chance(0.5) ? { index: r.int(5) } : {})
+			};
+		}
+		case 'rule.remove':
+			return { type, ruleId: state.rules.length && r.chance(0.7) ? r.pick(state.rules).id : `r${r.int(4)}` };
+		case 'review.place':
+			return {
+				type,
+				verbatimId: state.toReview.length && r.chance(0.8) ? r.pick(state.toReview).verbatim.id : `q${r.int(1000)}`,
+				categoryId:
+					state.toReview.length && r.chance(0.5)
+						? (r.pick(state.toReview).suggestions[0]?.categoryId ?? complaint())
+						: complaint()
+			};
 
 		case 'kpi.define':
 			return {
@@ -624,7 +651,21 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 							? [{ surveyId: newSurvey, period: period(), segment: null, add: [1, 2, 3, 4] }]
 							: [{ surveyId: survey, period: period(), segment: null, add: Array.from({ length: points }, () => r.int(9)) }]
 						: [],
-					surveyQuotes: []
+					surveyQuotes: [],
+					placements: r.chance(0.3)
+						? [{ verbatimId: `q${r.int(1000)}`, categoryId, placed: { how: 'model' as const, confidence: 0.9 } }]
+						: [],
+					toReview: r.chance(0.4)
+						? [
+								{
+									verbatim: verbatim(),
+									stageId: stage(),
+									period: period(),
+									segment: maybe(0.5, () => r.pick(SEGMENTS)),
+									suggestions: [{ categoryId, confidence: 0.5 }]
+								}
+							]
+						: []
 				}
 			};
 		}

@@ -82,7 +82,9 @@ describe('webhook messages', () => {
 						{ kpiId: 'calls', points: [{ date: '2026-02-01', value: 1 }] }
 					],
 					surveyCounts: [],
-					surveyQuotes: []
+					surveyQuotes: [],
+					placements: [],
+					toReview: []
 				}
 			})
 		);

@@ -33,6 +33,9 @@ export const LIMITS = {
 	links: 60
 } as const;
 
+/** Most terms per list of a categorization rule, words per phrase, and rules per room. */
+export const RULE_LIMITS = { terms: 12, phraseWords: 4, rules: 200 } as const;
+
 /** The maturity ladder, bottom to top. */
 export const MATURITY_LADDER: readonly Maturity[] = ['unassessed', 'broken', 'reliable', 'differentiating'];
 

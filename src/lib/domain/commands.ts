@@ -24,6 +24,8 @@ import {
 	OnHours,
 	Period,
 	PlaylistView,
+	RULE_LIMITS,
+	RuleTerm,
 	RoomSettings,
 	RoomState,
 	Scale,
@@ -218,6 +220,25 @@ export const Command = z.discriminatedUnion('type', [
 	}),
 	cmd('complaint.quote', { categoryId: Id, verbatim: Verbatim }),
 	cmd('complaint.remove', { categoryId: Id }),
+
+	/**
+	 * Adds a categorization rule, or rewrites the one with this id, at `index` among the room's rules
+	 * (tried in order; appended at the end, or left in place when rewriting, when omitted).
+	 */
+	cmd('rule.save', {
+		ruleId: Id,
+		categoryId: Id,
+		all: z.array(RuleTerm).max(RULE_LIMITS.terms),
+		any: z.array(RuleTerm).max(RULE_LIMITS.terms),
+		none: z.array(RuleTerm).max(RULE_LIMITS.terms),
+		index: z.int().min(0).max(1000).optional()
+	}),
+	cmd('rule.remove', { ruleId: Id }),
+	/**
+	 * Places a verbatim waiting in the To review queue in a category of its stage (confirming the
+	 * classifier's suggestion or correcting it): it is counted there, quoted, and teaches the classifier.
+	 */
+	cmd('review.place', { verbatimId: Id, categoryId: Id }),
 
 	cmd('kpi.define', { kpiId: Id, ...KpiFields }),
 	cmd('kpi.update', { kpiId: Id, patch: KpiPatch }),

@@ -7,10 +7,13 @@ import type { DomainEvent } from './events';
 import { departmentUsage, findDepartment, sameDepartment, teamsNarrowedByMerge } from './departments';
 import { IMPORT_CAPS } from './imports';
 import { rewriteCount } from './redaction';
+import { ruleProblem } from './rules';
 import {
 	DEFAULT_DEPARTMENTS,
 	LIMITS,
+	MAX_TO_REVIEW,
 	OPEN_TEAM_STATUSES,
+	RULE_LIMITS,
 	assertNever,
 	defaultScale,
 	own,
@@ -91,7 +94,9 @@ const CAPPED_LISTS: Readonly<Record<keyof typeof IMPORT_CAPS, string>> = {
 	complaintQuotes: 'complaint quotes',
 	kpiPoints: 'KPI series',
 	surveyCounts: 'survey counts',
-	surveyQuotes: 'survey quotes'
+	surveyQuotes: 'survey quotes',
+	placements: 'classified rows',
+	toReview: 'rows to review'
 };
 
 /** Checks that everything an import adds to exists, or is added by the same import. */
@@ -118,8 +123,23 @@ function checkImport(s: RoomState, c: CommandOf<'import.apply'>): DecideResult |
 		newCategories.add(category.categoryId);
 	}
 	const known = (id: string) => own(s.complaints, id) !== undefined || newCategories.has(id);
-	for (const { categoryId } of [...delta.complaintCounts, ...delta.complaintQuotes]) {
+	for (const { categoryId } of [...delta.complaintCounts, ...delta.complaintQuotes, ...delta.placements]) {
 		if (!known(categoryId)) return fail('not_found', `No complaint category ${categoryId}.`);
+	}
+	if (delta.toReview.length > 0) {
+		if (s.toReview.length + delta.toReview.length > MAX_TO_REVIEW)
+			return fail(
+				'rule_violation',
+				`This import would put ${delta.toReview.length} verbatims in the To review queue, which holds at most ${MAX_TO_REVIEW} and has ${s.toReview.length}. Review some first, or add rules, then import again.`
+			);
+		const waiting = new Set(s.toReview.map((i) => i.verbatim.id));
+		for (const item of delta.toReview) {
+			if (!own(s.stages, item.stageId)) return fail('not_found', 'A row to review names a stage that no longer exists.');
+			if (waiting.has(item.verbatim.id)) return fail('conflict', 'A row to review is already waiting in the queue.');
+			waiting.add(item.verbatim.id);
+			if (item.suggestions.some((x) => !known(x.categoryId)))
+				return fail('not_found', 'A suggestion names no complaint category.');
+		}
 	}
 	const newKpis = new Set<string>();
 	for (const kpi of delta.kpis) {
@@ -364,7 +384,8 @@ function stageItemCount(s: RoomState, stageId: string): number {
 		Object.values(s.kpis).filter(inStage).length +
 		Object.values(s.surveys).filter(inStage).length +
 		Object.values(s.teams).filter(inStage).length +
-		Object.values(s.wins).filter(inStage).length
+		Object.values(s.wins).filter(inStage).length +
+		s.toReview.filter(inStage).length
 	);
 }
 
@@ -519,11 +540,47 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			if (category.verbatims.some((v) => v.id === c.verbatim.id)) {
 				return fail('conflict', 'That verbatim is already on the board.');
 			}
-			return emit({ type: 'complaint.quoted', categoryId: c.categoryId, verbatim: c.verbatim });
+			// How a verbatim was placed is the server's record, never a client's claim.
+			const { placed: _claimed, ...verbatim } = c.verbatim;
+			return emit({ type: 'complaint.quoted', categoryId: c.categoryId, verbatim });
 		}
 		case 'complaint.remove':
 			if (!own(s.complaints, c.categoryId)) return fail('not_found', 'No such complaint category.');
 			return emit({ type: 'complaint.removed', categoryId: c.categoryId });
+
+		case 'rule.save': {
+			if (!own(s.complaints, c.categoryId)) return fail('not_found', 'That complaint category no longer exists.');
+			const problem = ruleProblem(c);
+			if (problem) return fail('rule_violation', problem);
+			const at = s.rules.findIndex((r) => r.id === c.ruleId);
+			if (at < 0 && s.rules.length >= RULE_LIMITS.rules)
+				return fail('rule_violation', `A room holds at most ${RULE_LIMITS.rules} rules; remove one it no longer needs first.`);
+			const count = at < 0 ? s.rules.length + 1 : s.rules.length;
+			const index = Math.min(c.index ?? (at < 0 ? s.rules.length : at), count - 1);
+			const rule = { id: c.ruleId, categoryId: c.categoryId, all: c.all, any: c.any, none: c.none };
+			return emit({ type: 'rule.saved', rule, index });
+		}
+		case 'rule.remove':
+			if (!s.rules.some((r) => r.id === c.ruleId)) return fail('not_found', 'That rule no longer exists.');
+			return emit({ type: 'rule.removed', ruleId: c.ruleId });
+		case 'review.place': {
+			const item = s.toReview.find((i) => i.verbatim.id === c.verbatimId);
+			if (!item) return fail('conflict', 'That verbatim is no longer waiting for review (someone placed it already).');
+			const category = own(s.complaints, c.categoryId);
+			if (!category) return fail('not_found', 'That complaint category no longer exists.');
+			if (category.stageId !== item.stageId)
+				return fail('rule_violation', 'A verbatim is placed in a category of its own stage.');
+			const placed = { how: 'person' as const, by };
+			return emit({
+				type: 'review.placed',
+				verbatimId: c.verbatimId,
+				categoryId: c.categoryId,
+				period: item.period,
+				segment: item.segment,
+				verbatim: { ...item.verbatim, placed },
+				placed
+			});
+		}
 
 		case 'kpi.define': {
 			if (own(s.kpis, c.kpiId)) return fail('conflict', 'That KPI already exists.');

@@ -31,6 +31,8 @@ import {
 	MaturityChange,
 	Name,
 	Period,
+	CategoryRule,
+	Placement,
 	RoomMeta,
 	RoomState,
 	Segment,
@@ -87,6 +89,21 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	}),
 	ev('complaint.quoted', { categoryId: Id, verbatim: Verbatim }),
 	ev('complaint.removed', { categoryId: Id }),
+
+	ev('rule.saved', { rule: CategoryRule, index: z.int().min(0) }),
+	ev('rule.removed', { ruleId: Id }),
+	/**
+	 * A verbatim from the To review queue placed by a person: counted in the category's month (and
+	 * segment), and quoted (`verbatim` is null on corridor screens, which show no verbatims).
+	 */
+	ev('review.placed', {
+		verbatimId: Id,
+		categoryId: Id,
+		period: Period,
+		segment: Segment.nullable(),
+		verbatim: Verbatim.nullable(),
+		placed: Placement
+	}),
 
 	ev('kpi.defined', { kpi: Kpi }),
 	ev('kpi.updated', { kpiId: Id, patch: KpiPatch }),

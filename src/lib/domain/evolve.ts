@@ -12,7 +12,16 @@ import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, Ro
 
 type Entities = Omit<
 	RoomState,
-	'version' | 'meta' | 'stageOrder' | 'session' | 'pastSessions' | 'spotlight' | 'nowPlaying' | 'importMappings'
+	| 'version'
+	| 'meta'
+	| 'stageOrder'
+	| 'session'
+	| 'pastSessions'
+	| 'spotlight'
+	| 'nowPlaying'
+	| 'importMappings'
+	| 'rules'
+	| 'toReview'
 >;
 
 /** Replaces (or removes, with `undefined`) one entry of an entity record. */
@@ -101,6 +110,29 @@ function moveTo(order: readonly string[], id: string, index: number): string[] {
 	const rest = without(order, id);
 	rest.splice(Math.min(index, rest.length), 0, id);
 	return rest;
+}
+
+/** A category's counts with one more in `period` (overall, and for `segment` when there is one). */
+function countOne(c: ComplaintCategory, period: string, segment: string | null): Pick<ComplaintCategory, 'counts' | 'bySegment'> {
+	const counts = { ...c.counts };
+	addCount(counts, period, 1);
+	if (segment === null) return { counts, bySegment: c.bySegment };
+	const mine = { ...(own(c.bySegment, segment) ?? {}) };
+	addCount(mine, period, 1);
+	return { counts, bySegment: { ...c.bySegment, [segment]: mine } };
+}
+
+/** Drops a removed category from the rules that name it and from the suggestions of waiting verbatims. */
+function forgetCategory(s: RoomState, categoryId: string): RoomState {
+	const named = (x: { categoryId: string }) => x.categoryId === categoryId;
+	if (!s.rules.some(named) && !s.toReview.some((i) => i.suggestions.some(named))) return s;
+	return {
+		...s,
+		rules: s.rules.filter((r) => !named(r)),
+		toReview: s.toReview.map((i) =>
+			i.suggestions.some(named) ? { ...i, suggestions: i.suggestions.filter((x) => !named(x)) } : i
+		)
+	};
 }
 
 /** Adds `add` to a month's count (or each scale point of a month's distribution), in place. */
@@ -398,7 +430,22 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'complaint.quoted':
 			return change(s, 'complaints', e.categoryId, (c) => ({ ...c, verbatims: newestFirst(c.verbatims, e.verbatim) }));
 		case 'complaint.removed':
-			return unlink(put(s, 'complaints', e.categoryId, undefined), 'complaints', e.categoryId);
+			return forgetCategory(unlink(put(s, 'complaints', e.categoryId, undefined), 'complaints', e.categoryId), e.categoryId);
+
+		case 'rule.saved': {
+			const rules = s.rules.filter((r) => r.id !== e.rule.id);
+			rules.splice(Math.min(e.index, rules.length), 0, e.rule);
+			return { ...s, rules };
+		}
+		case 'rule.removed':
+			return { ...s, rules: s.rules.filter((r) => r.id !== e.ruleId) };
+		case 'review.placed': {
+			const next = { ...s, toReview: s.toReview.filter((i) => i.verbatim.id !== e.verbatimId) };
+			return change(next, 'complaints', e.categoryId, (c) => {
+				const counts = countOne(c, e.period, e.segment);
+				return { ...c, ...counts, verbatims: e.verbatim ? newestFirst(c.verbatims, e.verbatim) : c.verbatims };
+			});
+		}
 
 		case 'kpi.defined':
 			return put(s, 'kpis', e.kpi.id, e.kpi);
@@ -520,7 +567,8 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return { ...s, spotlight: null };
 
 		case 'import.applied': {
-			const next = applyImport(s, e.delta);
+			const applied = applyImport(s, e.delta);
+			const next = e.delta.toReview.length ? { ...applied, toReview: [...applied.toReview, ...e.delta.toReview] } : applied;
 			return {
 				...next,
 				imports: { ...s.imports, [e.record.id]: e.record },

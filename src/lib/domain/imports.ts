@@ -4,7 +4,7 @@
  * record schemas sit in `model.ts` with the room state that keeps them.
  */
 import { z } from 'zod';
-import { Id, KpiPoint, Name, Period, Scale, Segment, SurveyKind, Verbatim } from './model';
+import { Id, KpiPoint, MAX_TO_REVIEW, Name, Period, Placement, ReviewItem, Scale, Segment, SurveyKind, Verbatim } from './model';
 
 const Add = z.int().min(0).max(1_000_000_000);
 
@@ -20,7 +20,9 @@ export const IMPORT_CAPS = {
 	complaintQuotes: 50_000,
 	kpiPoints: 5_000,
 	surveyCounts: 500_000,
-	surveyQuotes: 50_000
+	surveyQuotes: 50_000,
+	placements: 50_000,
+	toReview: MAX_TO_REVIEW
 } as const;
 
 /** What an import adds, computed by the server from the file's new rows. */
@@ -63,7 +65,17 @@ export const ImportDelta = z.strictObject({
 	surveyCounts: z
 		.array(z.strictObject({ surveyId: Id, period: Period, segment: Segment.nullable(), add: z.array(Add).min(2).max(11) }))
 		.max(IMPORT_CAPS.surveyCounts),
-	surveyQuotes: z.array(z.strictObject({ surveyId: Id, verbatim: Verbatim })).max(IMPORT_CAPS.surveyQuotes)
+	surveyQuotes: z.array(z.strictObject({ surveyId: Id, verbatim: Verbatim })).max(IMPORT_CAPS.surveyQuotes),
+	/**
+	 * How each row that came without a category was placed (by a rule or by the classifier), its count
+	 * already in `complaintCounts`: the record of the decision. Older imports have none.
+	 */
+	placements: z
+		.array(z.strictObject({ verbatimId: Id, categoryId: Id, placed: Placement }))
+		.max(IMPORT_CAPS.placements)
+		.default([]),
+	/** Rows without a category that nothing placed surely enough: they wait for review. Older imports have none. */
+	toReview: z.array(ReviewItem).max(IMPORT_CAPS.toReview).default([])
 });
 export type ImportDelta = z.infer<typeof ImportDelta>;
 
@@ -75,5 +87,7 @@ export const emptyDelta = (): ImportDelta => ({
 	complaintQuotes: [],
 	kpiPoints: [],
 	surveyCounts: [],
-	surveyQuotes: []
+	surveyQuotes: [],
+	placements: [],
+	toReview: []
 });

@@ -3,10 +3,19 @@
  * every type is `z.infer` of one. Pure: no I/O, no Svelte, nothing of ours imported.
  */
 import { z } from 'zod';
-import { LIMITS, assertNever } from './basics';
+import { LIMITS, RULE_LIMITS, assertNever } from './basics';
 import { isSafeLink } from './links';
 
-export { DEFAULT_DEPARTMENTS, LIMITS, MATURITY_LADDER, OPEN_TEAM_STATUSES, assertNever, own, spotlightEntity } from './basics';
+export {
+	DEFAULT_DEPARTMENTS,
+	LIMITS,
+	RULE_LIMITS,
+	MATURITY_LADDER,
+	OPEN_TEAM_STATUSES,
+	assertNever,
+	own,
+	spotlightEntity
+} from './basics';
 
 // ---------------------------------------------------------------------------------------------
 // Primitives, with length caps so nothing a client sends can grow without bound.
@@ -133,12 +142,26 @@ export const Artifact = z.object({
 });
 export type Artifact = z.infer<typeof Artifact>;
 
+/**
+ * How a verbatim that came without a category was placed in one (`docs/curate.md`, "How categorization
+ * decides"): by a curator's rule, by the classifier above the room's threshold (with its confidence), or
+ * by a person from the To review queue.
+ */
+export const Placement = z.discriminatedUnion('how', [
+	z.strictObject({ how: z.literal('rule'), ruleId: Id }),
+	z.strictObject({ how: z.literal('model'), confidence: z.number().min(0).max(1) }),
+	z.strictObject({ how: z.literal('person'), by: Name })
+]);
+export type Placement = z.infer<typeof Placement>;
+
 export const Verbatim = z.object({
 	id: Id,
 	text: trimmed(1000).min(1),
 	date: IsoDate,
 	channel: trimmed(60),
-	segment: Segment.nullable()
+	segment: Segment.nullable(),
+	/** How it was placed, when it came without a category; absent when the file or a person named it. */
+	placed: Placement.optional()
 });
 export type Verbatim = z.infer<typeof Verbatim>;
 
@@ -379,7 +402,12 @@ export const ComplaintMapping = z.strictObject({
 	textColumn: ColumnRef.nullable(),
 	stageRules: z.array(StageRule).max(500),
 	/** Where rows that match no rule go; null makes them errors. */
-	defaultStageId: Id.nullable()
+	defaultStageId: Id.nullable(),
+	/**
+	 * Rows whose category cell is empty are classified from their text (rules, then the classifier) into
+	 * the categories of their stage, instead of being errors. Absent on older mappings: off.
+	 */
+	classify: z.boolean().optional()
 });
 export type ComplaintMapping = z.infer<typeof ComplaintMapping>;
 
@@ -445,6 +473,50 @@ export const ImportRecord = z.object({
 	by: Name
 });
 export type ImportRecord = z.infer<typeof ImportRecord>;
+
+/** A word or a phrase of up to `RULE_LIMITS.phraseWords` words a rule looks for (`words.ts` says how words compare). */
+export const RuleTerm = trimmed(80).min(1, 'a word or phrase must not be empty');
+
+/**
+ * A readable categorization rule ("mentions overdraft and fee -> Fees charged unexpectedly"): a verbatim
+ * of the category's stage that has every `all` term, at least one `any` term (when there are any), and no
+ * `none` term goes to `categoryId`. A room's rules are tried in order; the first that matches decides.
+ */
+export const CategoryRule = z.object({
+	id: Id,
+	categoryId: Id,
+	all: z.array(RuleTerm).max(RULE_LIMITS.terms),
+	any: z.array(RuleTerm).max(RULE_LIMITS.terms),
+	none: z.array(RuleTerm).max(RULE_LIMITS.terms)
+});
+export type CategoryRule = z.infer<typeof CategoryRule>;
+
+/** A category the classifier suggests for a verbatim waiting for review, with its confidence (0-1). */
+export const ReviewSuggestion = z.strictObject({ categoryId: Id, confidence: z.number().min(0).max(1) });
+export type ReviewSuggestion = z.infer<typeof ReviewSuggestion>;
+
+/** Most suggestions kept per waiting verbatim (a curator picks one with keys 1-9). */
+export const MAX_SUGGESTIONS = 9;
+
+/**
+ * A verbatim that came without a category and that neither a rule nor the classifier (above the room's
+ * threshold) placed: it waits in Curate's To review queue and counts nowhere until a person places it.
+ */
+export const ReviewItem = z.object({
+	verbatim: Verbatim,
+	stageId: Id,
+	period: Period,
+	segment: Segment.nullable(),
+	/** The classifier's categories of the stage, most likely first. */
+	suggestions: z.array(ReviewSuggestion).max(MAX_SUGGESTIONS)
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+
+/** Most verbatims waiting for review in one room; an import whose rows would overflow it says so. */
+export const MAX_TO_REVIEW = 2000;
+
+/** The classifier's confidence from which a verbatim is placed without a person, until a room sets its own. */
+export const DEFAULT_CLASSIFY_THRESHOLD = 0.8;
 
 export const DisplayMode = z.enum(['room', 'corridor']);
 
@@ -537,7 +609,12 @@ export const RoomSettings = z.object({
 	corridorHidesVerbatims: z.boolean(),
 	theme: z.enum(['dark', 'light']),
 	/** Absent on rooms made before redaction existed: they mask with `DEFAULT_REDACTION`. */
-	redaction: RedactionSettings.optional()
+	redaction: RedactionSettings.optional(),
+	/**
+	 * The classifier's confidence (0.5-1) from which a verbatim without a category is placed and marked
+	 * "auto"; below it the verbatim waits for review. Absent: `DEFAULT_CLASSIFY_THRESHOLD`.
+	 */
+	classifyThreshold: z.number().min(0.5).max(1).optional()
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
@@ -581,7 +658,11 @@ export const RoomState = z.object({
 	/** Every import so far (small records; the rows stay in blobs). */
 	imports: z.record(Id, ImportRecord).default({}),
 	/** The last mapping used per kind of import, offered again for next month's file. */
-	importMappings: z.partialRecord(ImportKind, ImportMapping).default({})
+	importMappings: z.partialRecord(ImportKind, ImportMapping).default({}),
+	/** The room's categorization rules, in the order they are tried; absent on older rooms. */
+	rules: z.array(CategoryRule).default([]),
+	/** Verbatims waiting for a person to place them, oldest first; absent on older rooms. */
+	toReview: z.array(ReviewItem).default([])
 });
 export type RoomState = z.infer<typeof RoomState>;
 
@@ -605,7 +686,9 @@ export function emptyRoom(): RoomState {
 		nowPlaying: null,
 		displays: {},
 		imports: {},
-		importMappings: {}
+		importMappings: {},
+		rules: [],
+		toReview: []
 	};
 }
 

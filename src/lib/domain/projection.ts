@@ -46,7 +46,7 @@ export function projectState(state: RoomState, audience: Audience): RoomState {
 }
 
 function viewerState(state: RoomState): RoomState {
-	return { ...state, imports: {}, importMappings: {} };
+	return { ...state, imports: {}, importMappings: {}, rules: [], toReview: [] };
 }
 
 const mapValues = <T>(record: Record<string, T>, fn: (value: T) => T): Record<string, T> =>
@@ -85,11 +85,15 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 	// Both: an import carries its record (the raw file's id); a restore carries a whole state.
 	if (e.type === 'import.applied') return null;
 	if (e.type === 'room.restored') return { ...recorded, event: { ...e, state: projectState(e.state, audience) } };
+	// Rules and the review queue are Curate's working state: screens never hold them.
+	if (e.type === 'rule.saved' || e.type === 'rule.removed') return withheld(recorded);
 	if (audience === 'viewer') return recorded;
 	switch (e.type) {
 		case 'complaint.quoted':
 		case 'survey.quoted':
 			return withheld(recorded);
+		case 'review.placed':
+			return { ...recorded, event: { ...e, verbatim: null } };
 		case 'complaint.defined':
 			return { ...recorded, event: { ...e, category: { ...e.category, verbatims: [] } } };
 		case 'survey.defined':

@@ -328,6 +328,9 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 		case 'display.removed':
 		case 'room.restored':
 		case 'event.withheld':
+		case 'rule.saved':
+		case 'rule.removed':
+		case 'review.placed':
 			return null;
 		default:
 			return assertNever(e);

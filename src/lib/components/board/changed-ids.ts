@@ -31,6 +31,7 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'complaint.counted':
 		case 'complaint.quoted':
 		case 'complaint.removed':
+		case 'review.placed':
 			return [event.categoryId];
 		case 'kpi.defined':
 			return [event.kpi.id];
@@ -84,6 +85,8 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'display.removed':
 		case 'room.restored':
 		case 'event.withheld':
+		case 'rule.saved':
+		case 'rule.removed':
 			return [];
 		case 'import.applied': {
 			const { delta } = event;
