@@ -81,7 +81,7 @@ describe('timeboxes', () => {
 			v: 1,
 			commandId: 'c1',
 			at: NOW,
-			actor: { id: 'u-fran', name: 'Fran', role: 'facilitator' },
+			actor: { id: 'u-fran', name: 'Fran' },
 			event: { type: 'session.started', session: Session.parse(old) }
 		});
 		expect(agendaTimes(replayed.session!, ms(5)).find((t) => t.current)?.spentSec).toBe(300);
