@@ -1,6 +1,13 @@
 // How the countdown and the time per stop read on the walls, the desk and the minutes.
 import { describe, expect, it } from 'vitest';
-import { countdown, countdownText, stopMinutesText, stopTimeText } from '../../src/lib/client/timebox';
+import {
+	countdown,
+	countdownLabel,
+	countdownText,
+	showsLarge,
+	stopMinutesText,
+	stopTimeText
+} from '../../src/lib/client/timebox';
 
 const END = Date.parse('2026-03-10T09:10:00.000Z');
 const timer = { endsAt: new Date(END).toISOString() };
@@ -14,6 +21,15 @@ describe('the countdown', () => {
 		expect(countdown(timer, END).phase).toBe('over');
 		expect(countdownText(countdown(timer, END + 80_000))).toBe('+1:20 over');
 		expect(countdownText(countdown(timer, END + 3_725_000))).toBe('+62:05 over');
+		expect(countdownLabel(countdown(timer, END + 80_000), 600)).toBe('past the 10 min timebox');
+		expect(countdownLabel(countdown(timer, END - 80_000), 600)).toBe('left in the timebox');
+	});
+
+	it('is large on the walls in the last minute and the first minute over, not before or after', () => {
+		expect(showsLarge(countdown(timer, END - 61_000))).toBe(false);
+		expect(showsLarge(countdown(timer, END - 60_000))).toBe(true);
+		expect(showsLarge(countdown(timer, END + 59_000))).toBe(true);
+		expect(showsLarge(countdown(timer, END + 60_000))).toBe(false);
 	});
 });
 

@@ -50,7 +50,16 @@ export function overText(overSec: number): string {
 
 /** The label under the countdown: what the figure means. */
 export function countdownLabel(c: Countdown, durationSec: number): string {
-	return c.phase === 'over' ? `past the ${minutesText(durationSec)} timebox` : 'left in the timebox';
+	if (c.phase !== 'over') return 'left in the timebox';
+	return durationSec >= 60 ? `past the ${minutesText(durationSec)} timebox` : 'past the timebox';
+}
+
+/**
+ * Whether the walls show the countdown large: in its last minute and the first minute past zero; after
+ * that the header's "+m:ss over" is enough, and the board is not covered for the rest of the stage.
+ */
+export function showsLarge(c: Countdown): boolean {
+	return c.phase === 'last-minute' || (c.phase === 'over' && c.overSec < LAST_MINUTE_SEC);
 }
 
 /** The countdown's figure: the time left, or the time over once past zero. */
