@@ -5,15 +5,9 @@
  * the device, so the room's big screen opens in presenter layout every time.
  */
 
+import { layoutFromLink, layoutHref, type DeskLayoutMode } from './desk-layout-link';
+
 const KEY = 'customer-room:desk-layout';
-
-export type DeskLayoutMode = 'laptop' | 'presenter';
-
-/** The layout a link asks for, if any: `?layout=presenter` or `?layout=laptop`. */
-export function layoutFromLink(params: URLSearchParams): DeskLayoutMode | null {
-	const asked = params.get('layout');
-	return asked === 'presenter' || asked === 'laptop' ? asked : null;
-}
 
 export class DeskLayout {
 	mode = $state<DeskLayoutMode>('laptop');
@@ -30,12 +24,10 @@ export class DeskLayout {
 	}
 
 	/** Switches layout, remembers it on this device, and returns the address that opens it. */
-	switchTo(mode: DeskLayoutMode, url: URL): URL {
+	switchTo(mode: DeskLayoutMode, url: URL): string {
 		this.mode = mode;
 		remember(mode);
-		const next = new URL(url);
-		next.searchParams.set('layout', mode);
-		return next;
+		return layoutHref(url, mode);
 	}
 }
 

@@ -10,7 +10,12 @@ export const LAST_MINUTE_SEC = 60;
 
 const whole = new Intl.NumberFormat('en', { maximumFractionDigits: 0, useGrouping: false });
 const twoDigits = new Intl.NumberFormat('en', { minimumIntegerDigits: 2, maximumFractionDigits: 0, useGrouping: false });
-const minutesUnit = new Intl.NumberFormat('en', { style: 'unit', unit: 'minute', unitDisplay: 'short', maximumFractionDigits: 0 });
+const minutesUnit = new Intl.NumberFormat('en', {
+	style: 'unit',
+	unit: 'minute',
+	unitDisplay: 'short',
+	maximumFractionDigits: 0
+});
 
 /** Where a countdown is: counting down, in its last minute, or past zero. */
 export type TimerPhase = 'running' | 'last-minute' | 'over';

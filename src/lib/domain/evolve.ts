@@ -481,9 +481,7 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 			return { ...s, session: { ...e.session, clock }, pastSessions };
 		}
 		case 'session.focused':
-			return s.session
-				? { ...s, session: { ...s.session, currentStageId: e.stageId, clock: closeStretch(s.session, at) } }
-				: s;
+			return s.session ? { ...s, session: { ...s.session, currentStageId: e.stageId, clock: closeStretch(s.session, at) } } : s;
 		case 'session.timerSet':
 			return s.session ? { ...s, session: { ...s.session, timer: e.timer } } : s;
 		case 'session.attended':
