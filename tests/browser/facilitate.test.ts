@@ -100,7 +100,7 @@ describe('facilitating a session in Chromium', () => {
 			await wall.locator('[data-testid="wall-spotlight"][data-kind="stage"][data-target-id="renew-leave"]').waitFor();
 
 			// A ten-minute timebox, one more minute: the wall counts down from eleven.
-			await facilitator.getByRole('button', { name: '10 min' }).click();
+			await facilitator.getByRole('button', { name: '10 min', exact: true }).click();
 			await wall.locator('[data-testid="wall-timer"]').waitFor();
 			await facilitator.getByTestId('timer-plus-minute').click();
 			await expect

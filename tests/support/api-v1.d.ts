@@ -515,6 +515,28 @@ export interface operations {
 							openTeamsAtStart: string[];
 							chartered: string[];
 							wins: string[];
+							/**
+							 * @default {
+							 *       "plannedSec": {},
+							 *       "spentSec": {},
+							 *       "openingSec": 0,
+							 *       "focusedSince": null
+							 *     }
+							 */
+							clock: {
+								/** @default {} */
+								plannedSec: {
+									[key: string]: number;
+								};
+								/** @default {} */
+								spentSec: {
+									[key: string]: number;
+								};
+								/** @default 0 */
+								openingSec: number;
+								/** @default null */
+								focusedSince: string | null;
+							};
 						} | null;
 					};
 				};

@@ -7,7 +7,8 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<Browser> {
+/** Chromium headless; `extraArgs` adds switches (e.g. an `--autoplay-policy=` to test both autoplay rules). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
 	if (!existsSync(CHROMIUM_PATH)) {
 		throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium, or set CHROMIUM_PATH.`);
 	}
@@ -20,7 +21,8 @@ export async function launchChromium(): Promise<Browser> {
 			'--disable-component-update',
 			'--disable-sync',
 			'--no-first-run',
-			'--disable-quic'
+			'--disable-quic',
+			...extraArgs
 		]
 	});
 }

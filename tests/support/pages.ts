@@ -20,6 +20,8 @@ export interface OpenOptions {
 	anonymous?: boolean;
 	/** This session instead of a new one for `role` (e.g. a TV's, after pairing). */
 	token?: string;
+	/** A script run in the page before its own (e.g. a hook that counts what the page does). */
+	initScript?: () => void;
 }
 
 /** A page in its own browser context (its own client id and storage), signed in as `role`. */
@@ -31,6 +33,7 @@ export async function openPage(browser: Browser, baseUrl: string, path: string, 
 		// What redeeming an invite link leaves behind: the httpOnly session cookie.
 		await context.addCookies([{ name: 'cr_session', value: token, url: baseUrl, httpOnly: true, sameSite: 'Strict' }]);
 	}
+	if (options.initScript) await context.addInitScript(options.initScript);
 	if (options.name) await context.addInitScript((n) => localStorage.setItem('customer-room:name', n), options.name);
 	const page = await context.newPage();
 	await page.goto(`${baseUrl}${path}`);

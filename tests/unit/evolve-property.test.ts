@@ -527,8 +527,11 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		case 'win.retract':
 			return { type, winId: known(pools.wins, state.wins) };
 
-		case 'session.start':
-			return { type, sessionId: r.pick(pools.sessions), title: name(), agenda: unique(some(pools.stages, 3)) };
+		case 'session.start': {
+			const agenda = unique(some(pools.stages, 3));
+			const timeboxSec = Object.fromEntries(agenda.filter(() => r.chance(0.5)).map((id) => [id, 60 * (1 + r.int(30))]));
+			return { type, sessionId: r.pick(pools.sessions), title: name(), agenda, timeboxSec };
+		}
 		case 'session.focus':
 			return { type, stageId: r.chance(0.8) ? stage() : null };
 		case 'session.setTimer':
@@ -821,6 +824,12 @@ function brokenInvariant(s: RoomState, eventsApplied: number, strict: boolean): 
 		}
 		const current = s.session && !s.session.endedAt ? s.session.currentStageId : null;
 		if (current !== null && !has(s.stages, current)) return `running session focused on missing stage ${current}`;
+		const clock = s.session?.clock;
+		const unplanned = Object.keys(clock?.plannedSec ?? {}).find((id) => !s.session?.agenda.includes(id));
+		if (unplanned) return `timebox planned for ${unplanned}, which is not on the agenda`;
+		if (clock && [clock.openingSec, ...Object.values(clock.spentSec)].some((sec) => !(sec >= 0))) {
+			return 'a stop of the session has negative or unknown time spent';
+		}
 	}
 	return null;
 }

@@ -28,7 +28,12 @@ function monthlySession(): RoomState {
 	);
 	state = applyAll(
 		[
-			command('session.start', { sessionId: 'march', title: 'March session', agenda: ['apply', 'help'] }),
+			command('session.start', {
+				sessionId: 'march',
+				title: 'March session',
+				agenda: ['apply', 'help'],
+				timeboxSec: { apply: 1800, help: 1200 }
+			}),
 			command('session.attend', { name: 'Helen Carter' }),
 			command('session.decide', { decisionId: 'd-1', text: 'Fund the ID-check fix from the Q2 budget.' })
 		],
@@ -51,7 +56,8 @@ function monthlySession(): RoomState {
 				dueDate: '2026-04-02',
 				baseline: '38% in one sitting',
 				target: '70% in one sitting'
-			})
+			}),
+			command('session.focus', { stageId: 'help' })
 		],
 		state,
 		at('2026-03-05T14:20:00.000Z')
@@ -81,9 +87,13 @@ describe('minutesMarkdown', () => {
 		expect(md.startsWith('# March session\n\nNorthwind Customer Room · Northwind\n\n5 Mar 2026, 14:00–15:30\n')).toBe(true);
 	});
 
-	it('lists the attendees, the agenda and the decisions with their times', () => {
+	it('lists the attendees, the agenda with time planned and spent, and the decisions with their times', () => {
 		expect(md).toContain('## Attendees (2)\n\nFran Facilitator, Helen Carter\n');
-		expect(md).toContain('## Agenda\n\n1. Apply & open\n2. Get help\n');
+		expect(md).toContain(
+			'## Agenda, with time planned and spent\n\n' +
+				'1. Apply & open (30 min planned, 20:00 spent)\n' +
+				'2. Get help (20 min planned, 70:00 spent, +50:00 over)\n'
+		);
 		expect(md).toContain('## Decisions (1)\n\n1. Fund the ID-check fix from the Q2 budget. (14:00)\n');
 	});
 

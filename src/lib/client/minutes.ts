@@ -8,6 +8,8 @@ import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
 import type { FixTeam, RoomState, Session, Win } from '$lib/domain';
 import { TEAM_STATUS_WORD as STATUS_WORD } from './words';
 import { dateLabel } from './format';
+import { agendaTimes } from '$lib/domain/timebox';
+import { isOverTime, stopMinutesText } from './timebox';
 
 export interface MinutesOptions {
 	/** IANA time zone for times of day (default: the browser's). */
@@ -107,10 +109,30 @@ export interface MinutesModel {
 	running: boolean;
 	attendees: string[];
 	agenda: string[];
+	/** Each stop of the session with the time planned and spent ("10 min planned, 12:10 spent, +2:10 over"). */
+	agendaTime: MinutesStop[];
 	decisions: Array<{ text: string; time: string }>;
 	chartered: MinutesTeam[];
 	wins: MinutesWin[];
 	open: MinutesOpenTeam[];
+}
+
+/** One stop of the session in the minutes: its name and the time planned and spent on it. */
+export interface MinutesStop {
+	stage: string;
+	time: string;
+	over: boolean;
+}
+
+/** The stops the session went through, in agenda order; the opening review only when time was spent on it. */
+function agendaTimeOf(state: RoomState, session: Session, nowMs: number): MinutesStop[] {
+	return agendaTimes(session, nowMs)
+		.filter((t) => t.stageId !== null || t.spentSec > 0)
+		.map((t) => ({
+			stage: t.stageId === null ? 'Opening: open fix teams' : stageName(state, t.stageId),
+			time: stopMinutesText(t.plannedSec, t.spentSec),
+			over: isOverTime(t.plannedSec, t.spentSec)
+		}));
 }
 
 function evidenceOf(state: RoomState, team: FixTeam): MinutesTeam['evidence'] {
@@ -152,6 +174,7 @@ export function minutesModel(
 		running: !session.endedAt,
 		attendees: [...session.attendees],
 		agenda: session.agenda.map((id) => stageName(state, id)),
+		agendaTime: agendaTimeOf(state, session, Date.parse(end)),
 		decisions: session.decisions.map((d) => ({ text: d.text, time: timeOfDay(d.at, timeZone) })),
 		chartered: chartered.map((team) => ({
 			name: team.name,
@@ -239,9 +262,9 @@ export function minutesMarkdown(state: RoomState, options: MinutesOptions = {}, 
 	lines.push(`## Attendees (${m.attendees.length})`, '');
 	lines.push(m.attendees.length ? m.attendees.map(inline).join(', ') : 'None recorded.', '');
 
-	if (m.agenda.length) {
-		lines.push('## Agenda', '');
-		m.agenda.forEach((name, i) => lines.push(`${i + 1}. ${inline(name)}`));
+	if (m.agendaTime.length) {
+		lines.push('## Agenda, with time planned and spent', '');
+		m.agendaTime.forEach((stop, i) => lines.push(`${i + 1}. ${inline(stop.stage)} (${stop.time})`));
 		lines.push('');
 	}
 

@@ -12,6 +12,7 @@ import {
 	Department,
 	DisplayMode,
 	Id,
+	MAX_TIMEBOX_SEC,
 	ImportKind,
 	ImportMapping,
 	IsoDate,
@@ -290,7 +291,17 @@ export const Command = z.discriminatedUnion('type', [
 	}),
 	cmd('win.retract', { winId: Id }),
 
-	cmd('session.start', { sessionId: Id, title: Name, agenda: z.array(Id).max(50) }),
+	/**
+	 * Starts the monthly session on an agenda of stages. `timeboxSec` plans seconds per agenda stage
+	 * (optional): turning to a stage with a timebox starts its countdown on every wall.
+	 */
+	cmd('session.start', {
+		sessionId: Id,
+		title: Name,
+		agenda: z.array(Id).max(50),
+		timeboxSec: z.record(Id, z.int().min(60).max(MAX_TIMEBOX_SEC)).optional()
+	}),
+	/** Turns the session to a stage (null: the opening review); a stage's timebox restarts its countdown. */
 	cmd('session.focus', { stageId: Id.nullable() }),
 	/** Starts (or restarts) the countdown; null stops it. */
 	cmd('session.setTimer', { durationSec: z.int().min(1).max(86_400).nullable() }),

@@ -16,6 +16,7 @@ import {
 	RULE_LIMITS,
 	assertNever,
 	defaultScale,
+	emptySessionClock,
 	own,
 	scaleProblem,
 	stageKpis,
@@ -49,6 +50,7 @@ export type DecideResult = { ok: true; events: DomainEvent[] } | { ok: false; er
 
 // The role table lives in a zod-free module, so a page can ask it without loading the schemas.
 import { mayIssue } from './roles';
+import { timeboxTimer } from './timebox';
 export { mayIssue };
 
 const fail = (code: DomainErrorCode, message: string): DecideResult => ({
@@ -781,6 +783,11 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			}
 			const unknown = c.agenda.filter((id) => !own(s.stages, id));
 			if (unknown.length) return fail('not_found', `Unknown stages on the agenda: ${unknown.join(', ')}.`);
+			const plannedSec = c.timeboxSec ?? {};
+			const offAgenda = Object.keys(plannedSec).filter((id) => !c.agenda.includes(id));
+			if (offAgenda.length) {
+				return fail('rule_violation', `Timeboxes are planned for agenda stages only: ${offAgenda.join(', ')} is not on it.`);
+			}
 			const openTeams = Object.values(s.teams)
 				.filter((t) => OPEN_TEAM_STATUSES.includes(t.status))
 				.map((t) => t.id);
@@ -798,13 +805,24 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 					endedAt: null,
 					openTeamsAtStart: openTeams,
 					chartered: [],
-					wins: []
+					wins: [],
+					clock: { ...emptySessionClock(), plannedSec, focusedSince: ctx.now }
 				}
 			});
 		}
-		case 'session.focus':
-			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
-			return checkPlacement(s, c.stageId ?? undefined, null) ?? emit({ type: 'session.focused', stageId: c.stageId });
+		case 'session.focus': {
+			const session = s.session;
+			if (!session || session.endedAt) return fail('conflict', 'No session is running.');
+			const bad = checkPlacement(s, c.stageId ?? undefined, null);
+			if (bad) return bad;
+			const focused: DomainEvent = { type: 'session.focused', stageId: c.stageId };
+			// A stage's timebox drives the countdown; leaving a timeboxed stage for one without stops it.
+			const timer = timeboxTimer(session, c.stageId, ctx.now);
+			const leavingTimebox = timeboxTimer(session, session.currentStageId, ctx.now) !== null;
+			if (timer) return emit(focused, { type: 'session.timerSet', timer });
+			if (leavingTimebox && session.timer) return emit(focused, { type: 'session.timerSet', timer: null });
+			return emit(focused);
+		}
 		case 'session.setTimer': {
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			const timer =

@@ -4,6 +4,7 @@
  * Server and browser run this same function, so every screen computes the same state.
  */
 import type { RecordedEvent } from './events';
+import { closeStretch } from './timebox';
 import { LIMITS, assertNever, own, spotlightEntity, stageKpis } from './basics';
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
@@ -324,7 +325,9 @@ function forgetStage(state: RoomState, stageId: string): RoomState {
 	if (state.session) {
 		const agenda = without(state.session.agenda, stageId);
 		const currentStageId = state.session.currentStageId === stageId ? null : state.session.currentStageId;
-		next = { ...next, session: { ...state.session, agenda, currentStageId } };
+		const { [stageId]: _dropped, ...plannedSec } = state.session.clock.plannedSec;
+		const clock = { ...state.session.clock, plannedSec };
+		next = { ...next, session: { ...state.session, agenda, currentStageId, clock } };
 	}
 	for (const display of Object.values(state.displays)) {
 		if (display.rotation.stageIds.includes(stageId)) {
@@ -349,7 +352,7 @@ export function evolveAll(state: RoomState, events: readonly RecordedEvent[]): R
 	return events.reduce(evolve, state);
 }
 
-function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
+function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 	switch (e.type) {
 		case 'room.created':
 			return { ...s, meta: e.meta };
@@ -520,10 +523,12 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'session.started': {
 			// A session left running is archived when the next one starts, so history is kept.
 			const pastSessions = s.session ? [s.session, ...s.pastSessions].slice(0, LIMITS.pastSessions) : s.pastSessions;
-			return { ...s, session: e.session, pastSessions };
+			// Sessions recorded before the clock existed start counting their time at their start.
+			const clock = { ...e.session.clock, focusedSince: e.session.clock.focusedSince ?? e.session.startedAt };
+			return { ...s, session: { ...e.session, clock }, pastSessions };
 		}
 		case 'session.focused':
-			return s.session ? { ...s, session: { ...s.session, currentStageId: e.stageId } } : s;
+			return s.session ? { ...s, session: { ...s.session, currentStageId: e.stageId, clock: closeStretch(s.session, at) } } : s;
 		case 'session.timerSet':
 			return s.session ? { ...s, session: { ...s.session, timer: e.timer } } : s;
 		case 'session.attended':
@@ -549,7 +554,9 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 				? { ...s, session: { ...s.session, decisions: s.session.decisions.filter((d) => d.id !== e.decisionId) } }
 				: s;
 		case 'session.ended':
-			return s.session ? { ...s, session: { ...s.session, endedAt: e.at, timer: null } } : s;
+			return s.session
+				? { ...s, session: { ...s.session, endedAt: e.at, timer: null, clock: closeStretch(s.session, e.at, true) } }
+				: s;
 
 		case 'call.played':
 			return {

@@ -6,6 +6,7 @@ export * from './imports';
 export * from './redaction';
 export * from './decide';
 export * from './evolve';
+export * from './timebox';
 export * from './canonical';
 export * from './template-schema';
 export * from './template-commands';

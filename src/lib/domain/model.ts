@@ -306,6 +306,30 @@ export const SessionTimer = z.object({
 	endsAt: Timestamp,
 	durationSec: z.int().min(1).max(86_400)
 });
+export type SessionTimer = z.infer<typeof SessionTimer>;
+
+/** The longest timebox one agenda stage may plan: four hours. */
+export const MAX_TIMEBOX_SEC = 4 * 60 * 60;
+
+/**
+ * The session's clock: the time planned for each agenda stage (its timebox) and the time spent on each
+ * stop so far. `evolve` adds up the spent time from the focus events' recorded times, so it survives a
+ * restart and needs no timer running on the server.
+ */
+export const SessionClock = z.object({
+	/** Planned seconds per agenda stage; a stage without an entry has no timebox. */
+	plannedSec: z.record(Id, z.int().min(60).max(MAX_TIMEBOX_SEC)).default({}),
+	/** Seconds spent on each stage, counted up to `focusedSince`. */
+	spentSec: z.record(Id, z.number().min(0)).default({}),
+	/** Seconds spent on the opening review (the stop with no stage). */
+	openingSec: z.number().min(0).default(0),
+	/** When the current stop was focused; null before the first focus and once the session has ended. */
+	focusedSince: Timestamp.nullable().default(null)
+});
+export type SessionClock = z.infer<typeof SessionClock>;
+
+/** A clock with nothing planned and nothing spent (sessions recorded before timeboxes existed). */
+export const emptySessionClock = (): SessionClock => ({ plannedSec: {}, spentSec: {}, openingSec: 0, focusedSince: null });
 
 export const Session = z.object({
 	id: Id,
@@ -320,7 +344,9 @@ export const Session = z.object({
 	/** Teams still open when the session started: the session opens with them. */
 	openTeamsAtStart: z.array(Id),
 	chartered: z.array(Id),
-	wins: z.array(Id)
+	wins: z.array(Id),
+	/** Timeboxes planned and time spent per stop; optional so sessions stored before it still load. */
+	clock: SessionClock.default(emptySessionClock)
 });
 export type Session = z.infer<typeof Session>;
 
