@@ -127,3 +127,22 @@ export function artifactRows(artifacts: readonly Artifact[]): Artifact[][] {
 	if (pending) rows.push([pending]);
 	return rows;
 }
+
+/**
+ * How many blocks of each section a column shows when it may show at most `limit` blocks, the sections
+ * taken in the order they stand (`sizes`: each section's number of blocks). A first render lays out only
+ * what its first page can hold; the rest follows once that is painted.
+ */
+export function blockCounts(sizes: readonly number[], limit: number): number[] {
+	let left = limit;
+	return sizes.map((size) => {
+		const shown = Math.max(0, Math.min(size, left));
+		left -= shown;
+		return shown;
+	});
+}
+
+/** The first `count` of `list`: the same array when it holds no more than that. */
+export function head<T>(list: readonly T[], count: number): readonly T[] {
+	return list.length <= count ? list : list.slice(0, count);
+}
