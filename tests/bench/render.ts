@@ -113,17 +113,23 @@ interface TraceEvent {
 	args?: { name?: string };
 }
 
-/** Sends `count` commands that change the room and keep its size (a stage renamed back and forth), 20 at a time. */
-async function churn(socket: TestSocket, stageId: string, count: number): Promise<void> {
+/**
+ * Sends `count` commands that change the room and keep its size (a stage renamed back and forth), 20 at a
+ * time; answers the last version they made.
+ */
+async function churn(socket: TestSocket, stageId: string, count: number): Promise<number> {
 	let sent = 0;
+	let version = 0;
 	const worker = async () => {
 		while (sent < count) {
 			const n = sent++;
 			const result = await send(socket, LARGE_ROOM_ID, { type: 'stage.update', stageId, patch: { name: `Churn ${n % 2}` } });
 			if (!result.ok) throw new Error(`stage.update: ${result.message}`);
+			version = Math.max(version, result.version);
 		}
 	};
 	await Promise.all(Array.from({ length: 20 }, worker));
+	return version;
 }
 
 /** The page's JS heap after a forced garbage collection, in bytes. */
@@ -210,7 +216,13 @@ export async function renderSection(
 		heap.push({ events: 0, bytes: await heapAfterGc(wall) });
 		const step = HEAP_EVENTS / 4;
 		for (let done = step; done <= HEAP_EVENTS; done += step) {
-			await churn(laptop, stageId, step);
+			const version = await churn(laptop, stageId, step);
+			// The heap of a wall that has applied them all (a busy machine can leave it a backlog to fold).
+			await wall.waitForFunction(
+				(want) => Number(document.querySelector('[data-testid="wall"]')?.getAttribute('data-version')) >= want,
+				version,
+				{ timeout: 120_000 }
+			);
 			await new Promise((resolve) => setTimeout(resolve, 1_000));
 			heap.push({ events: done, bytes: await heapAfterGc(wall) });
 		}
