@@ -40,6 +40,8 @@ async function completeAt(page: Page): Promise<number> {
 	return page.evaluate(async () => {
 		await document.fonts.ready;
 		await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+		// Where a trace of the load stops counting (what comes after is not the first render).
+		performance.mark('wall-complete');
 		return performance.now();
 	});
 }
@@ -62,6 +64,8 @@ async function openWall(browser: Browser, url: string, token: string, viewport: 
  * thread's CPU ms (`tdur`), which a busy machine inflates much less than the elapsed time.
  */
 export function traceSelfTimes(trace: { traceEvents: TraceEvent[] }): Array<[string, number, number]> {
+	// Until the wall was complete (its mark), when the trace has it: tracing stops a while later.
+	const until = trace.traceEvents.find((e) => e.name === 'wall-complete')?.ts ?? Infinity;
 	// Every renderer's main thread: the wall's page runs in another process than the blank page it replaced.
 	const mains = new Set(
 		trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`)
@@ -69,7 +73,7 @@ export function traceSelfTimes(trace: { traceEvents: TraceEvent[] }): Array<[str
 	const self = new Map<string, [number, number]>();
 	for (const thread of mains)
 		selfTimes(
-			trace.traceEvents.filter((e) => `${e.pid}:${e.tid}` === thread),
+			trace.traceEvents.filter((e) => `${e.pid}:${e.tid}` === thread && e.ts <= until),
 			self
 		);
 	return [...self].map(([name, [ms, cpu]]): [string, number, number] => [name, ms, cpu]).sort((a, b) => b[1] - a[1]);
@@ -235,7 +239,7 @@ export async function renderSection(
 		const traced = await context.newPage();
 		const cdp = await context.newCDPSession(traced);
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-		await browser.startTracing(traced, { categories: ['devtools.timeline', 'v8.execute', 'blink'] });
+		await browser.startTracing(traced, { categories: ['devtools.timeline', 'v8.execute', 'blink', 'blink.user_timing'] });
 		await traced.goto(`${url}/rooms/${LARGE_ROOM_ID}/wall`);
 		await completeAt(traced);
 		trace = traceSelfTimes(JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] });
