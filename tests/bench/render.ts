@@ -40,6 +40,8 @@ async function completeAt(page: Page): Promise<number> {
 	return page.evaluate(async () => {
 		await document.fonts.ready;
 		await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+		// Where a trace of the load stops counting (what comes after is not the first render).
+		performance.mark('wall-complete');
 		return performance.now();
 	});
 }
@@ -57,36 +59,48 @@ async function openWall(browser: Browser, url: string, token: string, viewport: 
 	return page;
 }
 
-/** Main-thread self time per trace event name, from a Chromium trace (largest first). */
-export function traceSelfTimes(trace: { traceEvents: TraceEvent[] }): Array<[string, number]> {
+/**
+ * Main-thread self time per trace event name, from a Chromium trace (largest first): elapsed ms and the
+ * thread's CPU ms (`tdur`), which a busy machine inflates much less than the elapsed time.
+ */
+export function traceSelfTimes(trace: { traceEvents: TraceEvent[] }): Array<[string, number, number]> {
+	// Until the wall was complete (its mark), when the trace has it: tracing stops a while later.
+	const until = trace.traceEvents.find((e) => e.name === 'wall-complete')?.ts ?? Infinity;
 	// Every renderer's main thread: the wall's page runs in another process than the blank page it replaced.
 	const mains = new Set(
 		trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`)
 	);
-	const self = new Map<string, number>();
+	const self = new Map<string, [number, number]>();
 	for (const thread of mains)
 		selfTimes(
-			trace.traceEvents.filter((e) => `${e.pid}:${e.tid}` === thread),
+			trace.traceEvents.filter((e) => `${e.pid}:${e.tid}` === thread && e.ts <= until),
 			self
 		);
-	return [...self].sort((a, b) => b[1] - a[1]);
+	return [...self].map(([name, [ms, cpu]]): [string, number, number] => [name, ms, cpu]).sort((a, b) => b[1] - a[1]);
 }
 
-/** Adds one thread's self time per event name to `self`. */
-function selfTimes(threadEvents: TraceEvent[], self: Map<string, number>): void {
+/** Adds one thread's self time (elapsed, CPU) per event name to `self`. */
+function selfTimes(threadEvents: TraceEvent[], self: Map<string, [number, number]>): void {
 	const events = threadEvents.filter((e) => e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
-	const stack: Array<{ end: number; event: TraceEvent; children: number }> = [];
+	const stack: Array<{ end: number; event: TraceEvent; children: number; childCpu: number }> = [];
 	const close = (until: number) => {
 		while (stack.length && stack[stack.length - 1]!.end <= until) {
 			const done = stack.pop()!;
-			self.set(done.event.name, (self.get(done.event.name) ?? 0) + (done.event.dur! - done.children) / 1000);
+			const [ms, cpu] = self.get(done.event.name) ?? [0, 0];
+			self.set(done.event.name, [
+				ms + (done.event.dur! - done.children) / 1000,
+				cpu + ((done.event.tdur ?? 0) - done.childCpu) / 1000
+			]);
 		}
 	};
 	for (const event of events) {
 		close(event.ts);
 		const parent = stack[stack.length - 1];
-		if (parent) parent.children += event.dur!;
-		stack.push({ end: event.ts + event.dur!, event, children: 0 });
+		if (parent) {
+			parent.children += event.dur!;
+			parent.childCpu += event.tdur ?? 0;
+		}
+		stack.push({ end: event.ts + event.dur!, event, children: 0, childCpu: 0 });
 	}
 	close(Infinity);
 }
@@ -96,22 +110,30 @@ interface TraceEvent {
 	ph: string;
 	ts: number;
 	dur?: number;
+	/** The thread's CPU time for the event (µs). */
+	tdur?: number;
 	pid: number;
 	tid: number;
 	args?: { name?: string };
 }
 
-/** Sends `count` commands that change the room and keep its size (a stage renamed back and forth), 20 at a time. */
-async function churn(socket: TestSocket, stageId: string, count: number): Promise<void> {
+/**
+ * Sends `count` commands that change the room and keep its size (a stage renamed back and forth), 20 at a
+ * time; answers the last version they made.
+ */
+async function churn(socket: TestSocket, stageId: string, count: number): Promise<number> {
 	let sent = 0;
+	let version = 0;
 	const worker = async () => {
 		while (sent < count) {
 			const n = sent++;
 			const result = await send(socket, LARGE_ROOM_ID, { type: 'stage.update', stageId, patch: { name: `Churn ${n % 2}` } });
 			if (!result.ok) throw new Error(`stage.update: ${result.message}`);
+			version = Math.max(version, result.version);
 		}
 	};
 	await Promise.all(Array.from({ length: 20 }, worker));
+	return version;
 }
 
 /** The page's JS heap after a forced garbage collection, in bytes. */
@@ -140,7 +162,7 @@ export async function renderSection(
 	let scripts: { files: number; gzipBytes: number };
 	const updates: number[] = [];
 	const heap: Array<{ events: number; bytes: number }> = [];
-	let trace: Array<[string, number]>;
+	let trace: Array<[string, number, number]>;
 	try {
 		// Warms the browser and the server's page rendering; not counted.
 		const warm = await openWall(browser, url, token, '1080p', 1);
@@ -198,7 +220,13 @@ export async function renderSection(
 		heap.push({ events: 0, bytes: await heapAfterGc(wall) });
 		const step = HEAP_EVENTS / 4;
 		for (let done = step; done <= HEAP_EVENTS; done += step) {
-			await churn(laptop, stageId, step);
+			const version = await churn(laptop, stageId, step);
+			// The heap of a wall that has applied them all (a busy machine can leave it a backlog to fold).
+			await wall.waitForFunction(
+				(want) => Number(document.querySelector('[data-testid="wall"]')?.getAttribute('data-version')) >= want,
+				version,
+				{ timeout: 120_000 }
+			);
 			await new Promise((resolve) => setTimeout(resolve, 1_000));
 			heap.push({ events: done, bytes: await heapAfterGc(wall) });
 		}
@@ -211,7 +239,7 @@ export async function renderSection(
 		const traced = await context.newPage();
 		const cdp = await context.newCDPSession(traced);
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-		await browser.startTracing(traced, { categories: ['devtools.timeline', 'v8.execute', 'blink'] });
+		await browser.startTracing(traced, { categories: ['devtools.timeline', 'v8.execute', 'blink', 'blink.user_timing'] });
 		await traced.goto(`${url}/rooms/${LARGE_ROOM_ID}/wall`);
 		await completeAt(traced);
 		trace = traceSelfTimes(JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] });
@@ -253,6 +281,7 @@ export async function renderSection(
 		}
 	];
 	const totalTrace = trace.reduce((sum, [, ms]) => sum + ms, 0);
+	const totalCpu = trace.reduce((sum, [, , cpu]) => sum + cpu, 0);
 	return {
 		name: 'render',
 		data: {
@@ -263,7 +292,8 @@ export async function renderSection(
 			),
 			updatesMs: roundSummary(update, 1),
 			heap,
-			trace: trace.slice(0, 15).map(([name, ms]) => ({ name, ms: round(ms, 0) }))
+			trace: trace.slice(0, 15).map(([name, ms, cpu]) => ({ name, ms: round(ms, 0), cpuMs: round(cpu, 0) })),
+			traceCpuMs: round(totalCpu, 0)
 		},
 		targets,
 		tables: [
@@ -283,9 +313,13 @@ export async function renderSection(
 			},
 			{
 				title: 'Where a 4K load at 4x spends the main thread (trace, self time)',
-				head: ['trace event', 'ms', 'share'],
-				rows: trace.slice(0, 12).map(([name, ms]) => [name, fmt(ms, 0), `${fmt((100 * ms) / totalTrace, 1)}%`]),
+				head: ['trace event', 'ms', 'share', 'CPU ms'],
+				rows: [
+					...trace.slice(0, 12).map(([name, ms, cpu]) => [name, fmt(ms, 0), `${fmt((100 * ms) / totalTrace, 1)}%`, fmt(cpu, 0)]),
+					['all main-thread events', fmt(totalTrace, 0), '100%', fmt(totalCpu, 0)]
+				],
 				notes: [
+					"CPU ms: the thread's own CPU time (trace tdur); a busy machine stretches the elapsed ms far more than it",
 					'EvaluateScript / FunctionCall / v8 events: script; UpdateLayoutTree: style; Layout; Paint / PrePaint / Layerize: painting'
 				]
 			}

@@ -84,6 +84,8 @@ async function openWall(path: string, size: { width: number; height: number } = 
 	});
 	await page.evaluate(() => document.fonts.ready.then(() => undefined));
 	await page.locator('[data-testid="wall-column"], [data-testid="wall-spotlight"]').first().waitFor();
+	// A column renders its further pages a moment after its first one: what it hides is judged on all of it.
+	await page.waitForFunction(() => !document.querySelector('[data-testid="wall-column"][data-complete="false"]'));
 	// Two frames: the columns measure their pages after the first layout.
 	await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 	return page;

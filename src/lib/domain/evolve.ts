@@ -5,7 +5,7 @@
  */
 import type { RecordedEvent } from './events';
 import { closeStretch } from './timebox';
-import { LIMITS, assertNever, own, spotlightEntity, stageKpis } from './basics';
+import { LIMITS, assertNever, compareIso, own, spotlightEntity, stageKpis } from './basics';
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
 import type { RedactionRewrites } from './redaction';
@@ -45,7 +45,7 @@ function change<K extends keyof Entities>(
 }
 
 const newestFirst = (list: readonly Verbatim[], v: Verbatim): Verbatim[] =>
-	[v, ...list.filter((x) => x.id !== v.id)].sort((a, b) => b.date.localeCompare(a.date)).slice(0, LIMITS.verbatims);
+	[v, ...list.filter((x) => x.id !== v.id)].sort((a, b) => compareIso(b.date, a.date)).slice(0, LIMITS.verbatims);
 
 /** Puts the masked texts of a `room.redacted` in place; a text whose item is gone is skipped. */
 export function applyRedaction(state: RoomState, rewrites: RedactionRewrites): RoomState {
@@ -77,7 +77,7 @@ export function applyRedaction(state: RoomState, rewrites: RedactionRewrites): R
 function mergePoints(existing: readonly KpiPoint[], incoming: readonly KpiPoint[]): KpiPoint[] {
 	const byDate = new Map(existing.map((p) => [p.date, p]));
 	for (const p of incoming) byDate.set(p.date, p);
-	return [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date)).slice(-LIMITS.kpiPoints);
+	return [...byDate.values()].sort((a, b) => compareIso(a.date, b.date)).slice(-LIMITS.kpiPoints);
 }
 
 function setPeriod<T>(

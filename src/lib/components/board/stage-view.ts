@@ -3,7 +3,7 @@
  * the stage's items in display order, complaint and KPI summaries, survey headlines and stage health.
  * Pure functions, so every screen (laptop board now, the wall later) reads the same numbers.
  */
-import { stageKpis } from '$lib/domain/basics';
+import { compareIso, compareText, stageKpis } from '$lib/domain/basics';
 import type { Artifact, ComplaintCategory, FixTeam, Kpi, RoomState, Survey, Touchpoint, Win } from '$lib/domain';
 import {
 	kpiStatus,
@@ -104,7 +104,7 @@ export function surveyAdverseSignal(survey: Survey): boolean {
 	return xmr(series).latestSignal === 'low';
 }
 
-const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+const byName = <T extends { name: string }>(a: T, b: T) => compareText(a.name, b.name);
 
 /** Everything under one stage column, in display order (moments of truth lead; most complaints first). */
 export function stageItems(state: RoomState, stageId: string, complaintPeriod: ComplaintPeriods | null): StageItems {
@@ -126,7 +126,7 @@ export function stageItems(state: RoomState, stageId: string, complaintPeriod: C
 		kpis: stageKpis(state.kpis, stageId).map(summarizeKpi),
 		surveys: ofStage(state.surveys),
 		teams: ofStage(state.teams).filter((t) => t.status !== 'disbanded'),
-		wins: ofStage(state.wins).sort((a, b) => b.at.localeCompare(a.at))
+		wins: ofStage(state.wins).sort((a, b) => compareIso(b.at, a.at))
 	};
 }
 

@@ -21,9 +21,14 @@ export const useChangedIds = getChangedIds;
 export function flash(changed: () => ReadonlySet<string>, id: string): Attachment<HTMLElement> {
 	return (node) => {
 		if (!changed().has(id)) return;
-		node.classList.remove('flash');
-		void node.offsetWidth; // forces a reflow so the animation starts over
-		node.classList.add('flash');
+		// A glow still running starts over from its first frame; restarting it by taking the class off and
+		// on would need a forced layout of the whole page in the middle of the update (costly on a TV).
+		if (node.classList.contains('flash'))
+			for (const animation of node.getAnimations()) {
+				animation.cancel();
+				animation.play();
+			}
+		else node.classList.add('flash');
 		const done = () => node.classList.remove('flash');
 		node.addEventListener('animationend', done, { once: true });
 		return () => node.removeEventListener('animationend', done);

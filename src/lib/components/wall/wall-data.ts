@@ -3,7 +3,7 @@
  * filter and the order of things under a stage (what hurts first). Pure, so the numbers match the
  * laptop board's (both build on board/stage-view.ts).
  */
-import { own } from '$lib/domain/basics';
+import { compareIso, compareText, own } from '$lib/domain/basics';
 import type { Artifact, Maturity, RoomState, Touchpoint, Verbatim } from '$lib/domain';
 import { healthOf, stageItems, type ComplaintPeriods, type StageItems } from '$lib/components/board/stage-view';
 import type { StageHealthResult } from '$lib/domain/metrics';
@@ -65,7 +65,7 @@ export function ladderOrder(a: Touchpoint, b: Touchpoint): number {
 	return (
 		Number(b.momentOfTruth) - Number(a.momentOfTruth) ||
 		SEVERITY[a.maturity] - SEVERITY[b.maturity] ||
-		a.name.localeCompare(b.name)
+		compareText(a.name, b.name)
 	);
 }
 
@@ -109,7 +109,7 @@ export function newestQuotes(items: StageItems, count: number): Array<{ verbatim
 	const all: Array<{ verbatim: Verbatim; about: string }> = [];
 	for (const c of items.complaints) for (const v of c.category.verbatims) all.push({ verbatim: v, about: c.category.name });
 	for (const s of items.surveys) for (const v of s.verbatims) all.push({ verbatim: v, about: `${s.kind.toUpperCase()} comment` });
-	return all.sort((a, b) => b.verbatim.date.localeCompare(a.verbatim.date)).slice(0, count);
+	return all.sort((a, b) => compareIso(b.verbatim.date, a.verbatim.date)).slice(0, count);
 }
 
 /** Artifacts in display rows: pictures two to a row, calls and the rest one to a row. */
@@ -126,4 +126,23 @@ export function artifactRows(artifacts: readonly Artifact[]): Artifact[][] {
 	}
 	if (pending) rows.push([pending]);
 	return rows;
+}
+
+/**
+ * How many blocks of each section a column shows when it may show at most `limit` blocks, the sections
+ * taken in the order they stand (`sizes`: each section's number of blocks). A first render lays out only
+ * what its first page can hold; the rest follows once that is painted.
+ */
+export function blockCounts(sizes: readonly number[], limit: number): number[] {
+	let left = limit;
+	return sizes.map((size) => {
+		const shown = Math.max(0, Math.min(size, left));
+		left -= shown;
+		return shown;
+	});
+}
+
+/** The first `count` of `list`: the same array when it holds no more than that. */
+export function head<T>(list: readonly T[], count: number): readonly T[] {
+	return list.length <= count ? list : list.slice(0, count);
 }
