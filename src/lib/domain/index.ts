@@ -12,3 +12,4 @@ export * from './template-commands';
 export * from './file-access';
 export * from './projection';
 export * from './departments';
+export * from './votes';
