@@ -67,7 +67,8 @@ export function socketBroadcaster(io: AppServer): Broadcaster {
 				else if (events) io.to(channel).emit('room:events', { ...message, events });
 				else io.to(channel).emit('room:stale', { roomId });
 			}
-			io.to(same).emit('room:events', message);
+			// Never `io.to([])`: with no channel named, socket.io sends to every connection (ballots included).
+			if (same.length) io.to(same).emit('room:events', message);
 			for (const { event } of message.events) {
 				const displayId =
 					event.type === 'display.registered'
