@@ -2,7 +2,9 @@
  * Taking part from one's own device, for the screens: the check-in link, what a vote is taken on, the
  * words every screen uses about a vote, and the top items that go on to a fix team's charter.
  */
-import { openVote, rankedResults, type RoomState, type Session, type Vote } from '$lib/domain';
+import { rankedResults } from '$lib/domain/votes';
+import type { RoomState, Vote } from '$lib/domain/model';
+export { currentVote, rulesSentence, turnoutSentence, votesLabel } from './vote-words';
 import { rankLetdowns, type Letdown } from './evidence';
 
 /** The short link the room's big screen shows while a session runs (it leads to the check-in page). */
@@ -29,28 +31,6 @@ export function voteCandidates(state: RoomState, stageId: string | null, nowMs: 
 		.sort((a, b) => b.score - a.score)
 		.slice(0, VOTE_ITEMS_ROOM);
 }
-
-/** The session's vote still taking ballots, else the last one revealed, else null. */
-export function currentVote(session: Session | null): Vote | null {
-	// Not findLast: walls run older Chromium engines.
-	return openVote(session) ?? [...(session?.votes ?? [])].reverse().find((v) => v.revealedAt !== null) ?? null;
-}
-
-/** "2 of 5 checked-in people have voted." */
-export function turnoutSentence(vote: Vote, session: Session): string {
-	const n = vote.voters.length;
-	const of = Math.max(session.checkIns.length, n);
-	return `${new Intl.NumberFormat().format(n)} of ${new Intl.NumberFormat().format(of)} checked-in ${of === 1 ? 'person has' : 'people have'} voted.`;
-}
-
-/** "3 votes each, several on one item allowed." */
-export function rulesSentence(vote: Pick<Vote, 'votesEach' | 'severalOnOne'>): string {
-	const each = `${new Intl.NumberFormat().format(vote.votesEach)} ${vote.votesEach === 1 ? 'vote' : 'votes'} each`;
-	return vote.severalOnOne ? `${each}; you may put several on one item.` : `${each}; at most one on any item.`;
-}
-
-/** "5 votes" */
-export const votesLabel = (n: number) => `${new Intl.NumberFormat().format(n)} ${n === 1 ? 'vote' : 'votes'}`;
 
 /**
  * The revealed vote's top items that got votes, as the desk's let-downs (with their evidence and the
