@@ -78,7 +78,8 @@ describe('checking in, following and voting from phones', () => {
 			for (const page of phones) await page.getByTestId('ballot').waitFor();
 			const items = await vera.getByTestId('ballot-item').count();
 			expect(items).toBeGreaterThanOrEqual(2);
-			const itemName = async (page: Page, i: number) => (await page.getByTestId('ballot-item').nth(i).locator('.label').textContent())!.trim();
+			const itemName = async (page: Page, i: number) =>
+				(await page.getByTestId('ballot-item').nth(i).locator('.label').textContent())!.trim();
 			const second = await itemName(vera, 1);
 			const first = await itemName(vera, 0);
 			// Vera and Cole put all three on the second item; Dana two on the first, one on the second.

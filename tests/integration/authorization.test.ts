@@ -156,12 +156,7 @@ beforeAll(async () => {
 	const allowedTypes = (role: Role) => COMMAND_TYPES.filter((t) => overSocket(role, t) && t !== 'room.create');
 
 	// Every room the seeding facilitator builds, and the grants of the sockets under test.
-	const seeded = [
-		DEN,
-		TV_ROOM,
-		SIGNOUT_ROOM,
-		...ROLES.flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))
-	];
+	const seeded = [DEN, TV_ROOM, SIGNOUT_ROOM, ...ROLES.flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))];
 	const seeder = await server.client('Seeder', Object.fromEntries(seeded.map((r) => [r, 'facilitator' as Role])));
 	await seedRooms(seeder, [
 		{ roomId: DEN },
@@ -231,7 +226,8 @@ beforeAll(async () => {
 	tv.joinedAsPaired = await joinRoom(paired.socket, TV_ROOM);
 	tv.writeWhilePaired = await sendTo(paired.socket, TV_ROOM, exampleFor('session.start'));
 	// A viewer's own commands are for people: the paired TV is refused them in a session with an open vote.
-	for (const command of [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['vote.open']]) await sendTo(seeder, TV_ROOM, command);
+	for (const command of [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['vote.open']])
+		await sendTo(seeder, TV_ROOM, command);
 	const beforePersonal = await roomHash(server.app.engine.state, TV_ROOM);
 	tv.personalWhilePaired = [
 		await sendTo(paired.socket, TV_ROOM, exampleFor('session.checkIn')),

@@ -28,7 +28,12 @@ async function guest(name: string): Promise<TestSocket> {
 	const { token } = await server.access.makeGuestLink(ROOM, 'viewer', { ttlMs: 60_000, uses: null, createdBy: 'Fran' });
 	const joined = await server.access.join(token, name, null);
 	if (!joined.ok) throw new Error(joined.message);
-	const socket: TestSocket = connect(server.url, { transports: ['websocket'], auth: { token: joined.token }, forceNew: true, reconnection: false });
+	const socket: TestSocket = connect(server.url, {
+		transports: ['websocket'],
+		auth: { token: joined.token },
+		forceNew: true,
+		reconnection: false
+	});
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
 		socket.once('connect_error', reject);
@@ -79,7 +84,14 @@ describe('checking in and voting from one’s own device', () => {
 
 	it('keeps every ballot and every count from every audience until the reveal, then ranks the same everywhere', async () => {
 		expect(
-			await send(fran, ROOM, { type: 'vote.open', voteId: 'v1', stageId: null, items: [...ITEMS], votesEach: 3, severalOnOne: true })
+			await send(fran, ROOM, {
+				type: 'vote.open',
+				voteId: 'v1',
+				stageId: null,
+				items: [...ITEMS],
+				votesEach: 3,
+				severalOnOne: true
+			})
 		).toMatchObject({ ok: true });
 		// Cole puts all three on the KPI; Vera two on the KPI, one on the complaints; Fran one on the touchpoint.
 		const ballots: Array<[TestSocket, number[]]> = [
@@ -91,7 +103,10 @@ describe('checking in and voting from one’s own device', () => {
 			expect(await send(socket, ROOM, { type: 'vote.cast', voteId: 'v1', counts })).toMatchObject({ ok: true });
 		}
 		// A guest's ballot is refused, and a ballot over the allowance too.
-		expect(await send(wes, ROOM, { type: 'vote.cast', voteId: 'v1', counts: [1, 0, 0] })).toMatchObject({ ok: false, code: 'forbidden' });
+		expect(await send(wes, ROOM, { type: 'vote.cast', voteId: 'v1', counts: [1, 0, 0] })).toMatchObject({
+			ok: false,
+			code: 'forbidden'
+		});
 		expect(await send(cole, ROOM, { type: 'vote.cast', voteId: 'v1', counts: [2, 2, 0] })).toMatchObject({
 			ok: false,
 			code: 'rule_violation'
@@ -99,7 +114,10 @@ describe('checking in and voting from one’s own device', () => {
 		// Each audience heard that three people voted, and nothing of what they chose.
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		for (const name of ['fran', 'cole', 'vera', 'wes']) {
-			const sent = heard.get(name)!.flatMap((m) => m.events).filter((e) => e.event.type === 'vote.cast');
+			const sent = heard
+				.get(name)!
+				.flatMap((m) => m.events)
+				.filter((e) => e.event.type === 'vote.cast');
 			expect(sent.length, name).toBe(3);
 			for (const e of sent) expect(e.event, name).toMatchObject({ ballot: null });
 			expect(everythingSent(name), name).not.toMatch(/"counts"|"results":\[\{/);
@@ -115,7 +133,9 @@ describe('checking in and voting from one’s own device', () => {
 		// The server holds the ballots.
 		expect(Object.keys((await server.app.engine.state(ROOM))!.session!.votes[0]!.ballots)).toHaveLength(3);
 
-		const revealed = Promise.all([vera, wes].map((s) => nextEvents(s, (m) => m.events.some((e) => e.event.type === 'vote.revealed'))));
+		const revealed = Promise.all(
+			[vera, wes].map((s) => nextEvents(s, (m) => m.events.some((e) => e.event.type === 'vote.revealed')))
+		);
 		expect(await send(fran, ROOM, { type: 'vote.reveal', voteId: 'v1' })).toMatchObject({ ok: true });
 		for (const message of await revealed) {
 			const event = message.events.find((e) => e.event.type === 'vote.revealed')!.event;
@@ -128,16 +148,28 @@ describe('checking in and voting from one’s own device', () => {
 			// Anonymous by default: no names with the results.
 			expect(event.results.every((r) => r.names === undefined)).toBe(true);
 		}
-		expect(await send(cole, ROOM, { type: 'vote.cast', voteId: 'v1', counts: [1, 0, 0] })).toMatchObject({ ok: false, code: 'conflict' });
+		expect(await send(cole, ROOM, { type: 'vote.cast', voteId: 'v1', counts: [1, 0, 0] })).toMatchObject({
+			ok: false,
+			code: 'conflict'
+		});
 		late.disconnect();
 	});
 
 	it('names who voted for what only when the room says so', async () => {
 		const settings = (await server.app.engine.state(ROOM))!.meta!.settings;
-		expect(await send(fran, ROOM, { type: 'room.configure', patch: { settings: { ...settings, namedVotes: true } } })).toMatchObject({
+		expect(
+			await send(fran, ROOM, { type: 'room.configure', patch: { settings: { ...settings, namedVotes: true } } })
+		).toMatchObject({
 			ok: true
 		});
-		await send(fran, ROOM, { type: 'vote.open', voteId: 'v2', stageId: null, items: [ITEMS[0], ITEMS[1]], votesEach: 1, severalOnOne: false });
+		await send(fran, ROOM, {
+			type: 'vote.open',
+			voteId: 'v2',
+			stageId: null,
+			items: [ITEMS[0], ITEMS[1]],
+			votesEach: 1,
+			severalOnOne: false
+		});
 		await send(cole, ROOM, { type: 'vote.cast', voteId: 'v2', counts: [0, 1] });
 		expect(await send(fran, ROOM, { type: 'vote.reveal', voteId: 'v2' })).toMatchObject({ ok: true });
 		const vote = (await server.app.engine.state(ROOM))!.session!.votes[1]!;

@@ -119,7 +119,8 @@ describe('roles', () => {
 		for (const type of ['team.post', 'touchpoint.assess'] as const) expect(mayIssue('contributor', type)).toBe(true);
 		const notForContributors = COMMAND_TYPES.filter(
 			(t) =>
-				(t === 'team.charter' || t.startsWith('win.') || t.startsWith('session.') || t.startsWith('spotlight.')) && !EVERY_ROLE.has(t)
+				(t === 'team.charter' || t.startsWith('win.') || t.startsWith('session.') || t.startsWith('spotlight.')) &&
+				!EVERY_ROLE.has(t)
 		);
 		expect(notForContributors.length).toBeGreaterThanOrEqual(10);
 		for (const type of notForContributors) expect(mayIssue('contributor', type), type).toBe(false);

@@ -35,4 +35,3 @@ export function rulesSentence(vote: Pick<Vote, 'votesEach' | 'severalOnOne'>): s
 
 /** "5 votes" */
 export const votesLabel = (n: number) => `${new Intl.NumberFormat().format(n)} ${n === 1 ? 'vote' : 'votes'}`;
-

@@ -672,7 +672,11 @@ export function emptyRoom(): RoomState {
  */
 export function withDefaults(state: RoomState): RoomState {
 	const full = { ...emptyRoom(), ...state };
-	return { ...full, session: full.session && sessionWithDefaults(full.session), pastSessions: full.pastSessions.map(sessionWithDefaults) };
+	return {
+		...full,
+		session: full.session && sessionWithDefaults(full.session),
+		pastSessions: full.pastSessions.map(sessionWithDefaults)
+	};
 }
 
 /** A session saved before check-ins and votes existed, with their (empty) lists. */

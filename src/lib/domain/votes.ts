@@ -11,9 +11,6 @@ import type { CommandOf } from './commands';
 import type { DomainEvent } from './events';
 import type { RoomState, Session, Vote, VoteItem, VoteItemKind, VoteTally } from './model';
 
-
-
-
 /** Who sends a personal command, as `decide` is told. */
 export interface Participant {
 	id: string;
@@ -22,7 +19,9 @@ export interface Participant {
 	person?: boolean;
 }
 
-type VoteResult = { ok: true; events: DomainEvent[] } | { ok: false; code: 'not_found' | 'conflict' | 'rule_violation' | 'forbidden'; message: string };
+type VoteResult =
+	| { ok: true; events: DomainEvent[] }
+	| { ok: false; code: 'not_found' | 'conflict' | 'rule_violation' | 'forbidden'; message: string };
 
 const refuse = (code: Extract<VoteResult, { ok: false }>['code'], message: string): VoteResult => ({ ok: false, code, message });
 
@@ -119,7 +118,8 @@ export function decideCast(s: RoomState, c: CommandOf<'vote.cast'>, who: Partici
 	}
 	const used = c.counts.reduce((sum, n) => sum + n, 0);
 	if (used === 0) return refuse('rule_violation', 'Put at least one vote on an item.');
-	if (used > vote.votesEach) return refuse('rule_violation', `Each person has ${vote.votesEach} votes; this ballot uses ${used}.`);
+	if (used > vote.votesEach)
+		return refuse('rule_violation', `Each person has ${vote.votesEach} votes; this ballot uses ${used}.`);
 	if (!vote.severalOnOne && c.counts.some((n) => n > 1)) {
 		return refuse('rule_violation', 'In this vote one item takes at most one of your votes.');
 	}
