@@ -19,6 +19,8 @@ import {
 	SERVER_ONLY_COMMANDS,
 	audienceFor,
 	mayIssue,
+	isPersonal,
+	NOT_A_PERSON,
 	own,
 	projectEvents,
 	projectState,
@@ -65,7 +67,8 @@ export function socketBroadcaster(io: AppServer): Broadcaster {
 				else if (events) io.to(channel).emit('room:events', { ...message, events });
 				else io.to(channel).emit('room:stale', { roomId });
 			}
-			io.to(same).emit('room:events', message);
+			// Never `io.to([])`: with no channel named, socket.io sends to every connection (ballots included).
+			if (same.length) io.to(same).emit('room:events', message);
 			for (const { event } of message.events) {
 				const displayId =
 					event.type === 'display.registered'
@@ -165,6 +168,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				socket.data.sessionCheckedAt = deps.access.now();
 				// A wall page says it is a screen even when a person's session opened it.
 				socket.data.kind = (auth.success && auth.data.kind) || session?.kind || 'person';
+				socket.data.person = session?.kind === 'person' && session.guest !== true && socket.data.kind === 'person';
 				// The name on a session's changes is the one the server holds (renaming is POST /api/me/name);
 				// a name in the handshake is ignored.
 				// An account's changes carry its id, so one person is one author on every device.
@@ -267,6 +271,9 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 				if (!mayIssue(role, command.type)) {
 					return reply({ ok: false, code: 'forbidden', message: `A ${role} cannot do this here.` });
 				}
+				// Checking in and voting are in one's own name: never from a paired screen or a guest link.
+				const person = socket.data.person && own(socket.data.displays, roomId) === undefined;
+				if (isPersonal(command.type) && !person) return reply({ ok: false, code: 'forbidden', message: NOT_A_PERSON });
 				if (SERVER_ONLY_COMMANDS.has(command.type)) {
 					return reply({
 						ok: false,
@@ -286,7 +293,7 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 							'Wait a few seconds, then send it again with the same commandId.'
 					});
 				}
-				reply(await engine.execute(roomId, commandId, command, { ...socket.data.actor, role }));
+				reply(await engine.execute(roomId, commandId, command, { ...socket.data.actor, role, person }));
 			})
 		);
 	});

@@ -110,6 +110,10 @@ export function redactCommand(command: Command, state: RoomState): Command {
 		case 'session.reviseDecision':
 		case 'session.removeDecision':
 		case 'session.end':
+		case 'session.checkIn':
+		case 'vote.open':
+		case 'vote.cast':
+		case 'vote.reveal':
 		case 'call.play':
 		case 'call.pause':
 		case 'call.stop':

@@ -234,6 +234,10 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 		case 'session.focused':
 		case 'session.timerSet':
 		case 'session.attended':
+		case 'session.checkedIn':
+		case 'vote.opened':
+		case 'vote.cast':
+		case 'vote.revealed':
 		case 'session.decided':
 		case 'session.decisionRevised':
 		case 'session.decisionRemoved':

@@ -16,6 +16,7 @@ import { ErrorCode, type CommandResult, type HelloMessage, type JoinResult } fro
 import { PAIRING_TTL_MS, type Role } from '../../server/access/access-service';
 import { startClockedServer, type ClockedServer } from '../support/clocked-server';
 import { PRECONDITIONS, exampleFor, roomHash, seedRoom, seedRooms } from '../support/seed-room';
+import { COMMAND_EXAMPLES } from '../support/factories';
 import { commandId, nextEvents, startTestServer, type TestServer, type TestSocket } from '../support/test-server';
 import { adminAccount } from '../support/people';
 
@@ -58,8 +59,14 @@ const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
 	'import.apply'
 ]);
 
+/**
+ * What every role may send, in their own name (issue 20): checking in to a session and voting, since the
+ * leaders who attend are often viewers. Never from a paired screen or a guest link (tested below).
+ */
+const EVERY_ROLE_MAY: ReadonlySet<CommandType> = new Set<CommandType>(['session.checkIn', 'vote.cast']);
+
 const specified = (role: Role, type: CommandType): boolean =>
-	role === 'facilitator' || (role === 'contributor' && CONTRIBUTOR_MAY.has(type));
+	role === 'facilitator' || EVERY_ROLE_MAY.has(type) || (role === 'contributor' && CONTRIBUTOR_MAY.has(type));
 /** What a socket may send: the server-only commands (imports, restores) come from no socket, whatever the role. */
 const overSocket = (role: Role, type: CommandType): boolean => specified(role, type) && !SERVER_ONLY_COMMANDS.has(type);
 
@@ -102,6 +109,8 @@ const tv = {} as {
 	disconnected: Promise<string>;
 	secondClaim: { status: number; body: Record<string, unknown> };
 	hashAroundSecondClaim: [string, string];
+	personalWhilePaired: CommandResult[];
+	hashAroundPersonal: [string, string];
 };
 const expired = {} as {
 	claim: { status: number; body: Record<string, unknown> };
@@ -150,12 +159,7 @@ beforeAll(async () => {
 	const allowedTypes = (role: Role) => COMMAND_TYPES.filter((t) => overSocket(role, t) && t !== 'room.create');
 
 	// Every room the seeding facilitator builds, and the grants of the sockets under test.
-	const seeded = [
-		DEN,
-		TV_ROOM,
-		SIGNOUT_ROOM,
-		...(['facilitator', 'contributor'] as const).flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))
-	];
+	const seeded = [DEN, TV_ROOM, SIGNOUT_ROOM, ...ROLES.flatMap((r) => allowedTypes(r).map((t) => allowedRoom(t, r)))];
 	const seeder = await server.client('Seeder', Object.fromEntries(seeded.map((r) => [r, 'facilitator' as Role])));
 	await seedRooms(
 		seeder,
@@ -163,7 +167,7 @@ beforeAll(async () => {
 			{ roomId: DEN },
 			{ roomId: TV_ROOM },
 			{ roomId: SIGNOUT_ROOM },
-			...(['facilitator', 'contributor'] as const).flatMap((role) =>
+			...ROLES.flatMap((role) =>
 				allowedTypes(role).map((type) => ({ roomId: allowedRoom(type, role), then: PRECONDITIONS[type] ?? [] }))
 			)
 		],
@@ -173,7 +177,7 @@ beforeAll(async () => {
 	);
 
 	for (const role of ROLES) {
-		const own = role === 'viewer' ? [] : allowedTypes(role).map((t) => allowedRoom(t, role));
+		const own = allowedTypes(role).map((t) => allowedRoom(t, role));
 		const rooms = [DEN, ...own];
 		const grants = [...rooms, unbornRoom(role), ...(role === 'facilitator' ? [allowedRoom('room.create', role)] : [])];
 		const token = await server.access.grantDirectly(grants[0]!, role, `A ${role}`);
@@ -230,6 +234,15 @@ beforeAll(async () => {
 	const paired = await connectWith(server.url, { token: tvToken, kind: 'screen' });
 	tv.joinedAsPaired = await joinRoom(paired.socket, TV_ROOM);
 	tv.writeWhilePaired = await sendTo(paired.socket, TV_ROOM, exampleFor('session.start'));
+	// A viewer's own commands are for people: the paired TV is refused them in a session with an open vote.
+	for (const command of [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['vote.open']])
+		await sendTo(seeder, TV_ROOM, command);
+	const beforePersonal = await roomHash(server.app.engine.state, TV_ROOM);
+	tv.personalWhilePaired = [
+		await sendTo(paired.socket, TV_ROOM, exampleFor('session.checkIn')),
+		await sendTo(paired.socket, TV_ROOM, exampleFor('vote.cast'))
+	];
+	tv.hashAroundPersonal = [beforePersonal, await roomHash(server.app.engine.state, TV_ROOM)];
 	tv.revokedMessage = new Promise((resolve) => paired.socket.once('access:revoked', resolve));
 	tv.disconnected = new Promise((resolve) => paired.socket.once('disconnect', resolve));
 	const removed = await sendTo(seeder, TV_ROOM, { type: 'display.remove', displayId: tv.displayId });
@@ -292,7 +305,8 @@ describe('the specification table', () => {
 		for (const type of ['display.register', 'display.update', 'display.remove', 'room.configure', 'room.create'] as const) {
 			expect(specified('contributor', type)).toBe(false);
 		}
-		expect(COMMAND_TYPES.filter((t) => specified('viewer', t))).toEqual([]);
+		// A viewer writes nothing but their own check-in and ballot.
+		expect(COMMAND_TYPES.filter((t) => specified('viewer', t))).toEqual([...EVERY_ROLE_MAY]);
 	});
 });
 
@@ -403,6 +417,14 @@ describe('revoked and expired access', () => {
 	it('a paired TV is a viewer: it reads the room and cannot write', () => {
 		expect(tv.joinedAsPaired).toMatchObject({ ok: true, role: 'viewer' });
 		expectRefusal(tv.writeWhilePaired, 'forbidden');
+	});
+
+	it('a paired TV cannot check in or vote, though a viewer may: those are for people in their own name', () => {
+		for (const result of tv.personalWhilePaired) {
+			expectRefusal(result, 'forbidden');
+			expect(result.ok ? '' : result.message).toMatch(/screens and guest links cannot/);
+		}
+		expect(tv.hashAroundPersonal[1]).toBe(tv.hashAroundPersonal[0]);
 	});
 
 	it('removing the display tells the TV and closes its connection; its token is worth nothing after', async () => {

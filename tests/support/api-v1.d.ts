@@ -249,6 +249,7 @@ export interface operations {
 									importFile: 'mapped' | 'raw';
 								};
 								classifyThreshold?: number;
+								namedVotes?: boolean;
 							};
 							/** Format: date-time */
 							createdAt: string;
@@ -537,6 +538,50 @@ export interface operations {
 								/** @default null */
 								focusedSince: string | null;
 							};
+							/** @default [] */
+							checkIns: {
+								personId: string;
+								name: string;
+								/** Format: date-time */
+								at: string;
+							}[];
+							/** @default [] */
+							votes: {
+								id: string;
+								stageId: string | null;
+								items: {
+									/** @enum {string} */
+									kind: 'touchpoint' | 'complaint' | 'kpi' | 'survey';
+									id: string;
+									stageId: string;
+									label: string;
+								}[];
+								votesEach: number;
+								severalOnOne: boolean;
+								/** Format: date-time */
+								openedAt: string;
+								voters: string[];
+								ballots: {
+									[key: string]: {
+										name: string;
+										counts: number[];
+									};
+								};
+								revealedAt: string | null;
+								results:
+									| {
+											/** @enum {string} */
+											kind: 'touchpoint' | 'complaint' | 'kpi' | 'survey';
+											id: string;
+											votes: number;
+											voters: number;
+											names?: {
+												name: string;
+												votes: number;
+											}[];
+									  }[]
+									| null;
+							}[];
 						} | null;
 					};
 				};

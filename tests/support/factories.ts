@@ -24,9 +24,9 @@ export const ROOM_ID = 'room-1';
 export const NOW = '2026-03-10T09:00:00.000Z';
 
 export const PEOPLE = {
-	facilitator: { id: 'u-fran', name: 'Fran Facilitator', role: 'facilitator' },
-	contributor: { id: 'u-cole', name: 'Cole Contributor', role: 'contributor' },
-	viewer: { id: 'u-vera', name: 'Vera Viewer', role: 'viewer' }
+	facilitator: { id: 'u-fran', name: 'Fran Facilitator', role: 'facilitator', person: true },
+	contributor: { id: 'u-cole', name: 'Cole Contributor', role: 'contributor', person: true },
+	viewer: { id: 'u-vera', name: 'Vera Viewer', role: 'viewer', person: true }
 } as const satisfies Record<Role, DecideContext['actor']>;
 
 /** A decide context for a person of `role` at `now`. */
@@ -209,6 +209,20 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'session.reviseDecision': { type: 'session.reviseDecision', decisionId: 'dec-new', text: 'Fund the fee-clarity team from Q2.' },
 	'session.removeDecision': { type: 'session.removeDecision', decisionId: 'dec-new' },
 	'session.end': { type: 'session.end' },
+	'session.checkIn': { type: 'session.checkIn' },
+	'vote.open': {
+		type: 'vote.open',
+		voteId: 'vote-new',
+		stageId: 'stage-1',
+		items: [
+			{ kind: 'touchpoint', id: 'tp-1' },
+			{ kind: 'complaint', id: 'cat-1' }
+		],
+		votesEach: 3,
+		severalOnOne: false
+	},
+	'vote.cast': { type: 'vote.cast', voteId: 'vote-new', counts: [1, 1] },
+	'vote.reveal': { type: 'vote.reveal', voteId: 'vote-new' },
 
 	'call.play': { type: 'call.play', artifactId: 'call-1', positionSec: 0 },
 	'call.pause': { type: 'call.pause', positionSec: 12.5 },

@@ -25,6 +25,9 @@ import {
 	waitingForReview
 } from '../support/factories';
 
+/** What every role may send, in their own name: checking in and voting (leadership attendees are often viewers). */
+const EVERY_ROLE: ReadonlySet<CommandType> = new Set<CommandType>(['session.checkIn', 'vote.cast']);
+
 /**
  * What a contributor may send. Written out for every command type so a new command is a compile error
  * until someone decides whether contributors may send it.
@@ -83,6 +86,10 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'session.reviseDecision': false,
 	'session.removeDecision': false,
 	'session.end': false,
+	'session.checkIn': true,
+	'vote.open': false,
+	'vote.cast': true,
+	'vote.reveal': false,
 	'call.play': false,
 	'call.pause': false,
 	'call.stop': false,
@@ -102,6 +109,8 @@ function roomReadyFor(type: CommandType) {
 	let state = furnishedRoom().state;
 	if (type.startsWith('session.') && type !== 'session.start') state = apply(state, command('session.start'));
 	if (type === 'session.reviseDecision' || type === 'session.removeDecision') state = apply(state, command('session.decide'));
+	if (type.startsWith('vote.')) state = apply(state, command('session.start'));
+	if (type === 'vote.cast' || type === 'vote.reveal') state = apply(state, command('vote.open'));
 	if (type === 'spotlight.clear') state = apply(state, command('spotlight.set'));
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
 	if (type === 'kpi.unrecord') state = apply(state, command('kpi.record'));
@@ -119,21 +128,23 @@ describe('roles', () => {
 
 	it.each(COMMAND_TYPES)('%s: a facilitator may, a viewer may not, a contributor as the table says', (type) => {
 		expect(mayIssue('facilitator', type)).toBe(true);
-		expect(mayIssue('viewer', type)).toBe(false);
+		expect(mayIssue('viewer', type)).toBe(EVERY_ROLE.has(type));
 		expect(mayIssue('contributor', type)).toBe(CONTRIBUTOR_MAY[type]);
 	});
 
 	it('lets contributors post team updates and assess touchpoints, not charter, celebrate, run sessions or point', () => {
 		for (const type of ['team.post', 'touchpoint.assess'] as const) expect(mayIssue('contributor', type)).toBe(true);
 		const notForContributors = COMMAND_TYPES.filter(
-			(t) => t === 'team.charter' || t.startsWith('win.') || t.startsWith('session.') || t.startsWith('spotlight.')
+			(t) =>
+				(t === 'team.charter' || t.startsWith('win.') || t.startsWith('session.') || t.startsWith('spotlight.')) &&
+				!EVERY_ROLE.has(t)
 		);
 		expect(notForContributors.length).toBeGreaterThanOrEqual(10);
 		for (const type of notForContributors) expect(mayIssue('contributor', type), type).toBe(false);
 	});
 
-	it('refuses a viewer every command with "forbidden", even in a furnished room, and changes nothing', () => {
-		for (const type of COMMAND_TYPES) {
+	it('refuses a viewer every command but checking in and voting with "forbidden", even in a furnished room, and changes nothing', () => {
+		for (const type of COMMAND_TYPES.filter((t) => !EVERY_ROLE.has(t))) {
 			const state = roomReadyFor(type);
 			const { result, state: after } = step(state, command(type), contextFor('viewer'));
 			expect(result.ok, type).toBe(false);

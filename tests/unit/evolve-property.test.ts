@@ -16,6 +16,7 @@ import {
 	evolve,
 	evolveAll,
 	own,
+	isPersonal,
 	projectEvent,
 	projectState,
 	type Audience,
@@ -89,6 +90,12 @@ Object.assign(WEIGHTS, {
 	'session.start': 1.5,
 	// A decision is removed only in a running session that holds one: tried more often, so a seed reaches it.
 	'session.removeDecision': 2,
+	'session.reviseDecision': 2,
+	// Ballots are taken only while a vote is open in a running session: votes tried often, so seeds reach casts and reveals.
+	'session.checkIn': 1,
+	'vote.open': 3,
+	'vote.cast': 5,
+	'vote.reveal': 2,
 	// A call pauses or stops only while one plays: all three tried more often, so the seeds reach them.
 	'call.play': 2,
 	'call.pause': 2,
@@ -546,6 +553,41 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return { type, decisionId: decision() };
 		case 'session.end':
 			return { type };
+		case 'session.checkIn':
+			return { type };
+		case 'vote.open': {
+			const kind = r.pick(['touchpoint', 'complaint', 'kpi', 'survey'] as const);
+			const pool = { touchpoint: pools.touchpoints, complaint: pools.complaints, kpi: pools.kpis, survey: pools.surveys }[kind];
+			const record: Readonly<Record<string, { stageId: string }>> = {
+				touchpoint: state.touchpoints,
+				complaint: state.complaints,
+				kpi: state.kpis,
+				survey: state.surveys
+			}[kind];
+			const items = unique(Array.from({ length: 2 + r.int(3) }, () => known(pool, record))).map((id) => ({ kind, id }));
+			const firstStage = own(record, items[0]?.id ?? '')?.stageId;
+			return {
+				type,
+				voteId: `vote${r.int(40)}`,
+				// Mostly the whole room, sometimes the first item's stage (other items may be elsewhere: refused).
+				stageId: r.chance(0.4) && firstStage ? firstStage : null,
+				items: items.length >= 2 ? items : [...items, { kind, id: r.pick(pool) }],
+				votesEach: 1 + r.int(5),
+				severalOnOne: r.chance(0.5)
+			};
+		}
+		case 'vote.cast': {
+			const vote = state.session?.votes.find((v) => v.revealedAt === null) ?? state.session?.votes.at(-1);
+			const length = vote?.items.length ?? 2 + r.int(3);
+			// Mostly a ballot that fits (one vote on one item), sometimes anything.
+			const one = r.int(length);
+			const counts = Array.from({ length }, (_, i) => (r.chance(0.7) ? (i === one ? 1 : 0) : r.int(3)));
+			return { type, voteId: vote && r.chance(0.9) ? vote.id : `vote${r.int(40)}`, counts };
+		}
+		case 'vote.reveal': {
+			const vote = state.session?.votes.find((v) => v.revealedAt === null);
+			return { type, voteId: vote && r.chance(0.9) ? vote.id : `vote${r.int(40)}` };
+		}
 
 		case 'spotlight.set': {
 			const kind = r.pick(SPOT_KINDS);
@@ -931,10 +973,13 @@ function fuzz(seed: number, { steps: maxSteps, pools = POOLS, strict = true }: F
 
 		if (!result.ok) {
 			if (!ERROR_CODES.has(result.error.code)) throw new Error(`unknown error code at ${where()}`);
-			if (role === 'viewer' && result.error.code !== 'forbidden') throw new Error(`viewer not forbidden at ${where()}`);
+			if (role === 'viewer' && !isPersonal(cmd.type) && result.error.code !== 'forbidden') {
+				throw new Error(`viewer not forbidden at ${where()}`);
+			}
 			if (!result.error.message) throw new Error(`refusal without a message at ${where()}`);
 		} else {
-			if (role === 'viewer') throw new Error(`a viewer's command was accepted at ${where()}`);
+			// A viewer takes part in their own name (checking in, voting), and does nothing else.
+			if (role === 'viewer' && !isPersonal(cmd.type)) throw new Error(`a viewer's command was accepted at ${where()}`);
 			if (result.events.length === 0) throw new Error(`accepted with no events at ${where()}`);
 			accepted.set(cmd.type, (accepted.get(cmd.type) ?? 0) + 1);
 			for (const recorded of recordEvents(state, result, ctx, `c${i}`)) {
@@ -1005,10 +1050,10 @@ describe('projections for screens (seeded)', () => {
 	// projected alone), equals the projection of the room after every event: versions stay contiguous
 	// and nothing hidden comes back through an event.
 	it.each(SEEDS.slice(0, 8))(
-		'seed %i: folding projected events gives the projected room, for viewers and corridor screens',
+		'seed %i: folding projected events gives the projected room, for every audience, with no ballot',
 		(seed) => {
 			const { log } = fuzz(seed);
-			for (const audience of ['viewer', 'corridor'] as const satisfies readonly Audience[]) {
+			for (const audience of ['full', 'viewer', 'corridor'] as const satisfies readonly Audience[]) {
 				let full = emptyRoom();
 				let copy = projectState(full, audience);
 				let snapshots = 0;
@@ -1021,6 +1066,11 @@ describe('projections for screens (seeded)', () => {
 						snapshots++;
 					}
 					const expected = projectState(full, audience);
+					// No audience is ever sent a ballot: counts appear only in a reveal's results.
+					for (const session of [copy.session, ...copy.pastSessions]) {
+						const ballots = session?.votes.flatMap((v) => Object.keys(v.ballots)) ?? [];
+						if (ballots.length) throw new Error(`${audience} was sent a ballot at v${recorded.v}, seed ${seed}`);
+					}
 					if (canonicalJson(copy) !== canonicalJson(expected)) {
 						throw new Error(
 							`${audience} copy differs from its projection after v${recorded.v} (${recorded.event.type}), seed ${seed}`

@@ -10,6 +10,8 @@ import { TEAM_STATUS_WORD as STATUS_WORD } from './words';
 import { dateLabel } from './format';
 import { agendaTimes } from '$lib/domain/timebox';
 import { isOverTime, stopMinutesText } from './timebox';
+import { rankedResults } from '$lib/domain/votes';
+import { rulesSentence, votesLabel } from './vote-words';
 
 export interface MinutesOptions {
 	/** IANA time zone for times of day (default: the browser's). */
@@ -99,6 +101,16 @@ export interface MinutesOpenTeam {
  * What the minutes of a session say, once, as plain text: the Markdown download and the printable page
  * both render this, so they never disagree.
  */
+/** A vote in the minutes: what it was on, and its ranked results once revealed. */
+export interface MinutesVote {
+	on: string;
+	time: string;
+	rules: string;
+	voters: number;
+	/** Null when the session ended before the vote was revealed (its ballots stay sealed). */
+	results: Array<{ rank: number; label: string; votes: number; names: string | null }> | null;
+}
+
 export interface MinutesModel {
 	title: string;
 	room: string;
@@ -112,6 +124,8 @@ export interface MinutesModel {
 	/** Each stop of the session with the time planned and spent ("10 min planned, 12:10 spent, +2:10 over"). */
 	agendaTime: MinutesStop[];
 	decisions: Array<{ text: string; time: string }>;
+	/** Votes taken, in order (optional: minutes made before votes existed have none). */
+	votes?: MinutesVote[];
 	chartered: MinutesTeam[];
 	wins: MinutesWin[];
 	open: MinutesOpenTeam[];
@@ -176,6 +190,20 @@ export function minutesModel(
 		agenda: session.agenda.map((id) => stageName(state, id)),
 		agendaTime: agendaTimeOf(state, session, Date.parse(end)),
 		decisions: session.decisions.map((d) => ({ text: d.text, time: timeOfDay(d.at, timeZone) })),
+		votes: session.votes.map((vote) => ({
+			on: vote.stageId ? `the let-downs of ${stageName(state, vote.stageId)}` : 'where we let customers down, across the room',
+			time: timeOfDay(vote.openedAt, timeZone),
+			rules: rulesSentence(vote),
+			voters: vote.voters.length,
+			results: vote.results
+				? rankedResults(vote).map(({ item, tally, rank }) => ({
+						rank,
+						label: item.label,
+						votes: tally.votes,
+						names: tally.names?.length ? tally.names.map((n) => `${n.name} (${n.votes})`).join(', ') : null
+					}))
+				: null
+		})),
 		chartered: chartered.map((team) => ({
 			name: team.name,
 			stage: stageName(state, team.stageId),
@@ -273,6 +301,16 @@ export function minutesMarkdown(state: RoomState, options: MinutesOptions = {}, 
 	else lines.push('None recorded.');
 	lines.push('');
 
+	for (const [i, vote] of (m.votes ?? []).entries()) {
+		lines.push(`## Vote ${i + 1}: ${inline(vote.on)} (${vote.time})`, '', `${vote.rules} ${votersSentence(vote.voters)}`, '');
+		if (vote.results) {
+			for (const r of vote.results) {
+				lines.push(`${r.rank}. ${inline(r.label)}: ${votesLabel(r.votes)}${r.names ? ` (${inline(r.names)})` : ''}`);
+			}
+		} else lines.push('Not revealed: the session ended before the results were shown.');
+		lines.push('');
+	}
+
 	lines.push(`## Fix teams chartered (${m.chartered.length})`, '');
 	if (m.chartered.length) for (const team of m.chartered) lines.push(...charteredTeam(team));
 	else lines.push('None.', '');
@@ -289,3 +327,6 @@ export function minutesMarkdown(state: RoomState, options: MinutesOptions = {}, 
 
 	return lines.join('\n');
 }
+
+/** "4 people voted." */
+export const votersSentence = (n: number) => (n === 1 ? '1 person voted.' : `${new Intl.NumberFormat().format(n)} people voted.`);

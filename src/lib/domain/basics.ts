@@ -30,7 +30,10 @@ export const LIMITS = {
 	departments: 30,
 	segments: 20,
 	members: 40,
-	links: 60
+	links: 60,
+	votes: 30,
+	voteItems: 30,
+	votesEach: 10
 } as const;
 
 /** Most terms per list of a categorization rule, words per phrase, and rules per room. */

@@ -39,7 +39,8 @@ import {
 	TeamUpdateKind,
 	Text,
 	Url,
-	Verbatim
+	Verbatim,
+	VoteItemKind
 } from './model';
 
 const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
@@ -312,6 +313,27 @@ export const Command = z.discriminatedUnion('type', [
 	/** Takes a decision out of the current session (recorded by mistake). */
 	cmd('session.removeDecision', { decisionId: Id }),
 	cmd('session.end', {}),
+	/** A person checks in to the running session from their own device (name and id from their session). */
+	cmd('session.checkIn', {}),
+
+	/**
+	 * Opens a dot vote on pieces of evidence: a stage's (stageId set) or the whole room's (null). Each
+	 * checked-in person has `votesEach` votes; `severalOnOne` lets them stack votes on one item.
+	 */
+	cmd('vote.open', {
+		voteId: Id,
+		stageId: Id.nullable(),
+		items: z
+			.array(z.object({ kind: VoteItemKind, id: Id }))
+			.min(2)
+			.max(LIMITS.voteItems),
+		votesEach: z.int().min(1).max(LIMITS.votesEach).default(3),
+		severalOnOne: z.boolean().default(false)
+	}),
+	/** A person's ballot (again to change it, until the reveal): votes per item, in the vote's item order; checks them in. */
+	cmd('vote.cast', { voteId: Id, counts: z.array(z.int().min(0).max(LIMITS.votesEach)).max(LIMITS.voteItems) }),
+	/** Shows a vote's results, ranked, on every screen; no more ballots are taken. */
+	cmd('vote.reveal', { voteId: Id }),
 
 	/** Plays (or resumes, or seeks) a recorded call from `positionSec`; every wall follows its transcript. */
 	cmd('call.play', {

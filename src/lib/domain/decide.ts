@@ -8,6 +8,7 @@ import { departmentUsage, findDepartment, sameDepartment, teamsNarrowedByMerge }
 import { IMPORT_CAPS } from './imports';
 import { rewriteCount } from './redaction';
 import { ruleProblem } from './rules';
+import { decideCast, decideCheckIn, decideOpen, decideReveal } from './votes';
 import {
 	DEFAULT_DEPARTMENTS,
 	LIMITS,
@@ -35,7 +36,8 @@ import {
 
 export interface DecideContext {
 	roomId: string;
-	actor: { id: string; name: string; role: Role };
+	/** `person`: a person in their own name, not a screen, a guest link or an API key (checking in and voting need it). */
+	actor: { id: string; name: string; role: Role; person?: boolean };
 	/** ISO timestamp of the decision; events carry it so replay never reads a clock. */
 	now: string;
 }
@@ -49,15 +51,16 @@ export interface DomainError {
 export type DecideResult = { ok: true; events: DomainEvent[] } | { ok: false; error: DomainError };
 
 // The role table lives in a zod-free module, so a page can ask it without loading the schemas.
-import { mayIssue } from './roles';
+import { isPersonal, mayIssue } from './roles';
 import { timeboxTimer } from './timebox';
-export { mayIssue };
+export { isPersonal, mayIssue };
 
 const fail = (code: DomainErrorCode, message: string): DecideResult => ({
 	ok: false,
 	error: { code, message }
 });
 const emit = (...events: DomainEvent[]): DecideResult => ({ ok: true, events });
+const voted = (r: ReturnType<typeof decideCheckIn>): DecideResult => (r.ok ? r : fail(r.code, r.message));
 
 /** Decides what a command does to a room. */
 export function decide(state: RoomState, command: Command, ctx: DecideContext): DecideResult {
@@ -806,7 +809,9 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 					openTeamsAtStart: openTeams,
 					chartered: [],
 					wins: [],
-					clock: { ...emptySessionClock(), plannedSec, focusedSince: ctx.now }
+					clock: { ...emptySessionClock(), plannedSec, focusedSince: ctx.now },
+					checkIns: [],
+					votes: []
 				}
 			});
 		}
@@ -858,6 +863,14 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		case 'session.end':
 			if (!s.session || s.session.endedAt) return fail('conflict', 'No session is running.');
 			return emit({ type: 'session.ended', at: ctx.now });
+		case 'session.checkIn':
+			return voted(decideCheckIn(s, ctx.actor, ctx.now));
+		case 'vote.open':
+			return voted(decideOpen(s, c, ctx.now));
+		case 'vote.cast':
+			return voted(decideCast(s, c, ctx.actor, ctx.now));
+		case 'vote.reveal':
+			return voted(decideReveal(s, c, ctx.now));
 
 		case 'call.play': {
 			const artifact = own(s.artifacts, c.artifactId);

@@ -38,6 +38,9 @@ import {
 	Segment,
 	Session,
 	SessionTimer,
+	CheckIn,
+	Vote,
+	VoteTally,
 	Spotlight,
 	Stage,
 	Survey,
@@ -146,6 +149,20 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('session.decisionRevised', { decisionId: Id, text: z.string() }),
 	ev('session.decisionRemoved', { decisionId: Id }),
 	ev('session.ended', { at: Timestamp }),
+	ev('session.checkedIn', { checkIn: CheckIn }),
+
+	ev('vote.opened', { vote: Vote }),
+	/**
+	 * A ballot. `ballot` is what the voter chose; every screen is sent it sealed (null) and learns only
+	 * that this voter has voted (projection.ts).
+	 */
+	ev('vote.cast', {
+		voteId: Id,
+		voterId: z.string().max(64),
+		ballot: z.object({ name: Name, counts: z.array(z.int().min(0)) }).nullable()
+	}),
+	/** The tally, worked out when the facilitator revealed it: what every screen shows, most votes first. */
+	ev('vote.revealed', { voteId: Id, at: Timestamp, results: z.array(VoteTally) }),
 
 	ev('call.played', {
 		artifactId: Id,

@@ -9,7 +9,7 @@ import { LIMITS, assertNever, compareIso, own, spotlightEntity, stageKpis } from
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
 import type { RedactionRewrites } from './redaction';
-import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
+import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim, Vote } from './model';
 
 type Entities = Omit<
 	RoomState,
@@ -557,6 +557,31 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 			return s.session
 				? { ...s, session: { ...s.session, endedAt: e.at, timer: null, clock: closeStretch(s.session, e.at, true) } }
 				: s;
+		case 'session.checkedIn': {
+			if (!s.session || s.session.checkIns.some((c) => c.personId === e.checkIn.personId)) return s;
+			const { attendees } = s.session;
+			return {
+				...s,
+				session: {
+					...s.session,
+					checkIns: [...s.session.checkIns, e.checkIn].slice(0, LIMITS.attendees),
+					// Attendance comes from check-ins; a name typed in before stays once.
+					attendees: attendees.includes(e.checkIn.name) ? attendees : [...attendees, e.checkIn.name].slice(0, LIMITS.attendees)
+				}
+			};
+		}
+
+		case 'vote.opened':
+			return s.session ? { ...s, session: { ...s.session, votes: [...s.session.votes, e.vote].slice(-LIMITS.votes) } } : s;
+		case 'vote.cast':
+			return changeVote(s, e.voteId, (vote) => ({
+				...vote,
+				voters: vote.voters.includes(e.voterId) ? vote.voters : [...vote.voters, e.voterId].slice(0, LIMITS.attendees),
+				// A sealed ballot (what screens are sent) records only that this voter has voted.
+				ballots: e.ballot ? { ...vote.ballots, [e.voterId]: e.ballot } : vote.ballots
+			}));
+		case 'vote.revealed':
+			return changeVote(s, e.voteId, (vote) => ({ ...vote, revealedAt: e.at, results: e.results }));
 
 		case 'call.played':
 			return {
@@ -597,4 +622,10 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 		default:
 			return assertNever(e);
 	}
+}
+
+/** The running (or just ended) session with one of its votes changed; unchanged when there is no such vote. */
+function changeVote(s: RoomState, voteId: string, fn: (vote: Vote) => Vote): RoomState {
+	if (!s.session?.votes.some((v) => v.id === voteId)) return s;
+	return { ...s, session: { ...s.session, votes: s.session.votes.map((v) => (v.id === voteId ? fn(v) : v)) } };
 }

@@ -13,3 +13,4 @@ export * from './template-commands';
 export * from './file-access';
 export * from './projection';
 export * from './departments';
+export * from './votes';

@@ -331,6 +331,57 @@ export type SessionClock = z.infer<typeof SessionClock>;
 /** A clock with nothing planned and nothing spent (sessions recorded before timeboxes existed). */
 export const emptySessionClock = (): SessionClock => ({ plannedSec: {}, spentSec: {}, openingSec: 0, focusedSince: null });
 
+/** What a vote is on: a piece of evidence under a stage (as the desk ranks a stage's let-downs). */
+export const VoteItemKind = z.enum(['touchpoint', 'complaint', 'kpi', 'survey']);
+export type VoteItemKind = z.infer<typeof VoteItemKind>;
+export const VoteItem = z.object({
+	kind: VoteItemKind,
+	id: Id,
+	stageId: Id,
+	/** Its name when the vote opened, so the minutes read the same after a rename or removal. */
+	label: trimmed(2000).min(1)
+});
+export type VoteItem = z.infer<typeof VoteItem>;
+
+/** One item's share of a revealed vote. */
+export const VoteTally = z.object({
+	kind: VoteItemKind,
+	id: Id,
+	votes: z.int().min(0),
+	/** How many people gave it at least one vote. */
+	voters: z.int().min(0),
+	/** Who gave it votes and how many, only when the room names voters (`RoomSettings.namedVotes`). */
+	names: z.array(z.object({ name: Name, votes: z.int().min(1) })).optional()
+});
+export type VoteTally = z.infer<typeof VoteTally>;
+
+/**
+ * A dot vote during a session. The ballots (`ballots`, by voter id) are sealed: the server holds them
+ * and no audience is ever sent them (projection.ts), so nobody sees counts before the facilitator
+ * reveals; the reveal carries the tally (`results`, most votes first) to every screen.
+ */
+export const Vote = z.object({
+	id: Id,
+	/** The stage whose items are voted on, or null for the whole room ("where we let customers down"). */
+	stageId: Id.nullable(),
+	items: z.array(VoteItem).min(2).max(LIMITS.voteItems),
+	votesEach: z.int().min(1).max(LIMITS.votesEach),
+	/** Whether one person may put several of their votes on one item. */
+	severalOnOne: z.boolean(),
+	openedAt: Timestamp,
+	/** Ids of the people who have cast a ballot (a count shows, never what they chose). */
+	voters: z.array(z.string().max(64)).max(LIMITS.attendees),
+	/** Sealed; each voter's votes per item, in the order of `items`. */
+	ballots: z.record(z.string().max(64), z.object({ name: Name, counts: z.array(z.int().min(0)) })),
+	revealedAt: Timestamp.nullable(),
+	results: z.array(VoteTally).nullable()
+});
+export type Vote = z.infer<typeof Vote>;
+
+/** A person who checked in from their own device. */
+export const CheckIn = z.object({ personId: z.string().max(64), name: Name, at: Timestamp });
+export type CheckIn = z.infer<typeof CheckIn>;
+
 export const Session = z.object({
 	id: Id,
 	title: Name,
@@ -346,7 +397,11 @@ export const Session = z.object({
 	chartered: z.array(Id),
 	wins: z.array(Id),
 	/** Timeboxes planned and time spent per stop; optional so sessions stored before it still load. */
-	clock: SessionClock.default(emptySessionClock)
+	clock: SessionClock.default(emptySessionClock),
+	/** People who checked in on their own device (their names are among `attendees` too). */
+	checkIns: z.array(CheckIn).max(LIMITS.attendees).default([]),
+	/** Votes taken, oldest first; at most one is open (not revealed) at a time. */
+	votes: z.array(Vote).max(LIMITS.votes).default([])
 });
 export type Session = z.infer<typeof Session>;
 
@@ -640,7 +695,9 @@ export const RoomSettings = z.object({
 	 * The classifier's confidence (0.5-1) from which a verbatim without a category is placed and marked
 	 * "auto"; below it the verbatim waits for review. Absent: `DEFAULT_CLASSIFY_THRESHOLD`.
 	 */
-	classifyThreshold: z.number().min(0.5).max(1).optional()
+	classifyThreshold: z.number().min(0.5).max(1).optional(),
+	/** A revealed vote shows who voted for what (absent or false: votes are anonymous). */
+	namedVotes: z.boolean().optional()
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
@@ -723,7 +780,17 @@ export function emptyRoom(): RoomState {
  * code that reads the state never meets a missing record.
  */
 export function withDefaults(state: RoomState): RoomState {
-	return { ...emptyRoom(), ...state };
+	const full = { ...emptyRoom(), ...state };
+	return {
+		...full,
+		session: full.session && sessionWithDefaults(full.session),
+		pastSessions: full.pastSessions.map(sessionWithDefaults)
+	};
+}
+
+/** A session saved before check-ins and votes existed, with their (empty) lists. */
+function sessionWithDefaults(session: Session): Session {
+	return { ...session, checkIns: session.checkIns ?? [], votes: session.votes ?? [] };
 }
 
 /**

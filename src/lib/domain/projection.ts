@@ -7,6 +7,9 @@
  * - `corridor`: a screen paired as a corridor display, what corridor mode shows: no verbatims, no
  *   transcripts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings.
  *
+ * Every audience, `full` too, is sent votes sealed: a ballot never leaves the server (who voted shows, not
+ * what), so nobody, the facilitator included, sees counts before the reveal, whose event carries the tally.
+ *
  * A projected event folded into the projected state gives the projection of the next state, with the
  * same version, so a client's version sequence stays contiguous: an event whose whole content is hidden
  * becomes `event.withheld` (evolve only takes its version). An event that cannot be projected without
@@ -14,7 +17,7 @@
  */
 import type { RecordedEvent } from './events';
 import { own } from './basics';
-import type { Artifact, Role, RoomState } from './model';
+import type { Artifact, Role, RoomState, Session } from './model';
 
 export type Audience = 'full' | 'viewer' | 'corridor';
 
@@ -28,21 +31,33 @@ export function audienceFor(state: RoomState | null, role: Role, displayId: stri
 	return role === 'viewer' ? 'viewer' : 'full';
 }
 
-const projectedStates: Record<Exclude<Audience, 'full'>, WeakMap<RoomState, RoomState>> = {
+const projectedStates: Record<Audience, WeakMap<RoomState, RoomState>> = {
+	full: new WeakMap(),
 	viewer: new WeakMap(),
 	corridor: new WeakMap()
 };
 
 /** `state` as `audience` may see it. The same object for the same state (states are immutable). */
 export function projectState(state: RoomState, audience: Audience): RoomState {
-	if (audience === 'full') return state;
 	const cache = projectedStates[audience];
 	let projected = cache.get(state);
 	if (!projected) {
-		projected = audience === 'viewer' ? viewerState(state) : corridorState(state);
+		const sealed = sealedState(state);
+		projected = audience === 'full' ? sealed : audience === 'viewer' ? viewerState(sealed) : corridorState(sealed);
 		cache.set(state, projected);
 	}
 	return projected;
+}
+
+const hasBallots = (session: Session) => session.votes.some((v) => Object.keys(v.ballots).length > 0);
+const sealSession = (session: Session): Session =>
+	hasBallots(session) ? { ...session, votes: session.votes.map((v) => ({ ...v, ballots: {} })) } : session;
+
+/** `state` with every ballot sealed (the same object when it holds none). */
+function sealedState(state: RoomState): RoomState {
+	const sessions = state.session ? [state.session, ...state.pastSessions] : state.pastSessions;
+	if (!sessions.some(hasBallots)) return state;
+	return { ...state, session: state.session && sealSession(state.session), pastSessions: state.pastSessions.map(sealSession) };
 }
 
 function viewerState(state: RoomState): RoomState {
@@ -77,14 +92,17 @@ const withheld = (recorded: RecordedEvent): RecordedEvent => ({ ...recorded, eve
 
 /**
  * `recorded` as `audience` may see it, or null when it cannot be told without the room's state (the
- * caller then sends the projected state instead). Never null for `full`.
+ * caller then sends the projected state instead). Never null for `full`, which is sent every event
+ * as it is but for ballots.
  */
 export function projectEvent(recorded: RecordedEvent, audience: Audience): RecordedEvent | null {
-	if (audience === 'full') return recorded;
 	const e = recorded.event;
+	// Every audience: a ballot says who voted, never what.
+	if (e.type === 'vote.cast') return e.ballot ? { ...recorded, event: { ...e, ballot: null } } : recorded;
+	if (e.type === 'room.restored') return { ...recorded, event: { ...e, state: projectState(e.state, audience) } };
+	if (audience === 'full') return recorded;
 	// Both: an import carries its record (the raw file's id); a restore carries a whole state.
 	if (e.type === 'import.applied') return null;
-	if (e.type === 'room.restored') return { ...recorded, event: { ...e, state: projectState(e.state, audience) } };
 	// Rules and the review queue are Curate's working state: screens never hold them.
 	if (e.type === 'rule.saved' || e.type === 'rule.removed') return withheld(recorded);
 	if (audience === 'viewer') return recorded;
@@ -125,11 +143,10 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 
 /**
  * `events` as `audience` may see them, or null when one of them cannot be projected without the state.
- * The same array when the audience may see every event as it is (always for `full`), so a broadcast can
+ * The same array when the audience may see every event as it is (for `full`, all but ballots), so a broadcast can
  * go out once to every audience that shares it.
  */
 export function projectEvents(events: readonly RecordedEvent[], audience: Audience): RecordedEvent[] | null {
-	if (audience === 'full') return events as RecordedEvent[];
 	const out: RecordedEvent[] = [];
 	let changed = false;
 	for (const event of events) {

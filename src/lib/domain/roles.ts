@@ -39,15 +39,25 @@ const CONTRIBUTOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
 	'import.apply'
 ]);
 
+/**
+ * Commands every role may send, because a person sends them for themself: checking in to a session and
+ * voting (leadership attendees are often viewers). Only in their own name: the gateway refuses them from
+ * paired screens and guest links (`isPersonal`), and `decide` checks it again.
+ */
+const EVERY_ROLE_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['session.checkIn', 'vote.cast']);
+
+/** Whether a command is one a person sends only in their own name (not a screen, a guest link or an API key). */
+export const isPersonal = (type: CommandType): boolean => EVERY_ROLE_COMMANDS.has(type);
+
 /** Whether a role may send a command type at all (the room state may still refuse it). */
 export function mayIssue(role: Role, type: CommandType): boolean {
 	switch (role) {
 		case 'facilitator':
 			return true;
 		case 'contributor':
-			return CONTRIBUTOR_COMMANDS.has(type);
+			return CONTRIBUTOR_COMMANDS.has(type) || EVERY_ROLE_COMMANDS.has(type);
 		case 'viewer':
-			return false;
+			return EVERY_ROLE_COMMANDS.has(type);
 		default:
 			return assertNever(role);
 	}

@@ -232,6 +232,8 @@ export interface InterServerEvents {
 export interface SocketData {
 	actor: HelloMessage['actor'];
 	kind: 'screen' | 'person';
+	/** A person in their own name (not a paired screen, a guest link or a wall page): may check in and vote. */
+	person: boolean;
 	/** The session's id (not its token), or null for a connection without access. */
 	sessionId: string | null;
 	/** Role per room, from the session, read when the connection opened. */

@@ -232,6 +232,16 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 			return item(`decision:${e.decisionId}`, 'decision', 'removed a decision');
 		case 'session.focused':
 			return e.stageId ? item(`focus:${recorded.v}`, 'session', `turned the room to ${stageName(state, e.stageId)}`) : null;
+		case 'session.checkedIn':
+			return item(`checkin:${e.checkIn.personId}:${recorded.v}`, 'session', 'checked in');
+		case 'vote.opened':
+			return item(`vote:${e.vote.id}:open`, 'session', `opened a vote on ${e.vote.items.length} items`);
+		case 'vote.revealed': {
+			const top = state.session?.votes.find((v) => v.id === e.voteId)?.items.find((i) => i.id === e.results[0]?.id);
+			return item(`vote:${e.voteId}:reveal`, 'session', 'revealed the vote', top ? `Most votes: ${top.label}` : '');
+		}
+		case 'vote.cast':
+			return null;
 		case 'session.attended':
 			return item(`attend:${recorded.v}`, 'session', `added ${e.name} to the attendees`);
 		case 'complaint.quoted':

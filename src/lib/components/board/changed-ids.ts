@@ -71,6 +71,10 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'session.focused':
 		case 'session.timerSet':
 		case 'session.attended':
+		case 'session.checkedIn':
+		case 'vote.opened':
+		case 'vote.cast':
+		case 'vote.revealed':
 		case 'session.decided':
 		case 'session.decisionRevised':
 		case 'session.decisionRemoved':

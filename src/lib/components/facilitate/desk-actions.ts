@@ -15,6 +15,8 @@ export interface DeskActions {
 	tickedItems(stageId: string | null): Letdown[];
 	/** Opens the charter dialog for this stage, with the items ticked under it linked. */
 	charter(stageId: string | null): void;
+	/** Opens the charter dialog with these items linked (the top of a vote), under `stageId`. */
+	charterItems(items: readonly Letdown[], stageId: string | null): void;
 	/** Opens the win dialog, for a team or for none. */
 	markWin(team: FixTeam | null): void;
 }
