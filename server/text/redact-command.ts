@@ -118,7 +118,9 @@ export function redactCommand(command: Command, state: RoomState): Command {
 		case 'display.register':
 		case 'display.update':
 		case 'display.remove':
-			// The room's own words (names, goals, team posts, decisions), not a customer's.
+		case 'import.deleteFile':
+		case 'phrases.record':
+			// The room's own words (names, goals, team posts, decisions), or phrases found in words already masked; not a customer's. (names, goals, team posts, decisions), not a customer's.
 			return command;
 		default:
 			return assertNever(command);

@@ -12,3 +12,5 @@ export * from './template-commands';
 export * from './file-access';
 export * from './projection';
 export * from './departments';
+export * from './tone';
+export * from './import-files';

@@ -5,7 +5,9 @@
  * - `viewer`: screens and read-only members, everything but the import records (ids of raw import
  *   files) and the remembered import mappings;
  * - `corridor`: a screen paired as a corridor display, what corridor mode shows: no verbatims, no
- *   transcripts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings.
+ *   transcripts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings;
+ *   the phrases new this month only when the room allows it (`corridorShowsPhrases`), and then without
+ *   their links to verbatims.
  *
  * A projected event folded into the projected state gives the projection of the next state, with the
  * same version, so a client's version sequence stays contiguous: an event whose whole content is hidden
@@ -69,7 +71,10 @@ function corridorState(state: RoomState): RoomState {
 		complaints: mapValues(state.complaints, (c) => ({ ...c, verbatims: [] })),
 		surveys: mapValues(state.surveys, (s) => ({ ...s, verbatims: [] })),
 		nowPlaying: state.nowPlaying && Object.hasOwn(artifacts, state.nowPlaying.artifactId) ? state.nowPlaying : null,
-		spotlight: hiddenTarget ? null : state.spotlight
+		spotlight: hiddenTarget ? null : state.spotlight,
+		phrases: state.meta?.settings.corridorShowsPhrases
+			? mapValues(state.phrases ?? {}, (p) => ({ ...p, phrases: p.phrases.map((phrase) => ({ ...phrase, verbatims: [] })) }))
+			: {}
 	};
 }
 
@@ -112,6 +117,12 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 		// Rewritten verbatims and transcripts are hidden, captions of sensitive artifacts too: the state says which.
 		case 'room.redacted':
 			return null;
+		// Whether corridor screens may show phrases is the room's setting: only the state can say; and a
+		// change of settings may show or hide the phrases the room already has.
+		case 'phrases.recorded':
+			return null;
+		case 'room.configured':
+			return e.patch.settings ? null : recorded;
 		default:
 			// The rest carries nothing corridor mode hides, and folds the same on the projected state (a
 			// change to a hidden artifact finds nothing; a spotlight on one is released by evolve).
