@@ -44,7 +44,10 @@ export function createRawFileSweep(options: RawFileSweepOptions) {
 				const command = { type: 'import.deleteFile' as const, importId: record.id };
 				const result = await engine.execute(room.id, randomUUID(), command, SERVER_ACTOR);
 				if (!result.ok) {
-					log.warn({ roomId: room.id, importId: record.id, code: result.code }, 'a raw import file could not be deleted; will try again');
+					log.warn(
+						{ roomId: room.id, importId: record.id, code: result.code },
+						'a raw import file could not be deleted; will try again'
+					);
 					continue;
 				}
 				await collector.collectNow(new Set([record.blobId]), now());

@@ -76,7 +76,12 @@ export function createPhraseWatch(options: PhraseWatchOptions) {
 			if (same) continue;
 			const period = next?.period ?? current?.period;
 			if (!period) continue;
-			const result = await engine.execute(roomId, randomUUID(), { type: 'phrases.record', stageId, period, phrases }, SERVER_ACTOR);
+			const result = await engine.execute(
+				roomId,
+				randomUUID(),
+				{ type: 'phrases.record', stageId, period, phrases },
+				SERVER_ACTOR
+			);
 			if (result.ok) recorded++;
 			else if (result.code !== 'conflict' && result.code !== 'not_found') {
 				log.warn({ roomId, stageId, code: result.code }, 'new phrases could not be recorded; will try after the next verbatims');
@@ -95,7 +100,8 @@ export function createPhraseWatch(options: PhraseWatchOptions) {
 				.then(() => refresh(roomId))
 				.then(
 					() => undefined,
-					(error: unknown) => log.warn({ roomId, err: String(error) }, 'finding new phrases failed; will try after the next verbatims')
+					(error: unknown) =>
+						log.warn({ roomId, err: String(error) }, 'finding new phrases failed; will try after the next verbatims')
 				)
 				.finally(() => {
 					if (running.get(roomId) === next) running.delete(roomId);

@@ -70,7 +70,10 @@ export function logLikelihood(a: number, n: number, b: number, m: number): numbe
 }
 
 /** What is new in each stage's latest month against the room's verbatims of earlier months. */
-export function findPhrases(verbatims: readonly PhraseVerbatim[], stageIds: readonly string[]): FoundPhrases[] {
+export function findPhrases(input: readonly PhraseVerbatim[], stageIds: readonly string[]): FoundPhrases[] {
+	// By ids, so the same verbatims give the same answer in whatever order they come.
+	const key = (v: PhraseVerbatim) => `${v.itemId}\u0000${v.verbatimId}`;
+	const verbatims = [...input].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 	const termsOf = verbatims.map((v) => terms(v.text));
 	return stageIds.flatMap((stageId) => {
 		const ofStage = verbatims.map((v, i) => ({ v, i })).filter(({ v }) => v.stageId === stageId);
@@ -88,7 +91,8 @@ export function findPhrases(verbatims: readonly PhraseVerbatim[], stageIds: read
 			}
 		}
 		const before = new Map<string, number>();
-		for (const { i } of reference) for (const term of termsOf[i]!) if (holders.has(term)) before.set(term, (before.get(term) ?? 0) + 1);
+		for (const { i } of reference)
+			for (const term of termsOf[i]!) if (holders.has(term)) before.set(term, (before.get(term) ?? 0) + 1);
 		const n = target.length;
 		const m = reference.length;
 		const candidates: EmergingPhrase[] = [];
@@ -98,14 +102,22 @@ export function findPhrases(verbatims: readonly PhraseVerbatim[], stageIds: read
 			if (a < MIN_COUNT || a / n <= b / m) continue;
 			const score = logLikelihood(a, n, b, m);
 			if (score < MIN_G2) continue;
-			candidates.push({ text, count: a, baseline: b, score: Math.round(score * 100) / 100, verbatims: refs.slice(0, PHRASE_LIMITS.verbatims) });
+			candidates.push({
+				text,
+				count: a,
+				baseline: b,
+				score: Math.round(score * 100) / 100,
+				verbatims: refs.slice(0, PHRASE_LIMITS.verbatims)
+			});
 		}
 		candidates.sort((x, y) => y.score - x.score || y.count - x.count || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
 		// A word that only ever appears inside a stronger phrase says nothing the phrase does not.
 		const kept: EmergingPhrase[] = [];
 		for (const c of candidates) {
 			const inside = kept.some((k) => k.text.includes(' ') && k.text.split(' ').includes(c.text) && k.count === c.count);
-			const around = !c.text.includes(' ') ? -1 : kept.findIndex((k) => !k.text.includes(' ') && c.text.split(' ').includes(k.text) && k.count === c.count);
+			const around = !c.text.includes(' ')
+				? -1
+				: kept.findIndex((k) => !k.text.includes(' ') && c.text.split(' ').includes(k.text) && k.count === c.count);
 			if (inside) continue;
 			if (around >= 0) kept.splice(around, 1);
 			kept.push(c);

@@ -20,7 +20,8 @@ export const TONE_EXPLAINED =
 /** "38% of the 40 verbatims of Mar 2026 read negative." */
 export function toneSentence(point: TonePoint): string {
 	const n = point.total.toLocaleString('en');
-	const of = point.total === 1 ? `the one verbatim of ${monthLabel(point.period)}` : `the ${n} verbatims of ${monthLabel(point.period)}`;
+	const of =
+		point.total === 1 ? `the one verbatim of ${monthLabel(point.period)}` : `the ${n} verbatims of ${monthLabel(point.period)}`;
 	return `${formatPercent(point.share)} of ${of} read negative.`;
 }
 
@@ -51,7 +52,9 @@ export function phraseCountSentence(phrase: EmergingPhrase): string {
 export function phraseVerbatims(state: RoomState, phrase: EmergingPhrase): Array<{ verbatim: Verbatim; about: string }> {
 	const out: Array<{ verbatim: Verbatim; about: string }> = [];
 	for (const ref of phrase.verbatims) {
-		const category = Object.prototype.hasOwnProperty.call(state.complaints, ref.itemId) ? state.complaints[ref.itemId] : undefined;
+		const category = Object.prototype.hasOwnProperty.call(state.complaints, ref.itemId)
+			? state.complaints[ref.itemId]
+			: undefined;
 		const survey = Object.prototype.hasOwnProperty.call(state.surveys, ref.itemId) ? state.surveys[ref.itemId] : undefined;
 		const item = category ?? survey;
 		const verbatim = item?.verbatims.find((v) => v.id === ref.verbatimId);

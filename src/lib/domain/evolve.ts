@@ -369,7 +369,11 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 			return { ...s, stageOrder: moveTo(s.stageOrder, e.stageId, e.index) };
 		case 'stage.removed':
 			return forgetStage(
-				{ ...put(s, 'stages', e.stageId, undefined), stageOrder: without(s.stageOrder, e.stageId), phrases: withoutKey(s.phrases, e.stageId) },
+				{
+					...put(s, 'stages', e.stageId, undefined),
+					stageOrder: without(s.stageOrder, e.stageId),
+					phrases: withoutKey(s.phrases, e.stageId)
+				},
 				e.stageId
 			);
 

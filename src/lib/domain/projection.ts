@@ -5,7 +5,7 @@
  * - `viewer`: screens and read-only members, everything but the import records (ids of raw import
  *   files) and the remembered import mappings;
  * - `corridor`: a screen paired as a corridor display, what corridor mode shows: no verbatims, no
- *   transcripts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings;
+ *   transcripts, no tone counts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings;
  *   the phrases new this month only when the room allows it (`corridorShowsPhrases`), and then without
  *   their links to verbatims.
  *
@@ -68,8 +68,9 @@ function corridorState(state: RoomState): RoomState {
 	return {
 		...viewerState(state),
 		artifacts,
-		complaints: mapValues(state.complaints, (c) => ({ ...c, verbatims: [] })),
-		surveys: mapValues(state.surveys, (s) => ({ ...s, verbatims: [] })),
+		// Tone counts go with the verbatims: they change with every quote, which corridor screens are not sent.
+		complaints: mapValues(state.complaints, ({ tone: _tone, ...c }) => ({ ...c, verbatims: [] })),
+		surveys: mapValues(state.surveys, ({ tone: _tone, ...s }) => ({ ...s, verbatims: [] })),
 		nowPlaying: state.nowPlaying && Object.hasOwn(artifacts, state.nowPlaying.artifactId) ? state.nowPlaying : null,
 		spotlight: hiddenTarget ? null : state.spotlight,
 		phrases: state.meta?.settings.corridorShowsPhrases
@@ -96,9 +97,9 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 		case 'survey.quoted':
 			return withheld(recorded);
 		case 'complaint.defined':
-			return { ...recorded, event: { ...e, category: { ...e.category, verbatims: [] } } };
+			return { ...recorded, event: { ...e, category: { ...e.category, verbatims: [], tone: undefined } } };
 		case 'survey.defined':
-			return { ...recorded, event: { ...e, survey: { ...e.survey, verbatims: [] } } };
+			return { ...recorded, event: { ...e, survey: { ...e.survey, verbatims: [], tone: undefined } } };
 		case 'artifact.added':
 			if (e.artifact.sensitive) return withheld(recorded);
 			// What it replaces may be hidden: only the state can say.
