@@ -1,5 +1,6 @@
 /**
- * New this month: per stage, the words and two-word phrases that the stage's latest month holds far more
+ * New this month: per stage, the words and short phrases (two or three words: "app login", "letter never
+ * arrived") that the stage's latest month holds far more
  * often than the room's earlier months did. The test is Dunning's log-likelihood (G2) on document
  * counts (how many verbatims hold the phrase, not how often one verbatim repeats it), kept when the rise
  * is unlikely to be chance (G2 >= 6.63, p < 0.01), the phrase is in at least `MIN_COUNT` of the month's
@@ -9,7 +10,7 @@
  */
 import { PHRASE_LIMITS, type EmergingPhrase, type StagePhrases, type VerbatimRef } from '../../src/lib/domain';
 import { STOP_WORDS } from './phrases-stopwords';
-import { words } from './sentiment';
+import { NEGATORS, words } from './sentiment';
 
 /** The fewest of a month's verbatims a phrase must be in to count as new. */
 export const MIN_COUNT = 3;
@@ -31,23 +32,38 @@ export interface FoundPhrases extends StagePhrases {
 	stageId: string;
 }
 
-/** The distinct words and two-word phrases of a text, stop words left out (a phrase never spans a clause). */
+/** Longest phrase looked for, in words. */
+const MAX_WORDS = 3;
+
+/**
+ * The distinct words and phrases of two or three words of a text, stop words left out (a phrase never
+ * spans a clause or a stop word). A negator alone says nothing ("never"); in a phrase it does ("never arrived").
+ */
 export function terms(text: string): Set<string> {
 	const found = new Set<string>();
-	let previous: string | null = null;
+	let run: string[] = [];
 	for (const word of words(text)) {
 		const useful = word !== null && word.length > 1 && !STOP_WORDS.has(word) && !/^\d+$/.test(word);
 		if (!useful) {
-			previous = null;
+			run = [];
 			continue;
 		}
-		if (word.length <= PHRASE_LIMITS.length) found.add(word);
-		const pair: string | null = previous ? `${previous} ${word}` : null;
-		if (pair && pair.length <= PHRASE_LIMITS.length) found.add(pair);
-		previous = word;
+		run = [...run.slice(1 - MAX_WORDS), word];
+		for (let n = 1; n <= run.length; n++) {
+			if (n === 1 && NEGATORS.has(word)) continue;
+			const phrase = run.slice(-n).join(' ');
+			if (phrase.length <= PHRASE_LIMITS.length) found.add(phrase);
+		}
 	}
 	return found;
 }
+
+/** Whether phrase `inner` is `outer` or a run of its words. */
+function within(inner: string, outer: string): boolean {
+	return ` ${outer} `.includes(` ${inner} `);
+}
+
+const wordCount = (text: string) => text.split(' ').length;
 
 const xlogx = (o: number, e: number) => (o > 0 ? o * Math.log(o / e) : 0);
 
@@ -110,16 +126,25 @@ export function findPhrases(input: readonly PhraseVerbatim[], stageIds: readonly
 				verbatims: refs.slice(0, PHRASE_LIMITS.verbatims)
 			});
 		}
-		candidates.sort((x, y) => y.score - x.score || y.count - x.count || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
-		// A word that only ever appears inside a stronger phrase says nothing the phrase does not.
+		// Strongest first; at equal strength the longer phrase first, since it says more.
+		candidates.sort(
+			(x, y) =>
+				y.score - x.score ||
+				y.count - x.count ||
+				wordCount(y.text) - wordCount(x.text) ||
+				(x.text < y.text ? -1 : x.text > y.text ? 1 : 0)
+		);
+		// A word or phrase that only ever appears inside a longer one kept says nothing that one does not,
+		// nor does one that overlaps a stronger one in exactly the same verbatims ("login fails every").
 		const kept: EmergingPhrase[] = [];
+		const holdersOf = (p: EmergingPhrase) => p.verbatims.map((v) => `${v.itemId}/${v.verbatimId}`).join(' ');
+		const overlap = (a: string, b: string) => a.split(' ').some((w) => b.split(' ').includes(w));
 		for (const c of candidates) {
-			const inside = kept.some((k) => k.text.includes(' ') && k.text.split(' ').includes(c.text) && k.count === c.count);
-			const around = !c.text.includes(' ')
-				? -1
-				: kept.findIndex((k) => !k.text.includes(' ') && c.text.split(' ').includes(k.text) && k.count === c.count);
-			if (inside) continue;
-			if (around >= 0) kept.splice(around, 1);
+			if (kept.some((k) => k.count === c.count && within(c.text, k.text))) continue;
+			if (kept.some((k) => k.count === c.count && overlap(k.text, c.text) && holdersOf(k) === holdersOf(c))) continue;
+			for (let i = kept.length - 1; i >= 0; i--) {
+				if (kept[i]!.count === c.count && within(kept[i]!.text, c.text)) kept.splice(i, 1);
+			}
 			kept.push(c);
 			if (kept.length === PHRASE_LIMITS.phrases) break;
 		}

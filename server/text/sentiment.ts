@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const AFINN = require('sentiment/languages/en/labels.json') as Record<string, number>;
 
 /** Words that turn the tone of the words after them in the clause (the package's list, and the usual others). */
-const NEGATORS: ReadonlySet<string> = new Set([
+export const NEGATORS: ReadonlySet<string> = new Set([
 	'not',
 	'no',
 	'never',

@@ -17,12 +17,15 @@ export const TONE_LOOK: Record<Tone, { mark: string; word: string }> = {
 export const TONE_EXPLAINED =
 	'Tone of these words as a word list (AFINN) scores them on the server, with "not" and "never" turning the words after them.';
 
-/** "38% of the 40 verbatims of Mar 2026 read negative." */
+/** "38% of the 40 verbatims of Mar 2026 read negative." ("The one verbatim of Mar 2026 reads negative." for one.) */
 export function toneSentence(point: TonePoint): string {
-	const n = point.total.toLocaleString('en');
-	const of =
-		point.total === 1 ? `the one verbatim of ${monthLabel(point.period)}` : `the ${n} verbatims of ${monthLabel(point.period)}`;
-	return `${formatPercent(point.share)} of ${of} read negative.`;
+	const month = monthLabel(point.period);
+	if (point.total === 1) {
+		return point.negative
+			? `The one verbatim of ${month} reads negative.`
+			: `The one verbatim of ${month} does not read negative.`;
+	}
+	return `${formatPercent(point.share)} of the ${point.total.toLocaleString('en')} verbatims of ${month} read negative.`;
 }
 
 /** The words of a tone signal: a worsening tone is a signal, not a wiggle. */
