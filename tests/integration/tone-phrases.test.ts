@@ -144,7 +144,8 @@ describe.runIf(redisOk)('two instances on one Redis', () => {
 		const onB = await until(async () => (await b.app.engine.state(roomId))?.phrases['apply'], 'phrases on the other instance');
 		expect(canonicalJson(onB)).toBe(canonicalJson(found));
 
-		const [stateA, stateB] = (await Promise.all([a.app.engine.state(roomId), b.app.engine.state(roomId)])) as RoomState[];
+		const stateA = (await a.app.engine.state(roomId)) as RoomState;
+		const stateB = (await b.app.engine.state(roomId)) as RoomState;
 		const category = stateA.complaints['cant-open']!;
 		expect(canonicalJson(stateB.complaints['cant-open'])).toBe(canonicalJson(category));
 		expect(category.tone?.['2026-09']).toEqual({ negative: 4, neutral: 0, positive: 0 });
