@@ -25,8 +25,10 @@ import {
 	type SurveyMapping,
 	type Verbatim,
 	type RedactionSettings,
-	DEFAULT_REDACTION
+	DEFAULT_REDACTION,
+	ToneTally
 } from '../../src/lib/domain';
+import { sentimentScore } from '../text/sentiment';
 import { stringify } from 'csv-stringify/sync';
 import { addCounts, noCounts, redactText, settingsOf, totalOf, type RedactionCounts } from '../text/redact';
 import { MAX_CELL_CHARS, columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
@@ -389,6 +391,8 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 	const categories = new Map<string, CategoryTotal>();
 	const counts = new Map<string, { categoryId: string; period: string; segment: string | null; add: number }>();
 	const quotes = new QuoteKeeper();
+	// Every row's tone, scored here in the worker: the quotes are only each item's newest few.
+	const tones = new ToneTally();
 	const periods = trackPeriods();
 
 	function categoryFor(stageId: string, name: string): CategoryTotal {
@@ -444,6 +448,7 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 				bump(category.categoryId, period, null);
 				if (segment) bump(category.categoryId, period, segment);
 				if (text) {
+					tones.add(category.categoryId, period, sentimentScore(text));
 					quotes.offer(category.categoryId, {
 						id: `q-${key.slice(0, 20)}`,
 						text: quoteText(text),
@@ -461,6 +466,7 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 		delta.categories = all.filter((c) => c.isNew).map((c) => ({ categoryId: c.categoryId, stageId: c.stageId, name: c.name }));
 		delta.complaintCounts = [...counts.values()];
 		delta.complaintQuotes = quotes.entries().map(([categoryId, verbatim]) => ({ categoryId, verbatim }));
+		delta.complaintTones = tones.entries().map(({ itemId, period, tones }) => ({ categoryId: itemId, period, tones }));
 		return { delta, categories: all.sort((a, b) => b.total - a.total), periods: periods.get(), notes: [] };
 	};
 	return read;
@@ -608,6 +614,8 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 	const size = max - min + 1;
 	const counts = new Map<string, { surveyId: string; period: string; segment: string | null; add: number[] }>();
 	const quotes = new QuoteKeeper();
+	// Every row's tone, scored here in the worker: the quotes are only each item's newest few.
+	const tones = new ToneTally();
 	const periods = trackPeriods();
 	const bump = (period: string, segment: string | null, score: number, n: number) => {
 		const key = `${period}|${segment ?? ''}`;
@@ -654,8 +662,10 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 				periods.see(period);
 				bump(period, null, score, n);
 				if (segment) bump(period, segment, score, n);
-				if (text)
+				if (text) {
+					tones.add(survey.id, period, sentimentScore(text));
 					quotes.offer(survey.id, { id: `q-${key.slice(0, 20)}`, text: quoteText(text), date: date.date, channel: '', segment });
+				}
 			}
 		};
 	}) as RowReader;
@@ -664,6 +674,7 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 		if (created) delta.surveys = [{ surveyId: mapping.surveyId, ...created }];
 		delta.surveyCounts = [...counts.values()];
 		delta.surveyQuotes = quotes.entries().map(([surveyId, verbatim]) => ({ surveyId, verbatim }));
+		delta.surveyTones = tones.entries().map(({ itemId, period, tones }) => ({ surveyId: itemId, period, tones }));
 		const responses = delta.surveyCounts.filter((c) => c.segment === null);
 		const categories: CategoryTotal[] = [
 			{

@@ -50,24 +50,21 @@ const NEGATION_WINDOW = 3;
 /** Longest text scored (a verbatim is at most 1,000 characters; anything longer is cut, not refused). */
 const MAX_CHARS = 20_000;
 
+/** A word (letters and digits, apostrophes inside) or a clause break; one linear pass, no nested quantifier. */
+const TOKEN = /[\p{L}\p{N}'\u2019]+|[.,;:!?()\n]/gu;
+const APOSTROPHES = /['\u2019]/g;
+
 /** The words of a text in order, lower case, apostrophes dropped ("don't" -> "dont"); null marks a clause break. */
 export function words(text: string): Array<string | null> {
 	const out: Array<string | null> = [];
-	let current = '';
-	const flush = () => {
-		if (current) out.push(current);
-		current = '';
-	};
-	const input = text.slice(0, MAX_CHARS).toLowerCase();
-	for (const ch of input) {
-		if (/\p{L}|\p{N}/u.test(ch)) current += ch;
-		else if (ch === "'" || ch === '\u2019') continue;
-		else {
-			flush();
-			if (/[.,;:!?()\n]/.test(ch)) out.push(null);
+	for (const [token] of text.slice(0, MAX_CHARS).toLowerCase().matchAll(TOKEN)) {
+		if (token.length === 1 && '.,;:!?()\n'.includes(token)) {
+			out.push(null);
+			continue;
 		}
+		const word = token.replace(APOSTROPHES, '');
+		if (word) out.push(word);
 	}
-	flush();
 	return out;
 }
 

@@ -176,3 +176,38 @@ describe('raw import files deleted after N days', () => {
 		expect(refusal(imported(1), command('import.deleteFile', { importId: 'import-gone' })).code).toBe('not_found');
 	});
 });
+
+describe("an import's tone counts", () => {
+	it("count every new row's words, though the import keeps only each category's newest few as quotes", async () => {
+		const { readImportFile } = await import('../../server/imports/import-tasks');
+		const { importRoomOf } = await import('../../server/imports/read-import');
+		const { simpleComplaintMapping } = await import('../support/curate-http');
+		const room = furnishedRoom().state;
+		const lines = ['date,issue,text'];
+		for (let i = 0; i < 30; i++)
+			lines.push(
+				`2026-02-${String(1 + (i % 28)).padStart(2, '0')},Fees,${i % 3 === 0 ? 'Great help' : 'Awful wait'} number ${i}`
+			);
+		const read = await readImportFile(
+			{
+				bytes: new TextEncoder().encode(lines.join('\n')),
+				room: importRoomOf(room),
+				mapping: simpleComplaintMapping('stage-1', true),
+				seenKeys: []
+			},
+			() => {}
+		);
+		if (!read.ok) throw new Error(read.message);
+		expect(read.delta.complaintQuotes.length).toBeLessThan(30);
+		expect(read.delta.complaintTones?.map((t) => [t.period, t.tones])).toEqual([
+			['2026-02', { negative: 20, neutral: 0, positive: 10 }]
+		]);
+		const state = apply(
+			room,
+			scoreCommand(command('import.apply', { delta: read.delta, mapping: simpleComplaintMapping('stage-1', true) }))
+		);
+		const categoryId = read.delta.categories[0]!.categoryId;
+		expect(state.complaints[categoryId]!.tone?.['2026-02']).toEqual({ negative: 20, neutral: 0, positive: 10 });
+		expect(state.complaints[categoryId]!.verbatims[0]!.sentiment).toBeDefined();
+	});
+});

@@ -8,7 +8,7 @@ import { LIMITS, assertNever, own, spotlightEntity, stageKpis } from './basics';
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
 import type { RedactionRewrites } from './redaction';
-import { tonesAfter } from './tone';
+import { addTones, tonesAfter } from './tone';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim } from './model';
 
 type Entities = Omit<
@@ -169,7 +169,13 @@ function applyImport(s: RoomState, delta: ImportDelta): RoomState {
 	}
 	for (const { categoryId, verbatim } of delta.complaintQuotes) {
 		const target = category(categoryId);
-		if (target) quoteInto(target, verbatim);
+		if (!target) continue;
+		if (delta.complaintTones) target.verbatims = newestFirst(target.verbatims, verbatim);
+		else quoteInto(target, verbatim);
+	}
+	for (const { categoryId, period, tones } of delta.complaintTones ?? []) {
+		const target = category(categoryId);
+		if (target) target.tone = addTones(target.tone, period, tones);
 	}
 
 	const surveys = { ...s.surveys };
@@ -204,7 +210,13 @@ function applyImport(s: RoomState, delta: ImportDelta): RoomState {
 	}
 	for (const { surveyId, verbatim } of delta.surveyQuotes) {
 		const target = survey(surveyId);
-		if (target) quoteInto(target, verbatim);
+		if (!target) continue;
+		if (delta.surveyTones) target.verbatims = newestFirst(target.verbatims, verbatim);
+		else quoteInto(target, verbatim);
+	}
+	for (const { surveyId, period, tones } of delta.surveyTones ?? []) {
+		const target = survey(surveyId);
+		if (target) target.tone = addTones(target.tone, period, tones);
 	}
 
 	let kpis = s.kpis;

@@ -4,7 +4,7 @@
  * record schemas sit in `model.ts` with the room state that keeps them.
  */
 import { z } from 'zod';
-import { Id, KpiPoint, Name, Period, Scale, Segment, SurveyKind, Verbatim } from './model';
+import { Id, KpiPoint, Name, Period, Scale, Segment, SurveyKind, ToneCounts, Verbatim } from './model';
 
 const Add = z.int().min(0).max(1_000_000_000);
 
@@ -63,7 +63,20 @@ export const ImportDelta = z.strictObject({
 	surveyCounts: z
 		.array(z.strictObject({ surveyId: Id, period: Period, segment: Segment.nullable(), add: z.array(Add).min(2).max(11) }))
 		.max(IMPORT_CAPS.surveyCounts),
-	surveyQuotes: z.array(z.strictObject({ surveyId: Id, verbatim: Verbatim })).max(IMPORT_CAPS.surveyQuotes)
+	surveyQuotes: z.array(z.strictObject({ surveyId: Id, verbatim: Verbatim })).max(IMPORT_CAPS.surveyQuotes),
+	/**
+	 * The tone of every new row's words per item and month, scored by the server as it read the file (the
+	 * quotes above are only each item's newest few). When present, `evolve` adds these to the items' tone
+	 * counts instead of counting the quotes; imports from before sentiment, and other senders, have none.
+	 */
+	complaintTones: z
+		.array(z.strictObject({ categoryId: Id, period: Period, tones: ToneCounts }))
+		.max(IMPORT_CAPS.complaintCounts)
+		.optional(),
+	surveyTones: z
+		.array(z.strictObject({ surveyId: Id, period: Period, tones: ToneCounts }))
+		.max(IMPORT_CAPS.surveyCounts)
+		.optional()
 });
 export type ImportDelta = z.infer<typeof ImportDelta>;
 

@@ -32,6 +32,36 @@ export function countTone(tones: PeriodTones | undefined, v: Verbatim, sign: 1 |
 	return { ...tones, [period]: { ...current, [tone]: Math.max(0, current[tone] + sign) } };
 }
 
+/** `tones` with one month's counts added (an import's rows, scored as the server read them). */
+export function addTones(tones: PeriodTones | undefined, period: string, add: ToneCounts): PeriodTones {
+	const current = tones?.[period] ?? NO_TONES;
+	return {
+		...tones,
+		[period]: {
+			negative: current.negative + add.negative,
+			neutral: current.neutral + add.neutral,
+			positive: current.positive + add.positive
+		}
+	};
+}
+
+/** A tally of tones per item and month, as an import reads its rows. */
+export class ToneTally {
+	private readonly byKey = new Map<string, { itemId: string; period: string; tones: ToneCounts }>();
+	/** Counts one scored row of `itemId` in `period`. */
+	add(itemId: string, period: string, score: number): void {
+		const tone = toneOf(score)!;
+		const key = `${itemId}\u0000${period}`;
+		const entry = this.byKey.get(key) ?? { itemId, period, tones: { ...NO_TONES } };
+		entry.tones[tone]++;
+		this.byKey.set(key, entry);
+	}
+	/** Every item and month counted, in the order first seen. */
+	entries(): Array<{ itemId: string; period: string; tones: ToneCounts }> {
+		return [...this.byKey.values()];
+	}
+}
+
 /**
  * The tone counts of an item after `incoming` verbatims arrive: each counts once, and one that replaces
  * a verbatim the item still holds (the same id sent again) takes the old one's count back first.
