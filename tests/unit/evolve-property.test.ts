@@ -627,6 +627,14 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 						{ categoryId, period: period(), segment: 'Retail', add: r.int(5) }
 					],
 					complaintQuotes: r.chance(0.5) ? [{ categoryId, verbatim: verbatim() }] : [],
+					// As the server's reader counts every row's tone (older imports and other senders have none).
+					...(r.chance(0.5)
+						? {
+								complaintTones: [
+									{ categoryId, period: period(), tones: { negative: r.int(3), neutral: r.int(3), positive: r.int(3) } }
+								]
+							}
+						: {}),
 					kpiPoints: r.chance(0.3)
 						? [{ kpiId: freshKpi ? newKpi : known(pools.kpis, state.kpis), points: [{ date: date(), value: r.int(100) }] }]
 						: [],
