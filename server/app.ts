@@ -36,6 +36,8 @@ import type { Mailer } from './mail/mailer';
 import { inviteMessage, passwordResetMessage } from './mail/messages';
 import { loadTemplateCatalogue, type TemplateCatalogue } from './templates/template-catalogue';
 import { createBlobCollector } from './files/blob-collector';
+import { createPhraseWatch } from './text/phrases-watch';
+import { createRawFileSweep } from './imports/raw-file-sweep';
 import { createRoomStorage } from './files/room-storage';
 import { createImportService } from './imports/import-service';
 import { createWorkerPool, type WorkerPool } from './workers/pool';
@@ -101,6 +103,12 @@ export interface ApplicationDeps {
 	sessionSweepMs?: number;
 	/** The room templates New room offers (default: the shipped ones, read at start). */
 	templates?: Promise<TemplateCatalogue>;
+	/** The clock events are stamped with and raw files fall due by (ms since the epoch; default the machine's). Tests move it. */
+	clock?: () => number;
+	/** How often raw import files due for deletion are looked for (default hourly). */
+	rawFileSweepMs?: number;
+	/** How long new phrases wait for the rest of a burst of verbatims before they are found (default 2 s). */
+	phraseSettleMs?: number;
 	/** Paired screens' health (default: in this process's memory; Redis mode shares it). */
 	displayStatus?: DisplayStatus;
 	/** Single sign-on with OpenID Connect (OIDC_*); off when absent. */
@@ -166,12 +174,20 @@ export function createApplication(deps: ApplicationDeps) {
 		screens: (roomId) => displayStatus.list(roomId)
 	});
 	webhooks.start(deps.webhooks?.pollMs);
+	// New phrases are found after a batch brings verbatims, on the instance that committed it.
+	const phraseWatch = createPhraseWatch({
+		engine: { state: (roomId) => engine.state(roomId), execute: (...args) => engine.execute(...args) },
+		workers: () => workers,
+		log: deps.log,
+		settleMs: deps.phraseSettleMs
+	});
 	const engine = createRoomEngine({
 		store: deps.store,
 		// Webhooks are queued where the broadcast starts: once per committed batch, on the instance that committed it.
-		broadcaster: webhooks.wrap(withUnpairing(socketBroadcaster(io))),
+		broadcaster: phraseWatch.wrap(webhooks.wrap(withUnpairing(socketBroadcaster(io)))),
 		log: deps.log,
-		snapshotEvery: deps.snapshotEvery
+		snapshotEvery: deps.snapshotEvery,
+		now: deps.clock ? () => new Date(deps.clock!()) : undefined
 	});
 	const gateway = attachGateway(io, {
 		engine,
@@ -226,6 +242,8 @@ export function createApplication(deps: ApplicationDeps) {
 	const collection = { graceMs: 24 * 3_600_000, everyMs: 6 * 3_600_000, enabled: true, ...deps.blobCollection };
 	const collector = createBlobCollector({ engine, blobs: deps.blobs, log: deps.log, ...collection });
 	if (collection.enabled) collector.start();
+	const rawFiles = createRawFileSweep({ engine, collector, log: deps.log, now: deps.clock, everyMs: deps.rawFileSweepMs });
+	if (collection.enabled) rawFiles.start();
 	const templates = deps.templates ?? loadTemplateCatalogue();
 	// A bad template file is reported at start; creating a room from a template then answers 503.
 	templates.catch((error: unknown) => deps.log.error({ err: String(error) }, 'the room templates could not be loaded'));
@@ -460,6 +478,10 @@ export function createApplication(deps: ApplicationDeps) {
 		webhooks,
 		/** Collects files no room refers to (runs by itself; tests call `collect` directly). */
 		collector,
+		/** Deletes raw import files whose days are up (runs by itself; tests call `sweep` directly). */
+		rawFiles,
+		/** Finds each stage's new phrases after verbatims arrive; `idle()` waits for the finds under way. */
+		phraseWatch,
 		/**
 		 * Tells this instance's clients whether commands can be saved. On recovery they also pull what
 		 * they may have missed, so every client converges without a manual step.
@@ -478,6 +500,8 @@ export function createApplication(deps: ApplicationDeps) {
 			stopSsoRefresher();
 			await webhooks.stop();
 			await collector.stop();
+			await rawFiles.stop();
+			phraseWatch.stop();
 			gateway.stopSweep();
 			io.close();
 			await engine.flush();

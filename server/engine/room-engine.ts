@@ -20,6 +20,7 @@ import type { CommandResult, JoinAnswer, Position, RoomEventsMessage } from '../
 import { WIRE_LIMITS } from '../../src/lib/protocol';
 import { answerKnownCommand } from '../store/contract';
 import { redactCommand } from '../text/redact-command';
+import { scoreCommand } from '../text/sentiment-command';
 import type { Logger } from '../log';
 import { StoreUnavailableError, type AppendResult, type CommandRange, type EventStore, type StoredEvent } from '../store/port';
 
@@ -229,8 +230,10 @@ export function createRoomEngine(options: EngineOptions) {
 				continue;
 			}
 			outcomes.set(p.commandId, { digest: p.digest, answer: settled(p) });
-			// Customer words are masked here, on the state decided on, so no way in stores them raw.
-			const decision = decide(tentative, redactCommand(p.command, tentative), { roomId: room.id, actor: p.actor, now: at });
+			// Customer words are masked here, on the state decided on, so no way in stores them raw; then
+			// their tone is scored on the masked words, so the event carries it.
+			const command = scoreCommand(redactCommand(p.command, tentative));
+			const decision = decide(tentative, command, { roomId: room.id, actor: p.actor, now: at });
 			if (!decision.ok) {
 				refused.push({ pending: p, result: { ok: false, code: decision.error.code, message: decision.error.message } });
 				continue;

@@ -105,7 +105,8 @@ export function createImportService(deps: { engine: RoomEngine; blobs: BlobStore
 				errors: summary.errors,
 				basedOn: Object.keys(state.imports).length,
 				mapping: request.mapping,
-				delta
+				delta,
+				rawFile: kept === null
 			},
 			request.actor
 		);

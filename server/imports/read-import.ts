@@ -27,9 +27,11 @@ import {
 	type RedactionSettings,
 	type ReviewItem,
 	DEFAULT_CLASSIFY_THRESHOLD,
-	DEFAULT_REDACTION
+	DEFAULT_REDACTION,
+	ToneTally
 } from '../../src/lib/domain';
 import { createPlacer, type ClassifyRoom } from '../text/classify';
+import { sentimentScore } from '../text/sentiment';
 import { stringify } from 'csv-stringify/sync';
 import { addCounts, noCounts, redactText, settingsOf, totalOf, type RedactionCounts } from '../text/redact';
 import { MAX_CELL_CHARS, columnLabel, parseDate, parseNumber, resolveColumn } from './cells';
@@ -403,6 +405,8 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 	const categories = new Map<string, CategoryTotal>();
 	const counts = new Map<string, { categoryId: string; period: string; segment: string | null; add: number }>();
 	const quotes = new QuoteKeeper();
+	// Every row's tone, scored here in the worker: the quotes are only each item's newest few.
+	const tones = new ToneTally();
 	const periods = trackPeriods();
 
 	function categoryFor(stageId: string, name: string): CategoryTotal {
@@ -485,7 +489,10 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 				category.total++;
 				bump(category.categoryId, period, null);
 				if (segment) bump(category.categoryId, period, segment);
-				if (text) quotes.offer(category.categoryId, verbatimOf(key));
+				if (text) {
+					tones.add(category.categoryId, period, sentimentScore(text));
+					quotes.offer(category.categoryId, verbatimOf(key));
+				}
 			}
 		};
 	}) as RowReader;
@@ -527,6 +534,7 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 			bump(decision.categoryId, row.period, null);
 			if (row.segment) bump(decision.categoryId, row.period, row.segment);
 			const verbatim = { ...row.verbatim, placed: decision.how };
+			tones.add(decision.categoryId, row.period, sentimentScore(verbatim.text));
 			quotes.offer(decision.categoryId, verbatim);
 			delta.placements.push({ verbatimId: verbatim.id, categoryId: decision.categoryId, placed: decision.how });
 		}
@@ -543,6 +551,7 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 		delta.categories = all.filter((c) => c.isNew).map((c) => ({ categoryId: c.categoryId, stageId: c.stageId, name: c.name }));
 		delta.complaintCounts = [...counts.values()];
 		delta.complaintQuotes = quotes.entries().map(([categoryId, verbatim]) => ({ categoryId, verbatim }));
+		delta.complaintTones = tones.entries().map(({ itemId, period, tones }) => ({ categoryId: itemId, period, tones }));
 		return { delta, categories: all.sort((a, b) => b.total - a.total), periods: periods.get(), notes };
 	};
 	return read;
@@ -690,6 +699,8 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 	const size = max - min + 1;
 	const counts = new Map<string, { surveyId: string; period: string; segment: string | null; add: number[] }>();
 	const quotes = new QuoteKeeper();
+	// Every row's tone, scored here in the worker: the quotes are only each item's newest few.
+	const tones = new ToneTally();
 	const periods = trackPeriods();
 	const bump = (period: string, segment: string | null, score: number, n: number) => {
 		const key = `${period}|${segment ?? ''}`;
@@ -736,8 +747,10 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 				periods.see(period);
 				bump(period, null, score, n);
 				if (segment) bump(period, segment, score, n);
-				if (text)
+				if (text) {
+					tones.add(survey.id, period, sentimentScore(text));
 					quotes.offer(survey.id, { id: `q-${key.slice(0, 20)}`, text: quoteText(text), date: date.date, channel: '', segment });
+				}
 			}
 		};
 	}) as RowReader;
@@ -746,6 +759,7 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 		if (created) delta.surveys = [{ surveyId: mapping.surveyId, ...created }];
 		delta.surveyCounts = [...counts.values()];
 		delta.surveyQuotes = quotes.entries().map(([surveyId, verbatim]) => ({ surveyId, verbatim }));
+		delta.surveyTones = tones.entries().map(({ itemId, period, tones }) => ({ surveyId: itemId, period, tones }));
 		const responses = delta.surveyCounts.filter((c) => c.segment === null);
 		const categories: CategoryTotal[] = [
 			{

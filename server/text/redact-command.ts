@@ -125,7 +125,9 @@ export function redactCommand(command: Command, state: RoomState): Command {
 		case 'rule.save':
 		case 'rule.remove':
 		case 'review.place':
-			// The room's own words (names, goals, team posts, decisions), not a customer's.
+		case 'import.deleteFile':
+		case 'phrases.record':
+			// The room's own words (names, goals, team posts, decisions), or phrases found in words already masked; not a customer's.
 			return command;
 		default:
 			return assertNever(command);

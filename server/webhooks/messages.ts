@@ -247,6 +247,8 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 		case 'spotlight.set':
 		case 'spotlight.cleared':
 		case 'import.applied':
+		case 'import.fileDeleted':
+		case 'phrases.recorded':
 		case 'room.restored':
 		case 'display.registered':
 		case 'display.updated':

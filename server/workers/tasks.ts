@@ -6,10 +6,12 @@
  * module and name it here.
  */
 import { inspectImportFile, readImportFile } from '../imports/import-tasks';
+import { findPhrasesTask } from '../text/phrases-task';
 
 export const TASKS = {
 	'imports.inspect': inspectImportFile,
-	'imports.read': readImportFile
+	'imports.read': readImportFile,
+	'phrases.find': findPhrasesTask
 } satisfies Record<string, (input: never, progress: never) => unknown>;
 
 type Tasks = typeof TASKS;

@@ -186,6 +186,20 @@ describe('masking personal data in Chromium', () => {
 				importFile: 'mapped'
 			});
 
+			// Raw uploads kept for two weeks, then deleted by the server.
+			await panel.getByLabel('The file as it was uploaded, unmasked, deleted after a number of days').check();
+			await panel.getByLabel('Delete the uploaded file after this many days').fill('14');
+			await screenshot(page, 'settings-raw-days');
+			await panel.getByRole('button', { name: 'Save masking settings' }).click();
+			await expect
+				.poll(async () => (await roomState('mask-settings')).meta!.settings.redaction, { timeout: 5_000 })
+				.toMatchObject({ importFile: 'raw', rawDays: 14 });
+			await panel.getByLabel('Only the columns it reads, with customers’ words masked (recommended)').check();
+			await panel.getByRole('button', { name: 'Save masking settings' }).click();
+			await expect
+				.poll(async () => (await roomState('mask-settings')).meta!.settings.redaction?.importFile, { timeout: 5_000 })
+				.toBe('mapped');
+
 			await panel.getByRole('button', { name: 'Mask personal data already in the room…' }).click();
 			const dialog = page.getByTestId('mask-existing-dialog');
 			await expect

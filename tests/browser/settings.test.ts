@@ -320,7 +320,7 @@ describe('room settings in Chromium', () => {
 		const page = await open(`/rooms/${ROOM}/settings`, 'facilitator');
 		const privacy = page.getByTestId('settings-privacy');
 		await privacy.getByLabel('Corridor screens hide customers’ words').uncheck();
-		await expect.poll(() => privacy.locator('.hint').textContent(), { timeout: 5_000 }).toContain('Off:');
+		await expect.poll(() => privacy.locator('.hint').first().textContent(), { timeout: 5_000 }).toContain('Off:');
 		expect((await roomState(ROOM)).meta?.settings.corridorHidesVerbatims).toBe(false);
 		await expect
 			.poll(() => hidden.locator('[data-testid="wall-verbatim"][data-wall-id="q-1"]').count(), { timeout: 5_000 })
@@ -330,6 +330,15 @@ describe('room settings in Chromium', () => {
 		await expect
 			.poll(() => hidden.locator('[data-testid="wall-verbatim"][data-wall-id="q-1"]').count(), { timeout: 5_000 })
 			.toBe(0);
+
+		// New phrases on corridor screens: off by default, on when the facilitator allows them.
+		const phrases = privacy.getByLabel('Corridor screens show the phrases new this month');
+		await expect(phrases.isChecked()).resolves.toBe(false);
+		await phrases.check();
+		await expect.poll(() => privacy.locator('.hint').nth(1).textContent(), { timeout: 5_000 }).toContain('On:');
+		expect((await roomState(ROOM)).meta?.settings.corridorShowsPhrases).toBe(true);
+		await phrases.uncheck();
+		await expect.poll(async () => (await roomState(ROOM)).meta?.settings.corridorShowsPhrases, { timeout: 5_000 }).toBe(false);
 	});
 
 	it('enables "Delete this room" only once the room’s name is typed', { timeout: 30_000 }, async () => {

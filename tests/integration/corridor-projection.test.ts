@@ -375,3 +375,56 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 }
+
+describe('new phrases on a corridor TV', () => {
+	const server_ = { id: 'server', name: 'Customer Room', role: 'facilitator' as const };
+	const settings = (corridorShowsPhrases: boolean) => ({
+		corridorHidesVerbatims: true,
+		theme: 'dark' as const,
+		corridorShowsPhrases
+	});
+
+	it('are not sent unless the room allows it, and then without their verbatims', async () => {
+		// The TV connected again above: a copy of the room built from its new connection.
+		mirrors.tv = new Mirror(tvSocket);
+		await mirrors.tv.join();
+		// The server's own finding (after the quotes above) is done, so it does not replace the phrases recorded here.
+		await server.app.phraseWatch.idle();
+		const recorded = await server.app.engine.execute(
+			ROOM,
+			commandId(),
+			{
+				type: 'phrases.record',
+				stageId: 'apply',
+				period: '2026-11',
+				phrases: [
+					{ text: 'app login', count: 3, baseline: 0, score: 12.5, verbatims: [{ itemId: 'cant-open', verbatimId: 'q-1' }] }
+				]
+			},
+			server_
+		);
+		if (!recorded.ok) throw new Error(recorded.message);
+		const seenFrom = mirrors.tv.payloads.length;
+		const hidden = await run({ type: 'stage.update', stageId: 'apply', patch: { name: 'Apply now' } });
+		await mirrors.tv.reach(hidden);
+		expect(mirrors.tv.state!.phrases).toEqual({});
+		expect(mirrors.tv.payloads.slice(seenFrom).join('\n')).not.toContain('app login');
+		expect(stateHash(mirrors.tv.state!)).toBe(stateHash(projectState(await serverState(), 'corridor')));
+
+		const allowed = await run({ type: 'room.configure', patch: { settings: settings(true) } });
+		await mirrors.tv.reach(allowed);
+		const shown = mirrors.tv.state!.phrases['apply']!;
+		expect(shown.phrases.map((p) => p.text)).toEqual(['app login']);
+		expect(shown.phrases[0]!.verbatims).toEqual([]);
+		for (const secret of ALL_SECRETS) expect(mirrors.tv.seen).not.toContain(secret);
+		expect(mirrors.tv.state!.complaints['cant-open']!.verbatims).toEqual([]);
+		expect(stateHash(mirrors.tv.state!)).toBe(stateHash(projectState(await serverState(), 'corridor')));
+
+		const off = await run({ type: 'room.configure', patch: { settings: settings(false) } });
+		await mirrors.tv.reach(off);
+		expect(mirrors.tv.state!.phrases).toEqual({});
+		// Members in the room see the phrases with their verbatims.
+		await mirrors.viewer.reach(off);
+		expect(mirrors.viewer.state!.phrases['apply']!.phrases[0]!.verbatims).toHaveLength(1);
+	});
+});

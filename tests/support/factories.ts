@@ -241,6 +241,15 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'display.update': { type: 'display.update', displayId: 'display-1', patch: { mode: 'room' } },
 	'display.remove': { type: 'display.remove', displayId: 'display-1' },
 
+	// Sent by the server's sweep once the room's rawDays have passed since `import-new` (a raw upload).
+	'import.deleteFile': { type: 'import.deleteFile', importId: 'import-new' },
+	// Sent by the server after it reads the room's verbatims (server/text/phrases.ts).
+	'phrases.record': {
+		type: 'phrases.record',
+		stageId: 'stage-1',
+		period: '2026-03',
+		phrases: [{ text: 'app login', count: 4, baseline: 0, score: 14.2, verbatims: [{ itemId: 'cat-1', verbatimId: 'v-1' }] }]
+	},
 	'import.apply': {
 		type: 'import.apply',
 		importId: 'import-new',

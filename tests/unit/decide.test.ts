@@ -5,6 +5,7 @@ import {
 	COMMAND_TYPES,
 	LIMITS,
 	OPEN_TEAM_STATUSES,
+	DEFAULT_REDACTION,
 	RoomState,
 	emptyRoom,
 	mayIssue,
@@ -99,8 +100,22 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'display.update': false,
 	'display.remove': false,
 	'import.apply': true,
-	'room.restore': false
+	'room.restore': false,
+	'import.deleteFile': false,
+	'phrases.record': false
 };
+
+/** A room that keeps raw uploads for a day, with an import made two days before NOW: its raw file is due. */
+function withDueRawFile(state: RoomState): RoomState {
+	const settings = {
+		corridorHidesVerbatims: true,
+		theme: 'dark' as const,
+		redaction: { ...DEFAULT_REDACTION, importFile: 'raw' as const, rawDays: 1 }
+	};
+	const kept = apply(state, command('room.configure', { patch: { settings } }));
+	const earlier = new Date(Date.parse(NOW) - 2 * 86_400_000).toISOString();
+	return apply(kept, command('import.apply', { rawFile: true }), contextFor('facilitator', earlier));
+}
 
 /** A furnished room in which `type`'s example has what it needs (a running session, a spotlight...). */
 function roomReadyFor(type: CommandType) {
@@ -117,6 +132,7 @@ function roomReadyFor(type: CommandType) {
 	if (type === 'room.unarchive') state = apply(state, command('room.archive'));
 	if (type === 'rule.remove') state = apply(state, command('rule.save', { ruleId: 'rule-1' }));
 	if (type === 'review.place') state = apply(state, waitingForReview());
+	if (type === 'import.deleteFile') state = withDueRawFile(state);
 	return state;
 }
 

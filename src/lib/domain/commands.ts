@@ -40,7 +40,9 @@ import {
 	Text,
 	Url,
 	Verbatim,
-	VoteItemKind
+	VoteItemKind,
+	EmergingPhrase,
+	PHRASE_LIMITS
 } from './model';
 
 const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
@@ -367,8 +369,20 @@ export const Command = z.discriminatedUnion('type', [
 		errors: z.int().min(0),
 		basedOn: z.int().min(0),
 		mapping: ImportMapping,
-		delta: ImportDelta
+		delta: ImportDelta,
+		/** Whether `blobId` is the upload as it came (the room keeps raw files), so a `rawDays` sweep may delete it. */
+		rawFile: z.boolean().optional()
 	}),
+	/**
+	 * Deletes an import's raw upload once the room's `rawDays` have passed (sent by the server's sweep,
+	 * never by a socket); the import's history keeps when.
+	 */
+	cmd('import.deleteFile', { importId: Id }),
+	/**
+	 * Records what is new in a stage's latest month (sent by the server after it reads the room's
+	 * verbatims, `server/text/phrases.ts`, never by a socket), so every instance and wall shows the same.
+	 */
+	cmd('phrases.record', { stageId: Id, period: Period, phrases: z.array(EmergingPhrase).max(PHRASE_LIMITS.phrases) }),
 	/** Fills a new, empty room from a backup (sent by the server's restore endpoint, never by a socket). */
 	cmd('room.restore', { state: RoomState }),
 
@@ -381,7 +395,12 @@ export type CommandType = Command['type'];
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
 
 /** Commands only the server itself sends (after reading a file); a socket that sends one is refused. */
-export const SERVER_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['import.apply', 'room.restore']);
+export const SERVER_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
+	'import.apply',
+	'room.restore',
+	'import.deleteFile',
+	'phrases.record'
+]);
 
 /** Every command type, for role tables and tests. */
 export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];

@@ -9,6 +9,8 @@ import { IMPORT_CAPS } from './imports';
 import { rewriteCount } from './redaction';
 import { ruleProblem } from './rules';
 import { decideCast, decideCheckIn, decideOpen, decideReveal } from './votes';
+import { canonicalJson } from './canonical';
+import { rawFileDue } from './import-files';
 import {
 	DEFAULT_DEPARTMENTS,
 	LIMITS,
@@ -915,6 +917,24 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		}
 		case 'room.restore':
 			return fail('conflict', 'A backup restores only into a new, empty room.');
+		case 'import.deleteFile': {
+			const record = own(s.imports, c.importId);
+			if (!record) return fail('not_found', 'No such import.');
+			if (record.fileDeletedAt) return fail('conflict', "This import's raw file is already deleted.");
+			if (!rawFileDue(record, s.meta?.settings.redaction, ctx.now)) {
+				return fail('rule_violation', "This import's raw file is not due for deletion under the room's settings.");
+			}
+			return emit({ type: 'import.fileDeleted', importId: c.importId, at: ctx.now });
+		}
+		case 'phrases.record': {
+			if (!own(s.stages, c.stageId)) return fail('not_found', 'No such stage.');
+			const current = own(s.phrases, c.stageId);
+			const same = current
+				? current.period === c.period && canonicalJson(current.phrases) === canonicalJson(c.phrases)
+				: c.phrases.length === 0;
+			if (same) return fail('conflict', 'These phrases are already recorded for this stage.');
+			return emit({ type: 'phrases.recorded', stageId: c.stageId, period: c.period, phrases: c.phrases });
+		}
 
 		case 'display.register': {
 			if (own(s.displays, c.displayId)) return fail('conflict', 'That display is already registered.');

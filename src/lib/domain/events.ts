@@ -50,7 +50,9 @@ import {
 	Touchpoint,
 	Verbatim,
 	Win,
-	Decision
+	Decision,
+	EmergingPhrase,
+	PHRASE_LIMITS
 } from './model';
 
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.strictObject({ type: z.literal(type), ...shape });
@@ -177,6 +179,10 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('spotlight.cleared', {}),
 
 	ev('import.applied', { record: ImportRecord, mapping: ImportMapping, delta: ImportDelta }),
+	/** The raw upload of an import was deleted, as the room's settings asked, at `at`. */
+	ev('import.fileDeleted', { importId: Id, at: Timestamp }),
+	/** What is new in a stage's latest month, as the server found it; an empty list clears the stage's. */
+	ev('phrases.recorded', { stageId: Id, period: Period, phrases: z.array(EmergingPhrase).max(PHRASE_LIMITS.phrases) }),
 	ev('room.restored', { state: RoomState }),
 
 	ev('display.registered', { display: Display }),

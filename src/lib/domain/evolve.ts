@@ -9,6 +9,7 @@ import { LIMITS, assertNever, compareIso, own, spotlightEntity, stageKpis } from
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
 import type { RedactionRewrites } from './redaction';
+import { addTones, tonesAfter } from './tone';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim, Vote } from './model';
 
 type Entities = Omit<
@@ -33,6 +34,14 @@ function put<K extends keyof Entities>(state: RoomState, key: K, id: string, val
 	return { ...state, [key]: next };
 }
 
+/** `record` without `key` (the same object when it has none). */
+function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
+	if (!own(record, key)) return record;
+	const next = { ...record };
+	delete next[key];
+	return next;
+}
+
 /** Applies `fn` to an existing entity; an unknown id leaves the state as it is. */
 function change<K extends keyof Entities>(
 	state: RoomState,
@@ -46,6 +55,19 @@ function change<K extends keyof Entities>(
 
 const newestFirst = (list: readonly Verbatim[], v: Verbatim): Verbatim[] =>
 	[v, ...list.filter((x) => x.id !== v.id)].sort((a, b) => compareIso(b.date, a.date)).slice(0, LIMITS.verbatims);
+
+/** An item with one more verbatim: kept among its newest few, and counted in its tone per month (all of them, kept or not). */
+function quoted<T extends ComplaintCategory | Survey>(item: T, v: Verbatim): T {
+	const tone = tonesAfter(item, [v]);
+	return { ...item, verbatims: newestFirst(item.verbatims, v), ...(tone ? { tone } : {}) };
+}
+
+/** `quoted`, in place, on an item an import has already copied. */
+function quoteInto(item: ComplaintCategory | Survey, v: Verbatim): void {
+	const tone = tonesAfter(item, [v]);
+	if (tone) item.tone = tone;
+	item.verbatims = newestFirst(item.verbatims, v);
+}
 
 /** Puts the masked texts of a `room.redacted` in place; a text whose item is gone is skipped. */
 export function applyRedaction(state: RoomState, rewrites: RedactionRewrites): RoomState {
@@ -180,7 +202,13 @@ function applyImport(s: RoomState, delta: ImportDelta): RoomState {
 	}
 	for (const { categoryId, verbatim } of delta.complaintQuotes) {
 		const target = category(categoryId);
-		if (target) target.verbatims = newestFirst(target.verbatims, verbatim);
+		if (!target) continue;
+		if (delta.complaintTones) target.verbatims = newestFirst(target.verbatims, verbatim);
+		else quoteInto(target, verbatim);
+	}
+	for (const { categoryId, period, tones } of delta.complaintTones ?? []) {
+		const target = category(categoryId);
+		if (target) target.tone = addTones(target.tone, period, tones);
 	}
 
 	const surveys = { ...s.surveys };
@@ -215,7 +243,13 @@ function applyImport(s: RoomState, delta: ImportDelta): RoomState {
 	}
 	for (const { surveyId, verbatim } of delta.surveyQuotes) {
 		const target = survey(surveyId);
-		if (target) target.verbatims = newestFirst(target.verbatims, verbatim);
+		if (!target) continue;
+		if (delta.surveyTones) target.verbatims = newestFirst(target.verbatims, verbatim);
+		else quoteInto(target, verbatim);
+	}
+	for (const { surveyId, period, tones } of delta.surveyTones ?? []) {
+		const target = survey(surveyId);
+		if (target) target.tone = addTones(target.tone, period, tones);
 	}
 
 	let kpis = s.kpis;
@@ -381,7 +415,14 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 		case 'stage.moved':
 			return { ...s, stageOrder: moveTo(s.stageOrder, e.stageId, e.index) };
 		case 'stage.removed':
-			return forgetStage({ ...put(s, 'stages', e.stageId, undefined), stageOrder: without(s.stageOrder, e.stageId) }, e.stageId);
+			return forgetStage(
+				{
+					...put(s, 'stages', e.stageId, undefined),
+					stageOrder: without(s.stageOrder, e.stageId),
+					phrases: withoutKey(s.phrases, e.stageId)
+				},
+				e.stageId
+			);
 
 		case 'touchpoint.added':
 			return put(s, 'touchpoints', e.touchpoint.id, e.touchpoint);
@@ -431,7 +472,7 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 				return { ...c, counts: all as PeriodCounts, bySegment };
 			});
 		case 'complaint.quoted':
-			return change(s, 'complaints', e.categoryId, (c) => ({ ...c, verbatims: newestFirst(c.verbatims, e.verbatim) }));
+			return change(s, 'complaints', e.categoryId, (c) => quoted(c, e.verbatim));
 		case 'complaint.removed':
 			return forgetCategory(unlink(put(s, 'complaints', e.categoryId, undefined), 'complaints', e.categoryId), e.categoryId);
 
@@ -445,8 +486,9 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 		case 'review.placed': {
 			const next = { ...s, toReview: s.toReview.filter((i) => i.verbatim.id !== e.verbatimId) };
 			return change(next, 'complaints', e.categoryId, (c) => {
-				const counts = countOne(c, e.period, e.segment);
-				return { ...c, ...counts, verbatims: e.verbatim ? newestFirst(c.verbatims, e.verbatim) : c.verbatims };
+				const counted = { ...c, ...countOne(c, e.period, e.segment) };
+				// Quoted like any verbatim, its tone counted with it (corridor screens get no verbatim).
+				return e.verbatim ? quoted(counted, e.verbatim) : counted;
 			});
 		}
 
@@ -480,7 +522,7 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 				return { ...sv, responses: all as PeriodDistributions, bySegment };
 			});
 		case 'survey.quoted':
-			return change(s, 'surveys', e.surveyId, (sv) => ({ ...sv, verbatims: newestFirst(sv.verbatims, e.verbatim) }));
+			return change(s, 'surveys', e.surveyId, (sv) => quoted(sv, e.verbatim));
 		case 'survey.removed':
 			return unlink(put(s, 'surveys', e.surveyId, undefined), 'surveys', e.surveyId);
 
@@ -608,7 +650,18 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 			};
 		}
 		case 'room.restored':
-			return e.state;
+			// A backup made before phrases existed has none.
+			return { ...e.state, phrases: e.state.phrases ?? {} };
+		case 'import.fileDeleted':
+			return change(s, 'imports', e.importId, (record) => ({ ...record, fileDeletedAt: e.at }));
+		case 'phrases.recorded':
+			if (!own(s.stages, e.stageId)) return s;
+			return {
+				...s,
+				phrases: e.phrases.length
+					? { ...s.phrases, [e.stageId]: { period: e.period, phrases: e.phrases } }
+					: withoutKey(s.phrases, e.stageId)
+			};
 
 		case 'display.registered':
 			return put(s, 'displays', e.display.id, e.display);

@@ -29,7 +29,7 @@ export function fileUse(state: RoomState, blobId: string): FileUse | null {
 	}
 	if (found) return found;
 	for (const record of Object.values(state.imports)) {
-		if (record.blobId === blobId || record.keysBlobId === blobId) return 'import-file';
+		if ((record.blobId === blobId && !record.fileDeletedAt) || record.keysBlobId === blobId) return 'import-file';
 	}
 	return null;
 }
@@ -64,7 +64,8 @@ export function referencedBlobs(state: RoomState): string[] {
 		if (a.file?.thumbBlobId) ids.add(a.file.thumbBlobId);
 	}
 	for (const i of Object.values(state.imports)) {
-		ids.add(i.blobId);
+		// A raw upload the room's settings had deleted is no longer the room's.
+		if (!i.fileDeletedAt) ids.add(i.blobId);
 		if (i.keysBlobId) ids.add(i.keysBlobId);
 	}
 	return [...ids].sort();

@@ -4,7 +4,20 @@
  * record schemas sit in `model.ts` with the room state that keeps them.
  */
 import { z } from 'zod';
-import { Id, KpiPoint, MAX_TO_REVIEW, Name, Period, Placement, ReviewItem, Scale, Segment, SurveyKind, Verbatim } from './model';
+import {
+	Id,
+	KpiPoint,
+	MAX_TO_REVIEW,
+	Name,
+	Period,
+	Placement,
+	ReviewItem,
+	Scale,
+	Segment,
+	SurveyKind,
+	ToneCounts,
+	Verbatim
+} from './model';
 
 const Add = z.int().min(0).max(1_000_000_000);
 
@@ -75,7 +88,20 @@ export const ImportDelta = z.strictObject({
 		.max(IMPORT_CAPS.placements)
 		.default([]),
 	/** Rows without a category that nothing placed surely enough: they wait for review. Older imports have none. */
-	toReview: z.array(ReviewItem).max(IMPORT_CAPS.toReview).default([])
+	toReview: z.array(ReviewItem).max(IMPORT_CAPS.toReview).default([]),
+	/**
+	 * The tone of every new row's words per item and month, scored by the server as it read the file (the
+	 * quotes above are only each item's newest few). When present, `evolve` adds these to the items' tone
+	 * counts instead of counting the quotes; imports from before sentiment, and other senders, have none.
+	 */
+	complaintTones: z
+		.array(z.strictObject({ categoryId: Id, period: Period, tones: ToneCounts }))
+		.max(IMPORT_CAPS.complaintCounts)
+		.optional(),
+	surveyTones: z
+		.array(z.strictObject({ surveyId: Id, period: Period, tones: ToneCounts }))
+		.max(IMPORT_CAPS.surveyCounts)
+		.optional()
 });
 export type ImportDelta = z.infer<typeof ImportDelta>;
 

@@ -14,3 +14,5 @@ export * from './file-access';
 export * from './projection';
 export * from './departments';
 export * from './votes';
+export * from './tone';
+export * from './import-files';

@@ -161,9 +161,25 @@ export const Verbatim = z.object({
 	channel: trimmed(60),
 	segment: Segment.nullable(),
 	/** How it was placed, when it came without a category; absent when the file or a person named it. */
-	placed: Placement.optional()
+	placed: Placement.optional(),
+	/**
+	 * The words' tone as a lexicon scores it (AFINN, with negation: `server/text/sentiment.ts`): below 0
+	 * negative, above 0 positive. Set by the server when the words come in, whatever a client sent;
+	 * absent on verbatims stored before sentiment existed. `toneOf` (tone.ts) turns it into a word.
+	 */
+	sentiment: z.int().min(-5000).max(5000).optional()
 });
 export type Verbatim = z.infer<typeof Verbatim>;
+
+/** How many verbatims of one month read negative, neutral and positive. */
+export const ToneCounts = z.strictObject({ negative: Count, neutral: Count, positive: Count });
+export type ToneCounts = z.infer<typeof ToneCounts>;
+/**
+ * Tone counts per month of every scored verbatim an item received, kept as aggregates because the item
+ * keeps only its newest few verbatims (LIMITS.verbatims).
+ */
+export const PeriodTones = z.record(Period, ToneCounts);
+export type PeriodTones = z.infer<typeof PeriodTones>;
 
 /** Counts per month; `bySegment` repeats them per customer segment so the board can filter. */
 export const PeriodCounts = z.record(Period, Count);
@@ -178,7 +194,9 @@ export const ComplaintCategory = z.object({
 	counts: PeriodCounts,
 	bySegment: z.record(Segment, PeriodCounts),
 	/** Newest first, capped at LIMITS.verbatims. */
-	verbatims: z.array(Verbatim)
+	verbatims: z.array(Verbatim),
+	/** Tone of its verbatims per month (absent until one is scored). */
+	tone: PeriodTones.optional()
 });
 export type ComplaintCategory = z.infer<typeof ComplaintCategory>;
 
@@ -230,7 +248,9 @@ export const Survey = z.object({
 	topBoxFrom: z.int().min(0).max(10).nullable().optional(),
 	responses: PeriodDistributions,
 	bySegment: z.record(Segment, PeriodDistributions),
-	verbatims: z.array(Verbatim)
+	verbatims: z.array(Verbatim),
+	/** Tone of its verbatims per month (absent until one is scored). */
+	tone: PeriodTones.optional()
 });
 export type Survey = z.infer<typeof Survey>;
 
@@ -551,7 +571,11 @@ export const ImportRecord = z.object({
 	duplicates: z.int().min(0),
 	errors: z.int().min(0),
 	at: Timestamp,
-	by: Name
+	by: Name,
+	/** Whether `blobId` is the upload as it came (the room kept raw files) rather than its masked, mapped columns. */
+	rawFile: z.boolean().optional(),
+	/** When the server deleted the raw upload, as the room's settings asked; `blobId` then names a file that is gone. */
+	fileDeletedAt: Timestamp.optional()
 });
 export type ImportRecord = z.infer<typeof ImportRecord>;
 
@@ -598,6 +622,34 @@ export const MAX_TO_REVIEW = 2000;
 
 /** The classifier's confidence from which a verbatim is placed without a person, until a room sets its own. */
 export const DEFAULT_CLASSIFY_THRESHOLD = 0.8;
+/** Where one verbatim sits: its complaint category or survey, and its id there. */
+export const VerbatimRef = z.strictObject({ itemId: Id, verbatimId: Id });
+export type VerbatimRef = z.infer<typeof VerbatimRef>;
+
+/** Most phrases kept per stage, and most verbatims each links to. */
+export const PHRASE_LIMITS = { phrases: 8, verbatims: 20, length: 80 } as const;
+
+/**
+ * A word or two-word phrase far more common in a stage's month than in the room's other months (a
+ * log-likelihood test, `server/text/phrases.ts`): how many of the month's verbatims hold it, how many of
+ * the room's earlier ones did, and which verbatims hold it now.
+ */
+export const EmergingPhrase = z.strictObject({
+	text: z.string().min(1).max(PHRASE_LIMITS.length),
+	count: Count,
+	baseline: Count,
+	/** The log-likelihood (G2) of the rise: the larger, the less likely chance. */
+	score: z.number().finite().min(0),
+	verbatims: z.array(VerbatimRef).max(PHRASE_LIMITS.verbatims)
+});
+export type EmergingPhrase = z.infer<typeof EmergingPhrase>;
+
+/** What is new in one stage's latest month, strongest first. */
+export const StagePhrases = z.strictObject({
+	period: Period,
+	phrases: z.array(EmergingPhrase).max(PHRASE_LIMITS.phrases)
+});
+export type StagePhrases = z.infer<typeof StagePhrases>;
 
 export const DisplayMode = z.enum(['room', 'corridor']);
 
@@ -673,7 +725,12 @@ export const RedactionSettings = z.strictObject({
 	 * What an import keeps of its file: `mapped`, only the mapped columns with customer words masked (the
 	 * upload itself is collected like any unreferenced file); `raw`, the upload as it came.
 	 */
-	importFile: z.enum(['mapped', 'raw'])
+	importFile: z.enum(['mapped', 'raw']),
+	/**
+	 * With `raw`: the days an upload is kept before the server deletes it (the import's history says
+	 * when); null or absent keeps it until the import is deleted with the room.
+	 */
+	rawDays: z.int().min(1).max(3650).nullable().optional()
 });
 export type RedactionSettings = z.infer<typeof RedactionSettings>;
 
@@ -697,7 +754,12 @@ export const RoomSettings = z.object({
 	 */
 	classifyThreshold: z.number().min(0.5).max(1).optional(),
 	/** A revealed vote shows who voted for what (absent or false: votes are anonymous). */
-	namedVotes: z.boolean().optional()
+	namedVotes: z.boolean().optional(),
+	/**
+	 * Whether corridor screens show the phrases new this month (never the verbatims themselves); off when
+	 * absent, since even short phrases are a customer's words.
+	 */
+	corridorShowsPhrases: z.boolean().optional()
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
@@ -745,7 +807,9 @@ export const RoomState = z.object({
 	/** The room's categorization rules, in the order they are tried; absent on older rooms. */
 	rules: z.array(CategoryRule).default([]),
 	/** Verbatims waiting for a person to place them, oldest first; absent on older rooms. */
-	toReview: z.array(ReviewItem).default([])
+	toReview: z.array(ReviewItem).default([]),
+	/** Per stage, the words and phrases new in its latest month, found by the server (`phrases.record`). */
+	phrases: z.record(Id, StagePhrases).default({})
 });
 export type RoomState = z.infer<typeof RoomState>;
 
@@ -771,7 +835,8 @@ export function emptyRoom(): RoomState {
 		imports: {},
 		importMappings: {},
 		rules: [],
-		toReview: []
+		toReview: [],
+		phrases: {}
 	};
 }
 

@@ -5,7 +5,9 @@
  * - `viewer`: screens and read-only members, everything but the import records (ids of raw import
  *   files) and the remembered import mappings;
  * - `corridor`: a screen paired as a corridor display, what corridor mode shows: no verbatims, no
- *   transcripts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings.
+ *   transcripts, no tone counts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings;
+ *   the phrases new this month only when the room allows it (`corridorShowsPhrases`), and then without
+ *   their links to verbatims.
  *
  * Every audience, `full` too, is sent votes sealed: a ballot never leaves the server (who voted shows, not
  * what), so nobody, the facilitator included, sees counts before the reveal, whose event carries the tally.
@@ -81,10 +83,14 @@ function corridorState(state: RoomState): RoomState {
 	return {
 		...viewerState(state),
 		artifacts,
-		complaints: mapValues(state.complaints, (c) => ({ ...c, verbatims: [] })),
-		surveys: mapValues(state.surveys, (s) => ({ ...s, verbatims: [] })),
+		// Tone counts go with the verbatims: they change with every quote, which corridor screens are not sent.
+		complaints: mapValues(state.complaints, ({ tone: _tone, ...c }) => ({ ...c, verbatims: [] })),
+		surveys: mapValues(state.surveys, ({ tone: _tone, ...s }) => ({ ...s, verbatims: [] })),
 		nowPlaying: state.nowPlaying && Object.hasOwn(artifacts, state.nowPlaying.artifactId) ? state.nowPlaying : null,
-		spotlight: hiddenTarget ? null : state.spotlight
+		spotlight: hiddenTarget ? null : state.spotlight,
+		phrases: state.meta?.settings.corridorShowsPhrases
+			? mapValues(state.phrases ?? {}, (p) => ({ ...p, phrases: p.phrases.map((phrase) => ({ ...phrase, verbatims: [] })) }))
+			: {}
 	};
 }
 
@@ -113,9 +119,9 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 		case 'review.placed':
 			return { ...recorded, event: { ...e, verbatim: null } };
 		case 'complaint.defined':
-			return { ...recorded, event: { ...e, category: { ...e.category, verbatims: [] } } };
+			return { ...recorded, event: { ...e, category: { ...e.category, verbatims: [], tone: undefined } } };
 		case 'survey.defined':
-			return { ...recorded, event: { ...e, survey: { ...e.survey, verbatims: [] } } };
+			return { ...recorded, event: { ...e, survey: { ...e.survey, verbatims: [], tone: undefined } } };
 		case 'artifact.added':
 			if (e.artifact.sensitive) return withheld(recorded);
 			// What it replaces may be hidden: only the state can say.
@@ -134,6 +140,12 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 		// Rewritten verbatims and transcripts are hidden, captions of sensitive artifacts too: the state says which.
 		case 'room.redacted':
 			return null;
+		// Whether corridor screens may show phrases is the room's setting: only the state can say; and a
+		// change of settings may show or hide the phrases the room already has.
+		case 'phrases.recorded':
+			return null;
+		case 'room.configured':
+			return e.patch.settings ? null : recorded;
 		default:
 			// The rest carries nothing corridor mode hides, and folds the same on the projected state (a
 			// change to a hidden artifact finds nothing; a spotlight on one is released by evolve).

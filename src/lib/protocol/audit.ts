@@ -318,6 +318,8 @@ const EVENT_PHRASES: Record<string, string> = {
 	'display.updated': 'changed a screen',
 	'display.removed': 'removed a screen',
 	'import.applied': 'imported a file',
+	'import.fileDeleted': "deleted an import's uploaded file, as the room's settings ask",
+	'phrases.recorded': 'noted the phrases new this month',
 	'event.withheld': 'made a change not shown here'
 };
 

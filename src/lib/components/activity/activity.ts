@@ -300,6 +300,10 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 			return item(`archive:${recorded.v}`, 'data', 'restored the room from the archive');
 		case 'room.redacted':
 			return item(`redact:${recorded.v}`, 'data', 'masked the personal data the room held');
+		case 'import.fileDeleted': {
+			const fileName = own(state.imports, e.importId)?.fileName ?? 'an import';
+			return item(`import-file:${e.importId}`, 'data', `deleted the raw file of ${fileName}, as the room's settings ask`);
+		}
 		case 'call.played': {
 			const title = own(state.artifacts, e.artifactId)?.title ?? 'a call';
 			return e.positionSec < 1 ? item(`call:${recorded.v}`, 'call', `played ${title}`) : null;
@@ -337,6 +341,7 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 		case 'display.updated':
 		case 'display.removed':
 		case 'room.restored':
+		case 'phrases.recorded':
 		case 'event.withheld':
 		case 'rule.saved':
 		case 'rule.removed':

@@ -58,6 +58,11 @@ export function touchedIds(event: DomainEvent): string[] {
 			return event.win.teamId ? [event.win.id, event.win.teamId] : [event.win.id];
 		case 'win.retracted':
 			return [event.winId];
+		case 'phrases.recorded':
+			// The stage's head holds its new phrases: it glows.
+			return [event.stageId];
+		case 'import.fileDeleted':
+			return [];
 		case 'room.created':
 		case 'room.configured':
 		case 'room.archived':
