@@ -247,9 +247,11 @@ export interface operations {
 									minDigits: number;
 									/** @enum {string} */
 									importFile: 'mapped' | 'raw';
+									rawDays?: number | null;
 								};
 								classifyThreshold?: number;
 								namedVotes?: boolean;
+								corridorShowsPhrases?: boolean;
 							};
 							/** Format: date-time */
 							createdAt: string;
@@ -379,7 +381,15 @@ export interface operations {
 												how: 'person';
 												by: string;
 										  };
+									sentiment?: number;
 								}[];
+								tone?: {
+									[key: string]: {
+										negative: number;
+										neutral: number;
+										positive: number;
+									};
+								};
 								headline: {
 									period: string;
 									/** @enum {string} */
@@ -429,7 +439,15 @@ export interface operations {
 												how: 'person';
 												by: string;
 										  };
+									sentiment?: number;
 								}[];
+								tone?: {
+									[key: string]: {
+										negative: number;
+										neutral: number;
+										positive: number;
+									};
+								};
 							};
 						};
 						teams: {

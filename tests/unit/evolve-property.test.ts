@@ -30,7 +30,7 @@ import { prng, type Prng } from '../support/prng';
 import { BLOB_ID, PEOPLE, ROOM_ID, recordEvents } from '../support/factories';
 
 const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
-const STEPS = 300;
+const STEPS = 400;
 /** The full schema check is the slow one: every this many steps, and at the end. */
 const PARSE_EVERY = 25;
 
