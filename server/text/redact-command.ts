@@ -110,6 +110,12 @@ export function redactCommand(command: Command, state: RoomState): Command {
 		case 'session.reviseDecision':
 		case 'session.removeDecision':
 		case 'session.end':
+		case 'action.create':
+		case 'action.update':
+		case 'action.assign':
+		case 'action.complete':
+		case 'action.reopen':
+		case 'action.remove':
 		case 'call.play':
 		case 'call.pause':
 		case 'call.stop':

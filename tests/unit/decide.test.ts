@@ -77,7 +77,14 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'display.update': false,
 	'display.remove': false,
 	'import.apply': true,
-	'room.restore': false
+	'room.restore': false,
+	'action.create': false,
+	'action.update': false,
+	'action.assign': false,
+	// Their own actions only (decide checks the owner).
+	'action.complete': true,
+	'action.reopen': true,
+	'action.remove': false
 };
 
 /** A furnished room in which `type`'s example has what it needs (a running session, a spotlight...). */
@@ -91,6 +98,7 @@ function roomReadyFor(type: CommandType) {
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
 	if (type === 'kpi.unrecord') state = apply(state, command('kpi.record'));
 	if (type === 'room.unarchive') state = apply(state, command('room.archive'));
+	if (type === 'action.reopen') state = apply(state, command('action.complete'));
 	return state;
 }
 

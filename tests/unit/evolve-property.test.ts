@@ -66,6 +66,8 @@ const HOSTILE_POOLS = Object.fromEntries(
 	Object.entries(POOLS).map(([kind, pool]) => [kind, [...pool, ...PROTOTYPE_IDS]])
 ) as unknown as Pools;
 
+const ACTION_POOL = Array.from({ length: 40 }, (_, i) => `act${i}`);
+
 /** "sales" and "Sales" are one department; teams drawn from these are often one-department. */
 const DEPARTMENTS = ['Sales', 'sales', 'IT', 'Legal', 'Customer Service', 'Finance/Billing'];
 const SEGMENTS = ['SME', 'Retail', 'Private clients'];
@@ -89,6 +91,10 @@ Object.assign(WEIGHTS, {
 	'session.start': 1.5,
 	// A decision is removed only in a running session that holds one: tried more often, so a seed reaches it.
 	'session.removeDecision': 2,
+	// Actions need a decision or a recommendation first: made often, so the seeds reach the rest.
+	'action.create': 3,
+	'action.complete': 2,
+	'action.reopen': 2,
 	// A call pauses or stops only while one plays: all three tried more often, so the seeds reach them.
 	'call.play': 2,
 	'call.pause': 2,
@@ -149,6 +155,10 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		const existing = state.session?.decisions.map((d) => d.id) ?? [];
 		return existing.length && r.chance(0.8) ? r.pick(existing) : `dec${r.int(50)}`;
 	};
+	const action = () => known(ACTION_POOL, state.actions);
+	/** Sometimes the contributor of the run, who may then mark the action done. */
+	const owner = () =>
+		r.chance(0.4) ? { id: PEOPLE.contributor.id, name: PEOPLE.contributor.name } : r.pick([{ id: 'acc-ann', name: 'Ann' }, { id: 'acc-bo', name: 'Bo' }]);
 	const tp = () => known(pools.touchpoints, state.touchpoints);
 	const tpOrNull = () => (r.chance(0.5) ? tp() : null);
 	const score = () => (r.chance(0.5) ? null : r.int(11));
@@ -516,6 +526,32 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return { type, decisionId: decision() };
 		case 'session.end':
 			return { type };
+
+		case 'action.create': {
+			// A decision of the session, or a team's post (a recommendation when the room has one).
+			const recommendations = Object.values(state.teams).flatMap((t) =>
+				t.updates.filter((u) => u.kind === 'recommendation' || r.chance(0.05)).map((u) => ({ teamId: t.id, updateId: u.id }))
+			);
+			const fromDecision = state.session !== null && (recommendations.length === 0 || r.chance(0.5));
+			const source = fromDecision
+				? { kind: 'decision' as const, sessionId: state.session!.id, decisionId: decision() }
+				: recommendations.length && r.chance(0.9)
+					? { kind: 'recommendation' as const, ...r.pick(recommendations) }
+					: { kind: 'recommendation' as const, teamId: team(), updateId: `u${r.int(50)}` };
+			const teamId = source.kind === 'recommendation' ? (r.chance(0.95) ? source.teamId : team()) : r.chance(0.5) ? team() : null;
+			return { type, actionId: `act${r.int(40)}`, text: 'Do the thing.', source, teamId, owner: owner(), due: date() };
+		}
+		case 'action.update': {
+			const current = own(state.actions, action());
+			const teamId = current?.source.kind === 'recommendation' && r.chance(0.9) ? current.source.teamId : r.chance(0.5) ? team() : null;
+			return { type, actionId: current?.id ?? action(), text: 'Do it better.', due: date(), teamId };
+		}
+		case 'action.assign':
+			return { type, actionId: action(), owner: owner() };
+		case 'action.complete':
+		case 'action.reopen':
+		case 'action.remove':
+			return { type, actionId: action() };
 
 		case 'spotlight.set': {
 			const kind = r.pick(SPOT_KINDS);

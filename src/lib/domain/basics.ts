@@ -30,7 +30,8 @@ export const LIMITS = {
 	departments: 30,
 	segments: 20,
 	members: 40,
-	links: 60
+	links: 60,
+	actions: 1000
 } as const;
 
 /** The maturity ladder, bottom to top. */

@@ -17,6 +17,8 @@ import {
 	TouchpointPatch
 } from './commands';
 import {
+	ActionItem,
+	ActionOwner,
 	Artifact,
 	ComplaintCategory,
 	Department,
@@ -129,6 +131,13 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	ev('session.decisionRevised', { decisionId: Id, text: z.string() }),
 	ev('session.decisionRemoved', { decisionId: Id }),
 	ev('session.ended', { at: Timestamp }),
+
+	ev('action.created', { action: ActionItem }),
+	ev('action.updated', { actionId: Id, text: z.string(), due: IsoDate, teamId: Id.nullable() }),
+	ev('action.assigned', { actionId: Id, owner: ActionOwner }),
+	ev('action.completed', { actionId: Id, at: Timestamp, by: Name }),
+	ev('action.reopened', { actionId: Id }),
+	ev('action.removed', { actionId: Id }),
 
 	ev('call.played', {
 		artifactId: Id,

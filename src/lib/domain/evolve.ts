@@ -504,6 +504,19 @@ function apply(s: RoomState, { event: e }: RecordedEvent): RoomState {
 		case 'session.ended':
 			return s.session ? { ...s, session: { ...s.session, endedAt: e.at, timer: null } } : s;
 
+		case 'action.created':
+			return put(s, 'actions', e.action.id, e.action);
+		case 'action.updated':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, text: e.text, due: e.due, teamId: e.teamId }));
+		case 'action.assigned':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, owner: e.owner }));
+		case 'action.completed':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, doneAt: e.at, doneBy: e.by }));
+		case 'action.reopened':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, doneAt: null, doneBy: null }));
+		case 'action.removed':
+			return put(s, 'actions', e.actionId, undefined);
+
 		case 'call.played':
 			return {
 				...s,

@@ -57,6 +57,8 @@ export function touchedIds(event: DomainEvent): string[] {
 			return event.win.teamId ? [event.win.id, event.win.teamId] : [event.win.id];
 		case 'win.retracted':
 			return [event.winId];
+		case 'action.created':
+			return event.action.teamId ? [event.action.teamId] : [];
 		case 'room.created':
 		case 'room.configured':
 		case 'room.archived':
@@ -74,6 +76,11 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'session.decisionRevised':
 		case 'session.decisionRemoved':
 		case 'session.ended':
+		case 'action.updated':
+		case 'action.assigned':
+		case 'action.completed':
+		case 'action.reopened':
+		case 'action.removed':
 		case 'spotlight.set':
 		case 'spotlight.cleared':
 		case 'call.played':
