@@ -52,8 +52,18 @@ const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
 	'team.update',
 	'team.setStatus',
 	'team.post',
+	// Only their own actions (see OWNER_BOUND below).
+	'action.complete',
+	'action.reopen',
 	'import.apply'
 ]);
+
+/**
+ * Commands a contributor may send only about what is theirs: marking their own action done or open
+ * again. Where they are tried as allowed, the action is first handed to the contributor; one owned by
+ * someone else is refused (tested below).
+ */
+const OWNER_BOUND: ReadonlySet<CommandType> = new Set<CommandType>(['action.complete', 'action.reopen']);
 
 const specified = (role: Role, type: CommandType): boolean =>
 	role === 'facilitator' || (role === 'contributor' && CONTRIBUTOR_MAY.has(type));
@@ -180,6 +190,16 @@ beforeAll(async () => {
 		}
 	}
 
+	// The contributor's owner-bound examples are about an action the contributor owns.
+	for (const type of OWNER_BOUND) {
+		const handed = await sendTo(seeder, allowedRoom(type, 'contributor'), {
+			type: 'action.assign',
+			actionId: 'action-1',
+			owner: { id: actors.contributor.id, name: actors.contributor.name }
+		});
+		if (!handed.ok) throw new Error(`could not hand action-1 to the contributor: ${handed.message}`);
+	}
+
 	// No token at all; a token of the right shape that was never issued.
 	const outsider = (who: Outsider, c: { socket: TestSocket; hello: HelloMessage }) => {
 		sockets[who] = c.socket;
@@ -284,6 +304,17 @@ describe('the specification table', () => {
 			expect(specified('contributor', type)).toBe(false);
 		}
 		expect(COMMAND_TYPES.filter((t) => specified('viewer', t))).toEqual([]);
+	});
+});
+
+describe('actions: an owner marks their own action done, nobody else below a facilitator', () => {
+	it.each([...OWNER_BOUND])('%s by a contributor who does not own the action is forbidden and changes nothing', async (type) => {
+		// In DEN, action-1 belongs to Omar, not to the contributor.
+		const before = await roomHash(server.app.engine.state, DEN);
+		const result = await sendTo(sockets.contributor, DEN, exampleFor(type));
+		expectRefusal(result, 'forbidden');
+		if (!result.ok) expect(result.message).toMatch(/Omar, who owns this action, or a facilitator/);
+		expect(await roomHash(server.app.engine.state, DEN)).toBe(before);
 	});
 });
 

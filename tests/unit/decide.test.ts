@@ -98,6 +98,10 @@ function roomReadyFor(type: CommandType) {
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
 	if (type === 'kpi.unrecord') state = apply(state, command('kpi.record'));
 	if (type === 'room.unarchive') state = apply(state, command('room.archive'));
+	// The contributor's own action: only its owner (or a facilitator) marks it done or opens it again.
+	if (type === 'action.complete' || type === 'action.reopen') {
+		state = apply(state, command('action.assign', { owner: { id: PEOPLE.contributor.id, name: PEOPLE.contributor.name } }));
+	}
 	if (type === 'action.reopen') state = apply(state, command('action.complete'));
 	return state;
 }

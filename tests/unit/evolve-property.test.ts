@@ -92,9 +92,9 @@ Object.assign(WEIGHTS, {
 	// A decision is removed only in a running session that holds one: tried more often, so a seed reaches it.
 	'session.removeDecision': 2,
 	// Actions need a decision or a recommendation first: made often, so the seeds reach the rest.
-	'action.create': 3,
-	'action.complete': 2,
-	'action.reopen': 2,
+	'action.create': 6,
+	'action.complete': 4,
+	'action.reopen': 4,
 	// A call pauses or stops only while one plays: all three tried more often, so the seeds reach them.
 	'call.play': 2,
 	'call.pause': 2,
@@ -528,15 +528,22 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			return { type };
 
 		case 'action.create': {
-			// A decision of the session, or a team's post (a recommendation when the room has one).
-			const recommendations = Object.values(state.teams).flatMap((t) =>
-				t.updates.filter((u) => u.kind === 'recommendation' || r.chance(0.05)).map((u) => ({ teamId: t.id, updateId: u.id }))
-			);
-			const fromDecision = state.session !== null && (recommendations.length === 0 || r.chance(0.5));
-			const source = fromDecision
-				? { kind: 'decision' as const, sessionId: state.session!.id, decisionId: decision() }
-				: recommendations.length && r.chance(0.9)
-					? { kind: 'recommendation' as const, ...r.pick(recommendations) }
+			// Mostly a decision of the session or a team's recommendation that exists, sometimes any post or id.
+			const sources = [
+				...(state.session?.decisions ?? []).map((d) => ({
+					kind: 'decision' as const,
+					sessionId: state.session!.id,
+					decisionId: d.id
+				})),
+				...Object.values(state.teams).flatMap((t) =>
+					t.updates
+						.filter((u) => u.kind === 'recommendation' || r.chance(0.05))
+						.map((u) => ({ kind: 'recommendation' as const, teamId: t.id, updateId: u.id }))
+				)
+			];
+			const source =
+				sources.length && r.chance(0.9)
+					? r.pick(sources)
 					: { kind: 'recommendation' as const, teamId: team(), updateId: `u${r.int(50)}` };
 			const teamId = source.kind === 'recommendation' ? (r.chance(0.95) ? source.teamId : team()) : r.chance(0.5) ? team() : null;
 			return { type, actionId: `act${r.int(40)}`, text: 'Do the thing.', source, teamId, owner: owner(), due: date() };
