@@ -977,6 +977,19 @@ describe('people (HTTP): members, invitations, accounts and the instance', () =>
 			}
 		},
 		{
+			// My actions: every signed-in person sees their own (only in rooms they hold a grant for).
+			method: 'GET',
+			path: '/api/account/actions',
+			expect: {
+				facilitator: 200,
+				contributor: 200,
+				viewer: 200,
+				'another room’s facilitator': 200,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
 			method: 'POST',
 			path: '/api/account/sign-out-everywhere',
 			expect: {
