@@ -4,6 +4,7 @@
  * laptop board's (both build on board/stage-view.ts).
  */
 import { own } from '$lib/domain/basics';
+import { overdueActions } from '$lib/domain/actions';
 import type { Artifact, Maturity, RoomState, Touchpoint, Verbatim } from '$lib/domain';
 import { healthOf, stageItems, type ComplaintPeriods, type StageItems } from '$lib/components/board/stage-view';
 import type { StageHealthResult } from '$lib/domain/metrics';
@@ -126,4 +127,13 @@ export function artifactRows(artifacts: readonly Artifact[]): Artifact[][] {
 	}
 	if (pending) rows.push([pending]);
 	return rows;
+}
+
+/** How many overdue actions each fix team has on `today` (YYYY-MM-DD): the wall's team cards say so. */
+export function overdueByTeam(state: Pick<RoomState, 'actions'>, today: string): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const action of overdueActions(state, today)) {
+		if (action.teamId) counts[action.teamId] = (counts[action.teamId] ?? 0) + 1;
+	}
+	return counts;
 }
