@@ -38,6 +38,9 @@ const UPDATE_WORD: Record<TeamUpdateKind, string> = {
 const teamName = (state: RoomState, id: string) => own(state.teams, id)?.name ?? 'a team';
 const stageName = (state: RoomState, id: string | null) => (id ? (own(state.stages, id)?.name ?? 'a stage') : 'no stage');
 
+/** The same words live and from history (which knows only the owner and date now). */
+const actionMade = (a: { owner: { name: string }; due: string }) =>
+	`made an action owned by ${a.owner.name}, due ${dateLabel(a.due)}`;
 const actionText = (state: RoomState, id: string) => own(state.actions ?? {}, id)?.text ?? '';
 const actionTeams = (state: RoomState, id: string) => {
 	const teamId = own(state.actions ?? {}, id)?.teamId;
@@ -156,7 +159,7 @@ export function historyItems(state: RoomState): ActivityItem[] {
 			kind: 'action',
 			at: action.createdAt,
 			who: action.createdBy,
-			what: `gave ${action.owner.name} an action, due ${dateLabel(action.due)}`,
+			what: actionMade(action),
 			detail: action.text,
 			teamIds
 		});
@@ -265,7 +268,7 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 				...item(
 					`action:${e.action.id}`,
 					'action',
-					`gave ${e.action.owner.name} an action, due ${dateLabel(e.action.due)}`,
+					actionMade(e.action),
 					e.action.text,
 					e.action.teamId ? [e.action.teamId] : []
 				),
