@@ -41,7 +41,11 @@ function minutesHtml(m: MinutesModel): string {
 		`<p style="color:#555;margin:0 0 1em">${e(`${m.day}, ${m.from}–${m.to}`)}</p>`,
 		section(`Attendees (${m.attendees.length})`, m.attendees.map(e), 'None recorded.'),
 		...(m.agenda.length ? [section('Agenda', m.agenda.map(e), '')] : []),
-		section(`Decisions (${m.decisions.length})`, m.decisions.map((d) => `${e(d.text)} <span style="color:#555">(${e(d.time)})</span>`), 'None recorded.'),
+		section(
+			`Decisions (${m.decisions.length})`,
+			m.decisions.map((d) => `${e(d.text)} <span style="color:#555">(${e(d.time)})</span>`),
+			'None recorded.'
+		),
 		section(
 			`Actions (${actions.length})`,
 			actions.map(
@@ -52,12 +56,16 @@ function minutesHtml(m: MinutesModel): string {
 		),
 		section(
 			`Fix teams chartered (${m.chartered.length})`,
-			m.chartered.map((t) => `<strong>${e(t.name)}</strong> (${e(t.stage)}): ${e(t.problem ?? '')} Due ${e(t.due ?? 'no date set')}.`),
+			m.chartered.map(
+				(t) => `<strong>${e(t.name)}</strong> (${e(t.stage)}): ${e(t.problem ?? '')} Due ${e(t.due ?? 'no date set')}.`
+			),
 			'None.'
 		),
 		section(
 			`Wins (${m.wins.length})`,
-			m.wins.map((w) => `<strong>${e(w.headline)}</strong>${w.before || w.after ? `: ${e(w.before || '—')} → ${e(w.after || '—')}` : ''}`),
+			m.wins.map(
+				(w) => `<strong>${e(w.headline)}</strong>${w.before || w.after ? `: ${e(w.before || '—')} → ${e(w.after || '—')}` : ''}`
+			),
 			'None this session.'
 		),
 		section(

@@ -35,7 +35,10 @@ async function shot(page: Page, name: string): Promise<void> {
 beforeAll(async () => {
 	const url = running.server.url;
 	// Fran: the first admin (an account), facilitator of the demo room; Omar: invited, makes his account.
-	const res = await fetch(`${url}/api/admin/setup-link`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+	const res = await fetch(`${url}/api/admin/setup-link`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }
+	});
 	fran = await becomeAdmin(url, tokenOfLink(((await res.json()) as { link: string }).link), 'Fran Facil');
 	expect((await request(url, 'POST', '/api/rooms/demo/takeover', fran)).status).toBe(200);
 	const invite = await request(url, 'POST', '/api/rooms/demo/person-invites', fran, { name: 'Omar Owner', role: 'contributor' });
@@ -53,7 +56,13 @@ beforeAll(async () => {
 	teamId = team.id;
 	teamName = team.name;
 	for (const command of [
-		{ type: 'team.post', teamId, updateId: 'rec-fees', kind: 'recommendation', text: 'Show every fee before the customer signs.' },
+		{
+			type: 'team.post',
+			teamId,
+			updateId: 'rec-fees',
+			kind: 'recommendation',
+			text: 'Show every fee before the customer signs.'
+		},
 		{ type: 'session.start', sessionId: 'december', title: 'December session', agenda: [] },
 		{ type: 'session.decide', decisionId: 'dec-fees', text: 'Fees go on the first screen of the application.' }
 	] satisfies Command[]) {
@@ -82,7 +91,10 @@ describe('actions with owners', () => {
 		expect(await made.textContent()).toMatch(/Overdue\s*Omar Owner\s*due/);
 		await shot(desk, 'desk-1080p');
 
-		const teamPage = await openPage(running.browser, running.server.url, `/rooms/demo/teams/${teamId}`, { token: fran, viewport: DESK });
+		const teamPage = await openPage(running.browser, running.server.url, `/rooms/demo/teams/${teamId}`, {
+			token: fran,
+			viewport: DESK
+		});
 		const rec = teamPage.getByTestId('recommendation-rec-fees');
 		await rec.getByRole('button', { name: 'Make an action of this recommendation' }).click();
 		await expect.poll(() => rec.getByLabel('Owner').locator('option').allTextContents()).toContain('Omar Owner (contributor)');
@@ -95,13 +107,18 @@ describe('actions with owners', () => {
 		expect(await list.textContent()).toContain('Show every fee before the customer signs.');
 		await shot(teamPage, 'team-1080p');
 		// The activity feed says who was given what.
-		await expect.poll(() => teamPage.getByTestId('activity-item').first().textContent()).toMatch(/made an action owned by Omar Owner/);
+		await expect
+			.poll(() => teamPage.getByTestId('activity-item').first().textContent())
+			.toMatch(/made an action owned by Omar Owner/);
 		await desk.context().close();
 		await teamPage.context().close();
 	});
 
 	it('Omar finds both in My actions on his phone and marks one done; the team page sees it live', async () => {
-		const teamPage = await openPage(running.browser, running.server.url, `/rooms/demo/teams/${teamId}`, { token: fran, viewport: DESK });
+		const teamPage = await openPage(running.browser, running.server.url, `/rooms/demo/teams/${teamId}`, {
+			token: fran,
+			viewport: DESK
+		});
 		const phone = await openPage(running.browser, running.server.url, '/', { token: omar, viewport: PHONE, waitFor: null });
 		await phone.getByTestId('my-actions-link').click();
 		await phone.waitForURL(`${running.server.url}/account/actions`);
@@ -121,7 +138,11 @@ describe('actions with owners', () => {
 		await shot(phone, 'my-actions-done-phone');
 		await expect.poll(() => teamPage.getByTestId('team-actions').locator('li[data-state="done"]').count()).toBe(1);
 
-		const laptop = await openPage(running.browser, running.server.url, '/account/actions', { token: omar, viewport: DESK, waitFor: '[data-testid="my-actions-demo"]' });
+		const laptop = await openPage(running.browser, running.server.url, '/account/actions', {
+			token: omar,
+			viewport: DESK,
+			waitFor: '[data-testid="my-actions-demo"]'
+		});
 		await shot(laptop, 'my-actions-1080p');
 		for (const p of [phone, laptop, teamPage]) await p.context().close();
 	});
@@ -140,7 +161,11 @@ describe('actions with owners', () => {
 		expect(await overdue.textContent()).toContain('Omar Owner: Move the fee table to the first screen.');
 		await shot(desk, 'opening-review-1080p');
 
-		const wall = await openPage(running.browser, running.server.url, '/rooms/demo/wall', { token: fran, viewport: DESK, waitFor: `[data-testid="wall-team-${teamId}"]` });
+		const wall = await openPage(running.browser, running.server.url, '/rooms/demo/wall', {
+			token: fran,
+			viewport: DESK,
+			waitFor: `[data-testid="wall-team-${teamId}"]`
+		});
 		const mark = wall.getByTestId(`wall-team-${teamId}`).getByTestId('wall-team-overdue');
 		await mark.waitFor();
 		expect((await mark.textContent())?.replace(/\s+/g, ' ').trim()).toBe('! 1 action overdue');
@@ -148,9 +173,15 @@ describe('actions with owners', () => {
 		const size = await mark.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 		expect(size).toBeGreaterThanOrEqual(20);
 		await shot(wall, 'wall-1080p');
+		const dir = process.env.SCREENSHOT_DIR;
+		if (dir) await wall.getByTestId(`wall-team-${teamId}`).screenshot({ path: path.join(dir, 'actions-wall-card-1080p.png') });
 
 		// The minutes of the December session list the actions with owners and dates.
-		const minutes = await openPage(running.browser, running.server.url, '/rooms/demo/sessions/december', { token: fran, viewport: DESK, waitFor: '[data-testid="minutes-document"]' });
+		const minutes = await openPage(running.browser, running.server.url, '/rooms/demo/sessions/december', {
+			token: fran,
+			viewport: DESK,
+			waitFor: '[data-testid="minutes-document"]'
+		});
 		const table = minutes.getByTestId('minutes-actions');
 		expect(await table.textContent()).toContain('Omar Owner');
 		expect(await table.textContent()).toContain('Move the fee table to the first screen.');

@@ -26,9 +26,15 @@ const people = {} as Record<'fran' | 'omar' | 'pat' | 'vic' | 'zoe', { id: strin
 async function person(name: string, login: string, grants: Record<string, Role>) {
 	const made = await server.access.accounts.create({ name, login, passwordHash: null });
 	if (!made.ok) throw new Error(made.message);
-	for (const [roomId, role] of Object.entries(grants)) await server.access.accounts.grant(made.account.id, roomId, role, 'granted');
+	for (const [roomId, role] of Object.entries(grants))
+		await server.access.accounts.grant(made.account.id, roomId, role, 'granted');
 	const { token } = await server.access.startAccountSession(made.account, null, 'test');
-	const socket: TestSocket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+	const socket: TestSocket = connect(server.url, {
+		transports: ['websocket'],
+		forceNew: true,
+		reconnection: false,
+		auth: { token }
+	});
 	sockets.push(socket);
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', () => resolve());
@@ -94,7 +100,8 @@ beforeAll(async () => {
 		text: 'Show the fee before the customer signs.'
 	});
 	await ok(fran, ROOM, { type: 'session.start', sessionId: 's-1', title: 'December session', agenda: ['apply'] });
-	for (const name of ['Omar Owner', 'pat park', 'Someone Without An Account']) await ok(fran, ROOM, { type: 'session.attend', name });
+	for (const name of ['Omar Owner', 'pat park', 'Someone Without An Account'])
+		await ok(fran, ROOM, { type: 'session.attend', name });
 	await ok(fran, ROOM, { type: 'session.decide', decisionId: 'd-1', text: 'Fees go on the first screen.' });
 });
 
@@ -146,10 +153,28 @@ describe('actions with owners', () => {
 		const omar = await myActions(people.omar.token);
 		expect(omar.status).toBe(200);
 		expect(
-			omar.body.actions.map((a) => ({ room: a.roomName, text: a.action.text, origin: a.origin, team: a.teamName, may: a.mayMarkDone }))
+			omar.body.actions.map((a) => ({
+				room: a.roomName,
+				text: a.action.text,
+				origin: a.origin,
+				team: a.teamName,
+				may: a.mayMarkDone
+			}))
 		).toEqual([
-			{ room: 'Lending', text: 'Set up the call-back list.', origin: 'Decision: Call back every declined applicant.', team: null, may: true },
-			{ room: 'Payments <EU>', text: 'Put the fee on the first screen.', origin: 'Decision: Fees go on the first screen.', team: 'Fee clarity', may: true }
+			{
+				room: 'Lending',
+				text: 'Set up the call-back list.',
+				origin: 'Decision: Call back every declined applicant.',
+				team: null,
+				may: true
+			},
+			{
+				room: 'Payments <EU>',
+				text: 'Put the fee on the first screen.',
+				origin: 'Decision: Fees go on the first screen.',
+				team: 'Fee clarity',
+				may: true
+			}
 		]);
 		const pat = await myActions(people.pat.token);
 		expect(pat.body.actions.map((a) => [a.action.id, a.origin])).toEqual([
@@ -171,7 +196,11 @@ describe('actions with owners', () => {
 		});
 		// Only a facilitator hands actions out.
 		expect(
-			await send(people.omar.socket, ROOM, { type: 'action.assign', actionId: 'a-rec', owner: { id: people.omar.id, name: 'Omar Owner' } })
+			await send(people.omar.socket, ROOM, {
+				type: 'action.assign',
+				actionId: 'a-rec',
+				owner: { id: people.omar.id, name: 'Omar Owner' }
+			})
 		).toMatchObject({ ok: false, code: 'forbidden' });
 
 		await ok(people.pat.socket, ROOM, { type: 'action.complete', actionId: 'a-rec' });
@@ -220,8 +249,12 @@ describe('the minutes by e-mail', () => {
 			expect(mail.text).toContain('## Decisions (1)');
 			expect(mail.text).toContain('1. Fees go on the first screen.');
 			expect(mail.text).toContain('## Actions (2)');
-			expect(mail.text).toContain('- **Omar Owner**, due 15 Jan 2026: Put the fee on the first screen. (Decision, team Fee clarity; open)');
-			expect(mail.text).toMatch(/- \*\*Pat Park\*\*, due 31 Jan 2026: Draft the fee wording\. \(Recommendation of Fee clarity, team Fee clarity; done \d+ \w+ \d{4}\)/);
+			expect(mail.text).toContain(
+				'- **Omar Owner**, due 15 Jan 2026: Put the fee on the first screen. (Decision, team Fee clarity; open)'
+			);
+			expect(mail.text).toMatch(
+				/- \*\*Pat Park\*\*, due 31 Jan 2026: Draft the fee wording\. \(Recommendation of Fee clarity, team Fee clarity; done \d+ \w+ \d{4}\)/
+			);
 			expect(mail.html).toContain('Payments &lt;EU&gt;');
 			expect(mail.html).not.toContain('<EU>');
 			expect(mail.html).toContain('<strong>Omar Owner</strong>, due 15 Jan 2026: Put the fee on the first screen.');

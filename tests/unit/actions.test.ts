@@ -36,8 +36,10 @@ describe('making actions', () => {
 	it('refuses a decision or a recommendation that does not exist, and a post that is not a recommendation', () => {
 		const state = withDecision();
 		expect(
-			refusal(state, command('action.create', { source: { kind: 'decision', sessionId: 'session-new', decisionId: 'nope' }, teamId: null }))
-				.message
+			refusal(
+				state,
+				command('action.create', { source: { kind: 'decision', sessionId: 'session-new', decisionId: 'nope' }, teamId: null })
+			).message
 		).toBe('No such decision.');
 		const finding = apply(state, command('team.post', { updateId: 'u-finding', kind: 'finding' }));
 		expect(
@@ -85,7 +87,9 @@ describe('who marks an action done', () => {
 	});
 
 	it('says when an action already belongs to the person it is handed to', () => {
-		expect(refusal(furnishedRoom().state, command('action.assign', { owner: omar })).message).toBe('Omar already owns this action.');
+		expect(refusal(furnishedRoom().state, command('action.assign', { owner: omar })).message).toBe(
+			'Omar already owns this action.'
+		);
 	});
 });
 
@@ -116,7 +120,11 @@ describe('the activity feed', () => {
 
 		const session = withDecision();
 		const revised = step(session, command('session.reviseDecision'));
-		expect(liveItem(revised.recorded[0]!, revised.state)).toMatchObject({ kind: 'decision', what: 'revised a decision', detail: 'Fund the fee-clarity team from Q2.' });
+		expect(liveItem(revised.recorded[0]!, revised.state)).toMatchObject({
+			kind: 'decision',
+			what: 'revised a decision',
+			detail: 'Fund the fee-clarity team from Q2.'
+		});
 		const removed = step(session, command('session.removeDecision'));
 		expect(liveItem(removed.recorded[0]!, removed.state)).toMatchObject({ kind: 'decision', what: 'removed a decision' });
 	});
@@ -143,7 +151,9 @@ describe('the minutes', () => {
 		const md = minutesMarkdown(state, { timeZone: 'UTC' });
 		expect(md).toContain('## Actions (2)');
 		expect(md).toContain('- **Omar**, due 2 Apr 2026: Brief the call centre on fees. (Decision; open)');
-		expect(md).toMatch(/- \*\*Pat\*\*, due 30 Apr 2026: Show the fee on the first screen\. \(Recommendation of .+, team .+; done \d+ \w+ \d{4}\)/);
+		expect(md).toMatch(
+			/- \*\*Pat\*\*, due 30 Apr 2026: Show the fee on the first screen\. \(Recommendation of .+, team .+; done \d+ \w+ \d{4}\)/
+		);
 		// action-1 was agreed before the session: not in its minutes.
 		expect(md).not.toContain('Put the fee on the sign-up page.');
 	});

@@ -158,7 +158,12 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 	const action = () => known(ACTION_POOL, state.actions);
 	/** Sometimes the contributor of the run, who may then mark the action done. */
 	const owner = () =>
-		r.chance(0.4) ? { id: PEOPLE.contributor.id, name: PEOPLE.contributor.name } : r.pick([{ id: 'acc-ann', name: 'Ann' }, { id: 'acc-bo', name: 'Bo' }]);
+		r.chance(0.4)
+			? { id: PEOPLE.contributor.id, name: PEOPLE.contributor.name }
+			: r.pick([
+					{ id: 'acc-ann', name: 'Ann' },
+					{ id: 'acc-bo', name: 'Bo' }
+				]);
 	const tp = () => known(pools.touchpoints, state.touchpoints);
 	const tpOrNull = () => (r.chance(0.5) ? tp() : null);
 	const score = () => (r.chance(0.5) ? null : r.int(11));
@@ -550,7 +555,8 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		}
 		case 'action.update': {
 			const current = own(state.actions, action());
-			const teamId = current?.source.kind === 'recommendation' && r.chance(0.9) ? current.source.teamId : r.chance(0.5) ? team() : null;
+			const teamId =
+				current?.source.kind === 'recommendation' && r.chance(0.9) ? current.source.teamId : r.chance(0.5) ? team() : null;
 			return { type, actionId: current?.id ?? action(), text: 'Do it better.', due: date(), teamId };
 		}
 		case 'action.assign':

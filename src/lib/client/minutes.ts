@@ -142,8 +142,7 @@ function minutesAction(state: RoomState, action: ActionItem): MinutesAction {
 		text: action.text,
 		owner: action.owner.name,
 		due: dateLabel(action.due),
-		origin:
-			source.kind === 'decision' ? 'Decision' : `Recommendation of ${own(state.teams, source.teamId)?.name ?? 'a team'}`,
+		origin: source.kind === 'decision' ? 'Decision' : `Recommendation of ${own(state.teams, source.teamId)?.name ?? 'a team'}`,
 		team: team?.name ?? null,
 		done: action.doneAt ? dateLabel(action.doneAt) : null
 	};

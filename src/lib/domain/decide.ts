@@ -824,7 +824,10 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			const action = own(s.actions, c.actionId);
 			if (!action) return fail('not_found', 'No such action.');
 			if (!mayMarkDone(ctx.actor.role, ctx.actor.id, action)) {
-				return fail('forbidden', `Only ${action.owner.name}, who owns this action, or a facilitator can mark it done or open it again.`);
+				return fail(
+					'forbidden',
+					`Only ${action.owner.name}, who owns this action, or a facilitator can mark it done or open it again.`
+				);
 			}
 			if (c.type === 'action.complete') {
 				if (action.doneAt) return fail('conflict', 'This action is already done.');

@@ -265,28 +265,46 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 			return item(`decision:${e.decisionId}`, 'decision', 'removed a decision');
 		case 'action.created':
 			return {
-				...item(
-					`action:${e.action.id}`,
-					'action',
-					actionMade(e.action),
-					e.action.text,
-					e.action.teamId ? [e.action.teamId] : []
-				),
+				...item(`action:${e.action.id}`, 'action', actionMade(e.action), e.action.text, e.action.teamId ? [e.action.teamId] : []),
 				at: e.action.createdAt,
 				who: e.action.createdBy
 			};
 		case 'action.updated':
-			return item(`action:${e.actionId}:${recorded.v}`, 'action', `changed an action, now due ${dateLabel(e.due)}`, e.text, e.teamId ? [e.teamId] : []);
+			return item(
+				`action:${e.actionId}:${recorded.v}`,
+				'action',
+				`changed an action, now due ${dateLabel(e.due)}`,
+				e.text,
+				e.teamId ? [e.teamId] : []
+			);
 		case 'action.assigned':
-			return item(`action:${e.actionId}:${recorded.v}`, 'action', `handed an action to ${e.owner.name}`, actionText(state, e.actionId), actionTeams(state, e.actionId));
+			return item(
+				`action:${e.actionId}:${recorded.v}`,
+				'action',
+				`handed an action to ${e.owner.name}`,
+				actionText(state, e.actionId),
+				actionTeams(state, e.actionId)
+			);
 		case 'action.completed':
 			return {
-				...item(`action:${e.actionId}:done`, 'action', 'marked an action done', actionText(state, e.actionId), actionTeams(state, e.actionId)),
+				...item(
+					`action:${e.actionId}:done`,
+					'action',
+					'marked an action done',
+					actionText(state, e.actionId),
+					actionTeams(state, e.actionId)
+				),
 				at: e.at,
 				who: e.by
 			};
 		case 'action.reopened':
-			return item(`action:${e.actionId}:${recorded.v}`, 'action', 'opened an action again', actionText(state, e.actionId), actionTeams(state, e.actionId));
+			return item(
+				`action:${e.actionId}:${recorded.v}`,
+				'action',
+				'opened an action again',
+				actionText(state, e.actionId),
+				actionTeams(state, e.actionId)
+			);
 		case 'action.removed':
 			return item(`action:${e.actionId}:${recorded.v}`, 'action', 'removed an action');
 		case 'session.focused':
