@@ -253,7 +253,7 @@ describe('the minutes by e-mail', () => {
 				'- **Omar Owner**, due 15 Jan 2026: Put the fee on the first screen. (Decision, team Fee clarity; open)'
 			);
 			expect(mail.text).toMatch(
-				/- \*\*Pat Park\*\*, due 31 Jan 2026: Draft the fee wording\. \(Recommendation of Fee clarity, team Fee clarity; done \d+ \w+ \d{4}\)/
+				/- \*\*Pat Park\*\*, due 31 Jan 2026: Draft the fee wording\. \(Recommendation of Fee clarity; done \d+ \w+ \d{4}\)/
 			);
 			expect(mail.html).toContain('Payments &lt;EU&gt;');
 			expect(mail.html).not.toContain('<EU>');

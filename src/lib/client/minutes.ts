@@ -143,7 +143,8 @@ function minutesAction(state: RoomState, action: ActionItem): MinutesAction {
 		owner: action.owner.name,
 		due: dateLabel(action.due),
 		origin: source.kind === 'decision' ? 'Decision' : `Recommendation of ${own(state.teams, source.teamId)?.name ?? 'a team'}`,
-		team: team?.name ?? null,
+		// A recommendation's team is named in its origin already.
+		team: source.kind === 'recommendation' ? null : (team?.name ?? null),
 		done: action.doneAt ? dateLabel(action.doneAt) : null
 	};
 }
