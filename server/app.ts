@@ -34,6 +34,7 @@ import type { SsoConfig } from './config';
 import { memorySignInLimits, type SignInLimits } from './auth/sign-in-limits';
 import type { Mailer } from './mail/mailer';
 import { inviteMessage, passwordResetMessage } from './mail/messages';
+import { createMinutesMail } from './mail/minutes-mail';
 import { loadTemplateCatalogue, type TemplateCatalogue } from './templates/template-catalogue';
 import { createBlobCollector } from './files/blob-collector';
 import { createPhraseWatch } from './text/phrases-watch';
@@ -181,10 +182,19 @@ export function createApplication(deps: ApplicationDeps) {
 		log: deps.log,
 		settleMs: deps.phraseSettleMs
 	});
+	// Minutes go out by e-mail when a session ends: from committed events, in the background.
+	const minutesMail = createMinutesMail({
+		mailer: deps.mailer,
+		state: (roomId) => engine.state(roomId),
+		members: async (roomId) =>
+			(await deps.access.membersOf(roomId)).map(({ account }) => ({ id: account.id, name: account.name, email: account.email })),
+		log: deps.log
+	});
 	const engine = createRoomEngine({
 		store: deps.store,
-		// Webhooks are queued where the broadcast starts: once per committed batch, on the instance that committed it.
-		broadcaster: phraseWatch.wrap(webhooks.wrap(withUnpairing(socketBroadcaster(io)))),
+		// Webhooks, new phrases and the minutes' e-mails start where the broadcast starts: once per committed
+		// batch, on the instance that committed it.
+		broadcaster: phraseWatch.wrap(minutesMail.wrap(webhooks.wrap(withUnpairing(socketBroadcaster(io))))),
 		log: deps.log,
 		snapshotEvery: deps.snapshotEvery,
 		now: deps.clock ? () => new Date(deps.clock!()) : undefined
@@ -476,6 +486,8 @@ export function createApplication(deps: ApplicationDeps) {
 		access: deps.access,
 		/** Webhooks out: endpoints, and `drain()` to send what is due now. */
 		webhooks,
+		/** The minutes' e-mails: `settled()` waits for those being sent. */
+		minutesMail,
 		/** Collects files no room refers to (runs by itself; tests call `collect` directly). */
 		collector,
 		/** Deletes raw import files whose days are up (runs by itself; tests call `sweep` directly). */
@@ -499,6 +511,7 @@ export function createApplication(deps: ApplicationDeps) {
 			gateway.presence.close();
 			stopSsoRefresher();
 			await webhooks.stop();
+			await minutesMail.settled();
 			await collector.stop();
 			await rawFiles.stop();
 			phraseWatch.stop();

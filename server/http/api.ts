@@ -1,5 +1,5 @@
 /**
- * Plain HTTP endpoints served next to the SvelteKit pages: health, the room list and stored files;
+ * Plain HTTP endpoints served next to the SvelteKit pages: health, the room list, My actions and stored files;
  * access (`access-api.ts`), curation (`curate-api.ts`: uploads, imports, exports) and the audit trail
  * (`audit-api.ts`) have their own.
  */
@@ -13,6 +13,7 @@ import type { RoomEngine } from '../engine/room-engine';
 import type { BlobStore, ByteRange } from '../store/port';
 import { BodyError, SECURITY_HEADERS, sendJson } from './json';
 import { sessionTokenOf } from './session';
+import { MY_ACTIONS_PATH, handleMyActions } from './my-actions';
 
 export interface ApiDeps {
 	/** Failures are logged here once, with the request (never a token or a file's content). */
@@ -162,6 +163,8 @@ export function createApiHandler({
 					mayCreateRooms: mayCreateRooms(session),
 					instanceAdmin: admin
 				} satisfies RoomList);
+			} else if (url.pathname === MY_ACTIONS_PATH) {
+				await handleMyActions(req, res, { engine, access });
 			} else if (BLOB_PATH.test(url.pathname)) {
 				const id = BLOB_PATH.exec(url.pathname)![1]!;
 				const session = await access.session(sessionTokenOf(req));

@@ -114,6 +114,12 @@ export function redactCommand(command: Command, state: RoomState): Command {
 		case 'vote.open':
 		case 'vote.cast':
 		case 'vote.reveal':
+		case 'action.create':
+		case 'action.update':
+		case 'action.assign':
+		case 'action.complete':
+		case 'action.reopen':
+		case 'action.remove':
 		case 'call.play':
 		case 'call.pause':
 		case 'call.stop':

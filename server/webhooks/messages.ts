@@ -241,6 +241,12 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 		case 'session.decided':
 		case 'session.decisionRevised':
 		case 'session.decisionRemoved':
+		case 'action.created':
+		case 'action.updated':
+		case 'action.assigned':
+		case 'action.completed':
+		case 'action.reopened':
+		case 'action.removed':
 		case 'call.played':
 		case 'call.paused':
 		case 'call.stopped':

@@ -56,6 +56,9 @@ const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
 	'team.update',
 	'team.setStatus',
 	'team.post',
+	// Only their own actions (see OWNER_BOUND below).
+	'action.complete',
+	'action.reopen',
 	'import.apply'
 ]);
 
@@ -64,6 +67,13 @@ const CONTRIBUTOR_MAY: ReadonlySet<CommandType> = new Set<CommandType>([
  * leaders who attend are often viewers. Never from a paired screen or a guest link (tested below).
  */
 const EVERY_ROLE_MAY: ReadonlySet<CommandType> = new Set<CommandType>(['session.checkIn', 'vote.cast']);
+
+/**
+ * Commands a contributor may send only about what is theirs: marking their own action done or open
+ * again. Where they are tried as allowed, the action is first handed to the contributor; one owned by
+ * someone else is refused (tested below).
+ */
+const OWNER_BOUND: ReadonlySet<CommandType> = new Set<CommandType>(['action.complete', 'action.reopen']);
 
 const specified = (role: Role, type: CommandType): boolean =>
 	role === 'facilitator' || EVERY_ROLE_MAY.has(type) || (role === 'contributor' && CONTRIBUTOR_MAY.has(type));
@@ -193,6 +203,16 @@ beforeAll(async () => {
 		}
 	}
 
+	// The contributor's owner-bound examples are about an action the contributor owns.
+	for (const type of OWNER_BOUND) {
+		const handed = await sendTo(seeder, allowedRoom(type, 'contributor'), {
+			type: 'action.assign',
+			actionId: 'action-1',
+			owner: { id: actors.contributor.id, name: actors.contributor.name }
+		});
+		if (!handed.ok) throw new Error(`could not hand action-1 to the contributor: ${handed.message}`);
+	}
+
 	// No token at all; a token of the right shape that was never issued.
 	const outsider = (who: Outsider, c: { socket: TestSocket; hello: HelloMessage }) => {
 		sockets[who] = c.socket;
@@ -307,6 +327,17 @@ describe('the specification table', () => {
 		}
 		// A viewer writes nothing but their own check-in and ballot.
 		expect(COMMAND_TYPES.filter((t) => specified('viewer', t))).toEqual([...EVERY_ROLE_MAY]);
+	});
+});
+
+describe('actions: an owner marks their own action done, nobody else below a facilitator', () => {
+	it.each([...OWNER_BOUND])('%s by a contributor who does not own the action is forbidden and changes nothing', async (type) => {
+		// In DEN, action-1 belongs to Omar, not to the contributor.
+		const before = await roomHash(server.app.engine.state, DEN);
+		const result = await sendTo(sockets.contributor, DEN, exampleFor(type));
+		expectRefusal(result, 'forbidden');
+		if (!result.ok) expect(result.message).toMatch(/Omar, who owns this action, or a facilitator/);
+		expect(await roomHash(server.app.engine.state, DEN)).toBe(before);
 	});
 });
 
@@ -972,6 +1003,19 @@ describe('people (HTTP): members, invitations, accounts and the instance', () =>
 				contributor: 401,
 				viewer: 401,
 				'another room’s facilitator': 401,
+				'no session': 401,
+				'instance admin': 200
+			}
+		},
+		{
+			// My actions: every signed-in person sees their own (only in rooms they hold a grant for).
+			method: 'GET',
+			path: '/api/account/actions',
+			expect: {
+				facilitator: 200,
+				contributor: 200,
+				viewer: 200,
+				'another room’s facilitator': 200,
 				'no session': 401,
 				'instance admin': 200
 			}

@@ -183,6 +183,7 @@ const apiPath = fc.oneof(
 			'/api/account',
 			'/api/account/password',
 			'/api/account/sign-out-everywhere',
+			'/api/account/actions',
 			'/api/invites/peek',
 			'/api/invites/accept',
 			'/api/instance/people',

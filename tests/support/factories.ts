@@ -224,6 +224,27 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	'vote.cast': { type: 'vote.cast', voteId: 'vote-new', counts: [1, 1] },
 	'vote.reveal': { type: 'vote.reveal', voteId: 'vote-new' },
 
+	'action.create': {
+		type: 'action.create',
+		actionId: 'action-new',
+		text: 'Show the fee on the first screen.',
+		source: { kind: 'recommendation', teamId: 'team-1', updateId: 'upd-rec-1' },
+		teamId: 'team-1',
+		owner: { id: 'account-pat', name: 'Pat' },
+		due: '2026-04-30'
+	},
+	'action.update': {
+		type: 'action.update',
+		actionId: 'action-1',
+		text: 'Show every fee on the first screen.',
+		due: '2026-05-15',
+		teamId: 'team-1'
+	},
+	'action.assign': { type: 'action.assign', actionId: 'action-1', owner: { id: 'account-pat', name: 'Pat' } },
+	'action.complete': { type: 'action.complete', actionId: 'action-1' },
+	'action.reopen': { type: 'action.reopen', actionId: 'action-1' },
+	'action.remove': { type: 'action.remove', actionId: 'action-1' },
+
 	'call.play': { type: 'call.play', artifactId: 'call-1', positionSec: 0 },
 	'call.pause': { type: 'call.pause', positionSec: 12.5 },
 	'call.stop': { type: 'call.stop' },
@@ -505,7 +526,21 @@ export function furnishedRoom(): BuiltRoom {
 		url: '/demo/calls/card-declined.ogg',
 		transcript: 'CUSTOMER: My card was declined at the hotel.\nAGENT: I am sorry, let me look.'
 	});
-	return { ...built, state: apply(built.state, call), commands: [...built.commands, call] };
+	// A recommendation of team-1, and the action made of it (owned by Omar), for the action commands.
+	const recommendation = command('team.post', {
+		teamId: 'team-1',
+		updateId: 'upd-rec-1',
+		kind: 'recommendation',
+		text: 'Show the fee before the customer signs.'
+	});
+	const action = command('action.create', {
+		actionId: 'action-1',
+		text: 'Put the fee on the sign-up page.',
+		owner: { id: 'account-omar', name: 'Omar' },
+		due: '2026-04-10'
+	});
+	const added = [call, recommendation, action];
+	return { ...built, state: added.reduce((s, c) => apply(s, c), built.state), commands: [...built.commands, ...added] };
 }
 
 /**

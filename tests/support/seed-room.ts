@@ -33,6 +33,8 @@ export const PRECONDITIONS: Partial<Record<CommandType, Command[]>> = {
 	// A wrong value can be removed only where there is one.
 	'kpi.unrecord': [COMMAND_EXAMPLES['kpi.record']],
 	'room.unarchive': [COMMAND_EXAMPLES['room.archive']],
+	// Only a done action opens again.
+	'action.reopen': [COMMAND_EXAMPLES['action.complete']],
 	// Masking has something to mask only in words stored while it was off.
 	'room.redact': [
 		{

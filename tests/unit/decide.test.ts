@@ -102,7 +102,14 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'import.apply': true,
 	'room.restore': false,
 	'import.deleteFile': false,
-	'phrases.record': false
+	'phrases.record': false,
+	'action.create': false,
+	'action.update': false,
+	'action.assign': false,
+	// Their own actions only (decide checks the owner).
+	'action.complete': true,
+	'action.reopen': true,
+	'action.remove': false
 };
 
 /** A room that keeps raw uploads for a day, with an import made two days before NOW: its raw file is due. */
@@ -133,6 +140,11 @@ function roomReadyFor(type: CommandType) {
 	if (type === 'rule.remove') state = apply(state, command('rule.save', { ruleId: 'rule-1' }));
 	if (type === 'review.place') state = apply(state, waitingForReview());
 	if (type === 'import.deleteFile') state = withDueRawFile(state);
+	// The contributor's own action: only its owner (or a facilitator) marks it done or opens it again.
+	if (type === 'action.complete' || type === 'action.reopen') {
+		state = apply(state, command('action.assign', { owner: { id: PEOPLE.contributor.id, name: PEOPLE.contributor.name } }));
+	}
+	if (type === 'action.reopen') state = apply(state, command('action.complete'));
 	return state;
 }
 

@@ -67,6 +67,8 @@ const HOSTILE_POOLS = Object.fromEntries(
 	Object.entries(POOLS).map(([kind, pool]) => [kind, [...pool, ...PROTOTYPE_IDS]])
 ) as unknown as Pools;
 
+const ACTION_POOL = Array.from({ length: 40 }, (_, i) => `act${i}`);
+
 /** "sales" and "Sales" are one department; teams drawn from these are often one-department. */
 const DEPARTMENTS = ['Sales', 'sales', 'IT', 'Legal', 'Customer Service', 'Finance/Billing'];
 const SEGMENTS = ['SME', 'Retail', 'Private clients'];
@@ -100,6 +102,10 @@ Object.assign(WEIGHTS, {
 	// Sent by the server only: tried now and then, so they mix with what people do.
 	'phrases.record': 0.5,
 	'import.deleteFile': 0.3,
+	// Actions need a decision or a recommendation first: made often, so the seeds reach the rest.
+	'action.create': 6,
+	'action.complete': 4,
+	'action.reopen': 4,
 	// A call pauses or stops only while one plays: all three tried more often, so the seeds reach them.
 	'call.play': 2,
 	'call.pause': 2,
@@ -163,6 +169,15 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 		const existing = state.session?.decisions.map((d) => d.id) ?? [];
 		return existing.length && r.chance(0.8) ? r.pick(existing) : `dec${r.int(50)}`;
 	};
+	const action = () => known(ACTION_POOL, state.actions);
+	/** Sometimes the contributor of the run, who may then mark the action done. */
+	const owner = () =>
+		r.chance(0.4)
+			? { id: PEOPLE.contributor.id, name: PEOPLE.contributor.name }
+			: r.pick([
+					{ id: 'acc-ann', name: 'Ann' },
+					{ id: 'acc-bo', name: 'Bo' }
+				]);
 	const tp = () => known(pools.touchpoints, state.touchpoints);
 	const tpOrNull = () => (r.chance(0.5) ? tp() : null);
 	const score = () => (r.chance(0.5) ? null : r.int(11));
@@ -598,6 +613,40 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			const vote = state.session?.votes.find((v) => v.revealedAt === null);
 			return { type, voteId: vote && r.chance(0.9) ? vote.id : `vote${r.int(40)}` };
 		}
+
+		case 'action.create': {
+			// Mostly a decision of the session or a team's recommendation that exists, sometimes any post or id.
+			const sources = [
+				...(state.session?.decisions ?? []).map((d) => ({
+					kind: 'decision' as const,
+					sessionId: state.session!.id,
+					decisionId: d.id
+				})),
+				...Object.values(state.teams).flatMap((t) =>
+					t.updates
+						.filter((u) => u.kind === 'recommendation' || r.chance(0.05))
+						.map((u) => ({ kind: 'recommendation' as const, teamId: t.id, updateId: u.id }))
+				)
+			];
+			const source =
+				sources.length && r.chance(0.9)
+					? r.pick(sources)
+					: { kind: 'recommendation' as const, teamId: team(), updateId: `u${r.int(50)}` };
+			const teamId = source.kind === 'recommendation' ? (r.chance(0.95) ? source.teamId : team()) : r.chance(0.5) ? team() : null;
+			return { type, actionId: `act${r.int(40)}`, text: 'Do the thing.', source, teamId, owner: owner(), due: date() };
+		}
+		case 'action.update': {
+			const current = own(state.actions, action());
+			const teamId =
+				current?.source.kind === 'recommendation' && r.chance(0.9) ? current.source.teamId : r.chance(0.5) ? team() : null;
+			return { type, actionId: current?.id ?? action(), text: 'Do it better.', due: date(), teamId };
+		}
+		case 'action.assign':
+			return { type, actionId: action(), owner: owner() };
+		case 'action.complete':
+		case 'action.reopen':
+		case 'action.remove':
+			return { type, actionId: action() };
 
 		case 'spotlight.set': {
 			const kind = r.pick(SPOT_KINDS);

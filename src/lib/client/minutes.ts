@@ -5,7 +5,7 @@
  * come in as arguments, so the same state gives the same minutes.
  */
 import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
-import type { FixTeam, RoomState, Session, Win } from '$lib/domain';
+import type { ActionItem, FixTeam, RoomState, Session, Win } from '$lib/domain';
 import { TEAM_STATUS_WORD as STATUS_WORD } from './words';
 import { dateLabel } from './format';
 import { agendaTimes } from '$lib/domain/timebox';
@@ -129,6 +129,42 @@ export interface MinutesModel {
 	chartered: MinutesTeam[];
 	wins: MinutesWin[];
 	open: MinutesOpenTeam[];
+	/** Actions agreed in the session (or made of its decisions since), with owners and due dates. */
+	actions?: MinutesAction[];
+}
+
+/** An action in the minutes: what, who, by when, and whether it is done yet. */
+export interface MinutesAction {
+	text: string;
+	owner: string;
+	/** A date label. */
+	due: string;
+	/** "Decision" or "Recommendation of <team>". */
+	origin: string;
+	team: string | null;
+	/** A date label when done, else null. */
+	done: string | null;
+}
+
+/** The actions of a session: agreed while it ran, or made of one of its decisions afterwards. */
+export function sessionActions(state: RoomState, session: Session): ActionItem[] {
+	return Object.values(state.actions ?? {})
+		.filter((a) => a.sessionId === session.id || (a.source.kind === 'decision' && a.source.sessionId === session.id))
+		.sort((a, b) => a.due.localeCompare(b.due) || a.createdAt.localeCompare(b.createdAt));
+}
+
+function minutesAction(state: RoomState, action: ActionItem): MinutesAction {
+	const source = action.source;
+	const team = action.teamId ? own(state.teams, action.teamId) : undefined;
+	return {
+		text: action.text,
+		owner: action.owner.name,
+		due: dateLabel(action.due),
+		origin: source.kind === 'decision' ? 'Decision' : `Recommendation of ${own(state.teams, source.teamId)?.name ?? 'a team'}`,
+		// A recommendation's team is named in its origin already.
+		team: source.kind === 'recommendation' ? null : (team?.name ?? null),
+		done: action.doneAt ? dateLabel(action.doneAt) : null
+	};
 }
 
 /** One stop of the session in the minutes: its name and the time planned and spent on it. */
@@ -228,6 +264,7 @@ export function minutesModel(
 				time: timeOfDay(win.at, timeZone)
 			};
 		}),
+		actions: sessionActions(state, session).map((action) => minutesAction(state, action)),
 		open: open.map((team) => {
 			const latest = team.updates[0];
 			return {
@@ -265,6 +302,12 @@ function charteredTeam(team: MinutesTeam): string[] {
 function winLine(win: MinutesWin): string {
 	const change = win.before || win.after ? `: ${inline(win.before || '—')} → ${inline(win.after || '—')}` : '';
 	return `- **${inline(win.headline)}**${change} (${inline(win.context)}; marked by ${inline(win.by)} at ${win.time})`;
+}
+
+function actionLine(action: MinutesAction): string {
+	const state = action.done ? `done ${action.done}` : 'open';
+	const team = action.team ? `, team ${inline(action.team)}` : '';
+	return `- **${inline(action.owner)}**, due ${action.due}: ${inline(action.text)} (${inline(action.origin)}${team}; ${state})`;
 }
 
 function openTeamLine(team: MinutesOpenTeam): string {
@@ -310,6 +353,11 @@ export function minutesMarkdown(state: RoomState, options: MinutesOptions = {}, 
 		} else lines.push('Not revealed: the session ended before the results were shown.');
 		lines.push('');
 	}
+	const actions = m.actions ?? [];
+	lines.push(`## Actions (${actions.length})`, '');
+	if (actions.length) for (const action of actions) lines.push(actionLine(action));
+	else lines.push('None agreed.');
+	lines.push('');
 
 	lines.push(`## Fix teams chartered (${m.chartered.length})`, '');
 	if (m.chartered.length) for (const team of m.chartered) lines.push(...charteredTeam(team));
@@ -330,3 +378,34 @@ export function minutesMarkdown(state: RoomState, options: MinutesOptions = {}, 
 
 /** "4 people voted." */
 export const votersSentence = (n: number) => (n === 1 ? '1 person voted.' : `${new Intl.NumberFormat().format(n)} people voted.`);
+
+/** A member of the room with an account, as the server knows them: who the minutes can be e-mailed to. */
+export interface MinutesMember {
+	/** The account's id: the id their changes carry. */
+	id: string;
+	name: string;
+	email: string | null;
+}
+
+/** The accounts a session recorded as attending: the people who checked in (a person's id is their account's). */
+export function attendeeAccountIds(session: Session): string[] {
+	return (session.checkIns ?? []).map((c) => c.personId);
+}
+
+/**
+ * Who the minutes of `session` are e-mailed to: the attendees with an account in the room, found by the
+ * accounts the session recorded or, for typed names, by the account's name (case and spaces aside); each
+ * once, and only those with an e-mail address.
+ */
+export function minutesRecipients(session: Session, members: readonly MinutesMember[]): MinutesMember[] {
+	const key = (name: string) => name.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('en');
+	const ids = new Set(attendeeAccountIds(session));
+	const names = new Set(session.attendees.map(key));
+	const seen = new Set<string>();
+	return members.filter((m) => {
+		if (!m.email || seen.has(m.email.toLowerCase())) return false;
+		if (!ids.has(m.id) && !names.has(key(m.name))) return false;
+		seen.add(m.email.toLowerCase());
+		return true;
+	});
+}

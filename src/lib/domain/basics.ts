@@ -33,7 +33,8 @@ export const LIMITS = {
 	links: 60,
 	votes: 30,
 	voteItems: 30,
-	votesEach: 10
+	votesEach: 10,
+	actions: 1000
 } as const;
 
 /** Most terms per list of a categorization rule, words per phrase, and rules per room. */

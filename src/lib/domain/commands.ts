@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { ImportDelta } from './imports';
 import { PreparedRedaction } from './redaction';
 import {
+	ActionOwner,
+	ActionSource,
 	ArtifactFile,
 	ArtifactKind,
 	Department,
@@ -336,6 +338,29 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('vote.cast', { voteId: Id, counts: z.array(z.int().min(0).max(LIMITS.votesEach)).max(LIMITS.voteItems) }),
 	/** Shows a vote's results, ranked, on every screen; no more ballots are taken. */
 	cmd('vote.reveal', { voteId: Id }),
+
+	/**
+	 * Makes an action of a decision or a fix team's recommendation: what, who owns it, by when. A
+	 * recommendation's action belongs to its team; a decision's to the team named, if any.
+	 */
+	cmd('action.create', {
+		actionId: Id,
+		text: z.string().trim().min(1).max(1000),
+		source: ActionSource,
+		teamId: Id.nullable(),
+		owner: ActionOwner,
+		due: IsoDate
+	}),
+	/** Rewords an action, moves its due date or the team that keeps it. */
+	cmd('action.update', { actionId: Id, text: z.string().trim().min(1).max(1000), due: IsoDate, teamId: Id.nullable() }),
+	/** Hands an action to another person. */
+	cmd('action.assign', { actionId: Id, owner: ActionOwner }),
+	/** Marks an action done (its owner, or a facilitator). */
+	cmd('action.complete', { actionId: Id }),
+	/** Opens a done action again (its owner, or a facilitator). */
+	cmd('action.reopen', { actionId: Id }),
+	/** Takes an action away (made by mistake, or no longer wanted). */
+	cmd('action.remove', { actionId: Id }),
 
 	/** Plays (or resumes, or seeks) a recorded call from `positionSec`; every wall follows its transcript. */
 	cmd('call.play', {

@@ -25,6 +25,7 @@ import {
 	stageKpis,
 	topBoxProblem,
 	spotlightEntity,
+	type ActionSource,
 	type FixTeam,
 	type Role,
 	type PlaylistView,
@@ -56,6 +57,7 @@ export type DecideResult = { ok: true; events: DomainEvent[] } | { ok: false; er
 import { isPersonal, mayIssue } from './roles';
 import { timeboxTimer } from './timebox';
 export { isPersonal, mayIssue };
+import { mayMarkDone } from './actions';
 
 const fail = (code: DomainErrorCode, message: string): DecideResult => ({
 	ok: false,
@@ -874,6 +876,60 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		case 'vote.reveal':
 			return voted(decideReveal(s, c, ctx.now));
 
+		case 'action.create': {
+			if (own(s.actions, c.actionId)) return fail('conflict', 'That action is already recorded.');
+			if (Object.keys(s.actions).length >= LIMITS.actions) {
+				return fail('rule_violation', `A room keeps at most ${LIMITS.actions} actions; remove done ones first.`);
+			}
+			const missing = checkActionSource(s, c.source) ?? checkActionTeam(s, c.teamId);
+			if (missing) return missing;
+			if (c.source.kind === 'recommendation' && c.teamId !== c.source.teamId) {
+				return fail('rule_violation', 'An action from a recommendation stays with the team that made it.');
+			}
+			const { type: _type, actionId, ...fields } = c;
+			const running = s.session && !s.session.endedAt ? s.session.id : null;
+			return emit({
+				type: 'action.created',
+				action: { id: actionId, ...fields, doneAt: null, doneBy: null, createdAt: ctx.now, createdBy: by, sessionId: running }
+			});
+		}
+		case 'action.update': {
+			const action = own(s.actions, c.actionId);
+			if (!action) return fail('not_found', 'No such action.');
+			const missing = checkActionTeam(s, c.teamId);
+			if (missing) return missing;
+			if (action.source.kind === 'recommendation' && c.teamId !== action.source.teamId) {
+				return fail('rule_violation', 'An action from a recommendation stays with the team that made it.');
+			}
+			return emit({ type: 'action.updated', actionId: c.actionId, text: c.text, due: c.due, teamId: c.teamId });
+		}
+		case 'action.assign': {
+			const action = own(s.actions, c.actionId);
+			if (!action) return fail('not_found', 'No such action.');
+			if (action.owner.id === c.owner.id) return fail('conflict', `${action.owner.name} already owns this action.`);
+			return emit({ type: 'action.assigned', actionId: c.actionId, owner: c.owner });
+		}
+		case 'action.complete':
+		case 'action.reopen': {
+			const action = own(s.actions, c.actionId);
+			if (!action) return fail('not_found', 'No such action.');
+			if (!mayMarkDone(ctx.actor.role, ctx.actor.id, action)) {
+				return fail(
+					'forbidden',
+					`Only ${action.owner.name}, who owns this action, or a facilitator can mark it done or open it again.`
+				);
+			}
+			if (c.type === 'action.complete') {
+				if (action.doneAt) return fail('conflict', 'This action is already done.');
+				return emit({ type: 'action.completed', actionId: c.actionId, at: ctx.now, by });
+			}
+			if (!action.doneAt) return fail('conflict', 'This action is still open.');
+			return emit({ type: 'action.reopened', actionId: c.actionId });
+		}
+		case 'action.remove':
+			if (!own(s.actions, c.actionId)) return fail('not_found', 'No such action.');
+			return emit({ type: 'action.removed', actionId: c.actionId });
+
 		case 'call.play': {
 			const artifact = own(s.artifacts, c.artifactId);
 			if (!artifact) return fail('not_found', 'No such recording.');
@@ -953,6 +1009,31 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 		default:
 			return assertNever(c);
 	}
+}
+
+/** Why an action's source cannot be found, or null: a decision of the current or a past session, or a team's recommendation. */
+function checkActionSource(s: RoomState, source: ActionSource): DecideResult | null {
+	switch (source.kind) {
+		case 'decision': {
+			const session = [s.session, ...s.pastSessions].find((x) => x?.id === source.sessionId);
+			if (!session?.decisions.some((d) => d.id === source.decisionId)) return fail('not_found', 'No such decision.');
+			return null;
+		}
+		case 'recommendation': {
+			const team = own(s.teams, source.teamId);
+			if (!team) return fail('not_found', 'No such team.');
+			const update = team.updates.find((u) => u.id === source.updateId);
+			if (!update) return fail('not_found', 'No such recommendation.');
+			if (update.kind !== 'recommendation') return fail('rule_violation', `That post is a ${update.kind}, not a recommendation.`);
+			return null;
+		}
+		default:
+			return assertNever(source);
+	}
+}
+
+function checkActionTeam(s: RoomState, teamId: string | null): DecideResult | null {
+	return teamId !== null && !own(s.teams, teamId) ? fail('not_found', 'No such team.') : null;
 }
 
 // ---------------------------------------------------------------------------------------------

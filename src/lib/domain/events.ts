@@ -17,6 +17,8 @@ import {
 	TouchpointPatch
 } from './commands';
 import {
+	ActionItem,
+	ActionOwner,
 	Artifact,
 	ComplaintCategory,
 	Department,
@@ -165,6 +167,13 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	}),
 	/** The tally, worked out when the facilitator revealed it: what every screen shows, most votes first. */
 	ev('vote.revealed', { voteId: Id, at: Timestamp, results: z.array(VoteTally) }),
+
+	ev('action.created', { action: ActionItem }),
+	ev('action.updated', { actionId: Id, text: z.string(), due: IsoDate, teamId: Id.nullable() }),
+	ev('action.assigned', { actionId: Id, owner: ActionOwner }),
+	ev('action.completed', { actionId: Id, at: Timestamp, by: Name }),
+	ev('action.reopened', { actionId: Id }),
+	ev('action.removed', { actionId: Id }),
 
 	ev('call.played', {
 		artifactId: Id,

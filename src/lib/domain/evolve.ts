@@ -625,6 +625,19 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 		case 'vote.revealed':
 			return changeVote(s, e.voteId, (vote) => ({ ...vote, revealedAt: e.at, results: e.results }));
 
+		case 'action.created':
+			return put(s, 'actions', e.action.id, e.action);
+		case 'action.updated':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, text: e.text, due: e.due, teamId: e.teamId }));
+		case 'action.assigned':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, owner: e.owner }));
+		case 'action.completed':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, doneAt: e.at, doneBy: e.by }));
+		case 'action.reopened':
+			return change(s, 'actions', e.actionId, (a) => ({ ...a, doneAt: null, doneBy: null }));
+		case 'action.removed':
+			return put(s, 'actions', e.actionId, undefined);
+
 		case 'call.played':
 			return {
 				...s,

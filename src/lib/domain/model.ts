@@ -321,6 +321,39 @@ export type Win = z.infer<typeof Win>;
 export const Decision = z.object({ id: Id, text: trimmed(1000).min(1), at: Timestamp });
 export type Decision = z.infer<typeof Decision>;
 
+// ---------------------------------------------------------------------------------------------
+// Action items: what a decision or a fix team's recommendation asks of one person, by a date.
+// ---------------------------------------------------------------------------------------------
+
+/** Where an action came from: a decision of a session, or a fix team's recommendation. */
+export const ActionSource = z.discriminatedUnion('kind', [
+	z.strictObject({ kind: z.literal('decision'), sessionId: Id, decisionId: Id }),
+	z.strictObject({ kind: z.literal('recommendation'), teamId: Id, updateId: Id })
+]);
+export type ActionSource = z.infer<typeof ActionSource>;
+
+/** The person who owns an action: a member's account id (the id their changes carry) and name. */
+export const ActionOwner = z.strictObject({ id: z.string().min(1).max(64), name: Name });
+export type ActionOwner = z.infer<typeof ActionOwner>;
+
+export const ActionItem = z.object({
+	id: Id,
+	text: trimmed(1000).min(1),
+	source: ActionSource,
+	/** The fix team that keeps it on its page (always the team of a recommendation), or null. */
+	teamId: Id.nullable(),
+	owner: ActionOwner,
+	due: IsoDate,
+	/** When it was marked done, and by whom; null while open. */
+	doneAt: Timestamp.nullable(),
+	doneBy: Name.nullable(),
+	createdAt: Timestamp,
+	createdBy: Name,
+	/** The session it was agreed in, if one was running. */
+	sessionId: Id.nullable()
+});
+export type ActionItem = z.infer<typeof ActionItem>;
+
 export const SessionTimer = z.object({
 	/** When the timer reaches zero; walls count down locally from this. */
 	endsAt: Timestamp,
@@ -809,7 +842,9 @@ export const RoomState = z.object({
 	/** Verbatims waiting for a person to place them, oldest first; absent on older rooms. */
 	toReview: z.array(ReviewItem).default([]),
 	/** Per stage, the words and phrases new in its latest month, found by the server (`phrases.record`). */
-	phrases: z.record(Id, StagePhrases).default({})
+	phrases: z.record(Id, StagePhrases).default({}),
+	/** Action items, by id (absent on older rooms). */
+	actions: z.record(Id, ActionItem).default({})
 });
 export type RoomState = z.infer<typeof RoomState>;
 
@@ -836,7 +871,8 @@ export function emptyRoom(): RoomState {
 		importMappings: {},
 		rules: [],
 		toReview: [],
-		phrases: {}
+		phrases: {},
+		actions: {}
 	};
 }
 

@@ -36,6 +36,9 @@ const CONTRIBUTOR_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
 	'team.update',
 	'team.setStatus',
 	'team.post',
+	// Only on their own actions: decide checks the owner (`mayMarkDone`).
+	'action.complete',
+	'action.reopen',
 	'import.apply'
 ]);
 

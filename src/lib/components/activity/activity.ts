@@ -1,16 +1,17 @@
 /**
  * The activity feed's items, from two sources:
  * - history, from the state itself: what carries its author and time (charters, status changes and their
- *   notes, team updates, maturity moves, wins, decisions, sessions);
+ *   notes, team updates, maturity moves, wins, decisions, actions, sessions);
  * - live, from the events this page applies (which also knows what the state forgets, such as a focus
  *   turned or an attendee added).
  * Both give an item the same key for the same fact, so merging them never shows a thing twice.
  */
 import { assertNever, own } from '$lib/domain/basics';
 import type { RecordedEvent, RoomState, StatusChange, TeamUpdateKind } from '$lib/domain';
+import { dateLabel } from '$lib/client/format';
 
 export type ActivityKind =
-	'charter' | 'status' | 'update' | 'maturity' | 'win' | 'session' | 'decision' | 'quote' | 'data' | 'call';
+	'charter' | 'status' | 'update' | 'maturity' | 'win' | 'session' | 'decision' | 'action' | 'quote' | 'data' | 'call';
 
 export interface ActivityItem {
 	/** The same fact has the same key from either source. */
@@ -36,6 +37,15 @@ const UPDATE_WORD: Record<TeamUpdateKind, string> = {
 
 const teamName = (state: RoomState, id: string) => own(state.teams, id)?.name ?? 'a team';
 const stageName = (state: RoomState, id: string | null) => (id ? (own(state.stages, id)?.name ?? 'a stage') : 'no stage');
+
+/** The same words live and from history (which knows only the owner and date now). */
+const actionMade = (a: { owner: { name: string }; due: string }) =>
+	`made an action owned by ${a.owner.name}, due ${dateLabel(a.due)}`;
+const actionText = (state: RoomState, id: string) => own(state.actions ?? {}, id)?.text ?? '';
+const actionTeams = (state: RoomState, id: string) => {
+	const teamId = own(state.actions ?? {}, id)?.teamId;
+	return teamId ? [teamId] : [];
+};
 
 /** Teams linking a touchpoint: its maturity moves belong in their feeds. */
 function teamsLinking(state: RoomState, touchpointId: string): string[] {
@@ -142,6 +152,29 @@ export function historyItems(state: RoomState): ActivityItem[] {
 			});
 		}
 	}
+	for (const action of Object.values(state.actions ?? {})) {
+		const teamIds = action.teamId ? [action.teamId] : [];
+		items.push({
+			key: `action:${action.id}`,
+			kind: 'action',
+			at: action.createdAt,
+			who: action.createdBy,
+			what: actionMade(action),
+			detail: action.text,
+			teamIds
+		});
+		if (action.doneAt && action.doneBy) {
+			items.push({
+				key: `action:${action.id}:done`,
+				kind: 'action',
+				at: action.doneAt,
+				who: action.doneBy,
+				what: 'marked an action done',
+				detail: action.text,
+				teamIds
+			});
+		}
+	}
 	return items.sort((a, b) => b.at.localeCompare(a.at));
 }
 
@@ -230,6 +263,50 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 			return item(`decision:${e.decisionId}`, 'decision', 'revised a decision', e.text);
 		case 'session.decisionRemoved':
 			return item(`decision:${e.decisionId}`, 'decision', 'removed a decision');
+		case 'action.created':
+			return {
+				...item(`action:${e.action.id}`, 'action', actionMade(e.action), e.action.text, e.action.teamId ? [e.action.teamId] : []),
+				at: e.action.createdAt,
+				who: e.action.createdBy
+			};
+		case 'action.updated':
+			return item(
+				`action:${e.actionId}:${recorded.v}`,
+				'action',
+				`changed an action, now due ${dateLabel(e.due)}`,
+				e.text,
+				e.teamId ? [e.teamId] : []
+			);
+		case 'action.assigned':
+			return item(
+				`action:${e.actionId}:${recorded.v}`,
+				'action',
+				`handed an action to ${e.owner.name}`,
+				actionText(state, e.actionId),
+				actionTeams(state, e.actionId)
+			);
+		case 'action.completed':
+			return {
+				...item(
+					`action:${e.actionId}:done`,
+					'action',
+					'marked an action done',
+					actionText(state, e.actionId),
+					actionTeams(state, e.actionId)
+				),
+				at: e.at,
+				who: e.by
+			};
+		case 'action.reopened':
+			return item(
+				`action:${e.actionId}:${recorded.v}`,
+				'action',
+				'opened an action again',
+				actionText(state, e.actionId),
+				actionTeams(state, e.actionId)
+			);
+		case 'action.removed':
+			return item(`action:${e.actionId}:${recorded.v}`, 'action', 'removed an action');
 		case 'session.focused':
 			return e.stageId ? item(`focus:${recorded.v}`, 'session', `turned the room to ${stageName(state, e.stageId)}`) : null;
 		case 'session.checkedIn':

@@ -63,6 +63,8 @@ export function touchedIds(event: DomainEvent): string[] {
 			return [event.stageId];
 		case 'import.fileDeleted':
 			return [];
+		case 'action.created':
+			return event.action.teamId ? [event.action.teamId] : [];
 		case 'room.created':
 		case 'room.configured':
 		case 'room.archived':
@@ -84,6 +86,11 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'session.decisionRevised':
 		case 'session.decisionRemoved':
 		case 'session.ended':
+		case 'action.updated':
+		case 'action.assigned':
+		case 'action.completed':
+		case 'action.reopened':
+		case 'action.removed':
 		case 'spotlight.set':
 		case 'spotlight.cleared':
 		case 'call.played':

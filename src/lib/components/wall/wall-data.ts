@@ -4,6 +4,7 @@
  * laptop board's (both build on board/stage-view.ts).
  */
 import { compareIso, compareText, own } from '$lib/domain/basics';
+import { overdueActions } from '$lib/domain/actions';
 import type { Artifact, Maturity, RoomState, Touchpoint, Verbatim } from '$lib/domain';
 import { healthOf, stageItems, type ComplaintPeriods, type StageItems } from '$lib/components/board/stage-view';
 import type { StageHealthResult } from '$lib/domain/metrics';
@@ -145,4 +146,13 @@ export function blockCounts(sizes: readonly number[], limit: number): number[] {
 /** The first `count` of `list`: the same array when it holds no more than that. */
 export function head<T>(list: readonly T[], count: number): readonly T[] {
 	return list.length <= count ? list : list.slice(0, count);
+}
+
+/** How many overdue actions each fix team has on `today` (YYYY-MM-DD): the wall's team cards say so. */
+export function overdueByTeam(state: Pick<RoomState, 'actions'>, today: string): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const action of overdueActions(state, today)) {
+		if (action.teamId) counts[action.teamId] = (counts[action.teamId] ?? 0) + 1;
+	}
+	return counts;
 }
