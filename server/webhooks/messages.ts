@@ -167,7 +167,9 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 				text: `Session started: ${event.session.title}.`
 			};
 		case 'session.ended': {
-			const session = state.pastSessions.at(-1) ?? null;
+			// The session this event ended: the room's latest while no other has started since (past sessions
+			// are kept newest first), found by its end so a late catch-up names the right one.
+			const session = [state.session, ...state.pastSessions].find((x) => x?.endedAt === event.at) ?? null;
 			const minutes = session && {
 				id: session.id,
 				title: session.title,

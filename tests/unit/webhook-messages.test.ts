@@ -93,6 +93,30 @@ describe('webhook messages', () => {
 		expect(new Set(crossed.map((m) => m.id)).size).toBe(2);
 	});
 
+	it('a session that ends sends its own minutes, not an older session’s, also when read after the next one started', () => {
+		let state = room.state;
+		const run = (sessionId: string, title: string, decision: string) => {
+			state = step(state, command('session.start', { sessionId, title, agenda: [] })).state;
+			state = step(state, command('session.decide', { decisionId: `${sessionId}-d`, text: decision })).state;
+			const ended = step(state, command('session.end', {}));
+			state = ended.state;
+			return ended.recorded;
+		};
+		run('s1', 'November session', 'Fix the letters');
+		const decemberEnd = run('s2', 'December session', 'Open a fix team for fees');
+		const [message] = messagesOf('room-1', 'e1', decemberEnd, state).filter((m) => m.kind === 'session.ended');
+		expect(message!.body.data.session).toMatchObject({
+			id: 's2',
+			title: 'December session',
+			decisions: ['Open a fix team for fees']
+		});
+		expect(message!.text).toBe('Session ended: December session. 1 decisions, 0 teams chartered, 0 wins.');
+		// Read again once a third session runs (a catch-up after an outage): still December's.
+		state = step(state, command('session.start', { sessionId: 's3', title: 'January session', agenda: [] })).state;
+		const again = messagesOf('room-1', 'e1', decemberEnd, state).find((m) => m.kind === 'session.ended');
+		expect(again!.body.data.session).toMatchObject({ id: 's2' });
+	});
+
 	it('a screen offline longer than its alert time makes one message per outage; online or briefly away, none', () => {
 		const state = step(room.state, command('display.register', {})).state;
 		const display = Object.values(state.displays)[0]!;
