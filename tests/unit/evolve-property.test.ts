@@ -29,7 +29,7 @@ import {
 import { prng, type Prng } from '../support/prng';
 import { BLOB_ID, PEOPLE, ROOM_ID, recordEvents } from '../support/factories';
 
-const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
 const STEPS = 400;
 /** The full schema check is the slow one: every this many steps, and at the end. */
 const PARSE_EVERY = 25;
@@ -97,7 +97,7 @@ Object.assign(WEIGHTS, {
 	'session.checkIn': 1,
 	'vote.open': 3,
 	'vote.cast': 5,
-	'vote.reveal': 2,
+	'vote.reveal': 4,
 	'spotlight.clear': 2,
 	// Sent by the server only: tried now and then, so they mix with what people do.
 	'phrases.record': 0.5,
