@@ -260,6 +260,8 @@ describe('time in the session, in Chromium', () => {
 			expect(await fontPx(big, '[data-testid="presenter-timer"] strong')).toBeGreaterThanOrEqual(60);
 			expect(await inView(big, '[data-testid="presenter-timer"]')).toBe(true);
 			expect(await inView(big, '[data-testid="call-player"]'), 'call player above the fold').toBe(true);
+			// The vote is on the big screen too: the facilitator opens and reveals it from there.
+			expect(await big.locator('[data-slot="vote"] [data-testid="vote-panel"]').count()).toBe(1);
 			await screenshot(big, 'presenter-1080p');
 
 			await big.setViewportSize({ width: 1366, height: 768 });
