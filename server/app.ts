@@ -37,7 +37,7 @@ import { inviteMessage, passwordResetMessage } from './mail/messages';
 import { createMinutesMail } from './mail/minutes-mail';
 import { loadTemplateCatalogue, type TemplateCatalogue } from './templates/template-catalogue';
 import { createBlobCollector } from './files/blob-collector';
-import { createPhraseWatch } from './text/phrases-watch';
+import { createPhraseWatch } from './listeners/phrases-watch';
 import { createRawFileSweep } from './imports/raw-file-sweep';
 import { createRoomStorage } from './files/room-storage';
 import { createImportService } from './imports/import-service';

@@ -44,6 +44,9 @@ export interface EngineOptions {
 
 export type Actor = DecideContext['actor'];
 
+/** Who the log names for what the server records by itself (new phrases, raw files deleted). */
+export const SERVER_ACTOR: Actor = { id: 'server', name: 'Customer Room', role: 'facilitator' };
+
 interface Pending {
 	commandId: string;
 	command: Command;

@@ -8,10 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rawFileDue } from '../../src/lib/domain';
-import type { RoomEngine } from '../engine/room-engine';
+import { SERVER_ACTOR, type RoomEngine } from '../engine/room-engine';
 import type { createBlobCollector } from '../files/blob-collector';
 import type { Logger } from '../log';
-import { SERVER_ACTOR } from '../text/phrases-watch';
 
 export interface RawFileSweepOptions {
 	engine: Pick<RoomEngine, 'listRooms' | 'state' | 'execute'>;

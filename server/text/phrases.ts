@@ -8,7 +8,7 @@
  * Deterministic: strongest first, then most verbatims, then alphabetical. Pure and synchronous: the
  * server runs it in a worker thread (`server/workers/`), since a room may hold many verbatims.
  */
-import { PHRASE_LIMITS, type EmergingPhrase, type StagePhrases, type VerbatimRef } from '../../src/lib/domain';
+import { PHRASE_LIMITS, type EmergingPhrase, type RoomState, type StagePhrases, type VerbatimRef } from '../../src/lib/domain';
 import { STOP_WORDS } from './phrases-stopwords';
 import { NEGATORS, words } from './sentiment';
 
@@ -150,4 +150,16 @@ export function findPhrases(input: readonly PhraseVerbatim[], stageIds: readonly
 		}
 		return [{ stageId, period, phrases: kept }];
 	});
+}
+
+/** The room's verbatims as the finder reads them. */
+export function phraseInput(state: RoomState): PhraseVerbatim[] {
+	const out: PhraseVerbatim[] = [];
+	for (const item of [...Object.values(state.complaints), ...Object.values(state.surveys)]) {
+		for (const v of item.verbatims) {
+			out.push({ itemId: item.id, verbatimId: v.id, stageId: item.stageId, period: v.date.slice(0, 7), text: v.text });
+		}
+	}
+	// Ids, not insertion order, decide the order, so every instance reads the same list.
+	return out.sort((a, b) => (a.itemId + a.verbatimId < b.itemId + b.verbatimId ? -1 : 1));
 }

@@ -60,6 +60,10 @@ describe('minutes and the history of sessions', () => {
 		expect(await minutes.locator('h1').textContent()).toBe('October review');
 		expect(await page.getByTestId('minutes-decisions').textContent()).toContain('Fund the claims-letter rewrite.');
 		expect(await minutes.textContent()).toContain('Ana Ruiz, Tom Berg');
+		// What changed since the session before (the demo's own, if it held one, else none).
+		expect(await page.getByTestId('minutes-since').textContent()).toMatch(
+			/Since the last session\s*(This was the room's first session|Since .+:)/
+		);
 		if (dir) await page.screenshot({ path: path.join(dir, 'minutes-page.png'), fullPage: true });
 
 		// Printed: the document alone, black on white, no room header or navigation.

@@ -157,3 +157,44 @@ describe('inline', () => {
 		expect(inline('a_b*c [link](x) <b> | `code`')).toBe('a\\_b\\*c \\[link\\](x) \\<b\\> \\| \\`code\\`');
 	});
 });
+
+describe('since the last session', () => {
+	it("says what moved between the session before and this one, oldest first, and nothing of the session's own", () => {
+		let state = applyAll(
+			[command('touchpoint.add', { touchpointId: 'tp-id', stageId: 'apply', name: 'ID check' })],
+			monthlySession(),
+			at('2026-03-06T09:00:00.000Z')
+		);
+		state = applyAll(
+			[command('touchpoint.assess', { touchpointId: 'tp-id', maturity: 'broken', evidence: 'Half give up' })],
+			state,
+			at('2026-03-10T09:00:00.000Z')
+		);
+		state = applyAll(
+			[command('team.setStatus', { teamId: 'team-new', status: 'fixing', note: 'Vendor picked' })],
+			state,
+			at('2026-03-20T09:00:00.000Z')
+		);
+		state = applyAll(
+			[command('session.start', { sessionId: 'april', title: 'April session', agenda: ['apply'] })],
+			state,
+			at('2026-04-02T14:00:00.000Z')
+		);
+		// Moved during April's session: that is April's news, not what changed before it.
+		state = applyAll(
+			[command('touchpoint.assess', { touchpointId: 'tp-id', maturity: 'reliable', evidence: 'Fixed' })],
+			state,
+			at('2026-04-02T14:30:00.000Z')
+		);
+		const april = minutesMarkdown(state, { timeZone: 'UTC' });
+		const section = april.slice(april.indexOf('## Since the last session'), april.indexOf('## Decisions'));
+		expect(section).toContain('Since March session, ');
+		const lines = section.split('\n').filter((l) => l.startsWith('- '));
+		expect(lines).toHaveLength(2);
+		expect(lines[0]).toMatch(/^- ID check \(Apply & open\) moved from Not assessed to Broken, by .+ on .*10.*\.$/);
+		expect(lines[1]).toMatch(/^- The fix team Account opening in .+one.+ sitting went from Chartered to Fixing, by /);
+		expect(section).not.toContain('Reliable');
+		// The room's first session says so.
+		expect(minutesMarkdown(monthlySession(), { timeZone: 'UTC' })).toContain("This was the room's first session.");
+	});
+});

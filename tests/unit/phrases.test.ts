@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { projectEvent, projectState, type RecordedEvent, type RoomState } from '../../src/lib/domain';
 import { findPhrases, logLikelihood, MIN_COUNT, terms, type PhraseVerbatim } from '../../server/text/phrases';
-import { phraseInput } from '../../server/text/phrases-watch';
+import { phraseInput } from '../../server/text/phrases';
 import { NOW, apply, command, furnishedRoom } from '../support/factories';
 
 let n = 0;

@@ -6,7 +6,7 @@
  */
 import { OPEN_TEAM_STATUSES, own } from '$lib/domain/basics';
 import type { ActionItem, FixTeam, RoomState, Session, Win } from '$lib/domain';
-import { TEAM_STATUS_WORD as STATUS_WORD } from './words';
+import { MATURITY_WORD, TEAM_STATUS_WORD as STATUS_WORD } from './words';
 import { dateLabel } from './format';
 import { agendaTimes } from '$lib/domain/timebox';
 import { isOverTime, stopMinutesText } from './timebox';
@@ -131,6 +131,54 @@ export interface MinutesModel {
 	open: MinutesOpenTeam[];
 	/** Actions agreed in the session (or made of its decisions since), with owners and due dates. */
 	actions?: MinutesAction[];
+	/** What changed in the room between the session before and this one. */
+	sinceLast: MinutesChanges;
+}
+
+/** What changed between the session before and this one, as whole sentences, oldest first. */
+export interface MinutesChanges {
+	/** The session before ("November session, 3 Nov 2026"), or null for the room's first session. */
+	previous: string | null;
+	changes: string[];
+}
+
+/**
+ * What the room did between the session before `session` (the latest that ended before it started) and
+ * this one: touchpoints moved on the ladder, fix teams that changed status, wins marked. What happened in
+ * the session itself has its own sections.
+ */
+export function changesSinceLast(state: RoomState, session: Session, timeZone?: string): MinutesChanges {
+	const previous = [state.session, ...state.pastSessions]
+		.filter((x): x is Session => !!x && x.id !== session.id && !!x.endedAt && x.endedAt <= session.startedAt)
+		.sort((a, b) => (a.endedAt! < b.endedAt! ? 1 : -1))[0];
+	if (!previous) return { previous: null, changes: [] };
+	const from = previous.endedAt!;
+	const within = (at: string) => at > from && at <= session.startedAt;
+	const dated: Array<{ at: string; text: string }> = [];
+	for (const tp of Object.values(state.touchpoints)) {
+		for (const change of tp.history.filter((h) => within(h.at))) {
+			const stage = stageName(state, tp.stageId);
+			dated.push({
+				at: change.at,
+				text: `${tp.name} (${stage}) moved from ${MATURITY_WORD[change.from]} to ${MATURITY_WORD[change.to]}, by ${change.by} on ${dayOf(change.at, timeZone)}.`
+			});
+		}
+	}
+	for (const team of Object.values(state.teams)) {
+		for (const change of (team.statusHistory ?? []).filter((h) => within(h.at))) {
+			dated.push({
+				at: change.at,
+				text: `The fix team ${team.name} went from ${STATUS_WORD[change.from]} to ${STATUS_WORD[change.to]}, by ${change.by} on ${dayOf(change.at, timeZone)}.`
+			});
+		}
+	}
+	for (const win of Object.values(state.wins).filter((w) => within(w.at))) {
+		dated.push({ at: win.at, text: `A win was marked on ${dayOf(win.at, timeZone)}: ${win.headline}.` });
+	}
+	return {
+		previous: `${previous.title}, ${dayOf(previous.startedAt, timeZone)}`,
+		changes: dated.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((d) => d.text)
+	};
 }
 
 /** An action in the minutes: what, who, by when, and whether it is done yet. */
@@ -225,6 +273,7 @@ export function minutesModel(
 		attendees: [...session.attendees],
 		agenda: session.agenda.map((id) => stageName(state, id)),
 		agendaTime: agendaTimeOf(state, session, Date.parse(end)),
+		sinceLast: changesSinceLast(state, session, timeZone),
 		decisions: session.decisions.map((d) => ({ text: d.text, time: timeOfDay(d.at, timeZone) })),
 		votes: session.votes.map((vote) => ({
 			on: vote.stageId ? `the let-downs of ${stageName(state, vote.stageId)}` : 'where we let customers down, across the room',
@@ -338,6 +387,15 @@ export function minutesMarkdown(state: RoomState, options: MinutesOptions = {}, 
 		m.agendaTime.forEach((stop, i) => lines.push(`${i + 1}. ${inline(stop.stage)} (${stop.time})`));
 		lines.push('');
 	}
+
+	lines.push('## Since the last session', '');
+	if (!m.sinceLast.previous) lines.push("This was the room's first session.");
+	else {
+		lines.push(`Since ${inline(m.sinceLast.previous)}:`, '');
+		if (m.sinceLast.changes.length) for (const change of m.sinceLast.changes) lines.push(`- ${inline(change)}`);
+		else lines.push('Nothing moved on the ladder, no fix team changed status and no win was marked.');
+	}
+	lines.push('');
 
 	lines.push(`## Decisions (${m.decisions.length})`, '');
 	if (m.decisions.length) m.decisions.forEach((d, i) => lines.push(`${i + 1}. ${inline(d.text)} (${d.time})`));

@@ -6,17 +6,14 @@
  * and wall shows the same. The result is the same for the same verbatims (the finder is deterministic),
  * so two instances finding at once record it once: `decide` refuses a copy of what is recorded.
  */
-import { own, type EventType, type RoomState } from '../../src/lib/domain';
+import { own, type EventType } from '../../src/lib/domain';
 import type { RoomEventsMessage } from '../../src/lib/protocol';
 import { randomUUID } from 'node:crypto';
-import type { Broadcaster, RoomEngine, Actor } from '../engine/room-engine';
+import { SERVER_ACTOR, type Broadcaster, type RoomEngine } from '../engine/room-engine';
 import type { Logger } from '../log';
 import type { WorkerPool } from '../workers/pool';
-import type { PhraseVerbatim } from './phrases';
+import { phraseInput } from '../text/phrases';
 import { canonicalJson } from '../../src/lib/domain';
-
-/** Who the log names for what the server records by itself. */
-export const SERVER_ACTOR: Actor = { id: 'server', name: 'Customer Room', role: 'facilitator' };
 
 /** Events after which a room's phrases may have changed. */
 const TEXT_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
@@ -39,18 +36,6 @@ export interface PhraseWatchOptions {
 	log: Logger;
 	/** How long to wait after the last text event of a burst before finding (default 2 s). */
 	settleMs?: number;
-}
-
-/** The room's verbatims as the finder reads them. */
-export function phraseInput(state: RoomState): PhraseVerbatim[] {
-	const out: PhraseVerbatim[] = [];
-	for (const item of [...Object.values(state.complaints), ...Object.values(state.surveys)]) {
-		for (const v of item.verbatims) {
-			out.push({ itemId: item.id, verbatimId: v.id, stageId: item.stageId, period: v.date.slice(0, 7), text: v.text });
-		}
-	}
-	// Ids, not insertion order, decide the order, so every instance reads the same list.
-	return out.sort((a, b) => (a.itemId + a.verbatimId < b.itemId + b.verbatimId ? -1 : 1));
 }
 
 export function createPhraseWatch(options: PhraseWatchOptions) {
