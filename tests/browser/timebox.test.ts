@@ -263,6 +263,26 @@ describe('time in the session, in Chromium', () => {
 			// The vote is on the big screen too: the facilitator opens and reveals it from there.
 			expect(await big.locator('[data-slot="vote"] [data-testid="vote-panel"]').count()).toBe(1);
 			await screenshot(big, 'presenter-1080p');
+			// Opened, the vote comes first in the side column: the count of voters and Reveal are in view.
+			await big.getByTestId('open-vote').click();
+			await big.getByTestId('reveal-vote').waitFor();
+			// In view on the screen and not scrolled out of the side column, which scrolls on its own.
+			const shown = () =>
+				big.evaluate(() => {
+					const button = document.querySelector('[data-testid="reveal-vote"]')!.getBoundingClientRect();
+					const column = document.querySelector('[data-testid="presenter"] aside')!.getBoundingClientRect();
+					return button.top >= column.top && button.bottom <= Math.min(column.bottom, innerHeight);
+				});
+			await expect.poll(shown, { message: 'an open vote in view at 1080p' }).toBe(true);
+			const voteFirst = await big.evaluate(() => {
+				const vote = document.querySelector('[data-slot="vote"]')!;
+				const player = document.querySelector('[data-testid="call-player"]')!;
+				return (vote.compareDocumentPosition(player) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+			});
+			expect(voteFirst, 'the open vote comes before the call player').toBe(true);
+			await screenshot(big, 'presenter-vote-1080p');
+			await big.getByTestId('reveal-vote').click();
+			await big.locator('[data-testid="reveal-vote"]').waitFor({ state: 'detached' });
 
 			await big.setViewportSize({ width: 1366, height: 768 });
 			expect(await inView(big, '[data-testid="call-player"]'), 'call player in view at 1366x768').toBe(true);
