@@ -32,7 +32,8 @@ export function createRawFileSweep(options: RawFileSweepOptions) {
 
 	/** One sweep; answers how many raw uploads it deleted. */
 	async function sweep(): Promise<number> {
-		let deleted = 0;
+		// Deleted from the store together at the end: the collector reads every room's references once.
+		const due = new Set<string>();
 		for (const room of await engine.listRooms()) {
 			if (room.archived) continue;
 			const state = await engine.state(room.id);
@@ -49,10 +50,10 @@ export function createRawFileSweep(options: RawFileSweepOptions) {
 					);
 					continue;
 				}
-				await collector.collectNow(new Set([record.blobId]), now());
-				deleted++;
+				due.add(record.blobId);
 			}
 		}
+		const deleted = await collector.collectNow(due, now());
 		if (deleted) log.info({ deleted }, 'raw import files deleted, as their rooms ask');
 		return deleted;
 	}
