@@ -8,6 +8,7 @@
  */
 import type { AccessService } from '../access/access-service';
 import type { Logger } from '../log';
+import { periodic } from '../periodic';
 import type { AuditTrail } from '../people/audit-trail';
 import type { Oidc, RefreshOutcome } from './oidc';
 
@@ -25,7 +26,6 @@ export const SSO_ENDED_REASON =
 /** Starts the refresher; returns the function that stops it. */
 export function startSsoRefresher(deps: SsoRefresherDeps, everyMs = 60_000): () => void {
 	const { oidc, access, log } = deps;
-	let running = false;
 
 	/** Applies what the provider said of one account; answers whether to keep asking about it. */
 	async function apply(accountId: string, outcome: RefreshOutcome): Promise<boolean> {
@@ -63,14 +63,10 @@ export function startSsoRefresher(deps: SsoRefresherDeps, everyMs = 60_000): () 
 		return true;
 	}
 
-	const timer = setInterval(() => {
-		if (running) return;
-		running = true;
-		oidc
-			.refreshDue(apply)
-			.catch((error: unknown) => log.warn({ err: String(error) }, 'single sign-on refresh failed'))
-			.finally(() => (running = false));
-	}, everyMs);
-	timer.unref();
-	return () => clearInterval(timer);
+	const job = periodic(() => oidc.refreshDue(apply), {
+		everyMs,
+		onError: (error) => log.warn({ err: String(error) }, 'single sign-on refresh failed')
+	});
+	job.start();
+	return () => void job.stop();
 }

@@ -6,6 +6,7 @@
  * room cannot be read, nothing is deleted on that run.
  */
 import type { Logger } from '../log';
+import { periodic } from '../periodic';
 import { referencedBlobs } from '../../src/lib/domain';
 import type { RoomEngine } from '../engine/room-engine';
 import type { BlobStore } from '../store/port';
@@ -24,9 +25,6 @@ export function createBlobCollector(options: CollectorOptions) {
 	const { engine, blobs, log } = options;
 	const graceMs = options.graceMs ?? 24 * 3_600_000;
 	const everyMs = options.everyMs ?? 6 * 3_600_000;
-	let first: NodeJS.Timeout | null = null;
-	let timer: NodeJS.Timeout | null = null;
-	let running: Promise<unknown> | null = null;
 
 	/** Every blob some room refers to now. */
 	async function referenced(): Promise<Set<string>> {
@@ -65,31 +63,12 @@ export function createBlobCollector(options: CollectorOptions) {
 		return deleted;
 	}
 
-	function runOnce(): void {
-		if (running) return;
-		running = collect()
-			.catch((error: unknown) => log.warn({ err: String(error) }, 'collecting unreferenced files failed; will try again later'))
-			.finally(() => (running = null));
-	}
+	// Collects a minute after start (once the server is serving, not while it starts), then every `everyMs`.
+	const job = periodic(collect, {
+		everyMs,
+		firstAfterMs: 60_000,
+		onError: (error) => log.warn({ err: String(error) }, 'collecting unreferenced files failed; will try again later')
+	});
 
-	return {
-		collect,
-		collectNow,
-		/**
-		 * Collects a minute after start (once the server is serving, not while it starts), then every
-		 * `everyMs`, without keeping the process alive.
-		 */
-		start(): void {
-			first = setTimeout(runOnce, 60_000);
-			first.unref();
-			timer = setInterval(runOnce, everyMs);
-			timer.unref();
-		},
-		async stop(): Promise<void> {
-			if (first) clearTimeout(first);
-			if (timer) clearInterval(timer);
-			first = timer = null;
-			await running;
-		}
-	};
+	return { collect, collectNow, start: job.start, stop: job.stop };
 }

@@ -7,6 +7,7 @@
  * command line changed.
  */
 import type { Logger } from '../log';
+import { periodic } from '../periodic';
 import type { AccessService } from '../access/access-service';
 import type { AppServer, AppSocket } from './channels';
 
@@ -29,15 +30,8 @@ function sameRoles(a: Record<string, string>, b: Record<string, string>): boolea
 
 /** Starts the sweep; returns the function that stops it. */
 export function watchSessionLifetimes(io: AppServer, access: AccessService, log: Logger, everyMs = 60_000): () => void {
-	let running = false;
-	const timer = setInterval(() => {
-		if (running) return;
-		running = true;
-		sweep()
-			.catch((error: unknown) => log.warn({ err: String(error) }, 'session sweep failed'))
-			.finally(() => (running = false));
-	}, everyMs);
-	timer.unref();
+	const job = periodic(sweep, { everyMs, onError: (error) => log.warn({ err: String(error) }, 'session sweep failed') });
+	job.start();
 
 	async function sweep(): Promise<void> {
 		const now = access.now();
@@ -77,5 +71,5 @@ export function watchSessionLifetimes(io: AppServer, access: AccessService, log:
 		setTimeout(() => socket.disconnect(true), 200).unref();
 	}
 
-	return () => clearInterval(timer);
+	return () => void job.stop();
 }

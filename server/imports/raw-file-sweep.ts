@@ -11,6 +11,7 @@ import { rawFileDue } from '../../src/lib/domain';
 import { SERVER_ACTOR, type RoomEngine } from '../engine/room-engine';
 import type { createBlobCollector } from '../files/blob-collector';
 import type { Logger } from '../log';
+import { periodic } from '../periodic';
 
 export interface RawFileSweepOptions {
 	engine: Pick<RoomEngine, 'listRooms' | 'state' | 'execute'>;
@@ -26,9 +27,6 @@ export function createRawFileSweep(options: RawFileSweepOptions) {
 	const { engine, collector, log } = options;
 	const now = options.now ?? Date.now;
 	const everyMs = options.everyMs ?? 3_600_000;
-	let first: NodeJS.Timeout | null = null;
-	let timer: NodeJS.Timeout | null = null;
-	let running: Promise<unknown> | null = null;
 
 	/** One sweep; answers how many raw uploads it deleted. */
 	async function sweep(): Promise<number> {
@@ -58,26 +56,11 @@ export function createRawFileSweep(options: RawFileSweepOptions) {
 		return deleted;
 	}
 
-	function runOnce(): void {
-		if (running) return;
-		running = sweep()
-			.catch((error: unknown) => log.warn({ err: String(error) }, 'the raw import file sweep failed; will try again later'))
-			.finally(() => (running = null));
-	}
+	const job = periodic(sweep, {
+		everyMs,
+		firstAfterMs: 60_000,
+		onError: (error) => log.warn({ err: String(error) }, 'the raw import file sweep failed; will try again later')
+	});
 
-	return {
-		sweep,
-		start(): void {
-			first = setTimeout(runOnce, 60_000);
-			first.unref();
-			timer = setInterval(runOnce, everyMs);
-			timer.unref();
-		},
-		async stop(): Promise<void> {
-			if (first) clearTimeout(first);
-			if (timer) clearInterval(timer);
-			first = timer = null;
-			await running;
-		}
-	};
+	return { sweep, start: job.start, stop: job.stop };
 }
