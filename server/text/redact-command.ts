@@ -114,6 +114,7 @@ export function redactCommand(command: Command, state: RoomState): Command {
 		case 'vote.open':
 		case 'vote.cast':
 		case 'vote.reveal':
+		case 'vote.cancel':
 		case 'action.create':
 		case 'action.update':
 		case 'action.assign':

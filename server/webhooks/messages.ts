@@ -240,6 +240,7 @@ function find(recorded: RecordedEvent, state: RoomState): Found | null {
 		case 'vote.opened':
 		case 'vote.cast':
 		case 'vote.revealed':
+		case 'vote.cancelled':
 		case 'session.decided':
 		case 'session.decisionRevised':
 		case 'session.decisionRemoved':

@@ -129,6 +129,27 @@ describe('checking in, following and voting from phones', () => {
 			expect(await dialog.getByLabel('Team name').inputValue()).toBe(`Fix: ${second}`);
 			await expect.poll(() => dialog.getByRole('checkbox', { name: second }).isChecked()).toBe(true);
 			await shot(desk, 'desk-charter-from-vote');
+			await desk.keyboard.press('Escape');
+			await dialog.waitFor({ state: 'hidden' });
+
+			// A vote opened by mistake is cancelled after a confirmation: its ballot is discarded unseen, and
+			// the ballot leaves every phone and the wall.
+			await desk.getByTestId('open-vote').click();
+			await desk.getByTestId('vote-open').waitFor();
+			await vera.getByTestId('ballot').waitFor();
+			await give(vera, 0, 1);
+			await vera.getByTestId('cast-ballot').click();
+			await desk.getByTestId('vote-open').filter({ hasText: '1 of 3' }).waitFor();
+			await wall.getByTestId('wall-vote-open').waitFor();
+			await desk.getByTestId('cancel-vote').click();
+			const confirm = desk.getByTestId('cancel-vote-dialog');
+			await confirm.getByText('One ballot has been cast.').waitFor();
+			await shot(desk, 'desk-cancel-vote');
+			await confirm.getByTestId('confirm-cancel-vote').click();
+			await desk.getByTestId('vote-open').waitFor({ state: 'detached' });
+			await wall.getByTestId('wall-vote-open').waitFor({ state: 'detached' });
+			for (const page of phones) await page.getByTestId('ballot').waitFor({ state: 'detached' });
+			await desk.getByTestId('open-vote').waitFor();
 
 			await Promise.all([desk, wall, ...phones].map((p) => p.context().close()));
 		}

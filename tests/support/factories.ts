@@ -223,6 +223,7 @@ export const COMMAND_EXAMPLES: { [T in CommandType]: CommandOf<T> } = {
 	},
 	'vote.cast': { type: 'vote.cast', voteId: 'vote-new', counts: [1, 1] },
 	'vote.reveal': { type: 'vote.reveal', voteId: 'vote-new' },
+	'vote.cancel': { type: 'vote.cancel', voteId: 'vote-new' },
 
 	'action.create': {
 		type: 'action.create',

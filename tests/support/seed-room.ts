@@ -27,6 +27,7 @@ export const PRECONDITIONS: Partial<Record<CommandType, Command[]>> = {
 	'vote.open': [COMMAND_EXAMPLES['session.start']],
 	'vote.cast': [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['vote.open']],
 	'vote.reveal': [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['vote.open']],
+	'vote.cancel': [COMMAND_EXAMPLES['session.start'], COMMAND_EXAMPLES['vote.open']],
 	'call.pause': [COMMAND_EXAMPLES['call.play']],
 	'call.stop': [COMMAND_EXAMPLES['call.play']],
 	'spotlight.clear': [COMMAND_EXAMPLES['spotlight.set']],

@@ -91,6 +91,7 @@ const CONTRIBUTOR_MAY: Record<CommandType, boolean> = {
 	'vote.open': false,
 	'vote.cast': true,
 	'vote.reveal': false,
+	'vote.cancel': false,
 	'call.play': false,
 	'call.pause': false,
 	'call.stop': false,
@@ -132,7 +133,7 @@ function roomReadyFor(type: CommandType) {
 	if (type.startsWith('session.') && type !== 'session.start') state = apply(state, command('session.start'));
 	if (type === 'session.reviseDecision' || type === 'session.removeDecision') state = apply(state, command('session.decide'));
 	if (type.startsWith('vote.')) state = apply(state, command('session.start'));
-	if (type === 'vote.cast' || type === 'vote.reveal') state = apply(state, command('vote.open'));
+	if (type === 'vote.cast' || type === 'vote.reveal' || type === 'vote.cancel') state = apply(state, command('vote.open'));
 	if (type === 'spotlight.clear') state = apply(state, command('spotlight.set'));
 	if (type === 'call.pause' || type === 'call.stop') state = apply(state, command('call.play'));
 	if (type === 'kpi.unrecord') state = apply(state, command('kpi.record'));

@@ -95,9 +95,10 @@ Object.assign(WEIGHTS, {
 	'session.reviseDecision': 2,
 	// Ballots are taken only while a vote is open in a running session: votes tried often, so seeds reach casts and reveals.
 	'session.checkIn': 1,
-	'vote.open': 3,
+	'vote.open': 6,
 	'vote.cast': 5,
 	'vote.reveal': 4,
+	'vote.cancel': 3,
 	'spotlight.clear': 2,
 	// Sent by the server only: tried now and then, so they mix with what people do.
 	'phrases.record': 0.5,
@@ -609,7 +610,8 @@ function randomCommand(r: Prng, type: CommandType, state: RoomState, pools: Pool
 			const counts = Array.from({ length }, (_, i) => (r.chance(0.7) ? (i === one ? 1 : 0) : r.int(3)));
 			return { type, voteId: vote && r.chance(0.9) ? vote.id : `vote${r.int(40)}`, counts };
 		}
-		case 'vote.reveal': {
+		case 'vote.reveal':
+		case 'vote.cancel': {
 			const vote = state.session?.votes.find((v) => v.revealedAt === null);
 			return { type, voteId: vote && r.chance(0.9) ? vote.id : `vote${r.int(40)}` };
 		}

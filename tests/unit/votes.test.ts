@@ -48,4 +48,20 @@ describe('a vote', () => {
 		expect(minutesModel(s)!.votes![0]!.results).toBeNull();
 		expect(minutesMarkdown(s)).toContain('Not revealed: the session ended before the results were shown.');
 	});
+
+	it('can be cancelled while open: it leaves the session with its ballots, and the next vote can open', () => {
+		const s = apply(votedRoom(), command('vote.cancel'));
+		expect(s.session!.votes).toEqual([]);
+		expect(minutesModel(s)!.votes ?? []).toEqual([]);
+		expect(refusal(votedRoom(), command('vote.cancel'), as('contributor')).code).toBe('forbidden');
+		const again = apply(s, { ...open, voteId: 'vote-again' });
+		expect(again.session!.votes.map((v) => v.id)).toEqual(['vote-again']);
+	});
+
+	it('cannot be cancelled once revealed', () => {
+		const s = apply(votedRoom(), command('vote.reveal'));
+		const refused = refusal(s, command('vote.cancel'));
+		expect(refused.code).toBe('conflict');
+		expect(refused.message).toMatch(/revealed/);
+	});
 });

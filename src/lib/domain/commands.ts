@@ -338,6 +338,8 @@ export const Command = z.discriminatedUnion('type', [
 	cmd('vote.cast', { voteId: Id, counts: z.array(z.int().min(0).max(LIMITS.votesEach)).max(LIMITS.voteItems) }),
 	/** Shows a vote's results, ranked, on every screen; no more ballots are taken. */
 	cmd('vote.reveal', { voteId: Id }),
+	/** Takes back a vote still open (opened by mistake, or on the wrong items): its ballots are discarded unseen. */
+	cmd('vote.cancel', { voteId: Id }),
 
 	/**
 	 * Makes an action of a decision or a fix team's recommendation: what, who owns it, by when. A

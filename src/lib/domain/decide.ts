@@ -8,7 +8,7 @@ import { departmentUsage, findDepartment, sameDepartment, teamsNarrowedByMerge }
 import { IMPORT_CAPS } from './imports';
 import { rewriteCount } from './redaction';
 import { ruleProblem } from './rules';
-import { decideCast, decideCheckIn, decideOpen, decideReveal } from './votes';
+import { decideCast, decideCheckIn, decideOpen, decideCancel, decideReveal } from './votes';
 import { canonicalJson } from './canonical';
 import { rawFileDue } from './import-files';
 import {
@@ -875,6 +875,8 @@ function decideInRoom(s: RoomState, c: Command, ctx: DecideContext): DecideResul
 			return voted(decideCast(s, c, ctx.actor, ctx.now));
 		case 'vote.reveal':
 			return voted(decideReveal(s, c, ctx.now));
+		case 'vote.cancel':
+			return voted(decideCancel(s, c, ctx.now));
 
 		case 'action.create': {
 			if (own(s.actions, c.actionId)) return fail('conflict', 'That action is already recorded.');

@@ -167,6 +167,8 @@ export const DomainEvent = z.discriminatedUnion('type', [
 	}),
 	/** The tally, worked out when the facilitator revealed it: what every screen shows, most votes first. */
 	ev('vote.revealed', { voteId: Id, at: Timestamp, results: z.array(VoteTally) }),
+	/** An open vote taken back: it leaves the session with its ballots, which nobody ever saw. */
+	ev('vote.cancelled', { voteId: Id, at: Timestamp }),
 
 	ev('action.created', { action: ActionItem }),
 	ev('action.updated', { actionId: Id, text: z.string(), due: IsoDate, teamId: Id.nullable() }),

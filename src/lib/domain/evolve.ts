@@ -624,6 +624,8 @@ function apply(s: RoomState, { event: e, at }: RecordedEvent): RoomState {
 			}));
 		case 'vote.revealed':
 			return changeVote(s, e.voteId, (vote) => ({ ...vote, revealedAt: e.at, results: e.results }));
+		case 'vote.cancelled':
+			return s.session ? { ...s, session: { ...s.session, votes: s.session.votes.filter((v) => v.id !== e.voteId) } } : s;
 
 		case 'action.created':
 			return put(s, 'actions', e.action.id, e.action);

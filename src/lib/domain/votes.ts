@@ -144,6 +144,14 @@ export function decideReveal(s: RoomState, c: CommandOf<'vote.reveal'>, now: str
 	return { ok: true, events: [{ type: 'vote.revealed', voteId: vote.id, at: now, results: tally(vote, named) }] };
 }
 
+/** `vote.cancel`: an open vote is taken back, its ballots discarded without being counted. */
+export function decideCancel(s: RoomState, c: CommandOf<'vote.cancel'>, now: string): VoteResult {
+	const vote = running(s)?.votes.find((v) => v.id === c.voteId);
+	if (!vote) return refuse('not_found', 'That vote is not in the running session.');
+	if (vote.revealedAt !== null) return refuse('conflict', 'This vote has been revealed, so it can no longer be cancelled.');
+	return { ok: true, events: [{ type: 'vote.cancelled', voteId: vote.id, at: now }] };
+}
+
 /**
  * A vote's results: every item with its votes and how many people gave it some, most votes first (ties:
  * more people, then the order the vote listed them in). With `named`, who gave each item how many.

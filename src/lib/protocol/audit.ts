@@ -305,6 +305,7 @@ const EVENT_PHRASES: Record<string, string> = {
 	'vote.opened': 'opened a vote',
 	'vote.cast': 'cast a vote',
 	'vote.revealed': 'revealed a vote',
+	'vote.cancelled': 'cancelled a vote',
 	'action.created': 'gave someone an action',
 	'action.updated': 'changed an action',
 	'action.assigned': 'handed an action to someone else',

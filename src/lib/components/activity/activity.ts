@@ -317,6 +317,8 @@ export function liveItem(recorded: RecordedEvent, state: RoomState): ActivityIte
 			const top = state.session?.votes.find((v) => v.id === e.voteId)?.items.find((i) => i.id === e.results[0]?.id);
 			return item(`vote:${e.voteId}:reveal`, 'session', 'revealed the vote', top ? `Most votes: ${top.label}` : '');
 		}
+		case 'vote.cancelled':
+			return item(`vote:${e.voteId}:cancel:${recorded.v}`, 'session', 'cancelled the open vote');
 		case 'vote.cast':
 			return null;
 		case 'session.attended':

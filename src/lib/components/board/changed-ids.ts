@@ -82,6 +82,7 @@ export function touchedIds(event: DomainEvent): string[] {
 		case 'vote.opened':
 		case 'vote.cast':
 		case 'vote.revealed':
+		case 'vote.cancelled':
 		case 'session.decided':
 		case 'session.decisionRevised':
 		case 'session.decisionRemoved':
