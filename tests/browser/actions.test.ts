@@ -105,6 +105,10 @@ describe('actions with owners', () => {
 		await expect.poll(() => list.locator('li[data-state]').count()).toBe(2);
 		expect(await list.textContent()).toContain('Move the fee table to the first screen.');
 		expect(await list.textContent()).toContain('Show every fee before the customer signs.');
+		// The recommendation now says it was made into an action, and offers another rather than the first.
+		await rec.getByTestId('recommendation-made').filter({ hasText: 'An action has been made of this recommendation' }).waitFor();
+		await rec.getByRole('button', { name: 'Make another action of this recommendation' }).waitFor();
+		await decision.getByRole('button', { name: 'Make another action of this decision' }).waitFor();
 		await shot(teamPage, 'team-1080p');
 		// The activity feed says who was given what.
 		await expect
