@@ -259,6 +259,9 @@ describe('time in the session, in Chromium', () => {
 			expect(await fontPx(big, '[data-testid="stage-focus"]')).toBeGreaterThanOrEqual(20);
 			expect(await fontPx(big, '[data-testid="presenter-timer"] strong')).toBeGreaterThanOrEqual(60);
 			expect(await inView(big, '[data-testid="presenter-timer"]')).toBe(true);
+			// Once only: the session bar keeps the timebox's buttons but not a second, small countdown.
+			expect(await big.getByTestId('timer-left').count()).toBe(0);
+			await big.getByTestId('timer-plus-minute').waitFor();
 			expect(await inView(big, '[data-testid="call-player"]'), 'call player above the fold').toBe(true);
 			// The vote is on the big screen too: the facilitator opens and reveals it from there.
 			expect(await big.locator('[data-slot="vote"] [data-testid="vote-panel"]').count()).toBe(1);
