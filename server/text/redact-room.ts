@@ -1,5 +1,5 @@
 /**
- * What `room.redact` rewrites: every stored verbatim, caption and transcript of a room, masked with the
+ * What `room.redact` rewrites: every stored verbatim (those waiting in To review too), caption and transcript of a room, masked with the
  * room's own settings. Worked out on the server from the state the command is decided on, so the event
  * carries the masked texts, and the verbatims' tones scored again on them, and `evolve` only puts them in
  * place (moving the month tone counts by the difference).
@@ -31,7 +31,8 @@ export function prepareRedaction(
 		addCounts(masked, result.counts);
 		return result.text.length <= max ? result.text : `${result.text.slice(0, max - 1)}…`;
 	};
-	const prepared: PreparedRedaction = { rewrites: { complaintQuotes: [], surveyQuotes: [], artifacts: [] }, masked };
+	const toReview: NonNullable<PreparedRedaction['rewrites']['toReview']> = [];
+	const prepared: PreparedRedaction = { rewrites: { complaintQuotes: [], surveyQuotes: [], artifacts: [], toReview }, masked };
 	for (const category of Object.values(state.complaints))
 		for (const v of category.verbatims) {
 			const text = redact(v.text, TEXT_LIMITS.verbatim);
@@ -44,6 +45,10 @@ export function prepareRedaction(
 			if (text !== null)
 				prepared.rewrites.surveyQuotes.push({ surveyId: survey.id, verbatimId: v.id, text, ...rescored(v, text) });
 		}
+	for (const { verbatim: v } of state.toReview) {
+		const text = redact(v.text, TEXT_LIMITS.verbatim);
+		if (text !== null) toReview.push({ verbatimId: v.id, text, ...rescored(v, text) });
+	}
 	for (const artifact of Object.values(state.artifacts)) {
 		const caption = redact(artifact.caption, TEXT_LIMITS.caption);
 		const transcript = redact(artifact.transcript, TEXT_LIMITS.transcript);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareRedaction } from '../../server/text/redact-room';
 import { sentimentScore } from '../../server/text/sentiment';
-import { apply, command, furnishedRoom } from '../support/factories';
+import { apply, command, furnishedRoom, waitingForReview } from '../support/factories';
 import type { RoomState, Verbatim } from '../../src/lib/domain';
 
 const HAPPY_ADDRESS = 'Write to happy.customer@example.com about the refund';
@@ -50,6 +50,19 @@ describe('masking a room rescores the tone of what it rewrites', () => {
 		expect(happy).toMatchObject({ text: 'Write to [email] about the refund', sentiment: 0 });
 		expect(masked.complaints['cat-1']!.tone?.['2026-02']).toEqual({ positive: 0, neutral: 2, negative: 0 });
 		expect(masked.surveys['survey-1']!.tone?.['2026-02']).toMatchObject({ negative: 0, neutral: 1 });
+	});
+
+	it('masks and rescores a verbatim waiting in To review (it counts in no tone until placed)', () => {
+		let state = roomHolding();
+		state = { ...state, toReview: [{ ...waitingForReview().delta.toReview[0]!, verbatim: scored('q-queued', HAPPY_ADDRESS) }] };
+		const prepared = prepareRedaction(state);
+		expect(prepared.rewrites.toReview).toEqual([
+			{ verbatimId: 'q-queued', text: 'Write to [email] about the refund', sentiment: 0 }
+		]);
+		const masked = apply(state, command('room.redact', { prepared }));
+		expect(masked.toReview[0]!.verbatim).toMatchObject({ text: 'Write to [email] about the refund', sentiment: 0 });
+		const placed = apply(masked, command('review.place', { verbatimId: 'q-queued', categoryId: 'cat-1' }));
+		expect(placed.complaints['cat-1']!.tone?.['2026-02']).toEqual({ positive: 0, neutral: 3, negative: 0 });
 	});
 
 	it('leaves counts of verbatims no longer kept as they were, and an unscored verbatim unscored', () => {

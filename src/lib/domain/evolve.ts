@@ -104,6 +104,19 @@ export function applyRedaction(state: RoomState, rewrites: RedactionRewrites): R
 		next = change(next, 'complaints', categoryId, (c) => rewrite(c, entries));
 	for (const [surveyId, entries] of byItem(rewrites.surveyQuotes, (q) => q.surveyId))
 		next = change(next, 'surveys', surveyId, (sv) => rewrite(sv, entries));
+	if (rewrites.toReview?.length) {
+		const queued = new Map(rewrites.toReview.map((r) => [r.verbatimId, r]));
+		next = {
+			...next,
+			toReview: next.toReview.map((item) => {
+				const entry = queued.get(item.verbatim.id);
+				if (!entry) return item;
+				const sentiment =
+					entry.sentiment !== undefined && item.verbatim.sentiment !== undefined ? { sentiment: entry.sentiment } : {};
+				return { ...item, verbatim: { ...item.verbatim, text: entry.text, ...sentiment } };
+			})
+		};
+	}
 	for (const { artifactId, caption, transcript } of rewrites.artifacts)
 		next = change(next, 'artifacts', artifactId, (a) => ({
 			...a,

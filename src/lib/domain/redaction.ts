@@ -30,7 +30,12 @@ export const RedactionRewrites = z.strictObject({
 	surveyQuotes: z.array(z.strictObject({ surveyId: Id, ...Rewrite })).max(MAX_REWRITES),
 	artifacts: z
 		.array(z.strictObject({ artifactId: Id, caption: Text.optional(), transcript: LongText.optional() }))
-		.max(MAX_REWRITES)
+		.max(MAX_REWRITES),
+	/**
+	 * Verbatims waiting in the To review queue (rows and survey comments nothing placed yet); they count
+	 * in no tone until placed, so only their score changes. Absent on redactions recorded before.
+	 */
+	toReview: z.array(z.strictObject(Rewrite)).max(MAX_REWRITES).optional()
 });
 export type RedactionRewrites = z.infer<typeof RedactionRewrites>;
 
@@ -43,6 +48,7 @@ export function rewriteCount(rewrites: RedactionRewrites): number {
 	return (
 		rewrites.complaintQuotes.length +
 		rewrites.surveyQuotes.length +
+		(rewrites.toReview?.length ?? 0) +
 		rewrites.artifacts.reduce((n, a) => n + (a.caption !== undefined ? 1 : 0) + (a.transcript !== undefined ? 1 : 0), 0)
 	);
 }
