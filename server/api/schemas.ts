@@ -123,7 +123,13 @@ export const ResponseItem = z.strictObject({
 	segment: Segment.nullable().default(null),
 	comment: z.string().max(10_000).nullable().default(null).meta({ description: 'Masked for personal data before it is stored.' })
 });
-export const ResponsesBody = z.strictObject({ responses: z.array(z.unknown()).min(1).max(MAX_BATCH) });
+export const ResponsesBody = z.strictObject({
+	responses: z.array(z.unknown()).min(1).max(MAX_BATCH),
+	classifyComments: z.enum(['all', 'belowTopBox', 'detractors']).nullable().default(null).meta({
+		description:
+			'Also sort the comments into the complaint categories of the survey’s stage, as complaints without a category are (the room’s rules, then its classifier; below the room’s threshold a comment waits for review in Curate): `all` comments, those scoring `belowTopBox`, or an NPS survey’s `detractors` (0-6). Null: the comments stay the survey’s only.'
+	})
+});
 
 // ---- complaints ----
 

@@ -362,7 +362,8 @@ export function createV1Api(deps: V1Deps) {
 				newSurvey: null,
 				scoreColumn: col(2, 'score'),
 				countColumn: null,
-				textColumn: col(4, 'comment')
+				textColumn: col(4, 'comment'),
+				...(body.classifyComments ? { classifyComments: body.classifyComments } : {})
 			},
 			results
 		);

@@ -30,6 +30,7 @@ import {
 	DEFAULT_REDACTION,
 	ToneTally
 } from '../../src/lib/domain';
+import { commentChosen } from '../../src/lib/domain/metrics';
 import { createPlacer, type ClassifyRoom } from '../text/classify';
 import { sentimentScore } from '../text/sentiment';
 import { stringify } from 'csv-stringify/sync';
@@ -45,6 +46,9 @@ export const LISTED_ERRORS = 1000;
 const PREVIEW_ROWS = 15;
 /** What the preview shows as the category of a row the import will classify from its text. */
 const TO_CLASSIFY = 'To classify from the text';
+/** The channel of a survey comment sorted into a complaint category: where it came from, on every screen. */
+export const SURVEY_COMMENT = 'Survey comment';
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 /** Categorized rows of one file the classifier learns from (beyond the room's own verbatims). */
 const MAX_LEARNED = 20_000;
 
@@ -65,7 +69,7 @@ export interface ImportRoom {
 	stages: Readonly<Record<string, Pick<Stage, 'name'>>>;
 	complaints: Readonly<Record<string, Pick<ComplaintCategory, 'id' | 'stageId' | 'name'>>>;
 	kpis: Readonly<Record<string, Pick<Kpi, 'id' | 'name' | 'unit' | 'stageId'>>>;
-	surveys: Readonly<Record<string, Pick<Survey, 'id' | 'scale' | 'question' | 'stageId'>>>;
+	surveys: Readonly<Record<string, Pick<Survey, 'id' | 'scale' | 'question' | 'stageId' | 'kind' | 'topBoxFrom'>>>;
 	/** How the room masks customer words (absent: the defaults, everything masked). */
 	redaction?: RedactionSettings;
 	/** What placing rows without a category needs (absent: such rows are errors, as before). */
@@ -83,7 +87,7 @@ export function importRoomOf(state: RoomState): ImportRoom {
 		stages: pick(state.stages, ['name']),
 		complaints: pick(state.complaints, ['id', 'stageId', 'name']),
 		kpis: pick(state.kpis, ['id', 'name', 'unit', 'stageId']),
-		surveys: pick(state.surveys, ['id', 'scale', 'question', 'stageId']),
+		surveys: pick(state.surveys, ['id', 'scale', 'question', 'stageId', 'kind', 'topBoxFrom']),
 		redaction: settingsOf(state.meta?.settings),
 		classify: {
 			rules: state.rules,
@@ -133,11 +137,15 @@ export function checkMapping(state: ImportRoom, mapping: ImportMapping): string 
 			}
 			if (mapping.defaultStageId && !own(state.stages, mapping.defaultStageId)) return 'The stage for new KPIs no longer exists.';
 			return null;
-		case 'surveys':
-			if (own(state.surveys, mapping.surveyId)) return null;
-			if (!mapping.newSurvey) return 'That survey no longer exists.';
+		case 'surveys': {
+			const survey = own(state.surveys, mapping.surveyId) ?? mapping.newSurvey;
+			if (!survey) return 'That survey no longer exists.';
+			if (mapping.classifyComments === 'detractors' && survey.kind !== 'nps')
+				return 'Only an NPS survey has detractors: sort all comments, or those scoring below the top box.';
+			if (own(state.surveys, mapping.surveyId) || !mapping.newSurvey) return null;
 			if (!own(state.stages, mapping.newSurvey.stageId)) return 'The stage of the new survey no longer exists.';
 			return scaleProblem(mapping.newSurvey.kind, mapping.newSurvey.scale);
+		}
 	}
 }
 
@@ -693,7 +701,9 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 		id: mapping.surveyId,
 		scale: created!.scale,
 		question: created!.question,
-		stageId: created!.stageId
+		stageId: created!.stageId,
+		kind: created!.kind,
+		topBoxFrom: created!.topBoxFrom
 	};
 	const { min, max } = survey.scale;
 	const size = max - min + 1;
@@ -702,6 +712,7 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 	// Every row's tone, scored here in the worker: the quotes are only each item's newest few.
 	const tones = new ToneTally();
 	const periods = trackPeriods();
+	const sorter = commentSorter(state, mapping, survey);
 	const bump = (period: string, segment: string | null, score: number, n: number) => {
 		const key = `${period}|${segment ?? ''}`;
 		const entry = counts.get(key) ?? { surveyId: survey.id, period, segment, add: new Array<number>(size).fill(0) };
@@ -750,6 +761,7 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 				if (text) {
 					tones.add(survey.id, period, sentimentScore(text));
 					quotes.offer(survey.id, { id: `q-${key.slice(0, 20)}`, text: quoteText(text), date: date.date, channel: '', segment });
+					sorter?.offer(key, score, period, segment, { text: quoteText(text), date: date.date });
 				}
 			}
 		};
@@ -773,7 +785,101 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 			}
 		];
 		const notes = created ? ['The import creates this survey (marked new below); its responses go to it.'] : [];
+		if (sorter) notes.push(...sorter.finish(delta));
+		else if (mapping.classifyComments && mapping.countColumn)
+			notes.push('A file of counts per score holds no comments, so none are sorted into complaint categories.');
 		return { delta, categories, periods: periods.get(), notes };
 	};
 	return read;
+}
+
+/** A survey's comment the import sorts into the stage's complaint categories, once the whole file is read. */
+interface ChosenComment {
+	key: string;
+	period: string;
+	segment: string | null;
+	verbatim: Verbatim;
+}
+
+/**
+ * Sorts the chosen comments of a survey import into the complaint categories of the survey's stage, by
+ * the same placing step as a complaint row without a category (`createPlacer`: rules, then the classifier
+ * above the room's threshold, else To review). A placed comment counts in its category's month, with its
+ * tone, and the placement is recorded; each is marked as the survey's comment (`surveyId`, channel
+ * "Survey comment"). Null when the mapping sorts no comments, or the file has none (counts per score).
+ */
+function commentSorter(
+	state: ImportRoom,
+	mapping: SurveyMapping,
+	survey: Pick<Survey, 'id' | 'scale' | 'stageId' | 'kind' | 'topBoxFrom'>
+) {
+	const choice = mapping.classifyComments;
+	if (!choice || mapping.countColumn || !mapping.textColumn || !state.classify) return null;
+	const classify = state.classify;
+	const chosen: ChosenComment[] = [];
+	return {
+		/** Keeps the comment of a counted row when its score is one the mapping chose. */
+		offer(key: string, score: number, period: string, segment: string | null, words: Pick<Verbatim, 'text' | 'date'>) {
+			if (!commentChosen(survey, choice, score)) return;
+			chosen.push({
+				key,
+				period,
+				segment,
+				verbatim: { id: `sc-${key.slice(0, 20)}`, ...words, channel: SURVEY_COMMENT, segment, surveyId: survey.id }
+			});
+		},
+		/** Places the kept comments into `delta`; answers the preview's note of what happens to them. */
+		finish(delta: ImportDelta): string[] {
+			if (!chosen.length) return [];
+			const stageName = state.stages[survey.stageId]?.name ?? 'its stage';
+			const onStage = Object.values(state.complaints).filter((c) => c.stageId === survey.stageId);
+			if (!onStage.length)
+				return [
+					`${count.format(chosen.length)} ${plural(chosen.length, 'comment', 'comments')} would be sorted into complaint categories, but ${stageName} has none, so they are not placed. Add the stage's categories in Curate, Journey, then import again.`
+				];
+			const place = createPlacer({
+				...classify,
+				categories: Object.fromEntries(onStage.map((c) => [c.id, { stageId: c.stageId }]))
+			});
+			const counts = new Map<string, { categoryId: string; period: string; segment: string | null; add: number }>();
+			const bump = (categoryId: string, period: string, segment: string | null) => {
+				const k = `${categoryId}|${period}|${segment ?? ''}`;
+				const entry = counts.get(k) ?? { categoryId, period, segment, add: 0 };
+				entry.add++;
+				counts.set(k, entry);
+			};
+			const quotes = new QuoteKeeper();
+			const tones = new ToneTally();
+			let byRule = 0;
+			let byModel = 0;
+			for (const comment of chosen) {
+				const decision = place(survey.stageId, comment.verbatim.text);
+				if (!decision.placed) {
+					delta.toReview.push({
+						verbatim: comment.verbatim,
+						stageId: survey.stageId,
+						period: comment.period,
+						segment: comment.segment,
+						suggestions: decision.suggestions
+					});
+					continue;
+				}
+				if (decision.how.how === 'rule') byRule++;
+				else byModel++;
+				bump(decision.categoryId, comment.period, null);
+				if (comment.segment) bump(decision.categoryId, comment.period, comment.segment);
+				tones.add(decision.categoryId, comment.period, sentimentScore(comment.verbatim.text));
+				quotes.offer(decision.categoryId, { ...comment.verbatim, placed: decision.how });
+				delta.placements.push({ verbatimId: comment.verbatim.id, categoryId: decision.categoryId, placed: decision.how });
+			}
+			delta.complaintCounts = [...counts.values()];
+			delta.complaintQuotes = quotes.entries().map(([categoryId, verbatim]) => ({ categoryId, verbatim }));
+			delta.complaintTones = tones.entries().map(({ itemId, period, tones }) => ({ categoryId: itemId, period, tones }));
+			const which =
+				choice === 'all' ? 'comments' : choice === 'detractors' ? "detractors' comments" : 'comments scoring below the top box';
+			return [
+				`${count.format(chosen.length)} ${which} are sorted into the complaint categories of ${stageName}: ${count.format(byRule + byModel)} placed by rules or the classifier (${count.format(byRule)} by rules, ${count.format(byModel)} by the classifier at a confidence of at least ${Math.round(classify.threshold * 100)}%), ${count.format(delta.toReview.length)} wait in To review.`
+			];
+		}
+	};
 }

@@ -55,7 +55,9 @@ export function redactCommand(command: Command, state: RoomState): Command {
 				delta: {
 					...command.delta,
 					complaintQuotes: command.delta.complaintQuotes.map((q) => ({ ...q, verbatim: maskVerbatim(q.verbatim) })),
-					surveyQuotes: command.delta.surveyQuotes.map((q) => ({ ...q, verbatim: maskVerbatim(q.verbatim) }))
+					surveyQuotes: command.delta.surveyQuotes.map((q) => ({ ...q, verbatim: maskVerbatim(q.verbatim) })),
+					// Rows (and survey comments) waiting for review are stored too, in the queue.
+					toReview: command.delta.toReview.map((item) => ({ ...item, verbatim: maskVerbatim(item.verbatim) }))
 				}
 			};
 		case 'room.restore': {

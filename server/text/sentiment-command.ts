@@ -26,8 +26,8 @@ export function scoreCommand(command: Command): Command {
 				}
 			};
 		default:
-			// No other command brings new verbatims: a restore keeps the backup's scores and tone counts as
-			// they were, and masking (`room.redact`) rewrites texts without changing their tone.
+			// No other command brings new verbatims. Masking (`room.redact`, and a restore's masking) scores the
+			// rewritten texts again where it works them out (`redact-room.ts`), inside its own event.
 			return command;
 	}
 }

@@ -212,4 +212,60 @@ describe('categorization in Chromium', () => {
 			await screenshot(page, 'review-done');
 		}
 	);
+
+	it(
+		'a survey import sorts detractors’ comments: the preview says how many are placed and wait; the queue says survey comment',
+		{ timeout: 120_000 },
+		async () => {
+			const question = 'How likely are you to recommend us?';
+			await newRoom('cat-survey', [
+				{ type: 'rule.save', ruleId: 'r-pw', categoryId: 'c-app', all: ['password'], any: [], none: [] },
+				{ type: 'survey.define', surveyId: 'nps', kind: 'nps', stageId: 's-pay', touchpointId: null, question }
+			]);
+			const page = await openPage(ctx.browser, ctx.server.url, '/rooms/cat-survey/curate?tab=imports', {
+				role: 'contributor',
+				name: 'Casey',
+				viewport: FULL_HD
+			});
+			const file = [
+				'Date,Score,Comment',
+				'2026-11-02,2,"I reset my password and the app still refuses me."',
+				'2026-11-03,4,"Overdraft fees again, and a monthly fee on my statement."',
+				'2026-11-04,1,"Nobody answers the phone."',
+				'2026-11-05,9,"Quick and friendly."'
+			].join('\n');
+			await page.getByLabel('Survey responses').check();
+			await page.getByTestId('import-file').setInputFiles({ name: 'nps.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+			await page.getByTestId('mapping').waitFor();
+			await page.getByTestId('survey').selectOption('nps');
+			await page.getByTestId('col-date').selectOption('0');
+			await page.getByTestId('col-score').selectOption('1');
+			await page.getByTestId('col-text').selectOption('2');
+			const sorting = page.getByTestId('comment-sorting');
+			await expect(sorting.innerText()).resolves.toContain('Also sort the comments into the complaint categories of Pay');
+			await page.getByLabel('Also sort the comments into the complaint categories of Pay').check();
+			// On, an NPS survey starts with its detractors.
+			await expect(page.getByLabel('Which comments').inputValue()).resolves.toBe('detractors');
+			await page.getByTestId('preview').click();
+			await page.getByTestId('import-report').waitFor();
+			await expect(page.getByTestId('import-report').textContent()).resolves.toContain(
+				"3 detractors' comments are sorted into the complaint categories of Pay: 2 placed by rules or the classifier (1 by rules, 1 by the classifier at a confidence of at least 80%), 1 wait in To review."
+			);
+			await screenshot(page, 'survey-preview');
+			// The preview stored nothing.
+			expect((await roomState('cat-survey')).toReview).toEqual([]);
+			await page.getByTestId('import').click();
+			await expect.poll(async () => (await roomState('cat-survey')).toReview.length, { timeout: 20_000 }).toBe(1);
+			const imported = await roomState('cat-survey');
+			expect(total(imported, 'c-app')).toBe(1);
+			expect(total(imported, 'c-fees')).toBe(1);
+
+			await page.getByTestId('curate-tab-categorize').click();
+			const current = page.getByTestId('review-current');
+			await current.waitFor();
+			expect(await current.locator('blockquote').textContent()).toContain('Nobody answers the phone.');
+			await expect(current.getByTestId('review-source').textContent()).resolves.toBe(`Survey comment on “${question}”`);
+			await screenshot(page, 'survey-review');
+		}
+	);
 });

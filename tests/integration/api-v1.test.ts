@@ -135,6 +135,27 @@ describe('surveys', () => {
 		expect(survey.headline).toMatchObject({ period: '2026-11', measure: 'nps', n: 2 });
 		expect(JSON.stringify(survey.verbatims)).not.toContain('ana@example.com');
 	});
+
+	it('sorts the comments of pushed responses into complaint categories when asked (detractors here)', async () => {
+		const { key } = await makeKey(ROOM, ['read', 'surveys:write'], 'Survey tool, sorting');
+		const api = clientFor(key);
+		const path = { params: { path: { roomId: ROOM, surveyId: 'onboarding-nps' } } } as const;
+		const responses = [
+			{ id: 's-1', date: '2026-11-05', score: 2, comment: 'The form lost my answers, call me on +44 20 7946 0018' },
+			{ id: 's-2', date: '2026-11-05', score: 10, comment: 'Lovely and quick.' }
+		];
+		const pushed = await api.POST('/rooms/{roomId}/surveys/{surveyId}/responses', {
+			...path,
+			body: { responses, classifyComments: 'detractors' }
+		});
+		expect(pushed.data?.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+		const state = (await server.app.engine.state(ROOM))!;
+		const placed = Object.values(state.complaints).flatMap((c) => c.verbatims.filter((v) => v.surveyId === 'onboarding-nps'));
+		const waiting = state.toReview.filter((i) => i.verbatim.surveyId === 'onboarding-nps').map((i) => i.verbatim);
+		// The detractor's comment, masked, is placed or waits for review; the promoter's stays the survey's only.
+		expect([...placed, ...waiting].map((v) => v.text)).toEqual(['The form lost my answers, call me on [phone]']);
+		expect([...placed, ...waiting][0]!.channel).toBe('Survey comment');
+	});
 });
 
 describe('complaints', () => {

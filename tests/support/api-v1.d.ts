@@ -382,6 +382,7 @@ export interface operations {
 												by: string;
 										  };
 									sentiment?: number;
+									surveyId?: string;
 								}[];
 								tone?: {
 									[key: string]: {
@@ -440,6 +441,7 @@ export interface operations {
 												by: string;
 										  };
 									sentiment?: number;
+									surveyId?: string;
 								}[];
 								tone?: {
 									[key: string]: {
@@ -1185,6 +1187,11 @@ export interface operations {
 						 */
 						comment?: string | null;
 					}[];
+					/**
+					 * @description Also sort the comments into the complaint categories of the survey’s stage, as complaints without a category are (the room’s rules, then its classifier; below the room’s threshold a comment waits for review in Curate): `all` comments, those scoring `belowTopBox`, or an NPS survey’s `detractors` (0-6). Null: the comments stay the survey’s only.
+					 * @default null
+					 */
+					classifyComments?: ('all' | 'belowTopBox' | 'detractors') | null;
 				};
 			};
 		};

@@ -9,7 +9,7 @@ import { LIMITS, assertNever, compareIso, own, spotlightEntity, stageKpis } from
 import { mergeDepartments, removeDepartment } from './departments';
 import type { ImportDelta } from './imports';
 import type { RedactionRewrites } from './redaction';
-import { addTones, tonesAfter } from './tone';
+import { addTones, countTone, tonesAfter } from './tone';
 import type { ComplaintCategory, KpiPoint, PeriodCounts, PeriodDistributions, RoomState, Survey, Verbatim, Vote } from './model';
 
 type Entities = Omit<
@@ -69,24 +69,54 @@ function quoteInto(item: ComplaintCategory | Survey, v: Verbatim): void {
 	item.verbatims = newestFirst(item.verbatims, v);
 }
 
-/** Puts the masked texts of a `room.redacted` in place; a text whose item is gone is skipped. */
+/**
+ * Puts the masked texts of a `room.redacted` in place; a text whose item is gone is skipped. A rewrite
+ * that carries a new tone replaces the verbatim's score, and the item's month tone counts move by the
+ * difference (the old tone taken back, the new one counted). Those counts also hold verbatims the item
+ * no longer keeps (an import counts every row's tone, the item keeps its newest few): only the verbatims
+ * still held are rescored, so the counts stay as they were for the rest.
+ */
 export function applyRedaction(state: RoomState, rewrites: RedactionRewrites): RoomState {
-	const rewrite = (list: readonly Verbatim[], texts: ReadonlyMap<string, string>): Verbatim[] =>
-		list.map((v) => (texts.has(v.id) ? { ...v, text: texts.get(v.id)! } : v));
-	const byItem = <T extends { verbatimId: string; text: string }>(entries: readonly T[], idOf: (entry: T) => string) => {
-		const grouped = new Map<string, Map<string, string>>();
+	type Entry = { verbatimId: string; text: string; sentiment?: number | undefined };
+	const rewrite = <T extends ComplaintCategory | Survey>(item: T, entries: ReadonlyMap<string, Entry>): T => {
+		let tone = item.tone;
+		const verbatims = item.verbatims.map((v) => {
+			const entry = entries.get(v.id);
+			if (!entry) return v;
+			if (entry.sentiment === undefined || v.sentiment === undefined) return { ...v, text: entry.text };
+			const next = { ...v, text: entry.text, sentiment: entry.sentiment };
+			tone = countTone(countTone(tone, v, -1), next, 1);
+			return next;
+		});
+		return { ...item, verbatims, ...(tone ? { tone } : {}) };
+	};
+	const byItem = <T extends Entry>(entries: readonly T[], idOf: (entry: T) => string) => {
+		const grouped = new Map<string, Map<string, Entry>>();
 		for (const entry of entries) {
-			const texts = grouped.get(idOf(entry)) ?? new Map<string, string>();
-			texts.set(entry.verbatimId, entry.text);
+			const texts = grouped.get(idOf(entry)) ?? new Map<string, Entry>();
+			texts.set(entry.verbatimId, entry);
 			grouped.set(idOf(entry), texts);
 		}
 		return grouped;
 	};
 	let next = state;
-	for (const [categoryId, texts] of byItem(rewrites.complaintQuotes, (q) => q.categoryId))
-		next = change(next, 'complaints', categoryId, (c) => ({ ...c, verbatims: rewrite(c.verbatims, texts) }));
-	for (const [surveyId, texts] of byItem(rewrites.surveyQuotes, (q) => q.surveyId))
-		next = change(next, 'surveys', surveyId, (sv) => ({ ...sv, verbatims: rewrite(sv.verbatims, texts) }));
+	for (const [categoryId, entries] of byItem(rewrites.complaintQuotes, (q) => q.categoryId))
+		next = change(next, 'complaints', categoryId, (c) => rewrite(c, entries));
+	for (const [surveyId, entries] of byItem(rewrites.surveyQuotes, (q) => q.surveyId))
+		next = change(next, 'surveys', surveyId, (sv) => rewrite(sv, entries));
+	if (rewrites.toReview?.length) {
+		const queued = new Map(rewrites.toReview.map((r) => [r.verbatimId, r]));
+		next = {
+			...next,
+			toReview: next.toReview.map((item) => {
+				const entry = queued.get(item.verbatim.id);
+				if (!entry) return item;
+				const sentiment =
+					entry.sentiment !== undefined && item.verbatim.sentiment !== undefined ? { sentiment: entry.sentiment } : {};
+				return { ...item, verbatim: { ...item.verbatim, text: entry.text, ...sentiment } };
+			})
+		};
+	}
 	for (const { artifactId, caption, transcript } of rewrites.artifacts)
 		next = change(next, 'artifacts', artifactId, (a) => ({
 			...a,

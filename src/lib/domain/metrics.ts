@@ -553,6 +553,41 @@ export interface SurveyReading {
 	readonly thin: boolean;
 }
 
+/** Which survey comments an import also sorts into the stage's complaint categories (`SurveyMapping.classifyComments`). */
+export type CommentChoice = 'all' | 'belowTopBox' | 'detractors';
+
+/**
+ * The lowest score of a survey's top box, as its headline reads it (`surveyReading`): NPS 9 (promoters),
+ * CSAT on 1-5 or 1-7 the top score, CES 5 ("agree" or better), a custom survey its `topBoxFrom`, any
+ * other survey its top score.
+ */
+export function topBoxStart(survey: {
+	readonly kind: SurveyKindName;
+	readonly scale: { readonly min: number; readonly max: number };
+	readonly topBoxFrom?: number | null | undefined;
+}): number {
+	const { min, max } = survey.scale;
+	if (survey.kind === 'nps') return 9;
+	if (survey.kind === 'ces') return 5;
+	const from = survey.kind === 'custom' ? survey.topBoxFrom : null;
+	return from !== null && from !== undefined && from > min && from <= max ? from : max;
+}
+
+/**
+ * Whether a comment given with `score` is one `choice` sorts into complaint categories: every comment,
+ * those scoring below the survey's top box (`topBoxStart`), or an NPS survey's detractors (0-6).
+ */
+export function commentChosen(survey: Parameters<typeof topBoxStart>[0], choice: CommentChoice, score: number): boolean {
+	switch (choice) {
+		case 'all':
+			return true;
+		case 'belowTopBox':
+			return score < topBoxStart(survey);
+		case 'detractors':
+			return score <= 6;
+	}
+}
+
 /**
  * The one headline rule for survey cards (DESIGN.md section 8), so every screen shows the same figure:
  *

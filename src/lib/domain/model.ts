@@ -167,7 +167,12 @@ export const Verbatim = z.object({
 	 * negative, above 0 positive. Set by the server when the words come in, whatever a client sent;
 	 * absent on verbatims stored before sentiment existed. `toneOf` (tone.ts) turns it into a word.
 	 */
-	sentiment: z.int().min(-5000).max(5000).optional()
+	sentiment: z.int().min(-5000).max(5000).optional(),
+	/**
+	 * The survey whose comment this is, when a survey import sorted the comment into a complaint category
+	 * (or into the To review queue): Curate and the queue then say "survey comment". Absent otherwise.
+	 */
+	surveyId: Id.optional()
 });
 export type Verbatim = z.infer<typeof Verbatim>;
 
@@ -580,7 +585,13 @@ export const SurveyMapping = z.strictObject({
 	scoreColumn: ColumnRef,
 	/** Pre-aggregated files: how many responses gave this score. Without it, one row is one response. */
 	countColumn: ColumnRef.nullable(),
-	textColumn: ColumnRef.nullable()
+	textColumn: ColumnRef.nullable(),
+	/**
+	 * The comments the import also sorts into the complaint categories of the survey's stage, as a complaint
+	 * row without a category is (rules, then the classifier, else To review): every comment, those scoring
+	 * below the top box, or an NPS survey's detractors (`commentChosen` in metrics.ts). Absent: none.
+	 */
+	classifyComments: z.enum(['all', 'belowTopBox', 'detractors']).optional()
 });
 export type SurveyMapping = z.infer<typeof SurveyMapping>;
 

@@ -92,3 +92,9 @@ export function confidenceLabel(confidence: number | null): string | null {
 	if (confidence === null || confidence < 0.01) return null;
 	return `suggested, ${formatPercent(Math.floor(confidence * 100) / 100)} sure`;
 }
+
+/** Where a survey's comment came from, said once for the queue and the rule editor: Survey comment on “How likely…?”. */
+export function surveyCommentLabel(room: RoomState, surveyId: string): string {
+	const question = own(room.surveys, surveyId)?.question;
+	return question ? `Survey comment on “${question}”` : 'Survey comment';
+}
