@@ -5,7 +5,8 @@
  * - `viewer`: screens and read-only members, everything but the import records (ids of raw import
  *   files) and the remembered import mappings;
  * - `wall`: a wall (the wall page, on a paired screen or opened as a wall by anyone), the viewer projection
- *   without what no wall shows (`wallState`), so a TV joins with less to receive, parse and hold;
+ *   without what no wall shows (`wallState`), so a TV joins with less to receive, parse and hold. The page
+ *   asks for it when it joins: it only ever narrows what the connection may see, so trusting the ask is safe;
  * - `corridor`: a screen paired as a corridor display, what corridor mode shows: the wall projection with no
  *   verbatims, no transcripts, no tone counts, no sensitive artifacts (nor a call or spotlight of one), no
  *   import records or mappings; the phrases new this month only when the room allows it
