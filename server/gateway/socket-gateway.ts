@@ -45,7 +45,7 @@ export { roomChannel, type AppServer };
 /** The socket.io room of one session, so revoking it can close its connections on every instance. */
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 
-const AUDIENCES: readonly Audience[] = ['full', 'viewer', 'corridor'];
+const AUDIENCES: readonly Audience[] = ['full', 'viewer', 'wall', 'corridor'];
 
 /**
  * The engine's only way out, after the append committed: one emit per audience of the room, each with
@@ -207,13 +207,13 @@ export function attachGateway(io: AppServer, deps: GatewayDeps) {
 			guarded(socket, 'room:join', ack, async (reply, context) => {
 				const parsed = JoinRequest.safeParse(raw);
 				if (!parsed.success) return reply(invalidPayload(parsed.error));
-				const { roomId, since } = parsed.data;
+				const { roomId, since, as } = parsed.data;
 				context.roomId = roomId;
 				const role = Object.hasOwn(socket.data.grants, roomId) ? socket.data.grants[roomId]! : null;
 				if (!role) return reply(noAccess(roomId));
 				const displayId = own(socket.data.displays, roomId);
 				// A paired screen's audience depends on its display's mode, which lives in the room.
-				const audience = audienceFor(displayId === undefined ? null : await engine.state(roomId), role, displayId);
+				const audience = audienceFor(displayId === undefined ? null : await engine.state(roomId), role, displayId, as === 'wall');
 				const before = own(socket.data.audiences, roomId);
 				// Join the channels first, so nothing committed after the read below can be missed;
 				// the client drops what it already has by version.

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../server/http/session';
+import { canonicalJson, projectState, type RoomState } from '../../src/lib/domain';
 import { openRedisBlobStore } from '../../server/store/redis/redis-blob-store';
 import { openRedisEventStore } from '../../server/store/redis/redis-event-store';
 import { startRedis, type RedisServer } from '../support/redis-server';
@@ -105,6 +106,36 @@ describe('Redis mode: several instances serving one room', () => {
 		const ids = await loggedCommandIds('multi');
 		expect(ids).toHaveLength(top);
 		expect(new Set(ids).size).toBe(ids.length); // every command here makes one event: no id twice
+	});
+
+	it('keeps a wall on another instance current on its projection: live quotes, and a catch-up after a reconnection', async () => {
+		const admin = await socketTo(instances[0]!.url, 'walls');
+		await createRoom(admin, 'walls');
+		const token = await tokenFor('walls');
+		const laptop = roomClient(instances[0]!.url, 'walls', token, 'laptop');
+		const wall = roomClient(instances[1]!.url, 'walls', token, 'wall', 'screen', { asWall: true });
+		cleanups.push(
+			() => laptop.close(),
+			() => wall.close()
+		);
+		await waitUntil(() => laptop.store.connection === 'live' && wall.store.connection === 'live', 'both live');
+		expect(wall.store.audience).toBe('wall');
+
+		const caughtUp = () => wall.store.connection === 'live' && wall.store.version === laptop.store.version;
+		for (let n = 0; n < 6; n++) expect((await laptop.store.send(quote(`Live ${n}`, n))).ok).toBe(true);
+		await waitUntil(caughtUp, 'the wall to reach the laptop');
+		// Dropped, while more happens on the other instance: it catches up from its version.
+		wall.socket.io.engine.close();
+		for (let n = 6; n < 9; n++) expect((await laptop.store.send(quote(`Missed ${n}`, n))).ok).toBe(true);
+		await waitUntil(caughtUp, 'the wall to catch up');
+		const project = (state: RoomState | null) => canonicalJson(projectState(state!, 'wall'));
+		expect(project(wall.store.state)).toBe(project(laptop.store.state));
+		// A wall joining now starts from the projection: the two newest quotes, not nine.
+		const late = roomClient(instances[1]!.url, 'walls', token, 'late wall', 'screen', { asWall: true });
+		cleanups.push(() => late.close());
+		await waitUntil(() => late.store.connection === 'live', 'the late wall live');
+		expect(late.store.state!.complaints['cant-open']!.verbatims).toHaveLength(2);
+		expect(project(late.store.state)).toBe(project(laptop.store.state));
 	});
 
 	it('serves a stored file from every instance', async () => {

@@ -27,6 +27,7 @@ import {
 	type SpotlightTarget
 } from '../../src/lib/domain';
 import { prng, type Prng } from '../support/prng';
+import { corridorLeak, wallShows } from '../support/wall-shows';
 import { BLOB_ID, PEOPLE, ROOM_ID, recordEvents } from '../support/factories';
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => i + 1);
@@ -1148,7 +1149,7 @@ describe('projections for screens (seeded)', () => {
 		'seed %i: folding projected events gives the projected room, for every audience, with no ballot',
 		(seed) => {
 			const { log } = fuzz(seed);
-			for (const audience of ['full', 'viewer', 'corridor'] as const satisfies readonly Audience[]) {
+			for (const audience of ['full', 'viewer'] as const satisfies readonly Audience[]) {
 				let full = emptyRoom();
 				let copy = projectState(full, audience);
 				let snapshots = 0;
@@ -1177,6 +1178,69 @@ describe('projections for screens (seeded)', () => {
 			}
 		}
 	);
+});
+
+describe('the wall projection (seeded)', () => {
+	// Walls are sent a state without what no wall shows (projection.ts, `wallState`) and fold every event a
+	// viewer gets into it. Their copy may then hold more than the projection of the room (a quote folded in
+	// stays among the few kept), so the rule is: folding on the projection, then projecting, gives the
+	// projection of the room after the same events; and what the wall shows of the copy is what it shows of
+	// the whole room, for every customer segment it can be set to.
+	it.each(SEEDS.slice(0, 8))(
+		'seed %i: every event folds on the wall projection, and the wall shows what the whole room would show',
+		(seed) => {
+			const { log } = fuzz(seed);
+			for (const audience of ['wall', 'corridor'] as const satisfies readonly Audience[]) {
+				const corridor = audience === 'corridor';
+				let full = emptyRoom();
+				let copy = projectState(full, audience);
+				let snapshots = 0;
+				for (const recorded of log) {
+					full = evolve(full, recorded);
+					const projected = projectEvent(JSON.parse(JSON.stringify(recorded)) as RecordedEvent, audience);
+					if (projected) copy = evolve(copy, projected);
+					else {
+						copy = projectState(full, audience);
+						snapshots++;
+					}
+					const where = `${audience}, after v${recorded.v} (${recorded.event.type}), seed ${seed}`;
+					const expected = projectState(full, audience);
+					if (canonicalJson(projectState(copy, audience)) !== canonicalJson(expected)) {
+						throw new Error(`the projected copy differs from the projected room: ${where}`);
+					}
+					if (corridor) {
+						const leaked = corridorLeak(copy);
+						if (leaked) throw new Error(`a corridor wall was sent ${leaked}: ${where}`);
+					}
+					const nowMs = Date.parse(recorded.at);
+					// A corridor wall shows less than the room by design (corridor mode): the same as from its projection.
+					const whole = corridor ? expected : full;
+					for (const segment of [null, ...SEGMENTS]) {
+						const shown = canonicalJson(wallShows(whole, segment, nowMs, corridor));
+						// From the projection as a wall joins with it, and from the copy it folded since.
+						if (!corridor && canonicalJson(wallShows(expected, segment, nowMs, corridor)) !== shown) {
+							throw new Error(`the wall shows something else from the projection (segment ${segment}): ${where}`);
+						}
+						if (canonicalJson(wallShows(copy, segment, nowMs, corridor)) !== shown) {
+							throw new Error(`the wall shows something else from its copy (segment ${segment}): ${where}`);
+						}
+					}
+				}
+				expect(snapshots).toBeLessThan(log.length / 4);
+			}
+		}
+	);
+
+	it('a wall joins with less than the whole room: quotes, maturity history, team history and past sessions', () => {
+		const { state } = fuzz(8);
+		const wall = projectState(state, 'wall');
+		const quotes = (s: RoomState) =>
+			[...Object.values(s.complaints), ...Object.values(s.surveys)].reduce((n, c) => n + c.verbatims.length, 0);
+		expect(quotes(wall)).toBeLessThan(quotes(state));
+		expect(JSON.stringify(wall).length).toBeLessThan(JSON.stringify(projectState(state, 'viewer')).length);
+		expect(wall.pastSessions).toEqual([]);
+		expect(Object.values(wall.teams).every((t) => t.statusHistory.length === 0 && t.updates.length <= 3)).toBe(true);
+	});
 });
 
 // ---------------------------------------------------------------------------------------------

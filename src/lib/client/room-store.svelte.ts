@@ -31,6 +31,8 @@ export interface RoomStoreOptions {
 	onRevoked?: () => void;
 	/** Told of every change to `state`, in order (the fault suite records each client's history with it). */
 	onApplied?: (update: AppliedUpdate) => void;
+	/** The store feeds a wall: it joins as one, so the server sends only what a wall shows (the wall projection). */
+	asWall?: boolean;
 }
 
 export interface OutboxEntry {
@@ -111,6 +113,7 @@ export class RoomStore {
 	#onNewBuild: (() => void) | undefined;
 	#onRevoked: (() => void) | undefined;
 	#onApplied: ((update: AppliedUpdate) => void) | undefined;
+	#asWall: boolean;
 
 	constructor(roomId: string, socket: RoomSocket, options: RoomStoreOptions = {}) {
 		this.roomId = roomId;
@@ -118,6 +121,7 @@ export class RoomStore {
 		this.#onNewBuild = options.onNewBuild;
 		this.#onRevoked = options.onRevoked;
 		this.#onApplied = options.onApplied;
+		this.#asWall = options.asWall ?? false;
 	}
 
 	/** The typed socket this store joined with, for requests outside the room's events (screen management). */
@@ -272,7 +276,8 @@ export class RoomStore {
 		this.#joining = true;
 		clearTimeout(this.#retryTimer);
 		const since = this.state && this.#epoch ? { version: this.state.version, epoch: this.#epoch } : undefined;
-		this.#socket.timeout(ACK_TIMEOUT_MS).emit('room:join', { roomId: this.roomId, since }, (err, result) => {
+		const request = this.#asWall ? { roomId: this.roomId, since, as: 'wall' as const } : { roomId: this.roomId, since };
+		this.#socket.timeout(ACK_TIMEOUT_MS).emit('room:join', request, (err, result) => {
 			this.#joining = false;
 			if (err) this.#retryJoin();
 			if (err || !this.#accept(result)) {

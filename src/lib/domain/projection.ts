@@ -4,10 +4,13 @@
  * - `full`: contributors and facilitators, everything;
  * - `viewer`: screens and read-only members, everything but the import records (ids of raw import
  *   files) and the remembered import mappings;
- * - `corridor`: a screen paired as a corridor display, what corridor mode shows: no verbatims, no
- *   transcripts, no tone counts, no sensitive artifacts (nor a call or spotlight of one), no import records or mappings;
- *   the phrases new this month only when the room allows it (`corridorShowsPhrases`), and then without
- *   their links to verbatims.
+ * - `wall`: a wall (the wall page, on a paired screen or opened as a wall by anyone), the viewer projection
+ *   without what no wall shows (`wallState`), so a TV joins with less to receive, parse and hold. The page
+ *   asks for it when it joins: it only ever narrows what the connection may see, so trusting the ask is safe;
+ * - `corridor`: a screen paired as a corridor display, what corridor mode shows: the wall projection with no
+ *   verbatims, no transcripts, no tone counts, no sensitive artifacts (nor a call or spotlight of one), no
+ *   import records or mappings; the phrases new this month only when the room allows it
+ *   (`corridorShowsPhrases`), and then without their links to verbatims.
  *
  * Every audience, `full` too, is sent votes sealed: a ballot never leaves the server (who voted shows, not
  * what), so nobody, the facilitator included, sees counts before the reveal, whose event carries the tally.
@@ -16,26 +19,36 @@
  * same version, so a client's version sequence stays contiguous: an event whose whole content is hidden
  * becomes `event.withheld` (evolve only takes its version). An event that cannot be projected without
  * knowing the room (`projectEvent` answers null) is never sent: the client is sent a snapshot instead.
+ * For the parts only the wall projection leaves out, a weaker rule holds: the wall's copy may hold more
+ * than the projection of the room (a quote folded in stays among its few), but projecting the copy gives
+ * the projection of the room, and the wall shows of a state only what its projection keeps, so it shows
+ * the same (tests/unit/evolve-property.test.ts, "the wall projection").
  */
 import type { RecordedEvent } from './events';
 import { own } from './basics';
-import type { Artifact, Role, RoomState, Session } from './model';
+import type { Artifact, Role, RoomState, Session, Verbatim } from './model';
 
-export type Audience = 'full' | 'viewer' | 'corridor';
+export type Audience = 'full' | 'viewer' | 'wall' | 'corridor';
 
 /**
  * What a member is sent of a room: a screen paired as a corridor display gets the corridor projection
  * (also when its display is gone from the room: the narrowest view), other viewers and screens the viewer
- * projection, contributors and facilitators everything.
+ * projection, contributors and facilitators everything. A connection that says it is a wall
+ * (`asWall`: the wall page) gets the wall projection instead of the viewer's or everything.
  */
-export function audienceFor(state: RoomState | null, role: Role, displayId: string | undefined): Audience {
-	if (displayId !== undefined) return state && own(state.displays, displayId)?.mode === 'room' ? 'viewer' : 'corridor';
+export function audienceFor(state: RoomState | null, role: Role, displayId: string | undefined, asWall = false): Audience {
+	if (displayId !== undefined) {
+		if (!state || own(state.displays, displayId)?.mode !== 'room') return 'corridor';
+		return asWall ? 'wall' : 'viewer';
+	}
+	if (asWall) return 'wall';
 	return role === 'viewer' ? 'viewer' : 'full';
 }
 
 const projectedStates: Record<Audience, WeakMap<RoomState, RoomState>> = {
 	full: new WeakMap(),
 	viewer: new WeakMap(),
+	wall: new WeakMap(),
 	corridor: new WeakMap()
 };
 
@@ -45,7 +58,14 @@ export function projectState(state: RoomState, audience: Audience): RoomState {
 	let projected = cache.get(state);
 	if (!projected) {
 		const sealed = sealedState(state);
-		projected = audience === 'full' ? sealed : audience === 'viewer' ? viewerState(sealed) : corridorState(sealed);
+		projected =
+			audience === 'full'
+				? sealed
+				: audience === 'viewer'
+					? viewerState(sealed)
+					: audience === 'wall'
+						? wallState(viewerState(sealed))
+						: corridorState(wallState(sealed));
 		cache.set(state, projected);
 	}
 	return projected;
@@ -64,6 +84,52 @@ function sealedState(state: RoomState): RoomState {
 
 function viewerState(state: RoomState): RoomState {
 	return { ...state, imports: {}, importMappings: {}, rules: [], toReview: [] };
+}
+
+/**
+ * The most of one list a wall shows: two quotes of a category or survey (its spotlight; a stage's column
+ * shows the newest of them all, a touchpoint's spotlight the newest two of its two categories), the last
+ * change of a touchpoint's maturity (its spotlight), three updates of a fix team (its spotlight).
+ */
+export const WALL_SHOWS = { quotes: 2, maturityChanges: 1, teamUpdates: 3 } as const;
+
+/**
+ * A list of verbatims (newest first) as a wall may show it: the first few, and the first few of each
+ * customer segment (a wall can show one segment's view). Order is kept, so a quote folded in later
+ * lands where it would in the whole list.
+ */
+function wallQuotes(verbatims: readonly Verbatim[]): Verbatim[] {
+	const perSegment = new Map<string | null, number>();
+	const kept = verbatims.filter((v, i) => {
+		const seen = perSegment.get(v.segment) ?? 0;
+		perSegment.set(v.segment, seen + 1);
+		return i < WALL_SHOWS.quotes || (v.segment !== null && seen < WALL_SHOWS.quotes);
+	});
+	return kept.length === verbatims.length ? (verbatims as Verbatim[]) : kept;
+}
+
+/**
+ * What no wall shows, left out (decided from the wall's components, src/lib/components/wall/): the
+ * verbatims beyond the few it quotes and their tone counts, a touchpoint's older maturity changes, a team's
+ * older updates and its status history, past sessions. Counts, KPI points and survey distributions stay
+ * whole: the wall's series and signals read them all.
+ */
+function wallState(state: RoomState): RoomState {
+	return {
+		...state,
+		complaints: mapValues(state.complaints, ({ tone: _tone, ...c }) => ({ ...c, verbatims: wallQuotes(c.verbatims) })),
+		surveys: mapValues(state.surveys, ({ tone: _tone, ...s }) => ({ ...s, verbatims: wallQuotes(s.verbatims) })),
+		touchpoints: mapValues(state.touchpoints, (t) =>
+			t.history.length > WALL_SHOWS.maturityChanges ? { ...t, history: t.history.slice(0, WALL_SHOWS.maturityChanges) } : t
+		),
+		teams: mapValues(state.teams, (t) => ({
+			...t,
+			updates: t.updates.length > WALL_SHOWS.teamUpdates ? t.updates.slice(0, WALL_SHOWS.teamUpdates) : t.updates,
+			statusHistory: []
+		})),
+		pastSessions: [],
+		phrases: mapValues(state.phrases ?? {}, (p) => ({ ...p, phrases: p.phrases.map((phrase) => ({ ...phrase, verbatims: [] })) }))
+	};
 }
 
 const mapValues = <T>(record: Record<string, T>, fn: (value: T) => T): Record<string, T> =>
@@ -111,7 +177,9 @@ export function projectEvent(recorded: RecordedEvent, audience: Audience): Recor
 	if (e.type === 'import.applied') return null;
 	// Rules and the review queue are Curate's working state: screens never hold them.
 	if (e.type === 'rule.saved' || e.type === 'rule.removed') return withheld(recorded);
-	if (audience === 'viewer') return recorded;
+	// A wall folds every event a viewer gets: what its projection leaves out of the state it may hold again
+	// after a fold (a new quote, a new update), never anything a viewer may not see.
+	if (audience === 'viewer' || audience === 'wall') return recorded;
 	switch (e.type) {
 		case 'complaint.quoted':
 		case 'survey.quoted':

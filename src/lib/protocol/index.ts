@@ -37,8 +37,11 @@ export * from './errors';
 export const Position = z.strictObject({ version: z.int().min(0), epoch: z.string().max(64) });
 export type Position = z.infer<typeof Position>;
 
-/** client -> server: join a room, optionally from a known position. Example: `{ roomId: 'demo', since: { version: 120, epoch: 'k2…' } }` */
-export const JoinRequest = z.strictObject({ roomId: Id, since: Position.optional() });
+/**
+ * client -> server: join a room, optionally from a known position; the wall page adds `as: 'wall'` and is
+ * sent only what a wall shows (the wall projection). Example: `{ roomId: 'demo', since: { version: 120, epoch: 'k2…' }, as: 'wall' }`
+ */
+export const JoinRequest = z.strictObject({ roomId: Id, since: Position.optional(), as: z.literal('wall').optional() });
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
 /** client -> server: stop receiving a room's events (no answer). Example: `{ roomId: 'demo' }` */
@@ -53,8 +56,8 @@ export type JoinAnswer =
 	| { ok: true; mode: 'events'; roomId: string; epoch: string; events: RecordedEvent[] }
 	| { ok: true; mode: 'snapshot'; roomId: string; epoch: string; state: RoomState }
 	| ErrorResult;
-/** What the server sends a connection in a room: everything, a viewer's share, or what corridor mode shows. */
-export const AudienceSchema = z.enum(['full', 'viewer', 'corridor']) satisfies z.ZodType<Audience>;
+/** What the server sends a connection in a room: everything, a viewer's share, what a wall shows, or what corridor mode shows. */
+export const AudienceSchema = z.enum(['full', 'viewer', 'wall', 'corridor']) satisfies z.ZodType<Audience>;
 
 const joined = { ok: z.literal(true), roomId: z.string(), epoch: z.string(), role: Role, audience: AudienceSchema };
 /**
