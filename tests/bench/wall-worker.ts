@@ -138,7 +138,8 @@ class Wall {
 		const since = this.epoch ? { version: this.version, epoch: this.epoch } : undefined;
 		socket
 			.timeout(JOIN_TIMEOUT_MS)
-			.emit('room:join', { roomId: this.target.roomId, since }, (err: Error | null, result: JoinResult) => {
+			// As the wall page joins: with `as: 'wall'`, so it is sent the wall projection, as a TV is.
+			.emit('room:join', { roomId: this.target.roomId, since, as: 'wall' }, (err: Error | null, result: JoinResult) => {
 				this.joining = false;
 				if (err || !result.ok) {
 					if (socket.connected) setTimeout(() => this.join(onReady), JOIN_RETRY_MS);
