@@ -35,6 +35,13 @@ const PARALLEL_WORKERS = 2;
  */
 const SERIAL_BROWSER_FILES: string[] = [];
 
+/**
+ * A browser test's `expect.poll` waits on a page, a socket and a server process: vitest's default of one
+ * second is a race with the CPU (two files at a time, or a busy CI machine), so it gets ten. A poll that
+ * passes still returns as soon as it does; a poll given its own timeout keeps it.
+ */
+const BROWSER_EXPECT = { poll: { timeout: 10_000 } };
+
 export default defineConfig({
 	plugins: [sveltekit(), customerRoomDevServer()],
 	build: {
@@ -63,6 +70,7 @@ export default defineConfig({
 					name: 'browser',
 					include: ['tests/browser/**/*.test.ts'],
 					exclude: SERIAL_BROWSER_FILES,
+					expect: BROWSER_EXPECT,
 					maxWorkers: PARALLEL_WORKERS,
 					sequence: { groupOrder: 0 }
 				}
@@ -84,6 +92,7 @@ export default defineConfig({
 				test: {
 					name: 'browser-serial',
 					include: SERIAL_BROWSER_FILES,
+					expect: BROWSER_EXPECT,
 					fileParallelism: false,
 					sequence: { groupOrder: 1 }
 				}
