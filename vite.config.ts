@@ -23,6 +23,25 @@ function customerRoomDevServer(): Plugin {
 	};
 }
 
+/**
+ * Test files that run two at a time: pure unit tests, and browser tests (each file starts its own server on
+ * a free port, its own data dir and its own Chromium, so two files share nothing but the CPU).
+ */
+const PARALLEL_WORKERS = 2;
+
+/**
+ * Browser test files kept in the serial group, each with the reason. Integration tests (failover, outages,
+ * Redis) and the fault suite's short schedules are serial as a whole.
+ */
+const SERIAL_BROWSER_FILES: string[] = [];
+
+/**
+ * A browser test's `expect.poll` waits on a page, a socket and a server process: vitest's default of one
+ * second is a race with the CPU (two files at a time, or a busy CI machine), so it gets ten. A poll that
+ * passes still returns as soon as it does; a poll given its own timeout keeps it.
+ */
+const BROWSER_EXPECT = { poll: { timeout: 10_000 } };
+
 export default defineConfig({
 	plugins: [sveltekit(), customerRoomDevServer()],
 	build: {
@@ -30,11 +49,54 @@ export default defineConfig({
 		target: ['chrome87', 'safari14', 'firefox78']
 	},
 	test: {
-		include: ['tests/**/*.test.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
-		// Integration and browser tests start servers, Redis and Chromium: on two cores, files run one after
-		// another so timing-sensitive tests (failover, outages) do not compete with each other for the CPU.
-		fileParallelism: false
+		// Three groups (README, "Testing"). Projects of one `groupOrder` share a pool of `maxWorkers`; the
+		// groups run one after another, so nothing of the parallel group is still running when the serial
+		// one starts.
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					include: ['tests/unit/**/*.test.ts'],
+					maxWorkers: PARALLEL_WORKERS,
+					sequence: { groupOrder: 0 }
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'browser',
+					include: ['tests/browser/**/*.test.ts'],
+					exclude: SERIAL_BROWSER_FILES,
+					expect: BROWSER_EXPECT,
+					maxWorkers: PARALLEL_WORKERS,
+					sequence: { groupOrder: 0 }
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'serial',
+					// Integration and fault tests, and any new directory under tests/ until it is shown to be safe
+					// in parallel.
+					include: ['tests/**/*.test.ts'],
+					exclude: ['tests/unit/**', 'tests/browser/**'],
+					fileParallelism: false,
+					sequence: { groupOrder: 1 }
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'browser-serial',
+					include: SERIAL_BROWSER_FILES,
+					expect: BROWSER_EXPECT,
+					fileParallelism: false,
+					sequence: { groupOrder: 1 }
+				}
+			}
+		]
 	}
 });

@@ -224,19 +224,13 @@ describe('screens in Chromium', () => {
 		// Nothing wider than the phone.
 		expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 		await screenshot(phone, 'list-phone');
-		await phone.screenshot({
-			path: path.join(process.env.SCREENSHOT_DIR ?? '/tmp', 'screens-settings-phone-full.png'),
-			fullPage: true
-		});
+		await screenshot(phone, 'settings-phone-full', true);
 		await page
 			.getByTestId(`screen-${displayId}`)
 			.getByRole('button', { name: /^Settings/ })
 			.click();
 		await page.getByTestId('screen-settings').waitFor();
-		await page.screenshot({
-			path: path.join(process.env.SCREENSHOT_DIR ?? '/tmp', 'screens-settings-1440-full.png'),
-			fullPage: true
-		});
+		await screenshot(page, 'settings-1440-full', true);
 		await context.close();
 		await phone.context().close();
 		await page.context().close();

@@ -40,6 +40,25 @@ async function screenshot(page: Page, name: string): Promise<void> {
 	if (dir) await page.locator('[data-testid="webhooks"]').screenshot({ path: path.join(dir, `webhooks-${name}.png`) });
 }
 
+/**
+ * Resolves once the server's delivery log of the room's endpoint has a message with `outcome`. The server
+ * records the receiver's answer a moment after the receiver has it, and the panel's log shows what was
+ * recorded when it was opened: opened in between (a loaded machine), it would wait for a row never coming.
+ */
+async function recorded(page: Page, outcome: 'delivered' | 'failed'): Promise<void> {
+	await expect
+		.poll(() =>
+			page.evaluate(async (outcome) => {
+				const base = '/api/rooms/demo/webhooks';
+				const { endpoints } = (await (await fetch(base)).json()) as { endpoints: { id: string }[] };
+				const log = await fetch(`${base}/${encodeURIComponent(endpoints[0]!.id)}/deliveries`);
+				const { deliveries } = (await log.json()) as { deliveries: { outcome: string }[] };
+				return deliveries.some((d) => d.outcome === outcome);
+			}, outcome)
+		)
+		.toBe(true);
+}
+
 describe('webhooks panel in Chromium', () => {
 	it('adds a Slack endpoint, shows its secret once, logs a failed test, sends it again, renews the secret and pauses', async () => {
 		const page = await openPage(browser, server.url, '/rooms/demo/access', {
@@ -67,6 +86,7 @@ describe('webhooks panel in Chromium', () => {
 		// A test message: the receiver is busy the first time, and the log says so.
 		await row.getByRole('button', { name: /^Send a test/ }).click();
 		await receiver.waitFor(1);
+		await recorded(page, 'failed');
 		await row.getByRole('button', { name: 'Show the delivery log' }).click();
 		const failed = row.locator('[data-testid="webhook-delivery"][data-outcome="failed"]');
 		await failed.waitFor();
@@ -80,6 +100,7 @@ describe('webhooks panel in Chromium', () => {
 		expect(JSON.parse(receiver.received[1]!.body)).toEqual({
 			text: expect.stringContaining('Test message from the Customer Room')
 		});
+		await recorded(page, 'delivered');
 		await row.getByRole('button', { name: 'Hide the delivery log' }).click();
 		await row.getByRole('button', { name: 'Show the delivery log' }).click();
 		await row.locator('[data-testid="webhook-delivery"][data-outcome="delivered"]').waitFor();

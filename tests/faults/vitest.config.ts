@@ -5,11 +5,15 @@
 import { defineConfig } from 'vitest/config';
 import project from '../../vite.config';
 
+// The fault suite is one run of its own, file after file: not the main config's projects.
+const { projects: _projects, ...shared } = project.test ?? {};
+
 export default defineConfig({
 	...project,
 	test: {
-		...project.test,
+		...shared,
 		include: ['tests/faults/**/*.test.ts'],
+		fileParallelism: false,
 		env: { FAULTS: 'long' },
 		testTimeout: 900_000
 	}
