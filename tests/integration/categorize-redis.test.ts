@@ -4,72 +4,23 @@
  * each marked with how it was placed), the rest wait in To review; a curator on the other instance
  * places them with `review.place`, and every instance's walls count the same.
  */
-import { io as connect } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Command, ComplaintMapping, RoomState } from '../../src/lib/domain';
 import { curateHttp } from '../support/curate-http';
-import { startRedis, type RedisServer } from '../support/redis-server';
-import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
-import { tempDir } from '../support/temp-dir';
-import { createRoom, join, send, stateHash, type TestSocket } from '../support/test-server';
+import { useRedisPair } from '../support/redis-pair';
+import { sessionToken } from '../support/server-process';
+import { createRoom, join, send, stateHash } from '../support/test-server';
 
-let redis: RedisServer;
-let instances: ServerProcess[] = [];
-const cleanups: Array<() => Promise<void> | void> = [];
 const ROOM = 'categorize';
-
-async function startInstance(): Promise<ServerProcess> {
-	const { dir, cleanup } = await tempDir();
-	cleanups.push(cleanup);
-	const instance = await startServerProcess(dir, { REDIS_URL: redis.url, SEED_DEMO: 'false' });
-	cleanups.push(async () => {
-		instance.child.kill('SIGKILL');
-		await instance.exited;
-	});
-	return instance;
-}
-
-async function socketTo(instance: ServerProcess, role: 'facilitator' | 'contributor' = 'facilitator', name = 'Tester') {
-	const token = await sessionToken(instances[0]!.url, ROOM, role, name);
-	const socket: TestSocket = connect(instance.url, {
-		transports: ['websocket'],
-		forceNew: true,
-		reconnection: false,
-		auth: { token }
-	});
-	cleanups.push(() => void socket.disconnect());
-	await new Promise<void>((resolve, reject) => {
-		socket.once('connect', () => resolve());
-		socket.once('connect_error', reject);
-	});
-	return { socket, token };
-}
-
-/** The room as a client joining `instance` now receives it. */
-async function joinedState(instance: ServerProcess): Promise<RoomState> {
-	const { socket } = await socketTo(instance);
-	const joined = await join(socket, ROOM);
-	socket.disconnect();
-	if (!joined.ok || joined.mode !== 'snapshot') throw new Error('expected a snapshot');
-	return joined.state;
-}
+const pair = useRedisPair(ROOM);
+const { socketTo, joinedState } = pair;
 
 const total = (state: RoomState, categoryId: string) =>
 	Object.values(state.complaints[categoryId]!.counts).reduce((a, b) => a + b, 0);
 
-beforeAll(async () => {
-	redis = await startRedis({});
-	instances = await Promise.all([startInstance(), startInstance()]);
-}, 60_000);
-
-afterAll(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-	await redis?.destroy();
-});
-
 describe('categorization on two instances sharing Redis', () => {
 	it('an import places rows by rule and model and queues the rest; a review on the other instance counts everywhere', async () => {
-		const [a, b] = instances as [ServerProcess, ServerProcess];
+		const [a, b] = pair.instances;
 		const { socket: admin } = await socketTo(a);
 		await createRoom(admin, ROOM);
 		const setup: Command[] = [

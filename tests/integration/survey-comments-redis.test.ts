@@ -7,54 +7,17 @@
  * Then masking the room (`room.redact`) scores again the tone of a verbatim whose e-mail address carried
  * a word of the lexicon, and both instances agree on the new tone counts.
  */
-import { io as connect } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_REDACTION, type Command, type RoomState, type SurveyMapping } from '../../src/lib/domain';
 import { curateHttp } from '../support/curate-http';
-import { startRedis, type RedisServer } from '../support/redis-server';
-import { sessionToken, startServerProcess, type ServerProcess } from '../support/server-process';
-import { tempDir } from '../support/temp-dir';
-import { createRoom, join, send, stateHash, type TestSocket } from '../support/test-server';
+import { useRedisPair } from '../support/redis-pair';
+import { sessionToken } from '../support/server-process';
+import { createRoom, join, send, stateHash } from '../support/test-server';
 
-let redis: RedisServer;
-let instances: ServerProcess[] = [];
-const cleanups: Array<() => Promise<void> | void> = [];
 const ROOM = 'survey-comments';
-
-async function startInstance(): Promise<ServerProcess> {
-	const { dir, cleanup } = await tempDir();
-	cleanups.push(cleanup);
-	const instance = await startServerProcess(dir, { REDIS_URL: redis.url, SEED_DEMO: 'false' });
-	cleanups.push(async () => {
-		instance.child.kill('SIGKILL');
-		await instance.exited;
-	});
-	return instance;
-}
-
-async function socketTo(instance: ServerProcess, role: 'facilitator' | 'contributor' = 'facilitator', name = 'Tester') {
-	const token = await sessionToken(instances[0]!.url, ROOM, role, name);
-	const socket: TestSocket = connect(instance.url, {
-		transports: ['websocket'],
-		forceNew: true,
-		reconnection: false,
-		auth: { token }
-	});
-	cleanups.push(() => void socket.disconnect());
-	await new Promise<void>((resolve, reject) => {
-		socket.once('connect', () => resolve());
-		socket.once('connect_error', reject);
-	});
-	return socket;
-}
-
-async function joinedState(instance: ServerProcess): Promise<RoomState> {
-	const socket = await socketTo(instance);
-	const joined = await join(socket, ROOM);
-	socket.disconnect();
-	if (!joined.ok || joined.mode !== 'snapshot') throw new Error('expected a snapshot');
-	return joined.state;
-}
+const pair = useRedisPair(ROOM);
+const { joinedState } = pair;
+const socketTo = async (...args: Parameters<typeof pair.socketTo>) => (await pair.socketTo(...args)).socket;
 
 const total = (state: RoomState, categoryId: string) =>
 	Object.values(state.complaints[categoryId]!.counts).reduce((a, b) => a + b, 0);
@@ -68,19 +31,9 @@ const quote = (categoryId: string, id: string, text: string): Command => ({
 	verbatim: { id, text, date: '2026-10-01', channel: 'web', segment: null }
 });
 
-beforeAll(async () => {
-	redis = await startRedis({});
-	instances = await Promise.all([startInstance(), startInstance()]);
-}, 60_000);
-
-afterAll(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-	await redis?.destroy();
-});
-
 describe('survey comments on two instances sharing Redis', () => {
 	it('a survey import previews, then places detractors’ comments by rule and model and queues the rest; a review elsewhere counts everywhere', async () => {
-		const [a, b] = instances as [ServerProcess, ServerProcess];
+		const [a, b] = pair.instances;
 		const admin = await socketTo(a);
 		await createRoom(admin, ROOM);
 		const setup: Command[] = [
@@ -181,7 +134,7 @@ describe('survey comments on two instances sharing Redis', () => {
 	});
 
 	it('masking the room scores again the tone of what it rewrites, and both instances count the same', async () => {
-		const [a, b] = instances as [ServerProcess, ServerProcess];
+		const [a, b] = pair.instances;
 		const admin = await socketTo(a);
 		expect((await join(admin, ROOM)).ok).toBe(true);
 		// Masking off: the address is stored as it came, and its "happy" reads positive.
