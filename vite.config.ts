@@ -33,7 +33,11 @@ const PARALLEL_WORKERS = 2;
  * Browser test files kept in the serial group, each with the reason. Integration tests (failover, outages,
  * Redis) and the fault suite's short schedules are serial as a whole.
  */
-const SERIAL_BROWSER_FILES: string[] = [];
+const SERIAL_BROWSER_FILES: string[] = [
+	// Its countdowns and chimes wait on real time, and once, with another browser file beside it, a vote
+	// opened from the presenter layout did not show within 30 s (not yet understood; it passes alone).
+	'tests/browser/timebox.test.ts'
+];
 
 /**
  * A browser test's `expect.poll` waits on a page, a socket and a server process: vitest's default of one
