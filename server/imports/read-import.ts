@@ -546,9 +546,11 @@ function complaintReader(state: ImportRoom, mapping: ComplaintMapping): RowReade
 			quotes.offer(decision.categoryId, verbatim);
 			delta.placements.push({ verbatimId: verbatim.id, categoryId: decision.categoryId, placed: decision.how });
 		}
-		const count = new Intl.NumberFormat('en');
 		return [
-			`${count.format(unplaced.length)} rows came without a category: ${count.format(byRule)} placed by rules, ${count.format(byModel)} by the classifier (confidence at least ${Math.round(state.classify.threshold * 100)}%), ${count.format(delta.toReview.length)} wait in To review.`
+			unplaced.length === 1
+				? 'One row came without a category.'
+				: `${count.format(unplaced.length)} rows came without a category.`,
+			placingSummary(byRule, byModel, delta.toReview.length, state.classify.threshold)
 		];
 	}
 
@@ -793,6 +795,33 @@ function surveyReader(state: ImportRoom, mapping: SurveyMapping): RowReader {
 	return read;
 }
 
+/**
+ * What placing did, as the preview says it: one figure per line of a list, so no sentence is glued from
+ * pieces and no count needs a plural.
+ */
+function placingSummary(byRule: number, byModel: number, toReview: number, threshold: number): string {
+	return `Placed by rules: ${count.format(byRule)}. Placed by the classifier, at a confidence of at least ${Math.round(threshold * 100)}%: ${count.format(byModel)}. Waiting in To review: ${count.format(toReview)}.`;
+}
+
+/** The preview's sentence on which comments of a survey import are sorted, one whole sentence per choice and number. */
+function sortedSentence(choice: NonNullable<SurveyMapping['classifyComments']>, n: number, stage: string): string {
+	const many = count.format(n);
+	switch (choice) {
+		case 'all':
+			return n === 1
+				? `One comment is sorted into the complaint categories of ${stage}.`
+				: `${many} comments are sorted into the complaint categories of ${stage}.`;
+		case 'detractors':
+			return n === 1
+				? `One detractor's comment is sorted into the complaint categories of ${stage}.`
+				: `${many} detractors' comments are sorted into the complaint categories of ${stage}.`;
+		case 'belowTopBox':
+			return n === 1
+				? `One comment scoring below the top box is sorted into the complaint categories of ${stage}.`
+				: `${many} comments scoring below the top box are sorted into the complaint categories of ${stage}.`;
+	}
+}
+
 /** A survey's comment the import sorts into the stage's complaint categories, once the whole file is read. */
 interface ChosenComment {
 	key: string;
@@ -875,10 +904,9 @@ function commentSorter(
 			delta.complaintCounts = [...counts.values()];
 			delta.complaintQuotes = quotes.entries().map(([categoryId, verbatim]) => ({ categoryId, verbatim }));
 			delta.complaintTones = tones.entries().map(({ itemId, period, tones }) => ({ categoryId: itemId, period, tones }));
-			const which =
-				choice === 'all' ? 'comments' : choice === 'detractors' ? "detractors' comments" : 'comments scoring below the top box';
 			return [
-				`${count.format(chosen.length)} ${which} are sorted into the complaint categories of ${stageName}: ${count.format(byRule + byModel)} placed by rules or the classifier (${count.format(byRule)} by rules, ${count.format(byModel)} by the classifier at a confidence of at least ${Math.round(classify.threshold * 100)}%), ${count.format(delta.toReview.length)} wait in To review.`
+				sortedSentence(choice, chosen.length, stageName),
+				placingSummary(byRule, byModel, delta.toReview.length, classify.threshold)
 			];
 		}
 	};

@@ -84,8 +84,10 @@ describe('survey comments on two instances sharing Redis', () => {
 		const preview = await http.runImport({ blobId, fileName: 'nps.csv', mapping, dryRun: true });
 		expect(preview.done.ok).toBe(true);
 		expect(JSON.stringify(preview.done)).toContain("3 detractors' comments are sorted into the complaint categories of ");
-		expect(JSON.stringify(preview.done)).toContain('2 placed by rules or the classifier (1 by rules, 1 by the classifier');
-		expect(JSON.stringify(preview.done)).toContain('1 wait in To review.');
+		expect(JSON.stringify(preview.done)).toContain(
+			'Placed by rules: 1. Placed by the classifier, at a confidence of at least 50%: 1.'
+		);
+		expect(JSON.stringify(preview.done)).toContain('Waiting in To review: 1.');
 		const before = await joinedState(b);
 		expect(before.toReview).toEqual([]);
 		expect(total(before, 'fees')).toBe(0);

@@ -189,7 +189,7 @@ describe('an import whose rows came without a category', () => {
 		expect(rulePlaced).toMatchObject({ categoryId: 'cat-1', placed: { how: 'rule', ruleId: 'r-pw' } });
 		expect(summary.errors).toBe(1);
 		expect(summary.errorList[0]!.reason).toMatch(/no category .* and no text/);
-		expect(summary.notes.join(' ')).toMatch(/3 rows came without a category: 1 placed by rules/);
+		expect(summary.notes.join(' ')).toMatch(/3 rows came without a category\. Placed by rules: 1\./);
 		// "Just unhappy" is like nothing the room knows: it waits for a person.
 		expect(delta.toReview.map((i) => i.verbatim.text)).toContain('Just unhappy');
 		for (const item of delta.toReview) expect(item.stageId).toBe('stage-1');

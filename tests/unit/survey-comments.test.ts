@@ -129,7 +129,7 @@ describe('a survey import that sorts its comments into complaint categories', ()
 		expect(delta.placements).toHaveLength(2);
 		expect(delta.complaintCounts).toContainEqual({ categoryId: 'cat-1', period: '2025-03', segment: 'Premier', add: 1 });
 		expect(summary.notes.join(' ')).toMatch(
-			/3 detractors' comments are sorted into the complaint categories of Stage 1: 2 placed by rules or the classifier \(1 by rules, 1 by the classifier at a confidence of at least 80%\), 1 wait in To review\./
+			/3 detractors' comments are sorted into the complaint categories of Stage 1\. Placed by rules: 1\. Placed by the classifier, at a confidence of at least 80%: 1\. Waiting in To review: 1\./
 		);
 	});
 
